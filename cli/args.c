@@ -1,0 +1,192 @@
+/* Flag parsing for `sgdlab run` and `sgdlab reproduce`: one table of flags.
+ * Numbers are parsed strictly (the whole token, finite); integer flags accept
+ * 3e5 but not 2.5 or -1.  Range checks live in the library (sgl_spec_validate)
+ * so every caller gets the same messages. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { F_SIZE, F_U64, F_U32, F_INT, F_DOUBLE, F_STR, F_ENUM, F_DECAY, F_FLAG } ftype;
+
+typedef struct {
+    const char *name;
+    ftype type;
+    size_t off;                 /* offset into sgl_cli_opts */
+    const char *const *choices; /* F_ENUM: NULL-terminated names, value = index */
+    const char *help;
+} flag;
+
+#define O(field) offsetof(sgl_cli_opts, field)
+static const char *const k_data[] = {"gaussian", "boolean", "csv", NULL};
+static const char *const k_truth[] = {"ones", "signs", NULL};
+static const char *const k_draw[] = {"per-seed", "shared", NULL};
+static const char *const k_scale[] = {"unset", "eta", "sqrt-eta", NULL};
+static const char *const k_sampling[] = {"without", "with", NULL};
+static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
+
+static const flag k_flags[] = {
+    {"--model", F_STR, O(spec.model), NULL, "model name (sgdlab list)"},
+    {"--noise", F_STR, O(spec.noise), NULL, "noise kind (sgdlab list)"},
+    {"--d", F_SIZE, O(spec.data.d), NULL, "input dimension"},
+    {"--n", F_SIZE, O(spec.data.n), NULL, "training samples"},
+    {"--kappa", F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
+    {"--n-test", F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
+    {"--data", F_ENUM, O(spec.data.input), k_data, "inputs: gaussian | boolean | csv"},
+    {"--data-file", F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
+    {"--truth", F_ENUM, O(spec.data.truth), k_truth, "w* on its support: ones | signs"},
+    {"--data-noise", F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
+    {"--data-draw", F_ENUM, O(spec.data_draw), k_draw, "per-seed (each seed its own data) | shared"},
+    {"--loss-a", F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
+    {"--alpha", F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
+    {"--delta", F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
+    {"--sigma", F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
+    {"--sigma-scale", F_ENUM, O(spec.sigma_scale), k_scale, "eta | sqrt-eta (required with gaussian)"},
+    {"--batch", F_SIZE, O(spec.batch), NULL, "batch size B"},
+    {"--sampling", F_ENUM, O(spec.with_replacement), k_sampling, "without | with replacement"},
+    {"--lr", F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
+    {"--lr-decay", F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
+    {"--lr-decay-factor", F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},
+    {"--steps", F_U64, O(spec.steps), NULL, "SGD steps k"},
+    {"--every", F_U64, O(spec.every), NULL, "log every k steps"},
+    {"--seeds", F_U32, O(spec.seeds), NULL, "trajectories M"},
+    {"--seed", F_U64, O(spec.seed), NULL, "Philox key"},
+    {"--bound", F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it"},
+    {"--threshold", F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
+    {"--threads", F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
+    {"--format", F_ENUM, O(format), k_format, "table | csv | jsonl"},
+    {"--out", F_STR, O(out_path), NULL, "write output to this file (only on success)"},
+    {"--json", F_FLAG, O(json), NULL, "reproduce: one JSON object on stdout"},
+    {"--out-dir", F_STR, O(out_dir), NULL, "reproduce: directory for the plot and its data"},
+    {"--quick", F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},
+};
+#define N_FLAGS (sizeof k_flags / sizeof k_flags[0])
+
+static sgl_status parse_integer(const char *flag, const char *s, unsigned long long max,
+                                unsigned long long *out, sgl_err *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v != floor(v) || v < 0 ||
+        v > (double)max)
+        return sgl_fail(err, SGL_EINVAL, flag, "must be a non-negative integer <= %llu, got '%s'", max, s);
+    *out = (unsigned long long)v;
+    return SGL_OK;
+}
+
+static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_err *err)
+{
+    char *base = (char *)o + f->off;
+    unsigned long long u;
+    sgl_status st;
+    switch (f->type) {
+    case F_SIZE:
+        if ((st = parse_integer(f->name, val, (1ull << 53), &u, err))) return st;
+        *(size_t *)base = (size_t)u;
+        return SGL_OK;
+    case F_U64:
+        if ((st = parse_integer(f->name, val, (1ull << 53), &u, err))) return st;
+        *(uint64_t *)base = u;
+        return SGL_OK;
+    case F_U32:
+        if ((st = parse_integer(f->name, val, 0xffffffffull, &u, err))) return st;
+        *(uint32_t *)base = (uint32_t)u;
+        return SGL_OK;
+    case F_INT:
+        if ((st = parse_integer(f->name, val, 4096, &u, err))) return st;
+        *(int *)base = (int)u;
+        return SGL_OK;
+    case F_DOUBLE: {
+        char *end;
+        errno = 0;
+        double v = strtod(val, &end);
+        if (end == val || *end != '\0' || errno == ERANGE || !isfinite(v))
+            return sgl_fail(err, SGL_EINVAL, f->name, "must be a finite number, got '%s'", val);
+        *(double *)base = v;
+        return SGL_OK;
+    }
+    case F_STR:
+        *(const char **)base = val;
+        return SGL_OK;
+    case F_ENUM: {
+        char names[128] = "";
+        size_t k = 0;
+        for (int i = 0; f->choices[i]; ++i) {
+            if (strcmp(f->choices[i], val) == 0 && strcmp(val, "unset") != 0) {
+                *(int *)base = i;
+                return SGL_OK;
+            }
+            if (strcmp(f->choices[i], "unset") != 0)
+                k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", f->choices[i]);
+        }
+        return sgl_fail(err, SGL_EINVAL, f->name, "unknown value '%s'; valid: %s", val, names);
+    }
+    case F_DECAY: {
+        o->spec.n_decay = 0;
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", val);
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            if (o->spec.n_decay == SGL_MAX_DECAY)
+                return sgl_fail(err, SGL_EINVAL, f->name, "at most %d decay steps", SGL_MAX_DECAY);
+            if ((st = parse_integer(f->name, tok, (1ull << 53), &u, err))) return st;
+            if (u < 1) return sgl_fail(err, SGL_EINVAL, f->name, "decay steps must be integers >= 1, got '%s'", tok);
+            o->spec.decay_at[o->spec.n_decay++] = u;
+        }
+        return SGL_OK;
+    }
+    case F_FLAG:
+        *(int *)base = 1;
+        return SGL_OK;
+    }
+    return SGL_EINVAL;
+}
+
+static void print_help(void)
+{
+    printf("flags (sgdlab run / reproduce):\n");
+    for (size_t i = 0; i < N_FLAGS; ++i) printf("  %-18s %s\n", k_flags[i].name, k_flags[i].help);
+}
+
+sgl_status sgl_cli_parse(int argc, char **argv, int first, sgl_cli_opts *o, sgl_err *err)
+{
+    memset(o, 0, sizeof *o);
+    sgl_spec_defaults(&o->spec);
+    o->format = SGL_FMT_TABLE;
+    for (int i = first; i < argc; ++i) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_help();
+            o->help = 1;
+            return SGL_OK;
+        }
+        const char *eq = strchr(arg, '=');
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        const flag *f = NULL;
+        for (size_t k = 0; k < N_FLAGS; ++k)
+            if (strlen(k_flags[k].name) == len && strncmp(k_flags[k].name, arg, len) == 0) f = &k_flags[k];
+        if (!f)
+            return sgl_fail(err, SGL_EINVAL, arg, "unknown flag; see --help for the valid flags");
+        const char *val = NULL;
+        if (f->type != F_FLAG) {
+            if (eq) val = eq + 1;
+            else if (i + 1 < argc) val = argv[++i];
+            else return sgl_fail(err, SGL_EINVAL, f->name, "needs a value");
+        } else if (eq) {
+            return sgl_fail(err, SGL_EINVAL, f->name, "takes no value");
+        }
+        sgl_status st = set_flag(f, val, o, err);
+        if (st != SGL_OK) return st;
+    }
+    return SGL_OK;
+}
+
+int sgl_cli_report(sgl_status st, const sgl_err *err)
+{
+    if (st == SGL_OK) return SGL_EXIT_OK;
+    if (err->field[0]) fprintf(stderr, "sgdlab: %s: %s\n", err->field, err->msg);
+    else fprintf(stderr, "sgdlab: %s\n", sgl_strerror(st));
+    return (st == SGL_EINVAL || st == SGL_ECAPS) ? SGL_EXIT_USAGE : SGL_EXIT_FAIL;
+}

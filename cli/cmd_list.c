@@ -1,0 +1,21 @@
+/* sgdlab list: walks the registries. */
+#include "cli.h"
+
+int sgl_cmd_list(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    printf("models:\n");
+    for (size_t i = 0; sgl_models[i]; ++i)
+        printf("  %-16s %s (default loss constant a = %g)\n", sgl_models[i]->name, sgl_models[i]->doc,
+               sgl_models[i]->default_a);
+    printf("noise kinds:\n");
+    for (size_t i = 0; sgl_noises[i]; ++i) printf("  %-16s %s\n", sgl_noises[i]->name, sgl_noises[i]->doc);
+    printf("observables:\n");
+    for (size_t i = 0; sgl_observables[i]; ++i)
+        printf("  %-16s %s\n", sgl_observables[i]->name, sgl_observables[i]->doc);
+    printf("data:\n  gaussian         z ~ N(0, I_d)\n  boolean          z ~ Unif{-1,+1}^d\n"
+           "  csv              rows x_1,...,x_d,y from --data-file\n");
+    printf("learning-rate schedules:\n  constant         --lr\n"
+           "  step decay       --lr-decay K1,K2,... --lr-decay-factor f (eta *= f at each K)\n");
+    return SGL_EXIT_OK;
+}

@@ -1,0 +1,2 @@
+#include "cli.h"
+int sgl_cmd_reproduce(int argc, char **argv) { (void)argc; (void)argv; return 1; }

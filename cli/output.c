@@ -1,0 +1,216 @@
+/* Output of `sgdlab run`: table, CSV or JSON Lines.  Every format starts with
+ * the version and the full parameter set; doubles use %.17g (round-trip).
+ * Nothing here depends on the thread count, so outputs compare bytewise. */
+#include "cli.h"
+
+#include <math.h>
+#include <string.h>
+
+void sgl_print_double(FILE *f, double x, int json)
+{
+    if (isfinite(x)) fprintf(f, "%.17g", x);
+    else fputs(json ? "null" : (isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf")), f);
+}
+
+void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2)
+{
+    /* exact under step decay: sum over constant-eta segments */
+    double t1 = 0.0, t2 = 0.0;
+    uint64_t a = 0;
+    while (a < k) {
+        uint64_t b = k;
+        for (size_t i = 0; i < s->n_decay; ++i)
+            if (s->decay_at[i] > a && s->decay_at[i] < b) b = s->decay_at[i];
+        double eta = sgl_spec_lr(s, a);
+        t1 += eta * (double)(b - a);
+        t2 += eta * eta * (double)(b - a);
+        a = b;
+    }
+    *t_eta = t1;
+    *t_eta2 = t2;
+}
+
+static const char *k_input[] = {"gaussian", "boolean", "csv"};
+static const char *k_truth[] = {"ones", "signs"};
+static const char *k_draw[] = {"per-seed", "shared"};
+static const char *k_scale[] = {"unset", "eta", "sqrt-eta"};
+
+/* One walker over the parameters so the text and JSON forms cannot drift. */
+typedef void (*kv_fn)(FILE *f, const char *key, const char *sval, double dval, int is_num, int first);
+
+static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
+{
+    const sgl_spec *s = &p->spec;
+    char decay[400] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_decay; ++i)
+        k += (size_t)snprintf(decay + k, sizeof decay - k, "%s%llu", i ? "," : "",
+                              (unsigned long long)s->decay_at[i]);
+    const sgl_data *D = p->data[0];
+    kv(f, "model", s->model, 0, 0, 1);
+    kv(f, "noise", s->noise, 0, 0, 0);
+    kv(f, "data", k_input[s->data.input], 0, 0, 0);
+    if (s->data.input == SGL_INPUT_CSV) kv(f, "data_file", s->data.csv_path, 0, 0, 0);
+    kv(f, "d", NULL, (double)D->d, 1, 0);
+    kv(f, "n", NULL, (double)D->n, 1, 0);
+    kv(f, "kappa", NULL, (double)D->kappa, 1, 0);
+    kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
+    kv(f, "truth", k_truth[s->data.truth], 0, 0, 0);
+    kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
+    kv(f, "data_draw", k_draw[s->data_draw], 0, 0, 0);
+    kv(f, "loss_a", NULL, s->a, 1, 0);
+    kv(f, "alpha", NULL, s->alpha, 1, 0);
+    kv(f, "delta", NULL, s->delta, 1, 0);
+    kv(f, "sigma", NULL, s->sigma, 1, 0);
+    kv(f, "sigma_scale", k_scale[s->sigma_scale], 0, 0, 0);
+    kv(f, "batch", NULL, (double)s->batch, 1, 0);
+    kv(f, "sampling", s->with_replacement ? "with" : "without", 0, 0, 0);
+    kv(f, "lr", NULL, s->lr, 1, 0);
+    kv(f, "lr_decay", decay, 0, 0, 0);
+    kv(f, "lr_decay_factor", NULL, s->decay_factor, 1, 0);
+    kv(f, "steps", NULL, (double)s->steps, 1, 0);
+    kv(f, "every", NULL, (double)s->every, 1, 0);
+    kv(f, "seeds", NULL, (double)s->seeds, 1, 0);
+    kv(f, "seed", NULL, (double)s->seed, 1, 0);
+    kv(f, "bound", NULL, s->bound, 1, 0);
+    kv(f, "threshold", NULL, s->threshold, 1, 0);
+}
+
+static void kv_json(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)
+{
+    fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+    if (is_num) sgl_print_double(f, dval, 1);
+    else {
+        fputc('"', f);
+        for (const char *c = sval; *c; ++c) {
+            if (*c == '"' || *c == '\\') fputc('\\', f);
+            if ((unsigned char)*c >= 0x20) fputc(*c, f);
+        }
+        fputc('"', f);
+    }
+}
+
+static void kv_text(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)
+{
+    fprintf(f, "%s%s=", first ? "" : " ", key);
+    if (is_num) sgl_print_double(f, dval, 0);
+    else fputs(sval[0] ? sval : "-", f);
+}
+
+void sgl_print_params_json(FILE *f, const sgl_plan *p)
+{
+    fputc('{', f);
+    walk_params(f, p, kv_json);
+    fputc('}', f);
+}
+
+void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix)
+{
+    fprintf(f, "%ssgdlab %s (git %s, Philox4x32-10 counter layout %d)\n%sparams: ", prefix, sgl_version(),
+            sgl_git_hash(), SGL_COUNTER_LAYOUT, prefix);
+    walk_params(f, p, kv_text);
+    fprintf(f, "\n%stime: step = k (SGD steps); t_eta = sum_k eta_k (GD time); t_eta2 = sum_k eta_k^2 "
+               "(slow/manifold time)\n", prefix);
+}
+
+static void write_table(FILE *f, const sgl_plan *p, const sgl_results *r)
+{
+    sgl_print_params_text(f, p, "# ");
+    fprintf(f, "# each cell: mean +- standard error over the non-diverged trajectories\n");
+    fprintf(f, "%12s %12s %12s", "step", "t_eta", "t_eta2");
+    for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, " %26s", p->obs[o]->name);
+    fprintf(f, " %5s %5s\n", "n", "div");
+    for (size_t l = 0; l < p->n_log; ++l) {
+        double t1, t2;
+        sgl_clock(&p->spec, p->log_steps[l], &t1, &t2);
+        fprintf(f, "%12llu %12.6g %12.6g", (unsigned long long)p->log_steps[l], t1, t2);
+        sgl_summary sm = {0};
+        for (size_t o = 0; o < p->n_obs; ++o) {
+            sgl_summarize(r, l, o, &sm);
+            char cell[64];
+            snprintf(cell, sizeof cell, "%.6g +- %.2g", sm.mean, sm.std_err);
+            fprintf(f, " %26s", cell);
+        }
+        fprintf(f, " %5llu %5llu\n", (unsigned long long)sm.n, (unsigned long long)sm.n_diverged);
+    }
+    fprintf(f, "\nsummary at step %llu over %u trajectories:\n", (unsigned long long)p->spec.steps, r->n_traj);
+    fprintf(f, "%-16s %24s %24s %24s %24s %6s %6s\n", "observable", "mean", "se", "min", "max", "n", "div");
+    for (size_t o = 0; o < p->n_obs; ++o) {
+        sgl_summary sm;
+        sgl_summarize(r, p->n_log - 1, o, &sm);
+        fprintf(f, "%-16s %24.17g %24.17g %24.17g %24.17g %6llu %6llu\n", p->obs[o]->name, sm.mean, sm.std_err,
+                sm.min, sm.max, (unsigned long long)sm.n, (unsigned long long)sm.n_diverged);
+    }
+}
+
+static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
+{
+    sgl_print_params_text(f, p, "# ");
+    fprintf(f, "traj,step,t_eta,t_eta2,lr");
+    for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, ",%s", p->obs[o]->name);
+    fprintf(f, ",diverged\n");
+    for (uint32_t t = 0; t < r->n_traj; ++t)
+        for (size_t l = 0; l < p->n_log; ++l) {
+            uint64_t k = p->log_steps[l];
+            double t1, t2;
+            sgl_clock(&p->spec, k, &t1, &t2);
+            fprintf(f, "%u,%llu,%.17g,%.17g,%.17g", t, (unsigned long long)k, t1, t2, sgl_spec_lr(&p->spec, k));
+            for (size_t o = 0; o < p->n_obs; ++o) {
+                fputc(',', f);
+                sgl_print_double(f, r->series[((size_t)t * r->n_log + l) * r->n_obs + o], 0);
+            }
+            fprintf(f, ",%d\n", r->diverged[t] && k >= r->diverged_step[t]);
+        }
+}
+
+static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
+{
+    fprintf(f, "{\"header\":true,\"version\":\"%s\",\"git\":\"%s\",\"counter_layout\":%d,\"params\":",
+            sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
+    sgl_print_params_json(f, p);
+    fprintf(f, ",\"time_units\":{\"step\":\"SGD steps k\",\"t_eta\":\"sum eta_k (GD time)\","
+               "\"t_eta2\":\"sum eta_k^2 (slow time)\"},\"observables\":[");
+    for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, "%s\"%s\"", o ? "," : "", p->obs[o]->name);
+    fprintf(f, "]}\n");
+    for (uint32_t t = 0; t < r->n_traj; ++t)
+        for (size_t l = 0; l < p->n_log; ++l) {
+            uint64_t k = p->log_steps[l];
+            double t1, t2;
+            sgl_clock(&p->spec, k, &t1, &t2);
+            fprintf(f, "{\"traj\":%u,\"step\":%llu,\"t_eta\":%.17g,\"t_eta2\":%.17g,\"lr\":%.17g", t,
+                    (unsigned long long)k, t1, t2, sgl_spec_lr(&p->spec, k));
+            for (size_t o = 0; o < p->n_obs; ++o) {
+                fprintf(f, ",\"%s\":", p->obs[o]->name);
+                sgl_print_double(f, r->series[((size_t)t * r->n_log + l) * r->n_obs + o], 1);
+            }
+            fprintf(f, ",\"diverged\":%s}\n", r->diverged[t] && k >= r->diverged_step[t] ? "true" : "false");
+        }
+    size_t nd = 0;
+    for (uint32_t t = 0; t < r->n_traj; ++t) nd += r->diverged[t] != 0;
+    fprintf(f, "{\"summary\":true,\"step\":%llu,\"n_traj\":%u,\"n_diverged\":%zu,\"observables\":{",
+            (unsigned long long)p->spec.steps, r->n_traj, nd);
+    for (size_t o = 0; o < p->n_obs; ++o) {
+        sgl_summary sm;
+        sgl_summarize(r, p->n_log - 1, o, &sm);
+        fprintf(f, "%s\"%s\":{\"mean\":", o ? "," : "", p->obs[o]->name);
+        sgl_print_double(f, sm.mean, 1);
+        fputs(",\"se\":", f);
+        sgl_print_double(f, sm.std_err, 1);
+        fputs(",\"min\":", f);
+        sgl_print_double(f, sm.min, 1);
+        fputs(",\"max\":", f);
+        sgl_print_double(f, sm.max, 1);
+        fprintf(f, ",\"n\":%llu}", (unsigned long long)sm.n);
+    }
+    fprintf(f, "}}\n");
+}
+
+void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt, double seconds)
+{
+    (void)seconds;
+    switch (fmt) {
+    case SGL_FMT_TABLE: write_table(f, p, r); break;
+    case SGL_FMT_CSV: write_csv(f, p, r); break;
+    case SGL_FMT_JSONL: write_jsonl(f, p, r); break;
+    }
+}

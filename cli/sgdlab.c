@@ -1,0 +1,38 @@
+/* sgdlab: thin driver over libsgdlab. */
+#include "cli.h"
+
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "sgdlab %s: simulate SGD and its SDE limits under a chosen noise geometry\n"
+            "usage:\n"
+            "  sgdlab list                      models, noise kinds, observables\n"
+            "  sgdlab run [flags]               an ensemble of SGD trajectories (sgdlab run --help)\n"
+            "  sgdlab reproduce shape-matters   HaoChen et al.'s experiment end to end\n"
+            "  sgdlab version\n",
+            sgl_version());
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SGL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "list") == 0) return sgl_cmd_list(argc, argv);
+    if (strcmp(cmd, "run") == 0) return sgl_cmd_run(argc, argv);
+    if (strcmp(cmd, "reproduce") == 0) return sgl_cmd_reproduce(argc, argv);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("sgdlab %s (git %s, counter layout %d)\n", sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
+        return SGL_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return SGL_EXIT_OK;
+    }
+    fprintf(stderr, "sgdlab: unknown command '%s'; valid: list, run, reproduce, version, help\n", cmd);
+    return SGL_EXIT_USAGE;
+}

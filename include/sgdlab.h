@@ -1,0 +1,328 @@
+/* sgdlab: simulate SGD and its SDE limits under a chosen noise geometry.
+ *
+ * One public header, grouped by concept (DESIGN.md).  Every function that can
+ * fail returns an sgl_status; the library never aborts, exits or prints.
+ * Names: sgl_<module>_<verb>, SGL_ macros and enum constants.
+ *
+ * Time units: integer steps are "k"; GD time t = eta*k; slow time t = eta^2*k.
+ */
+#ifndef SGDLAB_H
+#define SGDLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ status */
+
+#define SGL_STATUS_LIST(X)                                        \
+    X(SGL_OK,         0, "success")                               \
+    X(SGL_DIVERGED,   2, "state became NaN, Inf or exceeded the bound") \
+    X(SGL_EINVAL,    -1, "invalid input")                         \
+    X(SGL_ENOMEM,    -2, "allocation failed")                     \
+    X(SGL_EIO,       -3, "input/output error")                    \
+    X(SGL_ECAPS,     -4, "model cannot supply what the noise or observable needs")
+
+#define SGL_AS_ENUM_(name, code, text) name = code,
+typedef enum { SGL_STATUS_LIST(SGL_AS_ENUM_) } sgl_status;
+#undef SGL_AS_ENUM_
+
+const char *sgl_strerror(sgl_status s);
+
+/* Detailed message for the caller: which field, and what is allowed. */
+typedef struct {
+    char field[64];
+    char msg[448];
+} sgl_err;
+
+/* Fill err (may be NULL) and return s.  printf-style message. */
+sgl_status sgl_fail(sgl_err *err, sgl_status s, const char *field,
+                    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+const char *sgl_version(void);      /* "0.1.0" */
+const char *sgl_git_hash(void);     /* short commit of the build, or "unknown" */
+
+/* ------------------------------------------------------------ randomness */
+
+/* Philox4x32-10 (Random123).  Counter layout v1 (stored with every result):
+ *   key   = seed (low 32 bits, high 32 bits)
+ *   c[0]  = draw index within (trajectory, step, purpose)
+ *   c[1]  = step, bits 0..31
+ *   c[2]  = trajectory id
+ *   c[3]  = purpose << 24 | step bits 32..55                                  */
+#define SGL_COUNTER_LAYOUT 1
+enum sgl_purpose {
+    SGL_P_INIT = 1,   /* initial state */
+    SGL_P_NOISE = 2,  /* Gaussian parameter noise */
+    SGL_P_BATCH = 3,  /* sample indices */
+    SGL_P_LABEL = 4,  /* label noise */
+    SGL_P_DATA = 5,   /* training inputs (trajectory = data draw id) */
+    SGL_P_TEST = 6,   /* held-out inputs */
+    SGL_P_TRUTH = 7,  /* ground-truth signs */
+    SGL_P_BATCH2 = 8  /* second minibatch (minibatch-diff) */
+};
+
+/* The raw block function: out = philox4x32_10(ctr, key). */
+void sgl_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+
+/* A stream = (seed, trajectory, step, purpose); successive blocks advance c[0].
+ * Plain value type, no allocation, no hidden state beyond what is shown. */
+typedef struct {
+    uint32_t key[2];
+    uint32_t ctr[4];
+    uint32_t buf[4];
+    unsigned avail;     /* unread words left in buf (taken from buf[4-avail]) */
+    int      has_normal;
+    double   normal;    /* second Box-Muller output, kept for the next call */
+} sgl_stream;
+
+void     sgl_stream_init(sgl_stream *s, uint64_t seed, uint32_t traj,
+                         uint64_t step, unsigned purpose);
+uint32_t sgl_stream_u32(sgl_stream *s);
+double   sgl_stream_uniform(sgl_stream *s);      /* in (0,1), 53 bits, never 0 or 1 */
+double   sgl_stream_normal(sgl_stream *s);       /* N(0,1), Box-Muller */
+int      sgl_stream_rademacher(sgl_stream *s);   /* +1 or -1 */
+uint32_t sgl_stream_index(sgl_stream *s, uint32_t n);  /* uniform in [0,n), unbiased */
+/* k distinct indices from [0,n) (partial Fisher-Yates over the caller's perm
+ * scratch of length n, which is reinitialised here): out[0..k) */
+void     sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k,
+                           uint32_t *perm, uint32_t *out);
+
+/* --------------------------------------------------------------- data */
+
+typedef enum { SGL_INPUT_GAUSSIAN = 0, SGL_INPUT_BOOLEAN = 1, SGL_INPUT_CSV = 2 } sgl_input_kind;
+typedef enum { SGL_TRUTH_ONES = 0, SGL_TRUTH_SIGNS = 1 } sgl_truth_kind;
+
+/* Rows are padded to ld (a multiple of SGL_LANES) with zeros so the kernels
+ * can run whole vectors; padding never enters a result. */
+#define SGL_LANES 8
+typedef struct {
+    size_t n, d, ld;
+    double *Z;          /* n x ld training inputs */
+    double *y;          /* n labels */
+    double *wstar;      /* d ground truth, NULL if unknown (CSV data) */
+    size_t kappa;       /* support size of wstar (its first kappa coordinates) */
+    double *colsq;      /* c_j = (1/n) sum_i Z_ij^2, length ld */
+    size_t n_test;
+    double *Zt, *yt;    /* n_test x ld, n_test */
+} sgl_data;
+
+typedef struct {
+    sgl_input_kind input;
+    sgl_truth_kind truth;
+    size_t d, n, kappa, n_test;
+    double label_noise;   /* std of Gaussian noise added to the stored labels (default 0) */
+    const char *csv_path; /* SGL_INPUT_CSV: rows "x_1,...,x_d,y"; a non-numeric first line is a header */
+} sgl_data_spec;
+
+/* One draw of a data set; draw = data-draw id (0 for a shared data set). */
+sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t draw,
+                          sgl_data **out, sgl_err *err);
+void sgl_data_free(sgl_data *data);
+
+/* -------------------------------------------------------------- models */
+
+enum {
+    SGL_CAP_RESIDUALS = 1u << 0, /* per-sample residuals and Jacobian-transpose products */
+    SGL_CAP_HVP       = 1u << 1, /* Hessian-vector product */
+    SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
+    SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
+    SGL_CAP_UV        = 1u << 4  /* theta = (u, v): mean log|u_j v_j| */
+};
+
+struct sgl_model;
+typedef struct sgl_model_type {
+    const char *name;    /* spec key, shown by `sgdlab list` */
+    const char *doc;     /* one line */
+    unsigned caps;
+    double default_a;    /* per-sample loss a * r^2 */
+    const void *impl;    /* constants of the model's family (e.g. its reparametrisation) */
+    size_t (*dim)(const struct sgl_model *m);                  /* D */
+    void (*init)(const struct sgl_model *m, double alpha, double *theta);
+    /* w(theta), length d (SGL_CAP_LINEAR_W) */
+    void (*weights)(const struct sgl_model *m, const double *theta, double *w);
+    /* r_k = f_{idx[k]}(theta) - y_{idx[k]}; idx == NULL: all n samples in order.
+     * scratch: model->scratch_len doubles. */
+    void (*residuals)(const struct sgl_model *m, const double *theta,
+                      const uint32_t *idx, size_t nidx, double *r, double *scratch);
+    /* g = sum_k c[k] grad f_{idx[k]}(theta)  (overwrites g; g must not alias theta) */
+    void (*jt)(const struct sgl_model *m, const double *theta, const uint32_t *idx,
+               size_t nidx, const double *c, double *g, double *scratch);
+    /* theta <- theta + c * grad f_i(theta), in place and fused (the batch-1 fast
+     * path); equals theta + c*jt(i) up to rounding */
+    void (*step1)(const struct sgl_model *m, double *theta, uint32_t i, double c);
+    /* out = Hessian(L)(theta) p */
+    void (*hvp)(const struct sgl_model *m, const double *theta, const double *p,
+                double *out, double *scratch);
+    double (*trace)(const struct sgl_model *m, const double *theta, double *scratch);
+} sgl_model_type;
+
+typedef struct sgl_model {
+    const sgl_model_type *type;
+    const sgl_data *data;
+    double a;            /* loss constant: ell_i = a * r_i^2 */
+    size_t dim;          /* D, cached */
+    size_t scratch_len;  /* doubles of scratch a call may use */
+} sgl_model;
+
+extern const sgl_model_type *const sgl_models[];   /* NULL-terminated */
+const sgl_model_type *sgl_model_lookup(const char *name);
+/* valid names joined by ", " into buf */
+void sgl_model_names(char *buf, size_t len);
+
+sgl_status sgl_model_init(sgl_model *m, const sgl_model_type *t, const sgl_data *data,
+                          double a, sgl_err *err);
+/* L(theta) = (1/n) sum a r_i^2, and its gradient if grad != NULL.
+ * scratch: m->scratch_len + n doubles. */
+double sgl_model_loss_grad(const sgl_model *m, const double *theta, double *grad,
+                           double *scratch);
+
+/* --------------------------------------------------------------- noise */
+
+typedef enum { SGL_SCALE_UNSET = 0, SGL_SCALE_ETA = 1, SGL_SCALE_SQRT_ETA = 2 } sgl_sigma_scale;
+
+struct sgl_plan;
+struct sgl_traj;
+typedef struct sgl_noise_type {
+    const char *name;
+    const char *doc;
+    unsigned needs_caps;         /* model caps the noise requires */
+    int uses_batch;              /* reads --batch */
+    int uses_delta;              /* reads --delta */
+    int uses_sigma;              /* reads --sigma / --sigma-scale */
+    /* advance t from step k0 to k1 at constant eta (k = steps already taken;
+     * randomness of step k uses counter step = k).  Returns 0, or 1 when the
+     * state became non-finite, with t->diverged_step set. */
+    int (*run)(const struct sgl_plan *p, struct sgl_traj *t, uint64_t k0, uint64_t k1, double eta);
+} sgl_noise_type;
+
+extern const sgl_noise_type *const sgl_noises[];
+const sgl_noise_type *sgl_noise_lookup(const char *name);
+void sgl_noise_names(char *buf, size_t len);
+
+/* ----------------------------------------------------------- observables */
+
+typedef struct sgl_observable_type {
+    const char *name;
+    const char *doc;
+    unsigned needs_caps;
+    double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
+} sgl_observable_type;
+extern const sgl_observable_type *const sgl_observables[];
+void sgl_observable_names(char *buf, size_t len);
+
+/* ------------------------------------------------------------ run spec */
+
+typedef enum { SGL_DRAW_PER_SEED = 0, SGL_DRAW_SHARED = 1 } sgl_data_draw;
+
+#define SGL_MAX_DECAY 16
+typedef struct {
+    const char *model;         /* registry name */
+    const char *noise;         /* registry name */
+    sgl_data_spec data;
+    sgl_data_draw data_draw;   /* per-seed: trajectory s gets its own data draw */
+    double a;                  /* loss constant; NaN: the model's default */
+    double alpha;              /* init scale */
+    double delta;              /* label-noise std / minibatch-diff scale */
+    double sigma;              /* Gaussian parameter noise std */
+    sgl_sigma_scale sigma_scale;
+    size_t batch;              /* B */
+    int with_replacement;      /* minibatch and label: sample B with replacement */
+    double lr;                 /* eta at k = 0 */
+    uint64_t decay_at[SGL_MAX_DECAY];   /* steps k where eta is multiplied by decay_factor */
+    size_t n_decay;
+    double decay_factor;
+    uint64_t steps;            /* k_max */
+    uint64_t every;            /* log every k steps (plus step 0 and the last) */
+    uint32_t seeds;            /* M trajectories */
+    uint64_t seed;             /* Philox key */
+    double bound;              /* diverged when max |theta_j| exceeds it */
+    double threshold;          /* |w_j| above it counts as active off-support */
+} sgl_spec;
+
+void sgl_spec_defaults(sgl_spec *s);
+/* Validate a spec; each problem names its field (CLI flag) and the allowed range. */
+sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err);
+/* eta at step k under the spec's schedule */
+double sgl_spec_lr(const sgl_spec *s, uint64_t k);
+
+/* ------------------------------------------------------- plan / execute */
+
+typedef struct sgl_traj {
+    uint32_t id;
+    const sgl_data *data;
+    sgl_model model;       /* bound to this trajectory's data */
+    double *theta;         /* D */
+    double *g;             /* D, gradient scratch */
+    double *scratch;       /* model scratch + n + 2*B residuals/coefs */
+    uint32_t *idx;         /* 2*B sample indices */
+    uint32_t *perm;        /* n, for sampling without replacement */
+    int diverged;
+    uint64_t diverged_step;
+} sgl_traj;
+
+typedef struct sgl_plan {
+    sgl_spec spec;
+    const sgl_model_type *mtype;
+    const sgl_noise_type *noise;
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    size_t n_data;
+    sgl_data **data;        /* n_data draws (1 if shared, else seeds) */
+    size_t n_log;           /* logged steps per trajectory */
+    uint64_t *log_steps;    /* n_log */
+    size_t dim;
+} sgl_plan;
+
+/* Per-trajectory results, indexed by trajectory id. */
+typedef struct {
+    uint32_t n_traj;
+    size_t n_log, n_obs;
+    double *series;         /* [traj][log][obs]; NaN after divergence */
+    int *diverged;          /* per trajectory */
+    uint64_t *diverged_step;
+    double *theta_final;    /* [traj][dim] */
+    size_t dim;
+} sgl_results;
+
+sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
+void sgl_plan_free(sgl_plan *p);
+
+sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out);
+void sgl_traj_free(sgl_traj *t);
+/* bind trajectory id to the plan and set theta to its initial value */
+void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id);
+/* advance from step k0 to k1 (k1 > k0); returns 1 if the trajectory diverged */
+int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1);
+
+sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out);
+void sgl_results_free(sgl_results *r);
+/* Run every trajectory of the plan on `threads` OpenMP threads (0: default).
+ * The results do not depend on threads. */
+sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r);
+
+/* ------------------------------------------------------------ estimates */
+
+typedef struct {
+    double mean, std_err;   /* over finite, non-diverged trajectories */
+    double min, max;
+    uint64_t n, n_diverged;
+} sgl_summary;
+
+/* Summary of observable o at log point l across trajectories (fixed order). */
+void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out);
+/* Fixed-order sum with four accumulators. */
+double sgl_sum_fixed(const double *x, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,186 @@
+/* Training data: generated (Gaussian or Boolean inputs, kappa-sparse truth) or
+ * loaded from CSV.  Generated inputs are a pure function of (seed, draw) via
+ * the SGL_P_DATA / SGL_P_TEST / SGL_P_TRUTH streams: row i of draw r uses
+ * trajectory = r and step = i, so n or d can change without reshuffling the
+ * other rows' randomness. */
+#include "sgdlab.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t pad_lanes(size_t d) { return (d + SGL_LANES - 1) / SGL_LANES * SGL_LANES; }
+
+static void fill_inputs(double *Z, size_t n, size_t d, size_t ld, sgl_input_kind kind,
+                        uint64_t seed, uint32_t draw, unsigned purpose)
+{
+    for (size_t i = 0; i < n; ++i) {
+        sgl_stream s;
+        sgl_stream_init(&s, seed, draw, i, purpose);
+        double *row = Z + i * ld;
+        for (size_t j = 0; j < d; ++j)
+            row[j] = kind == SGL_INPUT_BOOLEAN ? (double)sgl_stream_rademacher(&s)
+                                               : sgl_stream_normal(&s);
+        for (size_t j = d; j < ld; ++j) row[j] = 0.0;
+    }
+}
+
+static void label_rows(const double *Z, size_t n, size_t ld, const double *w, double *y)
+{
+    for (size_t i = 0; i < n; ++i) {
+        double s = 0.0;
+        for (size_t j = 0; j < ld; ++j) s += Z[i * ld + j] * w[j];
+        y[i] = s;
+    }
+}
+
+/* Parse one CSV line of numbers into vals (at most cap); returns count, or
+ * (size_t)-1 if a field is not a finite number. */
+static size_t parse_csv_line(char *line, double *vals, size_t cap)
+{
+    size_t k = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') ++p;
+        if (*p == '\0' || *p == '\n' || *p == '\r') return k == 0 ? 0 : (size_t)-1;
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno == ERANGE || !isfinite(v)) return (size_t)-1;
+        if (k < cap) vals[k] = v;
+        ++k;
+        p = end;
+        while (*p == ' ' || *p == '\t') ++p;
+        if (*p == ',') { ++p; continue; }
+        if (*p == '\0' || *p == '\n' || *p == '\r') return k;
+        return (size_t)-1;
+    }
+}
+
+static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
+{
+    FILE *f = fopen(spec->csv_path, "r");
+    if (!f)
+        return sgl_fail(err, SGL_EINVAL, "--data-file",
+                        "cannot open '%s': %s", spec->csv_path, strerror(errno));
+    size_t cap_rows = 64, n = 0, d = 0, ld = 0;
+    double *Z = NULL, *y = NULL, *vals = NULL;
+    char *line = NULL;
+    size_t linecap = 0, lineno = 0;
+    sgl_status st = SGL_OK;
+    ssize_t got;
+    while ((got = getline(&line, &linecap, f)) >= 0) {
+        ++lineno;
+        char *p = line;
+        while (isspace((unsigned char)*p)) ++p;
+        if (*p == '\0' || *p == '#') continue;
+        if (d == 0) {
+            /* count fields on the first data line; a non-numeric first line is a header */
+            size_t fields = 1;
+            for (char *q = p; *q; ++q) fields += *q == ',';
+            vals = malloc(fields * sizeof *vals);
+            if (!vals) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
+            size_t k = parse_csv_line(p, vals, fields);
+            if (k == (size_t)-1 && n == 0 && lineno == 1) { free(vals); vals = NULL; continue; }
+            if (k == (size_t)-1 || k < 2) {
+                st = sgl_fail(err, SGL_EINVAL, "--data-file",
+                              "%s:%zu: expected at least 2 numeric comma-separated fields (x_1..x_d,y)",
+                              spec->csv_path, lineno);
+                goto done;
+            }
+            d = k - 1;
+            ld = pad_lanes(d);
+            Z = malloc(cap_rows * ld * sizeof *Z);
+            y = malloc(cap_rows * sizeof *y);
+            if (!Z || !y) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
+        }
+        if (n == cap_rows) {
+            cap_rows *= 2;
+            double *Z2 = realloc(Z, cap_rows * ld * sizeof *Z);
+            if (!Z2) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
+            Z = Z2;
+            double *y2 = realloc(y, cap_rows * sizeof *y);
+            if (!y2) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
+            y = y2;
+        }
+        size_t k = parse_csv_line(p, vals, d + 1);
+        if (k != d + 1) {
+            st = sgl_fail(err, SGL_EINVAL, "--data-file",
+                          "%s:%zu: expected %zu numeric comma-separated fields like the first data row",
+                          spec->csv_path, lineno, d + 1);
+            goto done;
+        }
+        for (size_t j = 0; j < ld; ++j) Z[n * ld + j] = j < d ? vals[j] : 0.0;
+        y[n] = vals[d];
+        ++n;
+    }
+    if (n == 0) {
+        st = sgl_fail(err, SGL_EINVAL, "--data-file", "%s: no data rows", spec->csv_path);
+        goto done;
+    }
+    D->n = n; D->d = d; D->ld = ld; D->Z = Z; D->y = y;
+    Z = NULL; y = NULL;
+done:
+    free(Z); free(y); free(vals); free(line);
+    fclose(f);
+    return st;
+}
+
+sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t draw,
+                          sgl_data **out, sgl_err *err)
+{
+    *out = NULL;
+    sgl_data *D = calloc(1, sizeof *D);
+    if (!D) return sgl_fail(err, SGL_ENOMEM, "data", "out of memory");
+    sgl_status st = SGL_OK;
+    if (spec->input == SGL_INPUT_CSV) {
+        st = load_csv(spec, D, err);
+        if (st != SGL_OK) goto fail;
+    } else {
+        D->n = spec->n; D->d = spec->d; D->ld = pad_lanes(spec->d);
+        D->kappa = spec->kappa;
+        D->Z = malloc(D->n * D->ld * sizeof *D->Z);
+        D->y = malloc(D->n * sizeof *D->y);
+        D->wstar = calloc(D->ld, sizeof *D->wstar);
+        if (!D->Z || !D->y || !D->wstar) goto nomem;
+        sgl_stream s;
+        sgl_stream_init(&s, seed, draw, 0, SGL_P_TRUTH);
+        for (size_t j = 0; j < D->kappa; ++j)
+            D->wstar[j] = spec->truth == SGL_TRUTH_SIGNS ? (double)sgl_stream_rademacher(&s) : 1.0;
+        fill_inputs(D->Z, D->n, D->d, D->ld, spec->input, seed, draw, SGL_P_DATA);
+        label_rows(D->Z, D->n, D->ld, D->wstar, D->y);
+        if (spec->label_noise > 0) {
+            sgl_stream_init(&s, seed, draw, 1, SGL_P_TRUTH);
+            for (size_t i = 0; i < D->n; ++i) D->y[i] += spec->label_noise * sgl_stream_normal(&s);
+        }
+        if (spec->n_test > 0) {
+            D->n_test = spec->n_test;
+            D->Zt = malloc(D->n_test * D->ld * sizeof *D->Zt);
+            D->yt = malloc(D->n_test * sizeof *D->yt);
+            if (!D->Zt || !D->yt) goto nomem;
+            fill_inputs(D->Zt, D->n_test, D->d, D->ld, spec->input, seed, draw, SGL_P_TEST);
+            label_rows(D->Zt, D->n_test, D->ld, D->wstar, D->yt);
+        }
+    }
+    D->colsq = calloc(D->ld, sizeof *D->colsq);
+    if (!D->colsq) goto nomem;
+    for (size_t i = 0; i < D->n; ++i)
+        for (size_t j = 0; j < D->d; ++j) D->colsq[j] += D->Z[i * D->ld + j] * D->Z[i * D->ld + j];
+    for (size_t j = 0; j < D->d; ++j) D->colsq[j] /= (double)D->n;
+    *out = D;
+    return SGL_OK;
+nomem:
+    st = sgl_fail(err, SGL_ENOMEM, "data", "out of memory");
+fail:
+    sgl_data_free(D);
+    return st;
+}
+
+void sgl_data_free(sgl_data *D)
+{
+    if (!D) return;
+    free(D->Z); free(D->y); free(D->wstar); free(D->colsq); free(D->Zt); free(D->yt);
+    free(D);
+}

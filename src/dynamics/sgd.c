@@ -1,0 +1,75 @@
+/* Discrete SGD: one trajectory driven by hand (init / advance), used by the
+ * ensemble driver and directly by tests.  The noise kind owns the inner loop;
+ * this file splits [k0, k1) at learning-rate changes and checks the bound. */
+#include "../internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
+{
+    *out = NULL;
+    size_t n_max = 0, ld_max = 0;
+    for (size_t r = 0; r < p->n_data; ++r) {
+        if (p->data[r]->n > n_max) n_max = p->data[r]->n;
+        if (p->data[r]->ld > ld_max) ld_max = p->data[r]->ld;
+    }
+    const size_t B = p->spec.batch;
+    sgl_traj *t = calloc(1, sizeof *t);
+    if (!t) return SGL_ENOMEM;
+    /* model scratch (4 ld + 2 n) | residuals (n) | coefficients (n), n >= B */
+    t->theta = calloc(p->dim, sizeof *t->theta);
+    t->g = calloc(p->dim, sizeof *t->g);
+    t->scratch = calloc(4 * ld_max + 4 * n_max + 2 * B, sizeof *t->scratch);
+    t->idx = calloc(2 * B + 1, sizeof *t->idx);
+    t->perm = calloc(n_max + 1, sizeof *t->perm);
+    if (!t->theta || !t->g || !t->scratch || !t->idx || !t->perm) {
+        sgl_traj_free(t);
+        return SGL_ENOMEM;
+    }
+    *out = t;
+    return SGL_OK;
+}
+
+void sgl_traj_free(sgl_traj *t)
+{
+    if (!t) return;
+    free(t->theta); free(t->g); free(t->scratch); free(t->idx); free(t->perm);
+    free(t);
+}
+
+void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id)
+{
+    t->id = id;
+    t->data = p->data[p->n_data == 1 ? 0 : id];
+    /* the spec was validated when the plan was made, so this cannot fail */
+    sgl_model_init(&t->model, p->mtype, t->data, p->spec.a, NULL);
+    p->mtype->init(&t->model, p->spec.alpha, t->theta);
+    t->diverged = 0;
+    t->diverged_step = 0;
+}
+
+static int out_of_bound(const sgl_traj *t, double bound)
+{
+    for (size_t j = 0; j < t->model.dim; ++j)
+        if (!(fabs(t->theta[j]) <= bound)) return 1;
+    return 0;
+}
+
+int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1)
+{
+    if (t->diverged) return 1;
+    uint64_t k = k0;
+    while (k < k1) {
+        uint64_t nxt = sgl_spec_next_decay(&p->spec, k);
+        uint64_t end = nxt < k1 ? nxt : k1;
+        if (p->noise->run(p, t, k, end, sgl_spec_lr(&p->spec, k))) return 1;
+        k = end;
+    }
+    if (out_of_bound(t, p->spec.bound)) {
+        t->diverged = 1;
+        t->diverged_step = k1;
+        return 1;
+    }
+    return 0;
+}

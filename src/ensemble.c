@@ -1,0 +1,143 @@
+/* Plan -> execute for an ensemble of M trajectories (DESIGN.md data flow).
+ * sgl_plan_alloc validates, builds the data and decides what is logged;
+ * sgl_plan_execute never writes to the plan.  Each thread owns one sgl_traj
+ * workspace; results land in arrays indexed by trajectory id, so any thread
+ * count or schedule gives the same bytes. */
+#include "internal.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int obs_applies(const sgl_observable_type *o, const sgl_model_type *mt, const sgl_data *D)
+{
+    if ((mt->caps & o->needs_caps) != o->needs_caps) return 0;
+    if (!D->wstar && (strcmp(o->name, "test_error") == 0 || strcmp(o->name, "off_support") == 0)) return 0;
+    if (D->n_test == 0 && strcmp(o->name, "test_loss") == 0) return 0;
+    return 1;
+}
+
+sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
+{
+    *out = NULL;
+    sgl_status st = sgl_spec_validate(spec, err);
+    if (st != SGL_OK) return st;
+    sgl_plan *p = calloc(1, sizeof *p);
+    if (!p) return sgl_fail(err, SGL_ENOMEM, "plan", "out of memory");
+    p->spec = *spec;
+    p->mtype = sgl_model_lookup(spec->model);
+    p->noise = sgl_noise_lookup(spec->noise);
+    if (isnan(p->spec.a)) p->spec.a = p->mtype->default_a;
+    /* CSV data is one fixed data set whatever the draw policy */
+    p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV) ? 1 : spec->seeds;
+    p->spec.data_draw = p->n_data == 1 ? SGL_DRAW_SHARED : SGL_DRAW_PER_SEED;
+    p->data = calloc(p->n_data, sizeof *p->data);
+    if (!p->data) goto nomem;
+    for (size_t r = 0; r < p->n_data; ++r) {
+        st = sgl_data_alloc(&spec->data, spec->seed, (uint32_t)r, &p->data[r], err);
+        if (st != SGL_OK) goto fail;
+    }
+    const sgl_data *D0 = p->data[0];
+    if (p->noise->uses_batch && spec->batch > D0->n) {
+        st = sgl_fail(err, SGL_EINVAL, "--batch", "must be an integer in [1, n = %zu], got %zu", D0->n,
+                      spec->batch);
+        goto fail;
+    }
+    sgl_model m;
+    st = sgl_model_init(&m, p->mtype, D0, p->spec.a, err);
+    if (st != SGL_OK) goto fail;
+    p->dim = m.dim;
+    for (size_t i = 0; sgl_observables[i] && p->n_obs < sizeof p->obs / sizeof p->obs[0]; ++i)
+        if (obs_applies(sgl_observables[i], p->mtype, D0)) p->obs[p->n_obs++] = sgl_observables[i];
+    /* logged steps: 0, every, 2 every, ..., and the last step */
+    p->n_log = (size_t)(spec->steps / spec->every) + 1 + (spec->steps % spec->every != 0);
+    p->log_steps = malloc(p->n_log * sizeof *p->log_steps);
+    if (!p->log_steps) goto nomem;
+    for (size_t l = 0; l < p->n_log; ++l) {
+        uint64_t k = (uint64_t)l * spec->every;
+        p->log_steps[l] = k < spec->steps ? k : spec->steps;
+    }
+    *out = p;
+    return SGL_OK;
+nomem:
+    st = sgl_fail(err, SGL_ENOMEM, "plan", "out of memory");
+fail:
+    sgl_plan_free(p);
+    return st;
+}
+
+void sgl_plan_free(sgl_plan *p)
+{
+    if (!p) return;
+    if (p->data)
+        for (size_t r = 0; r < p->n_data; ++r) sgl_data_free(p->data[r]);
+    free(p->data);
+    free(p->log_steps);
+    free(p);
+}
+
+sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
+{
+    *out = NULL;
+    sgl_results *r = calloc(1, sizeof *r);
+    if (!r) return SGL_ENOMEM;
+    r->n_traj = p->spec.seeds;
+    r->n_log = p->n_log;
+    r->n_obs = p->n_obs;
+    r->dim = p->dim;
+    r->series = malloc((size_t)r->n_traj * r->n_log * (r->n_obs ? r->n_obs : 1) * sizeof *r->series);
+    r->diverged = calloc(r->n_traj, sizeof *r->diverged);
+    r->diverged_step = calloc(r->n_traj, sizeof *r->diverged_step);
+    r->theta_final = malloc((size_t)r->n_traj * r->dim * sizeof *r->theta_final);
+    if (!r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
+        sgl_results_free(r);
+        return SGL_ENOMEM;
+    }
+    *out = r;
+    return SGL_OK;
+}
+
+void sgl_results_free(sgl_results *r)
+{
+    if (!r) return;
+    free(r->series); free(r->diverged); free(r->diverged_step); free(r->theta_final);
+    free(r);
+}
+
+static void run_one(const sgl_plan *p, sgl_traj *t, uint32_t id, sgl_results *r)
+{
+    sgl_traj_init(p, t, id);
+    double *row = r->series + (size_t)id * r->n_log * r->n_obs;
+    uint64_t k = 0;
+    for (size_t l = 0; l < p->n_log; ++l) {
+        if (p->log_steps[l] > k) sgl_traj_advance(p, t, k, p->log_steps[l]);
+        k = p->log_steps[l];
+        for (size_t o = 0; o < p->n_obs; ++o)
+            row[l * r->n_obs + o] = t->diverged ? NAN : p->obs[o]->eval(p, t);
+    }
+    r->diverged[id] = t->diverged;
+    r->diverged_step[id] = t->diverged_step;
+    memcpy(r->theta_final + (size_t)id * r->dim, t->theta, r->dim * sizeof *t->theta);
+}
+
+sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
+{
+    if (threads <= 0) threads = omp_get_max_threads();
+    if (threads > (int)p->spec.seeds) threads = (int)p->spec.seeds;
+    sgl_status st = SGL_OK;
+#pragma omp parallel num_threads(threads)
+    {
+        sgl_traj *t = NULL;
+        sgl_status mine = sgl_traj_alloc(p, &t);
+#pragma omp critical
+        if (mine != SGL_OK) st = mine;
+#pragma omp barrier
+        if (st == SGL_OK) {
+#pragma omp for schedule(dynamic, 1)
+            for (long id = 0; id < (long)p->spec.seeds; ++id) run_one(p, t, (uint32_t)id, r);
+        }
+        sgl_traj_free(t);
+    }
+    return st;
+}

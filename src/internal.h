@@ -1,0 +1,11 @@
+/* Declarations shared inside the library, not part of the public API. */
+#ifndef SGL_INTERNAL_H
+#define SGL_INTERNAL_H
+#include "sgdlab.h"
+
+/* Join the names of a NULL-terminated registry table (each entry a struct
+ * whose first member is `const char *name`) with ", " into buf. */
+void sgl_join_names(const void *const *table, char *buf, size_t len);
+
+uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);
+#endif

@@ -1,0 +1,215 @@
+/* Elementwise-reparametrised linear models (reparam.h).
+ *
+ * Loss L = (1/n) sum_i a r_i^2, r_i = <z_i, w(theta)> - y_i.  With
+ * q = (2a/n) Z^T r and J_b = diag(s_b p theta_b^{p-1}):
+ *   grad_b L = J_b q
+ *   H p      = sum_b J_b^T (2a/n) Z^T Z (sum_c J_c p_c) + [p=2] 2 s_b q p_b
+ *   tr H     = 2a sum_j c_j sum_b (p theta_bj^{p-1})^2 + [p=2] 2 sum_b s_b sum_j q_j
+ * (diagnet: tr H = 8a sum_j c_j (u_j^2 + v_j^2), THEORY.md 2.7).
+ * The kernels are specialised on (nb, p) so the inner loops are branch-free. */
+#include "reparam.h"
+#include "../kernels.h"
+
+#define SHAPE(m) ((const sgl_reparam_shape *)(m)->type->impl)
+#define LD(m) ((m)->data->ld)
+
+size_t sgl_reparam_dim(const sgl_model *m) { return (size_t)SHAPE(m)->nb * LD(m); }
+
+void sgl_reparam_init(const sgl_model *m, double alpha, double *theta)
+{
+    const size_t ld = LD(m), d = m->data->d;
+    for (int b = 0; b < SHAPE(m)->nb; ++b)
+        for (size_t j = 0; j < ld; ++j) theta[b * ld + j] = j < d ? alpha : 0.0;
+}
+
+static inline __attribute__((always_inline)) sgl_v8
+w8(const double *theta, size_t ld, size_t j, int nb, int p, const double *sg)
+{
+    sgl_v8 t = sgl_ld8(theta + j);
+    sgl_v8 w = p == 2 ? t * t : t;
+    if (sg[0] < 0) w = -w;
+    if (nb == 2) {
+        sgl_v8 t2 = sgl_ld8(theta + ld + j);
+        w = sg[1] < 0 ? w - (p == 2 ? t2 * t2 : t2) : w + (p == 2 ? t2 * t2 : t2);
+    }
+    return w;
+}
+
+void sgl_reparam_weights(const sgl_model *m, const double *theta, double *w)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const size_t ld = LD(m);
+    for (size_t j = 0; j < ld; j += 8) sgl_st8(w + j, w8(theta, ld, j, sh->nb, sh->p, sh->sign));
+}
+
+/* One residual without materialising w: the batch-1 hot path. */
+static inline __attribute__((always_inline)) double
+resid1(const double *z, const double *theta, size_t ld, int nb, int p, const double *sg)
+{
+    sgl_v8 s0 = sgl_splat8(0.0), s1 = sgl_splat8(0.0);
+    size_t j = 0;
+    for (; j + 16 <= ld; j += 16) {
+        s0 += sgl_ld8(z + j) * w8(theta, ld, j, nb, p, sg);
+        s1 += sgl_ld8(z + j + 8) * w8(theta, ld, j + 8, nb, p, sg);
+    }
+    if (j < ld) s0 += sgl_ld8(z + j) * w8(theta, ld, j, nb, p, sg);
+    return sgl_hsum8(s0 + s1);
+}
+
+static const double k_pos[2] = {1.0, 1.0}, k_pm[2] = {1.0, -1.0};
+
+static double resid_one(const sgl_model *m, const double *theta, uint32_t i)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const sgl_data *D = m->data;
+    const double *z = D->Z + (size_t)i * D->ld;
+    double f;
+    /* constant-folded specialisations of the shapes in use; generic otherwise */
+    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
+        f = resid1(z, theta, D->ld, 2, 2, k_pm);
+    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
+        f = resid1(z, theta, D->ld, 1, 2, k_pos);
+    else if (sh->nb == 1 && sh->p == 1 && sh->sign[0] > 0)
+        f = resid1(z, theta, D->ld, 1, 1, k_pos);
+    else
+        f = resid1(z, theta, D->ld, sh->nb, sh->p, sh->sign);
+    return f - D->y[i];
+}
+
+void sgl_reparam_residuals(const sgl_model *m, const double *theta, const uint32_t *idx,
+                           size_t nidx, double *r, double *scratch)
+{
+    const sgl_data *D = m->data;
+    if (idx && nidx == 1) {
+        r[0] = resid_one(m, theta, idx[0]);
+        return;
+    }
+    double *w = scratch;
+    sgl_reparam_weights(m, theta, w);
+    for (size_t k = 0; k < nidx; ++k) {
+        size_t i = idx ? idx[k] : k;
+        r[k] = sgl_dot(D->Z + i * D->ld, w, D->ld) - D->y[i];
+    }
+}
+
+/* g_b = J_b q */
+static void apply_jacobian(const sgl_model *m, const double *theta, const double *q, double *g)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const size_t ld = LD(m);
+    for (int b = 0; b < sh->nb; ++b) {
+        sgl_v8 c = sgl_splat8(sh->sign[b] * (double)sh->p);
+        const double *tb = theta + b * ld;
+        double *gb = g + b * ld;
+        for (size_t j = 0; j < ld; j += 8)
+            sgl_st8(gb + j, sh->p == 2 ? c * sgl_ld8(tb + j) * sgl_ld8(q + j) : c * sgl_ld8(q + j));
+    }
+}
+
+/* q = sum_k c_k z_{idx_k} */
+static void combine_rows(const sgl_data *D, const uint32_t *idx, size_t nidx, const double *c,
+                         double *q)
+{
+    for (size_t j = 0; j < D->ld; ++j) q[j] = 0.0;
+    for (size_t k = 0; k < nidx; ++k)
+        sgl_axpy(c[k], D->Z + (size_t)(idx ? idx[k] : k) * D->ld, q, D->ld);
+}
+
+void sgl_reparam_jt(const sgl_model *m, const double *theta, const uint32_t *idx, size_t nidx,
+                    const double *c, double *g, double *scratch)
+{
+    double *q = scratch + LD(m);
+    combine_rows(m->data, idx, nidx, c, q);
+    apply_jacobian(m, theta, q, g);
+}
+
+static inline __attribute__((always_inline)) void
+step1_k(double *theta, const double *z, size_t ld, double c, int nb, int p, const double *sg)
+{
+    for (int b = 0; b < nb; ++b) {
+        double *tb = theta + b * ld;
+        if (p == 2) {
+            /* theta_b <- theta_b (1 + 2 s_b c z): the exact multiplicative form, so
+             * u_j v_j <- u_j v_j (1 - 4 c^2 z_j^2) for diagnet (THEORY.md C1) */
+            sgl_v8 cv = sgl_splat8(2.0 * sg[b] * c), one = sgl_splat8(1.0);
+            for (size_t j = 0; j < ld; j += 8)
+                sgl_st8(tb + j, sgl_ld8(tb + j) * (one + cv * sgl_ld8(z + j)));
+        } else {
+            sgl_v8 cv = sgl_splat8(sg[b] * c);
+            for (size_t j = 0; j < ld; j += 8) sgl_st8(tb + j, sgl_ld8(tb + j) + cv * sgl_ld8(z + j));
+        }
+    }
+}
+
+void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const sgl_data *D = m->data;
+    const double *z = D->Z + (size_t)i * D->ld;
+    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
+        step1_k(theta, z, D->ld, c, 2, 2, k_pm);
+    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
+        step1_k(theta, z, D->ld, c, 1, 2, k_pos);
+    else
+        step1_k(theta, z, D->ld, c, sh->nb, sh->p, sh->sign);
+}
+
+/* scratch layout: w | q | dw | dq (ld each) | r | dr (n each) */
+static void full_q(const sgl_model *m, const double *theta, double *scratch, double *q)
+{
+    const sgl_data *D = m->data;
+    double *r = scratch + 4 * D->ld;
+    sgl_reparam_residuals(m, theta, NULL, D->n, r, scratch);
+    for (size_t i = 0; i < D->n; ++i) r[i] *= 2.0 * m->a / (double)D->n;
+    combine_rows(D, NULL, D->n, r, q);
+}
+
+void sgl_reparam_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
+                     double *scratch)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const sgl_data *D = m->data;
+    const size_t ld = D->ld;
+    double *q = scratch + ld, *dw = scratch + 2 * ld, *dq = scratch + 3 * ld;
+    double *dr = scratch + 4 * ld + D->n;
+    full_q(m, theta, scratch, q);
+    /* dw = sum_b J_b p_b */
+    for (size_t j = 0; j < ld; ++j) {
+        double s = 0.0;
+        for (int b = 0; b < sh->nb; ++b)
+            s += sh->sign[b] * (sh->p == 2 ? 2.0 * theta[b * ld + j] : 1.0) * p[b * ld + j];
+        dw[j] = s;
+    }
+    for (size_t i = 0; i < D->n; ++i)
+        dr[i] = 2.0 * m->a / (double)D->n * sgl_dot(D->Z + i * ld, dw, ld);
+    combine_rows(D, NULL, D->n, dr, dq);
+    apply_jacobian(m, theta, dq, out);
+    if (sh->p == 2)
+        for (int b = 0; b < sh->nb; ++b)
+            for (size_t j = 0; j < ld; ++j) out[b * ld + j] += 2.0 * sh->sign[b] * q[j] * p[b * ld + j];
+}
+
+double sgl_reparam_trace(const sgl_model *m, const double *theta, double *scratch)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const sgl_data *D = m->data;
+    const size_t ld = D->ld;
+    double t = 0.0, sq = 0.0;
+    for (size_t j = 0; j < D->d; ++j) {
+        double s = 0.0;
+        for (int b = 0; b < sh->nb; ++b) {
+            double dj = sh->p == 2 ? 2.0 * theta[b * ld + j] : 1.0;
+            s += dj * dj;
+        }
+        t += D->colsq[j] * s;
+    }
+    t *= 2.0 * m->a;
+    if (sh->p == 2) {
+        double *q = scratch + ld;
+        full_q(m, theta, scratch, q);
+        double sumq = 0.0;
+        for (size_t j = 0; j < D->d; ++j) sumq += q[j];
+        for (int b = 0; b < sh->nb; ++b) sq += 2.0 * sh->sign[b] * sumq;
+    }
+    return t + sq;
+}

@@ -1,0 +1,28 @@
+/* The family of elementwise-reparametrised linear models shared by diagnet,
+ * quadratic and linreg: f_i(theta) = <z_i, w(theta)> with
+ *     w_j = sum_b s_b * theta_{b,j}^p,   p in {1, 2}, s_b in {+1, -1},
+ * theta stored as nb blocks of ld doubles (zero padding beyond d). */
+#ifndef SGL_REPARAM_H
+#define SGL_REPARAM_H
+#include "sgdlab.h"
+
+size_t sgl_reparam_dim(const sgl_model *m);
+void sgl_reparam_init(const sgl_model *m, double alpha, double *theta);
+void sgl_reparam_weights(const sgl_model *m, const double *theta, double *w);
+void sgl_reparam_residuals(const sgl_model *m, const double *theta, const uint32_t *idx,
+                           size_t nidx, double *r, double *scratch);
+void sgl_reparam_jt(const sgl_model *m, const double *theta, const uint32_t *idx, size_t nidx,
+                    const double *c, double *g, double *scratch);
+void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c);
+void sgl_reparam_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
+                     double *scratch);
+double sgl_reparam_trace(const sgl_model *m, const double *theta, double *scratch);
+
+/* (nb, p, signs): the model type's impl pointer */
+typedef struct { int nb, p; double sign[2]; } sgl_reparam_shape;
+
+#define SGL_REPARAM_CAPS (SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_LINEAR_W)
+#define SGL_REPARAM_FUNCS sgl_reparam_dim, sgl_reparam_init, sgl_reparam_weights,   \
+        sgl_reparam_residuals, sgl_reparam_jt, sgl_reparam_step1, sgl_reparam_hvp, \
+        sgl_reparam_trace
+#endif

@@ -1,0 +1,55 @@
+/* Helpers shared by the noise kinds: index sampling and the full-batch step. */
+#ifndef SGL_NOISE_COMMON_H
+#define SGL_NOISE_COMMON_H
+#include "sgdlab.h"
+#include <math.h>
+
+/* B indices for step k of trajectory t from stream `purpose` */
+static inline void sgl_draw_batch(const sgl_plan *p, sgl_traj *t, uint64_t k, unsigned purpose,
+                                  size_t B, uint32_t *out)
+{
+    sgl_stream s;
+    sgl_stream_init(&s, p->spec.seed, t->id, k, purpose);
+    uint32_t n = (uint32_t)t->data->n;
+    if (p->spec.with_replacement)
+        for (size_t b = 0; b < B; ++b) out[b] = sgl_stream_index(&s, n);
+    else
+        sgl_stream_sample(&s, n, (uint32_t)B, t->perm, out);
+}
+
+static inline int sgl_mark_diverged(sgl_traj *t, uint64_t k)
+{
+    t->diverged = 1;
+    t->diverged_step = k;
+    return 1;
+}
+
+/* scratch layout for full-batch kinds: model scratch | r (n) | coef (n) */
+static inline double *sgl_resid_buf(sgl_traj *t) { return t->scratch + t->model.scratch_len; }
+static inline double *sgl_coef_buf(sgl_traj *t) { return t->scratch + t->model.scratch_len + t->data->n; }
+
+/* r = all residuals, coef_i = 2a r_i / n (the full-gradient weights).
+ * Returns 0, or 1 if a residual is not finite. */
+static inline int sgl_full_coefs(sgl_traj *t)
+{
+    const sgl_model *m = &t->model;
+    const size_t n = t->data->n;
+    double *r = sgl_resid_buf(t), *c = sgl_coef_buf(t);
+    m->type->residuals(m, t->theta, NULL, n, r, t->scratch);
+    const double w = 2.0 * m->a / (double)n;
+    int bad = 0;
+    for (size_t i = 0; i < n; ++i) {
+        bad |= !isfinite(r[i]);
+        c[i] = w * r[i];
+    }
+    return bad;
+}
+
+/* theta -= eta * sum_i coef_i grad f_i */
+static inline void sgl_apply_coefs(sgl_traj *t, double eta)
+{
+    const sgl_model *m = &t->model;
+    m->type->jt(m, t->theta, NULL, t->data->n, sgl_coef_buf(t), t->g, t->scratch);
+    for (size_t j = 0; j < m->dim; ++j) t->theta[j] -= eta * t->g[j];
+}
+#endif

@@ -1,0 +1,26 @@
+/* Isotropic Gaussian parameter noise on top of the full gradient:
+ *     theta <- theta - eta grad L + s xi,   xi ~ N(0, I),
+ * s = eta*sigma (--sigma-scale eta: HaoChen's "SGLD", SGD-style scaling,
+ * THEORY.md 1.3) or s = sqrt(eta)*sigma (--sigma-scale sqrt-eta: Euler-Maruyama
+ * of dX = -grad L dt + sigma dW with dt = eta).  The scale is never implicit. */
+#include "common.h"
+
+static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta)
+{
+    const sgl_data *D = t->data;
+    const size_t nb = t->model.dim / D->ld;
+    const double s = p->spec.sigma * (p->spec.sigma_scale == SGL_SCALE_SQRT_ETA ? sqrt(eta) : eta);
+    for (uint64_t k = k0; k < k1; ++k) {
+        if (sgl_full_coefs(t)) return sgl_mark_diverged(t, k);
+        sgl_apply_coefs(t, eta);
+        sgl_stream ns;
+        sgl_stream_init(&ns, p->spec.seed, t->id, k, SGL_P_NOISE);
+        for (size_t b = 0; b < nb; ++b)       /* padding coordinates get no noise */
+            for (size_t j = 0; j < D->d; ++j) t->theta[b * D->ld + j] += s * sgl_stream_normal(&ns);
+    }
+    return 0;
+}
+
+const sgl_noise_type sgl_noise_gaussian = {
+    "gaussian", "full gradient + isotropic N(0, s^2 I), s = eta*sigma or sqrt(eta)*sigma (--sigma-scale)",
+    SGL_CAP_RESIDUALS, 0, 0, 1, run};

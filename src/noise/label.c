@@ -1,0 +1,65 @@
+/* Label-noise SGD (Blanc et al. 2020; Damian et al. 2021; LWA 2022, THEORY.md 1.3):
+ * B samples per step, each label perturbed by fresh noise eps with variance
+ * delta^2, per-sample loss a (f_i - y_i - eps)^2:
+ *     theta <- theta - eta (2a/B) sum_k (r_k - eps_k) grad f_k.
+ * `label`: eps = +-delta (Rademacher); `label-gauss`: eps ~ N(0, delta^2).
+ * Batch 1 uses the model's fused in-place step (the benchmarked hot path). */
+#include "common.h"
+
+static inline double draw_eps(sgl_stream *s, int gauss)
+{
+    return gauss ? sgl_stream_normal(s) : (double)sgl_stream_rademacher(s);
+}
+
+static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1,
+                            double eta, int gauss)
+{
+    const sgl_model *m = &t->model;
+    const size_t B = p->spec.batch;
+    const double delta = p->spec.delta, two_a = 2.0 * m->a;
+    const uint32_t n = (uint32_t)t->data->n;
+    double *r = sgl_resid_buf(t), *c = sgl_coef_buf(t);
+    for (uint64_t k = k0; k < k1; ++k) {
+        sgl_stream ls;
+        sgl_stream_init(&ls, p->spec.seed, t->id, k, SGL_P_LABEL);
+        if (B == 1 && m->type->step1) {
+            sgl_stream bs;
+            sgl_stream_init(&bs, p->spec.seed, t->id, k, SGL_P_BATCH);
+            uint32_t i = sgl_stream_index(&bs, n);
+            double eps = delta * draw_eps(&ls, gauss);
+            m->type->residuals(m, t->theta, &i, 1, r, t->scratch);
+            double g = r[0] - eps;
+            if (!isfinite(g)) return sgl_mark_diverged(t, k);
+            m->type->step1(m, t->theta, i, -eta * two_a * g);
+            continue;
+        }
+        sgl_draw_batch(p, t, k, SGL_P_BATCH, B, t->idx);
+        m->type->residuals(m, t->theta, t->idx, B, r, t->scratch);
+        int bad = 0;
+        for (size_t b = 0; b < B; ++b) {
+            double g = r[b] - delta * draw_eps(&ls, gauss);
+            bad |= !isfinite(g);
+            c[b] = -eta * two_a * g / (double)B;
+        }
+        if (bad) return sgl_mark_diverged(t, k);
+        m->type->jt(m, t->theta, t->idx, B, c, t->g, t->scratch);
+        for (size_t j = 0; j < m->dim; ++j) t->theta[j] += t->g[j];
+    }
+    return 0;
+}
+
+static int run_pm(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta)
+{
+    return run_label(p, t, k0, k1, eta, 0);
+}
+static int run_gauss(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta)
+{
+    return run_label(p, t, k0, k1, eta, 1);
+}
+
+const sgl_noise_type sgl_noise_label = {
+    "label", "label noise +-delta on B samples per step (SGD on the noisy labels)",
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_pm};
+const sgl_noise_type sgl_noise_label_gauss = {
+    "label-gauss", "label noise N(0, delta^2) on B samples per step",
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_gauss};

@@ -1,0 +1,92 @@
+/* Run specs: defaults and validation.  Every problem names the CLI flag it
+ * came from and the allowed values; nothing runs on an invalid spec. */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+void sgl_spec_defaults(sgl_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->model = "diagnet";
+    s->noise = "label";
+    s->data.input = SGL_INPUT_GAUSSIAN;
+    s->data.truth = SGL_TRUTH_ONES;
+    s->data.d = 100;
+    s->data.n = 40;
+    s->data.kappa = 5;
+    s->data_draw = SGL_DRAW_PER_SEED;
+    s->a = NAN;
+    s->alpha = 1.0;
+    s->delta = 1.0;
+    s->sigma = 0.0;
+    s->batch = 1;
+    s->lr = 1e-3;
+    s->decay_factor = 0.1;
+    s->steps = 100000;
+    s->every = 1000;
+    s->seeds = 8;
+    s->seed = 1;
+    s->bound = 1e8;
+    s->threshold = 0.01;
+}
+
+#define NEED(cond, field, ...) \
+    do { if (!(cond)) return sgl_fail(err, SGL_EINVAL, field, __VA_ARGS__); } while (0)
+
+sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
+{
+    char names[256];
+    const sgl_model_type *mt = sgl_model_lookup(s->model);
+    if (!mt) {
+        sgl_model_names(names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, "--model", "unknown model '%s'; valid: %s",
+                        s->model ? s->model : "", names);
+    }
+    const sgl_noise_type *nt = sgl_noise_lookup(s->noise);
+    if (!nt) {
+        sgl_noise_names(names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, "--noise", "unknown noise '%s'; valid: %s",
+                        s->noise ? s->noise : "", names);
+    }
+    if ((mt->caps & nt->needs_caps) != nt->needs_caps)
+        return sgl_fail(err, SGL_ECAPS, "--noise", "noise '%s' needs per-sample residuals, which model '%s' lacks",
+                        nt->name, mt->name);
+    const sgl_data_spec *d = &s->data;
+    if (d->input == SGL_INPUT_CSV) {
+        NEED(d->csv_path && d->csv_path[0], "--data-file", "required with --data csv: a CSV file of rows x_1,...,x_d,y");
+    } else {
+        NEED(d->d >= 1 && d->d <= 1000000, "--d", "must be an integer in [1, 1000000], got %zu", d->d);
+        NEED(d->n >= 1 && d->n <= 10000000, "--n", "must be an integer in [1, 10000000], got %zu", d->n);
+        NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu", d->d, d->kappa);
+        NEED(d->n_test <= 10000000, "--n-test", "must be an integer in [0, 10000000], got %zu", d->n_test);
+    }
+    NEED(d->label_noise >= 0 && isfinite(d->label_noise), "--data-noise",
+         "must be finite and >= 0, got %.17g", d->label_noise);
+    NEED(isnan(s->a) || (s->a > 0 && isfinite(s->a)), "--loss-a", "must be finite and > 0, got %.17g", s->a);
+    NEED(isfinite(s->alpha), "--alpha", "must be finite, got %.17g", s->alpha);
+    NEED(s->delta >= 0 && isfinite(s->delta), "--delta", "must be finite and >= 0, got %.17g", s->delta);
+    NEED(s->sigma >= 0 && isfinite(s->sigma), "--sigma", "must be finite and >= 0, got %.17g", s->sigma);
+    if (nt->uses_sigma)
+        NEED(s->sigma_scale == SGL_SCALE_ETA || s->sigma_scale == SGL_SCALE_SQRT_ETA, "--sigma-scale",
+             "required with --noise %s: 'eta' (step adds eta*sigma*xi) or 'sqrt-eta' (adds sqrt(eta)*sigma*xi)",
+             nt->name);
+    NEED(s->batch >= 1, "--batch", "must be an integer >= 1, got %zu", s->batch);
+    if (nt->uses_batch && d->input != SGL_INPUT_CSV)
+        NEED(s->batch <= d->n, "--batch", "must be an integer in [1, n = %zu], got %zu", d->n, s->batch);
+    NEED(s->lr > 0 && isfinite(s->lr), "--lr", "must be finite and > 0, got %.17g", s->lr);
+    NEED(s->decay_factor > 0 && isfinite(s->decay_factor), "--lr-decay-factor",
+         "must be finite and > 0, got %.17g", s->decay_factor);
+    NEED(s->n_decay <= SGL_MAX_DECAY, "--lr-decay", "at most %d decay steps", SGL_MAX_DECAY);
+    for (size_t i = 0; i < s->n_decay; ++i)
+        NEED(s->decay_at[i] >= 1, "--lr-decay", "decay steps must be integers >= 1");
+    NEED(s->steps >= 1 && s->steps <= (1ull << 56), "--steps", "must be an integer in [1, 2^56], got %llu",
+         (unsigned long long)s->steps);
+    NEED(s->every >= 1, "--every", "must be an integer >= 1, got %llu", (unsigned long long)s->every);
+    NEED(s->steps / s->every <= 1000000, "--every", "logs at most 10^6 points per trajectory; raise --every");
+    NEED(s->seeds >= 1, "--seeds", "must be an integer >= 1, got %u", s->seeds);
+    NEED(s->bound > 0, "--bound", "must be > 0, got %.17g", s->bound);
+    NEED(s->threshold >= 0 && isfinite(s->threshold), "--threshold", "must be finite and >= 0, got %.17g",
+         s->threshold);
+    return SGL_OK;
+}

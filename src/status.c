@@ -1,0 +1,39 @@
+/* Status codes, the error funnel and version strings. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const char *sgl_strerror(sgl_status s)
+{
+    switch (s) {
+#define SGL_AS_CASE_(name, code, text) case name: return text;
+        SGL_STATUS_LIST(SGL_AS_CASE_)
+#undef SGL_AS_CASE_
+    }
+    return "unknown status";
+}
+
+sgl_status sgl_fail(sgl_err *err, sgl_status s, const char *field, const char *fmt, ...)
+{
+    if (err) {
+        snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return s;
+}
+
+const char *sgl_version(void) { return SGL_VERSION; }
+const char *sgl_git_hash(void) { return SGL_GIT; }
+
+void sgl_join_names(const void *const *table, char *buf, size_t len)
+{
+    size_t k = 0;
+    if (len) buf[0] = '\0';
+    for (size_t i = 0; table[i] && k < len; ++i)
+        k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "",
+                              *(const char *const *)table[i]);
+}
