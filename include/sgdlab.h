@@ -93,6 +93,29 @@ int      sgl_stream_rademacher(sgl_stream *s);   /* +1 or -1 */
 uint32_t sgl_stream_index(sgl_stream *s, uint32_t n);  /* uniform in [0,n), unbiased */
 /* k distinct indices from [0,n) (partial Fisher-Yates over the caller's perm
  * scratch of length n, which is reinitialised here): out[0..k) */
+/* The first block (4 words) of the streams for steps k0..k0+count-1, in one
+ * vectorised pass: out[4i..4i+3] are the first four sgl_stream_u32 results of
+ * sgl_stream_init(seed, traj, k0+i, purpose).  For hot loops. */
+void     sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t count,
+                                 unsigned purpose, uint32_t *out);
+/* Helpers turning a first block into the first draw of each kind, exactly as
+ * the scalar stream does; sgl_index_from_word returns n when Lemire's method
+ * would reject the word (probability < n / 2^32): fall back to the stream. */
+static inline uint32_t sgl_index_from_word(uint32_t w, uint32_t n)
+{
+    uint64_t m = (uint64_t)w * n;
+    if ((uint32_t)m < n && (uint32_t)m < (uint32_t)(-n) % n) return n;
+    return (uint32_t)(m >> 32);
+}
+static inline double sgl_uniform_from_words(uint32_t hi, uint32_t lo)
+{
+    uint64_t m = ((uint64_t)hi << 21) ^ ((uint64_t)lo >> 11);   /* 53 bits */
+    return ((double)m + 0.5) * 0x1p-53;
+}
+static inline int sgl_rademacher_from_word(uint32_t w) { return (w & 1u) ? 1 : -1; }
+/* Box-Muller pair from two uniforms in (0,1): the stream returns cos first */
+double sgl_box_muller_cos(double u1, double u2);
+double sgl_box_muller_sin(double u1, double u2);
 void     sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k,
                            uint32_t *perm, uint32_t *out);
 
@@ -159,6 +182,10 @@ typedef struct sgl_model_type {
     /* theta <- theta + c * grad f_i(theta), in place and fused (the batch-1 fast
      * path); equals theta + c*jt(i) up to rounding */
     void (*step1)(const struct sgl_model *m, double *theta, uint32_t i, double c);
+    /* the same step, fused with the next residual: returns f_inext(theta') - y_inext
+     * computed in the same pass over theta (optional) */
+    double (*step1_resid)(const struct sgl_model *m, double *theta, uint32_t i, double c,
+                          uint32_t inext);
     /* out = Hessian(L)(theta) p */
     void (*hvp)(const struct sgl_model *m, const double *theta, const double *p,
                 double *out, double *scratch);

@@ -6,7 +6,11 @@
 #define SGL_KERNELS_H
 
 #include "sgdlab.h"
+#include <math.h>
 #include <string.h>
+#if defined(__AVX512F__) || defined(__FMA__)
+#include <immintrin.h>
+#endif
 
 typedef double sgl_v8 __attribute__((vector_size(64)));
 
@@ -18,24 +22,90 @@ static inline double sgl_hsum8(sgl_v8 v)
     return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
 }
 
+/* a*b + c per lane with one rounding (IEEE fusedMultiplyAdd).  Explicit, never
+ * left to the compiler (-ffp-contract=off), and exactly rounded on every path,
+ * so AVX-512, AVX2+FMA and the scalar fallback give identical bits. */
+static inline sgl_v8 sgl_fma8(sgl_v8 a, sgl_v8 b, sgl_v8 c)
+{
+#if defined(__AVX512F__)
+    return (sgl_v8)_mm512_fmadd_pd((__m512d)a, (__m512d)b, (__m512d)c);
+#elif defined(__FMA__)
+    typedef double v4 __attribute__((vector_size(32)));
+    v4 a0, a1, b0, b1, c0, c1;
+    memcpy(&a0, &a, 32); memcpy(&a1, (char *)&a + 32, 32);
+    memcpy(&b0, &b, 32); memcpy(&b1, (char *)&b + 32, 32);
+    memcpy(&c0, &c, 32); memcpy(&c1, (char *)&c + 32, 32);
+    v4 r0 = (v4)_mm256_fmadd_pd((__m256d)a0, (__m256d)b0, (__m256d)c0);
+    v4 r1 = (v4)_mm256_fmadd_pd((__m256d)a1, (__m256d)b1, (__m256d)c1);
+    sgl_v8 r;
+    memcpy(&r, &r0, 32); memcpy((char *)&r + 32, &r1, 32);
+    return r;
+#else
+    sgl_v8 r;
+    for (int l = 0; l < 8; ++l) r[l] = fma(a[l], b[l], c[l]);
+    return r;
+#endif
+}
+
 /* sum_j a_j b_j over ld (a multiple of 8); two vector accumulators */
 static inline double sgl_dot(const double *a, const double *b, size_t ld)
 {
     sgl_v8 s0 = sgl_splat8(0.0), s1 = sgl_splat8(0.0);
     size_t j = 0;
     for (; j + 16 <= ld; j += 16) {
-        s0 += sgl_ld8(a + j) * sgl_ld8(b + j);
-        s1 += sgl_ld8(a + j + 8) * sgl_ld8(b + j + 8);
+        s0 = sgl_fma8(sgl_ld8(a + j), sgl_ld8(b + j), s0);
+        s1 = sgl_fma8(sgl_ld8(a + j + 8), sgl_ld8(b + j + 8), s1);
     }
-    if (j < ld) s0 += sgl_ld8(a + j) * sgl_ld8(b + j);
+    if (j < ld) s0 = sgl_fma8(sgl_ld8(a + j), sgl_ld8(b + j), s0);
     return sgl_hsum8(s0 + s1);
 }
 
-/* y += c x over ld */
-static inline void sgl_axpy(double c, const double *x, double *y, size_t ld)
+/* r_i = <Z_i, w> - y_i for i < n; rows of length ld.  Eight rows per pass
+ * share the loads of w and keep eight independent FMA chains in flight. */
+static inline void sgl_gemv_resid(const double *Z, size_t n, size_t ld, const double *w,
+                                  const double *y, double *r)
 {
-    sgl_v8 cv = sgl_splat8(c);
-    for (size_t j = 0; j < ld; j += 8) sgl_st8(y + j, sgl_ld8(y + j) + cv * sgl_ld8(x + j));
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const double *z = Z + i * ld;
+        sgl_v8 s[8];
+        for (int q = 0; q < 8; ++q) s[q] = sgl_splat8(0.0);
+        for (size_t j = 0; j < ld; j += 8) {
+            sgl_v8 wj = sgl_ld8(w + j);
+            for (int q = 0; q < 8; ++q) s[q] = sgl_fma8(sgl_ld8(z + q * ld + j), wj, s[q]);
+        }
+        for (int q = 0; q < 8; ++q) r[i + q] = sgl_hsum8(s[q]) - y[i + q];
+    }
+    for (; i < n; ++i) r[i] = sgl_dot(Z + i * ld, w, ld) - y[i];
+}
+
+/* q = sum_k c_k Z_{idx_k} (idx NULL: rows 0..n-1).  Column blocks of 32 with
+ * even and odd k in separate accumulators: eight independent FMA chains,
+ * added in a fixed order at the end. */
+static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, size_t n,
+                              const double *c, double *q)
+{
+    for (size_t j = 0; j < ld; j += 32) {
+        const int nb = (int)((ld - j) / 8 < 4 ? (ld - j) / 8 : 4);
+        sgl_v8 a[4], b[4];
+        for (int u = 0; u < 4; ++u) a[u] = b[u] = sgl_splat8(0.0);
+        size_t k = 0;
+        for (; k + 2 <= n; k += 2) {
+            const double *z0 = Z + (size_t)(idx ? idx[k] : k) * ld + j;
+            const double *z1 = Z + (size_t)(idx ? idx[k + 1] : k + 1) * ld + j;
+            sgl_v8 c0 = sgl_splat8(c[k]), c1 = sgl_splat8(c[k + 1]);
+            for (int u = 0; u < nb; ++u) {
+                a[u] = sgl_fma8(c0, sgl_ld8(z0 + 8 * u), a[u]);
+                b[u] = sgl_fma8(c1, sgl_ld8(z1 + 8 * u), b[u]);
+            }
+        }
+        if (k < n) {
+            const double *z0 = Z + (size_t)(idx ? idx[k] : k) * ld + j;
+            sgl_v8 c0 = sgl_splat8(c[k]);
+            for (int u = 0; u < nb; ++u) a[u] = sgl_fma8(c0, sgl_ld8(z0 + 8 * u), a[u]);
+        }
+        for (int u = 0; u < nb; ++u) sgl_st8(q + j + 8 * u, a[u] + b[u]);
+    }
 }
 
 #endif

@@ -43,9 +43,8 @@ uint32_t sgl_stream_u32(sgl_stream *s)
 
 double sgl_stream_uniform(sgl_stream *s)
 {
-    uint64_t hi = sgl_stream_u32(s), lo = sgl_stream_u32(s);
-    uint64_t m = (hi << 21) ^ (lo >> 11);            /* 53 bits */
-    return ((double)m + 0.5) * 0x1p-53;
+    uint32_t hi = sgl_stream_u32(s), lo = sgl_stream_u32(s);
+    return sgl_uniform_from_words(hi, lo);
 }
 
 double sgl_stream_normal(sgl_stream *s)
@@ -55,16 +54,23 @@ double sgl_stream_normal(sgl_stream *s)
         return s->normal;
     }
     double u1 = sgl_stream_uniform(s), u2 = sgl_stream_uniform(s);
-    double r = sqrt(-2.0 * log(u1));
-    double th = 6.283185307179586 * u2;
-    s->normal = r * sin(th);
+    s->normal = sgl_box_muller_sin(u1, u2);
     s->has_normal = 1;
-    return r * cos(th);
+    return sgl_box_muller_cos(u1, u2);
+}
+
+double sgl_box_muller_cos(double u1, double u2)
+{
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+double sgl_box_muller_sin(double u1, double u2)
+{
+    return sqrt(-2.0 * log(u1)) * sin(6.283185307179586 * u2);
 }
 
 int sgl_stream_rademacher(sgl_stream *s)
 {
-    return (sgl_stream_u32(s) & 1u) ? 1 : -1;
+    return sgl_rademacher_from_word(sgl_stream_u32(s));
 }
 
 /* Lemire's multiply-shift with rejection: exactly uniform on [0,n). */
@@ -89,5 +95,44 @@ void sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k, uint32_t *perm, ui
         uint32_t j = i + sgl_stream_index(s, n - i);
         uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
         out[i] = perm[i];
+    }
+}
+
+/* The first Philox block (draw index c[0] = 0) of the streams (seed, traj, k,
+ * purpose) for k = k0 .. k0+count-1, i.e. the words the scalar stream would
+ * return first: out[4*i .. 4*i+3].  Eight counters at a time in 64-bit vector
+ * lanes so the 32x32->64 multiplies vectorise; bitwise equal to
+ * sgl_philox4x32 (tested). */
+typedef uint64_t sgl_u64x8 __attribute__((vector_size(64)));
+
+void sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t count,
+                             unsigned purpose, uint32_t *out)
+{
+    const uint64_t M = 0xffffffffu;
+    for (size_t base = 0; base < count; base += 8) {
+        sgl_u64x8 x0 = {0}, x1, x2, x3;
+        for (int l = 0; l < 8; ++l) {
+            uint64_t k = k0 + base + (uint64_t)l;
+            x1[l] = (uint32_t)k;
+            x2[l] = traj;
+            x3[l] = ((uint32_t)purpose << 24) | (uint32_t)((k >> 32) & 0xffffffu);
+        }
+        uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
+        for (int r = 0; r < 10; ++r) {
+            sgl_u64x8 p0 = x0 * 0xD2511F53u, p1 = x2 * 0xCD9E8D57u;
+            sgl_u64x8 n0 = ((p1 >> 32) ^ x1 ^ key0) & M;
+            sgl_u64x8 n2 = ((p0 >> 32) ^ x3 ^ key1) & M;
+            x1 = p1 & M;
+            x3 = p0 & M;
+            x0 = n0;
+            x2 = n2;
+            key0 = (key0 + 0x9E3779B9u) & M;
+            key1 = (key1 + 0xBB67AE85u) & M;
+        }
+        size_t lim = count - base < 8 ? count - base : 8;
+        for (size_t l = 0; l < lim; ++l) {
+            uint32_t *o = out + 4 * (base + l);
+            o[0] = (uint32_t)x0[l]; o[1] = (uint32_t)x1[l]; o[2] = (uint32_t)x2[l]; o[3] = (uint32_t)x3[l];
+        }
     }
 }

@@ -25,12 +25,13 @@ void sgl_reparam_init(const sgl_model *m, double alpha, double *theta)
 static inline __attribute__((always_inline)) sgl_v8
 w8(const double *theta, size_t ld, size_t j, int nb, int p, const double *sg)
 {
+    const sgl_v8 one = sgl_splat8(1.0);
     sgl_v8 t = sgl_ld8(theta + j);
     sgl_v8 w = p == 2 ? t * t : t;
     if (sg[0] < 0) w = -w;
     if (nb == 2) {
-        sgl_v8 t2 = sgl_ld8(theta + ld + j);
-        w = sg[1] < 0 ? w - (p == 2 ? t2 * t2 : t2) : w + (p == 2 ? t2 * t2 : t2);
+        sgl_v8 t1 = sgl_ld8(theta + ld + j);
+        w = sg[1] < 0 ? sgl_fma8(-t1, p == 2 ? t1 : one, w) : sgl_fma8(t1, p == 2 ? t1 : one, w);
     }
     return w;
 }
@@ -49,10 +50,10 @@ resid1(const double *z, const double *theta, size_t ld, int nb, int p, const dou
     sgl_v8 s0 = sgl_splat8(0.0), s1 = sgl_splat8(0.0);
     size_t j = 0;
     for (; j + 16 <= ld; j += 16) {
-        s0 += sgl_ld8(z + j) * w8(theta, ld, j, nb, p, sg);
-        s1 += sgl_ld8(z + j + 8) * w8(theta, ld, j + 8, nb, p, sg);
+        s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0);
+        s1 = sgl_fma8(sgl_ld8(z + j + 8), w8(theta, ld, j + 8, nb, p, sg), s1);
     }
-    if (j < ld) s0 += sgl_ld8(z + j) * w8(theta, ld, j, nb, p, sg);
+    if (j < ld) s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0);
     return sgl_hsum8(s0 + s1);
 }
 
@@ -86,10 +87,12 @@ void sgl_reparam_residuals(const sgl_model *m, const double *theta, const uint32
     }
     double *w = scratch;
     sgl_reparam_weights(m, theta, w);
-    for (size_t k = 0; k < nidx; ++k) {
-        size_t i = idx ? idx[k] : k;
-        r[k] = sgl_dot(D->Z + i * D->ld, w, D->ld) - D->y[i];
+    if (!idx) {
+        sgl_gemv_resid(D->Z, nidx, D->ld, w, D->y, r);
+        return;
     }
+    for (size_t k = 0; k < nidx; ++k)
+        r[k] = sgl_dot(D->Z + (size_t)idx[k] * D->ld, w, D->ld) - D->y[idx[k]];
 }
 
 /* g_b = J_b q */
@@ -110,9 +113,7 @@ static void apply_jacobian(const sgl_model *m, const double *theta, const double
 static void combine_rows(const sgl_data *D, const uint32_t *idx, size_t nidx, const double *c,
                          double *q)
 {
-    for (size_t j = 0; j < D->ld; ++j) q[j] = 0.0;
-    for (size_t k = 0; k < nidx; ++k)
-        sgl_axpy(c[k], D->Z + (size_t)(idx ? idx[k] : k) * D->ld, q, D->ld);
+    sgl_gemv_t(D->Z, D->ld, idx, nidx, c, q);
 }
 
 void sgl_reparam_jt(const sgl_model *m, const double *theta, const uint32_t *idx, size_t nidx,
@@ -133,12 +134,56 @@ step1_k(double *theta, const double *z, size_t ld, double c, int nb, int p, cons
              * u_j v_j <- u_j v_j (1 - 4 c^2 z_j^2) for diagnet (THEORY.md C1) */
             sgl_v8 cv = sgl_splat8(2.0 * sg[b] * c), one = sgl_splat8(1.0);
             for (size_t j = 0; j < ld; j += 8)
-                sgl_st8(tb + j, sgl_ld8(tb + j) * (one + cv * sgl_ld8(z + j)));
+                sgl_st8(tb + j, sgl_ld8(tb + j) * sgl_fma8(cv, sgl_ld8(z + j), one));
         } else {
             sgl_v8 cv = sgl_splat8(sg[b] * c);
-            for (size_t j = 0; j < ld; j += 8) sgl_st8(tb + j, sgl_ld8(tb + j) + cv * sgl_ld8(z + j));
+            for (size_t j = 0; j < ld; j += 8) sgl_st8(tb + j, sgl_fma8(cv, sgl_ld8(z + j), sgl_ld8(tb + j)));
         }
     }
+}
+
+/* theta_b <- theta_b (1 + 2 s_b c z_i) (p = 2) or + s_b c z_i (p = 1), and in the
+ * same pass r' = <z_inext, w(theta')>: one sweep instead of two, and the next
+ * residual's FMA chain starts while the update is still streaming. */
+static inline __attribute__((always_inline)) double
+step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, int nb, int p,
+         const double *sg)
+{
+    sgl_v8 s[4] = {sgl_splat8(0.0), sgl_splat8(0.0), sgl_splat8(0.0), sgl_splat8(0.0)};
+    const sgl_v8 one = sgl_splat8(1.0);
+    const sgl_v8 c0 = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[0] * c);
+    const sgl_v8 c1 = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[nb - 1] * c);
+    for (size_t j = 0; j < ld; j += 8) {
+        sgl_v8 zj = sgl_ld8(z + j);
+        sgl_v8 t0 = sgl_ld8(theta + j);
+        t0 = p == 2 ? t0 * sgl_fma8(c0, zj, one) : sgl_fma8(c0, zj, t0);
+        sgl_st8(theta + j, t0);
+        sgl_v8 w = p == 2 ? t0 * t0 : t0;
+        if (sg[0] < 0) w = -w;
+        if (nb == 2) {
+            sgl_v8 t1 = sgl_ld8(theta + ld + j);
+            t1 = p == 2 ? t1 * sgl_fma8(c1, zj, one) : sgl_fma8(c1, zj, t1);
+            sgl_st8(theta + ld + j, t1);
+            w = sg[1] < 0 ? sgl_fma8(-t1, p == 2 ? t1 : one, w) : sgl_fma8(t1, p == 2 ? t1 : one, w);
+        }
+        s[(j / 8) & 3] = sgl_fma8(sgl_ld8(zn + j), w, s[(j / 8) & 3]);
+    }
+    return sgl_hsum8((s[0] + s[1]) + (s[2] + s[3]));
+}
+
+double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, double c, uint32_t inext)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const sgl_data *D = m->data;
+    const double *z = D->Z + (size_t)i * D->ld, *zn = D->Z + (size_t)inext * D->ld;
+    double f;
+    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
+        f = step1r_k(theta, z, zn, D->ld, c, 2, 2, k_pm);
+    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
+        f = step1r_k(theta, z, zn, D->ld, c, 1, 2, k_pos);
+    else
+        f = step1r_k(theta, z, zn, D->ld, c, sh->nb, sh->p, sh->sign);
+    return f - D->y[inext];
 }
 
 void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c)

@@ -11,6 +11,49 @@ static inline double draw_eps(sgl_stream *s, int gauss)
     return gauss ? sgl_stream_normal(s) : (double)sgl_stream_rademacher(s);
 }
 
+/* Batch 1 with a fused model step: randomness for SGL_CHUNK steps at a time
+ * from the vectorised Philox (the same numbers the scalar streams give), and
+ * each step's update returns the next step's residual. */
+#define SGL_CHUNK 64
+static int run_fused1(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta, int gauss)
+{
+    const sgl_model *m = &t->model;
+    const double delta = p->spec.delta, c0 = -eta * 2.0 * m->a;
+    const uint32_t n = (uint32_t)t->data->n;
+    uint32_t wb[4 * (SGL_CHUNK + 1)], wl[4 * SGL_CHUNK], idx[SGL_CHUNK + 1];
+    double eps[SGL_CHUNK];
+    double r = 0.0;
+    for (uint64_t kc = k0; kc < k1; kc += SGL_CHUNK) {
+        size_t len = k1 - kc < SGL_CHUNK ? (size_t)(k1 - kc) : SGL_CHUNK;
+        /* one extra index: the sample of the step after the chunk */
+        size_t nb = kc + len < k1 ? len + 1 : len;
+        sgl_philox_first_blocks(p->spec.seed, t->id, kc, nb, SGL_P_BATCH, wb);
+        sgl_philox_first_blocks(p->spec.seed, t->id, kc, len, SGL_P_LABEL, wl);
+        for (size_t q = 0; q < nb; ++q) {
+            idx[q] = sgl_index_from_word(wb[4 * q], n);
+            if (idx[q] == n) {   /* Lemire rejection: rare, take the scalar stream */
+                sgl_stream bs;
+                sgl_stream_init(&bs, p->spec.seed, t->id, kc + q, SGL_P_BATCH);
+                idx[q] = sgl_stream_index(&bs, n);
+            }
+        }
+        for (size_t q = 0; q < len; ++q) {
+            const uint32_t *w = wl + 4 * q;
+            eps[q] = delta * (gauss ? sgl_box_muller_cos(sgl_uniform_from_words(w[0], w[1]),
+                                                         sgl_uniform_from_words(w[2], w[3]))
+                                    : (double)sgl_rademacher_from_word(w[0]));
+        }
+        if (kc == k0) m->type->residuals(m, t->theta, &idx[0], 1, &r, t->scratch);
+        for (size_t q = 0; q < len; ++q) {
+            double g = r - eps[q];
+            if (!isfinite(g)) return sgl_mark_diverged(t, kc + q);
+            if (q + 1 < nb) r = m->type->step1_resid(m, t->theta, idx[q], c0 * g, idx[q + 1]);
+            else m->type->step1(m, t->theta, idx[q], c0 * g);
+        }
+    }
+    return 0;
+}
+
 static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1,
                             double eta, int gauss)
 {
@@ -19,6 +62,7 @@ static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_
     const double delta = p->spec.delta, two_a = 2.0 * m->a;
     const uint32_t n = (uint32_t)t->data->n;
     double *r = sgl_resid_buf(t), *c = sgl_coef_buf(t);
+    if (B == 1 && m->type->step1_resid) return run_fused1(p, t, k0, k1, eta, gauss);
     for (uint64_t k = k0; k < k1; ++k) {
         sgl_stream ls;
         sgl_stream_init(&ls, p->spec.seed, t->id, k, SGL_P_LABEL);
