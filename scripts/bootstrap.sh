@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One-command set-up for a fresh Debian 12 machine (README):
+#   scripts/bootstrap.sh reproduce   install what is missing, build, run `sgdlab reproduce shape-matters`
+#   scripts/bootstrap.sh test        install what is missing, build, run the whole ctest suite
+#   scripts/bootstrap.sh build       install and build only
+# Packages come from Debian's apt; nothing else is downloaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-build}
+
+pkgs=(build-essential cmake git librandom123-dev gnuplot-nox python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+
+case "$what" in
+  reproduce) ./build/sgdlab reproduce shape-matters ;;
+  test) (cd build && ctest --output-on-failure -j"$(nproc)") ;;
+  build) ;;
+  *) echo "bootstrap: unknown target '$what'; valid: reproduce, test, build" >&2; exit 2 ;;
+esac
