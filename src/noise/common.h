@@ -52,4 +52,14 @@ static inline void sgl_apply_coefs(sgl_traj *t, double eta)
     m->type->jt(m, t->theta, NULL, t->data->n, sgl_coef_buf(t), t->g, t->scratch);
     for (size_t j = 0; j < m->dim; ++j) t->theta[j] -= eta * t->g[j];
 }
+/* theta <- theta - eta [grad L + xc grad f_xi] (xi = UINT32_MAX: no extra
+ * term).  Returns 1 if a residual is not finite.  (A one-sweep fusion of the
+ * two matrix-vector products measured slower than the blocked pair.) */
+static inline int sgl_full_step(sgl_traj *t, double eta, uint32_t xi, double xc)
+{
+    if (sgl_full_coefs(t)) return 1;
+    if (xi != UINT32_MAX) sgl_coef_buf(t)[xi] += xc;
+    sgl_apply_coefs(t, eta);
+    return 0;
+}
 #endif

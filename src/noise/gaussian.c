@@ -11,8 +11,7 @@ static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double 
     const size_t nb = t->model.dim / D->ld;
     const double s = p->spec.sigma * (p->spec.sigma_scale == SGL_SCALE_SQRT_ETA ? sqrt(eta) : eta);
     for (uint64_t k = k0; k < k1; ++k) {
-        if (sgl_full_coefs(t)) return sgl_mark_diverged(t, k);
-        sgl_apply_coefs(t, eta);
+        if (sgl_full_step(t, eta, UINT32_MAX, 0.0)) return sgl_mark_diverged(t, k);
         sgl_stream ns;
         sgl_stream_init(&ns, p->spec.seed, t->id, k, SGL_P_NOISE);
         for (size_t b = 0; b < nb; ++b)       /* padding coordinates get no noise */

@@ -5,8 +5,7 @@ static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double 
 {
     (void)p;
     for (uint64_t k = k0; k < k1; ++k) {
-        if (sgl_full_coefs(t)) return sgl_mark_diverged(t, k);
-        sgl_apply_coefs(t, eta);
+        if (sgl_full_step(t, eta, UINT32_MAX, 0.0)) return sgl_mark_diverged(t, k);
     }
     return 0;
 }
