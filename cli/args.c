@@ -13,6 +13,7 @@ typedef enum { F_SIZE, F_U64, F_U32, F_INT, F_DOUBLE, F_STR, F_ENUM, F_DECAY, F_
 
 typedef struct {
     const char *name;
+    unsigned cmds;              /* SGL_CMD_RUN | SGL_CMD_REPRODUCE */
     ftype type;
     size_t off;                 /* offset into sgl_cli_opts */
     const char *const *choices; /* F_ENUM: NULL-terminated names, value = index */
@@ -28,39 +29,39 @@ static const char *const k_sampling[] = {"without", "with", NULL};
 static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
 
 static const flag k_flags[] = {
-    {"--model", F_STR, O(spec.model), NULL, "model name (sgdlab list)"},
-    {"--noise", F_STR, O(spec.noise), NULL, "noise kind (sgdlab list)"},
-    {"--d", F_SIZE, O(spec.data.d), NULL, "input dimension"},
-    {"--n", F_SIZE, O(spec.data.n), NULL, "training samples"},
-    {"--kappa", F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
-    {"--n-test", F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
-    {"--data", F_ENUM, O(spec.data.input), k_data, "inputs: gaussian | boolean | csv"},
-    {"--data-file", F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
-    {"--truth", F_ENUM, O(spec.data.truth), k_truth, "w* on its support: ones | signs"},
-    {"--data-noise", F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
-    {"--data-draw", F_ENUM, O(spec.data_draw), k_draw, "per-seed (each seed its own data) | shared"},
-    {"--loss-a", F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
-    {"--alpha", F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
-    {"--delta", F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
-    {"--sigma", F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
-    {"--sigma-scale", F_ENUM, O(spec.sigma_scale), k_scale, "eta | sqrt-eta (required with gaussian)"},
-    {"--batch", F_SIZE, O(spec.batch), NULL, "batch size B"},
-    {"--sampling", F_ENUM, O(spec.with_replacement), k_sampling, "without | with replacement"},
-    {"--lr", F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
-    {"--lr-decay", F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
-    {"--lr-decay-factor", F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},
-    {"--steps", F_U64, O(spec.steps), NULL, "SGD steps k"},
-    {"--every", F_U64, O(spec.every), NULL, "log every k steps"},
-    {"--seeds", F_U32, O(spec.seeds), NULL, "trajectories M"},
-    {"--seed", F_U64, O(spec.seed), NULL, "Philox key"},
-    {"--bound", F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it"},
-    {"--threshold", F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
-    {"--threads", F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
-    {"--format", F_ENUM, O(format), k_format, "table | csv | jsonl"},
-    {"--out", F_STR, O(out_path), NULL, "write output to this file (only on success)"},
-    {"--json", F_FLAG, O(json), NULL, "reproduce: one JSON object on stdout"},
-    {"--out-dir", F_STR, O(out_dir), NULL, "reproduce: directory for the plot and its data"},
-    {"--quick", F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},
+    {"--model", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(spec.model), NULL, "model name (sgdlab list)"},
+    {"--noise", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(spec.noise), NULL, "noise kind (sgdlab list)"},
+    {"--d", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.d), NULL, "input dimension"},
+    {"--n", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.n), NULL, "training samples"},
+    {"--kappa", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
+    {"--n-test", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
+    {"--data", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.data.input), k_data, "inputs: gaussian | boolean | csv"},
+    {"--data-file", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
+    {"--truth", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.data.truth), k_truth, "w* on its support: ones | signs"},
+    {"--data-noise", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
+    {"--data-draw", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.data_draw), k_draw, "per-seed (each seed its own data) | shared"},
+    {"--loss-a", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
+    {"--alpha", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
+    {"--delta", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
+    {"--sigma", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
+    {"--sigma-scale", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.sigma_scale), k_scale, "eta | sqrt-eta (required with gaussian)"},
+    {"--batch", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.batch), NULL, "batch size B"},
+    {"--sampling", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.with_replacement), k_sampling, "without | with replacement"},
+    {"--lr", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
+    {"--lr-decay", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
+    {"--lr-decay-factor", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},
+    {"--steps", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.steps), NULL, "SGD steps k"},
+    {"--every", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.every), NULL, "log every k steps"},
+    {"--seeds", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U32, O(spec.seeds), NULL, "trajectories M"},
+    {"--seed", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.seed), NULL, "Philox key"},
+    {"--bound", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it"},
+    {"--threshold", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
+    {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
+    {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "table | csv | jsonl"},
+    {"--out", SGL_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
+    {"--json", SGL_CMD_REPRODUCE, F_FLAG, O(json), NULL, "reproduce: one JSON object on stdout"},
+    {"--out-dir", SGL_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "reproduce: directory for the plot and its data"},
+    {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},
 };
 #define N_FLAGS (sizeof k_flags / sizeof k_flags[0])
 
@@ -144,13 +145,14 @@ static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_
     return SGL_EINVAL;
 }
 
-static void print_help(void)
+static void print_help(unsigned cmd)
 {
-    printf("flags (sgdlab run / reproduce):\n");
-    for (size_t i = 0; i < N_FLAGS; ++i) printf("  %-18s %s\n", k_flags[i].name, k_flags[i].help);
+    printf("flags:\n");
+    for (size_t i = 0; i < N_FLAGS; ++i)
+        if (k_flags[i].cmds & cmd) printf("  %-18s %s\n", k_flags[i].name, k_flags[i].help);
 }
 
-sgl_status sgl_cli_parse(int argc, char **argv, int first, sgl_cli_opts *o, sgl_err *err)
+sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err)
 {
     memset(o, 0, sizeof *o);
     sgl_spec_defaults(&o->spec);
@@ -158,7 +160,7 @@ sgl_status sgl_cli_parse(int argc, char **argv, int first, sgl_cli_opts *o, sgl_
     for (int i = first; i < argc; ++i) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            print_help();
+            print_help(cmd);
             o->help = 1;
             return SGL_OK;
         }
@@ -167,8 +169,11 @@ sgl_status sgl_cli_parse(int argc, char **argv, int first, sgl_cli_opts *o, sgl_
         const flag *f = NULL;
         for (size_t k = 0; k < N_FLAGS; ++k)
             if (strlen(k_flags[k].name) == len && strncmp(k_flags[k].name, arg, len) == 0) f = &k_flags[k];
-        if (!f)
-            return sgl_fail(err, SGL_EINVAL, arg, "unknown flag; see --help for the valid flags");
+        if (!f || !(f->cmds & cmd)) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
+            return sgl_fail(err, SGL_EINVAL, name, "unknown flag for this command; see --help for the valid flags");
+        }
         const char *val = NULL;
         if (f->type != F_FLAG) {
             if (eq) val = eq + 1;

@@ -19,9 +19,10 @@ typedef struct {
     int help;               /* --help was given and printed */
 } sgl_cli_opts;
 
-/* Parse argv[first..argc) into o (defaults first).  Unknown flags and bad
+/* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad
  * values fill err and return SGL_EINVAL. */
-sgl_status sgl_cli_parse(int argc, char **argv, int first, sgl_cli_opts *o, sgl_err *err);
+enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u };
+sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err);
 int sgl_cli_report(sgl_status st, const sgl_err *err);   /* prints, returns exit code */
 
 int sgl_cmd_list(int argc, char **argv);

@@ -11,7 +11,7 @@ int sgl_cmd_run(int argc, char **argv)
 {
     sgl_cli_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 2, &o, &err);
+    sgl_status st = sgl_cli_parse(argc, argv, 2, SGL_CMD_RUN, &o, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o.help) return SGL_EXIT_OK;
     sgl_plan *p = NULL;

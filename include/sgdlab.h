@@ -339,7 +339,7 @@ sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r);
 /* ------------------------------------------------------------ estimates */
 
 typedef struct {
-    double mean, std_err;   /* over finite, non-diverged trajectories */
+    double mean, std_err;   /* over trajectories not (yet) diverged at that log point */
     double min, max;
     uint64_t n, n_diverged;
 } sgl_summary;

@@ -3,7 +3,7 @@
  * the SGL_P_DATA / SGL_P_TEST / SGL_P_TRUTH streams: row i of draw r uses
  * trajectory = r and step = i, so n or d can change without reshuffling the
  * other rows' randomness. */
-#include "sgdlab.h"
+#include "internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -59,6 +59,22 @@ static size_t parse_csv_line(char *line, double *vals, size_t cap)
     }
 }
 
+/* A header line: no field of it begins with a number (so "1,abc,3" is a bad
+ * data row, not a header). */
+static int is_header(const char *line)
+{
+    const char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') ++p;
+        char *end;
+        strtod(p, &end);
+        if (end != p) return 0;
+        p = strchr(p, ',');
+        if (!p) return 1;
+        ++p;
+    }
+}
+
 static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
 {
     FILE *f = fopen(spec->csv_path, "r");
@@ -69,6 +85,7 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
     double *Z = NULL, *y = NULL, *vals = NULL;
     char *line = NULL;
     size_t linecap = 0, lineno = 0;
+    int content = 0;   /* non-blank, non-comment lines seen */
     sgl_status st = SGL_OK;
     ssize_t got;
     while ((got = getline(&line, &linecap, f)) >= 0) {
@@ -76,14 +93,14 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
         char *p = line;
         while (isspace((unsigned char)*p)) ++p;
         if (*p == '\0' || *p == '#') continue;
+        if (content++ == 0 && is_header(p)) continue;   /* the first content line may be a header */
         if (d == 0) {
-            /* count fields on the first data line; a non-numeric first line is a header */
+            /* the first data line fixes the number of fields */
             size_t fields = 1;
             for (char *q = p; *q; ++q) fields += *q == ',';
             vals = malloc(fields * sizeof *vals);
             if (!vals) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
             size_t k = parse_csv_line(p, vals, fields);
-            if (k == (size_t)-1 && n == 0 && lineno == 1) { free(vals); vals = NULL; continue; }
             if (k == (size_t)-1 || k < 2) {
                 st = sgl_fail(err, SGL_EINVAL, "--data-file",
                               "%s:%zu: expected at least 2 numeric comma-separated fields (x_1..x_d,y)",
@@ -120,8 +137,11 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
         st = sgl_fail(err, SGL_EINVAL, "--data-file", "%s: no data rows", spec->csv_path);
         goto done;
     }
-    D->n = n; D->d = d; D->ld = ld; D->Z = Z; D->y = y;
-    Z = NULL; y = NULL;
+    D->n = n; D->d = d; D->ld = ld; D->y = y;
+    y = NULL;
+    D->Z = sgl_alloc_doubles(n * ld);
+    if (!D->Z) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
+    memcpy(D->Z, Z, n * ld * sizeof *Z);
 done:
     free(Z); free(y); free(vals); free(line);
     fclose(f);
@@ -141,9 +161,9 @@ sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t dra
     } else {
         D->n = spec->n; D->d = spec->d; D->ld = pad_lanes(spec->d);
         D->kappa = spec->kappa;
-        D->Z = malloc(D->n * D->ld * sizeof *D->Z);
+        D->Z = sgl_alloc_doubles(D->n * D->ld);
         D->y = malloc(D->n * sizeof *D->y);
-        D->wstar = calloc(D->ld, sizeof *D->wstar);
+        D->wstar = sgl_alloc_doubles(D->ld);
         if (!D->Z || !D->y || !D->wstar) goto nomem;
         sgl_stream s;
         sgl_stream_init(&s, seed, draw, 0, SGL_P_TRUTH);
@@ -157,14 +177,14 @@ sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t dra
         }
         if (spec->n_test > 0) {
             D->n_test = spec->n_test;
-            D->Zt = malloc(D->n_test * D->ld * sizeof *D->Zt);
+            D->Zt = sgl_alloc_doubles(D->n_test * D->ld);
             D->yt = malloc(D->n_test * sizeof *D->yt);
             if (!D->Zt || !D->yt) goto nomem;
             fill_inputs(D->Zt, D->n_test, D->d, D->ld, spec->input, seed, draw, SGL_P_TEST);
             label_rows(D->Zt, D->n_test, D->ld, D->wstar, D->yt);
         }
     }
-    D->colsq = calloc(D->ld, sizeof *D->colsq);
+    D->colsq = sgl_alloc_doubles(D->ld);
     if (!D->colsq) goto nomem;
     for (size_t i = 0; i < D->n; ++i)
         for (size_t j = 0; j < D->d; ++j) D->colsq[j] += D->Z[i * D->ld + j] * D->Z[i * D->ld + j];

@@ -18,8 +18,9 @@ void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out)
     uint64_t n = 0, nd = 0;
     for (uint32_t t = 0; t < r->n_traj; ++t) {
         double x = r->series[((size_t)t * r->n_log + l) * r->n_obs + o];
-        if (r->diverged[t]) { ++nd; continue; }
-        if (!isfinite(x)) continue;
+        /* a trajectory counts as diverged from its diverged step on (its values
+         * are NaN from there); before that it is averaged like any other */
+        if (!isfinite(x)) { nd += r->diverged[t] != 0; continue; }
         sum += x; ++n;
         if (x < mn) mn = x;
         if (x > mx) mx = x;
@@ -27,7 +28,7 @@ void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out)
     double mean = n ? sum / (double)n : NAN, ss = 0.0;
     for (uint32_t t = 0; t < r->n_traj; ++t) {
         double x = r->series[((size_t)t * r->n_log + l) * r->n_obs + o];
-        if (!r->diverged[t] && isfinite(x)) ss += (x - mean) * (x - mean);
+        if (isfinite(x)) ss += (x - mean) * (x - mean);
     }
     out->mean = mean;
     out->std_err = n > 1 ? sqrt(ss / (double)(n - 1) / (double)n) : NAN;

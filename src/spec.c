@@ -58,7 +58,8 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
     } else {
         NEED(d->d >= 1 && d->d <= 1000000, "--d", "must be an integer in [1, 1000000], got %zu", d->d);
         NEED(d->n >= 1 && d->n <= 10000000, "--n", "must be an integer in [1, 10000000], got %zu", d->n);
-        NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu", d->d, d->kappa);
+        NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu%s", d->d, d->kappa,
+             d->kappa == 5 ? " (the default; pass a smaller --kappa)" : "");
         NEED(d->n_test <= 10000000, "--n-test", "must be an integer in [0, 10000000], got %zu", d->n_test);
     }
     NEED(d->label_noise >= 0 && isfinite(d->label_noise), "--data-noise",

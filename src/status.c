@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *sgl_strerror(sgl_status s)
@@ -36,4 +37,13 @@ void sgl_join_names(const void *const *table, char *buf, size_t len)
     for (size_t i = 0; table[i] && k < len; ++i)
         k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "",
                               *(const char *const *)table[i]);
+}
+
+double *sgl_alloc_doubles(size_t n)
+{
+    size_t bytes = (n * sizeof(double) + 63) / 64 * 64;
+    if (bytes == 0) bytes = 64;
+    double *p = aligned_alloc(64, bytes);
+    if (p) memset(p, 0, bytes);
+    return p;
 }

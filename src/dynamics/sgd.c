@@ -18,9 +18,9 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
     sgl_traj *t = calloc(1, sizeof *t);
     if (!t) return SGL_ENOMEM;
     /* model scratch (4 ld + 2 n) | residuals (n) | coefficients (n), n >= B */
-    t->theta = calloc(p->dim, sizeof *t->theta);
-    t->g = calloc(p->dim, sizeof *t->g);
-    t->scratch = calloc(4 * ld_max + 4 * n_max + 2 * B, sizeof *t->scratch);
+    t->theta = sgl_alloc_doubles(p->dim);
+    t->g = sgl_alloc_doubles(p->dim);
+    t->scratch = sgl_alloc_doubles(4 * ld_max + 4 * n_max + 2 * B);
     t->idx = calloc(2 * B + 1, sizeof *t->idx);
     t->perm = calloc(n_max + 1, sizeof *t->perm);
     if (!t->theta || !t->g || !t->scratch || !t->idx || !t->perm) {

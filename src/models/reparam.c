@@ -145,30 +145,45 @@ step1_k(double *theta, const double *z, size_t ld, double c, int nb, int p, cons
 /* theta_b <- theta_b (1 + 2 s_b c z_i) (p = 2) or + s_b c z_i (p = 1), and in the
  * same pass r' = <z_inext, w(theta')>: one sweep instead of two, and the next
  * residual's FMA chain starts while the update is still streaming. */
+static inline __attribute__((always_inline)) sgl_v8
+step1r_v(double *theta, const double *z, const double *zn, size_t ld, size_t j, sgl_v8 c0, sgl_v8 c1,
+         int nb, int p, const double *sg, sgl_v8 acc)
+{
+    const sgl_v8 one = sgl_splat8(1.0);
+    sgl_v8 zj = sgl_ld8(z + j);
+    sgl_v8 t0 = sgl_ld8(theta + j);
+    t0 = p == 2 ? t0 * sgl_fma8(c0, zj, one) : sgl_fma8(c0, zj, t0);
+    sgl_st8(theta + j, t0);
+    sgl_v8 w = p == 2 ? t0 * t0 : t0;
+    if (sg[0] < 0) w = -w;
+    if (nb == 2) {
+        sgl_v8 t1 = sgl_ld8(theta + ld + j);
+        t1 = p == 2 ? t1 * sgl_fma8(c1, zj, one) : sgl_fma8(c1, zj, t1);
+        sgl_st8(theta + ld + j, t1);
+        w = sg[1] < 0 ? sgl_fma8(-t1, p == 2 ? t1 : one, w) : sgl_fma8(t1, p == 2 ? t1 : one, w);
+    }
+    return sgl_fma8(sgl_ld8(zn + j), w, acc);
+}
+
 static inline __attribute__((always_inline)) double
 step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, int nb, int p,
          const double *sg)
 {
-    sgl_v8 s[4] = {sgl_splat8(0.0), sgl_splat8(0.0), sgl_splat8(0.0), sgl_splat8(0.0)};
-    const sgl_v8 one = sgl_splat8(1.0);
     const sgl_v8 c0 = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[0] * c);
     const sgl_v8 c1 = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[nb - 1] * c);
-    for (size_t j = 0; j < ld; j += 8) {
-        sgl_v8 zj = sgl_ld8(z + j);
-        sgl_v8 t0 = sgl_ld8(theta + j);
-        t0 = p == 2 ? t0 * sgl_fma8(c0, zj, one) : sgl_fma8(c0, zj, t0);
-        sgl_st8(theta + j, t0);
-        sgl_v8 w = p == 2 ? t0 * t0 : t0;
-        if (sg[0] < 0) w = -w;
-        if (nb == 2) {
-            sgl_v8 t1 = sgl_ld8(theta + ld + j);
-            t1 = p == 2 ? t1 * sgl_fma8(c1, zj, one) : sgl_fma8(c1, zj, t1);
-            sgl_st8(theta + ld + j, t1);
-            w = sg[1] < 0 ? sgl_fma8(-t1, p == 2 ? t1 : one, w) : sgl_fma8(t1, p == 2 ? t1 : one, w);
-        }
-        s[(j / 8) & 3] = sgl_fma8(sgl_ld8(zn + j), w, s[(j / 8) & 3]);
+    /* four named accumulators (vector j goes to accumulator (j/8) mod 4) */
+    sgl_v8 s0 = sgl_splat8(0.0), s1 = s0, s2 = s0, s3 = s0;
+    size_t j = 0;
+    for (; j + 32 <= ld; j += 32) {
+        s0 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s0);
+        s1 = step1r_v(theta, z, zn, ld, j + 8, c0, c1, nb, p, sg, s1);
+        s2 = step1r_v(theta, z, zn, ld, j + 16, c0, c1, nb, p, sg, s2);
+        s3 = step1r_v(theta, z, zn, ld, j + 24, c0, c1, nb, p, sg, s3);
     }
-    return sgl_hsum8((s[0] + s[1]) + (s[2] + s[3]));
+    if (j < ld) { s0 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s0); j += 8; }
+    if (j < ld) { s1 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s1); j += 8; }
+    if (j < ld) { s2 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s2); }
+    return sgl_hsum8((s0 + s1) + (s2 + s3));
 }
 
 double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, double c, uint32_t inext)
