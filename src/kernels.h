@@ -30,16 +30,14 @@ static inline sgl_v8 sgl_fma8(sgl_v8 a, sgl_v8 b, sgl_v8 c)
 #if defined(__AVX512F__)
     return (sgl_v8)_mm512_fmadd_pd((__m512d)a, (__m512d)b, (__m512d)c);
 #elif defined(__FMA__)
+    /* two 256-bit halves through the vector type itself (no memory round trip) */
     typedef double v4 __attribute__((vector_size(32)));
-    v4 a0, a1, b0, b1, c0, c1;
-    memcpy(&a0, &a, 32); memcpy(&a1, (char *)&a + 32, 32);
-    memcpy(&b0, &b, 32); memcpy(&b1, (char *)&b + 32, 32);
-    memcpy(&c0, &c, 32); memcpy(&c1, (char *)&c + 32, 32);
+    v4 a0 = {a[0], a[1], a[2], a[3]}, a1 = {a[4], a[5], a[6], a[7]};
+    v4 b0 = {b[0], b[1], b[2], b[3]}, b1 = {b[4], b[5], b[6], b[7]};
+    v4 c0 = {c[0], c[1], c[2], c[3]}, c1 = {c[4], c[5], c[6], c[7]};
     v4 r0 = (v4)_mm256_fmadd_pd((__m256d)a0, (__m256d)b0, (__m256d)c0);
     v4 r1 = (v4)_mm256_fmadd_pd((__m256d)a1, (__m256d)b1, (__m256d)c1);
-    sgl_v8 r;
-    memcpy(&r, &r0, 32); memcpy((char *)&r + 32, &r1, 32);
-    return r;
+    return (sgl_v8){r0[0], r0[1], r0[2], r0[3], r1[0], r1[1], r1[2], r1[3]};
 #else
     sgl_v8 r;
     for (int l = 0; l < 8; ++l) r[l] = fma(a[l], b[l], c[l]);
