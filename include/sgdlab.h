@@ -161,6 +161,9 @@ enum {
     SGL_CAP_UV        = 1u << 4  /* theta = (u, v): mean log|u_j v_j| */
 };
 
+/* trajectories a thread advances together in the interleaved kernels */
+#define SGL_ILP 2
+
 struct sgl_model;
 typedef struct sgl_model_type {
     const char *name;    /* spec key, shown by `sgdlab list` */
@@ -186,6 +189,10 @@ typedef struct sgl_model_type {
      * computed in the same pass over theta (optional) */
     double (*step1_resid)(const struct sgl_model *m, double *theta, uint32_t i, double c,
                           uint32_t inext);
+    /* step1_resid for SGL_ILP trajectories at once (each with its own model,
+     * data and theta), bitwise equal to SGL_ILP separate calls (optional) */
+    void (*step1_resid_multi)(const struct sgl_model *const *m, double *const *theta,
+                              const uint32_t *i, const double *c, const uint32_t *inext, double *r);
     /* out = Hessian(L)(theta) p */
     void (*hvp)(const struct sgl_model *m, const double *theta, const double *p,
                 double *out, double *scratch);
@@ -229,6 +236,10 @@ typedef struct sgl_noise_type {
      * randomness of step k uses counter step = k).  Returns 0, or 1 when the
      * state became non-finite, with t->diverged_step set. */
     int (*run)(const struct sgl_plan *p, struct sgl_traj *t, uint64_t k0, uint64_t k1, double eta);
+    /* the same for SGL_ILP trajectories advanced together (optional); each ends
+     * exactly as `run` would leave it, diverged ones marked */
+    void (*run_n)(const struct sgl_plan *p, struct sgl_traj *const *t, uint64_t k0, uint64_t k1,
+                  double eta);
 } sgl_noise_type;
 
 extern const sgl_noise_type *const sgl_noises[];
@@ -329,6 +340,10 @@ void sgl_traj_free(sgl_traj *t);
 void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id);
 /* advance from step k0 to k1 (k1 > k0); returns 1 if the trajectory diverged */
 int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1);
+/* advance count trajectories from k0 to k1; with count == SGL_ILP and a noise
+ * kind that has run_n they go through the interleaved kernels.  Each ends
+ * bitwise as sgl_traj_advance would leave it. */
+void sgl_traj_advance_n(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1);
 
 sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out);
 void sgl_results_free(sgl_results *r);

@@ -105,39 +105,51 @@ void sgl_results_free(sgl_results *r)
     free(r);
 }
 
-static void run_one(const sgl_plan *p, sgl_traj *t, uint32_t id, sgl_results *r)
+/* Trajectories first .. first+count-1 (count <= SGL_ILP), advanced together
+ * between log points; each lands in its own slot of r. */
+static void run_group(const sgl_plan *p, sgl_traj *const *t, uint32_t first, size_t count, sgl_results *r)
 {
-    sgl_traj_init(p, t, id);
-    double *row = r->series + (size_t)id * r->n_log * r->n_obs;
+    for (size_t g = 0; g < count; ++g) sgl_traj_init(p, t[g], first + (uint32_t)g);
     uint64_t k = 0;
     for (size_t l = 0; l < p->n_log; ++l) {
-        if (p->log_steps[l] > k) sgl_traj_advance(p, t, k, p->log_steps[l]);
+        if (p->log_steps[l] > k) sgl_traj_advance_n(p, t, count, k, p->log_steps[l]);
         k = p->log_steps[l];
-        for (size_t o = 0; o < p->n_obs; ++o)
-            row[l * r->n_obs + o] = t->diverged ? NAN : p->obs[o]->eval(p, t);
+        for (size_t g = 0; g < count; ++g) {
+            double *row = r->series + ((size_t)(first + g) * r->n_log + l) * r->n_obs;
+            for (size_t o = 0; o < p->n_obs; ++o) row[o] = t[g]->diverged ? NAN : p->obs[o]->eval(p, t[g]);
+        }
     }
-    r->diverged[id] = t->diverged;
-    r->diverged_step[id] = t->diverged_step;
-    memcpy(r->theta_final + (size_t)id * r->dim, t->theta, r->dim * sizeof *t->theta);
+    for (size_t g = 0; g < count; ++g) {
+        uint32_t id = first + (uint32_t)g;
+        r->diverged[id] = t[g]->diverged;
+        r->diverged_step[id] = t[g]->diverged_step;
+        memcpy(r->theta_final + (size_t)id * r->dim, t[g]->theta, r->dim * sizeof *t[g]->theta);
+    }
 }
 
 sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
 {
+    const long groups = ((long)p->spec.seeds + SGL_ILP - 1) / SGL_ILP;
     if (threads <= 0) threads = omp_get_max_threads();
-    if (threads > (int)p->spec.seeds) threads = (int)p->spec.seeds;
+    if (threads > groups) threads = (int)groups;
     sgl_status st = SGL_OK;
 #pragma omp parallel num_threads(threads)
     {
-        sgl_traj *t = NULL;
-        sgl_status mine = sgl_traj_alloc(p, &t);
+        sgl_traj *t[SGL_ILP] = {0};
+        sgl_status mine = SGL_OK;
+        for (int g = 0; g < SGL_ILP && mine == SGL_OK; ++g) mine = sgl_traj_alloc(p, &t[g]);
 #pragma omp critical
         if (mine != SGL_OK) st = mine;
 #pragma omp barrier
         if (st == SGL_OK) {
 #pragma omp for schedule(dynamic, 1)
-            for (long id = 0; id < (long)p->spec.seeds; ++id) run_one(p, t, (uint32_t)id, r);
+            for (long gi = 0; gi < groups; ++gi) {
+                uint32_t first = (uint32_t)(gi * SGL_ILP);
+                size_t count = p->spec.seeds - first < SGL_ILP ? p->spec.seeds - first : SGL_ILP;
+                run_group(p, t, first, count, r);
+            }
         }
-        sgl_traj_free(t);
+        for (int g = 0; g < SGL_ILP; ++g) sgl_traj_free(t[g]);
     }
     return st;
 }

@@ -56,6 +56,38 @@ static int out_of_bound(const sgl_traj *t, double bound)
     return 0;
 }
 
+static void check_bound(sgl_traj *t, double bound, uint64_t k)
+{
+    if (!t->diverged && out_of_bound(t, bound)) {
+        t->diverged = 1;
+        t->diverged_step = k;
+    }
+}
+
+void sgl_traj_advance_n(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1)
+{
+    int any_div = 0;
+    for (size_t g = 0; g < count; ++g) any_div |= t[g]->diverged;
+    if (count != SGL_ILP || !p->noise->run_n || any_div) {
+        for (size_t g = 0; g < count; ++g) sgl_traj_advance(p, t[g], k0, k1);
+        return;
+    }
+    uint64_t k = k0;
+    while (k < k1) {
+        uint64_t nxt = sgl_spec_next_decay(&p->spec, k);
+        uint64_t end = nxt < k1 ? nxt : k1;
+        any_div = 0;
+        for (size_t g = 0; g < count; ++g) any_div |= t[g]->diverged;
+        if (any_div) {   /* finish alone; sgl_traj_advance skips the diverged */
+            for (size_t g = 0; g < count; ++g) sgl_traj_advance(p, t[g], k, k1);
+            return;
+        }
+        p->noise->run_n(p, t, k, end, sgl_spec_lr(&p->spec, k));
+        k = end;
+    }
+    for (size_t g = 0; g < count; ++g) check_bound(t[g], p->spec.bound, k1);
+}
+
 int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1)
 {
     if (t->diverged) return 1;
@@ -66,10 +98,6 @@ int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1)
         if (p->noise->run(p, t, k, end, sgl_spec_lr(&p->spec, k))) return 1;
         k = end;
     }
-    if (out_of_bound(t, p->spec.bound)) {
-        t->diverged = 1;
-        t->diverged_step = k1;
-        return 1;
-    }
-    return 0;
+    check_bound(t, p->spec.bound, k1);
+    return t->diverged;
 }

@@ -43,18 +43,26 @@ void sgl_reparam_weights(const sgl_model *m, const double *theta, double *w)
     for (size_t j = 0; j < ld; j += 8) sgl_st8(w + j, w8(theta, ld, j, sh->nb, sh->p, sh->sign));
 }
 
-/* One residual without materialising w: the batch-1 hot path. */
+/* One residual without materialising w: the batch-1 hot path.  Vector j/8
+ * goes to accumulator (j/8) mod 4, summed as (s0+s1)+(s2+s3): the same
+ * pattern as the fused step below, so a residual is bitwise the same whether
+ * it came from here or from the previous step's sweep (results then do not
+ * depend on where a run is split for logging). */
 static inline __attribute__((always_inline)) double
 resid1(const double *z, const double *theta, size_t ld, int nb, int p, const double *sg)
 {
-    sgl_v8 s0 = sgl_splat8(0.0), s1 = sgl_splat8(0.0);
+    sgl_v8 s0 = sgl_splat8(0.0), s1 = s0, s2 = s0, s3 = s0;
     size_t j = 0;
-    for (; j + 16 <= ld; j += 16) {
+    for (; j + 32 <= ld; j += 32) {
         s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0);
         s1 = sgl_fma8(sgl_ld8(z + j + 8), w8(theta, ld, j + 8, nb, p, sg), s1);
+        s2 = sgl_fma8(sgl_ld8(z + j + 16), w8(theta, ld, j + 16, nb, p, sg), s2);
+        s3 = sgl_fma8(sgl_ld8(z + j + 24), w8(theta, ld, j + 24, nb, p, sg), s3);
     }
-    if (j < ld) s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0);
-    return sgl_hsum8(s0 + s1);
+    if (j < ld) { s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0); j += 8; }
+    if (j < ld) { s1 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s1); j += 8; }
+    if (j < ld) { s2 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s2); }
+    return sgl_hsum8((s0 + s1) + (s2 + s3));
 }
 
 static const double k_pos[2] = {1.0, 1.0}, k_pm[2] = {1.0, -1.0};
@@ -184,6 +192,57 @@ step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, 
     if (j < ld) { s1 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s1); j += 8; }
     if (j < ld) { s2 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s2); }
     return sgl_hsum8((s0 + s1) + (s2 + s3));
+}
+
+/* SGL_ILP independent trajectories in one sweep, each exactly as step1r_k
+ * would do it (same operations, same accumulator pattern), interleaved so the
+ * trajectories' dependency chains overlap: the ensemble's throughput path. */
+static inline __attribute__((always_inline)) void
+step1r_multi_k(double *const *theta, const double *const *z, const double *const *zn, size_t ld,
+               const double *c, int nb, int p, const double *sg, double *f)
+{
+    enum { G = SGL_ILP };
+    sgl_v8 c0[G], c1[G], s0[G], s1[G], s2[G], s3[G];
+    for (int g = 0; g < G; ++g) {
+        c0[g] = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[0] * c[g]);
+        c1[g] = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[nb - 1] * c[g]);
+        s0[g] = s1[g] = s2[g] = s3[g] = sgl_splat8(0.0);
+    }
+    size_t j = 0;
+    for (; j + 32 <= ld; j += 32)
+        for (int g = 0; g < G; ++g) {
+            s0[g] = step1r_v(theta[g], z[g], zn[g], ld, j, c0[g], c1[g], nb, p, sg, s0[g]);
+            s1[g] = step1r_v(theta[g], z[g], zn[g], ld, j + 8, c0[g], c1[g], nb, p, sg, s1[g]);
+            s2[g] = step1r_v(theta[g], z[g], zn[g], ld, j + 16, c0[g], c1[g], nb, p, sg, s2[g]);
+            s3[g] = step1r_v(theta[g], z[g], zn[g], ld, j + 24, c0[g], c1[g], nb, p, sg, s3[g]);
+        }
+    for (int g = 0; g < G; ++g) {
+        size_t jj = j;
+        if (jj < ld) { s0[g] = step1r_v(theta[g], z[g], zn[g], ld, jj, c0[g], c1[g], nb, p, sg, s0[g]); jj += 8; }
+        if (jj < ld) { s1[g] = step1r_v(theta[g], z[g], zn[g], ld, jj, c0[g], c1[g], nb, p, sg, s1[g]); jj += 8; }
+        if (jj < ld) { s2[g] = step1r_v(theta[g], z[g], zn[g], ld, jj, c0[g], c1[g], nb, p, sg, s2[g]); }
+        f[g] = sgl_hsum8((s0[g] + s1[g]) + (s2[g] + s3[g]));
+    }
+}
+
+void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *theta, const uint32_t *i,
+                                   const double *c, const uint32_t *inext, double *r)
+{
+    const sgl_reparam_shape *sh = SHAPE(m[0]);
+    const size_t ld = m[0]->data->ld;
+    const double *z[SGL_ILP], *zn[SGL_ILP];
+    double f[SGL_ILP];
+    for (int g = 0; g < SGL_ILP; ++g) {
+        z[g] = m[g]->data->Z + (size_t)i[g] * ld;
+        zn[g] = m[g]->data->Z + (size_t)inext[g] * ld;
+    }
+    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
+        step1r_multi_k(theta, z, zn, ld, c, 2, 2, k_pm, f);
+    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
+        step1r_multi_k(theta, z, zn, ld, c, 1, 2, k_pos, f);
+    else
+        step1r_multi_k(theta, z, zn, ld, c, sh->nb, sh->p, sh->sign, f);
+    for (int g = 0; g < SGL_ILP; ++g) r[g] = f[g] - m[g]->data->y[inext[g]];
 }
 
 double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, double c, uint32_t inext)

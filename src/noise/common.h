@@ -24,6 +24,41 @@ static inline int sgl_mark_diverged(sgl_traj *t, uint64_t k)
     return 1;
 }
 
+/* Randomness for a chunk of steps kc .. kc+count-1 from the vectorised Philox,
+ * bitwise what the scalar streams give (tests/test_kernels.c):
+ * one sample index per step (stream SGL_P_BATCH) ... */
+#define SGL_CHUNK 64
+static inline void sgl_chunk_indices(const sgl_plan *p, const sgl_traj *t, uint64_t kc, size_t count,
+                                     uint32_t *idx)
+{
+    uint32_t w[4 * (SGL_CHUNK + 1)];
+    const uint32_t n = (uint32_t)t->data->n;
+    sgl_philox_first_blocks(p->spec.seed, t->id, kc, count, SGL_P_BATCH, w);
+    for (size_t q = 0; q < count; ++q) {
+        idx[q] = sgl_index_from_word(w[4 * q], n);
+        if (idx[q] == n) {   /* Lemire rejection (probability < n/2^32): the scalar stream */
+            sgl_stream bs;
+            sgl_stream_init(&bs, p->spec.seed, t->id, kc + q, SGL_P_BATCH);
+            idx[q] = sgl_stream_index(&bs, n);
+        }
+    }
+}
+
+/* ... and one label-noise draw per step (stream SGL_P_LABEL): delta * (+-1) or
+ * delta * N(0,1) */
+static inline void sgl_chunk_label_noise(const sgl_plan *p, const sgl_traj *t, uint64_t kc, size_t count,
+                                         int gauss, double *eps)
+{
+    uint32_t wl[4 * SGL_CHUNK];
+    sgl_philox_first_blocks(p->spec.seed, t->id, kc, count, SGL_P_LABEL, wl);
+    for (size_t q = 0; q < count; ++q) {
+        const uint32_t *w = wl + 4 * q;
+        eps[q] = p->spec.delta * (gauss ? sgl_box_muller_cos(sgl_uniform_from_words(w[0], w[1]),
+                                                             sgl_uniform_from_words(w[2], w[3]))
+                                        : (double)sgl_rademacher_from_word(w[0]));
+    }
+}
+
 /* scratch layout for full-batch kinds: model scratch | r (n) | coef (n) */
 static inline double *sgl_resid_buf(sgl_traj *t) { return t->scratch + t->model.scratch_len; }
 static inline double *sgl_coef_buf(sgl_traj *t) { return t->scratch + t->model.scratch_len + t->data->n; }

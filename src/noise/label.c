@@ -14,35 +14,17 @@ static inline double draw_eps(sgl_stream *s, int gauss)
 /* Batch 1 with a fused model step: randomness for SGL_CHUNK steps at a time
  * from the vectorised Philox (the same numbers the scalar streams give), and
  * each step's update returns the next step's residual. */
-#define SGL_CHUNK 64
 static int run_fused1(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta, int gauss)
 {
     const sgl_model *m = &t->model;
-    const double delta = p->spec.delta, c0 = -eta * 2.0 * m->a;
-    const uint32_t n = (uint32_t)t->data->n;
-    uint32_t wb[4 * (SGL_CHUNK + 1)], wl[4 * SGL_CHUNK], idx[SGL_CHUNK + 1];
-    double eps[SGL_CHUNK];
-    double r = 0.0;
+    const double c0 = -eta * 2.0 * m->a;
+    uint32_t idx[SGL_CHUNK + 1];
+    double eps[SGL_CHUNK], r = 0.0;
     for (uint64_t kc = k0; kc < k1; kc += SGL_CHUNK) {
         size_t len = k1 - kc < SGL_CHUNK ? (size_t)(k1 - kc) : SGL_CHUNK;
-        /* one extra index: the sample of the step after the chunk */
-        size_t nb = kc + len < k1 ? len + 1 : len;
-        sgl_philox_first_blocks(p->spec.seed, t->id, kc, nb, SGL_P_BATCH, wb);
-        sgl_philox_first_blocks(p->spec.seed, t->id, kc, len, SGL_P_LABEL, wl);
-        for (size_t q = 0; q < nb; ++q) {
-            idx[q] = sgl_index_from_word(wb[4 * q], n);
-            if (idx[q] == n) {   /* Lemire rejection: rare, take the scalar stream */
-                sgl_stream bs;
-                sgl_stream_init(&bs, p->spec.seed, t->id, kc + q, SGL_P_BATCH);
-                idx[q] = sgl_stream_index(&bs, n);
-            }
-        }
-        for (size_t q = 0; q < len; ++q) {
-            const uint32_t *w = wl + 4 * q;
-            eps[q] = delta * (gauss ? sgl_box_muller_cos(sgl_uniform_from_words(w[0], w[1]),
-                                                         sgl_uniform_from_words(w[2], w[3]))
-                                    : (double)sgl_rademacher_from_word(w[0]));
-        }
+        size_t nb = kc + len < k1 ? len + 1 : len;   /* + the first sample of the next chunk */
+        sgl_chunk_indices(p, t, kc, nb, idx);
+        sgl_chunk_label_noise(p, t, kc, len, gauss, eps);
         if (kc == k0) m->type->residuals(m, t->theta, &idx[0], 1, &r, t->scratch);
         for (size_t q = 0; q < len; ++q) {
             double g = r - eps[q];
@@ -52,6 +34,47 @@ static int run_fused1(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, 
         }
     }
     return 0;
+}
+
+/* SGL_ILP trajectories through the interleaved kernel.  Each does exactly
+ * what run_fused1 would; if one diverges, the others finish alone from that
+ * step (their residual recomputed bitwise equal), so the results do not
+ * depend on how trajectories are grouped. */
+static void run_fused1_multi(const sgl_plan *p, sgl_traj *const *t, uint64_t k0, uint64_t k1, double eta,
+                             int gauss)
+{
+    enum { G = SGL_ILP };
+    const sgl_model *ms[G];
+    double *th[G];
+    uint32_t idx[G][SGL_CHUNK + 1], i0[G], i1[G];
+    double eps[G][SGL_CHUNK], r[G], c[G];
+    const double c0 = -eta * 2.0 * t[0]->model.a;
+    for (int g = 0; g < G; ++g) { ms[g] = &t[g]->model; th[g] = t[g]->theta; }
+    for (uint64_t kc = k0; kc < k1; kc += SGL_CHUNK) {
+        size_t len = k1 - kc < SGL_CHUNK ? (size_t)(k1 - kc) : SGL_CHUNK;
+        size_t nb = kc + len < k1 ? len + 1 : len;
+        for (int g = 0; g < G; ++g) {
+            sgl_chunk_indices(p, t[g], kc, nb, idx[g]);
+            sgl_chunk_label_noise(p, t[g], kc, len, gauss, eps[g]);
+            if (kc == k0) ms[g]->type->residuals(ms[g], th[g], &idx[g][0], 1, &r[g], t[g]->scratch);
+        }
+        for (size_t q = 0; q < len; ++q) {
+            int bad = 0;
+            for (int g = 0; g < G; ++g) {
+                double gg = r[g] - eps[g][q];
+                bad |= !isfinite(gg);
+                c[g] = c0 * gg;
+                i0[g] = idx[g][q];
+                i1[g] = q + 1 < nb ? idx[g][q + 1] : idx[g][q];
+            }
+            if (bad) {
+                for (int g = 0; g < G; ++g) run_fused1(p, t[g], kc + q, k1, eta, gauss);
+                return;
+            }
+            if (q + 1 < nb) ms[0]->type->step1_resid_multi(ms, th, i0, c, i1, r);
+            else for (int g = 0; g < G; ++g) ms[g]->type->step1(ms[g], th[g], i0[g], c[g]);
+        }
+    }
 }
 
 static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1,
@@ -92,6 +115,23 @@ static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_
     return 0;
 }
 
+static void run_n(const sgl_plan *p, sgl_traj *const *t, uint64_t k0, uint64_t k1, double eta, int gauss)
+{
+    if (p->spec.batch == 1 && t[0]->model.type->step1_resid_multi) {
+        run_fused1_multi(p, t, k0, k1, eta, gauss);
+        return;
+    }
+    for (int g = 0; g < SGL_ILP; ++g) run_label(p, t[g], k0, k1, eta, gauss);
+}
+static void run_n_pm(const sgl_plan *p, sgl_traj *const *t, uint64_t k0, uint64_t k1, double eta)
+{
+    run_n(p, t, k0, k1, eta, 0);
+}
+static void run_n_gauss(const sgl_plan *p, sgl_traj *const *t, uint64_t k0, uint64_t k1, double eta)
+{
+    run_n(p, t, k0, k1, eta, 1);
+}
+
 static int run_pm(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta)
 {
     return run_label(p, t, k0, k1, eta, 0);
@@ -103,7 +143,7 @@ static int run_gauss(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, d
 
 const sgl_noise_type sgl_noise_label = {
     "label", "label noise +-delta on B samples per step (SGD on the noisy labels)",
-    SGL_CAP_RESIDUALS, 1, 1, 0, run_pm};
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_pm, run_n_pm};
 const sgl_noise_type sgl_noise_label_gauss = {
     "label-gauss", "label noise N(0, delta^2) on B samples per step",
-    SGL_CAP_RESIDUALS, 1, 1, 0, run_gauss};
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_gauss, run_n_gauss};
