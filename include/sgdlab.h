@@ -87,7 +87,7 @@ typedef struct {
 void     sgl_stream_init(sgl_stream *s, uint64_t seed, uint32_t traj,
                          uint64_t step, unsigned purpose);
 uint32_t sgl_stream_u32(sgl_stream *s);
-double   sgl_stream_uniform(sgl_stream *s);      /* in (0,1), 53 bits, never 0 or 1 */
+double   sgl_stream_uniform(sgl_stream *s);      /* in (0,1), 52 bits, never 0 or 1 */
 double   sgl_stream_normal(sgl_stream *s);       /* N(0,1), Box-Muller */
 int      sgl_stream_rademacher(sgl_stream *s);   /* +1 or -1 */
 uint32_t sgl_stream_index(sgl_stream *s, uint32_t n);  /* uniform in [0,n), unbiased */
@@ -98,6 +98,14 @@ uint32_t sgl_stream_index(sgl_stream *s, uint32_t n);  /* uniform in [0,n), unbi
  * sgl_stream_init(seed, traj, k0+i, purpose).  For hot loops. */
 void     sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t count,
                                  unsigned purpose, uint32_t *out);
+/* Blocks c[0] = 0 .. count-1 of one stream (what successive sgl_stream_u32
+ * calls return, four words a block), vectorised. */
+void     sgl_philox_stream_blocks(uint64_t seed, uint32_t traj, uint64_t step, unsigned purpose,
+                                  size_t count, uint32_t *out);
+/* n normals of one stream, equal to n successive sgl_stream_normal calls on a
+ * fresh stream; words: scratch of 4 * ((n + 1) / 2) uint32. */
+void     sgl_normals_fill(uint64_t seed, uint32_t traj, uint64_t step, unsigned purpose, size_t n,
+                          double *out, uint32_t *words);
 /* Helpers turning a first block into the first draw of each kind, exactly as
  * the scalar stream does; sgl_index_from_word returns n when Lemire's method
  * would reject the word (probability < n / 2^32): fall back to the stream. */
@@ -107,10 +115,12 @@ static inline uint32_t sgl_index_from_word(uint32_t w, uint32_t n)
     if ((uint32_t)m < n && (uint32_t)m < (uint32_t)(-n) % n) return n;
     return (uint32_t)(m >> 32);
 }
+/* 52 random bits m, u = (m + 1/2) 2^-52: exactly representable, so u is never
+ * 0 or 1 (with 53 bits, m + 1/2 would round up to 2^53 for the top word). */
 static inline double sgl_uniform_from_words(uint32_t hi, uint32_t lo)
 {
-    uint64_t m = ((uint64_t)hi << 21) ^ ((uint64_t)lo >> 11);   /* 53 bits */
-    return ((double)m + 0.5) * 0x1p-53;
+    uint64_t m = ((uint64_t)hi << 20) ^ ((uint64_t)lo >> 12);   /* 52 bits */
+    return ((double)m + 0.5) * 0x1p-52;
 }
 static inline int sgl_rademacher_from_word(uint32_t w) { return (w & 1u) ? 1 : -1; }
 /* Box-Muller pair from two uniforms in (0,1): the stream returns cos first */

@@ -129,7 +129,9 @@ static void run_group(const sgl_plan *p, sgl_traj *const *t, uint32_t first, siz
 
 sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
 {
-    const long groups = ((long)p->spec.seeds + SGL_ILP - 1) / SGL_ILP;
+    /* group trajectories only where the noise kind has an interleaved kernel */
+    const long G = p->noise->run_n ? SGL_ILP : 1;
+    const long groups = ((long)p->spec.seeds + G - 1) / G;
     if (threads <= 0) threads = omp_get_max_threads();
     if (threads > groups) threads = (int)groups;
     sgl_status st = SGL_OK;
@@ -144,8 +146,8 @@ sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
         if (st == SGL_OK) {
 #pragma omp for schedule(dynamic, 1)
             for (long gi = 0; gi < groups; ++gi) {
-                uint32_t first = (uint32_t)(gi * SGL_ILP);
-                size_t count = p->spec.seeds - first < SGL_ILP ? p->spec.seeds - first : SGL_ILP;
+                uint32_t first = (uint32_t)(gi * G);
+                size_t count = p->spec.seeds - first < (size_t)G ? p->spec.seeds - first : (size_t)G;
                 run_group(p, t, first, count, r);
             }
         }

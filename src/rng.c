@@ -2,8 +2,9 @@
  *
  * Every number is a pure function of (seed, trajectory, step, purpose, draw);
  * nothing is advanced per thread, so results do not depend on scheduling.
- * Uniforms take 53 bits from two 32-bit words and are shifted by half an ulp
+ * Uniforms take 52 bits from two 32-bit words and are shifted by half an ulp
  * so they lie in the open interval (0,1); normals are Box-Muller on those. */
+#define _GNU_SOURCE   /* sincos */
 #include "sgdlab.h"
 
 #include <math.h>
@@ -59,13 +60,18 @@ double sgl_stream_normal(sgl_stream *s)
     return sgl_box_muller_cos(u1, u2);
 }
 
+/* sincos (GNU) for both halves everywhere, so every path rounds alike */
 double sgl_box_muller_cos(double u1, double u2)
 {
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    double s, c;
+    sincos(6.283185307179586 * u2, &s, &c);
+    return sqrt(-2.0 * log(u1)) * c;
 }
 double sgl_box_muller_sin(double u1, double u2)
 {
-    return sqrt(-2.0 * log(u1)) * sin(6.283185307179586 * u2);
+    double s, c;
+    sincos(6.283185307179586 * u2, &s, &c);
+    return sqrt(-2.0 * log(u1)) * s;
 }
 
 int sgl_stream_rademacher(sgl_stream *s)
@@ -105,10 +111,37 @@ void sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k, uint32_t *perm, ui
  * sgl_philox4x32 (tested). */
 typedef uint64_t sgl_u64x8 __attribute__((vector_size(64)));
 
+/* Philox4x32-10 on eight counters held in 64-bit lanes (so the 32x32->64
+ * multiplies vectorise), in place. */
+static inline void philox8(sgl_u64x8 *x0, sgl_u64x8 *x1, sgl_u64x8 *x2, sgl_u64x8 *x3, uint64_t seed)
+{
+    const uint64_t M = 0xffffffffu;
+    uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+        sgl_u64x8 p0 = *x0 * 0xD2511F53u, p1 = *x2 * 0xCD9E8D57u;
+        sgl_u64x8 n0 = ((p1 >> 32) ^ *x1 ^ key0) & M;
+        sgl_u64x8 n2 = ((p0 >> 32) ^ *x3 ^ key1) & M;
+        *x1 = p1 & M;
+        *x3 = p0 & M;
+        *x0 = n0;
+        *x2 = n2;
+        key0 = (key0 + 0x9E3779B9u) & M;
+        key1 = (key1 + 0xBB67AE85u) & M;
+    }
+}
+
+static inline void store8(const sgl_u64x8 *x0, const sgl_u64x8 *x1, const sgl_u64x8 *x2,
+                          const sgl_u64x8 *x3, size_t lim, uint32_t *out)
+{
+    for (size_t l = 0; l < lim; ++l) {
+        uint32_t *o = out + 4 * l;
+        o[0] = (uint32_t)(*x0)[l]; o[1] = (uint32_t)(*x1)[l]; o[2] = (uint32_t)(*x2)[l]; o[3] = (uint32_t)(*x3)[l];
+    }
+}
+
 void sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t count,
                              unsigned purpose, uint32_t *out)
 {
-    const uint64_t M = 0xffffffffu;
     for (size_t base = 0; base < count; base += 8) {
         sgl_u64x8 x0 = {0}, x1, x2, x3;
         for (int l = 0; l < 8; ++l) {
@@ -117,22 +150,39 @@ void sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t c
             x2[l] = traj;
             x3[l] = ((uint32_t)purpose << 24) | (uint32_t)((k >> 32) & 0xffffffu);
         }
-        uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
-        for (int r = 0; r < 10; ++r) {
-            sgl_u64x8 p0 = x0 * 0xD2511F53u, p1 = x2 * 0xCD9E8D57u;
-            sgl_u64x8 n0 = ((p1 >> 32) ^ x1 ^ key0) & M;
-            sgl_u64x8 n2 = ((p0 >> 32) ^ x3 ^ key1) & M;
-            x1 = p1 & M;
-            x3 = p0 & M;
-            x0 = n0;
-            x2 = n2;
-            key0 = (key0 + 0x9E3779B9u) & M;
-            key1 = (key1 + 0xBB67AE85u) & M;
+        philox8(&x0, &x1, &x2, &x3, seed);
+        store8(&x0, &x1, &x2, &x3, count - base < 8 ? count - base : 8, out + 4 * base);
+    }
+}
+
+void sgl_philox_stream_blocks(uint64_t seed, uint32_t traj, uint64_t step, unsigned purpose,
+                              size_t count, uint32_t *out)
+{
+    const uint32_t c1 = (uint32_t)step, c3 = ((uint32_t)purpose << 24) | (uint32_t)((step >> 32) & 0xffffffu);
+    for (size_t base = 0; base < count; base += 8) {
+        sgl_u64x8 x0, x1, x2, x3;
+        for (int l = 0; l < 8; ++l) {
+            x0[l] = (uint32_t)(base + (size_t)l);
+            x1[l] = c1;
+            x2[l] = traj;
+            x3[l] = c3;
         }
-        size_t lim = count - base < 8 ? count - base : 8;
-        for (size_t l = 0; l < lim; ++l) {
-            uint32_t *o = out + 4 * (base + l);
-            o[0] = (uint32_t)x0[l]; o[1] = (uint32_t)x1[l]; o[2] = (uint32_t)x2[l]; o[3] = (uint32_t)x3[l];
-        }
+        philox8(&x0, &x1, &x2, &x3, seed);
+        store8(&x0, &x1, &x2, &x3, count - base < 8 ? count - base : 8, out + 4 * base);
+    }
+}
+
+void sgl_normals_fill(uint64_t seed, uint32_t traj, uint64_t step, unsigned purpose, size_t n,
+                      double *out, uint32_t *words)
+{
+    const size_t pairs = (n + 1) / 2;
+    sgl_philox_stream_blocks(seed, traj, step, purpose, pairs, words);
+    for (size_t q = 0; q < pairs; ++q) {
+        const uint32_t *w = words + 4 * q;
+        double u1 = sgl_uniform_from_words(w[0], w[1]), u2 = sgl_uniform_from_words(w[2], w[3]);
+        double rad = sqrt(-2.0 * log(u1)), s, c;
+        sincos(6.283185307179586 * u2, &s, &c);
+        out[2 * q] = rad * c;
+        if (2 * q + 1 < n) out[2 * q + 1] = rad * s;
     }
 }

@@ -48,6 +48,22 @@ static void philox_blocks(void)
         bad_draw += memcmp(&z, &(double){sgl_stream_normal(&s)}, sizeof z) != 0;
     }
     CHECK(bad_draw == 0, "index / Rademacher / normal from words equal the stream's draws (%d mismatches)", bad_draw);
+
+    int bad_fill = 0;
+    for (size_t n = 1; n <= 41; n += 8) {
+        double z[41];
+        uint32_t words[4 * 21];
+        sgl_normals_fill(5, 2, 77, SGL_P_NOISE, n, z, words);
+        sgl_stream s;
+        sgl_stream_init(&s, 5, 2, 77, SGL_P_NOISE);
+        for (size_t q = 0; q < n; ++q) {
+            double e = sgl_stream_normal(&s);
+            bad_fill += memcmp(&e, &z[q], sizeof e) != 0;
+        }
+    }
+    CHECK(bad_fill == 0, "sgl_normals_fill equals successive sgl_stream_normal draws (%d mismatches)", bad_fill);
+    CHECK(sgl_uniform_from_words(0xffffffffu, 0xffffffffu) < 1.0 && sgl_uniform_from_words(0, 0) > 0.0,
+          "uniforms from extreme words stay inside (0,1)");
     /* Lemire rejection is signalled: with n = 3, words below 2^32 mod 3 = 1 ... */
     CHECK(sgl_index_from_word(0u, 3) == 3, "index_from_word signals rejection (word 0, n 3)");
 }

@@ -12,10 +12,12 @@ static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double 
     const double s = p->spec.sigma * (p->spec.sigma_scale == SGL_SCALE_SQRT_ETA ? sqrt(eta) : eta);
     for (uint64_t k = k0; k < k1; ++k) {
         if (sgl_full_step(t, eta, UINT32_MAX, 0.0)) return sgl_mark_diverged(t, k);
-        sgl_stream ns;
-        sgl_stream_init(&ns, p->spec.seed, t->id, k, SGL_P_NOISE);
-        for (size_t b = 0; b < nb; ++b)       /* padding coordinates get no noise */
-            for (size_t j = 0; j < D->d; ++j) t->theta[b * D->ld + j] += s * sgl_stream_normal(&ns);
+        /* nb * d normals of stream (k, SGL_P_NOISE), block by block; padding
+         * coordinates get no noise */
+        double *xi = t->g;
+        sgl_normals_fill(p->spec.seed, t->id, k, SGL_P_NOISE, nb * D->d, xi, (uint32_t *)t->scratch);
+        for (size_t b = 0; b < nb; ++b)
+            for (size_t j = 0; j < D->d; ++j) t->theta[b * D->ld + j] += s * xi[b * D->d + j];
     }
     return 0;
 }
