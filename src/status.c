@@ -1,5 +1,6 @@
 /* Status codes, the error funnel and version strings. */
 #include "internal.h"
+#include "sgl_git.h"   /* generated at build time: SGL_GIT */
 
 #include <stdarg.h>
 #include <stdlib.h>
