@@ -194,36 +194,38 @@ step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, 
     return sgl_hsum8((s0 + s1) + (s2 + s3));
 }
 
-/* SGL_ILP independent trajectories in one sweep, each exactly as step1r_k
- * would do it (same operations, same accumulator pattern), interleaved so the
- * trajectories' dependency chains overlap: the ensemble's throughput path. */
+/* Two independent trajectories (SGL_ILP = 2) in one sweep, each exactly as
+ * step1r_k would do it (same operations, same accumulator pattern),
+ * interleaved so their dependency chains overlap: the ensemble's throughput
+ * path.  Named accumulators, not arrays: GCC keeps them in registers. */
+_Static_assert(SGL_ILP == 2, "step1r_multi_k is written for two trajectories");
+#define SGL_STEP_PAIR(j, sa, sb)                                                        \
+    do {                                                                                \
+        sa = step1r_v(theta[0], z[0], zn[0], ld, (j), ca0, ca1, nb, p, sg, sa);         \
+        sb = step1r_v(theta[1], z[1], zn[1], ld, (j), cb0, cb1, nb, p, sg, sb);         \
+    } while (0)
 static inline __attribute__((always_inline)) void
 step1r_multi_k(double *const *theta, const double *const *z, const double *const *zn, size_t ld,
                const double *c, int nb, int p, const double *sg, double *f)
 {
-    enum { G = SGL_ILP };
-    sgl_v8 c0[G], c1[G], s0[G], s1[G], s2[G], s3[G];
-    for (int g = 0; g < G; ++g) {
-        c0[g] = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[0] * c[g]);
-        c1[g] = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[nb - 1] * c[g]);
-        s0[g] = s1[g] = s2[g] = s3[g] = sgl_splat8(0.0);
-    }
+    const double k2 = p == 2 ? 2.0 : 1.0;
+    const sgl_v8 ca0 = sgl_splat8(k2 * sg[0] * c[0]), ca1 = sgl_splat8(k2 * sg[nb - 1] * c[0]);
+    const sgl_v8 cb0 = sgl_splat8(k2 * sg[0] * c[1]), cb1 = sgl_splat8(k2 * sg[nb - 1] * c[1]);
+    sgl_v8 a0 = sgl_splat8(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     size_t j = 0;
-    for (; j + 32 <= ld; j += 32)
-        for (int g = 0; g < G; ++g) {
-            s0[g] = step1r_v(theta[g], z[g], zn[g], ld, j, c0[g], c1[g], nb, p, sg, s0[g]);
-            s1[g] = step1r_v(theta[g], z[g], zn[g], ld, j + 8, c0[g], c1[g], nb, p, sg, s1[g]);
-            s2[g] = step1r_v(theta[g], z[g], zn[g], ld, j + 16, c0[g], c1[g], nb, p, sg, s2[g]);
-            s3[g] = step1r_v(theta[g], z[g], zn[g], ld, j + 24, c0[g], c1[g], nb, p, sg, s3[g]);
-        }
-    for (int g = 0; g < G; ++g) {
-        size_t jj = j;
-        if (jj < ld) { s0[g] = step1r_v(theta[g], z[g], zn[g], ld, jj, c0[g], c1[g], nb, p, sg, s0[g]); jj += 8; }
-        if (jj < ld) { s1[g] = step1r_v(theta[g], z[g], zn[g], ld, jj, c0[g], c1[g], nb, p, sg, s1[g]); jj += 8; }
-        if (jj < ld) { s2[g] = step1r_v(theta[g], z[g], zn[g], ld, jj, c0[g], c1[g], nb, p, sg, s2[g]); }
-        f[g] = sgl_hsum8((s0[g] + s1[g]) + (s2[g] + s3[g]));
+    for (; j + 32 <= ld; j += 32) {
+        SGL_STEP_PAIR(j, a0, b0);
+        SGL_STEP_PAIR(j + 8, a1, b1);
+        SGL_STEP_PAIR(j + 16, a2, b2);
+        SGL_STEP_PAIR(j + 24, a3, b3);
     }
+    if (j < ld) { SGL_STEP_PAIR(j, a0, b0); j += 8; }
+    if (j < ld) { SGL_STEP_PAIR(j, a1, b1); j += 8; }
+    if (j < ld) { SGL_STEP_PAIR(j, a2, b2); }
+    f[0] = sgl_hsum8((a0 + a1) + (a2 + a3));
+    f[1] = sgl_hsum8((b0 + b1) + (b2 + b3));
 }
+#undef SGL_STEP_PAIR
 
 void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *theta, const uint32_t *i,
                                    const double *c, const uint32_t *inext, double *r)
