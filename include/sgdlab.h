@@ -199,6 +199,13 @@ typedef struct sgl_model_type {
      * computed in the same pass over theta (optional) */
     double (*step1_resid)(const struct sgl_model *m, double *theta, uint32_t i, double c,
                           uint32_t inext);
+    /* len such steps in a row (optional): step q uses sample idx[q] and
+     * residual g = r - eps[q], with theta += c0 * g * grad f_idx[q]; r comes in
+     * as the residual of idx[0] and leaves as that of idx[len] (idx has len + 1
+     * entries).  Returns len, or the first q whose g is not finite (theta then
+     * holds the state before step q).  Bitwise equal to len step1_resid calls. */
+    size_t (*step1_chain)(const struct sgl_model *m, double *theta, const uint32_t *idx,
+                          const double *eps, size_t len, double c0, double *r);
     /* step1_resid for SGL_ILP trajectories at once (each with its own model,
      * data and theta), bitwise equal to SGL_ILP separate calls (optional) */
     void (*step1_resid_multi)(const struct sgl_model *const *m, double *const *theta,

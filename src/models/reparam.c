@@ -10,6 +10,8 @@
 #include "reparam.h"
 #include "../kernels.h"
 
+#include <math.h>
+
 #define SHAPE(m) ((const sgl_reparam_shape *)(m)->type->impl)
 #define LD(m) ((m)->data->ld)
 
@@ -260,6 +262,35 @@ double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, do
     else
         f = step1r_k(theta, z, zn, D->ld, c, sh->nb, sh->p, sh->sign);
     return f - D->y[inext];
+}
+
+/* len batch-1 steps back to back (the label-noise hot loop), the kernel
+ * inlined and specialised once per call rather than once per step. */
+static inline __attribute__((always_inline)) size_t
+chain_k(const sgl_data *D, double *theta, const uint32_t *idx, const double *eps, size_t len, double c0,
+        double *r, int nb, int p, const double *sg)
+{
+    double rr = *r;
+    size_t q = 0;
+    for (; q < len; ++q) {
+        double g = rr - eps[q];
+        if (!isfinite(g)) break;
+        rr = step1r_k(theta, D->Z + (size_t)idx[q] * D->ld, D->Z + (size_t)idx[q + 1] * D->ld, D->ld,
+                      c0 * g, nb, p, sg) - D->y[idx[q + 1]];
+    }
+    *r = rr;
+    return q;
+}
+
+size_t sgl_reparam_step1_chain(const sgl_model *m, double *theta, const uint32_t *idx, const double *eps,
+                               size_t len, double c0, double *r)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
+        return chain_k(m->data, theta, idx, eps, len, c0, r, 2, 2, k_pm);
+    if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
+        return chain_k(m->data, theta, idx, eps, len, c0, r, 1, 2, k_pos);
+    return chain_k(m->data, theta, idx, eps, len, c0, r, sh->nb, sh->p, sh->sign);
 }
 
 void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c)

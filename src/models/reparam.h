@@ -16,6 +16,8 @@ void sgl_reparam_jt(const sgl_model *m, const double *theta, const uint32_t *idx
 void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c);
 double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, double c,
                                uint32_t inext);
+size_t sgl_reparam_step1_chain(const sgl_model *m, double *theta, const uint32_t *idx, const double *eps,
+                               size_t len, double c0, double *r);
 void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *theta, const uint32_t *i,
                                    const double *c, const uint32_t *inext, double *r);
 void sgl_reparam_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
@@ -27,6 +29,6 @@ typedef struct { int nb, p; double sign[2]; } sgl_reparam_shape;
 
 #define SGL_REPARAM_CAPS (SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_LINEAR_W)
 #define SGL_REPARAM_FUNCS sgl_reparam_dim, sgl_reparam_init, sgl_reparam_weights,   \
-        sgl_reparam_residuals, sgl_reparam_jt, sgl_reparam_step1, sgl_reparam_step1_resid, sgl_reparam_step1_resid_multi, sgl_reparam_hvp, \
+        sgl_reparam_residuals, sgl_reparam_jt, sgl_reparam_step1, sgl_reparam_step1_resid, sgl_reparam_step1_chain, sgl_reparam_step1_resid_multi, sgl_reparam_hvp, \
         sgl_reparam_trace
 #endif

@@ -22,16 +22,15 @@ static int run_fused1(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, 
     double eps[SGL_CHUNK], r = 0.0;
     for (uint64_t kc = k0; kc < k1; kc += SGL_CHUNK) {
         size_t len = k1 - kc < SGL_CHUNK ? (size_t)(k1 - kc) : SGL_CHUNK;
-        size_t nb = kc + len < k1 ? len + 1 : len;   /* + the first sample of the next chunk */
+        /* + the sample of the step after the chunk; at the very end any valid
+         * index will do (that residual is never used) */
+        size_t nb = kc + len < k1 ? len + 1 : len;
         sgl_chunk_indices(p, t, kc, nb, idx);
+        if (nb == len) idx[len] = idx[len - 1];
         sgl_chunk_label_noise(p, t, kc, len, gauss, eps);
         if (kc == k0) m->type->residuals(m, t->theta, &idx[0], 1, &r, t->scratch);
-        for (size_t q = 0; q < len; ++q) {
-            double g = r - eps[q];
-            if (!isfinite(g)) return sgl_mark_diverged(t, kc + q);
-            if (q + 1 < nb) r = m->type->step1_resid(m, t->theta, idx[q], c0 * g, idx[q + 1]);
-            else m->type->step1(m, t->theta, idx[q], c0 * g);
-        }
+        size_t done = m->type->step1_chain(m, t->theta, idx, eps, len, c0, &r);
+        if (done < len) return sgl_mark_diverged(t, kc + done);
     }
     return 0;
 }
@@ -85,7 +84,7 @@ static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_
     const double delta = p->spec.delta, two_a = 2.0 * m->a;
     const uint32_t n = (uint32_t)t->data->n;
     double *r = sgl_resid_buf(t), *c = sgl_coef_buf(t);
-    if (B == 1 && m->type->step1_resid) return run_fused1(p, t, k0, k1, eta, gauss);
+    if (B == 1 && m->type->step1_chain) return run_fused1(p, t, k0, k1, eta, gauss);
     for (uint64_t k = k0; k < k1; ++k) {
         sgl_stream ls;
         sgl_stream_init(&ls, p->spec.seed, t->id, k, SGL_P_LABEL);
