@@ -3,12 +3,14 @@
  * Every number is a pure function of (seed, trajectory, step, purpose, draw);
  * nothing is advanced per thread, so results do not depend on scheduling.
  * Uniforms take 52 bits from two 32-bit words and are shifted by half an ulp
- * so they lie in the open interval (0,1); normals are Box-Muller on those. */
-#define _GNU_SOURCE   /* sincos */
+ * so they lie in the open interval (0,1); normals are Box-Muller on those,
+ * with the library's own vector log and sincos (vmath.h). */
 #include "sgdlab.h"
 
 #include <math.h>
 #include <Random123/philox.h>
+
+#include "vmath.h"
 
 void sgl_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
@@ -60,18 +62,19 @@ double sgl_stream_normal(sgl_stream *s)
     return sgl_box_muller_cos(u1, u2);
 }
 
-/* sincos (GNU) for both halves everywhere, so every path rounds alike */
+/* One lane of the vector Box-Muller (vmath.h), so scalar draws and the
+ * vectorised sgl_normals_fill give the same bits. */
 double sgl_box_muller_cos(double u1, double u2)
 {
-    double s, c;
-    sincos(6.283185307179586 * u2, &s, &c);
-    return sqrt(-2.0 * log(u1)) * c;
+    sgl_v8 zc, zs;
+    sgl_box_muller8(sgl_splat8(u1), sgl_splat8(u2), &zc, &zs);
+    return zc[0];
 }
 double sgl_box_muller_sin(double u1, double u2)
 {
-    double s, c;
-    sincos(6.283185307179586 * u2, &s, &c);
-    return sqrt(-2.0 * log(u1)) * s;
+    sgl_v8 zc, zs;
+    sgl_box_muller8(sgl_splat8(u1), sgl_splat8(u2), &zc, &zs);
+    return zs[0];
 }
 
 int sgl_stream_rademacher(sgl_stream *s)
@@ -177,12 +180,17 @@ void sgl_normals_fill(uint64_t seed, uint32_t traj, uint64_t step, unsigned purp
 {
     const size_t pairs = (n + 1) / 2;
     sgl_philox_stream_blocks(seed, traj, step, purpose, pairs, words);
-    for (size_t q = 0; q < pairs; ++q) {
-        const uint32_t *w = words + 4 * q;
-        double u1 = sgl_uniform_from_words(w[0], w[1]), u2 = sgl_uniform_from_words(w[2], w[3]);
-        double rad = sqrt(-2.0 * log(u1)), s, c;
-        sincos(6.283185307179586 * u2, &s, &c);
-        out[2 * q] = rad * c;
-        if (2 * q + 1 < n) out[2 * q + 1] = rad * s;
+    for (size_t q0 = 0; q0 < pairs; q0 += 8) {
+        sgl_v8 u1, u2, zc, zs;
+        for (int l = 0; l < 8; ++l) {   /* past the end: harmless copies of the last pair */
+            const uint32_t *w = words + 4 * (q0 + (size_t)l < pairs ? q0 + (size_t)l : pairs - 1);
+            u1[l] = sgl_uniform_from_words(w[0], w[1]);
+            u2[l] = sgl_uniform_from_words(w[2], w[3]);
+        }
+        sgl_box_muller8(u1, u2, &zc, &zs);
+        for (size_t l = 0; l < 8 && q0 + l < pairs; ++l) {
+            out[2 * (q0 + l)] = zc[l];
+            if (2 * (q0 + l) + 1 < n) out[2 * (q0 + l) + 1] = zs[l];
+        }
     }
 }
