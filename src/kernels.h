@@ -77,32 +77,56 @@ static inline void sgl_gemv_resid(const double *Z, size_t n, size_t ld, const do
     for (; i < n; ++i) r[i] = sgl_dot(Z + i * ld, w, ld) - y[i];
 }
 
-/* q = sum_k c_k Z_{idx_k} (idx NULL: rows 0..n-1).  Column blocks of 32 with
- * even and odd k in separate accumulators: eight independent FMA chains,
- * added in a fixed order at the end. */
+/* q = sum_k c_k Z_{idx_k} (idx NULL: rows 0..n-1).  Even and odd k go to
+ * separate accumulators (summed a + b at the end, a fixed order); column
+ * blocks of 32 keep eight independent FMA chains in named registers, and the
+ * remaining columns go 8 at a time with the same per-element order. */
+static inline const double *sgl_row(const double *Z, size_t ld, const uint32_t *idx, size_t k)
+{
+    return Z + (size_t)(idx ? idx[k] : k) * ld;
+}
+
 static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, size_t n,
                               const double *c, double *q)
 {
-    for (size_t j = 0; j < ld; j += 32) {
-        const int nb = (int)((ld - j) / 8 < 4 ? (ld - j) / 8 : 4);
-        sgl_v8 a[4], b[4];
-        for (int u = 0; u < 4; ++u) a[u] = b[u] = sgl_splat8(0.0);
+    size_t j = 0;
+    for (; j + 32 <= ld; j += 32) {
+        sgl_v8 a0 = sgl_splat8(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         size_t k = 0;
         for (; k + 2 <= n; k += 2) {
-            const double *z0 = Z + (size_t)(idx ? idx[k] : k) * ld + j;
-            const double *z1 = Z + (size_t)(idx ? idx[k + 1] : k + 1) * ld + j;
+            const double *z0 = sgl_row(Z, ld, idx, k) + j, *z1 = sgl_row(Z, ld, idx, k + 1) + j;
             sgl_v8 c0 = sgl_splat8(c[k]), c1 = sgl_splat8(c[k + 1]);
-            for (int u = 0; u < nb; ++u) {
-                a[u] = sgl_fma8(c0, sgl_ld8(z0 + 8 * u), a[u]);
-                b[u] = sgl_fma8(c1, sgl_ld8(z1 + 8 * u), b[u]);
-            }
+            a0 = sgl_fma8(c0, sgl_ld8(z0), a0);
+            a1 = sgl_fma8(c0, sgl_ld8(z0 + 8), a1);
+            a2 = sgl_fma8(c0, sgl_ld8(z0 + 16), a2);
+            a3 = sgl_fma8(c0, sgl_ld8(z0 + 24), a3);
+            b0 = sgl_fma8(c1, sgl_ld8(z1), b0);
+            b1 = sgl_fma8(c1, sgl_ld8(z1 + 8), b1);
+            b2 = sgl_fma8(c1, sgl_ld8(z1 + 16), b2);
+            b3 = sgl_fma8(c1, sgl_ld8(z1 + 24), b3);
         }
         if (k < n) {
-            const double *z0 = Z + (size_t)(idx ? idx[k] : k) * ld + j;
+            const double *z0 = sgl_row(Z, ld, idx, k) + j;
             sgl_v8 c0 = sgl_splat8(c[k]);
-            for (int u = 0; u < nb; ++u) a[u] = sgl_fma8(c0, sgl_ld8(z0 + 8 * u), a[u]);
+            a0 = sgl_fma8(c0, sgl_ld8(z0), a0);
+            a1 = sgl_fma8(c0, sgl_ld8(z0 + 8), a1);
+            a2 = sgl_fma8(c0, sgl_ld8(z0 + 16), a2);
+            a3 = sgl_fma8(c0, sgl_ld8(z0 + 24), a3);
         }
-        for (int u = 0; u < nb; ++u) sgl_st8(q + j + 8 * u, a[u] + b[u]);
+        sgl_st8(q + j, a0 + b0);
+        sgl_st8(q + j + 8, a1 + b1);
+        sgl_st8(q + j + 16, a2 + b2);
+        sgl_st8(q + j + 24, a3 + b3);
+    }
+    for (; j < ld; j += 8) {
+        sgl_v8 a0 = sgl_splat8(0.0), b0 = a0;
+        size_t k = 0;
+        for (; k + 2 <= n; k += 2) {
+            a0 = sgl_fma8(sgl_splat8(c[k]), sgl_ld8(sgl_row(Z, ld, idx, k) + j), a0);
+            b0 = sgl_fma8(sgl_splat8(c[k + 1]), sgl_ld8(sgl_row(Z, ld, idx, k + 1) + j), b0);
+        }
+        if (k < n) a0 = sgl_fma8(sgl_splat8(c[k]), sgl_ld8(sgl_row(Z, ld, idx, k) + j), a0);
+        sgl_st8(q + j, a0 + b0);
     }
 }
 
