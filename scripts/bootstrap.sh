@@ -25,7 +25,24 @@ cmake --build build -j"$(nproc)"
 
 case "$what" in
   reproduce) ./build/sgdlab reproduce shape-matters ;;
-  test) (cd build && ctest --output-on-failure -j"$(nproc)") ;;
+  test)
+    (cd build && ctest --output-on-failure -j"$(nproc)")
+    # The same suite on a portable build (no -march=native: SSE2 on x86-64), and
+    # the same run printed by both builds must be byte-identical: results do not
+    # depend on the instruction set (explicit FMA, own log/sincos, fixed orders).
+    cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DSGL_NATIVE=OFF >/dev/null
+    cmake --build build-portable -j"$(nproc)" >/dev/null
+    (cd build-portable && ctest --output-on-failure -j"$(nproc)")
+    for noise in "label" "label-gauss --batch 4" "gaussian --sigma 0.1 --sigma-scale eta" "minibatch-diff --lr 0.01 --model quadratic" "lngd --lr 0.01 --model quadratic"; do
+      args="--noise $noise --steps 3000 --every 1000 --seeds 5 --format csv"
+      # shellcheck disable=SC2086
+      if ! cmp -s <(./build/sgdlab run $args 2>/dev/null) <(./build-portable/sgdlab run $args 2>/dev/null); then
+        echo "bootstrap: native and portable builds differ for: sgdlab run $args" >&2
+        exit 1
+      fi
+    done
+    echo "bootstrap: native and portable builds print identical results"
+    ;;
   build) ;;
   *) echo "bootstrap: unknown target '$what'; valid: reproduce, test, build" >&2; exit 2 ;;
 esac

@@ -39,19 +39,8 @@ static inline sgl_v8 sgl_sqrt8(sgl_v8 x)
     sgl_v8 r;
     for (int l = 0; l < 8; ++l) r[l] = sqrt(x[l]);
     return r;
-
-static inline void sgl_box_muller8(sgl_v8 u1, sgl_v8 u2, sgl_v8 *zc, sgl_v8 *zs)
-{
-    sgl_v8 rad = sgl_sqrt8(sgl_splat8(-2.0) * sgl_log8(u1)), s, c;
-    sgl_sincos2pi8(u2, &s, &c);
-    *zc = rad * c;
-    *zs = rad * s;
-}
 #endif
 }
-
-/* Box-Muller: (z_cos, z_sin) = sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2) */
-static inline void sgl_box_muller8(sgl_v8 u1, sgl_v8 u2, sgl_v8 *zc, sgl_v8 *zs);
 
 static inline sgl_v8 sgl_log8(sgl_v8 x)
 {
