@@ -54,7 +54,7 @@ static const flag k_flags[] = {
     {"--every", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.every), NULL, "log every k steps"},
     {"--seeds", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U32, O(spec.seeds), NULL, "trajectories M"},
     {"--seed", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.seed), NULL, "Philox key"},
-    {"--bound", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it"},
+    {"--bound", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it (checked every 256 steps and at the end)"},
     {"--threshold", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
     {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
     {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "table | csv | jsonl"},

@@ -299,7 +299,7 @@ typedef struct {
     uint64_t every;            /* log every k steps (plus step 0 and the last) */
     uint32_t seeds;            /* M trajectories */
     uint64_t seed;             /* Philox key */
-    double bound;              /* diverged when max |theta_j| exceeds it */
+    double bound;              /* diverged when max |theta_j| exceeds it (checked every SGL_BOUND_EVERY steps) */
     double threshold;          /* |w_j| above it counts as active off-support */
 } sgl_spec;
 
@@ -355,6 +355,10 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out);
 void sgl_traj_free(sgl_traj *t);
 /* bind trajectory id to the plan and set theta to its initial value */
 void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id);
+/* The bound (spec.bound on max|theta_j|) is checked at every multiple of this
+ * many steps and at the last step; non-finite residuals are caught at every
+ * step.  A fixed grid, so results do not depend on --every. */
+#define SGL_BOUND_EVERY 256
 /* advance from step k0 to k1 (k1 > k0); returns 1 if the trajectory diverged */
 int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1);
 /* advance count trajectories from k0 to k1; with count == SGL_ILP and a noise

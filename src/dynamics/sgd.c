@@ -56,48 +56,52 @@ static int out_of_bound(const sgl_traj *t, double bound)
     return 0;
 }
 
-static void check_bound(sgl_traj *t, double bound, uint64_t k)
+/* The end of the segment starting at k: the next learning-rate change, the
+ * next multiple of SGL_BOUND_EVERY (where the bound is checked) or k1.  The
+ * grid is absolute, so where a run is split (log points) changes nothing. */
+static uint64_t segment_end(const sgl_plan *p, uint64_t k, uint64_t k1)
 {
-    if (!t->diverged && out_of_bound(t, bound)) {
+    uint64_t end = sgl_spec_next_decay(&p->spec, k);
+    uint64_t grid = (k / SGL_BOUND_EVERY + 1) * SGL_BOUND_EVERY;
+    if (grid < end) end = grid;
+    return end < k1 ? end : k1;
+}
+
+static void check_bound(const sgl_plan *p, sgl_traj *t, uint64_t k)
+{
+    if (t->diverged || (k % SGL_BOUND_EVERY != 0 && k != p->spec.steps)) return;
+    if (out_of_bound(t, p->spec.bound)) {
         t->diverged = 1;
         t->diverged_step = k;
     }
 }
 
-void sgl_traj_advance_n(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1)
+/* count trajectories from k0 to k1, in segments; interleaved while all are
+ * alive and the noise kind has run_n, one by one otherwise (same bits) */
+static void advance(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1)
 {
-    int any_div = 0;
-    for (size_t g = 0; g < count; ++g) any_div |= t[g]->diverged;
-    if (count != SGL_ILP || !p->noise->run_n || any_div) {
-        for (size_t g = 0; g < count; ++g) sgl_traj_advance(p, t[g], k0, k1);
-        return;
-    }
-    uint64_t k = k0;
-    while (k < k1) {
-        uint64_t nxt = sgl_spec_next_decay(&p->spec, k);
-        uint64_t end = nxt < k1 ? nxt : k1;
-        any_div = 0;
+    for (uint64_t k = k0; k < k1;) {
+        uint64_t end = segment_end(p, k, k1);
+        const double eta = sgl_spec_lr(&p->spec, k);
+        int any_div = 0;
         for (size_t g = 0; g < count; ++g) any_div |= t[g]->diverged;
-        if (any_div) {   /* finish alone; sgl_traj_advance skips the diverged */
-            for (size_t g = 0; g < count; ++g) sgl_traj_advance(p, t[g], k, k1);
-            return;
-        }
-        p->noise->run_n(p, t, k, end, sgl_spec_lr(&p->spec, k));
+        if (count == SGL_ILP && p->noise->run_n && !any_div)
+            p->noise->run_n(p, t, k, end, eta);
+        else
+            for (size_t g = 0; g < count; ++g)
+                if (!t[g]->diverged) p->noise->run(p, t[g], k, end, eta);
+        for (size_t g = 0; g < count; ++g) check_bound(p, t[g], end);
         k = end;
     }
-    for (size_t g = 0; g < count; ++g) check_bound(t[g], p->spec.bound, k1);
+}
+
+void sgl_traj_advance_n(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1)
+{
+    advance(p, t, count, k0, k1);
 }
 
 int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1)
 {
-    if (t->diverged) return 1;
-    uint64_t k = k0;
-    while (k < k1) {
-        uint64_t nxt = sgl_spec_next_decay(&p->spec, k);
-        uint64_t end = nxt < k1 ? nxt : k1;
-        if (p->noise->run(p, t, k, end, sgl_spec_lr(&p->spec, k))) return 1;
-        k = end;
-    }
-    check_bound(t, p->spec.bound, k1);
+    advance(p, &t, 1, k0, k1);
     return t->diverged;
 }
