@@ -29,33 +29,33 @@ static const char *const k_sampling[] = {"without", "with", NULL};
 static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
 
 static const flag k_flags[] = {
-    {"--model", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(spec.model), NULL, "model name (sgdlab list)"},
-    {"--noise", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(spec.noise), NULL, "noise kind (sgdlab list)"},
-    {"--d", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.d), NULL, "input dimension"},
-    {"--n", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.n), NULL, "training samples"},
-    {"--kappa", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
-    {"--n-test", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
-    {"--data", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.data.input), k_data, "inputs: gaussian | boolean | csv"},
-    {"--data-file", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
-    {"--truth", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.data.truth), k_truth, "w* on its support: ones | signs"},
-    {"--data-noise", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
-    {"--data-draw", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.data_draw), k_draw, "per-seed (each seed its own data) | shared"},
-    {"--loss-a", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
-    {"--alpha", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
-    {"--delta", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
-    {"--sigma", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
-    {"--sigma-scale", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.sigma_scale), k_scale, "eta | sqrt-eta (required with gaussian)"},
-    {"--batch", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_SIZE, O(spec.batch), NULL, "batch size B"},
-    {"--sampling", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_ENUM, O(spec.with_replacement), k_sampling, "without | with replacement"},
-    {"--lr", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
-    {"--lr-decay", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
-    {"--lr-decay-factor", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},
-    {"--steps", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.steps), NULL, "SGD steps k"},
-    {"--every", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.every), NULL, "log every k steps"},
+    {"--model", SGL_CMD_RUN, F_STR, O(spec.model), NULL, "model name (sgdlab list)"},
+    {"--noise", SGL_CMD_RUN, F_STR, O(spec.noise), NULL, "noise kind (sgdlab list)"},
+    {"--d", SGL_CMD_RUN, F_SIZE, O(spec.data.d), NULL, "input dimension"},
+    {"--n", SGL_CMD_RUN, F_SIZE, O(spec.data.n), NULL, "training samples"},
+    {"--kappa", SGL_CMD_RUN, F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
+    {"--n-test", SGL_CMD_RUN, F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
+    {"--data", SGL_CMD_RUN, F_ENUM, O(spec.data.input), k_data, "inputs: gaussian | boolean | csv"},
+    {"--data-file", SGL_CMD_RUN, F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
+    {"--truth", SGL_CMD_RUN, F_ENUM, O(spec.data.truth), k_truth, "w* on its support: ones | signs"},
+    {"--data-noise", SGL_CMD_RUN, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
+    {"--data-draw", SGL_CMD_RUN, F_ENUM, O(spec.data_draw), k_draw, "per-seed (each seed its own data) | shared"},
+    {"--loss-a", SGL_CMD_RUN, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
+    {"--alpha", SGL_CMD_RUN, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
+    {"--delta", SGL_CMD_RUN, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
+    {"--sigma", SGL_CMD_RUN, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
+    {"--sigma-scale", SGL_CMD_RUN, F_ENUM, O(spec.sigma_scale), k_scale, "eta | sqrt-eta (required with gaussian)"},
+    {"--batch", SGL_CMD_RUN, F_SIZE, O(spec.batch), NULL, "batch size B"},
+    {"--sampling", SGL_CMD_RUN, F_ENUM, O(spec.with_replacement), k_sampling, "without | with replacement"},
+    {"--lr", SGL_CMD_RUN, F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
+    {"--lr-decay", SGL_CMD_RUN, F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
+    {"--lr-decay-factor", SGL_CMD_RUN, F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},
+    {"--steps", SGL_CMD_RUN, F_U64, O(spec.steps), NULL, "SGD steps k"},
+    {"--every", SGL_CMD_RUN, F_U64, O(spec.every), NULL, "log every k steps"},
     {"--seeds", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U32, O(spec.seeds), NULL, "trajectories M"},
     {"--seed", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_U64, O(spec.seed), NULL, "Philox key"},
-    {"--bound", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it (checked every 256 steps and at the end)"},
-    {"--threshold", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
+    {"--bound", SGL_CMD_RUN, F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it (checked every 256 steps and at the end)"},
+    {"--threshold", SGL_CMD_RUN, F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
     {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
     {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "table | csv | jsonl"},
     {"--out", SGL_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
@@ -64,18 +64,67 @@ static const flag k_flags[] = {
     {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},
 };
 #define N_FLAGS (sizeof k_flags / sizeof k_flags[0])
+_Static_assert(N_FLAGS <= 64, "sgl_cli_opts.given holds one bit per flag");
 
+static const flag *find_flag(const char *name, size_t len)
+{
+    for (size_t k = 0; k < N_FLAGS; ++k)
+        if (strlen(k_flags[k].name) == len && strncmp(k_flags[k].name, name, len) == 0) return &k_flags[k];
+    return NULL;
+}
+
+int sgl_cli_given(const sgl_cli_opts *o, const char *name)
+{
+    const flag *f = find_flag(name, strlen(name));
+    return f && (o->given >> (f - k_flags) & 1u);
+}
+
+sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
+{
+    const sgl_noise_type *nt = sgl_noise_lookup(o->spec.noise);
+    const int csv = o->spec.data.input == SGL_INPUT_CSV;
+    static const char *const csv_fixed[] = {"--d", "--n", "--kappa", "--n-test", "--truth", "--data-noise",
+                                            "--data-draw", NULL};
+    for (int i = 0; csv && csv_fixed[i]; ++i)
+        if (sgl_cli_given(o, csv_fixed[i]))
+            return sgl_fail(err, SGL_EINVAL, csv_fixed[i],
+                            "not used with --data csv (the file fixes d, n and the labels, and has no ground truth)");
+    if (!csv && sgl_cli_given(o, "--data-file"))
+        return sgl_fail(err, SGL_EINVAL, "--data-file", "only used with --data csv");
+    if (!nt) return SGL_OK;   /* the spec check names the unknown noise */
+    const struct { const char *flag; int used; } uses[] = {
+        {"--batch", nt->uses_batch}, {"--sampling", nt->uses_batch}, {"--delta", nt->uses_delta},
+        {"--sigma", nt->uses_sigma}, {"--sigma-scale", nt->uses_sigma}};
+    for (size_t i = 0; i < sizeof uses / sizeof uses[0]; ++i)
+        if (!uses[i].used && sgl_cli_given(o, uses[i].flag))
+            return sgl_fail(err, SGL_EINVAL, uses[i].flag, "not used by --noise %s (sgdlab list: what each kind reads)",
+                            nt->name);
+    return SGL_OK;
+}
+
+/* Plain digits are read exactly (all 64 bits); a decimal or exponent form such
+ * as 3e5 is accepted when it is an integer below 2^53; signs, hex, inf and nan
+ * are not. */
 static sgl_status parse_integer(const char *flag, const char *s, unsigned long long max,
                                 unsigned long long *out, sgl_err *err)
 {
+    size_t nd = strspn(s, "0123456789");
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v != floor(v) || v < 0 ||
-        v > (double)max)
-        return sgl_fail(err, SGL_EINVAL, flag, "must be a non-negative integer <= %llu, got '%s'", max, s);
-    *out = (unsigned long long)v;
-    return SGL_OK;
+    if (nd > 0 && s[nd] == '\0') {
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno != ERANGE && v <= max) {
+            *out = v;
+            return SGL_OK;
+        }
+    } else if (nd > 0 && s[strspn(s, "0123456789.eE+")] == '\0') {
+        double v = strtod(s, &end);
+        if (*end == '\0' && errno != ERANGE && v == floor(v) && v <= (double)max && v <= 0x1p53) {
+            *out = (unsigned long long)v;
+            return SGL_OK;
+        }
+    }
+    return sgl_fail(err, SGL_EINVAL, flag, "must be a non-negative integer <= %llu, got '%s'", max, s);
 }
 
 static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_err *err)
@@ -89,7 +138,7 @@ static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_
         *(size_t *)base = (size_t)u;
         return SGL_OK;
     case F_U64:
-        if ((st = parse_integer(f->name, val, (1ull << 53), &u, err))) return st;
+        if ((st = parse_integer(f->name, val, f->off == O(spec.seed) ? ~0ull : (1ull << 53), &u, err))) return st;
         *(uint64_t *)base = u;
         return SGL_OK;
     case F_U32:
@@ -120,21 +169,30 @@ static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_
                 *(int *)base = i;
                 return SGL_OK;
             }
-            if (strcmp(f->choices[i], "unset") != 0)
+            if (strcmp(f->choices[i], "unset") != 0 && k < sizeof names)
                 k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", f->choices[i]);
         }
         return sgl_fail(err, SGL_EINVAL, f->name, "unknown value '%s'; valid: %s", val, names);
     }
     case F_DECAY: {
+        /* K1,K2,...: every token an integer >= 1 (no empty ones); increasing
+         * order is checked with the rest of the spec */
         o->spec.n_decay = 0;
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s", val);
-        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        for (const char *tok = val;; ) {
+            const char *comma = strchr(tok, ',');
+            size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
+            char buf[32];
+            if (len == 0 || len >= sizeof buf)
+                return sgl_fail(err, SGL_EINVAL, f->name,
+                                "must be steps K1,K2,... (integers >= 1, increasing), got '%s'", val);
             if (o->spec.n_decay == SGL_MAX_DECAY)
                 return sgl_fail(err, SGL_EINVAL, f->name, "at most %d decay steps", SGL_MAX_DECAY);
-            if ((st = parse_integer(f->name, tok, (1ull << 53), &u, err))) return st;
-            if (u < 1) return sgl_fail(err, SGL_EINVAL, f->name, "decay steps must be integers >= 1, got '%s'", tok);
+            memcpy(buf, tok, len);
+            buf[len] = '\0';
+            if ((st = parse_integer(f->name, buf, (1ull << 53), &u, err))) return st;
             o->spec.decay_at[o->spec.n_decay++] = u;
+            if (!comma) break;
+            tok = comma + 1;
         }
         return SGL_OK;
     }
@@ -166,14 +224,18 @@ sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli
         }
         const char *eq = strchr(arg, '=');
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-        const flag *f = NULL;
-        for (size_t k = 0; k < N_FLAGS; ++k)
-            if (strlen(k_flags[k].name) == len && strncmp(k_flags[k].name, arg, len) == 0) f = &k_flags[k];
+        const flag *f = find_flag(arg, len);
         if (!f || !(f->cmds & cmd)) {
-            char name[64];
+            char name[64], valid[400] = "";
             snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
-            return sgl_fail(err, SGL_EINVAL, name, "unknown flag for this command; see --help for the valid flags");
+            size_t k = 0;
+            for (size_t q = 0; q < N_FLAGS && k < sizeof valid; ++q)
+                if (k_flags[q].cmds & cmd)
+                    k += (size_t)snprintf(valid + k, sizeof valid - k, "%s%s", k ? ", " : "", k_flags[q].name);
+            return sgl_fail(err, SGL_EINVAL, name, "%s; valid: %s",
+                            f ? "not a flag of this command (its other settings are fixed)" : "unknown flag", valid);
         }
+        o->given |= 1ull << (f - k_flags);
         const char *val = NULL;
         if (f->type != F_FLAG) {
             if (eq) val = eq + 1;

@@ -17,6 +17,7 @@ typedef struct {
     const char *out_dir;    /* reproduce: where the plot goes */
     int quick;              /* reproduce --quick: fewer steps, for tests */
     int help;               /* --help was given and printed */
+    uint64_t given;         /* bit i: flag i of the flag table was on the command line */
 } sgl_cli_opts;
 
 /* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad
@@ -24,6 +25,11 @@ typedef struct {
 enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u };
 sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err);
 int sgl_cli_report(sgl_status st, const sgl_err *err);   /* prints, returns exit code */
+/* was this flag ("--kappa") on the command line? */
+int sgl_cli_given(const sgl_cli_opts *o, const char *flag);
+/* `run`: a flag the chosen data or noise kind does not use is an error, not
+ * silently ignored (e.g. --batch with --noise none, --d with --data csv). */
+sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
 
 int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
@@ -33,8 +39,7 @@ int sgl_cmd_reproduce(int argc, char **argv);
 void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */
 void sgl_print_params_json(FILE *f, const sgl_plan *p);
 void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix);
-void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt,
-                       double seconds);
+void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt);
 /* GD time t = sum_{k' < k} eta_k' and slow time sum eta_k'^2 under the schedule */
 void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 #endif

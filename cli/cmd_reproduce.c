@@ -427,8 +427,6 @@ static void print_table(FILE *f, const sgl_cli_opts *o, const outcome *r, const 
 
 /* --------------------------------------------------------------- main */
 
-static const char *const k_allowed[] = {"--seeds", "--seed", "--threads", "--json", "--out-dir", "--quick", NULL};
-static const int k_takes_value[] = {1, 1, 1, 0, 1, 0};
 
 static void usage(FILE *f)
 {
@@ -465,21 +463,6 @@ int sgl_cmd_reproduce(int argc, char **argv)
     sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, &o, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o.help) return SGL_EXIT_OK;
-    /* the experiment fixes every other run flag; reject them rather than ignore them */
-    for (int i = 3; i < argc; ++i) {
-        const char *arg = argv[i];
-        const char *eq = strchr(arg, '=');
-        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-        int k = 0;
-        for (; k_allowed[k]; ++k)
-            if (strlen(k_allowed[k]) == len && strncmp(k_allowed[k], arg, len) == 0) break;
-        if (!k_allowed[k]) {
-            fprintf(stderr, "sgdlab: %.*s: not used by reproduce " EXPERIMENT " (its settings are fixed); valid: "
-                            "--seeds, --seed, --threads, --json, --out-dir, --quick\n", (int)len, arg);
-            return SGL_EXIT_USAGE;
-        }
-        if (k_takes_value[k] && !eq) ++i;
-    }
     if (o.spec.seeds < 1) {
         fprintf(stderr, "sgdlab: --seeds: must be an integer >= 1, got %u\n", o.spec.seeds);
         return SGL_EXIT_USAGE;

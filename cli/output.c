@@ -35,7 +35,8 @@ static const char *k_truth[] = {"ones", "signs"};
 static const char *k_draw[] = {"per-seed", "shared"};
 static const char *k_scale[] = {"unset", "eta", "sqrt-eta"};
 
-/* One walker over the parameters so the text and JSON forms cannot drift. */
+/* One walker over the parameters so the text and JSON forms cannot drift.
+ * is_num: 0 string sval, 1 double dval, 2 number already formatted in sval. */
 typedef void (*kv_fn)(FILE *f, const char *key, const char *sval, double dval, int is_num, int first);
 
 static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
@@ -43,7 +44,7 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     const sgl_spec *s = &p->spec;
     char decay[400] = "";
     size_t k = 0;
-    for (size_t i = 0; i < s->n_decay; ++i)
+    for (size_t i = 0; i < s->n_decay && k < sizeof decay; ++i)
         k += (size_t)snprintf(decay + k, sizeof decay - k, "%s%llu", i ? "," : "",
                               (unsigned long long)s->decay_at[i]);
     const sgl_data *D = p->data[0];
@@ -55,7 +56,7 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     kv(f, "n", NULL, (double)D->n, 1, 0);
     kv(f, "kappa", NULL, (double)D->kappa, 1, 0);
     kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
-    kv(f, "truth", k_truth[s->data.truth], 0, 0, 0);
+    kv(f, "truth", D->wstar ? k_truth[s->data.truth] : "none", 0, 0, 0);
     kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
     kv(f, "data_draw", k_draw[s->data_draw], 0, 0, 0);
     kv(f, "loss_a", NULL, s->a, 1, 0);
@@ -71,7 +72,9 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     kv(f, "steps", NULL, (double)s->steps, 1, 0);
     kv(f, "every", NULL, (double)s->every, 1, 0);
     kv(f, "seeds", NULL, (double)s->seeds, 1, 0);
-    kv(f, "seed", NULL, (double)s->seed, 1, 0);
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)s->seed);
+    kv(f, "seed", seed, 0, 2, 0);   /* 64-bit: printed exactly, not through a double */
     kv(f, "bound", NULL, s->bound, 1, 0);
     kv(f, "threshold", NULL, s->threshold, 1, 0);
 }
@@ -79,7 +82,8 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
 static void kv_json(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)
 {
     fprintf(f, "%s\"%s\":", first ? "" : ",", key);
-    if (is_num) sgl_print_double(f, dval, 1);
+    if (is_num == 2) fputs(sval, f);
+    else if (is_num) sgl_print_double(f, dval, 1);
     else {
         fputc('"', f);
         for (const char *c = sval; *c; ++c) {
@@ -93,7 +97,8 @@ static void kv_json(FILE *f, const char *key, const char *sval, double dval, int
 static void kv_text(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)
 {
     fprintf(f, "%s%s=", first ? "" : " ", key);
-    if (is_num) sgl_print_double(f, dval, 0);
+    if (is_num == 2) fputs(sval, f);
+    else if (is_num) sgl_print_double(f, dval, 0);
     else fputs(sval[0] ? sval : "-", f);
 }
 
@@ -205,9 +210,8 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
     fprintf(f, "}}\n");
 }
 
-void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt, double seconds)
+void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt)
 {
-    (void)seconds;
     switch (fmt) {
     case SGL_FMT_TABLE: write_table(f, p, r); break;
     case SGL_FMT_CSV: write_csv(f, p, r); break;

@@ -59,16 +59,19 @@ static size_t parse_csv_line(char *line, double *vals, size_t cap)
     }
 }
 
-/* A header line: no field of it begins with a number (so "1,abc,3" is a bad
- * data row, not a header). */
+/* A header line: none of its fields is a whole finite number (so "1,abc,3" is
+ * a bad data row, not a header, while "x1,inflation,y" is a header even though
+ * strtod reads "inf" off the front of one name). */
 static int is_header(const char *line)
 {
     const char *p = line;
     for (;;) {
         while (*p == ' ' || *p == '\t') ++p;
         char *end;
-        strtod(p, &end);
-        if (end != p) return 0;
+        double v = strtod(p, &end);
+        const char *q = end;
+        while (*q == ' ' || *q == '\t') ++q;
+        if (end != p && isfinite(v) && (*q == ',' || *q == '\0' || *q == '\n' || *q == '\r')) return 0;
         p = strchr(p, ',');
         if (!p) return 1;
         ++p;

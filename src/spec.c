@@ -53,13 +53,19 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
         return sgl_fail(err, SGL_ECAPS, "--noise", "noise '%s' needs per-sample residuals, which model '%s' lacks",
                         nt->name, mt->name);
     const sgl_data_spec *d = &s->data;
+    NEED(d->input == SGL_INPUT_GAUSSIAN || d->input == SGL_INPUT_BOOLEAN || d->input == SGL_INPUT_CSV, "--data",
+         "must be gaussian, boolean or csv");
+    NEED(d->truth == SGL_TRUTH_ONES || d->truth == SGL_TRUTH_SIGNS, "--truth", "must be ones or signs");
+    NEED(s->data_draw == SGL_DRAW_PER_SEED || s->data_draw == SGL_DRAW_SHARED, "--data-draw",
+         "must be per-seed or shared");
+    NEED(s->with_replacement == 0 || s->with_replacement == 1, "--sampling", "must be without or with");
     if (d->input == SGL_INPUT_CSV) {
         NEED(d->csv_path && d->csv_path[0], "--data-file", "required with --data csv: a CSV file of rows x_1,...,x_d,y");
+        NEED(d->label_noise == 0, "--data-noise", "not used with --data csv (the file's labels are used as given)");
     } else {
         NEED(d->d >= 1 && d->d <= 1000000, "--d", "must be an integer in [1, 1000000], got %zu", d->d);
         NEED(d->n >= 1 && d->n <= 10000000, "--n", "must be an integer in [1, 10000000], got %zu", d->n);
-        NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu%s", d->d, d->kappa,
-             d->kappa == 5 ? " (the default; pass a smaller --kappa)" : "");
+        NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu", d->d, d->kappa);
         NEED(d->n_test <= 10000000, "--n-test", "must be an integer in [0, 10000000], got %zu", d->n_test);
     }
     NEED(d->label_noise >= 0 && isfinite(d->label_noise), "--data-noise",
@@ -73,14 +79,14 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
              "required with --noise %s: 'eta' (step adds eta*sigma*xi) or 'sqrt-eta' (adds sqrt(eta)*sigma*xi)",
              nt->name);
     NEED(s->batch >= 1, "--batch", "must be an integer >= 1, got %zu", s->batch);
-    if (nt->uses_batch && d->input != SGL_INPUT_CSV)
-        NEED(s->batch <= d->n, "--batch", "must be an integer in [1, n = %zu], got %zu", d->n, s->batch);
     NEED(s->lr > 0 && isfinite(s->lr), "--lr", "must be finite and > 0, got %.17g", s->lr);
     NEED(s->decay_factor > 0 && isfinite(s->decay_factor), "--lr-decay-factor",
          "must be finite and > 0, got %.17g", s->decay_factor);
     NEED(s->n_decay <= SGL_MAX_DECAY, "--lr-decay", "at most %d decay steps", SGL_MAX_DECAY);
     for (size_t i = 0; i < s->n_decay; ++i)
-        NEED(s->decay_at[i] >= 1, "--lr-decay", "decay steps must be integers >= 1");
+        NEED(s->decay_at[i] >= 1 && (i == 0 || s->decay_at[i] > s->decay_at[i - 1]), "--lr-decay",
+             "decay steps must be integers >= 1 in increasing order, got %llu after %llu",
+             (unsigned long long)s->decay_at[i], i ? (unsigned long long)s->decay_at[i - 1] : 0ull);
     NEED(s->steps >= 1 && s->steps <= (1ull << 56), "--steps", "must be an integer in [1, 2^56], got %llu",
          (unsigned long long)s->steps);
     NEED(s->every >= 1, "--every", "must be an integer >= 1, got %llu", (unsigned long long)s->every);

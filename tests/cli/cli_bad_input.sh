@@ -188,4 +188,25 @@ check "no subcommand: exit 2 (got $rc)" [ "$rc" -eq 2 ]
 check "no subcommand: stdout empty" [ ! -s "$WORK/so" ]
 check "no subcommand: usage on stderr" [ -s "$WORK/err" ]
 
+# flags the chosen data or noise kind does not use are errors, not silently ignored
+bad "--batch with --noise none" --batch "--noise none" --noise none --batch 4
+bad "--sampling with --noise lngd" --sampling "--noise lngd" --noise lngd --sampling with
+bad "--delta with --noise gaussian" --delta "--noise gaussian" --noise gaussian --sigma 0.1 --sigma-scale eta --delta 2
+bad "--sigma with --noise label" --sigma "--noise label" --noise label --sigma 0.1
+bad "--sigma-scale with --noise none" --sigma-scale "--noise none" --noise none --sigma-scale eta
+bad "--d with --data csv" --d "--data csv" --data csv --data-file "$D/ok.csv" --model linreg --noise none --d 3
+bad "--data-noise with --data csv" --data-noise "--data csv" --data csv --data-file "$D/ok.csv" --model linreg --noise none --data-noise 0.1
+bad "--data-file without --data csv" --data-file "--data csv" --data-file "$D/ok.csv"
+bad "--kappa default above --d" --kappa "default" --d 3
+bad "--lr-decay empty token" --lr-decay "" --lr-decay 5,,10
+bad "--lr-decay empty" --lr-decay "" --lr-decay ""
+bad "--lr-decay not increasing" --lr-decay "increasing" --lr-decay 100,100
+bad "--seed hex" --seed "" --seed 0x10
+bad "--seed negative" --seed "" --seed -1
+bad "--seed beyond 64 bits" --seed "" --seed 18446744073709551616
+bad "reproduce-only flag on run" --json "valid" --json
+
+# a 64-bit seed is read exactly, not through a double
+a=$("$SGDLAB" run "${BASE[@]}" --seed 18446744073709551615 --format jsonl 2>/dev/null | head -1)
+check "--seed 2^64-1 accepted and echoed exactly" grep -q '"seed":18446744073709551615' <<<"$a"
 finish

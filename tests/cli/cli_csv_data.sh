@@ -111,4 +111,11 @@ for m in diagnet quadratic; do
     if [ "$rc" -eq 0 ]; then pass "CSV data with --model $m: exit 0"; else fail "CSV data with --model $m: exit $rc ($(head -n 1 "$WORK/m.err"))"; fi
 done
 
+# header names that strtod reads a prefix of ("inf...", "nan...") are still a header
+{ printf 'inflation,nanos,info,y\n'; gen 0 '\n'; } > "$D/prefix_hdr.csv"
+"$SGDLAB" run --model linreg --noise none --data csv --data-file "$D/prefix_hdr.csv" --lr 0.1 --steps 10 \
+    --every 10 --seeds 1 --format jsonl > "$D/prefix.out" 2>/dev/null
+rc=$?
+check "header of inf/nan-prefixed names accepted (exit $rc)" test "$rc" -eq 0
+check "header of inf/nan-prefixed names: n = $N rows" grep -q "\"n\":$N," "$D/prefix.out"
 finish
