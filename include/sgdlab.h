@@ -91,8 +91,9 @@ double   sgl_stream_uniform(sgl_stream *s);      /* in (0,1), 52 bits, never 0 o
 double   sgl_stream_normal(sgl_stream *s);       /* N(0,1), Box-Muller */
 int      sgl_stream_rademacher(sgl_stream *s);   /* +1 or -1 */
 uint32_t sgl_stream_index(sgl_stream *s, uint32_t n);  /* uniform in [0,n), unbiased */
-/* k distinct indices from [0,n) (partial Fisher-Yates over the caller's perm
- * scratch of length n, which is reinitialised here): out[0..k) */
+/* k distinct indices from [0,n) into out[0..k) (partial Fisher-Yates).  perm:
+ * length n, holding the identity 0..n-1 on entry and again on return, so a
+ * draw costs O(k), not O(n). */
 /* The first block (4 words) of the streams for steps k0..k0+count-1, in one
  * vectorised pass: out[4i..4i+3] are the first four sgl_stream_u32 results of
  * sgl_stream_init(seed, traj, k0+i, purpose).  For hot loops. */

@@ -97,13 +97,21 @@ uint32_t sgl_stream_index(sgl_stream *s, uint32_t n)
     return (uint32_t)(m >> 32);
 }
 
+/* Partial Fisher-Yates: k swaps (their partners parked in out), then undone
+ * in reverse order, which leaves perm as it came (the identity) and the draws
+ * in out: O(k) per draw however large n is. */
 void sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k, uint32_t *perm, uint32_t *out)
 {
-    for (uint32_t i = 0; i < n; ++i) perm[i] = i;
+    (void)n;
     for (uint32_t i = 0; i < k; ++i) {
         uint32_t j = i + sgl_stream_index(s, n - i);
         uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
-        out[i] = perm[i];
+        out[i] = j;   /* the partner, for the undo below */
+    }
+    for (uint32_t i = k; i-- > 0;) {
+        uint32_t j = out[i];
+        uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+        out[i] = t;   /* perm[i] before the undo: the i-th draw */
     }
 }
 

@@ -466,6 +466,7 @@ static void test_reference_and_splits(void)
                 double *scr = malloc((c->model.scratch_len + 2 * n) * sizeof *scr);
                 double *g = malloc(dim * sizeof *g);
                 uint32_t *idx = malloc(2 * B * sizeof *idx), *perm = malloc(n * sizeof *perm);
+                for (size_t q = 0; perm && q < n; ++q) perm[q] = (uint32_t)q;
                 int known = 0;
                 for (uint64_t k = 0; k < sp.steps; ++k) known = ref_step(&sp, &c->model, id, k, c->theta, scr, g, idx, perm);
                 if (known == 0) {

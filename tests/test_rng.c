@@ -336,6 +336,7 @@ static void test_sample(void)
 {
     enum { N = 40, K = 7 };
     uint32_t perm[N], out[N];
+    for (uint32_t i = 0; i < N; ++i) perm[i] = i;   /* identity on entry; sample keeps it so */
     sgl_stream s;
 
     /* k distinct indices in range, over many streams */
@@ -377,6 +378,11 @@ static void test_sample(void)
         not_perm += !all;
     }
     check_true(not_perm == 0, "sample(40, 40) is a permutation: %ld of 1000 are not", not_perm);
+
+    /* the scratch comes back as the identity, so the next draw needs no reset */
+    int ident = 1;
+    for (uint32_t i = 0; i < N; ++i) ident &= perm[i] == i;
+    check_true(ident, "sample leaves perm as the identity permutation");
 
     /* k = 1 and n = 1 edge cases */
     sgl_stream_init(&s, 11, 2, 0, SGL_P_BATCH);

@@ -27,6 +27,7 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
         sgl_traj_free(t);
         return SGL_ENOMEM;
     }
+    for (size_t i = 0; i <= n_max; ++i) t->perm[i] = (uint32_t)i;   /* sgl_stream_sample keeps it so */
     *out = t;
     return SGL_OK;
 }
