@@ -117,7 +117,7 @@ static size_t find_obs(const sgl_plan *p, const char *name)
 static void summarize_obs(const outcome *r, size_t o, sgl_summary *s)
 {
     if (o == (size_t)-1) {
-        *s = (sgl_summary){NAN, NAN, NAN, NAN, 0, 0};
+        *s = (sgl_summary){NAN, NAN, NAN, NAN, 0, 0, 0};
         return;
     }
     sgl_summarize(r->res, r->plan->n_log - 1, o, s);

@@ -139,13 +139,23 @@ static void write_table(FILE *f, const sgl_plan *p, const sgl_results *r)
         fprintf(f, " %5llu %5llu\n", (unsigned long long)sm.n, (unsigned long long)sm.n_diverged);
     }
     fprintf(f, "\nsummary at step %llu over %u trajectories:\n", (unsigned long long)p->spec.steps, r->n_traj);
-    fprintf(f, "%-16s %24s %24s %24s %24s %6s %6s\n", "observable", "mean", "se", "min", "max", "n", "div");
+    fprintf(f, "%-16s %24s %24s %24s %24s %6s %6s %9s\n", "observable", "mean", "se", "min", "max", "n", "div",
+            "nonfinite");
     for (size_t o = 0; o < p->n_obs; ++o) {
         sgl_summary sm;
         sgl_summarize(r, p->n_log - 1, o, &sm);
-        fprintf(f, "%-16s %24.17g %24.17g %24.17g %24.17g %6llu %6llu\n", p->obs[o]->name, sm.mean, sm.std_err,
-                sm.min, sm.max, (unsigned long long)sm.n, (unsigned long long)sm.n_diverged);
+        fprintf(f, "%-16s %24.17g %24.17g %24.17g %24.17g %6llu %6llu %9llu\n", p->obs[o]->name, sm.mean,
+                sm.std_err, sm.min, sm.max, (unsigned long long)sm.n, (unsigned long long)sm.n_diverged,
+                (unsigned long long)sm.n_nonfinite);
     }
+    int any = 0;
+    for (uint32_t t = 0; t < r->n_traj; ++t)
+        if (r->diverged[t]) {
+            fprintf(f, "%s%u@%llu", any ? ", " : "diverged (trajectory@step): ", t,
+                    (unsigned long long)r->diverged_step[t]);
+            any = 1;
+        }
+    if (any) fputc('\n', f);
 }
 
 static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
@@ -153,7 +163,7 @@ static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
     sgl_print_params_text(f, p, "# ");
     fprintf(f, "traj,step,t_eta,t_eta2,lr");
     for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, ",%s", p->obs[o]->name);
-    fprintf(f, ",diverged\n");
+    fprintf(f, ",diverged,diverged_step\n");
     for (uint32_t t = 0; t < r->n_traj; ++t)
         for (size_t l = 0; l < p->n_log; ++l) {
             uint64_t k = p->log_steps[l];
@@ -164,7 +174,9 @@ static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
                 fputc(',', f);
                 sgl_print_double(f, r->series[((size_t)t * r->n_log + l) * r->n_obs + o], 0);
             }
-            fprintf(f, ",%d\n", r->diverged[t] && k >= r->diverged_step[t]);
+            fprintf(f, ",%d,", r->diverged[t] && k >= r->diverged_step[t]);
+            if (r->diverged[t]) fprintf(f, "%llu", (unsigned long long)r->diverged_step[t]);
+            fputc('\n', f);
         }
 }
 
@@ -188,7 +200,9 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
                 fprintf(f, ",\"%s\":", p->obs[o]->name);
                 sgl_print_double(f, r->series[((size_t)t * r->n_log + l) * r->n_obs + o], 1);
             }
-            fprintf(f, ",\"diverged\":%s}\n", r->diverged[t] && k >= r->diverged_step[t] ? "true" : "false");
+            fprintf(f, ",\"diverged\":%s", r->diverged[t] && k >= r->diverged_step[t] ? "true" : "false");
+            if (r->diverged[t]) fprintf(f, ",\"diverged_step\":%llu}\n", (unsigned long long)r->diverged_step[t]);
+            else fputs(",\"diverged_step\":null}\n", f);
         }
     size_t nd = 0;
     for (uint32_t t = 0; t < r->n_traj; ++t) nd += r->diverged[t] != 0;
@@ -205,7 +219,8 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
         sgl_print_double(f, sm.min, 1);
         fputs(",\"max\":", f);
         sgl_print_double(f, sm.max, 1);
-        fprintf(f, ",\"n\":%llu}", (unsigned long long)sm.n);
+        fprintf(f, ",\"n\":%llu,\"n_diverged\":%llu,\"n_nonfinite\":%llu}", (unsigned long long)sm.n,
+                (unsigned long long)sm.n_diverged, (unsigned long long)sm.n_nonfinite);
     }
     fprintf(f, "}}\n");
 }

@@ -342,6 +342,7 @@ typedef struct sgl_plan {
 typedef struct {
     uint32_t n_traj;
     size_t n_log, n_obs;
+    uint64_t *log_steps;    /* the plan's logged steps, n_log */
     double *series;         /* [traj][log][obs]; NaN after divergence */
     int *diverged;          /* per trajectory */
     uint64_t *diverged_step;
@@ -379,6 +380,7 @@ typedef struct {
     double mean, std_err;   /* over trajectories not (yet) diverged at that log point */
     double min, max;
     uint64_t n, n_diverged;
+    uint64_t n_nonfinite;   /* alive trajectories whose value was NaN or +-Inf (e.g. log 0): not averaged */
 } sgl_summary;
 
 /* Summary of observable o at log point l across trajectories (fixed order). */

@@ -90,7 +90,9 @@ sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
     r->diverged = calloc(r->n_traj, sizeof *r->diverged);
     r->diverged_step = calloc(r->n_traj, sizeof *r->diverged_step);
     r->theta_final = malloc((size_t)r->n_traj * r->dim * sizeof *r->theta_final);
-    if (!r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
+    r->log_steps = malloc(r->n_log * sizeof *r->log_steps);
+    if (r->log_steps) memcpy(r->log_steps, p->log_steps, r->n_log * sizeof *r->log_steps);
+    if (!r->log_steps || !r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
         sgl_results_free(r);
         return SGL_ENOMEM;
     }
@@ -101,7 +103,7 @@ sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
 void sgl_results_free(sgl_results *r)
 {
     if (!r) return;
-    free(r->series); free(r->diverged); free(r->diverged_step); free(r->theta_final);
+    free(r->log_steps); free(r->series); free(r->diverged); free(r->diverged_step); free(r->theta_final);
     free(r);
 }
 

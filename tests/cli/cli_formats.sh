@@ -119,9 +119,9 @@ check(len(recs) == seeds * len(logged),
       "%d records == seeds (%d) x logged steps %s" % (len(recs), seeds, logged))
 order = [(t, k) for t in range(seeds) for k in logged]
 check([(r.get("traj"), r.get("step")) for r in recs] == order, "records ordered by trajectory, then step")
-keys = {"traj", "step", "t_eta", "t_eta2", "lr", "diverged"} | set(obs)
+keys = {"traj", "step", "t_eta", "t_eta2", "lr", "diverged", "diverged_step"} | set(obs)
 badkeys = [r for r in recs if set(r) != keys]
-check(not badkeys, "each record has exactly traj, step, t_eta, t_eta2, lr, diverged and the observables")
+check(not badkeys, "each record has exactly traj, step, t_eta, t_eta2, lr, diverged, diverged_step and the observables")
 check(all(r.get("lr") == lr for r in recs), "record lr == --lr")
 check(all(abs(r.get("t_eta", -1) - lr * r["step"]) <= 1e-12 * max(1, lr * r["step"]) for r in recs),
       "t_eta == lr * step at constant lr")
@@ -183,8 +183,8 @@ recs = objs[1:-1]
 summ = objs[-1]["observables"]
 rows = [l.rstrip("\n") for l in open(cpath) if not l.startswith("#")]
 head = rows[0].split(",")
-check(head == ["traj", "step", "t_eta", "t_eta2", "lr"] + obs + ["diverged"],
-      "csv: header row is traj,step,t_eta,t_eta2,lr,<observables>,diverged (got %s)" % rows[0])
+check(head == ["traj", "step", "t_eta", "t_eta2", "lr"] + obs + ["diverged", "diverged_step"],
+      "csv: header row is traj,step,t_eta,t_eta2,lr,<observables>,diverged,diverged_step (got %s)" % rows[0])
 data = [dict(zip(head, r.split(","))) for r in rows[1:]]
 def num(s):
     return None if s in ("nan", "inf", "-inf") else float(s)
@@ -194,6 +194,8 @@ for c, j in zip(data, recs):
         if num(c.get(k, "x")) != j[k]:
             same = False
     if (c.get("diverged") == "1") != j["diverged"]:
+        same = False
+    if (int(c["diverged_step"]) if c.get("diverged_step") else None) != j["diverged_step"]:
         same = False
 check(same, "csv: every data row equals the jsonl record (same numbers, %.17g both)")
 tl = open(tpath).read().split("\n")
@@ -280,6 +282,14 @@ for t in trajs:
 check(mono, "once a trajectory is diverged it stays diverged")
 check(nd == len(div_traj), "summary n_diverged (%r) == trajectories with a diverged record (%d)" % (nd, len(div_traj)))
 check(all(r["step"] > 0 for r in recs if r["diverged"]), "no trajectory is diverged at step 0")
+bracket = True
+for t in {r["traj"] for r in recs if r["diverged"]}:
+    mine = [r for r in recs if r["traj"] == t]
+    ds = mine[0]["diverged_step"]
+    last_ok = max([r["step"] for r in mine if not r["diverged"]], default=-1)
+    first_bad = min(r["step"] for r in mine if r["diverged"])
+    bracket &= ds is not None and all(r["diverged_step"] == ds for r in mine) and last_ok < ds <= first_bad
+check(bracket, "diverged_step lies after the last finite record and at or before the first diverged one")
 check(all(r[o] is None for r in recs if r["diverged"] for o in obs),
       "diverged records have null observable values")
 check(all(r["train_loss"] is not None for r in recs if not r["diverged"]),
