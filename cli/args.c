@@ -21,11 +21,6 @@ typedef struct {
 } flag;
 
 #define O(field) offsetof(sgl_cli_opts, field)
-static const char *const k_data[] = {"gaussian", "boolean", "csv", NULL};
-static const char *const k_truth[] = {"ones", "signs", NULL};
-static const char *const k_draw[] = {"per-seed", "shared", NULL};
-static const char *const k_scale[] = {"unset", "eta", "sqrt-eta", NULL};
-static const char *const k_sampling[] = {"without", "with", NULL};
 static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
 
 static const flag k_flags[] = {
@@ -35,18 +30,18 @@ static const flag k_flags[] = {
     {"--n", SGL_CMD_RUN, F_SIZE, O(spec.data.n), NULL, "training samples"},
     {"--kappa", SGL_CMD_RUN, F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
     {"--n-test", SGL_CMD_RUN, F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
-    {"--data", SGL_CMD_RUN, F_ENUM, O(spec.data.input), k_data, "inputs: gaussian | boolean | csv"},
+    {"--data", SGL_CMD_RUN, F_ENUM, O(spec.data.input), sgl_input_names, "inputs: gaussian | boolean | csv"},
     {"--data-file", SGL_CMD_RUN, F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
-    {"--truth", SGL_CMD_RUN, F_ENUM, O(spec.data.truth), k_truth, "w* on its support: ones | signs"},
+    {"--truth", SGL_CMD_RUN, F_ENUM, O(spec.data.truth), sgl_truth_names, "w* on its support: ones | signs"},
     {"--data-noise", SGL_CMD_RUN, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
-    {"--data-draw", SGL_CMD_RUN, F_ENUM, O(spec.data_draw), k_draw, "per-seed (each seed its own data) | shared"},
+    {"--data-draw", SGL_CMD_RUN, F_ENUM, O(spec.data_draw), sgl_draw_names, "per-seed (each seed its own data) | shared"},
     {"--loss-a", SGL_CMD_RUN, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
     {"--alpha", SGL_CMD_RUN, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
     {"--delta", SGL_CMD_RUN, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
     {"--sigma", SGL_CMD_RUN, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
-    {"--sigma-scale", SGL_CMD_RUN, F_ENUM, O(spec.sigma_scale), k_scale, "eta | sqrt-eta (required with gaussian)"},
+    {"--sigma-scale", SGL_CMD_RUN, F_ENUM, O(spec.sigma_scale), sgl_scale_names, "eta | sqrt-eta (required with gaussian)"},
     {"--batch", SGL_CMD_RUN, F_SIZE, O(spec.batch), NULL, "batch size B"},
-    {"--sampling", SGL_CMD_RUN, F_ENUM, O(spec.with_replacement), k_sampling, "without | with replacement"},
+    {"--sampling", SGL_CMD_RUN, F_ENUM, O(spec.with_replacement), sgl_sampling_names, "without | with replacement"},
     {"--lr", SGL_CMD_RUN, F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
     {"--lr-decay", SGL_CMD_RUN, F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
     {"--lr-decay-factor", SGL_CMD_RUN, F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},

@@ -30,10 +30,6 @@ void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2)
     *t_eta2 = t2;
 }
 
-static const char *k_input[] = {"gaussian", "boolean", "csv"};
-static const char *k_truth[] = {"ones", "signs"};
-static const char *k_draw[] = {"per-seed", "shared"};
-static const char *k_scale[] = {"unset", "eta", "sqrt-eta"};
 
 /* One walker over the parameters so the text and JSON forms cannot drift.
  * is_num: 0 string sval, 1 double dval, 2 number already formatted in sval. */
@@ -50,22 +46,22 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     const sgl_data *D = p->data[0];
     kv(f, "model", s->model, 0, 0, 1);
     kv(f, "noise", s->noise, 0, 0, 0);
-    kv(f, "data", k_input[s->data.input], 0, 0, 0);
+    kv(f, "data", sgl_input_names[s->data.input], 0, 0, 0);
     if (s->data.input == SGL_INPUT_CSV) kv(f, "data_file", s->data.csv_path, 0, 0, 0);
     kv(f, "d", NULL, (double)D->d, 1, 0);
     kv(f, "n", NULL, (double)D->n, 1, 0);
     kv(f, "kappa", NULL, (double)D->kappa, 1, 0);
     kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
-    kv(f, "truth", D->wstar ? k_truth[s->data.truth] : "none", 0, 0, 0);
+    kv(f, "truth", D->wstar ? sgl_truth_names[s->data.truth] : "none", 0, 0, 0);
     kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
-    kv(f, "data_draw", k_draw[s->data_draw], 0, 0, 0);
+    kv(f, "data_draw", sgl_draw_names[s->data_draw], 0, 0, 0);
     kv(f, "loss_a", NULL, s->a, 1, 0);
     kv(f, "alpha", NULL, s->alpha, 1, 0);
     kv(f, "delta", NULL, s->delta, 1, 0);
     kv(f, "sigma", NULL, s->sigma, 1, 0);
-    kv(f, "sigma_scale", k_scale[s->sigma_scale], 0, 0, 0);
+    kv(f, "sigma_scale", sgl_scale_names[s->sigma_scale], 0, 0, 0);
     kv(f, "batch", NULL, (double)s->batch, 1, 0);
-    kv(f, "sampling", s->with_replacement ? "with" : "without", 0, 0, 0);
+    kv(f, "sampling", sgl_sampling_names[s->with_replacement != 0], 0, 0, 0);
     kv(f, "lr", NULL, s->lr, 1, 0);
     kv(f, "lr_decay", decay, 0, 0, 0);
     kv(f, "lr_decay_factor", NULL, s->decay_factor, 1, 0);

@@ -273,7 +273,6 @@ typedef struct sgl_observable_type {
     double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
 } sgl_observable_type;
 extern const sgl_observable_type *const sgl_observables[];
-void sgl_observable_names(char *buf, size_t len);
 
 /* ------------------------------------------------------------ run spec */
 
@@ -303,6 +302,14 @@ typedef struct {
     double bound;              /* diverged when max |theta_j| exceeds it (checked every SGL_BOUND_EVERY steps) */
     double threshold;          /* |w_j| above it counts as active off-support */
 } sgl_spec;
+
+/* Names of the enum values, indexed by value, NULL-terminated: what the CLI
+ * accepts and what outputs print (one list, so the two cannot drift). */
+extern const char *const sgl_input_names[];      /* sgl_input_kind */
+extern const char *const sgl_truth_names[];      /* sgl_truth_kind */
+extern const char *const sgl_draw_names[];       /* sgl_data_draw */
+extern const char *const sgl_scale_names[];      /* sgl_sigma_scale ("unset" first) */
+extern const char *const sgl_sampling_names[];   /* spec.with_replacement: 0 without, 1 with */
 
 void sgl_spec_defaults(sgl_spec *s);
 /* Validate a spec; each problem names its field (CLI flag) and the allowed range. */

@@ -141,7 +141,7 @@ sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
     {
         sgl_traj *t[SGL_ILP] = {0};
         sgl_status mine = SGL_OK;
-        for (int g = 0; g < SGL_ILP && mine == SGL_OK; ++g) mine = sgl_traj_alloc(p, &t[g]);
+        for (long g = 0; g < G && mine == SGL_OK; ++g) mine = sgl_traj_alloc(p, &t[g]);
 #pragma omp critical
         if (mine != SGL_OK) st = mine;
 #pragma omp barrier

@@ -57,9 +57,11 @@ double sgl_stream_normal(sgl_stream *s)
         return s->normal;
     }
     double u1 = sgl_stream_uniform(s), u2 = sgl_stream_uniform(s);
-    s->normal = sgl_box_muller_sin(u1, u2);
+    sgl_v8 zc, zs;
+    sgl_box_muller8(sgl_splat8(u1), sgl_splat8(u2), &zc, &zs);
+    s->normal = zs[0];
     s->has_normal = 1;
-    return sgl_box_muller_cos(u1, u2);
+    return zc[0];
 }
 
 /* One lane of the vector Box-Muller (vmath.h), so scalar draws and the

@@ -5,6 +5,12 @@
 #include <math.h>
 #include <string.h>
 
+const char *const sgl_input_names[] = {"gaussian", "boolean", "csv", NULL};
+const char *const sgl_truth_names[] = {"ones", "signs", NULL};
+const char *const sgl_draw_names[] = {"per-seed", "shared", NULL};
+const char *const sgl_scale_names[] = {"unset", "eta", "sqrt-eta", NULL};
+const char *const sgl_sampling_names[] = {"without", "with", NULL};
+
 void sgl_spec_defaults(sgl_spec *s)
 {
     memset(s, 0, sizeof *s);

@@ -5,7 +5,7 @@
  * draws - runs the same IEEE operations and gives the same bits on any ISA.
  * Accuracy: a few ulp; tests/test_vmath.c measures it against libm.
  *
- * log x, x normal and > 0: x = 2^e m, m in [sqrt(1/2), sqrt(2)),
+ * log x, x > 0 (subnormals scaled by 2^54 first; 0, inf, negatives and NaN as libm): x = 2^e m, m in [sqrt(1/2), sqrt(2)),
  *      log m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.1716, series to s^21
  *      (truncation < 2e-17 relative); e ln 2 in two parts.
  * sincos(2 pi u), u in [0, 1]: q = nearest integer to 4u, r = u - q/4 (exact:
@@ -42,11 +42,14 @@ static inline sgl_v8 sgl_sqrt8(sgl_v8 x)
 #endif
 }
 
-static inline sgl_v8 sgl_log8(sgl_v8 x)
+static inline sgl_v8 sgl_log8(sgl_v8 x0)
 {
+    /* subnormals are scaled into the normal range first */
+    sgl_i8 sub = (x0 > sgl_splat8(0.0)) & (x0 < sgl_splat8(0x1p-1022));
+    sgl_v8 x = sgl_select8(sub, x0 * sgl_splat8(0x1p54), x0);
     sgl_i8 bits;
     memcpy(&bits, &x, sizeof bits);
-    sgl_i8 e = ((bits >> 52) & 0x7ff) - 1023;
+    sgl_i8 e = ((bits >> 52) & 0x7ff) - 1023 + (sub & -54);
     sgl_i8 mb = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;
     sgl_v8 m;
     memcpy(&m, &mb, sizeof m);
@@ -68,7 +71,12 @@ static inline sgl_v8 sgl_log8(sgl_v8 x)
     const sgl_v8 ln2_hi = sgl_splat8(6.93147180369123816490e-01);   /* 2^-n exact head */
     const sgl_v8 ln2_lo = sgl_splat8(1.90821492927058770002e-10);
     /* log x = e ln2_hi + (2s + (2s t + e ln2_lo)) */
-    return sgl_fma8(ef, ln2_hi, two_s + sgl_fma8(two_s, t, ef * ln2_lo));
+    sgl_v8 y = sgl_fma8(ef, ln2_hi, two_s + sgl_fma8(two_s, t, ef * ln2_lo));
+    /* as libm: log 0 = -inf, log inf = inf, log of a negative or NaN = NaN */
+    const sgl_v8 inf = sgl_splat8(__builtin_inf());
+    y = sgl_select8(x0 == sgl_splat8(0.0), -inf, y);
+    y = sgl_select8(x0 == inf, inf, y);
+    return sgl_select8((x0 < sgl_splat8(0.0)) | (x0 != x0), sgl_splat8(__builtin_nan("")), y);
 }
 
 static inline void sgl_sincos2pi8(sgl_v8 u, sgl_v8 *sn, sgl_v8 *cs)

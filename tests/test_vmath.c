@@ -37,6 +37,16 @@ int main(void)
     check_le(worst_s, 2.0, "sin(2 pi u): max absolute error in units of 2^-52");
     check_le(worst_c, 2.0, "cos(2 pi u): max absolute error in units of 2^-52");
     check_le(worst_norm, 4.0, "sin^2 + cos^2 - 1 in units of 2^-52");
+    /* special values as libm, and subnormals */
+    sgl_v8 sp = {0.0, -0.0, __builtin_inf(), -1.0, __builtin_nan(""), 0x1p-1074, 3e-310, 0x1p-1022};
+    sgl_v8 ls = sgl_log8(sp);
+    check_true(ls[0] == -__builtin_inf() && ls[1] == -__builtin_inf(), "log(+-0) = -inf");
+    check_true(ls[2] == __builtin_inf(), "log(inf) = inf");
+    check_true(isnan(ls[3]) && isnan(ls[4]), "log(-1) and log(NaN) are NaN");
+    for (int i = 5; i < 8; ++i)
+        check_le(fabs(ls[i] - log(sp[i])) / (fabs(log(sp[i])) * 0x1p-52), 4.0,
+                 "log of subnormal/min-normal %.17g within 4 ulp of libm", sp[i]);
+
     /* lanes are independent: a vector of different inputs equals lane-by-lane */
     sgl_v8 u = {0.1, 0.2, 0.3, 0.45, 0.55, 0.7, 0.9, 0.99}, s, c;
     sgl_sincos2pi8(u, &s, &c);

@@ -69,21 +69,22 @@ resid1(const double *z, const double *theta, size_t ld, int nb, int p, const dou
 
 static const double k_pos[2] = {1.0, 1.0}, k_pm[2] = {1.0, -1.0};
 
+/* Call kernel K(args..., nb, p, signs) with the shape as compile-time constants
+ * for the registered shapes (diagnet, quadratic, linreg), generic otherwise:
+ * the branches inside the always-inline kernels then fold away. */
+#define SGL_RP_DISPATCH(sh, K, ...)                                                           \
+    ((sh)->nb == 2 && (sh)->p == 2 && (sh)->sign[0] > 0 && (sh)->sign[1] < 0 ? K(__VA_ARGS__, 2, 2, k_pm) \
+     : (sh)->nb == 1 && (sh)->p == 2 && (sh)->sign[0] > 0 ? K(__VA_ARGS__, 1, 2, k_pos)       \
+     : (sh)->nb == 1 && (sh)->p == 1 && (sh)->sign[0] > 0 ? K(__VA_ARGS__, 1, 1, k_pos)       \
+     : K(__VA_ARGS__, (sh)->nb, (sh)->p, (sh)->sign))
+
 static double resid_one(const sgl_model *m, const double *theta, uint32_t i)
 {
     const sgl_reparam_shape *sh = SHAPE(m);
     const sgl_data *D = m->data;
     const double *z = D->Z + (size_t)i * D->ld;
     double f;
-    /* constant-folded specialisations of the shapes in use; generic otherwise */
-    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
-        f = resid1(z, theta, D->ld, 2, 2, k_pm);
-    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
-        f = resid1(z, theta, D->ld, 1, 2, k_pos);
-    else if (sh->nb == 1 && sh->p == 1 && sh->sign[0] > 0)
-        f = resid1(z, theta, D->ld, 1, 1, k_pos);
-    else
-        f = resid1(z, theta, D->ld, sh->nb, sh->p, sh->sign);
+    f = SGL_RP_DISPATCH(sh, resid1, z, theta, D->ld);
     return f - D->y[i];
 }
 
@@ -207,8 +208,8 @@ _Static_assert(SGL_ILP == 2, "step1r_multi_k is written for two trajectories");
         sb = step1r_v(theta[1], z[1], zn[1], ld, (j), cb0, cb1, nb, p, sg, sb);         \
     } while (0)
 static inline __attribute__((always_inline)) void
-step1r_multi_k(double *const *theta, const double *const *z, const double *const *zn, size_t ld,
-               const double *c, int nb, int p, const double *sg, double *f)
+step1r_multi_k(double *f, double *const *theta, const double *const *z, const double *const *zn, size_t ld,
+               const double *c, int nb, int p, const double *sg)
 {
     const double k2 = p == 2 ? 2.0 : 1.0;
     const sgl_v8 ca0 = sgl_splat8(k2 * sg[0] * c[0]), ca1 = sgl_splat8(k2 * sg[nb - 1] * c[0]);
@@ -240,12 +241,7 @@ void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *the
         z[g] = m[g]->data->Z + (size_t)i[g] * ld;
         zn[g] = m[g]->data->Z + (size_t)inext[g] * ld;
     }
-    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
-        step1r_multi_k(theta, z, zn, ld, c, 2, 2, k_pm, f);
-    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
-        step1r_multi_k(theta, z, zn, ld, c, 1, 2, k_pos, f);
-    else
-        step1r_multi_k(theta, z, zn, ld, c, sh->nb, sh->p, sh->sign, f);
+    SGL_RP_DISPATCH(sh, step1r_multi_k, f, theta, z, zn, ld, c);
     for (int g = 0; g < SGL_ILP; ++g) r[g] = f[g] - m[g]->data->y[inext[g]];
 }
 
@@ -254,14 +250,7 @@ double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, do
     const sgl_reparam_shape *sh = SHAPE(m);
     const sgl_data *D = m->data;
     const double *z = D->Z + (size_t)i * D->ld, *zn = D->Z + (size_t)inext * D->ld;
-    double f;
-    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
-        f = step1r_k(theta, z, zn, D->ld, c, 2, 2, k_pm);
-    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
-        f = step1r_k(theta, z, zn, D->ld, c, 1, 2, k_pos);
-    else
-        f = step1r_k(theta, z, zn, D->ld, c, sh->nb, sh->p, sh->sign);
-    return f - D->y[inext];
+    return SGL_RP_DISPATCH(sh, step1r_k, theta, z, zn, D->ld, c) - D->y[inext];
 }
 
 /* len batch-1 steps back to back (the label-noise hot loop), the kernel
@@ -286,11 +275,7 @@ size_t sgl_reparam_step1_chain(const sgl_model *m, double *theta, const uint32_t
                                size_t len, double c0, double *r)
 {
     const sgl_reparam_shape *sh = SHAPE(m);
-    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
-        return chain_k(m->data, theta, idx, eps, len, c0, r, 2, 2, k_pm);
-    if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
-        return chain_k(m->data, theta, idx, eps, len, c0, r, 1, 2, k_pos);
-    return chain_k(m->data, theta, idx, eps, len, c0, r, sh->nb, sh->p, sh->sign);
+    return SGL_RP_DISPATCH(sh, chain_k, m->data, theta, idx, eps, len, c0, r);
 }
 
 void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c)
@@ -298,12 +283,7 @@ void sgl_reparam_step1(const sgl_model *m, double *theta, uint32_t i, double c)
     const sgl_reparam_shape *sh = SHAPE(m);
     const sgl_data *D = m->data;
     const double *z = D->Z + (size_t)i * D->ld;
-    if (sh->nb == 2 && sh->p == 2 && sh->sign[0] > 0 && sh->sign[1] < 0)
-        step1_k(theta, z, D->ld, c, 2, 2, k_pm);
-    else if (sh->nb == 1 && sh->p == 2 && sh->sign[0] > 0)
-        step1_k(theta, z, D->ld, c, 1, 2, k_pos);
-    else
-        step1_k(theta, z, D->ld, c, sh->nb, sh->p, sh->sign);
+    SGL_RP_DISPATCH(sh, step1_k, theta, z, D->ld, c);
 }
 
 /* scratch layout: w | q | dw | dq (ld each) | r | dr (n each) */

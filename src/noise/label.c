@@ -82,23 +82,11 @@ static inline int run_label(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_
     const sgl_model *m = &t->model;
     const size_t B = p->spec.batch;
     const double delta = p->spec.delta, two_a = 2.0 * m->a;
-    const uint32_t n = (uint32_t)t->data->n;
     double *r = sgl_resid_buf(t), *c = sgl_coef_buf(t);
     if (B == 1 && m->type->step1_chain) return run_fused1(p, t, k0, k1, eta, gauss);
     for (uint64_t k = k0; k < k1; ++k) {
         sgl_stream ls;
         sgl_stream_init(&ls, p->spec.seed, t->id, k, SGL_P_LABEL);
-        if (B == 1 && m->type->step1) {
-            sgl_stream bs;
-            sgl_stream_init(&bs, p->spec.seed, t->id, k, SGL_P_BATCH);
-            uint32_t i = sgl_stream_index(&bs, n);
-            double eps = delta * draw_eps(&ls, gauss);
-            m->type->residuals(m, t->theta, &i, 1, r, t->scratch);
-            double g = r[0] - eps;
-            if (!isfinite(g)) return sgl_mark_diverged(t, k);
-            m->type->step1(m, t->theta, i, -eta * two_a * g);
-            continue;
-        }
         sgl_draw_batch(p, t, k, SGL_P_BATCH, B, t->idx);
         m->type->residuals(m, t->theta, t->idx, B, r, t->scratch);
         int bad = 0;

@@ -1,5 +1,6 @@
 /* Observables computed from theta at the logged steps (THEORY.md 8.4). */
 #include "../internal.h"
+#include "../vmath.h"
 
 #include <math.h>
 
@@ -64,7 +65,8 @@ static double log_uv(const sgl_plan *p, sgl_traj *t)
     (void)p;
     const sgl_data *D = t->data;
     double s = 0.0;
-    for (size_t j = 0; j < D->d; ++j) s += log(fabs(t->theta[j] * t->theta[D->ld + j]));
+    /* the library's log (vmath.h), not libm's, whose code path glibc picks per CPU */
+    for (size_t j = 0; j < D->d; ++j) s += sgl_log8(sgl_splat8(fabs(t->theta[j] * t->theta[D->ld + j])))[0];
     return s / (double)D->d;
 }
 
@@ -91,4 +93,3 @@ static const sgl_observable_type o_norm = {"norm", "||theta||_2", 0, norm};
 const sgl_observable_type *const sgl_observables[] = {
     &o_train, &o_test, &o_tloss, &o_off, &o_tr, &o_luv, &o_norm, NULL};
 
-void sgl_observable_names(char *buf, size_t len) { sgl_join_names((const void *const *)sgl_observables, buf, len); }
