@@ -94,6 +94,8 @@ uint32_t sgl_stream_index(sgl_stream *s, uint32_t n);  /* uniform in [0,n), unbi
 /* k distinct indices from [0,n) into out[0..k) (partial Fisher-Yates).  perm:
  * length n, holding the identity 0..n-1 on entry and again on return, so a
  * draw costs O(k), not O(n). */
+void     sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k,
+                           uint32_t *perm, uint32_t *out);
 /* The first block (4 words) of the streams for steps k0..k0+count-1, in one
  * vectorised pass: out[4i..4i+3] are the first four sgl_stream_u32 results of
  * sgl_stream_init(seed, traj, k0+i, purpose).  For hot loops. */
@@ -127,8 +129,6 @@ static inline int sgl_rademacher_from_word(uint32_t w) { return (w & 1u) ? 1 : -
 /* Box-Muller pair from two uniforms in (0,1): the stream returns cos first */
 double sgl_box_muller_cos(double u1, double u2);
 double sgl_box_muller_sin(double u1, double u2);
-void     sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k,
-                           uint32_t *perm, uint32_t *out);
 
 /* --------------------------------------------------------------- data */
 
@@ -325,9 +325,10 @@ typedef struct sgl_traj {
     sgl_model model;       /* bound to this trajectory's data */
     double *theta;         /* D */
     double *g;             /* D, gradient scratch */
-    double *scratch;       /* model scratch + n + 2*B residuals/coefs */
+    double *scratch;       /* 4 ld + 4 n + 2 B: model scratch (4 ld + 2 n), residuals (n),
+                              coefficients (n, >= B); Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
-    uint32_t *perm;        /* n, for sampling without replacement */
+    uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
     int diverged;
     uint64_t diverged_step;
 } sgl_traj;
