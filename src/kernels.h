@@ -45,17 +45,74 @@ static inline sgl_v8 sgl_fma8(sgl_v8 a, sgl_v8 b, sgl_v8 c)
 #endif
 }
 
+/* The kernels' vector type.  With AVX-512 it is sgl_v8 itself.  With AVX but
+ * not AVX-512 it is a pair of 4-lane halves: GCC moves a 64-byte vector type
+ * through general-purpose registers around 256-bit intrinsics, and two named
+ * halves avoid that.  Lane l of the pair is lane l of sgl_v8 and every
+ * operation is the same IEEE operation per lane, so both forms (and the SSE2
+ * fallback) give identical bits; hsum adds in the same tree. */
+#if defined(__AVX__) && !defined(__AVX512F__)
+typedef double sgl_v4h __attribute__((vector_size(32)));
+typedef struct { sgl_v4h lo, hi; } sgl_vk;
+static inline sgl_vk sgl_vk_ld(const double *p)
+{
+    sgl_vk v;
+    memcpy(&v.lo, p, sizeof v.lo);
+    memcpy(&v.hi, p + 4, sizeof v.hi);
+    return v;
+}
+static inline void sgl_vk_st(double *p, sgl_vk v)
+{
+    memcpy(p, &v.lo, sizeof v.lo);
+    memcpy(p + 4, &v.hi, sizeof v.hi);
+}
+static inline sgl_vk sgl_vk_splat(double x) { return (sgl_vk){{x, x, x, x}, {x, x, x, x}}; }
+static inline sgl_vk sgl_vk_add(sgl_vk a, sgl_vk b) { return (sgl_vk){a.lo + b.lo, a.hi + b.hi}; }
+static inline sgl_vk sgl_vk_sub(sgl_vk a, sgl_vk b) { return (sgl_vk){a.lo - b.lo, a.hi - b.hi}; }
+static inline sgl_vk sgl_vk_mul(sgl_vk a, sgl_vk b) { return (sgl_vk){a.lo * b.lo, a.hi * b.hi}; }
+static inline sgl_vk sgl_vk_neg(sgl_vk a) { return (sgl_vk){-a.lo, -a.hi}; }
+static inline sgl_vk sgl_vk_fma(sgl_vk a, sgl_vk b, sgl_vk c)
+{
+#if defined(__FMA__)
+    return (sgl_vk){(sgl_v4h)_mm256_fmadd_pd((__m256d)a.lo, (__m256d)b.lo, (__m256d)c.lo),
+                    (sgl_v4h)_mm256_fmadd_pd((__m256d)a.hi, (__m256d)b.hi, (__m256d)c.hi)};
+#else
+    sgl_vk r;
+    for (int l = 0; l < 4; ++l) {
+        r.lo[l] = fma(a.lo[l], b.lo[l], c.lo[l]);
+        r.hi[l] = fma(a.hi[l], b.hi[l], c.hi[l]);
+    }
+    return r;
+#endif
+}
+static inline double sgl_vk_hsum(sgl_vk v)
+{
+    return ((v.lo[0] + v.lo[1]) + (v.lo[2] + v.lo[3])) + ((v.hi[0] + v.hi[1]) + (v.hi[2] + v.hi[3]));
+}
+#else
+typedef sgl_v8 sgl_vk;
+static inline sgl_vk sgl_vk_ld(const double *p) { return sgl_ld8(p); }
+static inline void sgl_vk_st(double *p, sgl_vk v) { sgl_st8(p, v); }
+static inline sgl_vk sgl_vk_splat(double x) { return sgl_splat8(x); }
+static inline sgl_vk sgl_vk_add(sgl_vk a, sgl_vk b) { return a + b; }
+static inline sgl_vk sgl_vk_sub(sgl_vk a, sgl_vk b) { return a - b; }
+static inline sgl_vk sgl_vk_mul(sgl_vk a, sgl_vk b) { return a * b; }
+static inline sgl_vk sgl_vk_neg(sgl_vk a) { return -a; }
+static inline sgl_vk sgl_vk_fma(sgl_vk a, sgl_vk b, sgl_vk c) { return sgl_fma8(a, b, c); }
+static inline double sgl_vk_hsum(sgl_vk v) { return sgl_hsum8(v); }
+#endif
+
 /* sum_j a_j b_j over ld (a multiple of 8); two vector accumulators */
 static inline double sgl_dot(const double *a, const double *b, size_t ld)
 {
-    sgl_v8 s0 = sgl_splat8(0.0), s1 = sgl_splat8(0.0);
+    sgl_vk s0 = sgl_vk_splat(0.0), s1 = sgl_vk_splat(0.0);
     size_t j = 0;
     for (; j + 16 <= ld; j += 16) {
-        s0 = sgl_fma8(sgl_ld8(a + j), sgl_ld8(b + j), s0);
-        s1 = sgl_fma8(sgl_ld8(a + j + 8), sgl_ld8(b + j + 8), s1);
+        s0 = sgl_vk_fma(sgl_vk_ld(a + j), sgl_vk_ld(b + j), s0);
+        s1 = sgl_vk_fma(sgl_vk_ld(a + j + 8), sgl_vk_ld(b + j + 8), s1);
     }
-    if (j < ld) s0 = sgl_fma8(sgl_ld8(a + j), sgl_ld8(b + j), s0);
-    return sgl_hsum8(s0 + s1);
+    if (j < ld) s0 = sgl_vk_fma(sgl_vk_ld(a + j), sgl_vk_ld(b + j), s0);
+    return sgl_vk_hsum(sgl_vk_add(s0, s1));
 }
 
 /* r_i = <Z_i, w> - y_i for i < n; rows of length ld.  Eight rows per pass
@@ -66,13 +123,13 @@ static inline void sgl_gemv_resid(const double *Z, size_t n, size_t ld, const do
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const double *z = Z + i * ld;
-        sgl_v8 s[8];
-        for (int q = 0; q < 8; ++q) s[q] = sgl_splat8(0.0);
+        sgl_vk s[8];
+        for (int q = 0; q < 8; ++q) s[q] = sgl_vk_splat(0.0);
         for (size_t j = 0; j < ld; j += 8) {
-            sgl_v8 wj = sgl_ld8(w + j);
-            for (int q = 0; q < 8; ++q) s[q] = sgl_fma8(sgl_ld8(z + q * ld + j), wj, s[q]);
+            sgl_vk wj = sgl_vk_ld(w + j);
+            for (int q = 0; q < 8; ++q) s[q] = sgl_vk_fma(sgl_vk_ld(z + q * ld + j), wj, s[q]);
         }
-        for (int q = 0; q < 8; ++q) r[i + q] = sgl_hsum8(s[q]) - y[i + q];
+        for (int q = 0; q < 8; ++q) r[i + q] = sgl_vk_hsum(s[q]) - y[i + q];
     }
     for (; i < n; ++i) r[i] = sgl_dot(Z + i * ld, w, ld) - y[i];
 }
@@ -91,42 +148,42 @@ static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, s
 {
     size_t j = 0;
     for (; j + 32 <= ld; j += 32) {
-        sgl_v8 a0 = sgl_splat8(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        sgl_vk a0 = sgl_vk_splat(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         size_t k = 0;
         for (; k + 2 <= n; k += 2) {
             const double *z0 = sgl_row(Z, ld, idx, k) + j, *z1 = sgl_row(Z, ld, idx, k + 1) + j;
-            sgl_v8 c0 = sgl_splat8(c[k]), c1 = sgl_splat8(c[k + 1]);
-            a0 = sgl_fma8(c0, sgl_ld8(z0), a0);
-            a1 = sgl_fma8(c0, sgl_ld8(z0 + 8), a1);
-            a2 = sgl_fma8(c0, sgl_ld8(z0 + 16), a2);
-            a3 = sgl_fma8(c0, sgl_ld8(z0 + 24), a3);
-            b0 = sgl_fma8(c1, sgl_ld8(z1), b0);
-            b1 = sgl_fma8(c1, sgl_ld8(z1 + 8), b1);
-            b2 = sgl_fma8(c1, sgl_ld8(z1 + 16), b2);
-            b3 = sgl_fma8(c1, sgl_ld8(z1 + 24), b3);
+            sgl_vk c0 = sgl_vk_splat(c[k]), c1 = sgl_vk_splat(c[k + 1]);
+            a0 = sgl_vk_fma(c0, sgl_vk_ld(z0), a0);
+            a1 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 8), a1);
+            a2 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 16), a2);
+            a3 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 24), a3);
+            b0 = sgl_vk_fma(c1, sgl_vk_ld(z1), b0);
+            b1 = sgl_vk_fma(c1, sgl_vk_ld(z1 + 8), b1);
+            b2 = sgl_vk_fma(c1, sgl_vk_ld(z1 + 16), b2);
+            b3 = sgl_vk_fma(c1, sgl_vk_ld(z1 + 24), b3);
         }
         if (k < n) {
             const double *z0 = sgl_row(Z, ld, idx, k) + j;
-            sgl_v8 c0 = sgl_splat8(c[k]);
-            a0 = sgl_fma8(c0, sgl_ld8(z0), a0);
-            a1 = sgl_fma8(c0, sgl_ld8(z0 + 8), a1);
-            a2 = sgl_fma8(c0, sgl_ld8(z0 + 16), a2);
-            a3 = sgl_fma8(c0, sgl_ld8(z0 + 24), a3);
+            sgl_vk c0 = sgl_vk_splat(c[k]);
+            a0 = sgl_vk_fma(c0, sgl_vk_ld(z0), a0);
+            a1 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 8), a1);
+            a2 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 16), a2);
+            a3 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 24), a3);
         }
-        sgl_st8(q + j, a0 + b0);
-        sgl_st8(q + j + 8, a1 + b1);
-        sgl_st8(q + j + 16, a2 + b2);
-        sgl_st8(q + j + 24, a3 + b3);
+        sgl_vk_st(q + j, sgl_vk_add(a0, b0));
+        sgl_vk_st(q + j + 8, sgl_vk_add(a1, b1));
+        sgl_vk_st(q + j + 16, sgl_vk_add(a2, b2));
+        sgl_vk_st(q + j + 24, sgl_vk_add(a3, b3));
     }
     for (; j < ld; j += 8) {
-        sgl_v8 a0 = sgl_splat8(0.0), b0 = a0;
+        sgl_vk a0 = sgl_vk_splat(0.0), b0 = a0;
         size_t k = 0;
         for (; k + 2 <= n; k += 2) {
-            a0 = sgl_fma8(sgl_splat8(c[k]), sgl_ld8(sgl_row(Z, ld, idx, k) + j), a0);
-            b0 = sgl_fma8(sgl_splat8(c[k + 1]), sgl_ld8(sgl_row(Z, ld, idx, k + 1) + j), b0);
+            a0 = sgl_vk_fma(sgl_vk_splat(c[k]), sgl_vk_ld(sgl_row(Z, ld, idx, k) + j), a0);
+            b0 = sgl_vk_fma(sgl_vk_splat(c[k + 1]), sgl_vk_ld(sgl_row(Z, ld, idx, k + 1) + j), b0);
         }
-        if (k < n) a0 = sgl_fma8(sgl_splat8(c[k]), sgl_ld8(sgl_row(Z, ld, idx, k) + j), a0);
-        sgl_st8(q + j, a0 + b0);
+        if (k < n) a0 = sgl_vk_fma(sgl_vk_splat(c[k]), sgl_vk_ld(sgl_row(Z, ld, idx, k) + j), a0);
+        sgl_vk_st(q + j, sgl_vk_add(a0, b0));
     }
 }
 

@@ -24,16 +24,16 @@ void sgl_reparam_init(const sgl_model *m, double alpha, double *theta)
         for (size_t j = 0; j < ld; ++j) theta[b * ld + j] = j < d ? alpha : 0.0;
 }
 
-static inline __attribute__((always_inline)) sgl_v8
+static inline __attribute__((always_inline)) sgl_vk
 w8(const double *theta, size_t ld, size_t j, int nb, int p, const double *sg)
 {
-    const sgl_v8 one = sgl_splat8(1.0);
-    sgl_v8 t = sgl_ld8(theta + j);
-    sgl_v8 w = p == 2 ? t * t : t;
-    if (sg[0] < 0) w = -w;
+    const sgl_vk one = sgl_vk_splat(1.0);
+    sgl_vk t = sgl_vk_ld(theta + j);
+    sgl_vk w = p == 2 ? sgl_vk_mul(t, t) : t;
+    if (sg[0] < 0) w = sgl_vk_neg(w);
     if (nb == 2) {
-        sgl_v8 t1 = sgl_ld8(theta + ld + j);
-        w = sg[1] < 0 ? sgl_fma8(-t1, p == 2 ? t1 : one, w) : sgl_fma8(t1, p == 2 ? t1 : one, w);
+        sgl_vk t1 = sgl_vk_ld(theta + ld + j);
+        w = sg[1] < 0 ? sgl_vk_fma(sgl_vk_neg(t1), p == 2 ? t1 : one, w) : sgl_vk_fma(t1, p == 2 ? t1 : one, w);
     }
     return w;
 }
@@ -42,7 +42,7 @@ void sgl_reparam_weights(const sgl_model *m, const double *theta, double *w)
 {
     const sgl_reparam_shape *sh = SHAPE(m);
     const size_t ld = LD(m);
-    for (size_t j = 0; j < ld; j += 8) sgl_st8(w + j, w8(theta, ld, j, sh->nb, sh->p, sh->sign));
+    for (size_t j = 0; j < ld; j += 8) sgl_vk_st(w + j, w8(theta, ld, j, sh->nb, sh->p, sh->sign));
 }
 
 /* One residual without materialising w: the batch-1 hot path.  Vector j/8
@@ -53,18 +53,18 @@ void sgl_reparam_weights(const sgl_model *m, const double *theta, double *w)
 static inline __attribute__((always_inline)) double
 resid1(const double *z, const double *theta, size_t ld, int nb, int p, const double *sg)
 {
-    sgl_v8 s0 = sgl_splat8(0.0), s1 = s0, s2 = s0, s3 = s0;
+    sgl_vk s0 = sgl_vk_splat(0.0), s1 = s0, s2 = s0, s3 = s0;
     size_t j = 0;
     for (; j + 32 <= ld; j += 32) {
-        s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0);
-        s1 = sgl_fma8(sgl_ld8(z + j + 8), w8(theta, ld, j + 8, nb, p, sg), s1);
-        s2 = sgl_fma8(sgl_ld8(z + j + 16), w8(theta, ld, j + 16, nb, p, sg), s2);
-        s3 = sgl_fma8(sgl_ld8(z + j + 24), w8(theta, ld, j + 24, nb, p, sg), s3);
+        s0 = sgl_vk_fma(sgl_vk_ld(z + j), w8(theta, ld, j, nb, p, sg), s0);
+        s1 = sgl_vk_fma(sgl_vk_ld(z + j + 8), w8(theta, ld, j + 8, nb, p, sg), s1);
+        s2 = sgl_vk_fma(sgl_vk_ld(z + j + 16), w8(theta, ld, j + 16, nb, p, sg), s2);
+        s3 = sgl_vk_fma(sgl_vk_ld(z + j + 24), w8(theta, ld, j + 24, nb, p, sg), s3);
     }
-    if (j < ld) { s0 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s0); j += 8; }
-    if (j < ld) { s1 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s1); j += 8; }
-    if (j < ld) { s2 = sgl_fma8(sgl_ld8(z + j), w8(theta, ld, j, nb, p, sg), s2); }
-    return sgl_hsum8((s0 + s1) + (s2 + s3));
+    if (j < ld) { s0 = sgl_vk_fma(sgl_vk_ld(z + j), w8(theta, ld, j, nb, p, sg), s0); j += 8; }
+    if (j < ld) { s1 = sgl_vk_fma(sgl_vk_ld(z + j), w8(theta, ld, j, nb, p, sg), s1); j += 8; }
+    if (j < ld) { s2 = sgl_vk_fma(sgl_vk_ld(z + j), w8(theta, ld, j, nb, p, sg), s2); }
+    return sgl_vk_hsum(sgl_vk_add(sgl_vk_add(s0, s1), sgl_vk_add(s2, s3)));
 }
 
 static const double k_pos[2] = {1.0, 1.0}, k_pm[2] = {1.0, -1.0};
@@ -112,11 +112,12 @@ static void apply_jacobian(const sgl_model *m, const double *theta, const double
     const sgl_reparam_shape *sh = SHAPE(m);
     const size_t ld = LD(m);
     for (int b = 0; b < sh->nb; ++b) {
-        sgl_v8 c = sgl_splat8(sh->sign[b] * (double)sh->p);
+        sgl_vk c = sgl_vk_splat(sh->sign[b] * (double)sh->p);
         const double *tb = theta + b * ld;
         double *gb = g + b * ld;
         for (size_t j = 0; j < ld; j += 8)
-            sgl_st8(gb + j, sh->p == 2 ? c * sgl_ld8(tb + j) * sgl_ld8(q + j) : c * sgl_ld8(q + j));
+            sgl_vk_st(gb + j, sh->p == 2 ? sgl_vk_mul(sgl_vk_mul(c, sgl_vk_ld(tb + j)), sgl_vk_ld(q + j))
+                                        : sgl_vk_mul(c, sgl_vk_ld(q + j)));
     }
 }
 
@@ -143,12 +144,12 @@ step1_k(double *theta, const double *z, size_t ld, double c, int nb, int p, cons
         if (p == 2) {
             /* theta_b <- theta_b (1 + 2 s_b c z): the exact multiplicative form, so
              * u_j v_j <- u_j v_j (1 - 4 c^2 z_j^2) for diagnet (THEORY.md C1) */
-            sgl_v8 cv = sgl_splat8(2.0 * sg[b] * c), one = sgl_splat8(1.0);
+            sgl_vk cv = sgl_vk_splat(2.0 * sg[b] * c), one = sgl_vk_splat(1.0);
             for (size_t j = 0; j < ld; j += 8)
-                sgl_st8(tb + j, sgl_ld8(tb + j) * sgl_fma8(cv, sgl_ld8(z + j), one));
+                sgl_vk_st(tb + j, sgl_vk_mul(sgl_vk_ld(tb + j), sgl_vk_fma(cv, sgl_vk_ld(z + j), one)));
         } else {
-            sgl_v8 cv = sgl_splat8(sg[b] * c);
-            for (size_t j = 0; j < ld; j += 8) sgl_st8(tb + j, sgl_fma8(cv, sgl_ld8(z + j), sgl_ld8(tb + j)));
+            sgl_vk cv = sgl_vk_splat(sg[b] * c);
+            for (size_t j = 0; j < ld; j += 8) sgl_vk_st(tb + j, sgl_vk_fma(cv, sgl_vk_ld(z + j), sgl_vk_ld(tb + j)));
         }
     }
 }
@@ -156,34 +157,34 @@ step1_k(double *theta, const double *z, size_t ld, double c, int nb, int p, cons
 /* theta_b <- theta_b (1 + 2 s_b c z_i) (p = 2) or + s_b c z_i (p = 1), and in the
  * same pass r' = <z_inext, w(theta')>: one sweep instead of two, and the next
  * residual's FMA chain starts while the update is still streaming. */
-static inline __attribute__((always_inline)) sgl_v8
-step1r_v(double *theta, const double *z, const double *zn, size_t ld, size_t j, sgl_v8 c0, sgl_v8 c1,
-         int nb, int p, const double *sg, sgl_v8 acc)
+static inline __attribute__((always_inline)) sgl_vk
+step1r_v(double *theta, const double *z, const double *zn, size_t ld, size_t j, sgl_vk c0, sgl_vk c1,
+         int nb, int p, const double *sg, sgl_vk acc)
 {
-    const sgl_v8 one = sgl_splat8(1.0);
-    sgl_v8 zj = sgl_ld8(z + j);
-    sgl_v8 t0 = sgl_ld8(theta + j);
-    t0 = p == 2 ? t0 * sgl_fma8(c0, zj, one) : sgl_fma8(c0, zj, t0);
-    sgl_st8(theta + j, t0);
-    sgl_v8 w = p == 2 ? t0 * t0 : t0;
-    if (sg[0] < 0) w = -w;
+    const sgl_vk one = sgl_vk_splat(1.0);
+    sgl_vk zj = sgl_vk_ld(z + j);
+    sgl_vk t0 = sgl_vk_ld(theta + j);
+    t0 = p == 2 ? sgl_vk_mul(t0, sgl_vk_fma(c0, zj, one)) : sgl_vk_fma(c0, zj, t0);
+    sgl_vk_st(theta + j, t0);
+    sgl_vk w = p == 2 ? sgl_vk_mul(t0, t0) : t0;
+    if (sg[0] < 0) w = sgl_vk_neg(w);
     if (nb == 2) {
-        sgl_v8 t1 = sgl_ld8(theta + ld + j);
-        t1 = p == 2 ? t1 * sgl_fma8(c1, zj, one) : sgl_fma8(c1, zj, t1);
-        sgl_st8(theta + ld + j, t1);
-        w = sg[1] < 0 ? sgl_fma8(-t1, p == 2 ? t1 : one, w) : sgl_fma8(t1, p == 2 ? t1 : one, w);
+        sgl_vk t1 = sgl_vk_ld(theta + ld + j);
+        t1 = p == 2 ? sgl_vk_mul(t1, sgl_vk_fma(c1, zj, one)) : sgl_vk_fma(c1, zj, t1);
+        sgl_vk_st(theta + ld + j, t1);
+        w = sg[1] < 0 ? sgl_vk_fma(sgl_vk_neg(t1), p == 2 ? t1 : one, w) : sgl_vk_fma(t1, p == 2 ? t1 : one, w);
     }
-    return sgl_fma8(sgl_ld8(zn + j), w, acc);
+    return sgl_vk_fma(sgl_vk_ld(zn + j), w, acc);
 }
 
 static inline __attribute__((always_inline)) double
 step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, int nb, int p,
          const double *sg)
 {
-    const sgl_v8 c0 = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[0] * c);
-    const sgl_v8 c1 = sgl_splat8((p == 2 ? 2.0 : 1.0) * sg[nb - 1] * c);
+    const sgl_vk c0 = sgl_vk_splat((p == 2 ? 2.0 : 1.0) * sg[0] * c);
+    const sgl_vk c1 = sgl_vk_splat((p == 2 ? 2.0 : 1.0) * sg[nb - 1] * c);
     /* four named accumulators (vector j goes to accumulator (j/8) mod 4) */
-    sgl_v8 s0 = sgl_splat8(0.0), s1 = s0, s2 = s0, s3 = s0;
+    sgl_vk s0 = sgl_vk_splat(0.0), s1 = s0, s2 = s0, s3 = s0;
     size_t j = 0;
     for (; j + 32 <= ld; j += 32) {
         s0 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s0);
@@ -194,7 +195,7 @@ step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, 
     if (j < ld) { s0 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s0); j += 8; }
     if (j < ld) { s1 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s1); j += 8; }
     if (j < ld) { s2 = step1r_v(theta, z, zn, ld, j, c0, c1, nb, p, sg, s2); }
-    return sgl_hsum8((s0 + s1) + (s2 + s3));
+    return sgl_vk_hsum(sgl_vk_add(sgl_vk_add(s0, s1), sgl_vk_add(s2, s3)));
 }
 
 /* Two independent trajectories (SGL_ILP = 2) in one sweep, each exactly as
@@ -212,9 +213,9 @@ step1r_multi_k(double *f, double *const *theta, const double *const *z, const do
                const double *c, int nb, int p, const double *sg)
 {
     const double k2 = p == 2 ? 2.0 : 1.0;
-    const sgl_v8 ca0 = sgl_splat8(k2 * sg[0] * c[0]), ca1 = sgl_splat8(k2 * sg[nb - 1] * c[0]);
-    const sgl_v8 cb0 = sgl_splat8(k2 * sg[0] * c[1]), cb1 = sgl_splat8(k2 * sg[nb - 1] * c[1]);
-    sgl_v8 a0 = sgl_splat8(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    const sgl_vk ca0 = sgl_vk_splat(k2 * sg[0] * c[0]), ca1 = sgl_vk_splat(k2 * sg[nb - 1] * c[0]);
+    const sgl_vk cb0 = sgl_vk_splat(k2 * sg[0] * c[1]), cb1 = sgl_vk_splat(k2 * sg[nb - 1] * c[1]);
+    sgl_vk a0 = sgl_vk_splat(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     size_t j = 0;
     for (; j + 32 <= ld; j += 32) {
         SGL_STEP_PAIR(j, a0, b0);
@@ -225,8 +226,8 @@ step1r_multi_k(double *f, double *const *theta, const double *const *z, const do
     if (j < ld) { SGL_STEP_PAIR(j, a0, b0); j += 8; }
     if (j < ld) { SGL_STEP_PAIR(j, a1, b1); j += 8; }
     if (j < ld) { SGL_STEP_PAIR(j, a2, b2); }
-    f[0] = sgl_hsum8((a0 + a1) + (a2 + a3));
-    f[1] = sgl_hsum8((b0 + b1) + (b2 + b3));
+    f[0] = sgl_vk_hsum(sgl_vk_add(sgl_vk_add(a0, a1), sgl_vk_add(a2, a3)));
+    f[1] = sgl_vk_hsum(sgl_vk_add(sgl_vk_add(b0, b1), sgl_vk_add(b2, b3)));
 }
 #undef SGL_STEP_PAIR
 
