@@ -57,8 +57,8 @@ double sgl_stream_normal(sgl_stream *s)
         return s->normal;
     }
     double u1 = sgl_stream_uniform(s), u2 = sgl_stream_uniform(s);
-    sgl_v8 zc, zs;
-    sgl_box_muller8(sgl_splat8(u1), sgl_splat8(u2), &zc, &zs);
+    sgl_vm zc, zs;
+    sgl_vm_box_muller(sgl_vm_splat(u1), sgl_vm_splat(u2), &zc, &zs);
     s->normal = zs[0];
     s->has_normal = 1;
     return zc[0];
@@ -68,14 +68,14 @@ double sgl_stream_normal(sgl_stream *s)
  * vectorised sgl_normals_fill give the same bits. */
 double sgl_box_muller_cos(double u1, double u2)
 {
-    sgl_v8 zc, zs;
-    sgl_box_muller8(sgl_splat8(u1), sgl_splat8(u2), &zc, &zs);
+    sgl_vm zc, zs;
+    sgl_vm_box_muller(sgl_vm_splat(u1), sgl_vm_splat(u2), &zc, &zs);
     return zc[0];
 }
 double sgl_box_muller_sin(double u1, double u2)
 {
-    sgl_v8 zc, zs;
-    sgl_box_muller8(sgl_splat8(u1), sgl_splat8(u2), &zc, &zs);
+    sgl_vm zc, zs;
+    sgl_vm_box_muller(sgl_vm_splat(u1), sgl_vm_splat(u2), &zc, &zs);
     return zs[0];
 }
 
@@ -190,15 +190,15 @@ void sgl_normals_fill(uint64_t seed, uint32_t traj, uint64_t step, unsigned purp
 {
     const size_t pairs = (n + 1) / 2;
     sgl_philox_stream_blocks(seed, traj, step, purpose, pairs, words);
-    for (size_t q0 = 0; q0 < pairs; q0 += 8) {
-        sgl_v8 u1, u2, zc, zs;
-        for (int l = 0; l < 8; ++l) {   /* past the end: harmless copies of the last pair */
+    for (size_t q0 = 0; q0 < pairs; q0 += SGL_VM_LANES) {
+        sgl_vm u1, u2, zc, zs;
+        for (int l = 0; l < SGL_VM_LANES; ++l) {   /* past the end: harmless copies of the last pair */
             const uint32_t *w = words + 4 * (q0 + (size_t)l < pairs ? q0 + (size_t)l : pairs - 1);
             u1[l] = sgl_uniform_from_words(w[0], w[1]);
             u2[l] = sgl_uniform_from_words(w[2], w[3]);
         }
-        sgl_box_muller8(u1, u2, &zc, &zs);
-        for (size_t l = 0; l < 8 && q0 + l < pairs; ++l) {
+        sgl_vm_box_muller(u1, u2, &zc, &zs);
+        for (size_t l = 0; l < SGL_VM_LANES && q0 + l < pairs; ++l) {
             out[2 * (q0 + l)] = zc[l];
             if (2 * (q0 + l) + 1 < n) out[2 * (q0 + l) + 1] = zs[l];
         }

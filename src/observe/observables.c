@@ -66,7 +66,7 @@ static double log_uv(const sgl_plan *p, sgl_traj *t)
     const sgl_data *D = t->data;
     double s = 0.0;
     /* the library's log (vmath.h), not libm's, whose code path glibc picks per CPU */
-    for (size_t j = 0; j < D->d; ++j) s += sgl_log8(sgl_splat8(fabs(t->theta[j] * t->theta[D->ld + j])))[0];
+    for (size_t j = 0; j < D->d; ++j) s += sgl_vm_log(sgl_vm_splat(fabs(t->theta[j] * t->theta[D->ld + j])))[0];
     return s / (double)D->d;
 }
 
