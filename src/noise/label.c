@@ -64,14 +64,14 @@ static void run_fused1_multi(const sgl_plan *p, sgl_traj *const *t, uint64_t k0,
                 bad |= !isfinite(gg);
                 c[g] = c0 * gg;
                 i0[g] = idx[g][q];
+                /* at the very end any valid index will do: that residual is never used */
                 i1[g] = q + 1 < nb ? idx[g][q + 1] : idx[g][q];
             }
             if (bad) {
                 for (int g = 0; g < G; ++g) run_fused1(p, t[g], kc + q, k1, eta, gauss);
                 return;
             }
-            if (q + 1 < nb) ms[0]->type->step1_resid_multi(ms, th, i0, c, i1, r);
-            else for (int g = 0; g < G; ++g) ms[g]->type->step1(ms[g], th[g], i0[g], c[g]);
+            ms[0]->type->step1_resid_multi(ms, th, i0, c, i1, r);
         }
     }
 }
