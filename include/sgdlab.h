@@ -169,7 +169,10 @@ enum {
     SGL_CAP_HVP       = 1u << 1, /* Hessian-vector product */
     SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
     SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
-    SGL_CAP_UV        = 1u << 4  /* theta = (u, v): mean log|u_j v_j| */
+    SGL_CAP_UV        = 1u << 4, /* theta = (u, v): mean log|u_j v_j| */
+    SGL_CAP_NODATA    = 1u << 5  /* the loss does not depend on the data set: every residual is the
+                                    same function of theta (the 2-D toy, the sphere); the data spec
+                                    is irrelevant and a run uses one dummy sample */
 };
 
 /* trajectories a thread advances together in the interleaved kernels */
@@ -215,6 +218,27 @@ typedef struct sgl_model_type {
     void (*hvp)(const struct sgl_model *m, const double *theta, const double *p,
                 double *out, double *scratch);
     double (*trace)(const struct sgl_model *m, const double *theta, double *scratch);
+    /* ---- optional slots (NULL when absent; positional initialisers may stop above) */
+    /* Third-derivative contraction d^2(grad L)[A] (THEORY.md 2.3, 2.5): for a
+     * symmetric D x D matrix A (row-major, D = m->dim)
+     *     out_k = sum_ij d^3 L / (dtheta_k dtheta_i dtheta_j) A_ij.
+     * scratch: sgl_model_d3_scratch(m) doubles.  NULL: sgl_model_d3 falls back
+     * to finite differences of hvp (sgl_model_d3_fd). */
+    void (*d3)(const struct sgl_model *m, const double *theta, const double *A, double *out,
+               double *scratch);
+    /* The live coordinates are theta[b * stride + j], b < nb, j < len; every other
+     * coordinate is padding that stays 0 and has zero gradient, Hessian row and
+     * noise.  NULL: all D coordinates are live (nb = 1, len = stride = D). */
+    void (*layout)(const struct sgl_model *m, size_t *nb, size_t *len, size_t *stride);
+    /* Can the model run on this data set (e.g. matrix sensing needs d = m^2)?
+     * NULL: any data. */
+    sgl_status (*check)(const sgl_data *data, sgl_err *err);
+    /* The model's own data set for a run (e.g. labels from a teacher); NULL:
+     * sgl_data_alloc.  Called through sgl_model_data_alloc. */
+    sgl_status (*make_data)(const sgl_data_spec *spec, uint64_t seed, uint32_t draw, sgl_data **out,
+                            sgl_err *err);
+    /* doubles of scratch the model needs beyond 4 ld + 2 n (NULL: none) */
+    size_t (*extra_scratch)(const struct sgl_model *m);
 } sgl_model_type;
 
 typedef struct sgl_model {
@@ -222,7 +246,7 @@ typedef struct sgl_model {
     const sgl_data *data;
     double a;            /* loss constant: ell_i = a * r_i^2 */
     size_t dim;          /* D, cached */
-    size_t scratch_len;  /* doubles of scratch a call may use */
+    size_t scratch_len;  /* doubles of scratch a call may use: 4 ld + 2 n + extra_scratch */
 } sgl_model;
 
 extern const sgl_model_type *const sgl_models[];   /* NULL-terminated */
@@ -236,6 +260,53 @@ sgl_status sgl_model_init(sgl_model *m, const sgl_model_type *t, const sgl_data 
  * scratch: m->scratch_len + n doubles. */
 double sgl_model_loss_grad(const sgl_model *m, const double *theta, double *grad,
                            double *scratch);
+
+/* The data set of draw `draw` for a model: the model's make_data when it has
+ * one; spec->n identical dummy samples (d = 1) for SGL_CAP_NODATA models (a
+ * plan uses n = B, so B samples can be drawn per step); else
+ * sgl_data_alloc.  Validates the data against the model's check. */
+sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *spec, uint64_t seed,
+                                 uint32_t draw, sgl_data **out, sgl_err *err);
+
+/* Live coordinates (see sgl_model_type.layout): always fills all three. */
+void sgl_model_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride);
+/* doubles of scratch the d3 slot may use: scratch_len + n + 3 D */
+size_t sgl_model_d3_scratch(const sgl_model *m);
+
+/* Derivative helpers for analysis code (limit dynamics, geometry of Gamma,
+ * observables).  Each allocates its own workspace, returns SGL_ENOMEM if that
+ * fails and SGL_ECAPS (field "--model") when the model lacks a needed slot. */
+/* loss L(theta) into *loss, and grad L into grad when grad != NULL */
+sgl_status sgl_model_loss(const sgl_model *m, const double *theta, double *loss, double *grad,
+                          sgl_err *err);
+/* out = Hessian(L)(theta) p  (needs SGL_CAP_HVP) */
+sgl_status sgl_model_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
+                         sgl_err *err);
+/* H: D x D row-major dense Hessian from D Hessian-vector products on unit
+ * vectors, symmetrised as (H + H^T)/2; padding rows and columns are 0 */
+sgl_status sgl_model_hessian(const sgl_model *m, const double *theta, double *H, sgl_err *err);
+/* out = d^2(grad L)[A] (see the d3 slot): the analytic slot when the model has
+ * one, else sgl_model_d3_fd.  A: symmetric D x D row-major. */
+sgl_status sgl_model_d3(const sgl_model *m, const double *theta, const double *A, double *out,
+                        sgl_err *err);
+/* The finite-difference contraction from Hessian-vector products (needs
+ * SGL_CAP_HVP): with a_i the i-th column of A and e_i the unit vector of live
+ * coordinate i, T[., e_i, a_i] = d/dh H(theta + h e_i) a_i, so
+ *     out = sum_i [H(theta + h_i e_i) a_i - H(theta - h_i e_i) a_i] / (2 h_i)
+ * over the live i with a_i != 0 (2 hvp each), h_i = SGL_D3_FD_STEP max(1, |theta_i|)
+ * (the step actually representable is used).  Error: truncation
+ * h^2/6 |d^4 L| |a_i| per column (0 for models whose loss is a polynomial of
+ * degree <= 3 in each coordinate direction) plus rounding ~ 1e-16 |H| |a_i| / h,
+ * i.e. about 1e-10 relative for smooth O(1) losses. */
+#define SGL_D3_FD_STEP 6.0554544523933395e-06   /* cbrt(DBL_EPSILON) */
+sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double *A, double *out,
+                           sgl_err *err);
+/* Largest eigenvalue lambda_1 of the Hessian (the sharpness), deterministic:
+ * Lanczos from a fixed start vector with full reorthogonalisation over the
+ * live coordinates, min(live, SGL_LANCZOS_MAX) steps (exact up to rounding when
+ * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
+#define SGL_LANCZOS_MAX 48
+sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
 
 /* --------------------------------------------------------------- noise */
 
@@ -286,6 +357,9 @@ typedef struct {
     sgl_data_draw data_draw;   /* per-seed: trajectory s gets its own data draw */
     double a;                  /* loss constant; NaN: the model's default */
     double alpha;              /* init scale */
+    const double *init;        /* n_init > 0: the initial point's live coordinates in layout order
+                                  (sgl_model_layout; padding stays 0), replacing the alpha init */
+    size_t n_init;
     double delta;              /* label-noise std / minibatch-diff scale */
     double sigma;              /* Gaussian parameter noise std */
     sgl_sigma_scale sigma_scale;
@@ -325,8 +399,8 @@ typedef struct sgl_traj {
     sgl_model model;       /* bound to this trajectory's data */
     double *theta;         /* D */
     double *g;             /* D, gradient scratch */
-    double *scratch;       /* 4 ld + 4 n + 2 B: model scratch (4 ld + 2 n), residuals (n),
-                              coefficients (n, >= B); Gaussian noise reuses it for Philox words */
+    double *scratch;       /* model scratch (scratch_len) | residuals (n) | coefficients (n, >= B), + 2 B,
+                              and >= D + 2; Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
     uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
     int diverged;
