@@ -67,7 +67,9 @@ enum sgl_purpose {
     SGL_P_DATA = 5,   /* training inputs (trajectory = data draw id) */
     SGL_P_TEST = 6,   /* held-out inputs */
     SGL_P_TRUTH = 7,  /* ground-truth signs */
-    SGL_P_BATCH2 = 8  /* second minibatch (minibatch-diff) */
+    SGL_P_BATCH2 = 8, /* second minibatch (minibatch-diff) */
+    SGL_P_BOOT = 9,   /* bootstrap resampling (estimates; traj = resample index) */
+    SGL_P_KSNULL = 10 /* parametric null samples of the KS test (traj = replicate) */
 };
 
 /* The raw block function: out = philox4x32_10(ctr, key). */
@@ -469,6 +471,110 @@ typedef struct {
 void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out);
 /* Fixed-order sum with four accumulators. */
 double sgl_sum_fixed(const double *x, size_t n);
+
+/* ----------------------------------------------- first-passage estimates
+ *
+ * Inputs are per-trajectory times t[i] (in whatever unit the caller uses: the
+ * estimates come back in the same unit) with a state[i]: SGL_FP_ESCAPED (the
+ * event happened at t[i]), SGL_FP_CENSORED (still inside at t[i] = its t_max)
+ * or SGL_FP_DIVERGED (left out of every estimate, only counted).  Reductions
+ * run in index order; randomness (bootstrap, KS null) comes from Philox
+ * streams with their own purposes and the seed given, so the same inputs and
+ * seed give the same bits. */
+enum { SGL_FP_CENSORED = 0, SGL_FP_ESCAPED = 1, SGL_FP_DIVERGED = 2 };
+
+/* Censored exponential MLE: kappa = m / sum_i min(tau_i, t_max) over the
+ * escaped and censored trajectories (m = escapes).  se = kappa / sqrt(m)
+ * (observed information; NaN when m = 0).  CI: the likelihood-ratio interval
+ * {kappa : 2[l(kappa_hat) - l(kappa)] <= z^2}, l(kappa) = m log kappa -
+ * kappa*exposure, z the normal quantile of (1+level)/2; with m = 0 it is
+ * [0, z^2 / (2 exposure)].  (Documented choice: LR, not the chi-square
+ * interval, which is exact only without censoring.) */
+typedef struct {
+    double value, se, ci_lo, ci_hi, level;
+    double exposure;                 /* sum of min(tau, t_max), same unit as t */
+    uint64_t n, escaped, censored, diverged;
+} sgl_rate_est;
+sgl_status sgl_est_rate(const double *t, const int *state, size_t n, double level,
+                        sgl_rate_est *out, sgl_err *err);
+
+/* Mean first-passage time: the sample mean of min(tau, t_max) (a lower bound
+ * of the MFPT when any is censored: `lower_bound` = 1), its SE s/sqrt(n'),
+ * and a percentile-bootstrap CI from n_boot resamples (stream purpose
+ * SGL_P_BOOT, traj = resample index, step 0, key = seed).  Also 1/kappa_hat,
+ * the censoring-aware MLE of the mean under an exponential law. */
+typedef struct {
+    double mean, se, ci_lo, ci_hi, level;
+    double mle_mean;                 /* exposure / m (inf when m = 0) */
+    uint32_t n_boot;
+    int lower_bound;
+    uint64_t n, escaped, censored, diverged;
+} sgl_mfpt_est;
+sgl_status sgl_est_mfpt(const double *t, const int *state, size_t n, double level, uint32_t n_boot,
+                        uint64_t seed, sgl_mfpt_est *out, sgl_err *err);
+
+/* Kaplan-Meier survival: at each distinct escape time time[j] (ascending),
+ * surv[j] = S(time[j]) and se[j] its Greenwood standard error; *n_out points
+ * (<= n; arrays of length n).  Censored trajectories leave the risk set at
+ * their time (ties: escapes first). */
+sgl_status sgl_est_km(const double *t, const int *state, size_t n, double *time, double *surv,
+                      double *se, size_t *n_out, sgl_err *err);
+
+/* Kolmogorov-Smirnov test of the exponential law with estimated rate.
+ * Without censoring (t_max = INFINITY or nothing censored) D = sup |F_n(x) -
+ * (1 - e^{-x})| of x = tau / mean(tau).  With a common censoring time t_max,
+ * the escaped times are compared with the exponential truncated at t_max,
+ * F(x) = (1 - e^{-kx}) / (1 - e^{-k t_max}), k = the censored MLE.  Because
+ * the rate is estimated, the Kolmogorov distribution does not apply; the
+ * p-value is a parametric bootstrap: n_sim replicate data sets of the same
+ * size, drawn from the fitted law and censored at t_max (stream purpose
+ * SGL_P_KSNULL, traj = replicate), refitted, p = (1 + #{D* >= D})/(n_sim + 1):
+ * uniform under the null up to the 1/(n_sim+1) grid (exactly so without
+ * censoring, where D is scale-free; approximately with censoring, where the
+ * null law depends on kappa*t_max and the fitted kappa stands in for it).  p_asym is the plain
+ * Kolmogorov p-value of sqrt(n) D (valid only for a known rate; shown for
+ * reference).  Needs >= 2 escapes. */
+typedef struct {
+    double D, p_value, p_asym, kappa;
+    uint32_t n_sim;
+    uint64_t n_used;                 /* escapes compared */
+} sgl_ks_est;
+sgl_status sgl_est_ks_exp(const double *t, const int *state, size_t n, double t_max, uint32_t n_sim,
+                          uint64_t seed, sgl_ks_est *out, sgl_err *err);
+/* Kolmogorov survival function Q(lambda) = 2 sum_{j>=1} (-1)^{j-1} e^{-2 j^2 lambda^2}. */
+double sgl_kolmogorov_q(double lambda);
+
+/* Stationary exponent phi of p(theta) proportional to L(theta)^-phi.
+ * sgl_est_phi_quadratic: exact MLE from samples L_i of a quadratic well
+ * L = L* + (h/2)|z|^2 in `dim` dimensions (all samples; the normaliser is
+ * proportional to L*^{dim/2-phi} Gamma(phi-dim/2)/Gamma(phi), any h),
+ * se from the observed information.  sgl_est_phi_tail: Hill/Pareto MLE of the
+ * density exponent alpha of L above L_min (p(L) ~ L^-alpha, alpha_hat = 1 +
+ * k / sum log(L_i/L_min) over the k samples >= L_min, se = (alpha-1)/sqrt(k)),
+ * converted to phi = alpha + dim/2 - 1 (the Jacobian of |z| -> L far above
+ * L*). */
+typedef struct {
+    double phi, se;
+    uint64_t n_used;
+} sgl_phi_est;
+sgl_status sgl_est_phi_quadratic(const double *L, size_t n, double Lstar, unsigned dim,
+                                 sgl_phi_est *out, sgl_err *err);
+sgl_status sgl_est_phi_tail(const double *L, size_t n, double L_min, unsigned dim,
+                            sgl_phi_est *out, sgl_err *err);
+
+/* Weighted least squares y = intercept + slope x with weights 1/sy^2 (sy:
+ * known standard errors of y; NULL = unweighted, the SEs then from the
+ * residual variance).  slope_se, intercept_se from (X^T W X)^-1; chi2 =
+ * weighted residual sum of squares with n-2 degrees of freedom. */
+typedef struct {
+    double slope, slope_se, intercept, intercept_se, cov, chi2;
+    size_t n, dof;
+} sgl_wls_est;
+sgl_status sgl_est_wls(const double *x, const double *y, const double *sy, size_t n,
+                       sgl_wls_est *out, sgl_err *err);
+
+/* Standard normal quantile (Newton on erfc; |error| < 1e-14 for p in [1e-300, 1-1e-16]). */
+double sgl_normal_quantile(double p);
 
 #ifdef __cplusplus
 }

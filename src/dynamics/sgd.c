@@ -17,7 +17,7 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
         if (m.scratch_len > sl_max) sl_max = m.scratch_len;
     }
     const size_t B = p->spec.batch;
-    sgl_traj *t = calloc(1, sizeof *t);
+    sgl_traj *t = sgl_calloc(1, sizeof *t);
     if (!t) return SGL_ENOMEM;
     /* model scratch (4 ld + 2 n + extra) | residuals (n) | coefficients (n), n >= B;
      * at least D + 2 doubles (Gaussian noise's Philox words) */
@@ -25,8 +25,8 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
     t->g = sgl_alloc_doubles(p->dim);
     size_t ns = sl_max + 2 * n_max + 2 * B;
     t->scratch = sgl_alloc_doubles(ns > p->dim + 2 ? ns : p->dim + 2);
-    t->idx = calloc(2 * B + 1, sizeof *t->idx);
-    t->perm = calloc(n_max + 1, sizeof *t->perm);
+    t->idx = sgl_calloc(2 * B + 1, sizeof *t->idx);
+    t->perm = sgl_calloc(n_max + 1, sizeof *t->perm);
     if (!t->theta || !t->g || !t->scratch || !t->idx || !t->perm) {
         sgl_traj_free(t);
         return SGL_ENOMEM;
@@ -39,8 +39,8 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
 void sgl_traj_free(sgl_traj *t)
 {
     if (!t) return;
-    free(t->theta); free(t->g); free(t->scratch); free(t->idx); free(t->perm);
-    free(t);
+    sgl_free(t->theta); sgl_free(t->g); sgl_free(t->scratch); sgl_free(t->idx); sgl_free(t->perm);
+    sgl_free(t);
 }
 
 void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id)

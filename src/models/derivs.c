@@ -38,7 +38,7 @@ sgl_status sgl_model_loss(const sgl_model *m, const double *theta, double *loss,
     double *w = work(m);
     if (!w) return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
     *loss = sgl_model_loss_grad(m, theta, grad, w);
-    free(w);
+    sgl_free(w);
     return SGL_OK;
 }
 
@@ -49,7 +49,7 @@ sgl_status sgl_model_hvp(const sgl_model *m, const double *theta, const double *
     double *w = work(m);
     if (!w) return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
     m->type->hvp(m, theta, p, out, w);
-    free(w);
+    sgl_free(w);
     return SGL_OK;
 }
 
@@ -65,7 +65,7 @@ sgl_status sgl_model_hessian(const sgl_model *m, const double *theta, double *H,
     sgl_model_layout(m, &nb, &len, &stride);
     double *w = work(m), *e = sgl_alloc_doubles(D), *col = sgl_alloc_doubles(D);
     if (!w || !e || !col) {
-        free(w); free(e); free(col);
+        sgl_free(w); sgl_free(e); sgl_free(col);
         return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
     }
     memset(H, 0, D * D * sizeof *H);
@@ -82,7 +82,7 @@ sgl_status sgl_model_hessian(const sgl_model *m, const double *theta, double *H,
             H[i * D + j] = s;
             H[j * D + i] = s;
         }
-    free(w); free(e); free(col);
+    sgl_free(w); sgl_free(e); sgl_free(col);
     return SGL_OK;
 }
 
@@ -96,7 +96,7 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
     sgl_model_layout(m, &nb, &len, &stride);
     double *w = work(m), *tp = sgl_alloc_doubles(D), *hp = sgl_alloc_doubles(D), *hm = sgl_alloc_doubles(D);
     if (!w || !tp || !hp || !hm) {
-        free(w); free(tp); free(hp); free(hm);
+        sgl_free(w); sgl_free(tp); sgl_free(hp); sgl_free(hm);
         return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
     }
     memset(out, 0, D * sizeof *out);
@@ -117,7 +117,7 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
         const double inv = 1.0 / (xp - xm);   /* the step actually taken */
         for (size_t k = 0; k < D; ++k) out[k] += (hp[k] - hm[k]) * inv;
     }
-    free(w); free(tp); free(hp); free(hm);
+    sgl_free(w); sgl_free(tp); sgl_free(hp); sgl_free(hm);
     return SGL_OK;
 }
 
@@ -127,7 +127,7 @@ sgl_status sgl_model_d3(const sgl_model *m, const double *theta, const double *A
     double *w = work(m);
     if (!w) return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
     m->type->d3(m, theta, A, out, w);
-    free(w);
+    sgl_free(w);
     return SGL_OK;
 }
 
@@ -174,7 +174,7 @@ sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double 
     double *w = work(m), *Q = sgl_alloc_doubles((K + 1) * D), *v = sgl_alloc_doubles(D);
     double a[SGL_LANCZOS_MAX], b[SGL_LANCZOS_MAX];
     if (!w || !Q || !v) {
-        free(w); free(Q); free(v);
+        sgl_free(w); sgl_free(Q); sgl_free(v);
         return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
     }
     /* fixed start vector: 1 + a Weyl sequence in [0, 1) on the live coordinates */
@@ -219,6 +219,6 @@ sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double 
     }
     *lambda = tridiag_max(a, b, k);
 out:
-    free(w); free(Q); free(v);
+    sgl_free(w); sgl_free(Q); sgl_free(v);
     return SGL_OK;
 }
