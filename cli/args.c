@@ -223,7 +223,10 @@ sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli
         const flag *f = find_flag(arg, len);
         if (!f || !(f->cmds & cmd)) {
             char name[64], valid[400] = "";
-            snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
+            if (len > 0)
+                snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
+            else   /* "" or "=x": quote it, so the message still names what was given */
+                snprintf(name, sizeof name, "'%.60s'", arg);
             size_t k = 0;
             for (size_t q = 0; q < N_FLAGS && k < sizeof valid; ++q)
                 if (k_flags[q].cmds & cmd)

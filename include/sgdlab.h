@@ -67,7 +67,9 @@ enum sgl_purpose {
     SGL_P_DATA = 5,   /* training inputs (trajectory = data draw id) */
     SGL_P_TEST = 6,   /* held-out inputs */
     SGL_P_TRUTH = 7,  /* ground-truth signs */
-    SGL_P_BATCH2 = 8  /* second minibatch (minibatch-diff) */
+    SGL_P_BATCH2 = 8, /* second minibatch (minibatch-diff) */
+    SGL_P_BOOT = 9,   /* bootstrap resampling (estimates; traj = resample index) */
+    SGL_P_KSNULL = 10 /* parametric null samples of the KS test (traj = replicate) */
 };
 
 /* The raw block function: out = philox4x32_10(ctr, key). */
@@ -169,7 +171,10 @@ enum {
     SGL_CAP_HVP       = 1u << 1, /* Hessian-vector product */
     SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
     SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
-    SGL_CAP_UV        = 1u << 4  /* theta = (u, v): mean log|u_j v_j| */
+    SGL_CAP_UV        = 1u << 4, /* theta = (u, v): mean log|u_j v_j| */
+    SGL_CAP_NODATA    = 1u << 5  /* the loss does not depend on the data set: every residual is the
+                                    same function of theta (the 2-D toy, the sphere); the data spec
+                                    is irrelevant and a run uses one dummy sample */
 };
 
 /* trajectories a thread advances together in the interleaved kernels */
@@ -215,6 +220,27 @@ typedef struct sgl_model_type {
     void (*hvp)(const struct sgl_model *m, const double *theta, const double *p,
                 double *out, double *scratch);
     double (*trace)(const struct sgl_model *m, const double *theta, double *scratch);
+    /* ---- optional slots (NULL when absent; positional initialisers may stop above) */
+    /* Third-derivative contraction d^2(grad L)[A] (THEORY.md 2.3, 2.5): for a
+     * symmetric D x D matrix A (row-major, D = m->dim)
+     *     out_k = sum_ij d^3 L / (dtheta_k dtheta_i dtheta_j) A_ij.
+     * scratch: sgl_model_d3_scratch(m) doubles.  NULL: sgl_model_d3 falls back
+     * to finite differences of hvp (sgl_model_d3_fd). */
+    void (*d3)(const struct sgl_model *m, const double *theta, const double *A, double *out,
+               double *scratch);
+    /* The live coordinates are theta[b * stride + j], b < nb, j < len; every other
+     * coordinate is padding that stays 0 and has zero gradient, Hessian row and
+     * noise.  NULL: all D coordinates are live (nb = 1, len = stride = D). */
+    void (*layout)(const struct sgl_model *m, size_t *nb, size_t *len, size_t *stride);
+    /* Can the model run on this data set (e.g. matrix sensing needs d = m^2)?
+     * NULL: any data. */
+    sgl_status (*check)(const sgl_data *data, sgl_err *err);
+    /* The model's own data set for a run (e.g. labels from a teacher); NULL:
+     * sgl_data_alloc.  Called through sgl_model_data_alloc. */
+    sgl_status (*make_data)(const sgl_data_spec *spec, uint64_t seed, uint32_t draw, sgl_data **out,
+                            sgl_err *err);
+    /* doubles of scratch the model needs beyond 4 ld + 2 n (NULL: none) */
+    size_t (*extra_scratch)(const struct sgl_model *m);
 } sgl_model_type;
 
 typedef struct sgl_model {
@@ -222,7 +248,7 @@ typedef struct sgl_model {
     const sgl_data *data;
     double a;            /* loss constant: ell_i = a * r_i^2 */
     size_t dim;          /* D, cached */
-    size_t scratch_len;  /* doubles of scratch a call may use */
+    size_t scratch_len;  /* doubles of scratch a call may use: 4 ld + 2 n + extra_scratch */
 } sgl_model;
 
 extern const sgl_model_type *const sgl_models[];   /* NULL-terminated */
@@ -236,6 +262,53 @@ sgl_status sgl_model_init(sgl_model *m, const sgl_model_type *t, const sgl_data 
  * scratch: m->scratch_len + n doubles. */
 double sgl_model_loss_grad(const sgl_model *m, const double *theta, double *grad,
                            double *scratch);
+
+/* The data set of draw `draw` for a model: the model's make_data when it has
+ * one; spec->n identical dummy samples (d = 1) for SGL_CAP_NODATA models (a
+ * plan uses n = B, so B samples can be drawn per step); else
+ * sgl_data_alloc.  Validates the data against the model's check. */
+sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *spec, uint64_t seed,
+                                 uint32_t draw, sgl_data **out, sgl_err *err);
+
+/* Live coordinates (see sgl_model_type.layout): always fills all three. */
+void sgl_model_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride);
+/* doubles of scratch the d3 slot may use: scratch_len + n + 3 D */
+size_t sgl_model_d3_scratch(const sgl_model *m);
+
+/* Derivative helpers for analysis code (limit dynamics, geometry of Gamma,
+ * observables).  Each allocates its own workspace, returns SGL_ENOMEM if that
+ * fails and SGL_ECAPS (field "--model") when the model lacks a needed slot. */
+/* loss L(theta) into *loss, and grad L into grad when grad != NULL */
+sgl_status sgl_model_loss(const sgl_model *m, const double *theta, double *loss, double *grad,
+                          sgl_err *err);
+/* out = Hessian(L)(theta) p  (needs SGL_CAP_HVP) */
+sgl_status sgl_model_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
+                         sgl_err *err);
+/* H: D x D row-major dense Hessian from D Hessian-vector products on unit
+ * vectors, symmetrised as (H + H^T)/2; padding rows and columns are 0 */
+sgl_status sgl_model_hessian(const sgl_model *m, const double *theta, double *H, sgl_err *err);
+/* out = d^2(grad L)[A] (see the d3 slot): the analytic slot when the model has
+ * one, else sgl_model_d3_fd.  A: symmetric D x D row-major. */
+sgl_status sgl_model_d3(const sgl_model *m, const double *theta, const double *A, double *out,
+                        sgl_err *err);
+/* The finite-difference contraction from Hessian-vector products (needs
+ * SGL_CAP_HVP): with a_i the i-th column of A and e_i the unit vector of live
+ * coordinate i, T[., e_i, a_i] = d/dh H(theta + h e_i) a_i, so
+ *     out = sum_i [H(theta + h_i e_i) a_i - H(theta - h_i e_i) a_i] / (2 h_i)
+ * over the live i with a_i != 0 (2 hvp each), h_i = SGL_D3_FD_STEP max(1, |theta_i|)
+ * (the step actually representable is used).  Error: truncation
+ * h^2/6 |d^4 L| |a_i| per column (0 for models whose loss is a polynomial of
+ * degree <= 3 in each coordinate direction) plus rounding ~ 1e-16 |H| |a_i| / h,
+ * i.e. about 1e-10 relative for smooth O(1) losses. */
+#define SGL_D3_FD_STEP 6.0554544523933395e-06   /* cbrt(DBL_EPSILON) */
+sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double *A, double *out,
+                           sgl_err *err);
+/* Largest eigenvalue lambda_1 of the Hessian (the sharpness), deterministic:
+ * Lanczos from a fixed start vector with full reorthogonalisation over the
+ * live coordinates, min(live, SGL_LANCZOS_MAX) steps (exact up to rounding when
+ * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
+#define SGL_LANCZOS_MAX 48
+sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
 
 /* --------------------------------------------------------------- noise */
 
@@ -286,6 +359,9 @@ typedef struct {
     sgl_data_draw data_draw;   /* per-seed: trajectory s gets its own data draw */
     double a;                  /* loss constant; NaN: the model's default */
     double alpha;              /* init scale */
+    const double *init;        /* n_init > 0: the initial point's live coordinates in layout order
+                                  (sgl_model_layout; padding stays 0), replacing the alpha init */
+    size_t n_init;
     double delta;              /* label-noise std / minibatch-diff scale */
     double sigma;              /* Gaussian parameter noise std */
     sgl_sigma_scale sigma_scale;
@@ -325,8 +401,8 @@ typedef struct sgl_traj {
     sgl_model model;       /* bound to this trajectory's data */
     double *theta;         /* D */
     double *g;             /* D, gradient scratch */
-    double *scratch;       /* 4 ld + 4 n + 2 B: model scratch (4 ld + 2 n), residuals (n),
-                              coefficients (n, >= B); Gaussian noise reuses it for Philox words */
+    double *scratch;       /* model scratch (scratch_len) | residuals (n) | coefficients (n, >= B), + 2 B,
+                              and >= D + 2; Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
     uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
     int diverged;
@@ -396,6 +472,109 @@ void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out);
 /* Fixed-order sum with four accumulators. */
 double sgl_sum_fixed(const double *x, size_t n);
 
+/* ----------------------------------------------- first-passage estimates
+ *
+ * Inputs are per-trajectory times t[i] (in whatever unit the caller uses: the
+ * estimates come back in the same unit) with a state[i]: SGL_FP_ESCAPED (the
+ * event happened at t[i]), SGL_FP_CENSORED (still inside at t[i] = its t_max)
+ * or SGL_FP_DIVERGED (left out of every estimate, only counted).  Reductions
+ * run in index order; randomness (bootstrap, KS null) comes from Philox
+ * streams with their own purposes and the seed given, so the same inputs and
+ * seed give the same bits. */
+enum { SGL_FP_CENSORED = 0, SGL_FP_ESCAPED = 1, SGL_FP_DIVERGED = 2 };
+
+/* Censored exponential MLE: kappa = m / sum_i min(tau_i, t_max) over the
+ * escaped and censored trajectories (m = escapes).  se = kappa / sqrt(m)
+ * (observed information; NaN when m = 0).  CI: the likelihood-ratio interval
+ * {kappa : 2[l(kappa_hat) - l(kappa)] <= z^2}, l(kappa) = m log kappa -
+ * kappa*exposure, z the normal quantile of (1+level)/2; with m = 0 it is
+ * [0, z^2 / (2 exposure)].  (Documented choice: LR, not the chi-square
+ * interval, which is exact only without censoring.) */
+typedef struct {
+    double value, se, ci_lo, ci_hi, level;
+    double exposure;                 /* sum of min(tau, t_max), same unit as t */
+    uint64_t n, escaped, censored, diverged;
+} sgl_rate_est;
+sgl_status sgl_est_rate(const double *t, const int *state, size_t n, double level,
+                        sgl_rate_est *out, sgl_err *err);
+
+/* Mean first-passage time: the sample mean of min(tau, t_max) (a lower bound
+ * of the MFPT when any is censored: `lower_bound` = 1), its SE s/sqrt(n'),
+ * and a percentile-bootstrap CI from n_boot resamples (stream purpose
+ * SGL_P_BOOT, traj = resample index, step 0, key = seed).  Also 1/kappa_hat,
+ * the censoring-aware MLE of the mean under an exponential law. */
+typedef struct {
+    double mean, se, ci_lo, ci_hi, level;
+    double mle_mean;                 /* exposure / m (inf when m = 0) */
+    uint32_t n_boot;
+    int lower_bound;
+    uint64_t n, escaped, censored, diverged;
+} sgl_mfpt_est;
+sgl_status sgl_est_mfpt(const double *t, const int *state, size_t n, double level, uint32_t n_boot,
+                        uint64_t seed, sgl_mfpt_est *out, sgl_err *err);
+
+/* Kaplan-Meier survival: at each distinct escape time time[j] (ascending),
+ * surv[j] = S(time[j]) and se[j] its Greenwood standard error; *n_out points
+ * (<= n; arrays of length n).  Censored trajectories leave the risk set at
+ * their time (ties: escapes first). */
+sgl_status sgl_est_km(const double *t, const int *state, size_t n, double *time, double *surv,
+                      double *se, size_t *n_out, sgl_err *err);
+
+/* Kolmogorov-Smirnov test of the exponential law with estimated rate.
+ * Without censoring (t_max = INFINITY or nothing censored) D = sup |F_n(x) -
+ * (1 - e^{-x})| of x = tau / mean(tau).  With a common censoring time t_max,
+ * the escaped times are compared with the exponential truncated at t_max,
+ * F(x) = (1 - e^{-kx}) / (1 - e^{-k t_max}), k = the censored MLE.  Because
+ * the rate is estimated, the Kolmogorov distribution does not apply; the
+ * p-value is a parametric bootstrap: n_sim replicate data sets of the same
+ * size, drawn from the fitted law and censored at t_max (stream purpose
+ * SGL_P_KSNULL, traj = replicate), refitted, p = (1 + #{D* >= D})/(n_sim + 1):
+ * uniform under the null up to the 1/(n_sim+1) grid (exactly so without
+ * censoring, where D is scale-free; approximately with censoring, where the
+ * null law depends on kappa*t_max and the fitted kappa stands in for it).  p_asym is the plain
+ * Kolmogorov p-value of sqrt(n) D (valid only for a known rate; shown for
+ * reference).  Needs >= 2 escapes. */
+typedef struct {
+    double D, p_value, p_asym, kappa;
+    uint32_t n_sim;
+    uint64_t n_used;                 /* escapes compared */
+} sgl_ks_est;
+sgl_status sgl_est_ks_exp(const double *t, const int *state, size_t n, double t_max, uint32_t n_sim,
+                          uint64_t seed, sgl_ks_est *out, sgl_err *err);
+/* Kolmogorov survival function Q(lambda) = 2 sum_{j>=1} (-1)^{j-1} e^{-2 j^2 lambda^2}. */
+double sgl_kolmogorov_q(double lambda);
+
+/* Stationary exponent phi of p(theta) proportional to L(theta)^-phi.
+ * sgl_est_phi_quadratic: exact MLE from samples L_i of a quadratic well
+ * L = L* + (h/2)|z|^2 in `dim` dimensions (all samples; the normaliser is
+ * proportional to L*^{dim/2-phi} Gamma(phi-dim/2)/Gamma(phi), any h),
+ * se from the observed information.  sgl_est_phi_tail: Hill/Pareto MLE of the
+ * density exponent alpha of L above L_min (p(L) ~ L^-alpha, alpha_hat = 1 +
+ * k / sum log(L_i/L_min) over the k samples >= L_min, se = (alpha-1)/sqrt(k)),
+ * converted to phi = alpha + dim/2 - 1 (the Jacobian of |z| -> L far above
+ * L*). */
+typedef struct {
+    double phi, se;
+    uint64_t n_used;
+} sgl_phi_est;
+sgl_status sgl_est_phi_quadratic(const double *L, size_t n, double Lstar, unsigned dim,
+                                 sgl_phi_est *out, sgl_err *err);
+sgl_status sgl_est_phi_tail(const double *L, size_t n, double L_min, unsigned dim,
+                            sgl_phi_est *out, sgl_err *err);
+
+/* Weighted least squares y = intercept + slope x with weights 1/sy^2 (sy:
+ * known standard errors of y; NULL = unweighted, the SEs then from the
+ * residual variance).  slope_se, intercept_se from (X^T W X)^-1; chi2 =
+ * weighted residual sum of squares with n-2 degrees of freedom. */
+typedef struct {
+    double slope, slope_se, intercept, intercept_se, cov, chi2;
+    size_t n, dof;
+} sgl_wls_est;
+sgl_status sgl_est_wls(const double *x, const double *y, const double *sy, size_t n,
+                       sgl_wls_est *out, sgl_err *err);
+
+/* Standard normal quantile (Newton on erfc; |error| < 1e-14 for p in [1e-300, 1-1e-16]). */
+double sgl_normal_quantile(double p);
 
 /* ------------------------------------------------------ run parameters */
 

@@ -42,6 +42,16 @@ case "$what" in
       fi
     done
     echo "bootstrap: native and portable builds print identical results"
+    # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+    # (-O1 -g, native ISA): any report (out-of-bounds, use-after-free, leak,
+    # overflow, misaligned access, ...) aborts the test and fails the build.
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DSGL_SANITIZE=ON >/dev/null
+    cmake --build build-asan -j"$(nproc)" >/dev/null
+    (cd build-asan &&
+      ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ctest --output-on-failure -j"$(nproc)")
+    echo "bootstrap: the sanitizer build (ASan + UBSan) passes the whole suite"
     ;;
   build) ;;
   *) echo "bootstrap: unknown target '$what'; valid: reproduce, test, build" >&2; exit 2 ;;

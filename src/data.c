@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,26 @@ static int is_header(const char *line)
     }
 }
 
+/* One line of f into *buf (grown with sgl_realloc, NUL-terminated, newline
+ * kept): 1 read, 0 at end of file, -1 out of memory. */
+static int read_line(FILE *f, char **buf, size_t *cap)
+{
+    size_t len = 0;
+    for (;;) {
+        if (*cap - len < 2) {
+            size_t ncap = *cap ? 2 * *cap : 256;
+            char *nb = sgl_realloc(*buf, ncap);
+            if (!nb) return -1;
+            *buf = nb;
+            *cap = ncap;
+        }
+        if (!fgets(*buf + len, (int)(*cap - len > INT_MAX ? INT_MAX : *cap - len), f))
+            return len > 0;
+        len += strlen(*buf + len);
+        if (len > 0 && (*buf)[len - 1] == '\n') return 1;
+    }
+}
+
 static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
 {
     FILE *f = fopen(spec->csv_path, "r");
@@ -90,8 +111,9 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
     size_t linecap = 0, lineno = 0;
     int content = 0;   /* non-blank, non-comment lines seen */
     sgl_status st = SGL_OK;
-    ssize_t got;
-    while ((got = getline(&line, &linecap, f)) >= 0) {
+    int got;
+    while ((got = read_line(f, &line, &linecap)) != 0) {
+        if (got < 0) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
         ++lineno;
         char *p = line;
         while (isspace((unsigned char)*p)) ++p;
@@ -101,7 +123,7 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
             /* the first data line fixes the number of fields */
             size_t fields = 1;
             for (char *q = p; *q; ++q) fields += *q == ',';
-            vals = malloc(fields * sizeof *vals);
+            vals = sgl_malloc(fields * sizeof *vals);
             if (!vals) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
             size_t k = parse_csv_line(p, vals, fields);
             if (k == (size_t)-1 || k < 2) {
@@ -112,16 +134,16 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
             }
             d = k - 1;
             ld = pad_lanes(d);
-            Z = malloc(cap_rows * ld * sizeof *Z);
-            y = malloc(cap_rows * sizeof *y);
+            Z = sgl_malloc(cap_rows * ld * sizeof *Z);
+            y = sgl_malloc(cap_rows * sizeof *y);
             if (!Z || !y) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
         }
         if (n == cap_rows) {
             cap_rows *= 2;
-            double *Z2 = realloc(Z, cap_rows * ld * sizeof *Z);
+            double *Z2 = sgl_realloc(Z, cap_rows * ld * sizeof *Z);
             if (!Z2) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
             Z = Z2;
-            double *y2 = realloc(y, cap_rows * sizeof *y);
+            double *y2 = sgl_realloc(y, cap_rows * sizeof *y);
             if (!y2) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
             y = y2;
         }
@@ -146,7 +168,7 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
     if (!D->Z) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
     memcpy(D->Z, Z, n * ld * sizeof *Z);
 done:
-    free(Z); free(y); free(vals); free(line);
+    sgl_free(Z); sgl_free(y); sgl_free(vals); sgl_free(line);
     fclose(f);
     return st;
 }
@@ -155,7 +177,7 @@ sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t dra
                           sgl_data **out, sgl_err *err)
 {
     *out = NULL;
-    sgl_data *D = calloc(1, sizeof *D);
+    sgl_data *D = sgl_calloc(1, sizeof *D);
     if (!D) return sgl_fail(err, SGL_ENOMEM, "data", "out of memory");
     sgl_status st = SGL_OK;
     if (spec->input == SGL_INPUT_CSV) {
@@ -165,7 +187,7 @@ sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t dra
         D->n = spec->n; D->d = spec->d; D->ld = pad_lanes(spec->d);
         D->kappa = spec->kappa;
         D->Z = sgl_alloc_doubles(D->n * D->ld);
-        D->y = malloc(D->n * sizeof *D->y);
+        D->y = sgl_malloc(D->n * sizeof *D->y);
         D->wstar = sgl_alloc_doubles(D->ld);
         if (!D->Z || !D->y || !D->wstar) goto nomem;
         sgl_stream s;
@@ -181,7 +203,7 @@ sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t dra
         if (spec->n_test > 0) {
             D->n_test = spec->n_test;
             D->Zt = sgl_alloc_doubles(D->n_test * D->ld);
-            D->yt = malloc(D->n_test * sizeof *D->yt);
+            D->yt = sgl_malloc(D->n_test * sizeof *D->yt);
             if (!D->Zt || !D->yt) goto nomem;
             fill_inputs(D->Zt, D->n_test, D->d, D->ld, spec->input, seed, draw, SGL_P_TEST);
             label_rows(D->Zt, D->n_test, D->ld, D->wstar, D->yt);
@@ -204,6 +226,6 @@ fail:
 void sgl_data_free(sgl_data *D)
 {
     if (!D) return;
-    free(D->Z); free(D->y); free(D->wstar); free(D->colsq); free(D->Zt); free(D->yt);
-    free(D);
+    sgl_free(D->Z); sgl_free(D->y); sgl_free(D->wstar); sgl_free(D->colsq); sgl_free(D->Zt); sgl_free(D->yt);
+    sgl_free(D);
 }

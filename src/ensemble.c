@@ -23,19 +23,25 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     *out = NULL;
     sgl_status st = sgl_spec_validate(spec, err);
     if (st != SGL_OK) return st;
-    sgl_plan *p = calloc(1, sizeof *p);
+    sgl_plan *p = sgl_calloc(1, sizeof *p);
     if (!p) return sgl_fail(err, SGL_ENOMEM, "plan", "out of memory");
     p->spec = *spec;
+    p->spec.init = NULL;   /* set to the plan's own copy below */
+    p->spec.n_init = 0;
     p->mtype = sgl_model_lookup(spec->model);
     p->noise = sgl_noise_lookup(spec->noise);
     if (isnan(p->spec.a)) p->spec.a = p->mtype->default_a;
-    /* CSV data is one fixed data set whatever the draw policy */
-    p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV) ? 1 : spec->seeds;
+    /* CSV data (and the dummy data of a data-free model) is one fixed data set whatever the draw policy */
+    p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
+                 (p->mtype->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
     p->spec.data_draw = p->n_data == 1 ? SGL_DRAW_SHARED : SGL_DRAW_PER_SEED;
-    p->data = calloc(p->n_data, sizeof *p->data);
+    p->data = sgl_calloc(p->n_data, sizeof *p->data);
     if (!p->data) goto nomem;
+    /* a data-free model gets B identical dummy samples (B per step can then be drawn) */
+    sgl_data_spec ds = spec->data;
+    if (p->mtype->caps & SGL_CAP_NODATA) ds.n = p->noise->uses_batch ? spec->batch : 1;
     for (size_t r = 0; r < p->n_data; ++r) {
-        st = sgl_data_alloc(&spec->data, spec->seed, (uint32_t)r, &p->data[r], err);
+        st = sgl_model_data_alloc(p->mtype, &ds, spec->seed, (uint32_t)r, &p->data[r], err);
         if (st != SGL_OK) goto fail;
     }
     const sgl_data *D0 = p->data[0];
@@ -48,11 +54,26 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     st = sgl_model_init(&m, p->mtype, D0, p->spec.a, err);
     if (st != SGL_OK) goto fail;
     p->dim = m.dim;
+    if (spec->n_init > 0) {
+        size_t nb, len, stride;
+        sgl_model_layout(&m, &nb, &len, &stride);
+        if (spec->n_init != nb * len) {
+            st = sgl_fail(err, SGL_EINVAL, "--init", "model '%s' has %zu parameters here, got %zu values",
+                          p->mtype->name, nb * len, spec->n_init);
+            goto fail;
+        }
+        /* the plan keeps its own copy */
+        double *copy = sgl_malloc_array(spec->n_init, sizeof *copy);
+        if (!copy) goto nomem;
+        memcpy(copy, spec->init, spec->n_init * sizeof *copy);
+        p->spec.init = copy;
+        p->spec.n_init = spec->n_init;
+    }
     for (size_t i = 0; sgl_observables[i] && p->n_obs < sizeof p->obs / sizeof p->obs[0]; ++i)
         if (obs_applies(sgl_observables[i], p->mtype, D0)) p->obs[p->n_obs++] = sgl_observables[i];
     /* logged steps: 0, every, 2 every, ..., and the last step */
     p->n_log = (size_t)(spec->steps / spec->every) + 1 + (spec->steps % spec->every != 0);
-    p->log_steps = malloc(p->n_log * sizeof *p->log_steps);
+    p->log_steps = sgl_malloc(p->n_log * sizeof *p->log_steps);
     if (!p->log_steps) goto nomem;
     for (size_t l = 0; l < p->n_log; ++l) {
         uint64_t k = (uint64_t)l * spec->every;
@@ -72,25 +93,26 @@ void sgl_plan_free(sgl_plan *p)
     if (!p) return;
     if (p->data)
         for (size_t r = 0; r < p->n_data; ++r) sgl_data_free(p->data[r]);
-    free(p->data);
-    free(p->log_steps);
-    free(p);
+    sgl_free(p->data);
+    sgl_free(p->log_steps);
+    sgl_free((double *)p->spec.init);
+    sgl_free(p);
 }
 
 sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
 {
     *out = NULL;
-    sgl_results *r = calloc(1, sizeof *r);
+    sgl_results *r = sgl_calloc(1, sizeof *r);
     if (!r) return SGL_ENOMEM;
     r->n_traj = p->spec.seeds;
     r->n_log = p->n_log;
     r->n_obs = p->n_obs;
     r->dim = p->dim;
-    r->series = malloc((size_t)r->n_traj * r->n_log * (r->n_obs ? r->n_obs : 1) * sizeof *r->series);
-    r->diverged = calloc(r->n_traj, sizeof *r->diverged);
-    r->diverged_step = calloc(r->n_traj, sizeof *r->diverged_step);
-    r->theta_final = malloc((size_t)r->n_traj * r->dim * sizeof *r->theta_final);
-    r->log_steps = malloc(r->n_log * sizeof *r->log_steps);
+    r->series = sgl_malloc((size_t)r->n_traj * r->n_log * (r->n_obs ? r->n_obs : 1) * sizeof *r->series);
+    r->diverged = sgl_calloc(r->n_traj, sizeof *r->diverged);
+    r->diverged_step = sgl_calloc(r->n_traj, sizeof *r->diverged_step);
+    r->theta_final = sgl_malloc((size_t)r->n_traj * r->dim * sizeof *r->theta_final);
+    r->log_steps = sgl_malloc(r->n_log * sizeof *r->log_steps);
     if (r->log_steps) memcpy(r->log_steps, p->log_steps, r->n_log * sizeof *r->log_steps);
     if (!r->log_steps || !r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
         sgl_results_free(r);
@@ -103,8 +125,8 @@ sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
 void sgl_results_free(sgl_results *r)
 {
     if (!r) return;
-    free(r->log_steps); free(r->series); free(r->diverged); free(r->diverged_step); free(r->theta_final);
-    free(r);
+    sgl_free(r->log_steps); sgl_free(r->series); sgl_free(r->diverged); sgl_free(r->diverged_step); sgl_free(r->theta_final);
+    sgl_free(r);
 }
 
 /* Trajectories first .. first+count-1 (count <= SGL_ILP), advanced together

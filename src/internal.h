@@ -7,9 +7,24 @@
  * whose first member is `const char *name`) with ", " into buf. */
 void sgl_join_names(const void *const *table, char *buf, size_t len);
 
+/* The library's allocator (src/alloc.c).  ALL heap allocations in src/ go
+ * through these (never malloc/calloc/realloc/free/aligned_alloc/strdup/getline
+ * directly; tests/check_alloc.sh enforces it) so tests/test_alloc_fail.c can
+ * fail any one of them.  Same contracts as the C library's functions, except:
+ * a zero size still returns a unique block; sgl_malloc_array returns NULL when
+ * n * size overflows; every block, aligned ones included, is released with
+ * sgl_free (NULL is a no-op).  A caller that gets NULL must free what it holds
+ * and return SGL_ENOMEM (filling sgl_err where it has one). */
+void *sgl_malloc(size_t bytes);
+void *sgl_calloc(size_t n, size_t size);
+void *sgl_malloc_array(size_t n, size_t size);
+void *sgl_realloc(void *ptr, size_t bytes);
+char *sgl_strdup(const char *s);
+void sgl_free(void *ptr);
+
 /* n doubles, zeroed, 64-byte aligned (one cache line, one 8-lane vector) so
  * vector loads never split lines and stores forward to the next step's loads;
- * release with free(). */
+ * release with sgl_free(). */
 double *sgl_alloc_doubles(size_t n);
 
 uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);

@@ -224,6 +224,12 @@ size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len)
             break;
         }
     }
+    /* an explicit initial point (library callers only; not a run flag) */
+    if (s->n_init > 0 && s->init) {
+        put(&b, ",\"init\":[");
+        for (size_t i = 0; i < s->n_init; ++i) put(&b, "%s%.17g", i ? "," : "", s->init[i]);
+        put(&b, "]");
+    }
     put(&b, "}");
     return b.k;
 }
@@ -236,14 +242,14 @@ void sgl_spec_run_key(const sgl_spec *s, char key[17])
     size_t n = sgl_spec_canonical(s, stack, sizeof stack);
     char *text = stack;
     if (n >= sizeof stack) {
-        text = malloc(n + 1);
+        text = sgl_malloc(n + 1);
         if (text) sgl_spec_canonical(s, text, n + 1);
         else text = stack;   /* truncated: still a fixed function of the spec */
     }
     uint64_t h = 0xcbf29ce484222325ull;
     for (const unsigned char *c = (const unsigned char *)text; *c; ++c) h = (h ^ *c) * 0x100000001b3ull;
     h = (h ^ (unsigned)SGL_COUNTER_LAYOUT) * 0x100000001b3ull;
-    if (text != stack) free(text);
+    if (text != stack) sgl_free(text);
     snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
 

@@ -56,7 +56,7 @@ sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len)
     const sgl_results *r = rec->res;
     size_t nser = (size_t)r->n_traj * r->n_log * r->n_obs;
     size_t words = 1 + 2 + 4 + rec->n_obs + 2 + r->n_log + nser + 2 * (size_t)r->n_traj + (size_t)r->n_traj * r->dim;
-    uint64_t *w = malloc(words * 8);
+    uint64_t *w = sgl_malloc(words * 8);
     if (!w) return SGL_ENOMEM;
     size_t k = 0;
     w[k++] = PACK_MAGIC;
@@ -95,15 +95,15 @@ sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_e
     if (n_traj * n_log > (1ull << 40) || n_traj * dim > (1ull << 40)) goto bad;
     uint64_t need = 7 + n_obs + 2 + n_log + n_traj * n_log * n_obs + 2 * n_traj + n_traj * dim;
     if (need != nw) goto bad;
-    sgl_results *r = calloc(1, sizeof *r);
+    sgl_results *r = sgl_calloc(1, sizeof *r);
     if (!r) return SGL_ENOMEM;
     r->n_traj = (uint32_t)n_traj; r->n_log = n_log; r->n_obs = n_obs; r->dim = dim;
     size_t nser = (size_t)(n_traj * n_log * n_obs);
-    r->log_steps = malloc(n_log * 8);
-    r->series = malloc((nser ? nser : 1) * 8);
-    r->diverged = calloc(n_traj, sizeof *r->diverged);
-    r->diverged_step = malloc(n_traj * 8);
-    r->theta_final = malloc((dim * n_traj > 0 ? dim * n_traj : 1) * 8);
+    r->log_steps = sgl_malloc(n_log * 8);
+    r->series = sgl_malloc((nser ? nser : 1) * 8);
+    r->diverged = sgl_calloc(n_traj, sizeof *r->diverged);
+    r->diverged_step = sgl_malloc(n_traj * 8);
+    r->theta_final = sgl_malloc((dim * n_traj > 0 ? dim * n_traj : 1) * 8);
     rec->res = r;
     if (!r->log_steps || !r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
         sgl_record_clear(rec);

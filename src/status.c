@@ -39,12 +39,3 @@ void sgl_join_names(const void *const *table, char *buf, size_t len)
         k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "",
                               *(const char *const *)table[i]);
 }
-
-double *sgl_alloc_doubles(size_t n)
-{
-    size_t bytes = (n * sizeof(double) + 63) / 64 * 64;
-    if (bytes == 0) bytes = 64;
-    double *p = aligned_alloc(64, bytes);
-    if (p) memset(p, 0, bytes);
-    return p;
-}

@@ -106,9 +106,9 @@ sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_sto
 {
     *out = NULL;
     if (!path || !path[0]) return sgl_fail(err, SGL_EINVAL, "--db", "needs a file name");
-    sgl_store *st = calloc(1, sizeof *st);
-    if (!st || !(st->path = malloc(strlen(path) + 1))) {
-        free(st);
+    sgl_store *st = sgl_calloc(1, sizeof *st);
+    if (!st || !(st->path = sgl_malloc(strlen(path) + 1))) {
+        sgl_free(st);
         return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
     }
     strcpy(st->path, path);
@@ -186,8 +186,8 @@ sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_sto
     return SGL_OK;
 fail:
     sqlite3_close(st->db);
-    free(st->path);
-    free(st);
+    sgl_free(st->path);
+    sgl_free(st);
     return s;
 }
 
@@ -200,8 +200,8 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
     sqlite3_finalize(st->ins_estimate);
     int rc = sqlite3_close(st->db);
     sgl_status s = rc == SQLITE_OK ? SGL_OK : db_fail(st, err, rc, "closing");
-    free(st->path);
-    free(st);
+    sgl_free(st->path);
+    sgl_free(st);
     return s;
 }
 
@@ -471,7 +471,7 @@ sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *sp
     sgl_status s = sgl_store_txn_begin(st, err);
     if (s != SGL_OK) return s;
     if ((s = clear_run(st, run_id, err)) != SGL_OK) goto fail;
-    double *t1 = malloc(r->n_log * 2 * sizeof *t1);
+    double *t1 = sgl_malloc(r->n_log * 2 * sizeof *t1);
     if (!t1) { s = sgl_fail(err, SGL_ENOMEM, "--db", "out of memory"); goto fail; }
     double *t2 = t1 + r->n_log;
     for (size_t l = 0; l < r->n_log; ++l) sgl_spec_clock(spec, r->log_steps[l], &t1[l], &t2[l]);
@@ -492,7 +492,7 @@ sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *sp
                                   sm.n_diverged, 0, sm.n_nonfinite};
             s = sgl_store_add_estimate(st, run_id, &e, err);
         }
-    free(t1);
+    sgl_free(t1);
     if (s != SGL_OK) goto fail;
     return sgl_store_run_finish(st, run_id, rec->seconds, err);
 fail:

@@ -44,12 +44,12 @@ static char *pool_add(sgl_sweep *w, const char *s, size_t len)
 {
     if (w->n_pool == w->cap_pool) {
         size_t cap = w->cap_pool ? 2 * w->cap_pool : 64;
-        char **np = realloc(w->pool, cap * sizeof *np);
+        char **np = sgl_realloc(w->pool, cap * sizeof *np);
         if (!np) return NULL;
         w->pool = np;
         w->cap_pool = cap;
     }
-    char *c = malloc(len + 1);
+    char *c = sgl_malloc(len + 1);
     if (!c) return NULL;
     memcpy(c, s, len);
     c[len] = '\0';
@@ -214,7 +214,7 @@ static sgl_status read_axes(sgl_sweep *w, struct fy_node *m, int zip, sgl_err *e
         ax->n = (size_t)fy_node_sequence_item_count(v);
         if (ax->n == 0)
             return fail_at(err, w, node_loc(k), p->name, "%s axis must be a non-empty list of values, got []", section);
-        ax->v = calloc(ax->n, sizeof *ax->v);
+        ax->v = sgl_calloc(ax->n, sizeof *ax->v);
         if (!ax->v) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
         w->n_axes++;
         void *it2 = NULL;
@@ -260,7 +260,7 @@ static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
         const char *s = fy_node_get_type(sec[0]) == FYNT_SCALAR && fy_node_get_style(sec[0]) != FYNS_ALIAS
                             ? fy_node_get_scalar(sec[0], &len) : NULL;
         if (!s) return fail_at(err, w, node_loc(sec[0]), "name", "must be a string, got %s", kind_name(sec[0]));
-        if (!(w->name = malloc(len + 1))) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+        if (!(w->name = sgl_malloc(len + 1))) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
         memcpy(w->name, s, len);
         w->name[len] = '\0';
     }
@@ -305,7 +305,7 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
     if (nzip > SGL_SWEEP_MAX_RUNS / n)
         return fail_at(err, w, w->axes[w->n_grid].at, NULL, "the sweep has more than %u runs", SGL_SWEEP_MAX_RUNS);
     n *= nzip;
-    w->runs = calloc(n, sizeof *w->runs);
+    w->runs = sgl_calloc(n, sizeof *w->runs);
     if (!w->runs) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
     w->n_runs = n;
     size_t digit[65];
@@ -354,13 +354,13 @@ static void discard(struct fy_diag *diag, void *user, const char *buf, size_t le
 sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sweep **out, sgl_err *err)
 {
     *out = NULL;
-    sgl_sweep *w = calloc(1, sizeof *w);
+    sgl_sweep *w = sgl_calloc(1, sizeof *w);
     if (!w) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
     sgl_status st = SGL_OK;
     struct fy_diag *diag = NULL;
     struct fy_document *doc = NULL;
-    w->path = malloc(strlen(path ? path : "<spec>") + 1);
-    w->text = malloc(len + 1);
+    w->path = sgl_malloc(strlen(path ? path : "<spec>") + 1);
+    w->text = sgl_malloc(len + 1);
     if (!w->path || !w->text) { st = sgl_fail(err, SGL_ENOMEM, "spec", "out of memory"); goto done; }
     strcpy(w->path, path ? path : "<spec>");
     memcpy(w->text, buf, len);
@@ -390,7 +390,7 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
 done:
     if (doc) fy_document_destroy(doc);
     if (diag) fy_diag_unref(diag);
-    for (size_t a = 0; a < w->n_axes; ++a) free(w->axes[a].v);
+    for (size_t a = 0; a < w->n_axes; ++a) sgl_free(w->axes[a].v);
     w->n_axes = 0;
     if (st != SGL_OK) {
         sgl_sweep_free(w);
@@ -406,37 +406,37 @@ sgl_status sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err)
     FILE *f = fopen(path, "rb");
     if (!f) return sgl_fail(err, SGL_EINVAL, "spec", "cannot read '%s'", path);
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
+    char *buf = sgl_malloc(cap);
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (n < cap) break;
-        if (cap >= (64u << 20)) { free(buf); fclose(f); return sgl_fail(err, SGL_EINVAL, "spec", "'%s' is larger than 64 MiB", path); }
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) { free(buf); buf = NULL; break; }
+        if (cap >= (64u << 20)) { sgl_free(buf); fclose(f); return sgl_fail(err, SGL_EINVAL, "spec", "'%s' is larger than 64 MiB", path); }
+        char *nb = sgl_realloc(buf, cap * 2);
+        if (!nb) { sgl_free(buf); buf = NULL; break; }
         buf = nb;
         cap *= 2;
     }
     int bad = ferror(f);
     fclose(f);
     if (!buf) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
-    if (bad) { free(buf); return sgl_fail(err, SGL_EINVAL, "spec", "cannot read '%s'", path); }
+    if (bad) { sgl_free(buf); return sgl_fail(err, SGL_EINVAL, "spec", "cannot read '%s'", path); }
     sgl_status st = sgl_sweep_parse(buf, n, path, out, err);
-    free(buf);
+    sgl_free(buf);
     return st;
 }
 
 void sgl_sweep_free(sgl_sweep *w)
 {
     if (!w) return;
-    for (size_t i = 0; i < w->n_pool; ++i) free(w->pool[i]);
-    for (size_t a = 0; a < w->n_axes; ++a) free(w->axes[a].v);
-    free(w->pool);
-    free(w->runs);
-    free(w->path);
-    free(w->text);
-    free(w->name);
-    free(w);
+    for (size_t i = 0; i < w->n_pool; ++i) sgl_free(w->pool[i]);
+    for (size_t a = 0; a < w->n_axes; ++a) sgl_free(w->axes[a].v);
+    sgl_free(w->pool);
+    sgl_free(w->runs);
+    sgl_free(w->path);
+    sgl_free(w->text);
+    sgl_free(w->name);
+    sgl_free(w);
 }
 
 size_t sgl_sweep_size(const sgl_sweep *w) { return w->n_runs; }

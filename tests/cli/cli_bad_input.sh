@@ -99,6 +99,8 @@ bad "unknown --data-draw" --data-draw "per-seed|shared" --data-draw nosuch
 bad "--sigma-scale unset" --sigma-scale "eta|sqrt-eta" --noise gaussian --sigma 0.1 --sigma-scale unset
 bad "unknown flag" --bogus "" --bogus 1
 bad "unknown flag given as --bogus=1" --bogus "" --bogus=1
+bad "an empty argument (found by fuzzing: the message named nothing)" "''" "--model|--noise" ""
+bad "an argument that starts with = (found by fuzzing)" "'=3'" "--model|--noise" =3
 bad "stray positional argument" extra "" extra
 
 for f in --d --n --steps --seeds --every --kappa --n-test --batch; do
