@@ -171,7 +171,10 @@ enum {
     SGL_CAP_HVP       = 1u << 1, /* Hessian-vector product */
     SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
     SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
-    SGL_CAP_UV        = 1u << 4  /* theta = (u, v): mean log|u_j v_j| */
+    SGL_CAP_UV        = 1u << 4, /* theta = (u, v): mean log|u_j v_j| */
+    SGL_CAP_NODATA    = 1u << 5  /* the loss does not depend on the data set: every residual is the
+                                    same function of theta (the 2-D toy, the sphere); the data spec
+                                    is irrelevant and a run uses one dummy sample */
 };
 
 /* trajectories a thread advances together in the interleaved kernels */
@@ -217,6 +220,27 @@ typedef struct sgl_model_type {
     void (*hvp)(const struct sgl_model *m, const double *theta, const double *p,
                 double *out, double *scratch);
     double (*trace)(const struct sgl_model *m, const double *theta, double *scratch);
+    /* ---- optional slots (NULL when absent; positional initialisers may stop above) */
+    /* Third-derivative contraction d^2(grad L)[A] (THEORY.md 2.3, 2.5): for a
+     * symmetric D x D matrix A (row-major, D = m->dim)
+     *     out_k = sum_ij d^3 L / (dtheta_k dtheta_i dtheta_j) A_ij.
+     * scratch: sgl_model_d3_scratch(m) doubles.  NULL: sgl_model_d3 falls back
+     * to finite differences of hvp (sgl_model_d3_fd). */
+    void (*d3)(const struct sgl_model *m, const double *theta, const double *A, double *out,
+               double *scratch);
+    /* The live coordinates are theta[b * stride + j], b < nb, j < len; every other
+     * coordinate is padding that stays 0 and has zero gradient, Hessian row and
+     * noise.  NULL: all D coordinates are live (nb = 1, len = stride = D). */
+    void (*layout)(const struct sgl_model *m, size_t *nb, size_t *len, size_t *stride);
+    /* Can the model run on this data set (e.g. matrix sensing needs d = m^2)?
+     * NULL: any data. */
+    sgl_status (*check)(const sgl_data *data, sgl_err *err);
+    /* The model's own data set for a run (e.g. labels from a teacher); NULL:
+     * sgl_data_alloc.  Called through sgl_model_data_alloc. */
+    sgl_status (*make_data)(const sgl_data_spec *spec, uint64_t seed, uint32_t draw, sgl_data **out,
+                            sgl_err *err);
+    /* doubles of scratch the model needs beyond 4 ld + 2 n (NULL: none) */
+    size_t (*extra_scratch)(const struct sgl_model *m);
 } sgl_model_type;
 
 typedef struct sgl_model {
@@ -224,7 +248,7 @@ typedef struct sgl_model {
     const sgl_data *data;
     double a;            /* loss constant: ell_i = a * r_i^2 */
     size_t dim;          /* D, cached */
-    size_t scratch_len;  /* doubles of scratch a call may use */
+    size_t scratch_len;  /* doubles of scratch a call may use: 4 ld + 2 n + extra_scratch */
 } sgl_model;
 
 extern const sgl_model_type *const sgl_models[];   /* NULL-terminated */
@@ -238,6 +262,53 @@ sgl_status sgl_model_init(sgl_model *m, const sgl_model_type *t, const sgl_data 
  * scratch: m->scratch_len + n doubles. */
 double sgl_model_loss_grad(const sgl_model *m, const double *theta, double *grad,
                            double *scratch);
+
+/* The data set of draw `draw` for a model: the model's make_data when it has
+ * one; spec->n identical dummy samples (d = 1) for SGL_CAP_NODATA models (a
+ * plan uses n = B, so B samples can be drawn per step); else
+ * sgl_data_alloc.  Validates the data against the model's check. */
+sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *spec, uint64_t seed,
+                                 uint32_t draw, sgl_data **out, sgl_err *err);
+
+/* Live coordinates (see sgl_model_type.layout): always fills all three. */
+void sgl_model_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride);
+/* doubles of scratch the d3 slot may use: scratch_len + n + 3 D */
+size_t sgl_model_d3_scratch(const sgl_model *m);
+
+/* Derivative helpers for analysis code (limit dynamics, geometry of Gamma,
+ * observables).  Each allocates its own workspace, returns SGL_ENOMEM if that
+ * fails and SGL_ECAPS (field "--model") when the model lacks a needed slot. */
+/* loss L(theta) into *loss, and grad L into grad when grad != NULL */
+sgl_status sgl_model_loss(const sgl_model *m, const double *theta, double *loss, double *grad,
+                          sgl_err *err);
+/* out = Hessian(L)(theta) p  (needs SGL_CAP_HVP) */
+sgl_status sgl_model_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
+                         sgl_err *err);
+/* H: D x D row-major dense Hessian from D Hessian-vector products on unit
+ * vectors, symmetrised as (H + H^T)/2; padding rows and columns are 0 */
+sgl_status sgl_model_hessian(const sgl_model *m, const double *theta, double *H, sgl_err *err);
+/* out = d^2(grad L)[A] (see the d3 slot): the analytic slot when the model has
+ * one, else sgl_model_d3_fd.  A: symmetric D x D row-major. */
+sgl_status sgl_model_d3(const sgl_model *m, const double *theta, const double *A, double *out,
+                        sgl_err *err);
+/* The finite-difference contraction from Hessian-vector products (needs
+ * SGL_CAP_HVP): with a_i the i-th column of A and e_i the unit vector of live
+ * coordinate i, T[., e_i, a_i] = d/dh H(theta + h e_i) a_i, so
+ *     out = sum_i [H(theta + h_i e_i) a_i - H(theta - h_i e_i) a_i] / (2 h_i)
+ * over the live i with a_i != 0 (2 hvp each), h_i = SGL_D3_FD_STEP max(1, |theta_i|)
+ * (the step actually representable is used).  Error: truncation
+ * h^2/6 |d^4 L| |a_i| per column (0 for models whose loss is a polynomial of
+ * degree <= 3 in each coordinate direction) plus rounding ~ 1e-16 |H| |a_i| / h,
+ * i.e. about 1e-10 relative for smooth O(1) losses. */
+#define SGL_D3_FD_STEP 6.0554544523933395e-06   /* cbrt(DBL_EPSILON) */
+sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double *A, double *out,
+                           sgl_err *err);
+/* Largest eigenvalue lambda_1 of the Hessian (the sharpness), deterministic:
+ * Lanczos from a fixed start vector with full reorthogonalisation over the
+ * live coordinates, min(live, SGL_LANCZOS_MAX) steps (exact up to rounding when
+ * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
+#define SGL_LANCZOS_MAX 48
+sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
 
 /* --------------------------------------------------------------- noise */
 
@@ -288,6 +359,9 @@ typedef struct {
     sgl_data_draw data_draw;   /* per-seed: trajectory s gets its own data draw */
     double a;                  /* loss constant; NaN: the model's default */
     double alpha;              /* init scale */
+    const double *init;        /* n_init > 0: the initial point's live coordinates in layout order
+                                  (sgl_model_layout; padding stays 0), replacing the alpha init */
+    size_t n_init;
     double delta;              /* label-noise std / minibatch-diff scale */
     double sigma;              /* Gaussian parameter noise std */
     sgl_sigma_scale sigma_scale;
@@ -327,8 +401,8 @@ typedef struct sgl_traj {
     sgl_model model;       /* bound to this trajectory's data */
     double *theta;         /* D */
     double *g;             /* D, gradient scratch */
-    double *scratch;       /* 4 ld + 4 n + 2 B: model scratch (4 ld + 2 n), residuals (n),
-                              coefficients (n, >= B); Gaussian noise reuses it for Philox words */
+    double *scratch;       /* model scratch (scratch_len) | residuals (n) | coefficients (n, >= B), + 2 B,
+                              and >= D + 2; Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
     uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
     int diverged;
@@ -585,6 +659,137 @@ typedef struct {
 } sgl_sde_nd;
 sgl_status sgl_theory_min_action(const sgl_sde_nd *sde, const double *x_from, const double *x_to,
                                  size_t nodes, double tol, double *action, double *path, sgl_err *err);
+/* ------------------------------------------------------ run parameters */
+
+/* One row per key of a run spec: the sweep-file keys, which are the
+ * `sgdlab run` flags without "--".  Terminated by a row with name NULL. */
+typedef enum {
+    SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY
+} sgl_param_type;
+typedef struct {
+    const char *name;
+    sgl_param_type type;
+    size_t off;                  /* offset into sgl_spec (SGL_PARAM_DECAY: decay_at/n_decay) */
+    const char *const *choices;  /* SGL_PARAM_ENUM: names, value = index */
+    const char *help;
+} sgl_param;
+extern const sgl_param sgl_params[];
+const sgl_param *sgl_param_lookup(const char *name, size_t len);
+void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
+const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
+/* Parse text strictly into s (type only; ranges: sgl_spec_validate).  A
+ * string value stores the pointer: text must outlive s. */
+sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_err *err);
+/* The full parameter set as one JSON object, keys in sgl_params order,
+ * doubles %.17g (loss-a unset: null).  Returns the length it needs (like
+ * snprintf); buf is always terminated. */
+size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len);
+/* A run's identity: 16 hex digits of FNV-1a 64 of the canonical form and the
+ * counter layout.  Same parameters and seed, same key. */
+void sgl_spec_run_key(const sgl_spec *s, char key[17]);
+/* GD time t = sum_{k'<k} eta_k' and slow time sum eta_k'^2 at step k */
+void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
+
+/* ---------------------------------------------------------------- sweeps */
+
+/* A sweep spec (YAML or JSON) expanded into run specs; see src/sweep.c for
+ * the format.  Errors: field = "FILE:LINE:COL", msg = "key: what is allowed";
+ * status SGL_EINVAL for anything wrong in the spec.  sgl_sweep_parse takes a
+ * buffer (path only labels messages), so a fuzzer can drive it directly. */
+typedef struct sgl_sweep sgl_sweep;
+sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sweep **out, sgl_err *err);
+sgl_status sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err);
+void sgl_sweep_free(sgl_sweep *w);
+size_t sgl_sweep_size(const sgl_sweep *w);
+const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i);   /* run i, valid while w lives */
+const char *sgl_sweep_name(const sgl_sweep *w);                 /* "" if none */
+const char *sgl_sweep_text(const sgl_sweep *w);                 /* the source text */
+const char *sgl_sweep_path(const sgl_sweep *w);
+
+/* ------------------------------------------------- one run -> a record */
+
+/* What a finished ensemble run produced, independent of where it goes: the
+ * seam between executing (any process, any rank) and committing (the one
+ * store writer).  sgl_record_run does no I/O. */
+typedef struct {
+    char key[17];                /* sgl_spec_run_key of the spec */
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    sgl_results *res;            /* owned */
+    double seconds;              /* wall time of the execution */
+    int threads;
+} sgl_record;
+sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
+void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
+/* Flat bytes for sending a record to another process (MPI) and back:
+ * sgl_record_pack mallocs *buf; sgl_record_unpack checks sizes and fails
+ * with SGL_EINVAL on a malformed buffer. */
+sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len);
+sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err);
+
+/* ----------------------------------------------------------------- store */
+
+/* The SQLite results store (src/store.c; schema in docs/INTERNALS.md).  WAL
+ * journal, synchronous=FULL; each finished run is one transaction.  A run row
+ * is inserted as 'started' before it runs and set 'finished' in the
+ * transaction that writes its series, events and estimates, so a killed
+ * process never leaves half a result, and resume redoes only unfinished runs.
+ * Errors are SGL_EIO with field "--db" and a message that says what happened
+ * (read-only, disk full, locked by another process, not a database). */
+typedef struct sgl_store sgl_store;
+enum { SGL_STORE_READONLY = 1u };
+sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
+sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
+/* the underlying connection, for read-only queries (report/export) */
+struct sqlite3 *sgl_store_db(sgl_store *st);
+sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
+/* one row in `sweeps`; *id for the runs of this sweep */
+sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text,
+                               int64_t *id, sgl_err *err);
+typedef enum { SGL_RUN_ABSENT = 0, SGL_RUN_STARTED = 1, SGL_RUN_FINISHED = 2 } sgl_run_state;
+sgl_status sgl_store_run_state(sgl_store *st, const char *key, sgl_run_state *state, sgl_err *err);
+/* Generic run life cycle, for any command (run, sweep, escape, reproduce):
+ * begin inserts (or resets to 'started') the row of key, committed at once;
+ * then sgl_store_txn_begin, any number of add_* calls, and
+ * sgl_store_run_finish, which marks the run finished and commits.  On an
+ * error call sgl_store_txn_rollback: the run stays 'started'. */
+typedef struct {
+    const char *key;          /* unique run key */
+    const char *command;      /* "run", "sweep", "escape", "reproduce shape-matters", ... */
+    const char *params;       /* the full parameter set, JSON */
+    uint64_t seed;
+    uint64_t n_traj;
+    int64_t sweep_id;         /* 0: not part of a sweep */
+    int64_t sweep_index;      /* position in the sweep (-1: none) */
+    int threads, ranks;
+} sgl_run_info;
+sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *info, int64_t *run_id, sgl_err *err);
+sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err);
+sgl_status sgl_store_txn_rollback(sgl_store *st);
+/* time series point: step k and both clocks; NaN values are stored as NULL */
+sgl_status sgl_store_add_series(sgl_store *st, int64_t run_id, uint32_t traj, const char *observable, uint64_t step,
+                                double t_eta, double t_eta2, double value, sgl_err *err);
+/* an event of one trajectory at a time in the given unit ("k", "t_eta",
+ * "t_eta2" or "t" for SDE time); censored: the trajectory reached the horizon
+ * without the event (time = the horizon) */
+sgl_status sgl_store_add_event(sgl_store *st, int64_t run_id, uint32_t traj, const char *kind, double time,
+                               const char *time_unit, int censored, double value, sgl_err *err);
+typedef struct {
+    const char *name;         /* observable or estimate name */
+    const char *method;       /* "mean+-se over trajectories", "censored MLE", ... */
+    double step;              /* step k, or NaN */
+    double time;              /* time in time_unit, or NaN */
+    const char *time_unit;
+    double mean, se, ci_lo, ci_hi, min, max;
+    uint64_t n, n_diverged, n_censored, n_nonfinite;
+} sgl_estimate_row;
+sgl_status sgl_store_add_estimate(sgl_store *st, int64_t run_id, const sgl_estimate_row *e, sgl_err *err);
+sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, sgl_err *err);
+/* Everything of an ensemble run in one transaction: series of every
+ * observable at every logged step, divergence events, and mean +- SE at every
+ * logged step; the run row ends 'finished'.  run_id from sgl_store_run_begin. */
+sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
+                               sgl_err *err);
 
 #ifdef __cplusplus
 }

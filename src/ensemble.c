@@ -26,16 +26,22 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     sgl_plan *p = sgl_calloc(1, sizeof *p);
     if (!p) return sgl_fail(err, SGL_ENOMEM, "plan", "out of memory");
     p->spec = *spec;
+    p->spec.init = NULL;   /* set to the plan's own copy below */
+    p->spec.n_init = 0;
     p->mtype = sgl_model_lookup(spec->model);
     p->noise = sgl_noise_lookup(spec->noise);
     if (isnan(p->spec.a)) p->spec.a = p->mtype->default_a;
-    /* CSV data is one fixed data set whatever the draw policy */
-    p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV) ? 1 : spec->seeds;
+    /* CSV data (and the dummy data of a data-free model) is one fixed data set whatever the draw policy */
+    p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
+                 (p->mtype->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
     p->spec.data_draw = p->n_data == 1 ? SGL_DRAW_SHARED : SGL_DRAW_PER_SEED;
     p->data = sgl_calloc(p->n_data, sizeof *p->data);
     if (!p->data) goto nomem;
+    /* a data-free model gets B identical dummy samples (B per step can then be drawn) */
+    sgl_data_spec ds = spec->data;
+    if (p->mtype->caps & SGL_CAP_NODATA) ds.n = p->noise->uses_batch ? spec->batch : 1;
     for (size_t r = 0; r < p->n_data; ++r) {
-        st = sgl_data_alloc(&spec->data, spec->seed, (uint32_t)r, &p->data[r], err);
+        st = sgl_model_data_alloc(p->mtype, &ds, spec->seed, (uint32_t)r, &p->data[r], err);
         if (st != SGL_OK) goto fail;
     }
     const sgl_data *D0 = p->data[0];
@@ -48,6 +54,21 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     st = sgl_model_init(&m, p->mtype, D0, p->spec.a, err);
     if (st != SGL_OK) goto fail;
     p->dim = m.dim;
+    if (spec->n_init > 0) {
+        size_t nb, len, stride;
+        sgl_model_layout(&m, &nb, &len, &stride);
+        if (spec->n_init != nb * len) {
+            st = sgl_fail(err, SGL_EINVAL, "--init", "model '%s' has %zu parameters here, got %zu values",
+                          p->mtype->name, nb * len, spec->n_init);
+            goto fail;
+        }
+        /* the plan keeps its own copy */
+        double *copy = sgl_malloc_array(spec->n_init, sizeof *copy);
+        if (!copy) goto nomem;
+        memcpy(copy, spec->init, spec->n_init * sizeof *copy);
+        p->spec.init = copy;
+        p->spec.n_init = spec->n_init;
+    }
     for (size_t i = 0; sgl_observables[i] && p->n_obs < sizeof p->obs / sizeof p->obs[0]; ++i)
         if (obs_applies(sgl_observables[i], p->mtype, D0)) p->obs[p->n_obs++] = sgl_observables[i];
     /* logged steps: 0, every, 2 every, ..., and the last step */
@@ -74,6 +95,7 @@ void sgl_plan_free(sgl_plan *p)
         for (size_t r = 0; r < p->n_data; ++r) sgl_data_free(p->data[r]);
     sgl_free(p->data);
     sgl_free(p->log_steps);
+    sgl_free((double *)p->spec.init);
     sgl_free(p);
 }
 

@@ -78,6 +78,9 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
          "must be finite and >= 0, got %.17g", d->label_noise);
     NEED(isnan(s->a) || (s->a > 0 && isfinite(s->a)), "--loss-a", "must be finite and > 0, got %.17g", s->a);
     NEED(isfinite(s->alpha), "--alpha", "must be finite, got %.17g", s->alpha);
+    NEED(s->n_init == 0 || s->init, "--init", "n_init = %zu values but no array", s->n_init);
+    for (size_t i = 0; i < s->n_init; ++i)
+        NEED(isfinite(s->init[i]), "--init", "value %zu must be finite, got %.17g", i + 1, s->init[i]);
     NEED(s->delta >= 0 && isfinite(s->delta), "--delta", "must be finite and >= 0, got %.17g", s->delta);
     NEED(s->sigma >= 0 && isfinite(s->sigma), "--sigma", "must be finite and >= 0, got %.17g", s->sigma);
     if (nt->uses_sigma)

@@ -72,7 +72,7 @@ static double trace(ctx *c, const double *theta)
     return t;
 }
 
-/* coordinate q of the parameter vector: block b, column j < d */
+/* live coordinate q of the parameter vector: block b, column j < len (here d, ld = len, stride) */
 static size_t coord(const ctx *c, size_t q) { return (q / c->d) * c->ld + q % c->d; }
 static size_t n_real(const ctx *c) { return c->nb * c->d; }
 
@@ -123,9 +123,16 @@ static void test_model(const sgl_model_type *T, const sgl_data *D, uint32_t mode
     if (!check_true(st == SGL_OK, "[%s] sgl_model_init(a=default): status obs=%d exp=%d %s %s", nm, (int)st,
                     (int)SGL_OK, err.field, err.msg))
         return;
-    ctx c = {&m, D->n, D->d, D->ld, m.dim / D->ld, m.dim, NULL, m.scratch_len + 2 * D->n, 0};
-    check_true(m.dim > 0 && m.dim % D->ld == 0 && m.dim == T->dim(&m),
-               "[%s] dim = nb * ld: dim=%zu ld=%zu type->dim=%zu", nm, m.dim, D->ld, T->dim(&m));
+    /* live coordinates: blocks of len at stride (sgl_model_layout) */
+    size_t lnb, llen, lstride;
+    sgl_model_layout(&m, &lnb, &llen, &lstride);
+    ctx c = {&m, D->n, llen, lstride, lnb, m.dim, NULL, m.scratch_len + 2 * D->n, 0};
+    check_true(m.dim > 0 && m.dim == lnb * lstride && llen <= lstride && m.dim == T->dim(&m),
+               "[%s] dim = nb * stride: dim=%zu nb=%zu len=%zu stride=%zu type->dim=%zu", nm, m.dim, lnb, llen,
+               lstride, T->dim(&m));
+    if (T->layout)
+        check_true(lstride == D->ld && llen == D->d, "[%s] padded layout: stride=%zu len=%zu exp ld=%zu d=%zu", nm,
+                   lstride, llen, D->ld, D->d);
     if (T->caps & SGL_CAP_UV)
         check_true(m.dim == 2 * D->ld, "[%s] SGL_CAP_UV: theta = (u, v), dim=%zu exp %zu", nm, m.dim, 2 * D->ld);
 

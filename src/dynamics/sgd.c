@@ -9,18 +9,22 @@
 sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
 {
     *out = NULL;
-    size_t n_max = 0, ld_max = 0;
+    size_t n_max = 0, sl_max = 0;
     for (size_t r = 0; r < p->n_data; ++r) {
+        sgl_model m;
+        if (sgl_model_init(&m, p->mtype, p->data[r], p->spec.a, NULL) != SGL_OK) return SGL_EINVAL;
         if (p->data[r]->n > n_max) n_max = p->data[r]->n;
-        if (p->data[r]->ld > ld_max) ld_max = p->data[r]->ld;
+        if (m.scratch_len > sl_max) sl_max = m.scratch_len;
     }
     const size_t B = p->spec.batch;
     sgl_traj *t = sgl_calloc(1, sizeof *t);
     if (!t) return SGL_ENOMEM;
-    /* model scratch (4 ld + 2 n) | residuals (n) | coefficients (n), n >= B */
+    /* model scratch (4 ld + 2 n + extra) | residuals (n) | coefficients (n), n >= B;
+     * at least D + 2 doubles (Gaussian noise's Philox words) */
     t->theta = sgl_alloc_doubles(p->dim);
     t->g = sgl_alloc_doubles(p->dim);
-    t->scratch = sgl_alloc_doubles(4 * ld_max + 4 * n_max + 2 * B);
+    size_t ns = sl_max + 2 * n_max + 2 * B;
+    t->scratch = sgl_alloc_doubles(ns > p->dim + 2 ? ns : p->dim + 2);
     t->idx = sgl_calloc(2 * B + 1, sizeof *t->idx);
     t->perm = sgl_calloc(n_max + 1, sizeof *t->perm);
     if (!t->theta || !t->g || !t->scratch || !t->idx || !t->perm) {
@@ -45,7 +49,14 @@ void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id)
     t->data = p->data[p->n_data == 1 ? 0 : id];
     /* the spec was validated when the plan was made, so this cannot fail */
     sgl_model_init(&t->model, p->mtype, t->data, p->spec.a, NULL);
-    p->mtype->init(&t->model, p->spec.alpha, t->theta);
+    if (p->spec.n_init > 0) {
+        size_t nb, len, stride;
+        sgl_model_layout(&t->model, &nb, &len, &stride);
+        for (size_t j = 0; j < t->model.dim; ++j) t->theta[j] = 0.0;
+        for (size_t q = 0; q < p->spec.n_init; ++q) t->theta[(q / len) * stride + q % len] = p->spec.init[q];
+    } else {
+        p->mtype->init(&t->model, p->spec.alpha, t->theta);
+    }
     t->diverged = 0;
     t->diverged_step = 0;
 }

@@ -4,10 +4,11 @@
 #include <math.h>
 #include <string.h>
 
-extern const sgl_model_type sgl_model_diagnet, sgl_model_quadratic, sgl_model_linreg;
+extern const sgl_model_type sgl_model_diagnet, sgl_model_quadratic, sgl_model_linreg, sgl_model_toy2d,
+    sgl_model_sphere;
 
 const sgl_model_type *const sgl_models[] = {
-    &sgl_model_diagnet, &sgl_model_quadratic, &sgl_model_linreg, NULL};
+    &sgl_model_diagnet, &sgl_model_quadratic, &sgl_model_linreg, &sgl_model_toy2d, &sgl_model_sphere, NULL};
 
 const sgl_model_type *sgl_model_lookup(const char *name)
 {
@@ -24,11 +25,15 @@ sgl_status sgl_model_init(sgl_model *m, const sgl_model_type *t, const sgl_data 
     if (!t) return sgl_fail(err, SGL_EINVAL, "--model", "no model given");
     if (!(a > 0 && isfinite(a)))
         return sgl_fail(err, SGL_EINVAL, "--loss-a", "must be finite and > 0, got %.17g", a);
+    if (t->check) {
+        sgl_status st = t->check(data, err);
+        if (st != SGL_OK) return st;
+    }
     m->type = t;
     m->data = data;
     m->a = a;
     m->dim = t->dim(m);
-    m->scratch_len = 4 * data->ld + 2 * data->n;
+    m->scratch_len = 4 * data->ld + 2 * data->n + (t->extra_scratch ? t->extra_scratch(m) : 0);
     return SGL_OK;
 }
 
@@ -44,4 +49,33 @@ double sgl_model_loss_grad(const sgl_model *m, const double *theta, double *grad
         m->type->jt(m, theta, NULL, n, r, grad, scratch);
     }
     return m->a * s / (double)n;
+}
+
+sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *spec, uint64_t seed,
+                                 uint32_t draw, sgl_data **out, sgl_err *err)
+{
+    *out = NULL;
+    if (!t) return sgl_fail(err, SGL_EINVAL, "--model", "no model given");
+    sgl_status st;
+    if (t->make_data) {
+        st = t->make_data(spec, seed, draw, out, err);
+    } else if (t->caps & SGL_CAP_NODATA) {
+        /* n dummy samples; the model ignores them (its residual is the same
+         * function of theta whatever the sample) */
+        sgl_data_spec one;
+        memset(&one, 0, sizeof one);
+        one.input = SGL_INPUT_GAUSSIAN;
+        one.truth = SGL_TRUTH_ONES;
+        one.d = 1;
+        one.n = spec->n >= 1 ? spec->n : 1;
+        st = sgl_data_alloc(&one, seed, draw, out, err);
+    } else {
+        st = sgl_data_alloc(spec, seed, draw, out, err);
+    }
+    if (st == SGL_OK && t->check) st = t->check(*out, err);
+    if (st != SGL_OK) {
+        sgl_data_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

@@ -6,6 +6,8 @@
  *   H p      = sum_b J_b^T (2a/n) Z^T Z (sum_c J_c p_c) + [p=2] 2 s_b q p_b
  *   tr H     = 2a sum_j c_j sum_b (p theta_bj^{p-1})^2 + [p=2] 2 sum_b s_b sum_j q_j
  * (diagnet: tr H = 8a sum_j c_j (u_j^2 + v_j^2), THEORY.md 2.7).
+ * Third derivatives (d^3 r_i = 0; d^2 r_i = diag(2 s_b z_ij) for p = 2, 0 for p = 1):
+ *   d^2(grad L)[A] = (2a/n) sum_i [ grad r_i tr(d^2 r_i A) + 2 d^2 r_i A grad r_i ].
  * The kernels are specialised on (nb, p) so the inner loops are branch-free. */
 #include "reparam.h"
 #include "../kernels.h"
@@ -345,4 +347,48 @@ double sgl_reparam_trace(const sgl_model *m, const double *theta, double *scratc
         for (int b = 0; b < sh->nb; ++b) sq += 2.0 * sh->sign[b] * sumq;
     }
     return t + sq;
+}
+
+void sgl_reparam_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride)
+{
+    *nb = (size_t)SHAPE(m)->nb;
+    *len = m->data->d;
+    *stride = LD(m);
+}
+
+/* scratch: t (ld) | g_i (D) | A g_i (D); O(n (nb d)^2) */
+void sgl_reparam_d3(const sgl_model *m, const double *theta, const double *A, double *out, double *scratch)
+{
+    const sgl_reparam_shape *sh = SHAPE(m);
+    const sgl_data *D = m->data;
+    const size_t ld = D->ld, d = D->d, dim = m->dim, nb = (size_t)sh->nb;
+    for (size_t k = 0; k < dim; ++k) out[k] = 0.0;
+    if (sh->p != 2) return;   /* linear in theta: L is quadratic */
+    double *t = scratch, *g = scratch + ld, *h = scratch + ld + dim;
+    /* t_j = sum_b 2 s_b A_(bj),(bj), so tr(d^2 r_i A) = <z_i, t> */
+    for (size_t j = 0; j < ld; ++j) {
+        double s = 0.0;
+        for (size_t b = 0; j < d && b < nb; ++b) s += 2.0 * sh->sign[b] * A[(b * ld + j) * dim + b * ld + j];
+        t[j] = s;
+    }
+    for (size_t k = 0; k < dim; ++k) g[k] = 0.0;
+    const double c = 2.0 * m->a / (double)D->n;
+    for (size_t i = 0; i < D->n; ++i) {
+        const double *z = D->Z + i * ld;
+        double tau = 0.0;
+        for (size_t j = 0; j < d; ++j) tau += z[j] * t[j];
+        for (size_t b = 0; b < nb; ++b)
+            for (size_t j = 0; j < d; ++j) g[b * ld + j] = 2.0 * sh->sign[b] * theta[b * ld + j] * z[j];
+        for (size_t b = 0; b < nb; ++b)
+            for (size_t j = 0; j < d; ++j) {
+                const double *row = A + (b * ld + j) * dim;
+                double s = 0.0;
+                for (size_t b2 = 0; b2 < nb; ++b2)
+                    for (size_t j2 = 0; j2 < d; ++j2) s += row[b2 * ld + j2] * g[b2 * ld + j2];
+                h[b * ld + j] = s;
+            }
+        for (size_t b = 0; b < nb; ++b)
+            for (size_t j = 0; j < d; ++j)
+                out[b * ld + j] += c * (g[b * ld + j] * tau + 4.0 * sh->sign[b] * z[j] * h[b * ld + j]);
+    }
 }

@@ -23,6 +23,8 @@ void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *the
 void sgl_reparam_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
                      double *scratch);
 double sgl_reparam_trace(const sgl_model *m, const double *theta, double *scratch);
+void sgl_reparam_d3(const sgl_model *m, const double *theta, const double *A, double *out, double *scratch);
+void sgl_reparam_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride);
 
 /* (nb, p, signs): the model type's impl pointer */
 typedef struct { int nb, p; double sign[2]; } sgl_reparam_shape;
@@ -30,5 +32,5 @@ typedef struct { int nb, p; double sign[2]; } sgl_reparam_shape;
 #define SGL_REPARAM_CAPS (SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_LINEAR_W)
 #define SGL_REPARAM_FUNCS sgl_reparam_dim, sgl_reparam_init, sgl_reparam_weights,   \
         sgl_reparam_residuals, sgl_reparam_jt, sgl_reparam_step1, sgl_reparam_step1_resid, sgl_reparam_step1_chain, sgl_reparam_step1_resid_multi, sgl_reparam_hvp, \
-        sgl_reparam_trace
+        sgl_reparam_trace, sgl_reparam_d3, sgl_reparam_layout, NULL, NULL, NULL
 #endif

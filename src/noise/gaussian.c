@@ -7,17 +7,17 @@
 
 static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double eta)
 {
-    const sgl_data *D = t->data;
-    const size_t nb = t->model.dim / D->ld;
+    size_t nb, len, stride;
+    sgl_model_layout(&t->model, &nb, &len, &stride);
     const double s = p->spec.sigma * (p->spec.sigma_scale == SGL_SCALE_SQRT_ETA ? sqrt(eta) : eta);
     for (uint64_t k = k0; k < k1; ++k) {
         if (sgl_full_step(t, eta, UINT32_MAX, 0.0)) return sgl_mark_diverged(t, k);
-        /* nb * d normals of stream (k, SGL_P_NOISE), block by block; padding
-         * coordinates get no noise */
+        /* one normal per live coordinate from stream (k, SGL_P_NOISE), block by
+         * block (sgl_model_layout); padding coordinates get no noise */
         double *xi = t->g;
-        sgl_normals_fill(p->spec.seed, t->id, k, SGL_P_NOISE, nb * D->d, xi, (uint32_t *)t->scratch);
+        sgl_normals_fill(p->spec.seed, t->id, k, SGL_P_NOISE, nb * len, xi, (uint32_t *)t->scratch);
         for (size_t b = 0; b < nb; ++b)
-            for (size_t j = 0; j < D->d; ++j) t->theta[b * D->ld + j] += s * xi[b * D->d + j];
+            for (size_t j = 0; j < len; ++j) t->theta[b * stride + j] += s * xi[b * len + j];
     }
     return 0;
 }
