@@ -13,6 +13,7 @@ typedef struct {
     int threads;
     sgl_format format;
     const char *out_path;   /* NULL: stdout */
+    const char *db_path;    /* run --db: also write to this results store */
     int json;               /* reproduce --json */
     const char *out_dir;    /* reproduce: where the plot goes */
     int quick;              /* reproduce --quick: fewer steps, for tests */
@@ -35,6 +36,7 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
 int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
+int sgl_cmd_sweep(int argc, char **argv);
 
 /* output.c */
 void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */

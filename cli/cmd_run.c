@@ -18,7 +18,9 @@ int sgl_cmd_run(int argc, char **argv)
     sgl_plan *p = NULL;
     sgl_results *r = NULL;
     FILE *out = stdout;
-    char *tmp = NULL;
+    char *tmp = NULL, *params = NULL;
+    sgl_store *db = NULL;
+    int64_t run_id = 0;
     st = sgl_plan_alloc(&o.spec, &p, &err);
     if (st == SGL_EINVAL && strcmp(err.field, "--kappa") == 0 && !sgl_cli_given(&o, "--kappa"))
         snprintf(err.msg + strlen(err.msg), sizeof err.msg - strlen(err.msg),
@@ -36,10 +38,30 @@ int sgl_cmd_run(int argc, char **argv)
             goto done;
         }
     }
+    /* --db: open the store and mark the run started before it runs, so an
+     * unusable store fails at once and a killed run is seen as unfinished */
+    if (o.db_path) {
+        char key[17];
+        sgl_spec_run_key(&o.spec, key);
+        size_t need = sgl_spec_canonical(&o.spec, NULL, 0) + 1;
+        params = malloc(need);
+        if (!params) { st = SGL_ENOMEM; goto done; }
+        sgl_spec_canonical(&o.spec, params, need);
+        sgl_run_info info = {key, "run", params, o.spec.seed, o.spec.seeds, 0, -1, o.threads, 1};
+        if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+        if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
+    }
     if ((st = sgl_results_alloc(p, &r)) != SGL_OK) goto done;
     double t0 = omp_get_wtime();
     if ((st = sgl_plan_execute(p, o.threads, r)) != SGL_OK) goto done;
     double secs = omp_get_wtime() - t0;
+    if (db) {
+        sgl_record rec = {{0}, 0, {0}, r, secs, o.threads};
+        sgl_spec_run_key(&o.spec, rec.key);
+        rec.n_obs = p->n_obs;
+        for (size_t i = 0; i < p->n_obs; ++i) rec.obs[i] = p->obs[i];
+        if ((st = sgl_store_write_run(db, run_id, &o.spec, &rec, &err)) != SGL_OK) goto done;
+    }
     sgl_write_results(out, p, r, o.format);
     if (o.out_path) {
         int bad = ferror(out);
@@ -57,6 +79,12 @@ done:
         if (st != SGL_OK) remove(tmp);
     }
     free(tmp);
+    free(params);
+    if (db) {
+        sgl_err e2 = {{0}, {0}};
+        sgl_status cs = sgl_store_close(db, &e2);
+        if (st == SGL_OK && cs != SGL_OK) { st = cs; err = e2; }
+    }
     sgl_results_free(r);
     sgl_plan_free(p);
     return sgl_cli_report(st, &err);

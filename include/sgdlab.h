@@ -586,6 +586,138 @@ sgl_status sgl_est_wls(const double *x, const double *y, const double *sy, size_
 /* Standard normal quantile (Newton on erfc; |error| < 1e-14 for p in [1e-300, 1-1e-16]). */
 double sgl_normal_quantile(double p);
 
+/* ------------------------------------------------------ run parameters */
+
+/* One row per key of a run spec: the sweep-file keys, which are the
+ * `sgdlab run` flags without "--".  Terminated by a row with name NULL. */
+typedef enum {
+    SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY
+} sgl_param_type;
+typedef struct {
+    const char *name;
+    sgl_param_type type;
+    size_t off;                  /* offset into sgl_spec (SGL_PARAM_DECAY: decay_at/n_decay) */
+    const char *const *choices;  /* SGL_PARAM_ENUM: names, value = index */
+    const char *help;
+} sgl_param;
+extern const sgl_param sgl_params[];
+const sgl_param *sgl_param_lookup(const char *name, size_t len);
+void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
+const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
+/* Parse text strictly into s (type only; ranges: sgl_spec_validate).  A
+ * string value stores the pointer: text must outlive s. */
+sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_err *err);
+/* The full parameter set as one JSON object, keys in sgl_params order,
+ * doubles %.17g (loss-a unset: null).  Returns the length it needs (like
+ * snprintf); buf is always terminated. */
+size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len);
+/* A run's identity: 16 hex digits of FNV-1a 64 of the canonical form and the
+ * counter layout.  Same parameters and seed, same key. */
+void sgl_spec_run_key(const sgl_spec *s, char key[17]);
+/* GD time t = sum_{k'<k} eta_k' and slow time sum eta_k'^2 at step k */
+void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
+
+/* ---------------------------------------------------------------- sweeps */
+
+/* A sweep spec (YAML or JSON) expanded into run specs; see src/sweep.c for
+ * the format.  Errors: field = "FILE:LINE:COL", msg = "key: what is allowed";
+ * status SGL_EINVAL for anything wrong in the spec.  sgl_sweep_parse takes a
+ * buffer (path only labels messages), so a fuzzer can drive it directly. */
+typedef struct sgl_sweep sgl_sweep;
+sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sweep **out, sgl_err *err);
+sgl_status sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err);
+void sgl_sweep_free(sgl_sweep *w);
+size_t sgl_sweep_size(const sgl_sweep *w);
+const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i);   /* run i, valid while w lives */
+const char *sgl_sweep_name(const sgl_sweep *w);                 /* "" if none */
+const char *sgl_sweep_text(const sgl_sweep *w);                 /* the source text */
+const char *sgl_sweep_path(const sgl_sweep *w);
+
+/* ------------------------------------------------- one run -> a record */
+
+/* What a finished ensemble run produced, independent of where it goes: the
+ * seam between executing (any process, any rank) and committing (the one
+ * store writer).  sgl_record_run does no I/O. */
+typedef struct {
+    char key[17];                /* sgl_spec_run_key of the spec */
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    sgl_results *res;            /* owned */
+    double seconds;              /* wall time of the execution */
+    int threads;
+} sgl_record;
+sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
+void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
+/* Flat bytes for sending a record to another process (MPI) and back:
+ * sgl_record_pack mallocs *buf; sgl_record_unpack checks sizes and fails
+ * with SGL_EINVAL on a malformed buffer. */
+sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len);
+sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err);
+
+/* ----------------------------------------------------------------- store */
+
+/* The SQLite results store (src/store.c; schema in docs/INTERNALS.md).  WAL
+ * journal, synchronous=FULL; each finished run is one transaction.  A run row
+ * is inserted as 'started' before it runs and set 'finished' in the
+ * transaction that writes its series, events and estimates, so a killed
+ * process never leaves half a result, and resume redoes only unfinished runs.
+ * Errors are SGL_EIO with field "--db" and a message that says what happened
+ * (read-only, disk full, locked by another process, not a database). */
+typedef struct sgl_store sgl_store;
+enum { SGL_STORE_READONLY = 1u };
+sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
+sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
+/* the underlying connection, for read-only queries (report/export) */
+struct sqlite3 *sgl_store_db(sgl_store *st);
+sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
+/* one row in `sweeps`; *id for the runs of this sweep */
+sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text,
+                               int64_t *id, sgl_err *err);
+typedef enum { SGL_RUN_ABSENT = 0, SGL_RUN_STARTED = 1, SGL_RUN_FINISHED = 2 } sgl_run_state;
+sgl_status sgl_store_run_state(sgl_store *st, const char *key, sgl_run_state *state, sgl_err *err);
+/* Generic run life cycle, for any command (run, sweep, escape, reproduce):
+ * begin inserts (or resets to 'started') the row of key, committed at once;
+ * then sgl_store_txn_begin, any number of add_* calls, and
+ * sgl_store_run_finish, which marks the run finished and commits.  On an
+ * error call sgl_store_txn_rollback: the run stays 'started'. */
+typedef struct {
+    const char *key;          /* unique run key */
+    const char *command;      /* "run", "sweep", "escape", "reproduce shape-matters", ... */
+    const char *params;       /* the full parameter set, JSON */
+    uint64_t seed;
+    uint64_t n_traj;
+    int64_t sweep_id;         /* 0: not part of a sweep */
+    int64_t sweep_index;      /* position in the sweep (-1: none) */
+    int threads, ranks;
+} sgl_run_info;
+sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *info, int64_t *run_id, sgl_err *err);
+sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err);
+sgl_status sgl_store_txn_rollback(sgl_store *st);
+/* time series point: step k and both clocks; NaN values are stored as NULL */
+sgl_status sgl_store_add_series(sgl_store *st, int64_t run_id, uint32_t traj, const char *observable, uint64_t step,
+                                double t_eta, double t_eta2, double value, sgl_err *err);
+/* an event of one trajectory at a time in the given unit ("k", "t_eta",
+ * "t_eta2" or "t" for SDE time); censored: the trajectory reached the horizon
+ * without the event (time = the horizon) */
+sgl_status sgl_store_add_event(sgl_store *st, int64_t run_id, uint32_t traj, const char *kind, double time,
+                               const char *time_unit, int censored, double value, sgl_err *err);
+typedef struct {
+    const char *name;         /* observable or estimate name */
+    const char *method;       /* "mean+-se over trajectories", "censored MLE", ... */
+    double step;              /* step k, or NaN */
+    double time;              /* time in time_unit, or NaN */
+    const char *time_unit;
+    double mean, se, ci_lo, ci_hi, min, max;
+    uint64_t n, n_diverged, n_censored, n_nonfinite;
+} sgl_estimate_row;
+sgl_status sgl_store_add_estimate(sgl_store *st, int64_t run_id, const sgl_estimate_row *e, sgl_err *err);
+sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, sgl_err *err);
+/* Everything of an ensemble run in one transaction: series of every
+ * observable at every logged step, divergence events, and mean +- SE at every
+ * logged step; the run row ends 'finished'.  run_id from sgl_store_run_begin. */
+sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
+                               sgl_err *err);
+
 #ifdef __cplusplus
 }
 #endif

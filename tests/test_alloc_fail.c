@@ -127,6 +127,71 @@ out:
     return st;
 }
 
+/* a model's own data set and the derivative helpers (each allocates its workspace) */
+static sgl_status case_model(const void *ctx, sgl_err *err, uint64_t *digest)
+{
+    const sgl_model_type *T = ctx;
+    sgl_data_spec ds = {.input = SGL_INPUT_GAUSSIAN, .truth = SGL_TRUTH_ONES, .d = 9, .n = 6, .kappa = 2};
+    sgl_data *D = NULL;
+    double *theta = NULL, *H = NULL, *A = NULL, *out = NULL;
+    sgl_status st = sgl_model_data_alloc(T, &ds, 3, 0, &D, err);
+    if (st != SGL_OK) goto out;
+    sgl_model m;
+    if ((st = sgl_model_init(&m, T, D, T->default_a, err)) != SGL_OK) goto out;
+    const size_t dim = m.dim;
+    theta = sgl_alloc_doubles(dim);   /* the test's own blocks count too; freeing them balances */
+    H = sgl_alloc_doubles(dim * dim);
+    A = sgl_alloc_doubles(dim * dim);
+    out = sgl_alloc_doubles(dim);
+    if (!theta || !H || !A || !out) { st = sgl_fail(err, SGL_ENOMEM, "test", "out of memory"); goto out; }
+    T->init(&m, 0.7, theta);
+    for (size_t i = 0; i < dim; ++i) A[i * dim + i] = 1.0;
+    double loss = 0, lam = 0;
+    if ((st = sgl_model_loss(&m, theta, &loss, out, err)) != SGL_OK) goto out;
+    mix(digest, &loss, sizeof loss);
+    mix(digest, out, dim * sizeof *out);
+    if (T->caps & SGL_CAP_HVP) {
+        if ((st = sgl_model_hvp(&m, theta, A, out, err)) != SGL_OK) goto out;
+        mix(digest, out, dim * sizeof *out);
+        if ((st = sgl_model_hessian(&m, theta, H, err)) != SGL_OK) goto out;
+        mix(digest, H, dim * dim * sizeof *H);
+        if ((st = sgl_model_d3(&m, theta, A, out, err)) != SGL_OK) goto out;
+        mix(digest, out, dim * sizeof *out);
+        if ((st = sgl_model_d3_fd(&m, theta, A, out, err)) != SGL_OK) goto out;
+        mix(digest, out, dim * sizeof *out);
+        if ((st = sgl_model_lambda_max(&m, theta, &lam, err)) != SGL_OK) goto out;
+        mix(digest, &lam, sizeof lam);
+    }
+out:
+    sgl_free(theta); sgl_free(H); sgl_free(A); sgl_free(out);
+    sgl_data_free(D);
+    return st;
+}
+
+/* first-passage estimators that allocate (bootstrap, Kaplan-Meier, KS null) */
+static sgl_status case_fpt(const void *ctx, sgl_err *err, uint64_t *digest)
+{
+    (void)ctx;
+    enum { N = 40 };
+    double t[N], time[N], surv[N], se[N];
+    int state[N];
+    for (int i = 0; i < N; ++i) {
+        t[i] = i % 7 == 3 ? 50.0 : 0.5 + (double)((i * 37) % 41);
+        state[i] = i % 7 == 3 ? SGL_FP_CENSORED : (i == 11 ? SGL_FP_DIVERGED : SGL_FP_ESCAPED);
+    }
+    sgl_mfpt_est mf;
+    sgl_ks_est ks;
+    size_t n_out = 0;
+    sgl_status st = sgl_est_mfpt(t, state, N, 0.95, 50, 9, &mf, err);
+    if (st != SGL_OK) return st;
+    mix(digest, &mf.ci_lo, sizeof mf.ci_lo);
+    if ((st = sgl_est_km(t, state, N, time, surv, se, &n_out, err)) != SGL_OK) return st;
+    mix(digest, surv, n_out * sizeof *surv);
+    if ((st = sgl_est_ks_exp(t, state, N, 50.0, 20, 9, &ks, err)) != SGL_OK) return st;
+    mix(digest, &ks.p_value, sizeof ks.p_value);
+    return SGL_OK;
+}
+
 /* ------------------------------------------------------------ driver */
 
 static size_t total_runs;
@@ -272,6 +337,13 @@ int main(void)
     small_spec(&c.spec, "quadratic", "gaussian");
     run_case("plan [quadratic, gaussian, per-seed data]", case_plan, &c, 1);
     run_case("trajectory by hand [quadratic, gaussian]", case_traj, &c, 0);
+
+    /* every model: its data set and the derivative helpers */
+    for (size_t mi = 0; sgl_models[mi]; ++mi) {
+        snprintf(name, sizeof name, "model data + derivatives [%s]", sgl_models[mi]->name);
+        run_case(name, case_model, sgl_models[mi], 1);
+    }
+    run_case("first-passage estimators (MFPT bootstrap, Kaplan-Meier, KS)", case_fpt, NULL, 1);
 
     remove(csv);
     printf("%zu runs in all\n", total_runs);

@@ -16,7 +16,7 @@ set -euo pipefail
 budget=${1:?usage: tests/fuzz/run.sh <budget-seconds> [harness ...]}
 shift
 case "$budget" in ''|*[!0-9]*) echo "run.sh: budget must be whole seconds, got '$budget'" >&2; exit 2 ;; esac
-here=$(cd "$(dirname "$0")" && pwd)
+here=${SGL_FUZZ_DIR:-$(cd "$(dirname "$0")" && pwd)}   # SGL_FUZZ_DIR: when run from a copy
 root=$(cd "$here/../.." && pwd)
 build=${SGL_FUZZ_BUILD:-$root/build-fuzz}
 timeout_ms=${SGL_FUZZ_TIMEOUT_MS:-2000}
@@ -60,11 +60,15 @@ for n in "${names[@]}"; do
     min="$out/cmin"
     AFL_NO_AFFINITY=1 afl-cmin -i "$out/default/queue" -o "$min" -t "$timeout_ms" -m none -- "$build/tests/fuzz_$n" >/dev/null 2>&1 ||
       { echo "run.sh: afl-cmin failed for $n" >&2; fail=1; continue; }
+    # add what the corpus lacks (by content), named q_<sha1 prefix>
+    have=$(for g in "$here/corpus/$n"/*; do sha1sum < "$g" | cut -c1-40; done)
     added=0
     for f in "$min"/*; do
-      h=$(sha1sum "$f" | cut -c1-16)
-      compgen -G "$here/corpus/$n/*" >/dev/null && cmp -s "$f" "$here/corpus/$n/"* 2>/dev/null && continue
-      [ -e "$here/corpus/$n/q_$h" ] || { cp "$f" "$here/corpus/$n/q_$h"; added=$((added + 1)); }
+      h=$(sha1sum < "$f" | cut -c1-40)
+      grep -qx "$h" <<<"$have" && continue
+      cp "$f" "$here/corpus/$n/q_${h:0:16}"
+      have+=$'\n'"$h"
+      added=$((added + 1))
     done
     echo "run.sh: $n: $added minimised queue entries added to tests/fuzz/corpus/$n" >&2
   fi

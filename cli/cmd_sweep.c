@@ -1,0 +1,208 @@
+/* sgdlab sweep SPEC [--db F] [--resume] [--no-store] [--list] [--threads T]
+ *              [--quiet] [--busy-timeout MS]
+ *
+ * Expand a sweep spec (YAML/JSON) into runs, validate all of them, then for
+ * each run not yet finished in the store: mark it started (committed), execute
+ * it (sgl_record_run, no I/O), and commit its results in one transaction
+ * (sgl_store_write_run).  A killed sweep resumes with --resume: finished runs
+ * are skipped, started-but-unfinished ones redone.  The three steps are the
+ * seam for spreading runs over processes: only the writer touches the store. */
+#include "cli.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    const char *spec_path;
+    const char *db_path;
+    int resume, no_store, list, quiet, threads, busy_ms;
+} sweep_opts;
+
+static void sweep_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: sgdlab sweep SPEC.yaml [--db FILE] [--resume] [--no-store] [--list] [--threads T] [--quiet]\n"
+            "                    [--busy-timeout MS]\n"
+            "  SPEC              YAML or JSON: base (run parameters), grid (product), zip (lists in step);\n"
+            "                    keys are the `sgdlab run` flags without \"--\" (sgdlab sweep --keys lists them)\n"
+            "  --db FILE         SQLite results store (default results.db)\n"
+            "  --resume          continue a sweep in an existing store: skip finished runs, redo unfinished\n"
+            "  --no-store        execute the runs without storing anything (timing baseline)\n"
+            "  --list            print the expanded runs (index, run key, parameters) and exit\n"
+            "  --threads T       OpenMP threads per run (results do not depend on it)\n"
+            "  --quiet           no progress line (it is shown only when stderr is a terminal)\n"
+            "  --busy-timeout MS wait this long for another writer's lock (default 5000)\n");
+}
+
+static int parse_int_arg(const char *flag, const char *v, int max, int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || errno || x < 0 || x > max) {
+        fprintf(stderr, "sgdlab: %s: must be an integer in [0, %d], got '%s'\n", flag, max, v);
+        return -1;
+    }
+    *out = (int)x;
+    return 0;
+}
+
+static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->db_path = "results.db";
+    o->busy_ms = 5000;
+    for (int i = 2; i < argc; ++i) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { sweep_usage(stdout); return 1; }
+        if (strcmp(a, "--keys") == 0) {
+            for (const sgl_param *p = sgl_params; p->name; ++p) printf("%s\n", p->name);
+            return 1;
+        }
+        if (strcmp(a, "--resume") == 0) o->resume = 1;
+        else if (strcmp(a, "--no-store") == 0) o->no_store = 1;
+        else if (strcmp(a, "--list") == 0) o->list = 1;
+        else if (strcmp(a, "--quiet") == 0) o->quiet = 1;
+        else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--busy-timeout") == 0) {
+            if (!val) { fprintf(stderr, "sgdlab: %s: needs a value\n", a); return -1; }
+            ++i;
+            if (strcmp(a, "--db") == 0) {
+                if (!val[0]) { fprintf(stderr, "sgdlab: --db: needs a file name\n"); return -1; }
+                o->db_path = val;
+            } else if (strcmp(a, "--threads") == 0) {
+                if (parse_int_arg(a, val, 4096, &o->threads)) return -1;
+            } else if (parse_int_arg(a, val, 3600000, &o->busy_ms)) return -1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "sgdlab: %s: unknown flag; valid: --db, --resume, --no-store, --list, --threads, "
+                            "--quiet, --busy-timeout, --keys, --help\n", a);
+            return -1;
+        } else if (!o->spec_path) o->spec_path = a;
+        else {
+            fprintf(stderr, "sgdlab: sweep: one spec file expected, got '%s' and '%s'\n", o->spec_path, a);
+            return -1;
+        }
+    }
+    if (!o->spec_path) {
+        fprintf(stderr, "sgdlab: sweep: missing the spec file (YAML or JSON)\n");
+        sweep_usage(stderr);
+        return -1;
+    }
+    if (o->resume && o->no_store) {
+        fprintf(stderr, "sgdlab: --resume: needs a store; not valid with --no-store\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void progress(int on, size_t done, size_t total, uint64_t traj, double elapsed, size_t done_now)
+{
+    if (!on) return;
+    double rate = elapsed > 0 ? (double)done_now / elapsed : 0;
+    char eta[32] = "?";
+    if (rate > 0) snprintf(eta, sizeof eta, "%.0f s", (double)(total - done) / rate);
+    fprintf(stderr, "\rsgdlab sweep: %zu/%zu runs, %llu trajectories, %.2f runs/s, ETA %s   ", done, total,
+            (unsigned long long)traj, rate, eta);
+    fflush(stderr);
+}
+
+int sgl_cmd_sweep(int argc, char **argv)
+{
+    sweep_opts o;
+    int rc = parse_sweep_args(argc, argv, &o);
+    if (rc) return rc > 0 ? SGL_EXIT_OK : SGL_EXIT_USAGE;
+    sgl_err err = {{0}, {0}};
+    sgl_sweep *w = NULL;
+    sgl_store *db = NULL;
+    sgl_status st = sgl_sweep_load(o.spec_path, &w, &err);
+    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    const size_t n = sgl_sweep_size(w);
+    char params[4096];
+    int code = SGL_EXIT_OK;
+    if (o.list) {
+        for (size_t i = 0; i < n; ++i) {
+            char key[17];
+            sgl_spec_run_key(sgl_sweep_spec(w, i), key);
+            sgl_spec_canonical(sgl_sweep_spec(w, i), params, sizeof params);
+            printf("%zu %s %s\n", i, key, params);
+        }
+        goto done;
+    }
+    int64_t sweep_id = 0;
+    if (!o.no_store) {
+        if ((st = sgl_store_open(o.db_path, 0, o.busy_ms, &db, &err)) != SGL_OK) goto fail;
+        int64_t have = 0;
+        if ((st = sgl_store_count_runs(db, &have, &err)) != SGL_OK) goto fail;
+        if (have > 0 && !o.resume) {
+            fprintf(stderr, "sgdlab: --db: '%s' already holds %lld runs; pass --resume to continue a sweep into it "
+                            "(finished runs are skipped), or choose another --db\n", o.db_path, (long long)have);
+            code = SGL_EXIT_USAGE;
+            goto done;
+        }
+        if ((st = sgl_store_add_sweep(db, sgl_sweep_name(w), o.spec_path, sgl_sweep_text(w), &sweep_id, &err)) != SGL_OK)
+            goto fail;
+    }
+    /* which runs are left */
+    size_t *todo = malloc((n ? n : 1) * sizeof *todo), n_todo = 0, skipped = 0, redone = 0;
+    if (!todo) { st = sgl_fail(&err, SGL_ENOMEM, "sweep", "out of memory"); goto fail; }
+    for (size_t i = 0; i < n; ++i) {
+        sgl_run_state rs = SGL_RUN_ABSENT;
+        if (db) {
+            char key[17];
+            sgl_spec_run_key(sgl_sweep_spec(w, i), key);
+            if ((st = sgl_store_run_state(db, key, &rs, &err)) != SGL_OK) { free(todo); goto fail; }
+        }
+        if (rs == SGL_RUN_FINISHED) ++skipped;
+        else {
+            redone += rs == SGL_RUN_STARTED;
+            todo[n_todo++] = i;
+        }
+    }
+    const int show = !o.quiet && isatty(2);
+    uint64_t traj = 0;
+    double t0 = omp_get_wtime();
+    size_t done_now = 0;
+    progress(show, skipped, n, traj, 0, 0);
+    for (size_t j = 0; j < n_todo; ++j) {
+        const size_t i = todo[j];
+        const sgl_spec *s = sgl_sweep_spec(w, i);
+        sgl_record rec;
+        int64_t run_id = 0;
+        if (db) {
+            char key[17];
+            sgl_spec_run_key(s, key);
+            sgl_spec_canonical(s, params, sizeof params);
+            sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, sweep_id, (int64_t)i, o.threads, 1};
+            if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) break;
+        }
+        if ((st = sgl_record_run(s, o.threads, &rec, &err)) != SGL_OK) break;
+        if (db) st = sgl_store_write_run(db, run_id, s, &rec, &err);
+        sgl_record_clear(&rec);
+        if (st != SGL_OK) break;
+        traj += s->seeds;
+        ++done_now;
+        progress(show, skipped + done_now, n, traj, omp_get_wtime() - t0, done_now);
+    }
+    double secs = omp_get_wtime() - t0;
+    free(todo);
+    if (show) fputc('\n', stderr);
+    if (st != SGL_OK) goto fail;
+    fprintf(stderr,
+            "sgdlab sweep: %zu runs executed (%zu already finished and skipped, %zu unfinished redone), "
+            "%llu trajectories in %.3f s: %.2f runs/s; %s%s\n",
+            done_now, skipped, redone, (unsigned long long)traj, secs, secs > 0 ? (double)done_now / secs : 0.0,
+            db ? "store: " : "not stored (--no-store)", db ? o.db_path : "");
+    goto done;
+fail:
+    code = sgl_cli_report(st, &err);
+done:
+    if (db) {
+        sgl_err e2 = {{0}, {0}};
+        if (sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
+    }
+    sgl_sweep_free(w);
+    return code;
+}

@@ -1,0 +1,446 @@
+/* Sweep specs (YAML 1.2 or JSON, through libfyaml) -> a list of run specs.
+ *
+ *   name: eta-noise              # optional label, stored with the sweep
+ *   base:  {model: diagnet, steps: 20000, every: 1000, seeds: 8}
+ *   grid:  {noise: [label, none], lr: [1e-3, 2e-3]}   # product, first key slowest
+ *   zip:   {seed: [1, 2, 3], alpha: [1, 0.5, 0.25]}   # one axis, lists advanced together
+ *
+ * Keys are the `sgdlab run` flags without "--" (sgl_params).  Everything is
+ * checked before anything runs: unknown keys, wrong types (a quoted string
+ * where a number goes, a list where a scalar goes) and every expanded run
+ * through sgl_spec_validate, each error reported as FILE:LINE:COL (1-based) of
+ * the value that caused it, with the allowed values.  Run i is the mixed-radix
+ * number (grid_0, ..., grid_last, zip) with the zip index fastest.
+ *
+ * sgl_sweep_parse takes a buffer, not a file, so a fuzz harness can drive it. */
+#include "internal.h"
+
+#include <libfyaml.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SGL_SWEEP_MAX_RUNS 10000000u
+
+typedef struct { int line, col; } loc;                 /* 1-based; 0: not from the file */
+typedef struct { char *text; loc at; } value;          /* one scalar (lr-decay: joined list) */
+typedef struct { const sgl_param *p; loc at; size_t n; value *v; } axis;
+
+struct sgl_sweep {
+    char *path, *text, *name;
+    size_t n_runs;
+    sgl_spec *runs;
+    /* owned strings the run specs point into */
+    char **pool;
+    size_t n_pool, cap_pool;
+    /* parse state */
+    sgl_spec base;
+    loc base_at[64];                 /* by param index */
+    axis axes[64];
+    size_t n_axes, n_grid;           /* axes[0..n_grid) grid, then zip */
+    loc root_at;
+};
+
+static char *pool_add(sgl_sweep *w, const char *s, size_t len)
+{
+    if (w->n_pool == w->cap_pool) {
+        size_t cap = w->cap_pool ? 2 * w->cap_pool : 64;
+        char **np = sgl_realloc(w->pool, cap * sizeof *np);
+        if (!np) return NULL;
+        w->pool = np;
+        w->cap_pool = cap;
+    }
+    char *c = sgl_malloc(len + 1);
+    if (!c) return NULL;
+    memcpy(c, s, len);
+    c[len] = '\0';
+    w->pool[w->n_pool++] = c;
+    return c;
+}
+
+static sgl_status fail_at(sgl_err *err, const sgl_sweep *w, loc at, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static sgl_status fail_at(sgl_err *err, const sgl_sweep *w, loc at, const char *key, const char *fmt, ...)
+{
+    if (!err) return SGL_EINVAL;
+    const char *path = w->path ? w->path : "<spec>";
+    size_t pl = strlen(path);
+    char where[64];
+    /* the field holds FILE:LINE:COL; a long path keeps its tail */
+    snprintf(where, sizeof where, "%s%s:%d:%d", pl > 40 ? "..." : "", pl > 40 ? path + pl - 40 : path,
+             at.line ? at.line : 1, at.line ? at.col : 1);
+    snprintf(err->field, sizeof err->field, "%s", where);
+    size_t k = 0;
+    if (key) k = (size_t)snprintf(err->msg, sizeof err->msg, "%s: ", key);
+    if (k >= sizeof err->msg) k = sizeof err->msg - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + k, sizeof err->msg - k, fmt, ap);
+    va_end(ap);
+    return SGL_EINVAL;
+}
+
+static loc node_loc(struct fy_node *n)
+{
+    struct fy_token *t = n ? fy_node_get_scalar_token(n) : NULL;
+    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+    if (m) return (loc){m->line + 1, m->column + 1};
+    /* a collection: the location of its first scalar inside */
+    if (n && fy_node_get_type(n) == FYNT_SEQUENCE) {
+        void *it = NULL;
+        struct fy_node *c = fy_node_sequence_iterate(n, &it);
+        if (c) return node_loc(c);
+    } else if (n && fy_node_get_type(n) == FYNT_MAPPING) {
+        void *it = NULL;
+        struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
+        if (pr) return node_loc(fy_node_pair_key(pr));
+    }
+    return (loc){0, 0};
+}
+
+static const char *kind_name(struct fy_node *n)
+{
+    if (!n) return "nothing";
+    if (fy_node_get_style(n) == FYNS_ALIAS) return "an alias";
+    switch (fy_node_get_type(n)) {
+    case FYNT_SCALAR: return "a scalar";
+    case FYNT_SEQUENCE: return "a list";
+    case FYNT_MAPPING: return "a mapping";
+    }
+    return "?";
+}
+
+static int is_quoted(struct fy_node *n)
+{
+    enum fy_node_style s = fy_node_get_style(n);
+    return s == FYNS_SINGLE_QUOTED || s == FYNS_DOUBLE_QUOTED || s == FYNS_LITERAL || s == FYNS_FOLDED;
+}
+
+/* Read one value of parameter p from node n (a scalar; lr-decay also takes a
+ * list of integers) into *out, checking its type by setting it on a scratch
+ * spec (range checks come later, on each whole run). */
+static sgl_status read_value(sgl_sweep *w, const sgl_param *p, struct fy_node *n, value *out, sgl_err *err)
+{
+    loc at = node_loc(n);
+    out->at = at;
+    out->text = NULL;
+    if (n && fy_node_get_style(n) == FYNS_ALIAS)
+        return fail_at(err, w, at, p->name, "aliases are not supported; write the value out");
+    char buf[1024];
+    const char *txt;
+    size_t len;
+    if (n && fy_node_get_type(n) == FYNT_SEQUENCE && p->type == SGL_PARAM_DECAY) {
+        size_t k = 0;
+        void *it = NULL;
+        struct fy_node *c;
+        buf[0] = '\0';
+        while ((c = fy_node_sequence_iterate(n, &it))) {
+            size_t l;
+            const char *s = fy_node_get_type(c) == FYNT_SCALAR && fy_node_get_style(c) != FYNS_ALIAS
+                                ? fy_node_get_scalar(c, &l) : NULL;
+            if (!s || is_quoted(c))
+                return fail_at(err, w, node_loc(c), p->name, "each step must be an integer, got %s",
+                               s ? "a quoted string" : kind_name(c));
+            if (k + l + 2 >= sizeof buf) return fail_at(err, w, node_loc(c), p->name, "list too long");
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%.*s", k ? "," : "", (int)l, s);
+        }
+        txt = buf;
+        len = k;
+    } else {
+        if (!n || fy_node_get_type(n) != FYNT_SCALAR)
+            return fail_at(err, w, at, p->name, "must be %s, got %s", sgl_param_type_name(p->type), kind_name(n));
+        txt = fy_node_get_scalar(n, &len);
+        if (!txt) { txt = ""; len = 0; }
+        if (is_quoted(n) && p->type != SGL_PARAM_STR && p->type != SGL_PARAM_ENUM && p->type != SGL_PARAM_DECAY)
+            return fail_at(err, w, at, p->name, "must be %s, got the quoted string \"%.*s\"",
+                           sgl_param_type_name(p->type), (int)(len > 64 ? 64 : len), txt);
+        if (memchr(txt, '\0', len))
+            return fail_at(err, w, at, p->name, "must not contain a NUL byte");
+    }
+    out->text = pool_add(w, txt, len);
+    if (!out->text) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+    sgl_spec scratch;
+    sgl_spec_defaults(&scratch);
+    sgl_err e = {{0}, {0}};
+    if (sgl_param_set(&scratch, p, out->text, &e) != SGL_OK)
+        return fail_at(err, w, at, p->name, "%s", e.msg);
+    if (p->type == SGL_PARAM_STR && out->text[0] == '\0')
+        return fail_at(err, w, at, p->name, "must not be empty");
+    return SGL_OK;
+}
+
+static const sgl_param *key_param(sgl_sweep *w, struct fy_node *k, const char *section, sgl_err *err,
+                                  sgl_status *st)
+{
+    size_t len = 0;
+    const char *s = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar(k, &len) : NULL;
+    const sgl_param *p = s ? sgl_param_lookup(s, len) : NULL;
+    if (!p) {
+        char names[600];
+        sgl_param_names(names, sizeof names);
+        *st = fail_at(err, w, node_loc(k), NULL, "%s: unknown key '%.*s'; valid: %s", section,
+                      (int)(len > 64 ? 64 : len), s ? s : "(not a scalar)", names);
+    }
+    return p;
+}
+
+static sgl_status read_axes(sgl_sweep *w, struct fy_node *m, int zip, sgl_err *err)
+{
+    const char *section = zip ? "zip" : "grid";
+    if (fy_node_get_type(m) != FYNT_MAPPING || fy_node_get_style(m) == FYNS_ALIAS)
+        return fail_at(err, w, node_loc(m), NULL, "%s: must be a mapping of key: [values...], got %s", section,
+                       kind_name(m));
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    sgl_status st = SGL_OK;
+    while ((pr = fy_node_mapping_iterate(m, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+        const sgl_param *p = key_param(w, k, section, err, &st);
+        if (!p) return st;
+        for (size_t a = 0; a < w->n_axes; ++a)
+            if (w->axes[a].p == p)
+                return fail_at(err, w, node_loc(k), p->name, "already an axis at line %d; each key may vary once",
+                               w->axes[a].at.line);
+        if (w->n_axes == sizeof w->axes / sizeof w->axes[0])
+            return fail_at(err, w, node_loc(k), p->name, "too many axes");
+        if (!v || fy_node_get_type(v) != FYNT_SEQUENCE || fy_node_get_style(v) == FYNS_ALIAS)
+            return fail_at(err, w, node_loc(v ? v : k), p->name, "%s axis must be a non-empty list of values, got %s",
+                           section, kind_name(v));
+        axis *ax = &w->axes[w->n_axes];
+        ax->p = p;
+        ax->at = node_loc(k);
+        ax->n = (size_t)fy_node_sequence_item_count(v);
+        if (ax->n == 0)
+            return fail_at(err, w, node_loc(k), p->name, "%s axis must be a non-empty list of values, got []", section);
+        ax->v = sgl_calloc(ax->n, sizeof *ax->v);
+        if (!ax->v) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+        w->n_axes++;
+        void *it2 = NULL;
+        struct fy_node *c;
+        size_t i = 0;
+        while ((c = fy_node_sequence_iterate(v, &it2)) && i < ax->n)
+            if ((st = read_value(w, p, c, &ax->v[i++], err)) != SGL_OK) return st;
+        if (zip && w->n_axes > w->n_grid + 1 && ax->n != w->axes[w->n_grid].n)
+            return fail_at(err, w, ax->at, p->name, "zip lists must have one length: %zu values here, %zu for '%s'",
+                           ax->n, w->axes[w->n_grid].n, w->axes[w->n_grid].p->name);
+    }
+    if (!zip) w->n_grid = w->n_axes;
+    return SGL_OK;
+}
+
+static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
+{
+    struct fy_node *root = fy_document_root(doc);
+    if (!root || fy_node_get_type(root) != FYNT_MAPPING)
+        return fail_at(err, w, node_loc(root), NULL,
+                       "a sweep spec must be a mapping with keys name, base, grid, zip; got %s", kind_name(root));
+    w->root_at = node_loc(root);
+    struct fy_node *sec[4] = {NULL, NULL, NULL, NULL};   /* name, base, grid, zip */
+    static const char *const secs[] = {"name", "base", "grid", "zip"};
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(root, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        size_t len = 0;
+        const char *s = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar(k, &len) : NULL;
+        int which = -1;
+        for (int q = 0; q < 4 && s; ++q)
+            if (strlen(secs[q]) == len && strncmp(secs[q], s, len) == 0) which = q;
+        if (which < 0)
+            return fail_at(err, w, node_loc(k), NULL, "unknown top-level key '%.*s'; valid: name, base, grid, zip",
+                           (int)(len > 64 ? 64 : len), s ? s : "(not a scalar)");
+        sec[which] = fy_node_pair_value(pr);
+        if (!sec[which]) return fail_at(err, w, node_loc(k), secs[which], "has no value");
+    }
+    sgl_status st;
+    if (sec[0]) {
+        size_t len;
+        const char *s = fy_node_get_type(sec[0]) == FYNT_SCALAR && fy_node_get_style(sec[0]) != FYNS_ALIAS
+                            ? fy_node_get_scalar(sec[0], &len) : NULL;
+        if (!s) return fail_at(err, w, node_loc(sec[0]), "name", "must be a string, got %s", kind_name(sec[0]));
+        if (!(w->name = sgl_malloc(len + 1))) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+        memcpy(w->name, s, len);
+        w->name[len] = '\0';
+    }
+    sgl_spec_defaults(&w->base);
+    if (sec[1]) {
+        if (fy_node_get_type(sec[1]) != FYNT_MAPPING || fy_node_get_style(sec[1]) == FYNS_ALIAS)
+            return fail_at(err, w, node_loc(sec[1]), "base", "must be a mapping of run parameters, got %s",
+                           kind_name(sec[1]));
+        it = NULL;
+        while ((pr = fy_node_mapping_iterate(sec[1], &it))) {
+            const sgl_param *p = key_param(w, fy_node_pair_key(pr), "base", err, &st);
+            if (!p) return st;
+            value v;
+            if ((st = read_value(w, p, fy_node_pair_value(pr), &v, err)) != SGL_OK) return st;
+            sgl_param_set(&w->base, p, v.text, NULL);   /* checked by read_value */
+            w->base_at[p - sgl_params] = v.at;
+        }
+    }
+    if (sec[2] && (st = read_axes(w, sec[2], 0, err)) != SGL_OK) return st;
+    w->n_grid = w->n_axes;
+    if (sec[3] && (st = read_axes(w, sec[3], 1, err)) != SGL_OK) return st;
+    return SGL_OK;
+}
+
+/* where parameter p of run r came from */
+static loc param_loc(const sgl_sweep *w, const size_t *digit, const sgl_param *p)
+{
+    for (size_t a = 0; a < w->n_axes; ++a)
+        if (w->axes[a].p == p) return w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].at;
+    return w->base_at[p - sgl_params];
+}
+
+static sgl_status expand(sgl_sweep *w, sgl_err *err)
+{
+    size_t n = 1;
+    for (size_t a = 0; a < w->n_grid; ++a) {
+        if (w->axes[a].n > SGL_SWEEP_MAX_RUNS / n)
+            return fail_at(err, w, w->axes[a].at, NULL, "the sweep has more than %u runs", SGL_SWEEP_MAX_RUNS);
+        n *= w->axes[a].n;
+    }
+    size_t nzip = w->n_axes > w->n_grid ? w->axes[w->n_grid].n : 1;
+    if (nzip > SGL_SWEEP_MAX_RUNS / n)
+        return fail_at(err, w, w->axes[w->n_grid].at, NULL, "the sweep has more than %u runs", SGL_SWEEP_MAX_RUNS);
+    n *= nzip;
+    w->runs = sgl_calloc(n, sizeof *w->runs);
+    if (!w->runs) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
+    w->n_runs = n;
+    size_t digit[65];
+    for (size_t r = 0; r < n; ++r) {
+        /* mixed radix, zip fastest, first grid key slowest */
+        size_t q = r;
+        digit[w->n_grid] = q % nzip;
+        q /= nzip;
+        for (size_t a = w->n_grid; a-- > 0;) {
+            digit[a] = q % w->axes[a].n;
+            q /= w->axes[a].n;
+        }
+        sgl_spec *s = &w->runs[r];
+        *s = w->base;
+        for (size_t a = 0; a < w->n_axes; ++a)
+            sgl_param_set(s, w->axes[a].p, w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].text, NULL);
+        sgl_err e = {{0}, {0}};
+        sgl_status st = sgl_spec_validate(s, &e);
+        if (st == SGL_OK) {
+            const sgl_noise_type *nt = sgl_noise_lookup(s->noise);
+            if (nt->uses_batch && s->data.input != SGL_INPUT_CSV && s->batch > s->data.n)
+                st = sgl_fail(&e, SGL_EINVAL, "--batch", "must be an integer in [1, n = %zu], got %zu", s->data.n,
+                              s->batch);
+        }
+        if (st != SGL_OK) {
+            const char *f = e.field;
+            while (*f == '-') ++f;
+            const sgl_param *p = sgl_param_lookup(f, strlen(f));
+            loc at = p ? param_loc(w, digit, p) : (loc){0, 0};
+            char *m = e.msg, *dash;
+            /* the library names CLI flags; a spec file names keys */
+            while ((dash = strstr(m, "--")) != NULL) memmove(dash, dash + 2, strlen(dash + 2) + 1);
+            fail_at(err, w, at.line ? at : w->root_at, p ? p->name : f, "%s%s (run %zu of %zu)", e.msg,
+                    at.line ? "" : " (the default value)", r + 1, n);
+            return st == SGL_ECAPS ? SGL_EINVAL : st;
+        }
+    }
+    return SGL_OK;
+}
+
+static void discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)user; (void)diag; (void)buf; (void)len;
+}
+
+sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sweep **out, sgl_err *err)
+{
+    *out = NULL;
+    sgl_sweep *w = sgl_calloc(1, sizeof *w);
+    if (!w) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+    sgl_status st = SGL_OK;
+    struct fy_diag *diag = NULL;
+    struct fy_document *doc = NULL;
+    w->path = sgl_malloc(strlen(path ? path : "<spec>") + 1);
+    w->text = sgl_malloc(len + 1);
+    if (!w->path || !w->text) { st = sgl_fail(err, SGL_ENOMEM, "spec", "out of memory"); goto done; }
+    strcpy(w->path, path ? path : "<spec>");
+    memcpy(w->text, buf, len);
+    w->text[len] = '\0';
+    if (memchr(buf, '\0', len)) {
+        st = fail_at(err, w, (loc){0, 0}, NULL, "the spec contains a NUL byte; expected YAML or JSON text");
+        goto done;
+    }
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = discard;
+    diag = fy_diag_create(&dc);
+    if (!diag) { st = sgl_fail(err, SGL_ENOMEM, "spec", "out of memory"); goto done; }
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg cfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2, NULL, diag};
+    doc = fy_document_build_from_string(&cfg, w->text, len);
+    if (!doc) {
+        void *it = NULL;
+        struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+        if (e) st = fail_at(err, w, (loc){e->line, e->column}   /* libfyaml's diagnostics are 1-based */, NULL, "not valid YAML/JSON: %s", e->msg);
+        else st = fail_at(err, w, (loc){0, 0}, NULL, "not valid YAML/JSON (or empty)");
+        goto done;
+    }
+    if ((st = parse_doc(w, doc, err)) != SGL_OK) goto done;
+    st = expand(w, err);
+done:
+    if (doc) fy_document_destroy(doc);
+    if (diag) fy_diag_unref(diag);
+    for (size_t a = 0; a < w->n_axes; ++a) sgl_free(w->axes[a].v);
+    w->n_axes = 0;
+    if (st != SGL_OK) {
+        sgl_sweep_free(w);
+        return st;
+    }
+    *out = w;
+    return SGL_OK;
+}
+
+sgl_status sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return sgl_fail(err, SGL_EINVAL, "spec", "cannot read '%s'", path);
+    size_t cap = 4096, n = 0;
+    char *buf = sgl_malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        if (cap >= (64u << 20)) { sgl_free(buf); fclose(f); return sgl_fail(err, SGL_EINVAL, "spec", "'%s' is larger than 64 MiB", path); }
+        char *nb = sgl_realloc(buf, cap * 2);
+        if (!nb) { sgl_free(buf); buf = NULL; break; }
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+    if (bad) { sgl_free(buf); return sgl_fail(err, SGL_EINVAL, "spec", "cannot read '%s'", path); }
+    sgl_status st = sgl_sweep_parse(buf, n, path, out, err);
+    sgl_free(buf);
+    return st;
+}
+
+void sgl_sweep_free(sgl_sweep *w)
+{
+    if (!w) return;
+    for (size_t i = 0; i < w->n_pool; ++i) sgl_free(w->pool[i]);
+    for (size_t a = 0; a < w->n_axes; ++a) sgl_free(w->axes[a].v);
+    sgl_free(w->pool);
+    sgl_free(w->runs);
+    sgl_free(w->path);
+    sgl_free(w->text);
+    sgl_free(w->name);
+    sgl_free(w);
+}
+
+size_t sgl_sweep_size(const sgl_sweep *w) { return w->n_runs; }
+const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i) { return i < w->n_runs ? &w->runs[i] : NULL; }
+const char *sgl_sweep_name(const sgl_sweep *w) { return w->name ? w->name : ""; }
+const char *sgl_sweep_text(const sgl_sweep *w) { return w->text; }
+const char *sgl_sweep_path(const sgl_sweep *w) { return w->path; }

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Crash safety of the store.  (1) SIGKILL: a sweep is killed at seeded random
+# moments several times, resumed each time, and the final store must hold
+# bitwise the same results as an uninterrupted sweep.  (2) Failure modes:
+# read-only file, full disk (file size limit), a database locked by another
+# writer, a garbage file: each a clear message, exit 1, and no finished result
+# lost (the store still resumes to the reference results).
+. "$(dirname "$0")/common.sh" "$@"
+DUMP="$(cd "$(dirname "$0")" && pwd)/dump_db.py"
+cd "$WORK" || exit 1
+same() {
+    "$PY" "$DUMP" "$1" > "$1.dump" && "$PY" "$DUMP" "$2" > "$2.dump" && [ -s "$1.dump" ] && cmp -s "$1.dump" "$2.dump"
+}
+finished() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM runs WHERE status='finished'\").fetchone()[0])" "$1"; }
+
+# 24 runs of a few ms each (diagnet d = 100, 4 trajectories x 20000 steps)
+cat > spec.yaml <<'EOF'
+name: kill-test
+base: {model: diagnet, d: 100, n: 40, kappa: 5, steps: 20000, every: 2000, seeds: 4}
+grid:
+  noise: [label, none, label-gauss]
+  lr: [0.001, 0.002]
+zip:
+  seed: [1, 2, 3, 4]
+EOF
+"$SGDLAB" sweep spec.yaml --db ref.db --quiet 2> err.txt
+check "reference sweep: exit 0" test $? -eq 0
+check "reference sweep: 24 finished runs" test "$(finished ref.db)" -eq 24
+
+# ---- SIGKILL at seeded random moments (bash RANDOM seeded: reproducible
+# delays), 6 times; each restart resumes.
+RANDOM=20261123
+kills=0
+for i in 1 2 3 4 5 6; do
+    "$SGDLAB" sweep spec.yaml --db kill.db --resume --quiet 2> /dev/null &
+    pid=$!
+    ms=$((20 + RANDOM % 150))
+    sleep "0.$(printf '%03d' "$ms")"
+    if kill -KILL "$pid" 2> /dev/null; then kills=$((kills + 1)); fi
+    wait "$pid" 2> /dev/null
+    echo "kill $i after ${ms} ms: $(finished kill.db 2> /dev/null || echo 0) of 24 runs finished"
+done
+check "at least 3 of 6 kills hit a running sweep (got $kills)" test "$kills" -ge 3
+nbefore=$(finished kill.db)
+check "the killed store is readable and incomplete or complete ($nbefore finished)" test "$nbefore" -le 24
+"$SGDLAB" sweep spec.yaml --db kill.db --resume --quiet 2> err.txt
+check "final resume: exit 0" test $? -eq 0
+cat err.txt
+check "after kills + resume: bitwise the same results as the uninterrupted sweep" same kill.db ref.db
+
+# ---- a garbage file: clear error, exit 1, file untouched
+head -c 8192 /dev/urandom > garbage.db 2> /dev/null || "$PY" -c "import os; open('garbage.db','wb').write(os.urandom(8192))"
+cp garbage.db garbage.orig
+"$SGDLAB" sweep spec.yaml --db garbage.db --resume --quiet 2> err.txt
+rc=$?
+check "garbage file: exit 1 (got $rc)" test "$rc" -eq 1
+check "garbage file: says not a SQLite database" grep -q "is not a SQLite database or is corrupt" err.txt
+check "garbage file: left untouched" cmp -s garbage.db garbage.orig
+
+# ---- a corrupt store (valid header, garbage pages): error, file untouched
+cp ref.db corrupt.db
+"$PY" -c "
+import sqlite3; c = sqlite3.connect('corrupt.db'); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.execute('PRAGMA journal_mode=DELETE'); c.close()
+f = open('corrupt.db', 'r+b'); f.seek(4096); f.write(b'\xff' * 8192); f.close()"
+cp corrupt.db corrupt.orig
+"$SGDLAB" sweep spec.yaml --db corrupt.db --resume --quiet 2> err.txt
+rc=$?
+check "corrupt pages: exit 1 (got $rc)" test "$rc" -eq 1
+check "corrupt pages: says corrupt ($(head -c 160 err.txt))" grep -q "corrupt" err.txt
+check "corrupt pages: file untouched" cmp -s corrupt.db corrupt.orig
+
+# ---- full disk: a file size limit (SIGXFSZ ignored so write() fails with EFBIG)
+rm -f full.db*
+( trap '' XFSZ; ulimit -f 400; exec "$SGDLAB" sweep spec.yaml --db full.db --quiet ) 2> err.txt
+rc=$?
+check "full disk: exit 1 (got $rc)" test "$rc" -eq 1
+check "full disk: says disk full ($(head -c 200 err.txt))" grep -q "disk full" err.txt
+nfull=$(finished full.db)
+echo "full disk: $nfull runs committed before the limit"
+check "full disk: some runs were committed before the limit ($nfull)" test "$nfull" -gt 0
+"$SGDLAB" sweep spec.yaml --db full.db --resume --quiet 2> /dev/null
+check "full disk: resumed without the limit, bitwise the reference results" same full.db ref.db
+
+# ---- locked: another connection holds the write lock
+cp ref.db locked.db
+"$PY" - locked.db > lock.txt <<'EOF' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(4)
+c.execute("ROLLBACK")
+EOF
+lockpid=$!
+for _ in $(seq 50); do grep -q locked lock.txt 2> /dev/null && break; sleep 0.1; done
+"$SGDLAB" sweep spec.yaml --db locked.db --resume --busy-timeout 300 --quiet 2> err.txt
+rc=$?
+check "locked: exit 1 (got $rc)" test "$rc" -eq 1
+check "locked: says locked by another process ($(head -c 160 err.txt))" grep -q "is locked by another process" err.txt
+wait "$lockpid"
+check "locked: results intact" same locked.db ref.db
+
+# ---- read-only store: a file without write permission (non-root), or, as
+# root (who ignores permissions), the same file on a read-only bind mount in a
+# private mount namespace; skipped with a note only if neither is possible
+mkdir -p rodir
+cp ref.db rodir/ro.db
+"$PY" -c "import sqlite3; c=sqlite3.connect('rodir/ro.db'); c.execute(\"UPDATE runs SET status='started' WHERE run_id = (SELECT max(run_id) FROM runs)\"); c.commit(); c.execute('PRAGMA wal_checkpoint(TRUNCATE)')"
+rm -f rodir/ro.db-wal rodir/ro.db-shm
+cp rodir/ro.db ro.orig
+ro_cmd=
+if [ "$(id -u)" -ne 0 ]; then
+    chmod 444 rodir/ro.db
+    chmod 555 rodir
+    ro_cmd=("$SGDLAB" sweep spec.yaml --db rodir/ro.db --resume --quiet)
+elif unshare -m sh -c 'mount --bind rodir rodir && mount -o remount,ro,bind rodir' 2> /dev/null; then
+    ro_cmd=(unshare -m sh -c 'mount --bind rodir rodir && mount -o remount,ro,bind rodir && exec "$0" sweep spec.yaml --db rodir/ro.db --resume --quiet' "$SGDLAB")
+fi
+if [ -n "$ro_cmd" ]; then
+    "${ro_cmd[@]}" 2> err.txt
+    rc=$?
+    check "read-only: exit 1 (got $rc)" test "$rc" -eq 1
+    check "read-only: says read-only ($(head -c 160 err.txt))" grep -q "is read-only" err.txt
+    check "read-only: file untouched" cmp -s rodir/ro.db ro.orig
+    chmod 755 rodir
+    chmod 644 rodir/ro.db
+else
+    echo "NOTE: root without mount namespaces: the read-only case was not exercised"
+fi
+
+finish

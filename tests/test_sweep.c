@@ -1,0 +1,234 @@
+/* Sweep specs, run keys, records and the SQLite store.
+ * Known answers only (no statistics): every check is exact. */
+#include "sgdlab.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static sgl_sweep *parse(const char *text, sgl_err *err, sgl_status *st)
+{
+    sgl_sweep *w = NULL;
+    *err = (sgl_err){{0}, {0}};
+    *st = sgl_sweep_parse(text, strlen(text), "t.yaml", &w, err);
+    return w;
+}
+
+/* The spec must fail with EINVAL at exactly `where` and a message containing `needle`. */
+static void expect_error(const char *what, const char *text, const char *where, const char *needle)
+{
+    sgl_err err;
+    sgl_status st;
+    sgl_sweep *w = parse(text, &err, &st);
+    check_true(st == SGL_EINVAL && !w, "%s: rejected with SGL_EINVAL (status %d)", what, (int)st);
+    check_true(strcmp(err.field, where) == 0, "%s: location '%s' == '%s'", what, err.field, where);
+    check_true(strstr(err.msg, needle) != NULL, "%s: message '%s' contains '%s'", what, err.msg, needle);
+    sgl_sweep_free(w);
+}
+
+static void test_expand(void)
+{
+    const char *spec = "name: t\n"
+                       "base:\n"
+                       "  model: quadratic\n"
+                       "  steps: 300\n"
+                       "  every: 100\n"
+                       "  seeds: 2\n"
+                       "  lr-decay: [100, 200]\n"
+                       "grid:\n"
+                       "  noise: [label, none]\n"
+                       "  lr: [0.01, 0.02, 0.03]\n"
+                       "zip:\n"
+                       "  seed: [7, 8]\n"
+                       "  alpha: [1, 0.5]\n";
+    sgl_err err;
+    sgl_status st;
+    sgl_sweep *w = parse(spec, &err, &st);
+    check_true(st == SGL_OK && w, "valid spec parses (%s: %s)", err.field, err.msg);
+    if (!w) return;
+    check_true(sgl_sweep_size(w) == 12, "2 x 3 grid x zip of 2 = 12 runs (got %zu)", sgl_sweep_size(w));
+    check_true(strcmp(sgl_sweep_name(w), "t") == 0, "name kept");
+    static const char *const noises[] = {"label", "none"};
+    static const double lrs[] = {0.01, 0.02, 0.03};
+    int ok = 1;
+    for (size_t r = 0; r < 12; ++r) {
+        const sgl_spec *s = sgl_sweep_spec(w, r);
+        size_t z = r % 2, l = (r / 2) % 3, nz = r / 6;   /* zip fastest, first grid key slowest */
+        ok &= strcmp(s->noise, noises[nz]) == 0 && s->lr == lrs[l] && s->seed == 7 + z &&
+              s->alpha == (z ? 0.5 : 1.0) && strcmp(s->model, "quadratic") == 0 && s->steps == 300 &&
+              s->seeds == 2 && s->n_decay == 2 && s->decay_at[0] == 100 && s->decay_at[1] == 200;
+    }
+    check_true(ok, "runs in mixed-radix order with base values and axis values");
+    char k0[17], k1[17], k0b[17];
+    sgl_spec_run_key(sgl_sweep_spec(w, 0), k0);
+    sgl_spec_run_key(sgl_sweep_spec(w, 1), k1);
+    sgl_spec s0 = *sgl_sweep_spec(w, 0);
+    sgl_spec_run_key(&s0, k0b);
+    check_true(strcmp(k0, k0b) == 0 && strcmp(k0, k1) != 0, "run key: stable copy %s, differs by seed %s", k0, k1);
+    sgl_sweep_free(w);
+
+    /* the same sweep in JSON */
+    const char *json = "{\"base\": {\"model\": \"quadratic\", \"steps\": 300, \"every\": 100, \"seeds\": 2},"
+                       " \"grid\": {\"lr\": [0.01, 0.02]}}";
+    w = parse(json, &err, &st);
+    check_true(st == SGL_OK && w && sgl_sweep_size(w) == 2, "JSON spec: 2 runs (%s %s)", err.field, err.msg);
+    sgl_sweep_free(w);
+    /* no axes: one run of the base */
+    w = parse("base: {steps: 10, every: 5}", &err, &st);
+    check_true(st == SGL_OK && w && sgl_sweep_size(w) == 1 && sgl_sweep_spec(w, 0)->steps == 10,
+               "base only: one run");
+    sgl_sweep_free(w);
+}
+
+static void test_errors(void)
+{
+    expect_error("unknown base key", "base:\n  model: diagnet\n  lrr: 0.1", "t.yaml:3:3", "unknown key 'lrr'; valid: model, noise");
+    expect_error("unknown grid key", "grid:\n  etaa: [1]", "t.yaml:2:3", "unknown key 'etaa'");
+    expect_error("unknown top-level key", "bases: {}", "t.yaml:1:1", "valid: name, base, grid, zip");
+    expect_error("wrong type: quoted number", "base:\n  lr: \"0.1\"", "t.yaml:2:8", "lr: must be a finite number");
+    expect_error("wrong type: list for scalar", "base:\n  steps: [1, 2]", "t.yaml:2:11", "steps: must be a non-negative integer, got a list");
+    expect_error("wrong type: not an integer", "grid:\n  seeds: [2, 2.5]", "t.yaml:2:14", "seeds: must be a non-negative integer");
+    expect_error("bad enum", "base: {data: gauss}", "t.yaml:1:14", "valid: gaussian, boolean, csv");
+    expect_error("out of range in base", "base:\n  lr: -1", "t.yaml:2:7", "lr: must be finite and > 0");
+    expect_error("out of range in a grid value", "grid:\n  lr: [0.1, 0.2, 0]", "t.yaml:2:18", "lr: must be finite and > 0");
+    expect_error("unknown model (names the valid ones)", "grid:\n  model: [diagnet, resnet]", "t.yaml:2:20",
+                 "unknown model 'resnet'; valid: diagnet");
+    expect_error("kappa > d (cross-field)", "base:\n  d: 3", "t.yaml:1:1", "kappa: must be an integer in [0, d = 3]");
+    expect_error("batch > n", "base: {noise: minibatch, n: 4, batch: 5}", "t.yaml:1:39", "batch: must be an integer in [1, n = 4]");
+    expect_error("zip lengths differ", "zip:\n  seed: [1, 2]\n  lr: [0.1]", "t.yaml:3:3", "zip lists must have one length");
+    expect_error("axis twice", "grid: {lr: [1]}\nzip: {lr: [2]}", "t.yaml:2:7", "each key may vary once");
+    expect_error("axis not a list", "grid:\n  lr: 0.1", "t.yaml:2:7", "must be a non-empty list");
+    expect_error("empty axis", "grid:\n  lr: []", "t.yaml:2:3", "non-empty list");
+    expect_error("syntax error", "base:\n  lr: [0.1", "t.yaml:3:1", "not valid YAML/JSON");
+    expect_error("root not a mapping", "- 1\n- 2", "t.yaml:1:3", "must be a mapping");
+    expect_error("alias rejected", "base:\n  lr: &a 0.1\n  alpha: *a", "t.yaml:3:11", "aliases are not supported");
+    expect_error("gaussian needs sigma-scale", "base: {noise: gaussian}", "t.yaml:1:1", "sigma-scale: required");
+}
+
+static void test_record_and_store(void)
+{
+    sgl_spec s;
+    sgl_spec_defaults(&s);
+    s.model = "diagnet"; s.noise = "label";
+    s.data.d = 10; s.data.n = 8; s.data.kappa = 2;
+    s.steps = 600; s.every = 200; s.seeds = 3; s.seed = 5;
+    s.lr = 0.5;   /* large enough that some trajectories diverge: events are written */
+    s.bound = 10;
+    sgl_err err = {{0}, {0}};
+    sgl_record rec;
+    sgl_status st = sgl_record_run(&s, 1, &rec, &err);
+    check_true(st == SGL_OK, "record_run (%s %s)", err.field, err.msg);
+    if (st != SGL_OK) return;
+    /* pack / unpack is bitwise */
+    void *buf = NULL;
+    size_t len = 0;
+    check_true(sgl_record_pack(&rec, &buf, &len) == SGL_OK, "pack");
+    sgl_record back;
+    st = sgl_record_unpack(buf, len, &back, &err);
+    size_t nser = (size_t)rec.res->n_traj * rec.res->n_log * rec.res->n_obs;
+    check_true(st == SGL_OK && back.n_obs == rec.n_obs && back.obs[0] == rec.obs[0] &&
+                   memcmp(back.res->series, rec.res->series, nser * 8) == 0 &&
+                   memcmp(back.res->diverged_step, rec.res->diverged_step, rec.res->n_traj * 8) == 0 &&
+                   strcmp(back.key, rec.key) == 0,
+               "unpack(pack(record)) is bitwise the record");
+    check_true(sgl_record_unpack(buf, len - 8, &back, &err) == SGL_EINVAL, "truncated buffer rejected");
+    sgl_record_clear(&back);
+    free(buf);
+
+    char path[] = "/tmp/sgl_test_store_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0) close(fd);
+    unlink(path);
+    sgl_store *db = NULL;
+    st = sgl_store_open(path, 0, 1000, &db, &err);
+    check_true(st == SGL_OK, "store open/create (%s)", err.msg);
+    if (st != SGL_OK) return;
+    char params[2048];
+    sgl_spec_canonical(&s, params, sizeof params);
+    sgl_run_info info = {rec.key, "test", params, s.seed, s.seeds, 0, -1, 1, 1};
+    int64_t id = 0;
+    sgl_run_state rs;
+    sgl_store_run_state(db, rec.key, &rs, &err);
+    check_true(rs == SGL_RUN_ABSENT, "absent before begin");
+    check_true(sgl_store_run_begin(db, &info, &id, &err) == SGL_OK, "begin");
+    sgl_store_run_state(db, rec.key, &rs, &err);
+    check_true(rs == SGL_RUN_STARTED, "started after begin");
+    check_true(sgl_store_write_run(db, id, &s, &rec, &err) == SGL_OK, "write_run (%s)", err.msg);
+    sgl_store_run_state(db, rec.key, &rs, &err);
+    check_true(rs == SGL_RUN_FINISHED, "finished after write");
+    /* round trip: every stored value equals the record bitwise (NaN <-> NULL) */
+    sqlite3 *q = sgl_store_db(db);
+    sqlite3_stmt *stmt = NULL;
+    sqlite3_prepare_v2(q, "SELECT observable, traj, step, value, t_eta FROM series WHERE run_id = ?1", -1, &stmt, NULL);
+    sqlite3_bind_int64(stmt, 1, id);
+    size_t rows = 0, bad = 0;
+    const sgl_results *r = rec.res;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *obs = (const char *)sqlite3_column_text(stmt, 0);
+        uint32_t t = (uint32_t)sqlite3_column_int64(stmt, 1);
+        uint64_t k = (uint64_t)sqlite3_column_int64(stmt, 2);
+        size_t o = 0, l = 0;
+        while (o < rec.n_obs && strcmp(rec.obs[o]->name, obs) != 0) ++o;
+        while (l < r->n_log && r->log_steps[l] != k) ++l;
+        if (o == rec.n_obs || l == r->n_log || t >= r->n_traj) { ++bad; continue; }
+        double want = r->series[((size_t)t * r->n_log + l) * r->n_obs + o];
+        if (isnan(want)) bad += sqlite3_column_type(stmt, 3) != SQLITE_NULL;
+        else bad += sqlite3_column_type(stmt, 3) == SQLITE_NULL || memcmp(&want, &(double){sqlite3_column_double(stmt, 3)}, 8) != 0;
+        bad += sqlite3_column_double(stmt, 4) != s.lr * (double)k;
+        ++rows;
+    }
+    sqlite3_finalize(stmt);
+    check_true(rows == nser && bad == 0, "series round trip: %zu rows (want %zu), %zu mismatches", rows, nser, bad);
+    size_t ndiv = 0;
+    for (uint32_t t = 0; t < r->n_traj; ++t) ndiv += r->diverged[t] != 0;
+    sqlite3_prepare_v2(q, "SELECT count(*) FROM events WHERE run_id = ?1 AND kind = 'diverged' AND time_unit = 'k'", -1,
+                       &stmt, NULL);
+    sqlite3_bind_int64(stmt, 1, id);
+    sqlite3_step(stmt);
+    size_t nev = (size_t)sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    check_true(ndiv > 0 && nev == ndiv, "one divergence event per diverged trajectory (%zu of %u diverged)", ndiv,
+               r->n_traj);
+    /* writing the same run again replaces it (no duplicate rows) */
+    check_true(sgl_store_run_begin(db, &info, &id, &err) == SGL_OK && sgl_store_write_run(db, id, &s, &rec, &err) == SGL_OK,
+               "rewrite the same run");
+    sqlite3_prepare_v2(q, "SELECT count(*) FROM series", -1, &stmt, NULL);
+    sqlite3_step(stmt);
+    check_true((size_t)sqlite3_column_int64(stmt, 0) == nser, "rewrite leaves one copy of the series");
+    sqlite3_finalize(stmt);
+    /* same key with other parameters is refused */
+    sgl_run_info other = info;
+    other.params = "{\"other\":1}";
+    check_true(sgl_store_run_begin(db, &other, &id, &err) == SGL_EIO && strstr(err.msg, "other parameters"),
+               "key collision refused: %s", err.msg);
+    sgl_store_close(db, &err);
+    /* read-only reopen sees the finished run */
+    st = sgl_store_open(path, SGL_STORE_READONLY, 1000, &db, &err);
+    int64_t nr = 0;
+    check_true(st == SGL_OK && sgl_store_count_runs(db, &nr, &err) == SGL_OK && nr == 1, "read-only reopen: 1 run");
+    sgl_store_close(db, &err);
+    /* garbage file: clear error, file untouched */
+    FILE *f = fopen(path, "wb");
+    for (int i = 0; i < 4096; ++i) fputc((i * 7919) & 0xff, f);
+    fclose(f);
+    char wal[300];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+    st = sgl_store_open(path, 0, 1000, &db, &err);
+    check_true(st == SGL_EIO && strstr(err.msg, "not a SQLite database"), "garbage file: %s", err.msg);
+    unlink(path);
+    sgl_record_clear(&rec);
+}
+
+int main(void)
+{
+    test_expand();
+    test_errors();
+    test_record_and_store();
+    return done();
+}
