@@ -37,6 +37,7 @@ int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
 int sgl_cmd_sweep(int argc, char **argv);
+int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
 
 /* output.c */
 void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */
