@@ -19,6 +19,7 @@ typedef struct {
     int quick;              /* reproduce --quick: fewer steps, for tests */
     int help;               /* --help was given and printed */
     uint64_t given;         /* bit i: flag i of the flag table was on the command line */
+    double init[4096];      /* --init values (spec.init points here) */
 } sgl_cli_opts;
 
 /* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad

@@ -309,6 +309,11 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
  * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
 #define SGL_LANCZOS_MAX 48
 sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
+/* the same with caller-provided workspace of sgl_lambda_max_work(m) doubles
+ * (no allocation; the hot path for the observable): returns lambda_1, NaN if
+ * the Hessian is not finite.  Needs SGL_CAP_HVP (not checked). */
+size_t sgl_lambda_max_work(const sgl_model *m);
+double sgl_lambda_max_ws(const sgl_model *m, const double *theta, double *work);
 
 /* --------------------------------------------------------------- noise */
 
@@ -344,7 +349,10 @@ typedef struct sgl_observable_type {
     const char *doc;
     unsigned needs_caps;
     double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
+    int optional;   /* logged only when named in spec.observe (costly ones, e.g. lambda_max) */
 } sgl_observable_type;
+/* does the comma-separated list contain name? */
+int sgl_name_in_list(const char *list, const char *name);
 extern const sgl_observable_type *const sgl_observables[];
 
 /* ------------------------------------------------------------ run spec */
@@ -377,6 +385,7 @@ typedef struct {
     uint64_t seed;             /* Philox key */
     double bound;              /* diverged when max |theta_j| exceeds it (checked every SGL_BOUND_EVERY steps) */
     double threshold;          /* |w_j| above it counts as active off-support */
+    const char *observe;       /* optional observables to log too, comma-separated (NULL: none) */
 } sgl_spec;
 
 /* Names of the enum values, indexed by value, NULL-terminated: what the CLI
@@ -405,6 +414,7 @@ typedef struct sgl_traj {
                               and >= D + 2; Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
     uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
+    double *work;          /* sgl_lambda_max_work doubles for the lambda_max observable (NULL without hvp) */
     int diverged;
     uint64_t diverged_step;
 } sgl_traj;
