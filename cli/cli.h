@@ -19,6 +19,7 @@ typedef struct {
     int quick;              /* reproduce --quick: fewer steps, for tests */
     int help;               /* --help was given and printed */
     uint64_t given;         /* bit i: flag i of the flag table was on the command line */
+    double init[4096];      /* --init values (spec.init points here) */
 } sgl_cli_opts;
 
 /* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad
@@ -36,6 +37,7 @@ int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
 int sgl_cmd_sweep(int argc, char **argv);
+int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
 
 /* mpi.c: `sgdlab sweep` over MPI ranks, rank 0 the only store writer */
 int sgl_mpi_launched(void);   /* started by an MPI launcher (mpirun, srun, ...)? */

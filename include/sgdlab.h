@@ -309,6 +309,11 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
  * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
 #define SGL_LANCZOS_MAX 48
 sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
+/* the same with caller-provided workspace of sgl_lambda_max_work(m) doubles
+ * (no allocation; the hot path for the observable): returns lambda_1, NaN if
+ * the Hessian is not finite.  Needs SGL_CAP_HVP (not checked). */
+size_t sgl_lambda_max_work(const sgl_model *m);
+double sgl_lambda_max_ws(const sgl_model *m, const double *theta, double *work);
 
 /* --------------------------------------------------------------- noise */
 
@@ -344,7 +349,10 @@ typedef struct sgl_observable_type {
     const char *doc;
     unsigned needs_caps;
     double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
+    int optional;   /* logged only when named in spec.observe (costly ones, e.g. lambda_max) */
 } sgl_observable_type;
+/* does the comma-separated list contain name? */
+int sgl_name_in_list(const char *list, const char *name);
 extern const sgl_observable_type *const sgl_observables[];
 
 /* ------------------------------------------------------------ run spec */
@@ -377,6 +385,7 @@ typedef struct {
     uint64_t seed;             /* Philox key */
     double bound;              /* diverged when max |theta_j| exceeds it (checked every SGL_BOUND_EVERY steps) */
     double threshold;          /* |w_j| above it counts as active off-support */
+    const char *observe;       /* optional observables to log too, comma-separated (NULL: none) */
 } sgl_spec;
 
 /* Names of the enum values, indexed by value, NULL-terminated: what the CLI
@@ -405,6 +414,7 @@ typedef struct sgl_traj {
                               and >= D + 2; Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
     uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
+    double *work;          /* sgl_lambda_max_work doubles for the lambda_max observable (NULL without hvp) */
     int diverged;
     uint64_t diverged_step;
 } sgl_traj;
@@ -576,6 +586,89 @@ sgl_status sgl_est_wls(const double *x, const double *y, const double *sy, size_
 /* Standard normal quantile (Newton on erfc; |error| < 1e-14 for p in [1e-300, 1-1e-16]). */
 double sgl_normal_quantile(double p);
 
+/* ---------------------------------------------------------------- theory
+ *
+ * Predictions computed without simulating (src/theory/; never uses the
+ * dynamics, noise or ensemble code).  Rates are per unit GD time t = eta*k
+ * unless stated; mean times are in t. */
+
+/* A 1-D SDE dX = b(X) dt + sqrt(2 D(X)) dW (D > 0). */
+typedef struct {
+    double (*drift)(double x, const void *ctx);
+    double (*diff)(double x, const void *ctx);     /* D(x) */
+    const void *ctx;
+} sgl_sde1d;
+
+/* Exact mean first-passage time from x0 to the absorbing point c, with a
+ * reflecting boundary at `reflect` on the other side of x0 or at x0 itself (+-INFINITY: none,
+ * the stationary density must then be integrable there):
+ *   exit to the left (c < x0):  T = int_c^x0 dy e^{Phi(y)} int_y^R e^{-Phi(z)} / D(z) dz,
+ *   Phi' = -b/D (THEORY 7.3), and the mirror image for c > x0.
+ * Computed in logs (e^Phi may overflow a double: log_T is always returned),
+ * nested trapezoid rules refined by doubling with Richardson extrapolation
+ * until the estimated relative error is below tol (>= 1e-13); an infinite
+ * reflecting side is cut where the integrand has fallen by e^-50.  T may be
+ * +inf when log_T > 709.  rel_err: the error estimate reached.  SGL_EINVAL:
+ * bad arguments, a non-positive or non-finite D on the way, or no confinement
+ * towards an infinite reflecting side. */
+sgl_status sgl_theory_mfpt1d(const sgl_sde1d *sde, double x0, double c, double reflect, double tol,
+                             double *T, double *log_T, double *rel_err, sgl_err *err);
+/* Freidlin-Wentzell quasi-potential of the 1-D SDE from x_from to x_to in
+ * units of the noise: int_{x_from}^{x_to} -b(x)/D(x) dx (= Delta V / D for
+ * constant D; log E tau ~ this for the small-noise exit).  Adaptive Simpson,
+ * relative tolerance tol. */
+sgl_status sgl_theory_qp1d(const sgl_sde1d *sde, double x_from, double x_to, double tol, double *out,
+                           sgl_err *err);
+
+/* Kramers (1-D, constant D): kappa = sqrt(h_min |h_sad|) / (2 pi) e^{-dV/D};
+ * the mean transition time is 1/kappa.  h_min > 0, h_sad < 0, D > 0. */
+double sgl_theory_kramers1d(double h_min, double h_sad, double dV, double D);
+/* Eyring-Kramers in n dimensions for dX = -grad V dt + sqrt(2 eps) dW:
+ * E tau = 2 pi / |lambda_1(z)| sqrt(|det H_z| / det H_x) e^{dV/eps}.  H_min,
+ * H_sad: symmetric n x n Hessians (row-major) at the minimum (positive
+ * definite) and at an index-1 saddle; *mean_time receives E tau, *rate 1/E tau. */
+sgl_status sgl_theory_eyring_kramers(size_t n, const double *H_min, const double *H_sad, double dV,
+                                     double eps, double *mean_time, double *rate, sgl_err *err);
+/* Arrhenius with the noise frozen at the minimum (THEORY 5.5): D = eta h* L* / B,
+ * kappa = sqrt(h* |h_s|)/(2 pi) e^{-dL/D}. */
+double sgl_theory_arrhenius_frozen(double h_star, double h_sad, double dL, double L_star, double eta_over_B);
+
+/* Mori et al. (THEORY 5.4).  k0 = B/(eta h*). */
+typedef struct {
+    double rate;         /* kappa per unit t = eta k (transition rate) */
+    double exponent;     /* k0 + 1 - n/2 (Eq. 17; 1/2 + k0 at n = 1) */
+    double validity;     /* Delta U / T = k0 log(L^s/L*): the formula needs >> 1 */
+    double phi;          /* stationary exponent 1 + k0 (Eq. 18) */
+    double n_c;          /* critical dimension 2 (k0 + 1) (Eq. 19) */
+} sgl_mori_pred;
+/* Eq. 16 (n = 1: det_ratio ignored, |h_e^s| = |h_sad|, prefactor sqrt(h* |h^s|)/(2 pi))
+ * and Eq. 17 (n > 1: prefactor |h_e^s|/(2 pi) sqrt(det H* / |det H^s|), det_ratio =
+ * det H* / |det H^s| on the outlier subspace). */
+sgl_status sgl_theory_mori(unsigned n, double h_star, double h_sad, double det_ratio, double L_star,
+                           double L_sad, double B_over_eta, sgl_mori_pred *out, sgl_err *err);
+
+/* Ornstein-Uhlenbeck (Zhu et al.; THEORY Z1): dtheta = -H theta dt + S^{1/2} dW,
+ * theta(0) = 0, L = theta^T H theta / 2 with H, S symmetric n x n (H PSD, S PSD).
+ * mean = E L(t) = 1/4 Tr[(I - e^{-2Ht}) S]; var = Var L(t) = 1/2 Tr(H C H C),
+ * C(t) = Cov theta(t) (written to cov if not NULL, n x n). */
+sgl_status sgl_theory_ou_loss(size_t n, const double *H, const double *S, double t, double *mean,
+                              double *var, double *cov, sgl_err *err);
+
+/* Geometric minimum action (Freidlin-Wentzell) for dX = b(X) dt + sqrt(eps) sigma dW,
+ * a = sigma sigma^T (positive definite along the path): the quasi-potential
+ * V(x_from, x_to) = min over paths of int (|phi'|_a |b|_a - <phi', b>_a) (gMAM,
+ * THEORY 7.4), for low dimensions.  diff_inv writes a(x)^-1 (n x n).  nodes:
+ * path nodes (>= 16); the path is relaxed by gradient descent with equal-arclength
+ * reparametrisation until the action changes by less than tol relative.
+ * path (optional): nodes x n. */
+typedef struct {
+    size_t n;
+    void (*drift)(const double *x, double *b, const void *ctx);
+    void (*diff_inv)(const double *x, double *a_inv, const void *ctx);
+    const void *ctx;
+} sgl_sde_nd;
+sgl_status sgl_theory_min_action(const sgl_sde_nd *sde, const double *x_from, const double *x_to,
+                                 size_t nodes, double tol, double *action, double *path, sgl_err *err);
 /* ------------------------------------------------------ run parameters */
 
 /* One row per key of a run spec: the sweep-file keys, which are the

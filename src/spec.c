@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const sgl_input_names[] = {"gaussian", "boolean", "csv", NULL};
@@ -104,5 +105,28 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
     NEED(s->bound > 0, "--bound", "must be > 0, got %.17g", s->bound);
     NEED(s->threshold >= 0 && isfinite(s->threshold), "--threshold", "must be finite and >= 0, got %.17g",
          s->threshold);
+    if (s->observe) {
+        /* every token names an optional observable the model can supply */
+        char valid[256] = "";
+        size_t vl = 0;
+        for (size_t i = 0; sgl_observables[i]; ++i)
+            if (sgl_observables[i]->optional && vl < sizeof valid)
+                vl += (size_t)snprintf(valid + vl, sizeof valid - vl, "%s%s", vl ? ", " : "", sgl_observables[i]->name);
+        for (const char *tok = s->observe;;) {
+            const char *comma = strchr(tok, ',');
+            size_t tl = comma ? (size_t)(comma - tok) : strlen(tok);
+            const sgl_observable_type *o = NULL;
+            for (size_t i = 0; sgl_observables[i]; ++i)
+                if (sgl_observables[i]->optional && strlen(sgl_observables[i]->name) == tl &&
+                    strncmp(sgl_observables[i]->name, tok, tl) == 0)
+                    o = sgl_observables[i];
+            NEED(o, "--observe", "unknown optional observable '%.*s'; valid: %s (comma-separated)", (int)tl, tok, valid);
+            if ((mt->caps & o->needs_caps) != o->needs_caps)
+                return sgl_fail(err, SGL_ECAPS, "--observe", "observable '%s' needs Hessian-vector products, which model '%s' lacks",
+                                o->name, mt->name);
+            if (!comma) break;
+            tok = comma + 1;
+        }
+    }
     return SGL_OK;
 }

@@ -389,7 +389,7 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
     st = expand(w, err);
 done:
     if (doc) fy_document_destroy(doc);
-    if (diag) fy_diag_unref(diag);
+    if (diag) fy_diag_destroy(diag);
     for (size_t a = 0; a < w->n_axes; ++a) sgl_free(w->axes[a].v);
     w->n_axes = 0;
     if (st != SGL_OK) {

@@ -134,7 +134,7 @@ static void test_record_and_store(void)
                    memcmp(back.res->diverged_step, rec.res->diverged_step, rec.res->n_traj * 8) == 0 &&
                    strcmp(back.key, rec.key) == 0,
                "unpack(pack(record)) is bitwise the record");
-    sgl_record_clear(&back);   /* before reusing it (found by the sanitizer build: it leaked) */
+    sgl_record_clear(&back);
     check_true(sgl_record_unpack(buf, len - 8, &back, &err) == SGL_EINVAL, "truncated buffer rejected");
     sgl_record_clear(&back);
     free(buf);

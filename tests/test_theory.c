@@ -1,0 +1,298 @@
+/* Theory (src/theory/): exact 1-D MFPT quadrature against closed forms and the
+ * THEORY.md K1 and M2 tables, Kramers asymptotics, Mori's formulas (M4),
+ * Eyring-Kramers, the OU moments (Z1) and the minimum action method against
+ * closed-form quasi-potentials.  Deterministic: no randomness. */
+#include "sgdlab.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- 1-D SDEs */
+typedef struct { double a, L0, D, kappa_eta, mu; int kind; } p1;
+enum { DW_GLD, DW_MORI, M2_IDEAL, M2_DATA, M2_GLD, CONST_DRIFT };
+static double b1(double x, const void *c)
+{
+    const p1 *p = c;
+    switch (p->kind) {
+    case DW_GLD: case DW_MORI: return -4.0 * p->a * x * (x * x - 1.0);
+    case M2_IDEAL: case M2_DATA: case M2_GLD: return -x;
+    default: return p->mu;
+    }
+}
+static double d1(double x, const void *c)
+{
+    const p1 *p = c;
+    switch (p->kind) {
+    case DW_MORI: { double u = x * x - 1.0; return p->kappa_eta * (p->L0 + p->a * u * u); }  /* (eta/B) h* L */
+    case M2_IDEAL: return 0.1 * (0.5 * x * x + 0.5);            /* (eta/B) h L, L = (x^2+1)/2 */
+    case M2_DATA: return 0.1 * (2.0 * x * x + 1.0) / 2.0;        /* eta (2x^2+1) / (2B) */
+    default: return p->D;
+    }
+}
+
+static double mfpt(p1 *p, double x0, double c, double refl)
+{
+    sgl_sde1d s = {b1, d1, p};
+    double T, lT, e;
+    sgl_err err;
+    sgl_status st = sgl_theory_mfpt1d(&s, x0, c, refl, 1e-10, &T, &lT, &e, &err);
+    if (st != SGL_OK) printf("mfpt error: %s: %s\n", err.field, err.msg);
+    return T;
+}
+
+static void test_closed_forms(void)
+{
+    /* free diffusion, reflect at R = 3, absorb at 0, start 1: ((R-c)^2 - (R-x0)^2)/(2D) */
+    p1 p = {.kind = CONST_DRIFT, .mu = 0.0, .D = 0.7};
+    check_rel(mfpt(&p, 1.0, 0.0, 3.0), (9.0 - 4.0) / 1.4, 1e-9, "quadrature: free diffusion with reflection");
+    /* constant drift mu against the exit, a = mu/D:
+     * T = [e^{a(R-x0)} (e^{a(x0-c)} - 1)/a - (x0-c)] / (a D) */
+    p.mu = 0.8; p.D = 0.3;
+    double a = p.mu / p.D, R = 2.0, x0 = 0.5, c = -1.0;
+    double T = (exp(a * (R - x0)) * expm1(a * (x0 - c)) / a - (x0 - c)) / (a * p.D);
+    check_rel(mfpt(&p, x0, c, R), T, 1e-9, "quadrature: constant drift, closed form");
+    /* the mirror image: exit to the right with the drift reversed */
+    p.mu = -0.8;
+    check_rel(mfpt(&p, -x0, -c, -R), T, 1e-9, "quadrature: mirrored exit to the right");
+    /* start on the reflecting boundary: free diffusion from 0, reflect 0, absorb 1: 1/(2D) */
+    p.mu = 0.0; p.D = 0.25;
+    check_rel(mfpt(&p, 0.0, 1.0, 0.0), 2.0, 1e-9, "quadrature: start at the reflecting boundary");
+    /* bad input */
+    sgl_sde1d s = {b1, d1, &p};
+    double Tq, lT, e;
+    sgl_err err;
+    check_true(sgl_theory_mfpt1d(&s, 1.0, 1.0, INFINITY, 1e-8, &Tq, &lT, &e, &err) == SGL_EINVAL,
+               "quadrature: start == absorbing point rejected");
+    check_true(sgl_theory_mfpt1d(&s, 1.0, 0.0, 0.5, 1e-8, &Tq, &lT, &e, &err) == SGL_EINVAL,
+               "quadrature: reflecting boundary on the wrong side rejected");
+    p.mu = 0.0;   /* free diffusion does not confine towards +inf */
+    check_true(sgl_theory_mfpt1d(&s, 1.0, 0.0, INFINITY, 1e-8, &Tq, &lT, &e, &err) == SGL_EINVAL &&
+               strcmp(err.field, "reflect") == 0, "quadrature: no confinement rejected (%s)", err.msg);
+}
+
+/* THEORY 9.2 K1: V = (x^2-1)^2, GLD, from +1 to -1 and to the saddle 0 */
+static void test_k1(void)
+{
+    const double D[] = {0.25, 0.2, 0.125, 0.1};
+    const double exact[] = {69.264, 182.42, 3500, 25527}, tol[] = {0.0005, 0.005, 0.5, 0.5};
+    const double saddle[] = {33.946, 90.476, 1749.2, 12763}, stol[] = {0.0005, 0.0005, 0.05, 0.5};
+    const double ratio[] = {1.142, 1.107, 1.057, 1.043};
+    for (int i = 0; i < 4; ++i) {
+        p1 p = {.kind = DW_GLD, .a = 1.0, .D = D[i]};
+        double T = mfpt(&p, 1.0, -1.0, INFINITY);
+        check_abs(T, exact[i], tol[i], "K1 exact MFPT, D = %g", D[i]);
+        check_abs(mfpt(&p, 1.0, 0.0, INFINITY), saddle[i], stol[i], "K1 MFPT to the saddle, D = %g", D[i]);
+        double kr = 1.0 / sgl_theory_kramers1d(8.0, -4.0, 1.0, D[i]);
+        check_abs(T / kr, ratio[i], 0.0005, "K1 exact/Kramers, D = %g", D[i]);
+    }
+    /* Kramers asymptotics: exact/Kramers -> 1 as D -> 0, the excess shrinking ~ D */
+    double prev = INFINITY;
+    int mono = 1;
+    const double Ds[] = {0.1, 0.05, 0.025, 0.0125};
+    double last = 0;
+    for (int i = 0; i < 4; ++i) {
+        p1 p = {.kind = DW_GLD, .a = 1.0, .D = Ds[i]};
+        double r = mfpt(&p, 1.0, -1.0, INFINITY) * sgl_theory_kramers1d(8.0, -4.0, 1.0, Ds[i]) - 1.0;
+        if (!(r < prev && r > 0)) mono = 0;
+        prev = r; last = r;
+        printf("     exact/Kramers - 1 at D = %g: %.6g\n", Ds[i], r);
+    }
+    check_true(mono, "Kramers ratio decreases to 1 as D -> 0");
+    check_le(last, 0.006, "exact/Kramers - 1 at D = 0.0125");
+}
+
+/* THEORY 9.2 M2: first passage to L >= c L*, linear regression, B = 1,
+ * eta = 0.1, from theta* = 0 (symmetric: reflecting at 0, absorbing at
+ * sqrt(c-1)).  Each value within half a unit of its last printed digit. */
+static void test_m2(void)
+{
+    const double c[] = {1.2, 1.5, 2, 3, 5, 10};
+    const double ideal[] = {4.076, 35.63, 574.1, 3.398e4, 6.524e6, 8.839e9};
+    const double iu[] = {1e-3, 1e-2, 0.1, 10, 1e3, 1e6};
+    const double data[] = {3.755, 24.32, 192.4, 2830, 6.70e4, 3.92e6};
+    const double du[] = {1e-3, 1e-2, 0.1, 1, 100, 1e4};
+    const double gld[] = {4.502, 66.23, 6546, 9.88e7, 3.34e16, 1.15e38};
+    const double gu[] = {1e-3, 1e-2, 1, 1e5, 1e14, 1e36};
+    for (int i = 0; i < 6; ++i) {
+        double th = sqrt(c[i] - 1.0);
+        p1 pi = {.kind = M2_IDEAL}, pd = {.kind = M2_DATA}, pg = {.kind = M2_GLD, .D = 0.05};
+        check_abs(mfpt(&pi, 0.0, th, 0.0), ideal[i], 0.5 * iu[i], "M2 idealized Mori noise D = (eta/B)hL, c = %g", c[i]);
+        check_abs(mfpt(&pd, 0.0, th, 0.0), data[i], 0.5 * du[i], "M2 Gaussian-data noise, c = %g", c[i]);
+        check_abs(mfpt(&pg, 0.0, th, 0.0), gld[i], 0.5 * gu[i], "M2 frozen-noise GLD D = 0.05, c = %g", c[i]);
+    }
+}
+
+/* Mori's formulas (THEORY 5.4, M3, M4) */
+static void test_mori(void)
+{
+    sgl_mori_pred m, m1;
+    sgl_err err;
+    /* M4: a = 1, L0 = 0.2, B/eta = 40, h* = 8a: kappa = (4a/2pi) sqrt 2 (L^s/L*)^-(5 + 1 - n/2) */
+    for (unsigned n = 1; n <= 7; ++n) {
+        check_true(sgl_theory_mori(n, 8.0, -4.0, 2.0, 0.2, 1.2, 40.0, &m, &err) == SGL_OK, "Mori n = %u: ok", n);
+        double k = 4.0 / (2.0 * M_PI) * sqrt(2.0) * pow(6.0, -(5.0 + 1.0 - 0.5 * n));
+        check_rel(m.rate, k, 1e-13, "M4 Eq. 17 rate, n = %u", n);
+        check_abs(m.n_c, 12.0, 1e-13, "M4 n_c = 2(B/(eta h*) + 1) = 12");
+    }
+    sgl_theory_mori(1, 8.0, -4.0, 0.0, 0.2, 1.2, 40.0, &m1, &err);
+    check_rel(m1.rate, sqrt(32.0) / (2.0 * M_PI) * pow(6.0, -5.5), 1e-13, "Eq. 16 at n = 1 (exponent 1/2 + k0)");
+    check_abs(m1.validity, 5.0 * log(6.0), 1e-13, "validity Delta U / T = k0 log(L^s/L*)");
+    check_abs(m1.phi, 6.0, 1e-15, "phi = 1 + B/(eta h*)");
+    /* each extra outlier direction multiplies the rate by (L^s/L*)^{1/2} */
+    sgl_theory_mori(3, 8.0, -4.0, 2.0, 0.2, 1.2, 40.0, &m, &err);
+    sgl_theory_mori(4, 8.0, -4.0, 2.0, 0.2, 1.2, 40.0, &m1, &err);
+    check_rel(m1.rate / m.rate, sqrt(6.0), 1e-13, "M4: factor sqrt(L^s/L*) per dimension");
+    check_true(sgl_theory_mori(1, 8.0, 4.0, 0, 0.2, 1.2, 40, &m, &err) == SGL_EINVAL, "Mori: h^s > 0 rejected");
+    check_true(sgl_theory_mori(1, 8.0, -4.0, 0, 0.2, 0.1, 40, &m, &err) == SGL_EINVAL, "Mori: L^s < L* rejected");
+    /* Arrhenius with frozen noise D = eta h* L* / B */
+    check_rel(sgl_theory_arrhenius_frozen(8.0, -4.0, 1.0, 0.5, 1.0 / 40.0),
+              sqrt(32.0) / (2.0 * M_PI) * exp(-1.0 / 0.1), 1e-13, "Arrhenius frozen noise, D = 0.1");
+    /* M3: the exact MFPT of Mori's 1-D SDE approaches Eq. 16 as Delta U / T grows
+     * (L0 = 0.5, a = 1, B/eta = 40 .. 640) */
+    double prev = INFINITY;
+    int mono = 1;
+    double r = 0;
+    for (double Be = 40; Be <= 640; Be *= 2) {
+        p1 p = {.kind = DW_MORI, .a = 1.0, .L0 = 0.5, .kappa_eta = 8.0 / Be};
+        double T = mfpt(&p, 1.0, -1.0, INFINITY);
+        sgl_theory_mori(1, 8.0, -4.0, 0, 0.5, 1.5, Be, &m, &err);
+        r = fabs(T * m.rate - 1.0);
+        printf("     M3 L0 = 0.5, B/eta = %g: exact MFPT %.6g, 1/kappa_Mori %.6g, |ratio - 1| = %.4g\n", Be, T, 1 / m.rate, r);
+        if (!(r < prev)) mono = 0;
+        prev = r;
+    }
+    check_true(mono, "M3: exact MFPT x Mori rate -> 1 as B/eta grows");
+    check_le(r, 0.03, "M3: |exact x kappa_Mori - 1| at B/eta = 640");
+}
+
+static void test_eyring_kramers(void)
+{
+    double Hm[] = {8, 0, 0, 3}, Hs[] = {-4, 0, 0, 5}, mt, rate;
+    sgl_err err;
+    check_true(sgl_theory_eyring_kramers(2, Hm, Hs, 1.0, 0.1, &mt, &rate, &err) == SGL_OK, "EK: ok");
+    check_rel(mt, 2 * M_PI / 4.0 * sqrt(20.0 / 24.0) * exp(10.0), 1e-13, "EK separable 2-D");
+    /* rotating both Hessians leaves the prediction unchanged */
+    double c = cos(0.3), s = sin(0.3);
+    double Rm[4] = {c * c * 8 + s * s * 3, c * s * (8 - 3), c * s * (8 - 3), s * s * 8 + c * c * 3};
+    double Rs[4] = {c * c * -4 + s * s * 5, c * s * (-4 - 5), c * s * (-4 - 5), s * s * -4 + c * c * 5};
+    double mt2;
+    sgl_theory_eyring_kramers(2, Rm, Rs, 1.0, 0.1, &mt2, &rate, &err);
+    check_rel(mt2, mt, 1e-12, "EK rotation invariant");
+    double one_m = 8, one_s = -4;
+    sgl_theory_eyring_kramers(1, &one_m, &one_s, 1.0, 0.25, &mt, &rate, &err);
+    check_rel(rate, sgl_theory_kramers1d(8, -4, 1, 0.25), 1e-13, "EK n = 1 equals 1-D Kramers");
+    double bad[] = {8, 0, 0, -3};
+    check_true(sgl_theory_eyring_kramers(2, bad, Hs, 1, 0.1, &mt, &rate, &err) == SGL_EINVAL, "EK: indefinite minimum rejected");
+    check_true(sgl_theory_eyring_kramers(2, Hm, Hm, 1, 0.1, &mt, &rate, &err) == SGL_EINVAL, "EK: saddle without a negative direction rejected");
+}
+
+/* Z1: OU loss moments against the diagonal closed form, rotated */
+static void test_ou(void)
+{
+    const double h[3] = {10, 1, 0.1}, sd[3] = {2.0, 0.5, 0.3};
+    const double t = 0.37;
+    double em = 0, ev = 0;
+    for (int i = 0; i < 3; ++i) {
+        double Cii = sd[i] * -expm1(-2 * h[i] * t) / (2 * h[i]);
+        em += 0.25 * sd[i] * -expm1(-2 * h[i] * t);
+        ev += 0.5 * h[i] * h[i] * Cii * Cii;
+    }
+    /* Q: a rotation about (1,1,1)/sqrt3 by 0.7 (Rodrigues) */
+    double k[3] = {1 / sqrt(3.0), 1 / sqrt(3.0), 1 / sqrt(3.0)}, a = 0.7, Q[9];
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            double K = 0;
+            if (i != j) { int l = 3 - i - j; K = ((i + 1) % 3 == j ? -1 : 1) * k[l]; }
+            Q[i * 3 + j] = (i == j ? cos(a) : 0) + sin(a) * K + (1 - cos(a)) * k[i] * k[j];
+        }
+    double H[9], S[9], m, v, C[9];
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            H[i * 3 + j] = S[i * 3 + j] = 0;
+            for (int l = 0; l < 3; ++l) { H[i * 3 + j] += Q[i * 3 + l] * h[l] * Q[j * 3 + l]; S[i * 3 + j] += Q[i * 3 + l] * sd[l] * Q[j * 3 + l]; }
+        }
+    sgl_err err;
+    check_true(sgl_theory_ou_loss(3, H, S, t, &m, &v, C, &err) == SGL_OK, "OU: ok");
+    check_rel(m, em, 1e-12, "OU mean loss 1/4 Tr[(I - e^{-2Ht}) S], rotated");
+    check_rel(v, ev, 1e-12, "OU loss variance 1/2 Tr(HCHC), rotated");
+    /* Zhu's indicator: at short times E L ~ (t/2) Tr(H S); S ~ H beats isotropic of equal trace */
+    double Hd[9] = {10, 0, 0, 0, 1, 0, 0, 0, 0.1}, Sa[9] = {0}, Si[9] = {0}, ma, mi;
+    double tr = 11.1;
+    for (int i = 0; i < 3; ++i) { Sa[i * 4] = Hd[i * 4]; Si[i * 4] = tr / 3.0; }
+    sgl_theory_ou_loss(3, Hd, Sa, 1e-5, &ma, NULL, NULL, &err);
+    sgl_theory_ou_loss(3, Hd, Si, 1e-5, &mi, NULL, NULL, &err);
+    check_rel(ma, 0.5e-5 * (100 + 1 + 0.01), 1e-4, "OU short time: (t/2) Tr(HS), S = H");
+    /* ratio -> Tr(HS) / (Tr H Tr S / D) = 101.01 / (11.1^2/3) */
+    check_rel(ma / mi, 101.01 / (11.1 * 11.1 / 3.0), 1e-3, "Z1: S ~ H vs isotropic of equal Tr S: ratio Tr(HS) / (Tr H Tr S / D)");
+    double badH[9] = {-1, 0, 0, 0, 1, 0, 0, 0, 1};
+    check_true(sgl_theory_ou_loss(3, badH, Si, 1, &m, NULL, NULL, &err) == SGL_EINVAL, "OU: indefinite H rejected");
+}
+
+/* minimum action */
+typedef struct { int kind; double L0; } pn;
+static double mori2_L(const double *x, const pn *p) { double u = x[0] * x[0] - 1; return p->L0 + u * u + 4 * x[1] * x[1]; }
+static void bn(const double *x, double *b, const void *c)
+{
+    const pn *p = c;
+    if (p->kind == 0) {   /* V = (x^2-1)^2 + 2 (y - x^2/2)^2 */
+        double r = x[1] - 0.5 * x[0] * x[0];
+        b[0] = -(4 * x[0] * (x[0] * x[0] - 1) - 4 * r * x[0]);
+        b[1] = -(4 * r);
+    } else if (p->kind == 1) {   /* Mori 2-D: L0 + (x^2-1)^2 + (h* / 2) y^2, h* = 8 */
+        b[0] = -4 * x[0] * (x[0] * x[0] - 1);
+        b[1] = -8 * x[1];
+    } else {   /* 1-D Mori double well */
+        b[0] = -4 * x[0] * (x[0] * x[0] - 1);
+    }
+}
+static void an(const double *x, double *ai, const void *c)
+{
+    const pn *p = c;
+    if (p->kind == 0) { ai[0] = ai[3] = 1; ai[1] = ai[2] = 0; }
+    else if (p->kind == 1) { double L = mori2_L(x, p); ai[0] = ai[3] = 1 / (16 * L); ai[1] = ai[2] = 0; }
+    else { double u = x[0] * x[0] - 1; ai[0] = 1 / (16 * (p->L0 + u * u)); }
+}
+static double mori1_b(double x, const void *c) { (void)c; return -4 * x * (x * x - 1); }
+static double mori1_D(double x, const void *c) { const pn *p = c; double u = x * x - 1; return 8 * (p->L0 + u * u); }
+
+static void test_min_action(void)
+{
+    sgl_err err;
+    double S;
+    /* gradient system, curved MEP through the saddle (0,0): V = 2 Delta V = 2 */
+    pn g = {0, 0};
+    sgl_sde_nd s = {2, bn, an, &g};
+    double xa[2] = {1, 0.5}, xs[2] = {0, 0};
+    check_true(sgl_theory_min_action(&s, xa, xs, 64, 1e-9, &S, NULL, &err) == SGL_OK, "MAM gradient: ok");
+    check_rel(S, 2.0, 2e-3, "MAM gradient system, curved path: 2 Delta V");
+    /* Mori 2-D (a-gradient): V = (1/h*) log(L^s/L*) */
+    pn m = {1, 0.2};
+    sgl_sde_nd s2 = {2, bn, an, &m};
+    double xm[2] = {1, 0};
+    check_true(sgl_theory_min_action(&s2, xm, xs, 64, 1e-9, &S, NULL, &err) == SGL_OK, "MAM Mori 2-D: ok");
+    check_rel(S, log(1.2 / 0.2) / 8.0, 2e-3, "MAM Mori 2-D: (1/h*) log(L^s/L*)");
+    /* 1-D: the action of the straight path vs the closed form int -b/D with a = 2D
+     * (here D = h* L and eps = 1) and vs sgl_theory_qp1d */
+    pn m1 = {2, 0.2};
+    sgl_sde_nd s1 = {1, bn, an, &m1};
+    double x1 = 1, x0 = 0;
+    sgl_theory_min_action(&s1, &x1, &x0, 400, 1e-9, &S, NULL, &err);
+    double closed = log(1.2 / 0.2) / 8.0, q;
+    check_rel(S, closed, 1e-4, "MAM 1-D = closed form (1/h*) log(L^s/L*)");
+    sgl_sde1d d = {mori1_b, mori1_D, &m1};
+    check_true(sgl_theory_qp1d(&d, 1.0, 0.0, 1e-12, &q, &err) == SGL_OK, "qp1d: ok");
+    check_rel(q, closed, 1e-10, "qp1d: int V'/D = (1/h*) log(L^s/L*)");
+}
+
+int main(void)
+{
+    test_closed_forms();
+    test_k1();
+    test_m2();
+    test_mori();
+    test_eyring_kramers();
+    test_ou();
+    test_min_action();
+    return done();
+}
