@@ -208,7 +208,15 @@ static void col_text(sqlite3_stmt *q, int c, char *buf, size_t len)
     switch (sqlite3_column_type(q, c)) {
     case SQLITE_NULL: snprintf(buf, len, "null"); break;
     case SQLITE_INTEGER: snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(q, c)); break;
-    case SQLITE_FLOAT: snprintf(buf, len, "%.17g", sqlite3_column_double(q, c)); break;
+    case SQLITE_FLOAT: {
+        /* shortest form that reads back to the same double (0.005, not 0.0050000000000000001) */
+        double x = sqlite3_column_double(q, c);
+        for (int p = 15; p <= 17; ++p) {
+            snprintf(buf, len, "%.*g", p, x);
+            if (strtod(buf, NULL) == x) break;
+        }
+        break;
+    }
     default: snprintf(buf, len, "%s", (const char *)sqlite3_column_text(q, c)); break;
     }
 }
