@@ -1,5 +1,14 @@
-/* INTERIM scalar simulator used until the library's escape engine is on main
- * (development only; replaced by sgl_escape_run). */
+/* The simulations behind `sgdlab reproduce mori-escape / exponential-escape`:
+ * a compact first-passage simulator for the landscapes and noise kinds that
+ * sgl_theory_problem describes (double well, n-D Mori well, quadratic;
+ * isotropic, Mori, SGD-type frozen-Hessian and Gaussian-data noise), Euler-
+ * Maruyama (dynamics "sde", step dt) or Gaussian-noise SGD ("sgd": the same
+ * update with dt = eta), start at theta* or after a burn-in restarted on exit,
+ * plus true minibatch SGD on Gaussian linear regression.  Randomness: per
+ * trajectory Philox streams (noise: purpose SGL_P_NOISE, one stream per 64
+ * steps; batches: SGL_P_BATCH; data: SGL_P_DATA), so results do not depend on
+ * the thread count.  To be replaced by the library's escape engine
+ * (sgl_escape_run) once it is on main; the reproduce code only sees rep_sim. */
 #include "reproduce.h"
 
 #include <math.h>
