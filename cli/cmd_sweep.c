@@ -165,6 +165,7 @@ int sgl_cmd_sweep(int argc, char **argv)
     uint64_t traj = 0;
     double t0 = omp_get_wtime();
     size_t done_now = 0;
+    double t_store = 0, t_exec = 0;   /* wall time inside the store calls / the runs */
     progress(show, skipped, n, traj, 0, 0);
     for (size_t j = 0; j < n_todo; ++j) {
         const size_t i = todo[j];
@@ -176,10 +177,19 @@ int sgl_cmd_sweep(int argc, char **argv)
             sgl_spec_run_key(s, key);
             sgl_spec_canonical(s, params, sizeof params);
             sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, sweep_id, (int64_t)i, o.threads, 1};
-            if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) break;
+            double ts = omp_get_wtime();
+            st = sgl_store_run_begin(db, &info, &run_id, &err);
+            t_store += omp_get_wtime() - ts;
+            if (st != SGL_OK) break;
         }
+        double te = omp_get_wtime();
         if ((st = sgl_record_run(s, o.threads, &rec, &err)) != SGL_OK) break;
-        if (db) st = sgl_store_write_run(db, run_id, s, &rec, &err);
+        t_exec += omp_get_wtime() - te;
+        if (db) {
+            double ts = omp_get_wtime();
+            st = sgl_store_write_run(db, run_id, s, &rec, &err);
+            t_store += omp_get_wtime() - ts;
+        }
         sgl_record_clear(&rec);
         if (st != SGL_OK) break;
         traj += s->seeds;
@@ -192,8 +202,9 @@ int sgl_cmd_sweep(int argc, char **argv)
     if (st != SGL_OK) goto fail;
     fprintf(stderr,
             "sgdlab sweep: %zu runs executed (%zu already finished and skipped, %zu unfinished redone), "
-            "%llu trajectories in %.3f s: %.2f runs/s; %s%s\n",
+            "%llu trajectories in %.3f s: %.2f runs/s (executing %.3f s, storing %.3f s = %.2f ms per run); %s%s\n",
             done_now, skipped, redone, (unsigned long long)traj, secs, secs > 0 ? (double)done_now / secs : 0.0,
+            t_exec, t_store, done_now ? 1e3 * t_store / (double)done_now : 0.0,
             db ? "store: " : "not stored (--no-store)", db ? o.db_path : "");
     goto done;
 fail:
