@@ -279,6 +279,67 @@ static void known_answers(void)
     } else {
         check_true(0, "[sphere] model_init: %s", err.msg);
     }
+    /* matrix sensing: at the truth the loss and gradient vanish; labels are <A_i, W*> with W* PSD of rank kappa */
+    {
+        const sgl_model_type *T = sgl_model_lookup("msense");
+        sgl_data_spec ds;
+        memset(&ds, 0, sizeof ds);
+        ds.input = SGL_INPUT_GAUSSIAN;
+        ds.truth = SGL_TRUTH_ONES;
+        ds.d = 16;
+        ds.n = 30;
+        ds.kappa = 2;
+        sgl_data *M = NULL;
+        sgl_status st = sgl_model_data_alloc(T, &ds, 7, 0, &M, &err);
+        if (check_true(st == SGL_OK, "[msense] data (truth ones, m = 4, rank 2): status %d %s", (int)st, err.msg) &&
+            sgl_model_init(&m, T, M, 0.5, &err) == SGL_OK) {
+            /* W* = diag(1, 1, 0, 0); U = that block rotated by 0.3 rad has U U^T = W* */
+            double U[16] = {0}, L, g[16], lam;
+            const double c = cos(0.3), sn = sin(0.3);
+            U[0] = c; U[1] = -sn; U[4] = sn; U[5] = c;
+            sgl_model_loss(&m, U, &L, g, &err);
+            check_abs(L, 0.0, 1e-28, "[msense] loss at U with U U^T = W* (truth ones, rotated factor)");
+            check_abs(max_abs(g, 16), 0.0, 1e-14, "[msense] gradient at the truth");
+            sgl_model_lambda_max(&m, U, &lam, &err);
+            check_true(lam > 0 && isfinite(lam), "[msense] lambda_max at the truth is positive: %g", lam);
+            long bad = 0;
+            for (int p = 0; p < 4; ++p)
+                for (int q = 0; q < 4; ++q) bad += M->wstar[4 * p + q] != (p == q && p < 2 ? 1.0 : 0.0);
+            check_true(bad == 0, "[msense] truth ones: W* = diag(1, 1, 0, 0) (%ld entries wrong)", bad);
+        }
+        sgl_data_free(M);
+        ds.truth = SGL_TRUTH_SIGNS;
+        ds.label_noise = 0.0;
+        st = sgl_model_data_alloc(T, &ds, 7, 1, &M, &err);
+        if (check_true(st == SGL_OK, "[msense] data (truth signs): status %d %s", (int)st, err.msg)) {
+            double W[16], ev[4], e = 0.0;
+            memcpy(W, M->wstar, sizeof W);
+            for (size_t i = 0; i < M->n; ++i) {
+                double f = 0.0;
+                for (int j = 0; j < 16; ++j) f += M->Z[i * M->ld + j] * M->wstar[j];
+                e = fmax(e, fabs(f - M->y[i]));
+            }
+            check_abs(e, 0.0, 1e-12, "[msense] labels y_i = <A_i, W*>, max error");
+            jacobi_eig(W, 4, ev);
+            int pos = 0, neg = 0;
+            for (int i = 0; i < 4; ++i) {
+                pos += ev[i] > 1e-12;
+                neg += ev[i] < -1e-12;
+            }
+            check_true(pos == 2 && neg == 0, "[msense] truth signs: W* = U* U*^T is PSD of rank 2 (%d positive, %d negative)",
+                       pos, neg);
+        }
+        sgl_data_free(M);
+        ds.d = 10;
+        st = sgl_model_data_alloc(T, &ds, 7, 0, &M, &err);
+        check_true(st == SGL_EINVAL && strcmp(err.field, "--d") == 0 && M == NULL,
+                   "[msense] d = 10 (not a square): status %d field '%s' (%s)", (int)st, err.field, err.msg);
+        ds.d = 16;
+        ds.kappa = 5;
+        st = sgl_model_data_alloc(T, &ds, 7, 0, &M, &err);
+        check_true(st == SGL_EINVAL && strcmp(err.field, "--kappa") == 0 && M == NULL,
+                   "[msense] rank 5 > m = 4: status %d field '%s' (%s)", (int)st, err.field, err.msg);
+    }
     /* a model without hvp: SGL_ECAPS naming --model */
     {
         sgl_model_type T = *sgl_model_lookup("toy2d");

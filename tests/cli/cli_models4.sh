@@ -78,6 +78,26 @@ lam = [r["lambda_max"] for r in rows if "traj" in r]
 ok = len(lam) == 5 and all(b < a for a, b in zip(lam, lam[1:])) and lam[-1] < 0.75 * lam[0]
 print(("PASS" if ok else "FAIL") + f": sqrt-loss lambda_max decreasing: {['%.4f' % v for v in lam]}")
 EOF
+# ---- matrix sensing (d = m^2 = 25, rank-1 truth): noise kinds run; GD from U = 0.01 I recovers W*
+MS=(--model msense --d 25 --n 60 --kappa 1 --steps 2000 --every 1000 --seeds 4 --lr 0.005)
+run_ok ms-label "${MS[@]}" --noise label --delta 0.5
+run_ok ms-label-gauss "${MS[@]}" --noise label-gauss --delta 0.5 --batch 3
+run_ok ms-gaussian "${MS[@]}" --noise gaussian --sigma 0.1 --sigma-scale sqrt-eta
+run_ok ms-minibatch "${MS[@]}" --noise minibatch --batch 5
+run_ok ms-gd --model msense --d 25 --n 60 --kappa 1 --noise none --alpha 0.01 --lr 0.01 --steps 20000 --every 20000 --seeds 1
+pycheck "msense" - "$WORK" <<'EOF2'
+import glob, json, math, os, sys
+for tag in ["ms-label", "ms-label-gauss", "ms-gaussian", "ms-minibatch"]:
+    rows = [json.loads(l) for l in open(os.path.join(sys.argv[1], tag + ".jsonl"))]
+    trajs = [r for r in rows if "traj" in r]
+    ok = len(trajs) == 12 and not any(r["diverged"] for r in trajs) and all(math.isfinite(r["test_error"]) for r in trajs)
+    print(("PASS" if ok else "FAIL") + f": {tag}: 12 rows, finite test_error, none diverged")
+rows = [json.loads(l) for l in open(os.path.join(sys.argv[1], "ms-gd.jsonl"))]
+last = [r for r in rows if "traj" in r][-1]
+ok = last["test_error"] < 1e-4 and last["train_loss"] < 1e-6
+print(("PASS" if ok else "FAIL") + f": msense GD from U = 0.01 I: |U U^T - W*|^2 = {last['test_error']:.3g} < 1e-4, loss {last['train_loss']:.3g} < 1e-6")
+EOF2
+
 # ---- --init on a padded model: one value per live parameter (diagnet d = 3: 6)
 run_ok diag-init --model diagnet --d 3 --n 5 --kappa 1 --noise none --init 1,0.5,0.2,0.1,0.3,0.4 --steps 10 --every 10 --seeds 1
 
@@ -113,5 +133,8 @@ bad --observe --model toy2d --observe lambda_max,
 bad --batch --model toy2d --noise sqrt-loss --batch 2
 bad --delta --model sphere --noise normalized --delta 1
 bad --noise --model toy2d --noise sqrtloss
+bad --d --model msense --d 10
+bad --kappa --model msense --d 25 --kappa 6
+bad --init --model msense --d 4 --kappa 1 --init 1,0,0
 
 finish
