@@ -735,9 +735,11 @@ typedef struct {
 sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
 /* Flat bytes for sending a record to another process (MPI) and back:
- * sgl_record_pack mallocs *buf; sgl_record_unpack checks sizes and fails
- * with SGL_EINVAL on a malformed buffer. */
+ * sgl_record_pack allocates *buf (release with sgl_record_buf_free);
+ * sgl_record_unpack checks sizes and fails with SGL_EINVAL on a malformed
+ * buffer. */
 sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len);
+void sgl_record_buf_free(void *buf);
 sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err);
 
 /* ----------------------------------------------------------------- store */

@@ -137,7 +137,7 @@ static void test_record_and_store(void)
     sgl_record_clear(&back);
     check_true(sgl_record_unpack(buf, len - 8, &back, &err) == SGL_EINVAL, "truncated buffer rejected");
     sgl_record_clear(&back);
-    free(buf);
+    sgl_record_buf_free(buf);
 
     char path[] = "/tmp/sgl_test_store_XXXXXX";
     int fd = mkstemp(path);
