@@ -35,6 +35,7 @@ static const flag k_flags[] = {
     {"--truth", SGL_CMD_RUN, F_ENUM, O(spec.data.truth), sgl_truth_names, "w* on its support: ones | signs"},
     {"--data-noise", SGL_CMD_RUN, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
     {"--data-draw", SGL_CMD_RUN, F_ENUM, O(spec.data_draw), sgl_draw_names, "per-seed (each seed its own data) | shared"},
+    {"--width", SGL_CMD_RUN, F_SIZE, O(spec.data.width), NULL, "hidden units of the student (tanhnet; default 16)"},
     {"--loss-a", SGL_CMD_RUN, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
     {"--alpha", SGL_CMD_RUN, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
     {"--init", SGL_CMD_RUN, F_VEC, O(init), NULL, "initial point x1,x2,... (one value per parameter; replaces --alpha)"},

@@ -147,6 +147,7 @@ typedef struct {
     double *wstar;      /* d ground truth, NULL if unknown (CSV data) */
     size_t kappa;       /* support size of wstar (its first kappa coordinates) */
     double *colsq;      /* c_j = (1/n) sum_i Z_ij^2, length ld */
+    size_t width;       /* hidden units of a model that has them (SGL_CAP_WIDTH), from the spec; 0: its default */
     size_t n_test;
     double *Zt, *yt;    /* n_test x ld, n_test */
 } sgl_data;
@@ -157,6 +158,7 @@ typedef struct {
     size_t d, n, kappa, n_test;
     double label_noise;   /* std of Gaussian noise added to the stored labels (default 0) */
     const char *csv_path; /* SGL_INPUT_CSV: rows "x_1,...,x_d,y"; a non-numeric first line is a header */
+    size_t width;         /* hidden units of the student (SGL_CAP_WIDTH models, --width); 0: the model's default */
 } sgl_data_spec;
 
 /* One draw of a data set; draw = data-draw id (0 for a shared data set). */
@@ -172,9 +174,10 @@ enum {
     SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
     SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
     SGL_CAP_UV        = 1u << 4, /* theta = (u, v): mean log|u_j v_j| */
-    SGL_CAP_NODATA    = 1u << 5  /* the loss does not depend on the data set: every residual is the
+    SGL_CAP_NODATA    = 1u << 5, /* the loss does not depend on the data set: every residual is the
                                     same function of theta (the 2-D toy, the sphere); the data spec
                                     is irrelevant and a run uses one dummy sample */
+    SGL_CAP_WIDTH     = 1u << 6  /* reads the data spec's width (hidden units, --width) */
 };
 
 /* trajectories a thread advances together in the interleaved kernels */
