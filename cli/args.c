@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { F_SIZE, F_U64, F_U32, F_INT, F_DOUBLE, F_STR, F_ENUM, F_DECAY, F_FLAG } ftype;
+typedef enum { F_SIZE, F_U64, F_U32, F_INT, F_DOUBLE, F_STR, F_ENUM, F_DECAY, F_FLAG, F_VEC } ftype;
 
 typedef struct {
     const char *name;
@@ -35,8 +35,11 @@ static const flag k_flags[] = {
     {"--truth", SGL_CMD_RUN, F_ENUM, O(spec.data.truth), sgl_truth_names, "w* on its support: ones | signs"},
     {"--data-noise", SGL_CMD_RUN, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
     {"--data-draw", SGL_CMD_RUN, F_ENUM, O(spec.data_draw), sgl_draw_names, "per-seed (each seed its own data) | shared"},
+    {"--width", SGL_CMD_RUN, F_SIZE, O(spec.data.width), NULL, "hidden units of the student (tanhnet; default 16)"},
     {"--loss-a", SGL_CMD_RUN, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
     {"--alpha", SGL_CMD_RUN, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
+    {"--init", SGL_CMD_RUN, F_VEC, O(init), NULL, "initial point x1,x2,... (one value per parameter; replaces --alpha)"},
+    {"--observe", SGL_CMD_RUN, F_STR, O(spec.observe), NULL, "optional observables to log too: lambda_max"},
     {"--delta", SGL_CMD_RUN, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
     {"--sigma", SGL_CMD_RUN, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
     {"--sigma-scale", SGL_CMD_RUN, F_ENUM, O(spec.sigma_scale), sgl_scale_names, "eta | sqrt-eta (required with gaussian)"},
@@ -54,7 +57,7 @@ static const flag k_flags[] = {
     {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
     {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "table | csv | jsonl"},
     {"--out", SGL_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
-    {"--db", SGL_CMD_RUN, F_STR, O(db_path), NULL, "also store the run in this SQLite results file (sgdlab report)"},
+    {"--db", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(db_path), NULL, "also store the run(s) in this SQLite results file (sgdlab report)"},
     {"--json", SGL_CMD_REPRODUCE, F_FLAG, O(json), NULL, "reproduce: one JSON object on stdout"},
     {"--out-dir", SGL_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "reproduce: directory for the plot and its data"},
     {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},
@@ -87,6 +90,17 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
                             "not used with --data csv (the file fixes d, n and the labels, and has no ground truth)");
     if (!csv && sgl_cli_given(o, "--data-file"))
         return sgl_fail(err, SGL_EINVAL, "--data-file", "only used with --data csv");
+    if (sgl_cli_given(o, "--init") && sgl_cli_given(o, "--alpha"))
+        return sgl_fail(err, SGL_EINVAL, "--alpha", "not used with --init (which gives the initial point itself)");
+    const sgl_model_type *mt = sgl_model_lookup(o->spec.model);
+    if (mt && (mt->caps & SGL_CAP_NODATA)) {
+        static const char *const data_flags[] = {"--d", "--n", "--kappa", "--n-test", "--data", "--data-file",
+                                                 "--truth", "--data-noise", "--data-draw", NULL};
+        for (int i = 0; data_flags[i]; ++i)
+            if (sgl_cli_given(o, data_flags[i]))
+                return sgl_fail(err, SGL_EINVAL, data_flags[i],
+                                "not used with --model %s (its loss does not depend on data)", mt->name);
+    }
     if (!nt) return SGL_OK;   /* the spec check names the unknown noise */
     const struct { const char *flag; int used; } uses[] = {
         {"--batch", nt->uses_batch}, {"--sampling", nt->uses_batch}, {"--delta", nt->uses_delta},
@@ -195,6 +209,32 @@ static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_
     case F_FLAG:
         *(int *)base = 1;
         return SGL_OK;
+    case F_VEC: {
+        /* v1,v2,...: finite numbers, no empty tokens */
+        const size_t cap = sizeof o->init / sizeof o->init[0];
+        o->spec.n_init = 0;
+        for (const char *tok = val;; ) {
+            const char *comma = strchr(tok, ',');
+            size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
+            char buf[64];
+            char *end;
+            if (len == 0 || len >= sizeof buf)
+                return sgl_fail(err, SGL_EINVAL, f->name, "must be finite numbers v1,v2,... , got '%s'", val);
+            if (o->spec.n_init == cap) return sgl_fail(err, SGL_EINVAL, f->name, "at most %zu values", cap);
+            memcpy(buf, tok, len);
+            buf[len] = '\0';
+            errno = 0;
+            double v = strtod(buf, &end);
+            if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(v))
+                return sgl_fail(err, SGL_EINVAL, f->name, "must be finite numbers v1,v2,... , got '%s' in '%s'", buf,
+                                val);
+            o->init[o->spec.n_init++] = v;
+            if (!comma) break;
+            tok = comma + 1;
+        }
+        o->spec.init = o->init;
+        return SGL_OK;
+    }
     }
     return SGL_EINVAL;
 }

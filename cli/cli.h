@@ -19,6 +19,7 @@ typedef struct {
     int quick;              /* reproduce --quick: fewer steps, for tests */
     int help;               /* --help was given and printed */
     uint64_t given;         /* bit i: flag i of the flag table was on the command line */
+    double init[4096];      /* --init values (spec.init points here) */
 } sgl_cli_opts;
 
 /* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad
@@ -36,6 +37,23 @@ int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
 int sgl_cmd_sweep(int argc, char **argv);
+int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
+
+/* mpi.c: `sgdlab sweep` over MPI ranks, rank 0 the only store writer */
+int sgl_mpi_launched(void);   /* started by an MPI launcher (mpirun, srun, ...)? */
+/* MPI_Init only when launched; else rank 0 of 1 and MPI is never touched */
+sgl_status sgl_mpi_init(int *rank, int *size, sgl_err *err);
+void sgl_mpi_finalize(void);
+int sgl_mpi_bcast_text(char **text, size_t *len, int code, sgl_err *err);
+/* a worker's loop; w NULL: every run it is handed fails with (wst, werr) */
+int sgl_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int threads);
+typedef sgl_status (*sgl_mpi_begin_fn)(void *ctx, size_t index, sgl_err *err);
+typedef sgl_status (*sgl_mpi_commit_fn)(void *ctx, size_t index, const sgl_record *rec, sgl_err *err);
+/* rank 0: hand out todo[0..n_todo) (begin called at hand-out, in order), commit
+ * each record in todo order; releases the workers when done */
+sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn begin, sgl_mpi_commit_fn commit,
+                            void *ctx, sgl_err *err);
+void sgl_mpi_release_workers(void);   /* rank 0: stop workers waiting for runs (idempotent) */
 
 /* output.c */
 void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */

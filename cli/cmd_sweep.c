@@ -109,27 +109,88 @@ static void progress(int on, size_t done, size_t total, uint64_t traj, double el
     fflush(stderr);
 }
 
-int sgl_cmd_sweep(int argc, char **argv)
+/* The commit side of a run, shared by the single-process loop and the MPI
+ * dispatcher (cli/mpi.c): begin marks run i started in the store (committed at
+ * once) in to-do order; commit writes its record in one transaction, in the
+ * same order, so both paths leave the same rows. */
+typedef struct {
+    const sweep_opts *o;
+    const sgl_sweep *w;
+    sgl_store *db;
+    int64_t sweep_id;
+    int64_t *run_id;          /* by sweep index */
+    int ranks;
+    int show;
+    size_t skipped, n, done_now;
+    uint64_t traj;
+    double t0;
+    double t_store;           /* wall time inside the store calls (begin + write) */
+} sweep_ctx;
+
+static sgl_status sweep_begin(void *vctx, size_t i, sgl_err *err)
 {
-    sweep_opts o;
-    int rc = parse_sweep_args(argc, argv, &o);
-    if (rc) return rc > 0 ? SGL_EXIT_OK : SGL_EXIT_USAGE;
+    sweep_ctx *c = vctx;
+    if (!c->db) return SGL_OK;
+    const sgl_spec *s = sgl_sweep_spec(c->w, i);
+    char key[17], params[4096];
+    sgl_spec_run_key(s, key);
+    sgl_spec_canonical(s, params, sizeof params);
+    sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, c->sweep_id, (int64_t)i, c->o->threads, c->ranks};
+    double ts = omp_get_wtime();
+    sgl_status st = sgl_store_run_begin(c->db, &info, &c->run_id[i], err);
+    c->t_store += omp_get_wtime() - ts;
+    return st;
+}
+
+static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_err *err)
+{
+    sweep_ctx *c = vctx;
+    const sgl_spec *s = sgl_sweep_spec(c->w, i);
+    if (c->db) {
+        double ts = omp_get_wtime();
+        sgl_status st = sgl_store_write_run(c->db, c->run_id[i], s, rec, err);
+        c->t_store += omp_get_wtime() - ts;
+        if (st != SGL_OK) return st;
+    }
+    c->traj += s->seeds;
+    ++c->done_now;
+    progress(c->show, c->skipped + c->done_now, c->n, c->traj, omp_get_wtime() - c->t0, c->done_now);
+    return SGL_OK;
+}
+
+/* rank 0 (or the only process) */
+static int sweep_main(const sweep_opts *op, int ranks)
+{
+    const sweep_opts o = *op;
     sgl_err err = {{0}, {0}};
     sgl_sweep *w = NULL;
     sgl_store *db = NULL;
+    size_t *todo = NULL;
+    int64_t *run_id = NULL;
     sgl_status st = sgl_sweep_load(o.spec_path, &w, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    if (st != SGL_OK) {
+        int code = sgl_cli_report(st, &err);
+        if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, code, &err);
+        return code;
+    }
     const size_t n = sgl_sweep_size(w);
-    char params[4096];
     int code = SGL_EXIT_OK;
     if (o.list) {
+        char params[4096];
         for (size_t i = 0; i < n; ++i) {
             char key[17];
             sgl_spec_run_key(sgl_sweep_spec(w, i), key);
             sgl_spec_canonical(sgl_sweep_spec(w, i), params, sizeof params);
             printf("%zu %s %s\n", i, key, params);
         }
+        if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, SGL_EXIT_OK, &err);
         goto done;
+    }
+    if (ranks > 1) {
+        /* the workers parse the same text (no shared file system needed) */
+        char *text = (char *)sgl_sweep_text(w);
+        size_t len = strlen(text);
+        sgl_mpi_bcast_text(&text, &len, -1, &err);
     }
     int64_t sweep_id = 0;
     if (!o.no_store) {
@@ -146,14 +207,16 @@ int sgl_cmd_sweep(int argc, char **argv)
             goto fail;
     }
     /* which runs are left */
-    size_t *todo = malloc((n ? n : 1) * sizeof *todo), n_todo = 0, skipped = 0, redone = 0;
-    if (!todo) { st = sgl_fail(&err, SGL_ENOMEM, "sweep", "out of memory"); goto fail; }
+    size_t n_todo = 0, skipped = 0, redone = 0;
+    todo = malloc((n ? n : 1) * sizeof *todo);
+    run_id = calloc(n ? n : 1, sizeof *run_id);
+    if (!todo || !run_id) { st = sgl_fail(&err, SGL_ENOMEM, "sweep", "out of memory"); goto fail; }
     for (size_t i = 0; i < n; ++i) {
         sgl_run_state rs = SGL_RUN_ABSENT;
         if (db) {
             char key[17];
             sgl_spec_run_key(sgl_sweep_spec(w, i), key);
-            if ((st = sgl_store_run_state(db, key, &rs, &err)) != SGL_OK) { free(todo); goto fail; }
+            if ((st = sgl_store_run_state(db, key, &rs, &err)) != SGL_OK) goto fail;
         }
         if (rs == SGL_RUN_FINISHED) ++skipped;
         else {
@@ -161,48 +224,89 @@ int sgl_cmd_sweep(int argc, char **argv)
             todo[n_todo++] = i;
         }
     }
-    const int show = !o.quiet && isatty(2);
-    uint64_t traj = 0;
-    double t0 = omp_get_wtime();
-    size_t done_now = 0;
-    progress(show, skipped, n, traj, 0, 0);
-    for (size_t j = 0; j < n_todo; ++j) {
-        const size_t i = todo[j];
-        const sgl_spec *s = sgl_sweep_spec(w, i);
-        sgl_record rec;
-        int64_t run_id = 0;
-        if (db) {
-            char key[17];
-            sgl_spec_run_key(s, key);
-            sgl_spec_canonical(s, params, sizeof params);
-            sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, sweep_id, (int64_t)i, o.threads, 1};
-            if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) break;
+    sweep_ctx c = {&o, w, db, sweep_id, run_id, ranks, !o.quiet && isatty(2), skipped, n, 0, 0, omp_get_wtime(), 0.0};
+    progress(c.show, skipped, n, 0, 0, 0);
+    if (ranks > 1) {
+        st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, &c, &err);
+    } else {
+        for (size_t j = 0; j < n_todo && st == SGL_OK; ++j) {
+            const size_t i = todo[j];
+            sgl_record rec;
+            if ((st = sweep_begin(&c, i, &err)) != SGL_OK) break;
+            if ((st = sgl_record_run(sgl_sweep_spec(w, i), o.threads, &rec, &err)) != SGL_OK) break;
+            st = sweep_commit(&c, i, &rec, &err);
+            sgl_record_clear(&rec);
         }
-        if ((st = sgl_record_run(s, o.threads, &rec, &err)) != SGL_OK) break;
-        if (db) st = sgl_store_write_run(db, run_id, s, &rec, &err);
-        sgl_record_clear(&rec);
-        if (st != SGL_OK) break;
-        traj += s->seeds;
-        ++done_now;
-        progress(show, skipped + done_now, n, traj, omp_get_wtime() - t0, done_now);
     }
-    double secs = omp_get_wtime() - t0;
-    free(todo);
-    if (show) fputc('\n', stderr);
+    double secs = omp_get_wtime() - c.t0;
+    if (c.show) fputc('\n', stderr);
     if (st != SGL_OK) goto fail;
+    char on[48] = "";
+    if (ranks > 1) snprintf(on, sizeof on, " on %d MPI ranks (%d worker%s)", ranks, ranks - 1, ranks > 2 ? "s" : "");
     fprintf(stderr,
-            "sgdlab sweep: %zu runs executed (%zu already finished and skipped, %zu unfinished redone), "
-            "%llu trajectories in %.3f s: %.2f runs/s; %s%s\n",
-            done_now, skipped, redone, (unsigned long long)traj, secs, secs > 0 ? (double)done_now / secs : 0.0,
-            db ? "store: " : "not stored (--no-store)", db ? o.db_path : "");
+            "sgdlab sweep: %zu runs executed%s (%zu already finished and skipped, %zu unfinished redone), "
+            "%llu trajectories in %.3f s: %.2f runs/s (of which storing %.3f s = %.2f ms per run); %s%s\n",
+            c.done_now, on, skipped, redone, (unsigned long long)c.traj, secs,
+            secs > 0 ? (double)c.done_now / secs : 0.0, c.t_store,
+            c.done_now ? 1e3 * c.t_store / (double)c.done_now : 0.0, db ? "store: " : "not stored (--no-store)",
+            db ? o.db_path : "");
     goto done;
 fail:
     code = sgl_cli_report(st, &err);
 done:
+    if (ranks > 1) sgl_mpi_release_workers();
     if (db) {
         sgl_err e2 = {{0}, {0}};
         if (sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
     }
+    free(todo);
+    free(run_id);
     sgl_sweep_free(w);
+    return code;
+}
+
+/* ranks 1..N-1: receive the spec text, then run what rank 0 hands out.  Rank 0
+ * has parsed the same argv and reported any problem, and broadcasts an exit
+ * code instead of the text when it stops early, so a worker prints nothing. */
+static int sweep_worker(int argc, char **argv)
+{
+    char *text = NULL;
+    size_t len = 0;
+    sgl_err err = {{0}, {0}};
+    int code = sgl_mpi_bcast_text(&text, &len, -1, &err);
+    if (code >= 0) return code;
+    sweep_opts o;
+    sgl_sweep *w = NULL;
+    sgl_status st;
+    if (!text) st = sgl_fail(&err, SGL_ENOMEM, "mpi", "out of memory for the sweep text");
+    else if (parse_sweep_args(argc, argv, &o) != 0) st = sgl_fail(&err, SGL_EINVAL, "mpi", "arguments differ from rank 0's");
+    else st = sgl_sweep_parse(text, len, o.spec_path, &w, &err);
+    free(text);
+    code = sgl_mpi_work(w, st, &err, st == SGL_OK ? o.threads : 0);
+    sgl_sweep_free(w);
+    return code;
+}
+
+int sgl_cmd_sweep(int argc, char **argv)
+{
+    /* MPI only when an MPI launcher started us (cli/mpi.c says why) */
+    int rank = 0, ranks = 1;
+    sgl_err err = {{0}, {0}};
+    sgl_status st = sgl_mpi_init(&rank, &ranks, &err);
+    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    int code;
+    if (rank > 0) {
+        code = sweep_worker(argc, argv);
+    } else {
+        sweep_opts o;
+        int rc = parse_sweep_args(argc, argv, &o);
+        if (rc) {
+            code = rc > 0 ? SGL_EXIT_OK : SGL_EXIT_USAGE;
+            if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, code, &err);
+        } else {
+            code = sweep_main(&o, ranks);
+        }
+    }
+    sgl_mpi_finalize();
     return code;
 }

@@ -46,7 +46,8 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     const sgl_data *D = p->data[0];
     kv(f, "model", s->model, 0, 0, 1);
     kv(f, "noise", s->noise, 0, 0, 0);
-    kv(f, "data", sgl_input_names[s->data.input], 0, 0, 0);
+    /* a data-free model runs on identical dummy samples: say so */
+    kv(f, "data", (p->mtype->caps & SGL_CAP_NODATA) ? "none" : sgl_input_names[s->data.input], 0, 0, 0);
     if (s->data.input == SGL_INPUT_CSV) kv(f, "data_file", s->data.csv_path, 0, 0, 0);
     kv(f, "d", NULL, (double)D->d, 1, 0);
     kv(f, "n", NULL, (double)D->n, 1, 0);
@@ -54,6 +55,7 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
     kv(f, "truth", D->wstar ? sgl_truth_names[s->data.truth] : "none", 0, 0, 0);
     kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
+    if (p->mtype->caps & SGL_CAP_WIDTH) kv(f, "width", NULL, (double)D->width, 1, 0);
     kv(f, "data_draw", sgl_draw_names[s->data_draw], 0, 0, 0);
     kv(f, "loss_a", NULL, s->a, 1, 0);
     kv(f, "alpha", NULL, s->alpha, 1, 0);
@@ -73,6 +75,13 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     kv(f, "seed", seed, 0, 2, 0);   /* 64-bit: printed exactly, not through a double */
     kv(f, "bound", NULL, s->bound, 1, 0);
     kv(f, "threshold", NULL, s->threshold, 1, 0);
+    char init[512] = "";
+    size_t il = 0;
+    for (size_t i = 0; i < s->n_init && il + 32 < sizeof init; ++i)
+        il += (size_t)snprintf(init + il, sizeof init - il, "%s%.17g", i ? "," : "", s->init[i]);
+    if (il + 32 >= sizeof init && s->n_init > 0) snprintf(init + il, sizeof init - il, ",... (%zu values)", s->n_init);
+    kv(f, "init", init, 0, 0, 0);
+    kv(f, "observe", s->observe ? s->observe : "", 0, 0, 0);
 }
 
 static void kv_json(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)

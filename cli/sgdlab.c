@@ -12,6 +12,7 @@ static void usage(FILE *f)
             "  sgdlab run [flags]               an ensemble of SGD trajectories (sgdlab run --help)\n"
             "  sgdlab reproduce shape-matters   HaoChen et al.'s experiment end to end\n"
             "  sgdlab sweep SPEC.yaml [--db F] [--resume]   a grid of runs into a SQLite store\n"
+            "  sgdlab report|export|plot DB     tables (mean +- SE), CSV/JSONL, gnuplot PNG/SVG\n"
             "  sgdlab version\n",
             sgl_version());
 }
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return sgl_cmd_run(argc, argv);
     if (strcmp(cmd, "reproduce") == 0) return sgl_cmd_reproduce(argc, argv);
     if (strcmp(cmd, "sweep") == 0) return sgl_cmd_sweep(argc, argv);
+    if (strcmp(cmd, "report") == 0 || strcmp(cmd, "export") == 0 || strcmp(cmd, "plot") == 0)
+        return sgl_cmd_report(argc, argv);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("sgdlab %s (git %s, counter layout %d)\n", sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
         return SGL_EXIT_OK;
@@ -35,6 +38,6 @@ int main(int argc, char **argv)
         usage(stdout);
         return SGL_EXIT_OK;
     }
-    fprintf(stderr, "sgdlab: unknown command '%s'; valid: list, run, reproduce, sweep, version, help\n", cmd);
+    fprintf(stderr, "sgdlab: unknown command '%s'; valid: list, run, reproduce, sweep, report, export, plot, version, help\n", cmd);
     return SGL_EXIT_USAGE;
 }

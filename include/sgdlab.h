@@ -147,6 +147,7 @@ typedef struct {
     double *wstar;      /* d ground truth, NULL if unknown (CSV data) */
     size_t kappa;       /* support size of wstar (its first kappa coordinates) */
     double *colsq;      /* c_j = (1/n) sum_i Z_ij^2, length ld */
+    size_t width;       /* hidden units of a model that has them (SGL_CAP_WIDTH), from the spec; 0: its default */
     size_t n_test;
     double *Zt, *yt;    /* n_test x ld, n_test */
 } sgl_data;
@@ -157,6 +158,7 @@ typedef struct {
     size_t d, n, kappa, n_test;
     double label_noise;   /* std of Gaussian noise added to the stored labels (default 0) */
     const char *csv_path; /* SGL_INPUT_CSV: rows "x_1,...,x_d,y"; a non-numeric first line is a header */
+    size_t width;         /* hidden units of the student (SGL_CAP_WIDTH models, --width); 0: the model's default */
 } sgl_data_spec;
 
 /* One draw of a data set; draw = data-draw id (0 for a shared data set). */
@@ -172,9 +174,10 @@ enum {
     SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
     SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
     SGL_CAP_UV        = 1u << 4, /* theta = (u, v): mean log|u_j v_j| */
-    SGL_CAP_NODATA    = 1u << 5  /* the loss does not depend on the data set: every residual is the
+    SGL_CAP_NODATA    = 1u << 5, /* the loss does not depend on the data set: every residual is the
                                     same function of theta (the 2-D toy, the sphere); the data spec
                                     is irrelevant and a run uses one dummy sample */
+    SGL_CAP_WIDTH     = 1u << 6  /* reads the data spec's width (hidden units, --width) */
 };
 
 /* trajectories a thread advances together in the interleaved kernels */
@@ -309,6 +312,11 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
  * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
 #define SGL_LANCZOS_MAX 48
 sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
+/* the same with caller-provided workspace of sgl_lambda_max_work(m) doubles
+ * (no allocation; the hot path for the observable): returns lambda_1, NaN if
+ * the Hessian is not finite.  Needs SGL_CAP_HVP (not checked). */
+size_t sgl_lambda_max_work(const sgl_model *m);
+double sgl_lambda_max_ws(const sgl_model *m, const double *theta, double *work);
 
 /* --------------------------------------------------------------- noise */
 
@@ -344,7 +352,10 @@ typedef struct sgl_observable_type {
     const char *doc;
     unsigned needs_caps;
     double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
+    int optional;   /* logged only when named in spec.observe (costly ones, e.g. lambda_max) */
 } sgl_observable_type;
+/* does the comma-separated list contain name? */
+int sgl_name_in_list(const char *list, const char *name);
 extern const sgl_observable_type *const sgl_observables[];
 
 /* ------------------------------------------------------------ run spec */
@@ -377,6 +388,7 @@ typedef struct {
     uint64_t seed;             /* Philox key */
     double bound;              /* diverged when max |theta_j| exceeds it (checked every SGL_BOUND_EVERY steps) */
     double threshold;          /* |w_j| above it counts as active off-support */
+    const char *observe;       /* optional observables to log too, comma-separated (NULL: none) */
 } sgl_spec;
 
 /* Names of the enum values, indexed by value, NULL-terminated: what the CLI
@@ -405,6 +417,7 @@ typedef struct sgl_traj {
                               and >= D + 2; Gaussian noise reuses it for Philox words */
     uint32_t *idx;         /* 2*B sample indices */
     uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
+    double *work;          /* sgl_lambda_max_work doubles for the lambda_max observable (NULL without hvp) */
     int diverged;
     uint64_t diverged_step;
 } sgl_traj;
@@ -722,9 +735,11 @@ typedef struct {
 sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
 /* Flat bytes for sending a record to another process (MPI) and back:
- * sgl_record_pack mallocs *buf; sgl_record_unpack checks sizes and fails
- * with SGL_EINVAL on a malformed buffer. */
+ * sgl_record_pack allocates *buf (release with sgl_record_buf_free);
+ * sgl_record_unpack checks sizes and fails with SGL_EINVAL on a malformed
+ * buffer. */
 sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len);
+void sgl_record_buf_free(void *buf);
 sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err);
 
 /* ----------------------------------------------------------------- store */

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
 
-pkgs=(build-essential cmake git librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3)
+pkgs=(build-essential cmake git librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3 libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -50,6 +50,7 @@ case "$what" in
     (cd build-asan &&
       ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" \
       ctest --output-on-failure -j"$(nproc)")
     echo "bootstrap: the sanitizer build (ASan + UBSan) passes the whole suite"
     ;;

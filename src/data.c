@@ -229,3 +229,15 @@ void sgl_data_free(sgl_data *D)
     sgl_free(D->Z); sgl_free(D->y); sgl_free(D->wstar); sgl_free(D->colsq); sgl_free(D->Zt); sgl_free(D->yt);
     sgl_free(D);
 }
+
+void sgl_data_relabel(sgl_data *D, double label_noise, uint64_t seed, uint32_t draw,
+                      double (*f)(const void *ctx, const double *z), const void *ctx)
+{
+    for (size_t i = 0; i < D->n; ++i) D->y[i] = f(ctx, D->Z + i * D->ld);
+    if (label_noise > 0) {
+        sgl_stream s;
+        sgl_stream_init(&s, seed, draw, 1, SGL_P_TRUTH);
+        for (size_t i = 0; i < D->n; ++i) D->y[i] += label_noise * sgl_stream_normal(&s);
+    }
+    for (size_t i = 0; i < D->n_test; ++i) D->yt[i] = f(ctx, D->Zt + i * D->ld);
+}

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int obs_applies(const sgl_observable_type *o, const sgl_model_type *mt, const sgl_data *D)
+static int obs_applies(const sgl_observable_type *o, const sgl_model_type *mt, const sgl_data *D,
+                       const sgl_spec *spec)
 {
+    if (o->optional && !sgl_name_in_list(spec->observe, o->name)) return 0;
     if ((mt->caps & o->needs_caps) != o->needs_caps) return 0;
     if (!D->wstar && (strcmp(o->name, "test_error") == 0 || strcmp(o->name, "off_support") == 0)) return 0;
     if (D->n_test == 0 && strcmp(o->name, "test_loss") == 0) return 0;
@@ -28,6 +30,8 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     p->spec = *spec;
     p->spec.init = NULL;   /* set to the plan's own copy below */
     p->spec.n_init = 0;
+    p->spec.observe = NULL;
+    if (spec->observe && !(p->spec.observe = sgl_strdup(spec->observe))) goto nomem;
     p->mtype = sgl_model_lookup(spec->model);
     p->noise = sgl_noise_lookup(spec->noise);
     if (isnan(p->spec.a)) p->spec.a = p->mtype->default_a;
@@ -70,7 +74,7 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
         p->spec.n_init = spec->n_init;
     }
     for (size_t i = 0; sgl_observables[i] && p->n_obs < sizeof p->obs / sizeof p->obs[0]; ++i)
-        if (obs_applies(sgl_observables[i], p->mtype, D0)) p->obs[p->n_obs++] = sgl_observables[i];
+        if (obs_applies(sgl_observables[i], p->mtype, D0, spec)) p->obs[p->n_obs++] = sgl_observables[i];
     /* logged steps: 0, every, 2 every, ..., and the last step */
     p->n_log = (size_t)(spec->steps / spec->every) + 1 + (spec->steps % spec->every != 0);
     p->log_steps = sgl_malloc(p->n_log * sizeof *p->log_steps);
@@ -96,6 +100,7 @@ void sgl_plan_free(sgl_plan *p)
     sgl_free(p->data);
     sgl_free(p->log_steps);
     sgl_free((double *)p->spec.init);
+    sgl_free((char *)p->spec.observe);
     sgl_free(p);
 }
 

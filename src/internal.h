@@ -28,4 +28,10 @@ void sgl_free(void *ptr);
 double *sgl_alloc_doubles(size_t n);
 
 uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);
+
+/* New labels for generated data (models with their own teacher, make_data):
+ * y_i = f(ctx, z_i) plus label_noise * N(0,1) from stream (seed, draw, 1,
+ * SGL_P_TRUTH) exactly as sgl_data_alloc adds it, and yt_i = f(ctx, zt_i). */
+void sgl_data_relabel(sgl_data *D, double label_noise, uint64_t seed, uint32_t draw,
+                      double (*f)(const void *ctx, const double *z), const void *ctx);
 #endif

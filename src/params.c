@@ -25,6 +25,7 @@ const sgl_param sgl_params[] = {
     {"truth", SGL_PARAM_ENUM, P(data.truth), sgl_truth_names, "w* on its support"},
     {"data-noise", SGL_PARAM_DOUBLE, P(data.label_noise), NULL, "std of noise in the stored labels"},
     {"data-draw", SGL_PARAM_ENUM, P(data_draw), sgl_draw_names, "data draw policy"},
+    {"width", SGL_PARAM_SIZE, P(data.width), NULL, "hidden units of the student (tanhnet; 0: its default)"},
     {"loss-a", SGL_PARAM_DOUBLE, P(a), NULL, "loss constant a"},
     {"alpha", SGL_PARAM_DOUBLE, P(alpha), NULL, "initialisation scale"},
     {"delta", SGL_PARAM_DOUBLE, P(delta), NULL, "label-noise std"},
@@ -41,6 +42,7 @@ const sgl_param sgl_params[] = {
     {"seed", SGL_PARAM_U64, P(seed), NULL, "Philox key"},
     {"bound", SGL_PARAM_DOUBLE, P(bound), NULL, "divergence bound on max|theta_j|"},
     {"threshold", SGL_PARAM_DOUBLE, P(threshold), NULL, "|w_j| counted active off-support above it"},
+    {"observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too (lambda_max)"},
     {NULL, 0, 0, NULL, NULL},
 };
 

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const sgl_input_names[] = {"gaussian", "boolean", "csv", NULL};
@@ -74,6 +75,9 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
         NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu", d->d, d->kappa);
         NEED(d->n_test <= 10000000, "--n-test", "must be an integer in [0, 10000000], got %zu", d->n_test);
     }
+    NEED(d->width <= 100000, "--width", "must be an integer in [0, 100000] (0: the model's default), got %zu", d->width);
+    NEED(d->width == 0 || (mt->caps & SGL_CAP_WIDTH), "--width", "not used by --model %s (hidden units of tanhnet)",
+         mt->name);
     NEED(d->label_noise >= 0 && isfinite(d->label_noise), "--data-noise",
          "must be finite and >= 0, got %.17g", d->label_noise);
     NEED(isnan(s->a) || (s->a > 0 && isfinite(s->a)), "--loss-a", "must be finite and > 0, got %.17g", s->a);
@@ -104,5 +108,28 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
     NEED(s->bound > 0, "--bound", "must be > 0, got %.17g", s->bound);
     NEED(s->threshold >= 0 && isfinite(s->threshold), "--threshold", "must be finite and >= 0, got %.17g",
          s->threshold);
+    if (s->observe) {
+        /* every token names an optional observable the model can supply */
+        char valid[256] = "";
+        size_t vl = 0;
+        for (size_t i = 0; sgl_observables[i]; ++i)
+            if (sgl_observables[i]->optional && vl < sizeof valid)
+                vl += (size_t)snprintf(valid + vl, sizeof valid - vl, "%s%s", vl ? ", " : "", sgl_observables[i]->name);
+        for (const char *tok = s->observe;;) {
+            const char *comma = strchr(tok, ',');
+            size_t tl = comma ? (size_t)(comma - tok) : strlen(tok);
+            const sgl_observable_type *o = NULL;
+            for (size_t i = 0; sgl_observables[i]; ++i)
+                if (sgl_observables[i]->optional && strlen(sgl_observables[i]->name) == tl &&
+                    strncmp(sgl_observables[i]->name, tok, tl) == 0)
+                    o = sgl_observables[i];
+            NEED(o, "--observe", "unknown optional observable '%.*s'; valid: %s (comma-separated)", (int)tl, tok, valid);
+            if ((mt->caps & o->needs_caps) != o->needs_caps)
+                return sgl_fail(err, SGL_ECAPS, "--observe", "observable '%s' needs Hessian-vector products, which model '%s' lacks",
+                                o->name, mt->name);
+            if (!comma) break;
+            tok = comma + 1;
+        }
+    }
     return SGL_OK;
 }

@@ -9,12 +9,13 @@
 sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
 {
     *out = NULL;
-    size_t n_max = 0, sl_max = 0;
+    size_t n_max = 0, sl_max = 0, work_max = 0;
     for (size_t r = 0; r < p->n_data; ++r) {
         sgl_model m;
         if (sgl_model_init(&m, p->mtype, p->data[r], p->spec.a, NULL) != SGL_OK) return SGL_EINVAL;
         if (p->data[r]->n > n_max) n_max = p->data[r]->n;
         if (m.scratch_len > sl_max) sl_max = m.scratch_len;
+        if (sgl_lambda_max_work(&m) > work_max) work_max = sgl_lambda_max_work(&m);
     }
     const size_t B = p->spec.batch;
     sgl_traj *t = sgl_calloc(1, sizeof *t);
@@ -27,7 +28,10 @@ sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out)
     t->scratch = sgl_alloc_doubles(ns > p->dim + 2 ? ns : p->dim + 2);
     t->idx = sgl_calloc(2 * B + 1, sizeof *t->idx);
     t->perm = sgl_calloc(n_max + 1, sizeof *t->perm);
-    if (!t->theta || !t->g || !t->scratch || !t->idx || !t->perm) {
+    int need_work = 0;
+    for (size_t o = 0; o < p->n_obs; ++o) need_work |= (p->obs[o]->needs_caps & SGL_CAP_HVP) != 0;
+    if (need_work) t->work = sgl_alloc_doubles(work_max);
+    if (!t->theta || !t->g || !t->scratch || !t->idx || !t->perm || (need_work && !t->work)) {
         sgl_traj_free(t);
         return SGL_ENOMEM;
     }
@@ -40,6 +44,7 @@ void sgl_traj_free(sgl_traj *t)
 {
     if (!t) return;
     sgl_free(t->theta); sgl_free(t->g); sgl_free(t->scratch); sgl_free(t->idx); sgl_free(t->perm);
+    sgl_free(t->work);
     sgl_free(t);
 }
 

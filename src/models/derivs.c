@@ -163,21 +163,22 @@ static double tridiag_max(const double *a, const double *b, size_t k)
     return 0.5 * (lo + hi);
 }
 
-sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err)
+size_t sgl_lambda_max_work(const sgl_model *m)
 {
-    sgl_status st = need(m, SGL_CAP_HVP, "Hessian-vector product (needed for lambda_max)", err);
-    if (st != SGL_OK) return st;
+    return sgl_model_d3_scratch(m) + (SGL_LANCZOS_MAX + 2) * m->dim;
+}
+
+double sgl_lambda_max_ws(const sgl_model *m, const double *theta, double *work)
+{
     const size_t D = m->dim;
     size_t nb, len, stride;
     sgl_model_layout(m, &nb, &len, &stride);
     const size_t live = nb * len, K = live < SGL_LANCZOS_MAX ? live : SGL_LANCZOS_MAX;
-    double *w = work(m), *Q = sgl_alloc_doubles((K + 1) * D), *v = sgl_alloc_doubles(D);
+    double *w = work, *v = work + sgl_model_d3_scratch(m), *Q = v + D;
     double a[SGL_LANCZOS_MAX], b[SGL_LANCZOS_MAX];
-    if (!w || !Q || !v) {
-        sgl_free(w); sgl_free(Q); sgl_free(v);
-        return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
-    }
+    if (K == 0) return NAN;
     /* fixed start vector: 1 + a Weyl sequence in [0, 1) on the live coordinates */
+    for (size_t j = 0; j < D; ++j) Q[j] = 0.0;
     double nrm = 0.0;
     for (size_t q = 0; q < live; ++q) {
         double x = 1.0 + fmod(0.6180339887498949 * (double)(q + 1), 1.0);
@@ -205,20 +206,25 @@ sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double 
         double bk = 0.0;
         for (size_t j = 0; j < D; ++j) bk += v[j] * v[j];
         bk = sqrt(bk);
-        if (!isfinite(ak) || !isfinite(bk)) {
-            *lambda = NAN;
-            goto out;
-        }
+        if (!isfinite(ak) || !isfinite(bk)) return NAN;
         b[k] = bk;
         scale = fmax(scale, fmax(fabs(ak), bk));
-        if (k + 1 == K || bk <= 1e-12 * scale) {   /* invariant subspace or done */
+        if (k + 1 == K || bk <= 1e-12 * scale) {   /* invariant subspace, or K steps */
             ++k;
             break;
         }
         for (size_t j = 0; j < D; ++j) Q[(k + 1) * D + j] = v[j] / bk;
     }
-    *lambda = tridiag_max(a, b, k);
-out:
-    sgl_free(w); sgl_free(Q); sgl_free(v);
+    return tridiag_max(a, b, k);
+}
+
+sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err)
+{
+    sgl_status st = need(m, SGL_CAP_HVP, "Hessian-vector product (needed for lambda_max)", err);
+    if (st != SGL_OK) return st;
+    double *w = sgl_alloc_doubles(sgl_lambda_max_work(m));
+    if (!w) return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
+    *lambda = sgl_lambda_max_ws(m, theta, w);
+    sgl_free(w);
     return SGL_OK;
 }

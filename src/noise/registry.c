@@ -4,11 +4,13 @@
 #include <string.h>
 
 extern const sgl_noise_type sgl_noise_none, sgl_noise_label, sgl_noise_label_gauss,
-    sgl_noise_gaussian, sgl_noise_minibatch, sgl_noise_minibatch_diff, sgl_noise_lngd;
+    sgl_noise_gaussian, sgl_noise_minibatch, sgl_noise_minibatch_diff, sgl_noise_lngd, sgl_noise_sqrt_loss,
+    sgl_noise_normalized;
 
 const sgl_noise_type *const sgl_noises[] = {
     &sgl_noise_none, &sgl_noise_label, &sgl_noise_label_gauss, &sgl_noise_gaussian,
-    &sgl_noise_minibatch, &sgl_noise_minibatch_diff, &sgl_noise_lngd, NULL};
+    &sgl_noise_minibatch, &sgl_noise_minibatch_diff, &sgl_noise_lngd, &sgl_noise_sqrt_loss,
+    &sgl_noise_normalized, NULL};
 
 const sgl_noise_type *sgl_noise_lookup(const char *name)
 {

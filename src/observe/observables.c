@@ -3,6 +3,7 @@
 #include "../vmath.h"
 
 #include <math.h>
+#include <string.h>
 
 static double train_loss(const sgl_plan *p, sgl_traj *t)
 {
@@ -78,18 +79,41 @@ static double norm(const sgl_plan *p, sgl_traj *t)
     return sqrt(s);
 }
 
-static const sgl_observable_type o_train = {"train_loss", "(1/n) sum_i a r_i^2", 0, train_loss};
+/* largest Hessian eigenvalue (Lanczos, deterministic), in the trajectory's workspace */
+static double lambda_max(const sgl_plan *p, sgl_traj *t)
+{
+    (void)p;
+    return sgl_lambda_max_ws(&t->model, t->theta, t->work);
+}
+
+static const sgl_observable_type o_train = {"train_loss", "(1/n) sum_i a r_i^2", 0, train_loss, 0};
 static const sgl_observable_type o_test = {"test_error", "recovery error ||w - w*||^2",
-                                           SGL_CAP_LINEAR_W, test_error};
+                                           SGL_CAP_LINEAR_W, test_error, 0};
 static const sgl_observable_type o_tloss = {"test_loss", "held-out loss (1/n_test) sum a r^2 (--n-test)",
-                                            SGL_CAP_LINEAR_W, test_loss};
+                                            SGL_CAP_LINEAR_W, test_loss, 0};
 static const sgl_observable_type o_off = {"off_support", "off-support coordinates with |w_j| > --threshold",
-                                          SGL_CAP_LINEAR_W, off_support};
+                                          SGL_CAP_LINEAR_W, off_support, 0};
 static const sgl_observable_type o_tr = {"trace_hessian", "tr of the Hessian of L (exact)",
-                                         SGL_CAP_TRACE, trace_h};
-static const sgl_observable_type o_luv = {"log_uv", "mean_j log|u_j v_j| (diagnet)", SGL_CAP_UV, log_uv};
-static const sgl_observable_type o_norm = {"norm", "||theta||_2", 0, norm};
+                                         SGL_CAP_TRACE, trace_h, 0};
+static const sgl_observable_type o_luv = {"log_uv", "mean_j log|u_j v_j| (diagnet)", SGL_CAP_UV, log_uv, 0};
+static const sgl_observable_type o_norm = {"norm", "||theta||_2", 0, norm, 0};
+static const sgl_observable_type o_lmax = {
+    "lambda_max", "sharpness: largest eigenvalue of the Hessian of L (Lanczos; optional: --observe lambda_max)",
+    SGL_CAP_HVP, lambda_max, 1};
 
 const sgl_observable_type *const sgl_observables[] = {
-    &o_train, &o_test, &o_tloss, &o_off, &o_tr, &o_luv, &o_norm, NULL};
+    &o_train, &o_test, &o_tloss, &o_off, &o_tr, &o_luv, &o_norm, &o_lmax, NULL};
 
+
+int sgl_name_in_list(const char *list, const char *name)
+{
+    if (!list || !name) return 0;
+    const size_t len = strlen(name);
+    for (const char *tok = list;;) {
+        const char *comma = strchr(tok, ',');
+        size_t tl = comma ? (size_t)(comma - tok) : strlen(tok);
+        if (tl == len && strncmp(tok, name, len) == 0) return 1;
+        if (!comma) return 0;
+        tok = comma + 1;
+    }
+}

@@ -4,6 +4,7 @@
 # --db into the same schema, --no-store, and keys == run flags.
 . "$(dirname "$0")/common.sh" "$@"
 DUMP="$(cd "$(dirname "$0")" && pwd)/dump_db.py"
+EX="$(cd "$(dirname "$0")/../../examples" && pwd)"
 cd "$WORK" || exit 1
 # same DB1 DB2: both dump without error, non-empty, and identical
 same() {
@@ -29,8 +30,21 @@ EOF
 
 # ---- the keys of a spec are exactly the run flags (without --) that set parameters
 keys=$("$SGDLAB" sweep --keys | sort)
-flags=$("$SGDLAB" run --help | awk '/^  --/ { print substr($1, 3) }' | grep -v -x -e threads -e format -e out -e db | sort)
+# (--init is a vector, an explicit initial point: library callers set spec.init; not a sweep key)
+flags=$("$SGDLAB" run --help | awk '/^  --/ { print substr($1, 3) }' | grep -v -x -e threads -e format -e out -e db -e init | sort)
 check "spec keys == sgdlab run parameter flags" test "$keys" = "$flags"
+
+# ---- every example spec expands and validates
+nex=0
+for f in "$EX"/*.yaml; do
+    [ -e "$f" ] || continue
+    nex=$((nex + 1))
+    "$SGDLAB" sweep "$f" --list > ex.txt 2> err.txt
+    check "example $(basename "$f") expands ($(head -c 200 err.txt))" test $? -eq 0 -a -s ex.txt
+done
+check "examples/*.yaml present ($nex)" test "$nex" -ge 2
+n=$("$SGDLAB" sweep "$EX/noise-eta-seed.yaml" --list | wc -l)
+check "examples/noise-eta-seed.yaml: 200 runs (got $n)" test "$n" -eq 200
 
 # ---- expansion
 n=$("$SGDLAB" sweep spec.yaml --list | wc -l)
