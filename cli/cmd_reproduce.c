@@ -14,6 +14,7 @@
  * (2: bad flags, 1: run-time failure).  Timings are printed, so this output is
  * not meant to compare bytewise between runs. */
 #include "cli.h"
+#include "reproduce.h"
 
 #include <errno.h>
 #include <math.h>
@@ -288,9 +289,20 @@ static int run_gnuplot(const char *dir, const char *script, char *why, size_t le
     return -1;
 }
 
+/* shared with the other experiments (reproduce.h) */
+int sgl_rep_mkdir_p(const char *path, char *why, size_t len) { return mkdir_p(path, why, len); }
+char *sgl_rep_join(const char *dir, const char *file) { return join_path(dir, file); }
+void sgl_rep_gp_string(FILE *f, const char *s) { gp_string(f, s); }
+int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
+{
+    return run_gnuplot(dir, script, why, len);
+}
+
 /* ------------------------------------------------------------- output */
 
-static void json_string(FILE *f, const char *s)
+void sgl_rep_json_string(FILE *f, const char *s);
+static void json_string(FILE *f, const char *s) { sgl_rep_json_string(f, s); }
+void sgl_rep_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; ++s) {
@@ -431,11 +443,12 @@ static void print_table(FILE *f, const sgl_cli_opts *o, const outcome *r, const 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: sgdlab reproduce " EXPERIMENT " [--seeds M] [--seed S] [--threads T] [--json] "
-               "[--out-dir DIR] [--quick]\n"
+               "[--out-dir DIR] [--quick] [--db FILE]\n"
                "  HaoChen et al.'s quadratic experiment (GD, SGD minibatch-diff, LNGD, SGLD) plus label-noise SGD\n"
                "  on the diagonal net, at the published settings; table (or --json) on stdout and a PNG of the\n"
                "  mean test error in DIR (default ./" EXPERIMENT "; gnuplot needed for the PNG).\n"
-               "  --seeds M (default 8)  --seed S (default 1)  --quick: 10x fewer steps (smoke test)\n");
+               "  --seeds M (default 8)  --seed S (default 1)  --quick: 10x fewer steps (smoke test)\n"
+               "  --db FILE: also store each variant as a run in this SQLite results file (sgdlab report)\n");
 }
 
 int sgl_cmd_reproduce(int argc, char **argv)
@@ -445,11 +458,13 @@ int sgl_cmd_reproduce(int argc, char **argv)
             usage(stdout);
             return SGL_EXIT_OK;
         }
-        fprintf(stderr, "sgdlab: reproduce: missing experiment name; valid: " EXPERIMENT "\n");
+        fprintf(stderr, "sgdlab: reproduce: missing experiment name; valid: " SGL_REP_NAMES "\n");
         return SGL_EXIT_USAGE;
     }
+    if (strcmp(argv[2], "mori-escape") == 0) return sgl_reproduce_mori_escape(argc, argv);
+    if (strcmp(argv[2], "exponential-escape") == 0) return sgl_reproduce_exponential_escape(argc, argv);
     if (strcmp(argv[2], EXPERIMENT) != 0) {
-        fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " EXPERIMENT "\n", argv[2]);
+        fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " SGL_REP_NAMES "\n", argv[2]);
         return SGL_EXIT_USAGE;
     }
     for (int i = 3; i < argc; ++i)
@@ -479,11 +494,13 @@ int sgl_cmd_reproduce(int argc, char **argv)
     int code = SGL_EXIT_OK;
     const int progress = isatty(2);
 
+    sgl_spec specs[N_VARIANTS];
+    sgl_store *db = NULL;
     /* build every plan first, so a bad flag costs no simulation time */
     for (int v = 0; v < N_VARIANTS; ++v) {
-        sgl_spec s;
-        build_spec(&k_variants[v], &o, &s);
-        if ((st = sgl_plan_alloc(&s, &r[v].plan, &err)) != SGL_OK) {
+        sgl_spec *s = &specs[v];
+        build_spec(&k_variants[v], &o, s);
+        if ((st = sgl_plan_alloc(s, &r[v].plan, &err)) != SGL_OK) {
             code = sgl_cli_report(st, &err);
             goto done;
         }
@@ -509,8 +526,26 @@ int sgl_cmd_reproduce(int argc, char **argv)
         goto done;
     }
 
+    /* --db: every variant is one run in the store (command "reproduce shape-matters"),
+     * marked started before it executes and committed with its results */
+    if (o.db_path && (st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) {
+        code = sgl_cli_report(st, &err);
+        goto done;
+    }
     double t_all = omp_get_wtime();
     for (int v = 0; v < N_VARIANTS; ++v) {
+        int64_t run_id = 0;
+        char key[17], params[4096];
+        if (db) {
+            sgl_spec_run_key(&specs[v], key);
+            sgl_spec_canonical(&specs[v], params, sizeof params);
+            sgl_run_info info = {key, "reproduce " EXPERIMENT, params, specs[v].seed, specs[v].seeds, 0, -1,
+                                 o.threads, 1};
+            if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) {
+                code = sgl_cli_report(st, &err);
+                goto done;
+            }
+        }
         double t0 = omp_get_wtime();
         if ((st = sgl_plan_execute(r[v].plan, o.threads, r[v].res)) != SGL_OK) {
             err = (sgl_err){{0}, {0}};
@@ -520,6 +555,15 @@ int sgl_cmd_reproduce(int argc, char **argv)
             goto done;
         }
         r[v].seconds = omp_get_wtime() - t0;
+        if (db) {
+            sgl_record rec = {{0}, r[v].plan->n_obs, {0}, r[v].res, r[v].seconds, o.threads};
+            memcpy(rec.key, key, sizeof key);
+            for (size_t i = 0; i < r[v].plan->n_obs; ++i) rec.obs[i] = r[v].plan->obs[i];
+            if ((st = sgl_store_write_run(db, run_id, &specs[v], &rec, &err)) != SGL_OK) {
+                code = sgl_cli_report(st, &err);
+                goto done;
+            }
+        }
         summarize_obs(&r[v], r[v].o_test, &r[v].test);
         summarize_obs(&r[v], r[v].o_off, &r[v].off);
         summarize_obs(&r[v], r[v].o_train, &r[v].train);
@@ -550,6 +594,10 @@ int sgl_cmd_reproduce(int argc, char **argv)
     if (ferror(stdout)) code = SGL_EXIT_FAIL;
 
 done:
+    if (db) {
+        sgl_err e2 = {{0}, {0}};
+        if (sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
+    }
     for (int v = 0; v < N_VARIANTS; ++v) {
         sgl_results_free(r[v].res);
         sgl_plan_free(r[v].plan);

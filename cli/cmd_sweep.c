@@ -125,6 +125,7 @@ typedef struct {
     size_t skipped, n, done_now;
     uint64_t traj;
     double t0;
+    double t_store;           /* wall time inside the store calls (begin + write) */
 } sweep_ctx;
 
 static sgl_status sweep_begin(void *vctx, size_t i, sgl_err *err)
@@ -136,7 +137,10 @@ static sgl_status sweep_begin(void *vctx, size_t i, sgl_err *err)
     sgl_spec_run_key(s, key);
     sgl_spec_canonical(s, params, sizeof params);
     sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, c->sweep_id, (int64_t)i, c->o->threads, c->ranks};
-    return sgl_store_run_begin(c->db, &info, &c->run_id[i], err);
+    double ts = omp_get_wtime();
+    sgl_status st = sgl_store_run_begin(c->db, &info, &c->run_id[i], err);
+    c->t_store += omp_get_wtime() - ts;
+    return st;
 }
 
 static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_err *err)
@@ -144,7 +148,9 @@ static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_
     sweep_ctx *c = vctx;
     const sgl_spec *s = sgl_sweep_spec(c->w, i);
     if (c->db) {
+        double ts = omp_get_wtime();
         sgl_status st = sgl_store_write_run(c->db, c->run_id[i], s, rec, err);
+        c->t_store += omp_get_wtime() - ts;
         if (st != SGL_OK) return st;
     }
     c->traj += s->seeds;
@@ -219,7 +225,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
             todo[n_todo++] = i;
         }
     }
-    sweep_ctx c = {&o, w, db, sweep_id, run_id, ranks, !o.quiet && isatty(2), skipped, n, 0, 0, omp_get_wtime()};
+    sweep_ctx c = {&o, w, db, sweep_id, run_id, ranks, !o.quiet && isatty(2), skipped, n, 0, 0, omp_get_wtime(), 0.0};
     progress(c.show, skipped, n, 0, 0, 0);
     if (ranks > 1) {
         st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, &c, &err);
@@ -240,9 +246,10 @@ static int sweep_main(const sweep_opts *op, int ranks)
     if (ranks > 1) snprintf(on, sizeof on, " on %d MPI ranks (%d worker%s)", ranks, ranks - 1, ranks > 2 ? "s" : "");
     fprintf(stderr,
             "sgdlab sweep: %zu runs executed%s (%zu already finished and skipped, %zu unfinished redone), "
-            "%llu trajectories in %.3f s: %.2f runs/s; %s%s\n",
+            "%llu trajectories in %.3f s: %.2f runs/s (of which storing %.3f s = %.2f ms per run); %s%s\n",
             c.done_now, on, skipped, redone, (unsigned long long)c.traj, secs,
-            secs > 0 ? (double)c.done_now / secs : 0.0, db ? "store: " : "not stored (--no-store)",
+            secs > 0 ? (double)c.done_now / secs : 0.0, c.t_store,
+            c.done_now ? 1e3 * c.t_store / (double)c.done_now : 0.0, db ? "store: " : "not stored (--no-store)",
             db ? o.db_path : "");
     goto done;
 fail:

@@ -55,6 +55,7 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
     kv(f, "truth", D->wstar ? sgl_truth_names[s->data.truth] : "none", 0, 0, 0);
     kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
+    if (p->mtype->caps & SGL_CAP_WIDTH) kv(f, "width", NULL, (double)D->width, 1, 0);
     kv(f, "data_draw", sgl_draw_names[s->data_draw], 0, 0, 0);
     kv(f, "loss_a", NULL, s->a, 1, 0);
     kv(f, "alpha", NULL, s->alpha, 1, 0);

@@ -147,6 +147,7 @@ typedef struct {
     double *wstar;      /* d ground truth, NULL if unknown (CSV data) */
     size_t kappa;       /* support size of wstar (its first kappa coordinates) */
     double *colsq;      /* c_j = (1/n) sum_i Z_ij^2, length ld */
+    size_t width;       /* hidden units of a model that has them (SGL_CAP_WIDTH), from the spec; 0: its default */
     size_t n_test;
     double *Zt, *yt;    /* n_test x ld, n_test */
 } sgl_data;
@@ -157,6 +158,7 @@ typedef struct {
     size_t d, n, kappa, n_test;
     double label_noise;   /* std of Gaussian noise added to the stored labels (default 0) */
     const char *csv_path; /* SGL_INPUT_CSV: rows "x_1,...,x_d,y"; a non-numeric first line is a header */
+    size_t width;         /* hidden units of the student (SGL_CAP_WIDTH models, --width); 0: the model's default */
 } sgl_data_spec;
 
 /* One draw of a data set; draw = data-draw id (0 for a shared data set). */
@@ -172,9 +174,10 @@ enum {
     SGL_CAP_TRACE     = 1u << 2, /* exact tr of the Hessian */
     SGL_CAP_LINEAR_W  = 1u << 3, /* f_i = <z_i, w(theta)>: recovery error, sparsity */
     SGL_CAP_UV        = 1u << 4, /* theta = (u, v): mean log|u_j v_j| */
-    SGL_CAP_NODATA    = 1u << 5  /* the loss does not depend on the data set: every residual is the
+    SGL_CAP_NODATA    = 1u << 5, /* the loss does not depend on the data set: every residual is the
                                     same function of theta (the 2-D toy, the sphere); the data spec
                                     is irrelevant and a run uses one dummy sample */
+    SGL_CAP_WIDTH     = 1u << 6  /* reads the data spec's width (hidden units, --width) */
 };
 
 /* trajectories a thread advances together in the interleaved kernels */
@@ -732,9 +735,11 @@ typedef struct {
 sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
 /* Flat bytes for sending a record to another process (MPI) and back:
- * sgl_record_pack mallocs *buf; sgl_record_unpack checks sizes and fails
- * with SGL_EINVAL on a malformed buffer. */
+ * sgl_record_pack allocates *buf (release with sgl_record_buf_free);
+ * sgl_record_unpack checks sizes and fails with SGL_EINVAL on a malformed
+ * buffer. */
 sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len);
+void sgl_record_buf_free(void *buf);
 sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err);
 
 /* ----------------------------------------------------------------- store */
@@ -800,6 +805,51 @@ sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, s
  * logged step; the run row ends 'finished'.  run_id from sgl_store_run_begin. */
 sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
                                sgl_err *err);
+
+/* Every prediction that applies to one escape problem (src/theory/escape.c).
+ * The problem is described by its formulas, not by the simulator: */
+typedef enum {
+    SGL_TL_DOUBLEWELL = 0,   /* L = L0 + a (theta^2 - 1)^2, 1-D; minimum +1, saddle 0 */
+    SGL_TL_MORI_ND = 1,      /* L = L0 + a (z1^2 - 1)^2 + (h* / 2) sum_{i>=2} z_i^2, h* = 8a, n dims */
+    SGL_TL_QUADRATIC = 2     /* L = L0 + (h/2) |theta|^2, n dims (Mori M1/M2; no barrier) */
+} sgl_theory_landscape;
+typedef enum {
+    SGL_TN_ISOTROPIC = 0,    /* GLD: D constant */
+    SGL_TN_MORI = 1,         /* D(theta) = (eta/B) h* L(theta) (Sigma = (2L/B) H*) */
+    SGL_TN_XIE = 2,          /* SGD-type (Xie et al.) Sigma = H(theta*)/B: D = eta h* / (2B), the Hessian
+                                frozen at the minimum (a state-dependent H(theta) vanishes at the
+                                inflection points and leaves no 1-D escape path) */
+    SGL_TN_DATA = 3          /* quadratic only: exact Gaussian-data regression noise D = eta (2 theta^2 + 1)/(2B) (M2) */
+} sgl_theory_noise;
+typedef enum {
+    SGL_TE_HYPERPLANE = 0,   /* first passage to theta_1 <= x_exit (doublewell, mori-nd; start 1/sqrt k) */
+    SGL_TE_LOSS_RATIO = 1,   /* first passage to L >= c L* (quadratic) */
+    SGL_TE_BALL = 2,         /* first passage to |theta - theta*| >= r */
+    SGL_TE_NONE = 3          /* no event: stationary predictions only (phi, n_c) */
+} sgl_theory_event;
+typedef struct {
+    sgl_theory_landscape landscape;
+    double L0, a, h;         /* h: quadratic curvature */
+    double k;                /* sharpness: theta -> sqrt(k) theta (Hessian x k, barrier unchanged); 0 = 1 */
+    unsigned n;              /* dimension (outlier directions) */
+    sgl_theory_noise noise;
+    double D;                /* isotropic */
+    double B_over_eta;       /* mori, xie, data */
+    double eta;              /* > 0: also give times in steps k = t / eta; NaN: t only */
+    sgl_theory_event event;
+    double x_exit, c, r;
+} sgl_theory_problem;
+
+typedef struct {
+    char name[40];
+    double value;
+    char unit[24];           /* "t = eta k", "steps k", "1/t", "" */
+    char note[200];          /* what it is and when it holds */
+} sgl_prediction;
+
+/* Fill out[0..*n_out) (at most cap) with every prediction that applies. */
+sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, size_t cap, size_t *n_out,
+                              sgl_err *err);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@ const sgl_param sgl_params[] = {
     {"truth", SGL_PARAM_ENUM, P(data.truth), sgl_truth_names, "w* on its support"},
     {"data-noise", SGL_PARAM_DOUBLE, P(data.label_noise), NULL, "std of noise in the stored labels"},
     {"data-draw", SGL_PARAM_ENUM, P(data_draw), sgl_draw_names, "data draw policy"},
+    {"width", SGL_PARAM_SIZE, P(data.width), NULL, "hidden units of the student (tanhnet; 0: its default)"},
     {"loss-a", SGL_PARAM_DOUBLE, P(a), NULL, "loss constant a"},
     {"alpha", SGL_PARAM_DOUBLE, P(alpha), NULL, "initialisation scale"},
     {"delta", SGL_PARAM_DOUBLE, P(delta), NULL, "label-noise std"},

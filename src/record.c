@@ -76,6 +76,8 @@ sgl_status sgl_record_pack(const sgl_record *rec, void **buf, size_t *len)
     return SGL_OK;
 }
 
+void sgl_record_buf_free(void *buf) { sgl_free(buf); }
+
 sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err)
 {
     memset(rec, 0, sizeof *rec);
@@ -96,7 +98,7 @@ sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_e
     uint64_t need = 7 + n_obs + 2 + n_log + n_traj * n_log * n_obs + 2 * n_traj + n_traj * dim;
     if (need != nw) goto bad;
     sgl_results *r = sgl_calloc(1, sizeof *r);
-    if (!r) return SGL_ENOMEM;
+    if (!r) return sgl_fail(err, SGL_ENOMEM, "record", "out of memory unpacking a record");
     r->n_traj = (uint32_t)n_traj; r->n_log = n_log; r->n_obs = n_obs; r->dim = dim;
     size_t nser = (size_t)(n_traj * n_log * n_obs);
     r->log_steps = sgl_malloc(n_log * 8);
@@ -107,7 +109,7 @@ sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_e
     rec->res = r;
     if (!r->log_steps || !r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
         sgl_record_clear(rec);
-        return SGL_ENOMEM;
+        return sgl_fail(err, SGL_ENOMEM, "record", "out of memory unpacking a record");
     }
     memcpy(rec->key, b + 8, 16);
     rec->key[16] = '\0';

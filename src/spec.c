@@ -75,6 +75,9 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
         NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu", d->d, d->kappa);
         NEED(d->n_test <= 10000000, "--n-test", "must be an integer in [0, 10000000], got %zu", d->n_test);
     }
+    NEED(d->width <= 100000, "--width", "must be an integer in [0, 100000] (0: the model's default), got %zu", d->width);
+    NEED(d->width == 0 || (mt->caps & SGL_CAP_WIDTH), "--width", "not used by --model %s (hidden units of tanhnet)",
+         mt->name);
     NEED(d->label_noise >= 0 && isfinite(d->label_noise), "--data-noise",
          "must be finite and >= 0, got %.17g", d->label_noise);
     NEED(isnan(s->a) || (s->a > 0 && isfinite(s->a)), "--loss-a", "must be finite and > 0, got %.17g", s->a);

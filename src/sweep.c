@@ -318,6 +318,40 @@ static loc param_loc(const sgl_sweep *w, const size_t *digit, const sgl_param *p
     return w->base_at[p - sgl_params];
 }
 
+typedef struct { uint64_t key; size_t run; } keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->run < y->run ? -1 : x->run > y->run;
+}
+
+/* two runs with one parameter set would be one run in the store: refuse */
+static sgl_status check_duplicates(sgl_sweep *w, sgl_err *err)
+{
+    if (w->n_runs < 2) return SGL_OK;
+    keyed *k = sgl_malloc_array(w->n_runs, sizeof *k);
+    if (!k) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+    for (size_t r = 0; r < w->n_runs; ++r) {
+        char hex[17];
+        sgl_spec_run_key(&w->runs[r], hex);
+        k[r].key = strtoull(hex, NULL, 16);
+        k[r].run = r;
+    }
+    qsort(k, w->n_runs, sizeof *k, cmp_keyed);
+    for (size_t i = 1; i < w->n_runs; ++i)
+        if (k[i].key == k[i - 1].key) {
+            size_t a = k[i - 1].run, b = k[i].run;
+            sgl_free(k);
+            return fail_at(err, w, w->root_at, NULL,
+                           "runs %zu and %zu of %zu have the same parameters (an axis lists a value twice?); each run "
+                           "must differ in at least one key", a + 1, b + 1, w->n_runs);
+        }
+    sgl_free(k);
+    return SGL_OK;
+}
+
 static sgl_status expand(sgl_sweep *w, sgl_err *err)
 {
     size_t n = 1;
@@ -354,6 +388,11 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
             if (nt->uses_batch && s->data.input != SGL_INPUT_CSV && s->batch > s->data.n)
                 st = sgl_fail(&e, SGL_EINVAL, "--batch", "must be an integer in [1, n = %zu], got %zu", s->data.n,
                               s->batch);
+            if (st == SGL_OK && s->data.input == SGL_INPUT_CSV) {
+                FILE *f = fopen(s->data.csv_path, "r");
+                if (f) fclose(f);
+                else st = sgl_fail(&e, SGL_EINVAL, "--data-file", "cannot read '%s'", s->data.csv_path);
+            }
         }
         if (st != SGL_OK) {
             const char *f = e.field;
@@ -368,7 +407,7 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
             return st == SGL_ECAPS ? SGL_EINVAL : st;
         }
     }
-    return SGL_OK;
+    return check_duplicates(w, err);
 }
 
 static void discard(struct fy_diag *diag, void *user, const char *buf, size_t len)

@@ -108,6 +108,9 @@ static void test_errors(void)
     expect_error("syntax error", "base:\n  lr: [0.1", "t.yaml:3:1", "not valid YAML/JSON");
     expect_error("root not a mapping", "- 1\n- 2", "t.yaml:1:3", "must be a mapping");
     expect_error("alias rejected", "base:\n  lr: &a 0.1\n  alpha: *a", "t.yaml:3:11", "aliases are not supported");
+    expect_error("duplicate runs", "grid:\n  seed: [1, 2, 1]\n", "t.yaml:1:1", "runs 1 and 3 of 3 have the same parameters");
+    expect_error("unreadable data file", "base:\n  data: csv\n  data-file: /nonexistent/x.csv\n", "t.yaml:3:14",
+                 "data-file: cannot read '/nonexistent/x.csv'");
     expect_error("gaussian needs sigma-scale", "base: {noise: gaussian}", "t.yaml:1:1", "sigma-scale: required");
 }
 
@@ -140,7 +143,7 @@ static void test_record_and_store(void)
     sgl_record_clear(&back);
     check_true(sgl_record_unpack(buf, len - 8, &back, &err) == SGL_EINVAL, "truncated buffer rejected");
     sgl_record_clear(&back);
-    free(buf);
+    sgl_record_buf_free(buf);
 
     char path[] = "/tmp/sgl_test_store_XXXXXX";
     int fd = mkstemp(path);

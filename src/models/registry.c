@@ -5,11 +5,11 @@
 #include <string.h>
 
 extern const sgl_model_type sgl_model_diagnet, sgl_model_quadratic, sgl_model_linreg, sgl_model_toy2d,
-    sgl_model_sphere, sgl_model_msense;
+    sgl_model_sphere, sgl_model_msense, sgl_model_tanhnet;
 
 const sgl_model_type *const sgl_models[] = {
     &sgl_model_diagnet, &sgl_model_quadratic, &sgl_model_linreg, &sgl_model_toy2d, &sgl_model_sphere,
-    &sgl_model_msense, NULL};
+    &sgl_model_msense, &sgl_model_tanhnet, NULL};
 
 const sgl_model_type *sgl_model_lookup(const char *name)
 {

@@ -98,6 +98,27 @@ ok = last["test_error"] < 1e-4 and last["train_loss"] < 1e-6
 print(("PASS" if ok else "FAIL") + f": msense GD from U = 0.01 I: |U U^T - W*|^2 = {last['test_error']:.3g} < 1e-4, loss {last['train_loss']:.3g} < 1e-6")
 EOF2
 
+# ---- two-layer tanh net (teacher with kappa = 2 units, student width 8): noise kinds run, GD lowers the loss
+TN=(--model tanhnet --d 6 --n 40 --kappa 2 --width 8 --steps 2000 --every 1000 --seeds 4 --lr 0.02)
+run_ok tn-label "${TN[@]}" --noise label --delta 0.5
+run_ok tn-label-gauss "${TN[@]}" --noise label-gauss --delta 0.5 --batch 4
+run_ok tn-gaussian "${TN[@]}" --noise gaussian --sigma 0.1 --sigma-scale sqrt-eta
+run_ok tn-minibatch "${TN[@]}" --noise minibatch --batch 8
+run_ok tn-none "${TN[@]}" --noise none --observe lambda_max
+pycheck "tanhnet" - "$WORK" <<'EOF2'
+import json, math, os, sys
+for tag in ["tn-label", "tn-label-gauss", "tn-gaussian", "tn-minibatch", "tn-none"]:
+    rows = [json.loads(l) for l in open(os.path.join(sys.argv[1], tag + ".jsonl"))]
+    trajs = [r for r in rows if "traj" in r]
+    ok = (len(trajs) == 12 and not any(r["diverged"] for r in trajs) and rows[0]["params"]["width"] == 8
+          and all(math.isfinite(r["train_loss"]) for r in trajs))
+    print(("PASS" if ok else "FAIL") + f": {tag}: 12 rows, width 8, finite loss, none diverged")
+rows = [json.loads(l) for l in open(os.path.join(sys.argv[1], "tn-none.jsonl"))]
+t0 = [r for r in rows if r.get("traj") == 0]
+ok = t0[-1]["train_loss"] < 0.5 * t0[0]["train_loss"] and math.isfinite(t0[-1]["lambda_max"])
+print(("PASS" if ok else "FAIL") + f": tanhnet GD: loss {t0[0]['train_loss']:.4g} -> {t0[-1]['train_loss']:.4g} (halved), lambda_max {t0[-1]['lambda_max']:.4g}")
+EOF2
+
 # ---- --init on a padded model: one value per live parameter (diagnet d = 3: 6)
 run_ok diag-init --model diagnet --d 3 --n 5 --kappa 1 --noise none --init 1,0.5,0.2,0.1,0.3,0.4 --steps 10 --every 10 --seeds 1
 
@@ -133,6 +154,8 @@ bad --observe --model toy2d --observe lambda_max,
 bad --batch --model toy2d --noise sqrt-loss --batch 2
 bad --delta --model sphere --noise normalized --delta 1
 bad --noise --model toy2d --noise sqrtloss
+bad --width --model diagnet --width 4
+bad --width --model tanhnet --width -1
 bad --d --model msense --d 10
 bad --kappa --model msense --d 25 --kappa 6
 bad --init --model msense --d 4 --kappa 1 --init 1,0,0

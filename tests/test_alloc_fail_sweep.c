@@ -1,0 +1,163 @@
+/* Allocation failures in the sweep parser, the record executor and its byte
+ * form, and the store writer: failing the k-th library allocation, for every
+ * k in turn, must return SGL_ENOMEM with a message (where the function takes
+ * an sgl_err), leak nothing, and the first run where nothing fails must give
+ * the reference result.  (SQLite's and libfyaml's own allocations are not
+ * hooked; only the library's.)  Exact checks, no statistics. */
+#include "sgdlab.h"
+#include "alloc_hook.h"
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef sgl_status (*case_fn)(sgl_err *err, uint64_t *digest);
+
+static void mix(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; ++i) { *h ^= b[i]; *h *= 1099511628211ull; }
+}
+
+static const char k_spec[] = "name: alloc\n"
+                             "base: {model: diagnet, d: 6, n: 5, kappa: 2, steps: 40, every: 20, seeds: 3,\n"
+                             "       lr-decay: [10, 30]}\n"
+                             "grid:\n  noise: [label, none]\n  lr: [0.001, 0.002]\n"
+                             "zip:\n  seed: [1, 2]\n  alpha: [1, 0.5]\n";
+
+static sgl_status case_parse(sgl_err *err, uint64_t *digest)
+{
+    sgl_sweep *w = NULL;
+    sgl_status st = sgl_sweep_parse(k_spec, sizeof k_spec - 1, "alloc.yaml", &w, err);
+    if (st != SGL_OK) return st;
+    for (size_t i = 0; i < sgl_sweep_size(w); ++i) {
+        char buf[2048];
+        size_t n = sgl_spec_canonical(sgl_sweep_spec(w, i), buf, sizeof buf);
+        mix(digest, buf, n);
+    }
+    sgl_sweep_free(w);
+    return SGL_OK;
+}
+
+static void small(sgl_spec *s)
+{
+    sgl_spec_defaults(s);
+    s->data.d = 6; s->data.n = 5; s->data.kappa = 2;
+    s->steps = 40; s->every = 20; s->seeds = 3; s->seed = 9;
+}
+
+static sgl_status case_record(sgl_err *err, uint64_t *digest)
+{
+    sgl_spec s;
+    small(&s);
+    sgl_record rec;
+    sgl_status st = sgl_record_run(&s, 1, &rec, err);
+    if (st != SGL_OK) return st;
+    const sgl_results *r = rec.res;
+    mix(digest, r->series, (size_t)r->n_traj * r->n_log * r->n_obs * sizeof(double));
+    sgl_record_clear(&rec);
+    return SGL_OK;
+}
+
+static sgl_status case_pack(sgl_err *err, uint64_t *digest)
+{
+    sgl_spec s;
+    small(&s);
+    sgl_record rec, back;
+    sgl_status st = sgl_record_run(&s, 1, &rec, err);
+    if (st != SGL_OK) return st;
+    void *buf = NULL;
+    size_t len = 0;
+    if ((st = sgl_record_pack(&rec, &buf, &len)) != SGL_OK) {
+        sgl_fail(err, st, "record", "pack failed");
+        sgl_record_clear(&rec);
+        return st;
+    }
+    st = sgl_record_unpack(buf, len, &back, err);
+    sgl_record_buf_free(buf);
+    sgl_record_clear(&rec);
+    if (st != SGL_OK) return st;
+    mix(digest, back.res->series, (size_t)back.res->n_traj * back.res->n_log * back.res->n_obs * sizeof(double));
+    sgl_record_clear(&back);
+    return SGL_OK;
+}
+
+static char g_db[64];
+
+static sgl_status case_store(sgl_err *err, uint64_t *digest)
+{
+    sgl_spec s;
+    small(&s);
+    sgl_record rec;
+    sgl_status st = sgl_record_run(&s, 1, &rec, err);
+    if (st != SGL_OK) return st;
+    unlink(g_db);
+    sgl_store *db = NULL;
+    if ((st = sgl_store_open(g_db, 0, 1000, &db, err)) != SGL_OK) {
+        sgl_record_clear(&rec);
+        return st;
+    }
+    char params[2048];
+    sgl_spec_canonical(&s, params, sizeof params);
+    sgl_run_info info = {rec.key, "test", params, s.seed, s.seeds, 0, -1, 1, 1};
+    int64_t id = 0;
+    st = sgl_store_run_begin(db, &info, &id, err);
+    if (st == SGL_OK) st = sgl_store_write_run(db, id, &s, &rec, err);
+    sgl_run_state rs = SGL_RUN_ABSENT;
+    if (st == SGL_OK) st = sgl_store_run_state(db, rec.key, &rs, err);
+    sgl_status cs = sgl_store_close(db, NULL);
+    if (st == SGL_OK) st = cs;
+    sgl_record_clear(&rec);
+    mix(digest, &rs, sizeof rs);
+    mix(digest, &id, sizeof id);
+    return st;
+}
+
+static void run_case(const char *name, case_fn fn, int has_err)
+{
+    sgl_err err = {{0}, {0}};
+    uint64_t ref = 1469598103934665603ull;
+    sgl_test_alloc_arm(0);
+    sgl_status st = fn(&err, &ref);
+    sgl_test_alloc_disarm();
+    const uint64_t n = sgl_test_alloc_attempts();
+    if (!check_true(st == SGL_OK && sgl_test_alloc_live() == 0 && n > 0,
+                    "%s: reference: %s, %lld blocks left, %llu allocations (%s)", name, sgl_strerror(st),
+                    (long long)sgl_test_alloc_live(), (unsigned long long)n, err.msg))
+        return;
+    for (uint64_t k = 1; k <= n + 1; ++k) {
+        memset(&err, 0, sizeof err);
+        uint64_t dg = 1469598103934665603ull;
+        sgl_test_alloc_arm(k);
+        st = fn(&err, &dg);
+        sgl_test_alloc_disarm();
+        const int64_t live = sgl_test_alloc_live();
+        if (!sgl_test_alloc_failed()) {
+            check_true(k == n + 1 && st == SGL_OK && dg == ref && live == 0,
+                       "%s: %llu allocations failed in turn, each SGL_ENOMEM with nothing leaked; clean at k = %llu "
+                       "with the reference result", name, (unsigned long long)n, (unsigned long long)k);
+            return;
+        }
+        if (st != SGL_ENOMEM || live != 0 || (has_err && !err.msg[0])) {
+            check_true(0, "%s: allocation %llu of %llu failed: %s (expected %s), %lld blocks left, message '%s'", name,
+                       (unsigned long long)k, (unsigned long long)n, sgl_strerror(st), sgl_strerror(SGL_ENOMEM),
+                       (long long)live, err.msg);
+            return;
+        }
+    }
+}
+
+int main(void)
+{
+    snprintf(g_db, sizeof g_db, "/tmp/sgl_alloc_store_%ld.db", (long)getpid());
+    run_case("sgl_sweep_parse", case_parse, 1);
+    run_case("sgl_record_run", case_record, 1);
+    run_case("sgl_record_pack/unpack", case_pack, 1);
+    run_case("sgl_store_open/run_begin/write_run", case_store, 1);
+    char p[80];
+    unlink(g_db);
+    snprintf(p, sizeof p, "%s-wal", g_db); unlink(p);
+    snprintf(p, sizeof p, "%s-shm", g_db); unlink(p);
+    return done();
+}
