@@ -824,7 +824,8 @@ typedef enum {
 typedef enum {
     SGL_TE_HYPERPLANE = 0,   /* first passage to theta_1 <= x_exit (doublewell, mori-nd; start 1/sqrt k) */
     SGL_TE_LOSS_RATIO = 1,   /* first passage to L >= c L* (quadratic) */
-    SGL_TE_BALL = 2          /* first passage to |theta - theta*| >= r */
+    SGL_TE_BALL = 2,         /* first passage to |theta - theta*| >= r */
+    SGL_TE_NONE = 3          /* no event: stationary predictions only (phi, n_c) */
 } sgl_theory_event;
 typedef struct {
     sgl_theory_landscape landscape;

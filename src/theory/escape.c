@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* a failed allocation inside a quadrature must not pass for "does not apply" */
+#define OKM(call) (((st_ = (call)) == SGL_ENOMEM) ? (oom_ = 1, 0) : st_ == SGL_OK)
+
 typedef struct {
     const sgl_theory_problem *p;
     double hstar;
@@ -104,13 +107,23 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
     const double hs = c.hstar, k0 = p->noise == SGL_TN_ISOTROPIC ? NAN : p->B_over_eta / hs;
     sgl_sde1d sde = {drift1, diff1, &c};
     sgl_err e2;
+    sgl_status st_ = SGL_OK;
+    int oom_ = 0;
     double T, lT, re;
 
     if (well) {
         const double Ls = p->L0 + p->a, Lst = p->L0, dL = p->a, hsad = -4.0 * p->a * k;
-        if (p->event != SGL_TE_HYPERPLANE)
+        if (p->event != SGL_TE_HYPERPLANE && p->event != SGL_TE_NONE)
             return sgl_fail(err, SGL_EINVAL, "event", "double-well landscapes: the theory covers the hyperplane event "
                             "(theta_1 <= x_exit)");
+        if (p->event == SGL_TE_NONE) {
+            if (p->noise == SGL_TN_MORI) {
+                add(&l, "phi", 1.0 + k0, "", "stationary exponent 1 + B/(eta h*) of P ~ L^-phi near the minimum (Eq. 18)");
+                add(&l, "n_c", 2.0 * (k0 + 1.0), "", "critical dimension 2 (B/(eta h*) + 1) (Eq. 19)");
+            }
+            *n_out = l.n;
+            return l.n > cap ? sgl_fail(err, SGL_EINVAL, "cap", "%zu predictions do not fit in %zu", l.n, cap) : SGL_OK;
+        }
         if (!(p->x_exit < x_min))
             return sgl_fail(err, SGL_EINVAL, "x_exit", "exit hyperplane %g must lie left of the minimum %g", p->x_exit, x_min);
         add(&l, "L_star", Lst, "", "loss at the minimum theta = 1/sqrt(k) = %g", x_min);
@@ -119,15 +132,15 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
             /* the escape coordinate z1 alone (exact for n = 1; for n > 1 with
              * isotropic noise the other directions decouple: same exit law) */
             char note[200];
-            if (sgl_theory_mfpt1d(&sde, x_min, p->x_exit, INFINITY, 1e-9, &T, &lT, &re, &e2) == SGL_OK) {
+            if (OKM(sgl_theory_mfpt1d(&sde, x_min, p->x_exit, INFINITY, 1e-9, &T, &lT, &re, &e2))) {
                 snprintf(note, sizeof note, "exact 1-D MFPT by quadrature from the minimum %g to theta_1 <= %g, %s noise "
                          "(THEORY 7.3)%s", x_min, p->x_exit, noise_name(p->noise), p->n > 1 ? "; z1 decouples" : "");
                 add_time(&l, p, "exact_mfpt", T, note);
-                if (p->x_exit != 0.0 && sgl_theory_mfpt1d(&sde, x_min, 0.0, INFINITY, 1e-9, &T, &lT, &re, &e2) == SGL_OK)
+                if (p->x_exit != 0.0 && OKM(sgl_theory_mfpt1d(&sde, x_min, 0.0, INFINITY, 1e-9, &T, &lT, &re, &e2)))
                     add_time(&l, p, "exact_mfpt_saddle", T, "exact MFPT to the saddle theta_1 = 0 (about half the transition time)");
             }
             double qp;
-            if (sgl_theory_qp1d(&sde, x_min, 0.0, 1e-10, &qp, &e2) == SGL_OK)
+            if (OKM(sgl_theory_qp1d(&sde, x_min, 0.0, 1e-10, &qp, &e2)))
                 add(&l, "quasi_potential", qp, "", "Freidlin-Wentzell barrier int V'/D from the minimum to the saddle: "
                     "log E tau ~ this for small noise (THEORY 7.2)");
         }
@@ -157,7 +170,7 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
             memset(Hm, 0, sizeof Hm); memset(Hs, 0, sizeof Hs);
             for (size_t i = 0; i < n; ++i) { Hm[i * n + i] = hs; Hs[i * n + i] = hs; }
             Hs[0] = hsad;
-            if (sgl_theory_eyring_kramers(n, Hm, Hs, dL, p->D, &mt, &rate, &e2) == SGL_OK)
+            if (OKM(sgl_theory_eyring_kramers(n, Hm, Hs, dL, p->D, &mt, &rate, &e2)))
                 add_time(&l, p, "kramers_mfpt", mt, p->n == 1 ? "Kramers 2 pi / sqrt(h* |h^s|) e^{Delta L / D} (THEORY 7.1)"
                                                               : "Eyring-Kramers with the Hessian determinant ratio (THEORY 7.1)");
         } else if (p->noise == SGL_TN_XIE) {
@@ -189,6 +202,10 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
             if (p->noise == SGL_TN_MORI)
                 add(&l, "mori_slope", k0 + 1.0 - 0.5 * p->n, "", "asymptotic slope of log MFPT against log c: "
                     "B/(eta h) + 1 - n/2 (Eq. 17; M2)");
+        } else if (p->event == SGL_TE_NONE) {
+            if (l.n > cap) return sgl_fail(err, SGL_EINVAL, "cap", "%zu predictions do not fit in %zu", l.n, cap);
+            *n_out = l.n;
+            return SGL_OK;
         } else if (p->event == SGL_TE_BALL) {
             if (!(p->r > 0.0)) return sgl_fail(err, SGL_EINVAL, "r", "radius %g; must be > 0", p->r);
             xa = p->r;
@@ -197,17 +214,18 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
             return sgl_fail(err, SGL_EINVAL, "event", "quadratic landscape: use the loss-ratio or ball event");
         }
         if (p->n == 1) {
-            if (sgl_theory_mfpt1d(&sde, 0.0, xa, 0.0, 1e-9, &T, &lT, &re, &e2) == SGL_OK) {
+            if (OKM(sgl_theory_mfpt1d(&sde, 0.0, xa, 0.0, 1e-9, &T, &lT, &re, &e2))) {
                 char note[200];
                 snprintf(note, sizeof note, "exact 1-D MFPT by quadrature from theta = 0 to %s (|theta| = %.6g), "
                          "%s noise (THEORY 7.3, M2)", what, xa, noise_name(p->noise));
                 add_time(&l, p, "exact_mfpt", T, note);
             }
             double qp;
-            if (sgl_theory_qp1d(&sde, 0.0, xa, 1e-10, &qp, &e2) == SGL_OK)
+            if (OKM(sgl_theory_qp1d(&sde, 0.0, xa, 1e-10, &qp, &e2)))
                 add(&l, "quasi_potential", qp, "", "int V'/D from theta = 0 to the exit: log E tau ~ this for small noise");
         }
     }
+    if (oom_) return sgl_fail(err, SGL_ENOMEM, "theory", "out of memory");
     if (l.n > cap) return sgl_fail(err, SGL_EINVAL, "cap", "%zu predictions do not fit in %zu", l.n, cap);
     *n_out = l.n;
     return SGL_OK;
