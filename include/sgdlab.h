@@ -879,7 +879,8 @@ typedef struct {
     unsigned batch;    /* B */
     double dt;         /* limit-time step (0: 0.25 / (psi max_j c_j)) */
     double t_max;      /* limit time T = eta^2 k at which to stop */
-    double gap_tol;    /* stop once (R - sum c|w|)/R <= gap_tol, R = sum c (u^2 + v^2) (0: run to t_max) */
+    double gap_tol;    /* stop once the relative duality gap of weighted basis pursuit min sum c|w|
+                          s.t. Zw = y, certified by the flow's own multiplier, is <= gap_tol (0: run to t_max) */
     double proj_tol;   /* projection: max |Z w - y| <= proj_tol max(1, max|y|) */
 } sgl_olm_opts;
 typedef struct {
@@ -887,7 +888,8 @@ typedef struct {
     uint64_t steps;        /* flow steps */
     uint64_t newton_steps; /* Newton steps of all projections */
     double dt;             /* step used */
-    double gap;            /* final relative gap to the weighted l1 norm */
+    double gap;            /* relative duality gap after the last step (NaN before any step) */
+    double dual_feas;      /* max_j |Z^T nu|_j / c_j of the certificate (1 at an optimum) */
     int converged;         /* gap <= gap_tol */
 } sgl_olm_info;
 void sgl_olm_opts_default(sgl_olm_opts *o);
