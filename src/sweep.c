@@ -82,6 +82,31 @@ static sgl_status fail_at(sgl_err *err, const sgl_sweep *w, loc at, const char *
     return SGL_EINVAL;
 }
 
+/* Length of the longest valid UTF-8 prefix of s[0..n) (strict: no overlong
+ * forms, no surrogates, nothing above U+10FFFF).  The spec must be UTF-8
+ * text: libfyaml 0.7.12 loops forever on an invalid byte inside a directive
+ * line ("%a\xad"; found by tests/fuzz/fuzz_spec.c), so nothing else reaches it. */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned lo = 0x80, hi = 0xbf;
+        if (c < 0x80) { ++i; continue; }
+        else if (c >= 0xc2 && c <= 0xdf) k = 1;
+        else if (c >= 0xe0 && c <= 0xef) { k = 2; if (c == 0xe0) lo = 0xa0; if (c == 0xed) hi = 0x9f; }
+        else if (c >= 0xf0 && c <= 0xf4) { k = 3; if (c == 0xf0) lo = 0x90; if (c == 0xf4) hi = 0x8f; }
+        else return i;
+        if (n - i <= k) return i;
+        if (s[i + 1] < lo || s[i + 1] > hi) return i;
+        for (size_t j = 2; j <= k; ++j)
+            if (s[i + j] < 0x80 || s[i + j] > 0xbf) return i;
+        i += k + 1;
+    }
+    return n;
+}
+
 static loc node_loc(struct fy_node *n)
 {
     struct fy_token *t = n ? fy_node_get_scalar_token(n) : NULL;
@@ -408,6 +433,17 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
         st = fail_at(err, w, (loc){0, 0}, NULL, "the spec contains a NUL byte; expected YAML or JSON text");
         goto done;
     }
+    size_t good = utf8_valid_prefix((const unsigned char *)buf, len);
+    if (good < len) {
+        loc at = {1, 1};
+        for (size_t i = 0; i < good; ++i) {
+            if (buf[i] == '\n') { ++at.line; at.col = 1; }
+            else if (((unsigned char)buf[i] & 0xc0) != 0x80) ++at.col;   /* columns count characters */
+        }
+        st = fail_at(err, w, at, NULL, "byte 0x%02x is not valid UTF-8; a spec is UTF-8 text (YAML or JSON)",
+                     (unsigned char)buf[good]);
+        goto done;
+    }
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;
@@ -415,7 +451,11 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
     diag = fy_diag_create(&dc);
     if (!diag) { st = sgl_fail(err, SGL_ENOMEM, "spec", "out of memory"); goto done; }
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg cfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2, NULL, diag};
+    /* a .json file is parsed as strict JSON, anything else as YAML 1.2 */
+    size_t pl = strlen(w->path);
+    const int json = pl > 5 && strcmp(w->path + pl - 5, ".json") == 0;
+    struct fy_parse_cfg cfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | (json ? FYPCF_JSON_FORCE : 0), NULL,
+                               diag};
     doc = fy_document_build_from_string(&cfg, w->text, len);
     if (!doc) {
         void *it = NULL;
