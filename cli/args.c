@@ -39,7 +39,7 @@ static const flag k_flags[] = {
     {"--loss-a", SGL_CMD_RUN, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
     {"--alpha", SGL_CMD_RUN, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
     {"--init", SGL_CMD_RUN, F_VEC, O(init), NULL, "initial point x1,x2,... (one value per parameter; replaces --alpha)"},
-    {"--observe", SGL_CMD_RUN, F_STR, O(spec.observe), NULL, "optional observables to log too: lambda_max"},
+    {"--observe", SGL_CMD_RUN, F_STR, O(spec.observe), NULL, "optional observables to log too, comma-separated: lambda_max, theta_1"},
     {"--delta", SGL_CMD_RUN, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
     {"--sigma", SGL_CMD_RUN, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
     {"--sigma-scale", SGL_CMD_RUN, F_ENUM, O(spec.sigma_scale), sgl_scale_names, "eta | sqrt-eta (required with gaussian)"},

@@ -224,6 +224,52 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
     return st;
 }
 
+/* simulation / prediction: a time in t or steps against the MFPT, a rate
+ * in 1/t against the censored MLE; NaN for the rest */
+static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate, double eta)
+{
+    if (!strcmp(p->unit, "t = eta k")) return mf->mean / p->value;
+    if (!strcmp(p->unit, "steps k")) return mf->mean / eta / p->value;
+    if (!strcmp(p->unit, "1/t")) return rate->value / p->value;
+    return NAN;
+}
+
+/* The spec as a theory problem (src/theory/escape.c), where one applies:
+ * returns 0 and a reason when the theory side has no model of this spec. */
+static int to_problem(const sgl_escape_spec *s, const sgl_escape_info *in, sgl_theory_problem *p, const char **why)
+{
+    memset(p, 0, sizeof *p);
+    const char *ls = s->landscape;
+    if (!strcmp(ls, "doublewell")) p->landscape = SGL_TL_DOUBLEWELL;
+    else if (!strcmp(ls, "moriwell")) p->landscape = SGL_TL_MORI_ND;
+    else if (!strcmp(ls, "quadratic") && s->lp.q == 1.0) p->landscape = SGL_TL_QUADRATIC;
+    else { *why = "no theory model of this landscape (styblinski-tang, anisotropic quadratic)"; return 0; }
+    switch (s->noise) {
+    case SGL_ESC_ISOTROPIC: p->noise = SGL_TN_ISOTROPIC; break;
+    case SGL_ESC_MORI: p->noise = SGL_TN_MORI; break;
+    case SGL_ESC_XIE_FROZEN: p->noise = SGL_TN_XIE; break;
+    default: *why = "no theory model of the state-dependent xie noise (use xie-frozen)"; return 0;
+    }
+    p->L0 = s->lp.L0;
+    p->a = s->lp.a;
+    p->h = s->lp.h;
+    p->k = s->lp.k;
+    p->n = s->lp.n;
+    p->D = s->D;
+    p->B_over_eta = s->B_over_eta;
+    p->eta = s->eta;
+    p->c = s->c;
+    p->r = s->r;
+    p->x_exit = in->x_exit;
+    switch (s->event) {
+    case SGL_ESC_EV_HYPERPLANE: case SGL_ESC_EV_NEXT_MIN: p->event = SGL_TE_HYPERPLANE; break;
+    case SGL_ESC_EV_LOSS: p->event = SGL_TE_LOSS_RATIO; break;
+    case SGL_ESC_EV_BALL: p->event = SGL_TE_BALL; break;
+    default: p->event = SGL_TE_NONE; break;
+    }
+    return 1;
+}
+
 static void pd(double x, int json)
 {
     sgl_print_double(stdout, x, json);
@@ -250,6 +296,20 @@ int sgl_cmd_escape(int argc, char **argv)
     if ((st = sgl_est_mfpt(r->t, r->state, r->M, level, 1000, s->seed, &mf, &err)) != SGL_OK) goto done;
     const double eta = s->eta;
     const char *tu = "t = eta k";
+    sgl_theory_problem tp;
+    sgl_prediction pred[64];
+    size_t npred = 0;
+    const char *why = NULL;
+    char twhy[600] = "";
+    if (to_problem(s, &in, &tp, &why)) {
+        sgl_err te = {{0}, {0}};
+        if (sgl_theory_predict(&tp, pred, 64, &npred, &te) != SGL_OK) {
+            snprintf(twhy, sizeof twhy, "%s: %s", te.field, te.msg);
+            why = twhy;
+            npred = 0;
+        }
+        if (npred > 64) npred = 64;
+    }
     const int json = o.json;
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
     if (json) {
@@ -293,6 +353,19 @@ int sgl_cmd_escape(int argc, char **argv)
         printf("],\"level\":%g,\"unit\":\"1/t\",\"per_step\":", level);
         pd(rate.value * eta, 1);
         printf(",\"method\":\"censored exponential MLE, likelihood-ratio CI\"},\"theory\":{");
+        if (why) printf("\"unavailable\":\"%s\"", why);
+        for (size_t i = 0; i < npred; ++i) {
+            printf("%s\"%s\":{\"value\":", i ? "," : "", pred[i].name);
+            pd(pred[i].value, 1);
+            printf(",\"unit\":\"%s\",\"ratio_sim_over_theory\":", pred[i].unit);
+            pd(ratio_of(&pred[i], &mf, &rate, eta), 1);
+            printf(",\"note\":\"");
+            for (const char *c = pred[i].note; *c; ++c) {
+                if (*c == '"' || *c == '\\') putchar('\\');
+                putchar(*c);
+            }
+            printf("\"}");
+        }
         printf("},\"seconds\":");
         pd(r->seconds, 1);
         printf(",\"traj_steps\":");
@@ -323,6 +396,14 @@ int sgl_cmd_escape(int argc, char **argv)
         printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate per step", rate.value * eta, rate.se * eta,
                rate.ci_lo * eta, rate.ci_hi * eta, "1/step");
         printf("%-34s %14.6g %12s %14s %14s  %s\n", "1/rate (MLE mean)", mf.mle_mean, "", "", "", "t = eta k");
+        if (why) printf("# theory: %s\n", why);
+        else {
+            printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares):\n");
+            printf("%-28s %14s %10s  %-10s %s\n", "prediction", "value", "ratio", "unit", "note");
+            for (size_t i = 0; i < npred; ++i)
+                printf("%-28s %14.6g %10.4g  %-10s %s\n", pred[i].name, pred[i].value,
+                       ratio_of(&pred[i], &mf, &rate, eta), pred[i].unit, pred[i].note);
+        }
     }
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);

@@ -36,6 +36,9 @@ typedef struct {
     long long step;
     int logx, logy, busy_ms;
     sgl_format format;
+    size_t n_where;           /* --where KEY=VALUE filters (report, plot) */
+    char where_key[MAX_KEYS][64];
+    const char *where_val[MAX_KEYS];
 } rep_opts;
 
 static int usage_err(const char *flag, const char *msg)
@@ -47,9 +50,10 @@ static int usage_err(const char *flag, const char *msg)
 static void rep_usage(FILE *f)
 {
     fprintf(f,
-            "usage: sgdlab report DB [--obs NAME] [--by KEY,KEY...] [--step K] [--format table|csv|jsonl]\n"
+            "usage: sgdlab report DB [--obs NAME] [--by KEY,KEY...] [--step K] [--where KEY=VALUE]...\n"
+            "                        [--format table|csv|jsonl]\n"
             "       sgdlab export DB [--table series|runs|estimates|events] [--format csv|jsonl] [--out FILE]\n"
-            "       sgdlab plot   DB --x KEY|step|t_eta|t_eta2 [--curve KEY] [--obs NAME] [--step K]\n"
+            "       sgdlab plot   DB --x KEY|step|t_eta [--curve KEY] [--obs NAME] [--step K] [--where KEY=VALUE]...\n"
             "                        [--logx] [--logy] [--out FILE.png|FILE.svg]\n"
             "  KEY: a run parameter (sgdlab sweep --keys); NAME: an observable in the store (default test_error\n"
             "  when present); --step K: use step k = K instead of each run's final step\n");
@@ -81,6 +85,23 @@ static int parse_rep(int argc, char **argv, rep_opts *o)
             ++i;
             continue;
         }
+        if (strcmp(a, "--where") == 0 && !is_export) {
+            const char *eq = v ? strchr(v, '=') : NULL;
+            if (!eq || eq == v || (size_t)(eq - v) >= sizeof o->where_key[0])
+                return usage_err(a, "must be KEY=VALUE with KEY a run parameter, e.g. --where noise=label") ? -1 : -1;
+            if (o->n_where == MAX_KEYS) return usage_err(a, "at most 8 filters") ? -1 : -1;
+            memcpy(o->where_key[o->n_where], v, (size_t)(eq - v));
+            o->where_key[o->n_where][eq - v] = '\0';
+            if (!sgl_param_lookup(o->where_key[o->n_where], strlen(o->where_key[o->n_where]))) {
+                char names[600];
+                sgl_param_names(names, sizeof names);
+                fprintf(stderr, "sgdlab: --where: unknown parameter '%s'; valid: %s\n", o->where_key[o->n_where], names);
+                return -1;
+            }
+            o->where_val[o->n_where++] = eq + 1;
+            ++i;
+            continue;
+        }
         if (strcmp(a, "--step") == 0 && !is_export) {
             char *end;
             if (!v || (o->step = strtoll(v, &end, 10), *end || end == v || o->step < 0))
@@ -105,7 +126,7 @@ static int parse_rep(int argc, char **argv, rep_opts *o)
         if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sgdlab: %s: unknown flag for %s; valid: %s\n", a, o->cmd,
                     is_export ? "--table, --format, --out" :
-                    is_plot ? "--x, --curve, --obs, --step, --logx, --logy, --out" : "--obs, --by, --step, --format");
+                    is_plot ? "--x, --curve, --obs, --step, --where, --logx, --logy, --out" : "--obs, --by, --step, --where, --format");
             return -1;
         }
         if (o->db) {
@@ -242,11 +263,14 @@ static int aggregate(sqlite3 *db, const char *obs, const char *const *exprs, siz
         "s.run_id, s.traj, s.step, s.t_eta, s.value,"
         " EXISTS(SELECT 1 FROM events e WHERE e.run_id = s.run_id AND e.traj = s.traj AND e.kind = 'diverged'"
         " AND e.time <= s.step)"
-        " FROM series s JOIN runs r USING(run_id) WHERE r.status = 'finished' AND s.observable = ?1 AND %s"
-        " ORDER BY ",
+        " FROM series s JOIN runs r USING(run_id) WHERE r.status = 'finished' AND s.observable = ?1 AND %s",
         all_steps ? "1" : o->has_step ? "s.step = ?2"
                                       : "s.step = (SELECT max(step) FROM series s2 WHERE s2.run_id = s.run_id AND "
                                         "s2.observable = s.observable)");
+    for (size_t i = 0; i < o->n_where; ++i)
+        k += (size_t)snprintf(sql + k, sizeof sql - k, " AND json_extract(r.params, '$.\"%s\"') = ?%zu",
+                              o->where_key[i], i + 3);
+    k += (size_t)snprintf(sql + k, sizeof sql - k, " ORDER BY ");
     for (size_t i = 0; i < nk; ++i) k += (size_t)snprintf(sql + k, sizeof sql - k, "%zu, ", i + 1);
     snprintf(sql + k, sizeof sql - k, "s.run_id, s.traj");
     sqlite3_stmt *q = NULL;
@@ -256,6 +280,13 @@ static int aggregate(sqlite3 *db, const char *obs, const char *const *exprs, siz
     }
     sqlite3_bind_text(q, 1, obs, -1, SQLITE_STATIC);
     if (o->has_step && !all_steps) sqlite3_bind_int64(q, 2, o->step);
+    for (size_t i = 0; i < o->n_where; ++i) {
+        /* a number compares as a number (0.001 == 1e-3), anything else as text */
+        char *end;
+        double x = strtod(o->where_val[i], &end);
+        if (o->where_val[i][0] && *end == '\0') sqlite3_bind_double(q, (int)i + 3, x);
+        else sqlite3_bind_text(q, (int)i + 3, o->where_val[i], -1, SQLITE_STATIC);
+    }
     group g;
     memset(&g, 0, sizeof g);
     g.last_run = -1;
@@ -406,6 +437,9 @@ static int cmd_report(const rep_opts *o)
         printf("# sgdlab report %s: %s at %s; mean +- standard error over the pooled trajectories of each group's "
                "finished runs (diverged and non-finite counted apart)\n# time unit: step = k (SGD steps)\n",
                o->db, obs, o->has_step ? "the chosen step" : "each run's final step");
+        for (size_t i = 0; i < o->n_where; ++i)
+            printf("%s%s = %s%s", i ? ", " : "# only runs with ", o->where_key[i], o->where_val[i],
+                   i + 1 == o->n_where ? "\n" : "");
         for (size_t i = 0; i < nk; ++i) printf("%-14s ", keys[i]);
         printf("%-28s %5s %6s %5s %9s %12s\n", "mean +- se", "runs", "n", "div", "nonfinite", "step");
     } else if (o->format == SGL_FMT_CSV) {

@@ -14,6 +14,7 @@
  * (2: bad flags, 1: run-time failure).  Timings are printed, so this output is
  * not meant to compare bytewise between runs. */
 #include "cli.h"
+#include "reproduce.h"
 
 #include <errno.h>
 #include <math.h>
@@ -288,9 +289,20 @@ static int run_gnuplot(const char *dir, const char *script, char *why, size_t le
     return -1;
 }
 
+/* shared with the other experiments (reproduce.h) */
+int sgl_rep_mkdir_p(const char *path, char *why, size_t len) { return mkdir_p(path, why, len); }
+char *sgl_rep_join(const char *dir, const char *file) { return join_path(dir, file); }
+void sgl_rep_gp_string(FILE *f, const char *s) { gp_string(f, s); }
+int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
+{
+    return run_gnuplot(dir, script, why, len);
+}
+
 /* ------------------------------------------------------------- output */
 
-static void json_string(FILE *f, const char *s)
+void sgl_rep_json_string(FILE *f, const char *s);
+static void json_string(FILE *f, const char *s) { sgl_rep_json_string(f, s); }
+void sgl_rep_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; ++s) {
@@ -446,11 +458,13 @@ int sgl_cmd_reproduce(int argc, char **argv)
             usage(stdout);
             return SGL_EXIT_OK;
         }
-        fprintf(stderr, "sgdlab: reproduce: missing experiment name; valid: " EXPERIMENT "\n");
+        fprintf(stderr, "sgdlab: reproduce: missing experiment name; valid: " SGL_REP_NAMES "\n");
         return SGL_EXIT_USAGE;
     }
+    if (strcmp(argv[2], "mori-escape") == 0) return sgl_reproduce_mori_escape(argc, argv);
+    if (strcmp(argv[2], "exponential-escape") == 0) return sgl_reproduce_exponential_escape(argc, argv);
     if (strcmp(argv[2], EXPERIMENT) != 0) {
-        fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " EXPERIMENT "\n", argv[2]);
+        fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " SGL_REP_NAMES "\n", argv[2]);
         return SGL_EXIT_USAGE;
     }
     for (int i = 3; i < argc; ++i)

@@ -945,6 +945,50 @@ void sgl_escape_results_free(sgl_escape_results *r);
  * odd k.  So results are bitwise independent of threads, lanes and ISA. */
 sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err);
 /* ============================================================ end escape */
+/* Every prediction that applies to one escape problem (src/theory/escape.c).
+ * The problem is described by its formulas, not by the simulator: */
+typedef enum {
+    SGL_TL_DOUBLEWELL = 0,   /* L = L0 + a (theta^2 - 1)^2, 1-D; minimum +1, saddle 0 */
+    SGL_TL_MORI_ND = 1,      /* L = L0 + a (z1^2 - 1)^2 + (h* / 2) sum_{i>=2} z_i^2, h* = 8a, n dims */
+    SGL_TL_QUADRATIC = 2     /* L = L0 + (h/2) |theta|^2, n dims (Mori M1/M2; no barrier) */
+} sgl_theory_landscape;
+typedef enum {
+    SGL_TN_ISOTROPIC = 0,    /* GLD: D constant */
+    SGL_TN_MORI = 1,         /* D(theta) = (eta/B) h* L(theta) (Sigma = (2L/B) H*) */
+    SGL_TN_XIE = 2,          /* SGD-type (Xie et al.) Sigma = H(theta*)/B: D = eta h* / (2B), the Hessian
+                                frozen at the minimum (a state-dependent H(theta) vanishes at the
+                                inflection points and leaves no 1-D escape path) */
+    SGL_TN_DATA = 3          /* quadratic only: exact Gaussian-data regression noise D = eta (2 theta^2 + 1)/(2B) (M2) */
+} sgl_theory_noise;
+typedef enum {
+    SGL_TE_HYPERPLANE = 0,   /* first passage to theta_1 <= x_exit (doublewell, mori-nd; start 1/sqrt k) */
+    SGL_TE_LOSS_RATIO = 1,   /* first passage to L >= c L* (quadratic) */
+    SGL_TE_BALL = 2,         /* first passage to |theta - theta*| >= r */
+    SGL_TE_NONE = 3          /* no event: stationary predictions only (phi, n_c) */
+} sgl_theory_event;
+typedef struct {
+    sgl_theory_landscape landscape;
+    double L0, a, h;         /* h: quadratic curvature */
+    double k;                /* sharpness: theta -> sqrt(k) theta (Hessian x k, barrier unchanged); 0 = 1 */
+    unsigned n;              /* dimension (outlier directions) */
+    sgl_theory_noise noise;
+    double D;                /* isotropic */
+    double B_over_eta;       /* mori, xie, data */
+    double eta;              /* > 0: also give times in steps k = t / eta; NaN: t only */
+    sgl_theory_event event;
+    double x_exit, c, r;
+} sgl_theory_problem;
+
+typedef struct {
+    char name[40];
+    double value;
+    char unit[24];           /* "t = eta k", "steps k", "1/t", "" */
+    char note[200];          /* what it is and when it holds */
+} sgl_prediction;
+
+/* Fill out[0..*n_out) (at most cap) with every prediction that applies. */
+sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, size_t cap, size_t *n_out,
+                              sgl_err *err);
 
 #ifdef __cplusplus
 }

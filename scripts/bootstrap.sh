@@ -33,7 +33,7 @@ case "$what" in
     cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DSGL_NATIVE=OFF >/dev/null
     cmake --build build-portable -j"$(nproc)" >/dev/null
     (cd build-portable && ctest --output-on-failure -j"$(nproc)")
-    for noise in "label" "label-gauss --batch 4" "gaussian --sigma 0.1 --sigma-scale eta" "minibatch-diff --lr 0.01 --model quadratic" "lngd --lr 0.01 --model quadratic"; do
+    for noise in "label" "label-gauss --batch 4" "gaussian --sigma 0.1 --sigma-scale eta" "minibatch-diff --lr 0.01 --model quadratic" "lngd --lr 0.01 --model quadratic" "label --model toy2d --init 1,0.2" "sqrt-loss --model msense --d 25 --kappa 1 --observe lambda_max" "label --model tanhnet --d 6 --kappa 2 --width 8 --lr 0.02"; do
       args="--noise $noise --steps 3000 --every 1000 --seeds 5 --format csv"
       # shellcheck disable=SC2086
       if ! cmp -s <(./build/sgdlab run $args 2>/dev/null) <(./build-portable/sgdlab run $args 2>/dev/null); then

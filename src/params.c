@@ -42,7 +42,7 @@ const sgl_param sgl_params[] = {
     {"seed", SGL_PARAM_U64, P(seed), NULL, "Philox key"},
     {"bound", SGL_PARAM_DOUBLE, P(bound), NULL, "divergence bound on max|theta_j|"},
     {"threshold", SGL_PARAM_DOUBLE, P(threshold), NULL, "|w_j| counted active off-support above it"},
-    {"observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too (lambda_max)"},
+    {"observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too (lambda_max, theta_1)"},
     {NULL, 0, 0, NULL, NULL},
 };
 

@@ -192,6 +192,40 @@ static sgl_status case_fpt(const void *ctx, sgl_err *err, uint64_t *digest)
     return SGL_OK;
 }
 
+/* theory entry points that allocate (quadrature levels, Eyring-Kramers,
+ * OU moments, minimum action, every prediction of a problem) */
+static double th_b(double x, const void *c) { (void)c; return -4.0 * x * (x * x - 1.0); }
+static double th_D(double x, const void *c) { (void)c; double u = x * x - 1.0; return 0.1 * (0.5 + u * u); }
+static void th_bn(const double *x, double *b, const void *c) { (void)c; b[0] = -4 * x[0] * (x[0] * x[0] - 1); b[1] = -8 * x[1]; }
+static void th_ai(const double *x, double *a, const void *c) { (void)c; (void)x; a[0] = a[3] = 1; a[1] = a[2] = 0; }
+static sgl_status case_theory(const void *ctx, sgl_err *err, uint64_t *digest)
+{
+    (void)ctx;
+    sgl_sde1d s = {th_b, th_D, NULL};
+    double T, lT, re;
+    sgl_status st = sgl_theory_mfpt1d(&s, 1.0, -1.0, INFINITY, 1e-8, &T, &lT, &re, err);
+    if (st != SGL_OK) return st;
+    mix(digest, &T, sizeof T);
+    double Hm[4] = {8, 0, 0, 8}, Hs[4] = {-4, 0, 0, 8}, mt, rate, m, v;
+    if ((st = sgl_theory_eyring_kramers(2, Hm, Hs, 1.0, 0.2, &mt, &rate, err)) != SGL_OK) return st;
+    mix(digest, &mt, sizeof mt);
+    if ((st = sgl_theory_ou_loss(2, Hm, Hs, 0.3, &m, &v, NULL, err)) != SGL_OK) return st;
+    mix(digest, &v, sizeof v);
+    sgl_sde_nd sn = {2, th_bn, th_ai, NULL};
+    double xa[2] = {1, 0}, xs[2] = {0, 0}, S;
+    if ((st = sgl_theory_min_action(&sn, xa, xs, 16, 1e-6, &S, NULL, err)) != SGL_OK) return st;
+    mix(digest, &S, sizeof S);
+    sgl_theory_problem p;
+    memset(&p, 0, sizeof p);
+    p.landscape = SGL_TL_DOUBLEWELL; p.L0 = 0.5; p.a = 1; p.n = 1; p.noise = SGL_TN_MORI; p.B_over_eta = 16;
+    p.eta = 0.01; p.event = SGL_TE_HYPERPLANE; p.x_exit = -1;
+    sgl_prediction pr[32];
+    size_t n = 0;
+    if ((st = sgl_theory_predict(&p, pr, 32, &n, err)) != SGL_OK) return st;
+    for (size_t i = 0; i < n; ++i) mix(digest, &pr[i].value, sizeof pr[i].value);
+    return SGL_OK;
+}
+
 /* sweep spec text -> run specs */
 static const char k_sweep[] =
     "name: alloc\n"
@@ -423,6 +457,7 @@ int main(void)
         run_case(name, case_model, sgl_models[mi], 1);
     }
     run_case("first-passage estimators (MFPT bootstrap, Kaplan-Meier, KS)", case_fpt, NULL, 1);
+    run_case("theory (MFPT quadrature, Eyring-Kramers, OU, minimum action, predictions)", case_theory, NULL, 1);
 
     /* sweeps and the store (the seam MPI uses: run -> record -> bytes -> record -> store) */
     run_case("sweep spec parse + expansion", case_sweep, NULL, 1);

@@ -404,8 +404,57 @@ static void known_answers(void)
     sgl_data_free(D);
 }
 
+/* THEORY.md C5 (and C6's sphere under label noise): the label-noise step's
+ * covariance is Sigma = c Hessian on Gamma with c = 2 a delta^2.  At r = 0 a
+ * step is exactly theta' - theta = 2 a eta eps grad f with eps = +-delta, so
+ * one step per trajectory gives Sigma = (theta' - theta)(theta' - theta)^T /
+ * eta^2 exactly (no sampling error). */
+static void label_noise_geometry(const char *model, const double *x0, size_t D, double delta)
+{
+    sgl_spec sp;
+    sgl_spec_defaults(&sp);
+    sp.model = model;
+    sp.noise = "label";
+    sp.delta = delta;
+    sp.lr = 0.01;
+    sp.init = x0;
+    sp.n_init = D;
+    sp.seeds = 3;
+    sp.steps = 1;
+    sp.every = 1;
+    sgl_plan *p = NULL;
+    sgl_err err;
+    memset(&err, 0, sizeof err);
+    if (!check_true(sgl_plan_alloc(&sp, &p, &err) == SGL_OK, "[%s] label plan: %s", model, err.msg)) return;
+    sgl_results *r = NULL;
+    sgl_results_alloc(p, &r);
+    sgl_plan_execute(p, 1, r);
+    sgl_model m;
+    sgl_model_init(&m, p->mtype, p->data[0], p->spec.a, &err);
+    double H[9], worst = 0.0, scale = 0.0;
+    sgl_model_hessian(&m, x0, H, &err);
+    const double c = 2.0 * m.a * delta * delta;
+    for (uint32_t t = 0; t < r->n_traj; ++t) {
+        const double *th = r->theta_final + t * D;
+        for (size_t i = 0; i < D; ++i)
+            for (size_t j = 0; j < D; ++j) {
+                double S = (th[i] - x0[i]) * (th[j] - x0[j]) / (sp.lr * sp.lr);
+                worst = fmax(worst, fabs(S - c * H[i * D + j]));
+                scale = fmax(scale, fabs(c * H[i * D + j]));
+            }
+    }
+    check_le(worst / scale, 1e-12, "[%s] label noise on Gamma: step covariance = c Hessian, c = 2 a delta^2 = %g, max rel err",
+             model, c);
+    sgl_results_free(r);
+    sgl_plan_free(p);
+}
+
 int main(void)
 {
+    static const double toy_x[2] = {0.7, 0.0}, sph_x[3] = {0.6, 0.0, 0.8};
+    label_noise_geometry("toy2d", toy_x, 2, 1.0);
+    label_noise_geometry("toy2d", toy_x, 2, 0.3);
+    label_noise_geometry("sphere", sph_x, 3, 1.0);
     const size_t shapes[][3] = {{7, 5, 2}, {9, 12, 2}, {4, 6, 1}};
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; ++k) {
         printf("=== data d=%zu n=%zu kappa=%zu\n", shapes[k][0], shapes[k][1], shapes[k][2]);

@@ -285,6 +285,68 @@ static void test_min_action(void)
     check_rel(q, closed, 1e-10, "qp1d: int V'/D = (1/h*) log(L^s/L*)");
 }
 
+static double pred(const sgl_theory_problem *p, const char *name)
+{
+    sgl_prediction pr[32];
+    size_t n = 0;
+    sgl_err err;
+    if (sgl_theory_predict(p, pr, 32, &n, &err) != SGL_OK) { printf("predict: %s: %s\n", err.field, err.msg); return NAN; }
+    for (size_t i = 0; i < n; ++i) if (strcmp(pr[i].name, name) == 0) return pr[i].value;
+    return NAN;
+}
+
+static void test_predict(void)
+{
+    sgl_theory_problem p;
+    memset(&p, 0, sizeof p);
+    p.landscape = SGL_TL_DOUBLEWELL; p.L0 = 0.5; p.a = 1; p.n = 1; p.noise = SGL_TN_ISOTROPIC; p.D = 0.125;
+    p.eta = 0.01; p.event = SGL_TE_HYPERPLANE; p.x_exit = -1;
+    check_abs(pred(&p, "exact_mfpt"), 3500, 0.5, "predict: K1 D = 0.125 exact MFPT");
+    check_abs(pred(&p, "exact_mfpt_steps"), 3500 / 0.01, 50, "predict: the same in steps (t / eta)");
+    check_abs(pred(&p, "exact_mfpt_saddle"), 1749.2, 0.05, "predict: K1 MFPT to the saddle");
+    check_rel(pred(&p, "kramers_mfpt"), 3311, 1e-3, "predict: Kramers 2 pi/sqrt 32 e^{1/D}");
+    check_rel(pred(&p, "quasi_potential"), 8.0, 1e-9, "predict: quasi-potential Delta L / D");
+    /* sharpness: theta -> sqrt(k) theta rescales time by 1/k for constant D */
+    p.k = 2; p.x_exit = -1 / sqrt(2.0);
+    check_rel(pred(&p, "exact_mfpt"), pred(&(sgl_theory_problem){.landscape = SGL_TL_DOUBLEWELL, .L0 = 0.5, .a = 1, .n = 1,
+              .noise = SGL_TN_ISOTROPIC, .D = 0.125, .eta = NAN, .x_exit = -1}, "exact_mfpt") / 2, 1e-7,
+              "predict: isotropic noise, sharpness k = 2 halves the MFPT");
+    /* SGD-type noise D = eta h* k / (2B): B/eta = 32, k = 2 -> D = 0.25 = K1's first row, time / 2 */
+    p.noise = SGL_TN_XIE; p.B_over_eta = 32;
+    check_abs(pred(&p, "exact_mfpt") * 2, 69.264, 0.001, "predict: Xie-type noise, k = 2 maps onto K1 D = 0.25");
+    /* Mori noise */
+    p.k = 0; p.x_exit = -1; p.noise = SGL_TN_MORI; p.B_over_eta = 40; p.L0 = 0.2;
+    sgl_mori_pred m;
+    sgl_theory_mori(1, 8, -4, 0, 0.2, 1.2, 40, &m, NULL);
+    check_rel(pred(&p, "mori_mfpt"), 1 / m.rate, 1e-13, "predict: Mori Eq. 16");
+    check_rel(pred(&p, "validity_dU_over_T"), 5 * log(6.0), 1e-13, "predict: validity");
+    check_rel(pred(&p, "arrhenius_frozen_mfpt"), 1 / sgl_theory_kramers1d(8, -4, 1, 8 * 0.2 / 40), 1e-13, "predict: frozen Arrhenius");
+    check_rel(pred(&p, "quasi_potential"), 40.0 / 8.0 * log(6.0), 1e-9, "predict: Mori quasi-potential (B/eta)(1/h*) log(L^s/L*)");
+    /* quadratic, M2 columns */
+    sgl_theory_problem q;
+    memset(&q, 0, sizeof q);
+    q.landscape = SGL_TL_QUADRATIC; q.L0 = 0.5; q.h = 1; q.n = 1; q.noise = SGL_TN_DATA; q.B_over_eta = 10; q.eta = 0.1;
+    q.event = SGL_TE_LOSS_RATIO; q.c = 2;
+    check_abs(pred(&q, "exact_mfpt"), 192.4, 0.05, "predict: M2 Gaussian-data noise c = 2");
+    check_abs(pred(&q, "phi_core_true_sgd"), 12, 1e-12, "predict: phi_core 2 + B/eta");
+    q.noise = SGL_TN_MORI;
+    check_abs(pred(&q, "exact_mfpt"), 574.1, 0.05, "predict: M2 idealized c = 2");
+    check_abs(pred(&q, "mori_slope"), 10.5, 1e-12, "predict: M2 slope 11 - d/2");
+    check_abs(pred(&q, "phi"), 11, 1e-12, "predict: phi = 1 + B/(eta h)");
+    /* bad problems */
+    sgl_prediction pr[32];
+    size_t n;
+    sgl_err err;
+    p.L0 = 0;
+    check_true(sgl_theory_predict(&p, pr, 32, &n, &err) == SGL_EINVAL && strcmp(err.field, "L0") == 0, "predict: Mori with L0 = 0 rejected");
+    p.L0 = 0.5; p.x_exit = 1.5;
+    check_true(sgl_theory_predict(&p, pr, 32, &n, &err) == SGL_EINVAL && strcmp(err.field, "x_exit") == 0, "predict: exit beyond the minimum rejected");
+    q.c = 0.5;
+    check_true(sgl_theory_predict(&q, pr, 32, &n, &err) == SGL_EINVAL && strcmp(err.field, "c") == 0, "predict: c <= 1 rejected");
+    q.c = 2;
+    check_true(sgl_theory_predict(&q, pr, 2, &n, &err) == SGL_EINVAL, "predict: too small an output array rejected");
+}
+
 int main(void)
 {
     test_closed_forms();
@@ -294,5 +356,6 @@ int main(void)
     test_eyring_kramers();
     test_ou();
     test_min_action();
+    test_predict();
     return done();
 }

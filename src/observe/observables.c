@@ -86,6 +86,13 @@ static double lambda_max(const sgl_plan *p, sgl_traj *t)
     return sgl_lambda_max_ws(&t->model, t->theta, t->work);
 }
 
+/* the first live parameter (toy2d: x; sphere: x_1): THEORY C5/C6's E[x(t)] */
+static double theta_1(const sgl_plan *p, sgl_traj *t)
+{
+    (void)p;
+    return t->theta[0];
+}
+
 static const sgl_observable_type o_train = {"train_loss", "(1/n) sum_i a r_i^2", 0, train_loss, 0};
 static const sgl_observable_type o_test = {"test_error", "recovery error ||w - w*||^2",
                                            SGL_CAP_LINEAR_W, test_error, 0};
@@ -100,9 +107,11 @@ static const sgl_observable_type o_norm = {"norm", "||theta||_2", 0, norm, 0};
 static const sgl_observable_type o_lmax = {
     "lambda_max", "sharpness: largest eigenvalue of the Hessian of L (Lanczos; optional: --observe lambda_max)",
     SGL_CAP_HVP, lambda_max, 1};
+static const sgl_observable_type o_th1 = {"theta_1", "first parameter (toy2d: x, sphere: x_1; optional: --observe theta_1)",
+                                          0, theta_1, 1};
 
 const sgl_observable_type *const sgl_observables[] = {
-    &o_train, &o_test, &o_tloss, &o_off, &o_tr, &o_luv, &o_norm, &o_lmax, NULL};
+    &o_train, &o_test, &o_tloss, &o_off, &o_tr, &o_luv, &o_norm, &o_lmax, &o_th1, NULL};
 
 
 int sgl_name_in_list(const char *list, const char *name)

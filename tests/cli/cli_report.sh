@@ -65,6 +65,14 @@ ok = len(rows) == 2 and all(r["step_min"] == r["step_max"] == 1000 and r["runs"]
 print(("PASS" if ok else "FAIL") + ": --by lr --step 1000: 2 groups of 4 runs at step 1000")
 EOF
 
+"$SGDLAB" report r.db --by noise --where lr=1e-3 --format csv > where.csv 2> /dev/null
+check "report --where lr=1e-3 (numeric match of 0.001): 2 groups of 2 runs" \
+    test "$(awk -F, 'NR > 1 && $4 == 2 { c++ } END { print c + 0 }' where.csv)" -eq 2
+"$SGDLAB" report r.db --by lr --where noise=label --where lr=0.5 --format csv > where2.csv 2> /dev/null
+check "report two --where filters: one group (lr 0.5, label), 2 runs" test "$(sed -n 2p where2.csv | cut -d, -f1,4)" = "0.5,2"
+"$SGDLAB" report r.db --where eta=1 > /dev/null 2> err.txt
+check "report --where unknown key: exit 2" test $? -eq 2
+
 # ---- report: bad input
 "$SGDLAB" report r.db --by etaa > /dev/null 2> err.txt
 check "report unknown --by key: exit 2" test $? -eq 2

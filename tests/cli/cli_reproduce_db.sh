@@ -4,7 +4,7 @@
 # the command printed.
 . "$(dirname "$0")/common.sh" "$@"
 cd "$WORK" || exit 1
-"$SGDLAB" reproduce shape-matters --quick --db rep.db --out-dir out --json > rep.json 2> err.txt
+"$SGDLAB" reproduce shape-matters --quick --seeds 1 --db rep.db --out-dir out --json > rep.json 2> err.txt
 check "reproduce --db: exit 0 ($(tail -c 200 err.txt))" test $? -eq 0
 pycheck "reproduce --db" - <<'EOF'
 import json, sqlite3
@@ -24,7 +24,7 @@ for name in ("GD", "SGD-minibatch-diff", "LNGD", "SGLD", "diagnet-label"):
     ok = row is not None and row[0] == t["mean"] and row[1] == t["se"] and row[2] == t["n"]
     print(("PASS" if ok else "FAIL") + ": %s: stored final test error %r equals the printed %r" % (name, row, (t["mean"], t["se"], t["n"])))
 EOF
-"$SGDLAB" reproduce shape-matters --quick --db "$WORK/nodir/x.db" --out-dir out > /dev/null 2> err.txt
+"$SGDLAB" reproduce shape-matters --quick --seeds 1 --db "$WORK/nodir/x.db" --out-dir out > /dev/null 2> err.txt
 check "reproduce --db in a missing directory: exit 1" test $? -eq 1
 check "reproduce --db in a missing directory: says cannot open" grep -q "cannot open" err.txt
 finish

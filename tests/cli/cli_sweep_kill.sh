@@ -13,32 +13,38 @@ same() {
 }
 finished() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM runs WHERE status='finished'\").fetchone()[0])" "$1"; }
 
-# 24 runs of a few ms each (diagnet d = 100, 4 trajectories x 20000 steps)
+# 24 small runs (diagnet d = 20, 2 trajectories x 5000 steps): a few ms each,
+# most of it the store's fsyncs; cheap on the portable (software-FMA) build too
 cat > spec.yaml <<'EOF'
 name: kill-test
-base: {model: diagnet, d: 100, n: 40, kappa: 5, steps: 20000, every: 2000, seeds: 4}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 5000, every: 500, seeds: 2}
 grid:
   noise: [label, none, label-gauss]
   lr: [0.001, 0.002]
 zip:
   seed: [1, 2, 3, 4]
 EOF
+t0=$(date +%s%N)
 "$SGDLAB" sweep spec.yaml --db ref.db --quiet 2> err.txt
 check "reference sweep: exit 0" test $? -eq 0
+t_ref_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "reference sweep: 24 finished runs" test "$(finished ref.db)" -eq 24
 
-# ---- SIGKILL at seeded random moments (bash RANDOM seeded: reproducible
-# delays), 6 times; each restart resumes.
+# ---- SIGKILL at seeded random moments, 6 times; each restart resumes.  The
+# delay is a random fraction (10-80 %, bash RANDOM seeded: reproducible) of
+# the time the uninterrupted sweep took for the runs still left, so the kills
+# land inside the sweep on a fast machine as on a slow one.
 RANDOM=20261123
 kills=0
 for i in 1 2 3 4 5 6; do
+    left=$((24 - $(finished kill.db 2> /dev/null || echo 0)))
+    ms=$(( t_ref_ms * left / 24 * (10 + RANDOM % 71) / 100 ))
     "$SGDLAB" sweep spec.yaml --db kill.db --resume --quiet 2> /dev/null &
     pid=$!
-    ms=$((20 + RANDOM % 150))
-    sleep "0.$(printf '%03d' "$ms")"
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
     if kill -KILL "$pid" 2> /dev/null; then kills=$((kills + 1)); fi
     wait "$pid" 2> /dev/null
-    echo "kill $i after ${ms} ms: $(finished kill.db 2> /dev/null || echo 0) of 24 runs finished"
+    echo "kill $i after ${ms} ms (uninterrupted sweep: ${t_ref_ms} ms): $(finished kill.db 2> /dev/null || echo 0) of 24 runs finished"
 done
 check "at least 3 of 6 kills hit a running sweep (got $kills)" test "$kills" -ge 3
 nbefore=$(finished kill.db)

@@ -1,0 +1,62 @@
+/* The experiments of `sgdlab reproduce` and the helpers they share
+ * (cmd_reproduce.c: shape-matters and the dispatch; reproduce_mori.c,
+ * reproduce_expesc.c: the escape experiments of issue 5). */
+#ifndef SGL_REPRODUCE_H
+#define SGL_REPRODUCE_H
+#include "cli.h"
+
+#define SGL_REP_NAMES "shape-matters, mori-escape, exponential-escape"
+
+int sgl_reproduce_mori_escape(int argc, char **argv);
+int sgl_reproduce_exponential_escape(int argc, char **argv);
+
+int sgl_rep_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
+char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
+void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
+int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
+void sgl_rep_json_string(FILE *f, const char *s);
+
+/* One Monte-Carlo escape experiment, described with the theory's own problem
+ * struct plus the simulation settings; run through the library's escape
+ * engine (sgl_escape_run) by escape_sim.c. */
+typedef struct {
+    sgl_theory_problem prob;     /* landscape, noise, event, start theta* */
+    const char *dynamics;        /* "sde" (Euler-Maruyama, step dt in t) or "sgd" (step eta) */
+    double dt;
+    double t_max;                /* censoring time, in t = eta k */
+    uint32_t M;                  /* trajectories */
+    uint64_t seed;
+    int threads;
+    int start_qs;                /* 1: quasi-stationary burn-in of length burn_in (t) conditioned on no exit */
+    double burn_in;
+    int true_minibatch;          /* quadratic landscape only: true minibatch SGD on Gaussian linear regression */
+    size_t n_data;               /* its sample count N */
+} rep_sim;
+typedef struct {
+    double *t;                   /* M exit times in t (censored: t_max) */
+    int *state;                  /* SGL_FP_* */
+    double *L_final;             /* M losses at the exit or censoring time */
+    size_t n;
+    double seconds;
+    double traj_steps;           /* trajectory-steps simulated */
+} rep_sim_out;
+/* 0 ok; else why holds the reason (and the caller reports it) */
+int sgl_rep_sim_escape(const rep_sim *s, rep_sim_out *o, char *why, size_t len);
+void sgl_rep_sim_free(rep_sim_out *o);
+
+/* shared by the escape experiments (reproduce_mori.c) */
+typedef struct {
+    int simulated;               /* 0: theory only (beyond the budget) */
+    uint64_t M, escaped, censored, diverged;
+    double t_max, mfpt, lo, hi;  /* MFPT in t and its 95% CI */
+    int mle;                     /* MFPT from the censored MLE (1/kappa) instead of the sample mean */
+    double seconds, steps;
+    char note[160];
+} simres;
+int sgl_rep_simulate(const rep_sim *s, simres *r, uint64_t seed_boot, char *why, size_t len);
+double sgl_rep_theory_value(const sgl_theory_problem *p, const char *name);   /* NaN if it does not apply */
+int sgl_rep_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M0, uint32_t *M, double *t_max);
+void sgl_rep_cell_ci(char *b, size_t len, const simres *r);
+void sgl_rep_json_sim(FILE *f, const simres *r);
+void sgl_rep_jnum(FILE *f, const char *k, double v, int comma);
+#endif

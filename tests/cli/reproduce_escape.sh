@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `sgdlab reproduce mori-escape --quick` and `reproduce exponential-escape --quick`:
+# run end to end, --json holds every part with its uncertainty and counts, the
+# theory columns carry the THEORY.md values, the plots are written, the output
+# does not depend on the thread count, and bad flags exit 2.  The full-length
+# numbers are an experiment, not a test: they are reported in the closing notes.
+. "$(dirname "$0")/common.sh" "$@"
+
+run_json() {   # name threads outfile
+    "$SGDLAB" reproduce "$1" --quick --json --threads "$2" --out-dir "$WORK/$1-$2" > "$3" 2>"$WORK/err-$1-$2"
+}
+run_json mori-escape 2 "$WORK/m2.json"; rc=$?
+check "mori-escape --quick --json exits 0 (got $rc)" test "$rc" -eq 0
+run_json mori-escape 1 "$WORK/m1.json"; rc=$?
+check "mori-escape --threads 1 exits 0 (got $rc)" test "$rc" -eq 0
+run_json exponential-escape 2 "$WORK/e2.json"; rc=$?
+check "exponential-escape --quick --json exits 0 (got $rc)" test "$rc" -eq 0
+run_json exponential-escape 1 "$WORK/e1.json"; rc=$?
+check "exponential-escape --threads 1 exits 0 (got $rc)" test "$rc" -eq 0
+
+cat > "$WORK/check.py" <<'PY'
+import json, sys, math
+def ok(c, m): print(("PASS: " if c else "FAIL: ") + m)
+def strip(o):
+    if isinstance(o, dict): return {k: strip(v) for k, v in o.items() if k not in ("seconds", "plot", "plot_n")}
+    if isinstance(o, list): return [strip(v) for v in o]
+    return o
+def sim_ok(s, what):
+    if s is None: return
+    ok(s["escaped"] + s["censored"] + s["diverged"] == s["trajectories"], what + ": escaped + censored + diverged = trajectories")
+    m = s["mfpt"]
+    ok(m["ci"][0] <= m["value"] <= m["ci"][1], what + ": CI brackets the MFPT (%s in %s)" % (m["value"], m["ci"]))
+m2, m1, e2, e1 = (json.load(open(f)) for f in sys.argv[1:5])
+ok(strip(m2) == strip(m1), "mori-escape: same results with 1 and 2 threads")
+ok(strip(e2) == strip(e1), "exponential-escape: same results with 1 and 2 threads")
+for k in ("version", "git", "seed", "time_unit", "plot", "a", "b", "c", "d_first_passage"):
+    ok(k in m2, "mori-escape key %s" % k)
+ok(m2["time_unit"] == "t = eta k", "time unit stated")
+rows = {(r["B_over_eta"], r["L0"]): r for r in m2["a"]["rows"]}
+# THEORY.md M3 quadrature values (B/eta = 40, L0 = 0.5) and Mori Eq. 16 at (40, 0.2)
+ok(abs(rows[(40, 0.5)]["exact_mfpt"] - 462.41) < 0.05, "exact MFPT (40, 0.5) = 462.41 (got %s)" % rows[(40, 0.5)]["exact_mfpt"])
+k0 = 40 / 8.0
+ok(abs(rows[(40, 0.2)]["mori_mfpt"] * math.sqrt(32) / (2 * math.pi) * 6 ** -(0.5 + k0) - 1) < 1e-9, "Mori Eq. 16 column")
+nsim = 0
+for key, r in rows.items():
+    sim_ok(r["sim"], "(a) %s" % (key,))
+    if r["sim"] is not None:
+        nsim += 1
+        # simulation vs exact quadrature: 4 standard errors of log MFPT (false failure ~6e-5 per row,
+        # plus the Euler-Maruyama bias of a few percent at dt = 0.005)
+        s = r["sim"]["mfpt"]; se = (math.log(s["ci"][1]) - math.log(s["ci"][0])) / (2 * 1.96)
+        ok(abs(math.log(s["value"] / r["exact_mfpt"])) < 4 * se + 0.05, "(a) %s simulation agrees with quadrature" % (key,))
+ok(nsim >= 3, "(a) at least 3 rows simulated in --quick (got %d)" % nsim)
+for r in m2["b"]["rows"]:
+    sim_ok(r["sim"], "(b) n=%d" % r["n"])
+for r in m2["c"]:
+    ok(r["phi"] is not None and r["se"] > 0, "(%s) %s B/eta %s: phi fitted with an SE" % (r["part"], r["dynamics"], r["B_over_eta"]))
+ok(abs(m2["d_first_passage"][1]["data_noise_exact"] - 192.4) < 0.05, "(d) M2 Gaussian-data column c = 2")
+ok(abs(m2["d_first_passage"][1]["ideal_exact"] - 574.1) < 0.05, "(d) M2 idealized column c = 2")
+# exponential-escape
+for k in ("b_over_eta", "ks", "start", "sharpness", "plot"):
+    ok(k in e2, "exponential-escape key %s" % k)
+for s in e2["b_over_eta"]:
+    ok(abs(s["min_action_barrier"] - s["closed_form_barrier"]) < 2e-3 * s["closed_form_barrier"],
+       "minimum action %s vs closed form %s (%s)" % (s["min_action_barrier"], s["closed_form_barrier"], s["series"]))
+    for r in s["rows"]: sim_ok(r["sim"], "(1) %s B/eta %s" % (s["series"], r["B_over_eta"]))
+ok(e2["ks"] is not None and 0 < e2["ks"]["p_value"] <= 1, "KS p-value in (0, 1]")
+for st in e2["start"]:
+    ok(st["rate"]["ci"][0] <= st["rate"]["value"] <= st["rate"]["ci"][1], "rate CI brackets the rate (%s)" % st["start"])
+    ok(st["escaped"] + st["censored"] + st["diverged"] > 0, "start %s has counts" % st["start"])
+PY
+pycheck "reproduce escape json" "$WORK/check.py" "$WORK/m2.json" "$WORK/m1.json" "$WORK/e2.json" "$WORK/e1.json"
+if command -v gnuplot >/dev/null; then
+    check "mori-escape plot written" test -s "$WORK/mori-escape-2/mori-escape.png"
+    check "mori-escape n plot written" test -s "$WORK/mori-escape-2/mori-escape-n.png"
+    check "exponential-escape plot written" test -s "$WORK/exponential-escape-2/exponential-escape.png"
+fi
+check "plot data written" test -s "$WORK/mori-escape-2/mori-escape.dat"
+
+"$SGDLAB" reproduce mori-escape --quick --out-dir "$WORK/t" > "$WORK/table.txt" 2>/dev/null
+check "table has part (a)" grep -q "^(a) double well" "$WORK/table.txt"
+check "table states the time unit" grep -q "t = eta k" "$WORK/table.txt"
+check "table states the plot path" grep -q "plot:" "$WORK/table.txt"
+"$SGDLAB" reproduce mori-escape --lr 0.1 >/dev/null 2>"$WORK/e1"; rc=$?
+check "run-only flag rejected with exit 2 (got $rc)" test "$rc" -eq 2
+"$SGDLAB" reproduce exponential-escape --quick --seeds 5 --out-dir "$WORK/x" >/dev/null 2>"$WORK/e2"; rc=$?
+check "--seeds 5 rejected with exit 2 (got $rc)" test "$rc" -eq 2
+check "the message names --seeds" grep -q -- "--seeds" "$WORK/e2"
+"$SGDLAB" reproduce nope >/dev/null 2>"$WORK/e3"; rc=$?
+check "unknown experiment lists the escape experiments" grep -q "exponential-escape" "$WORK/e3"
+finish
