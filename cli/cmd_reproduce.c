@@ -535,13 +535,15 @@ int sgl_cmd_reproduce(int argc, char **argv)
     double t_all = omp_get_wtime();
     for (int v = 0; v < N_VARIANTS; ++v) {
         int64_t run_id = 0;
-        char key[17], params[4096];
+        char key[17];
         if (db) {
+            char *params = sgl_cli_canonical(&specs[v]);
             sgl_spec_run_key(&specs[v], key);
-            sgl_spec_canonical(&specs[v], params, sizeof params);
             sgl_run_info info = {key, "reproduce " EXPERIMENT, params, specs[v].seed, specs[v].seeds, 0, -1,
                                  o.threads, 1};
-            if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) {
+            st = params ? sgl_store_run_begin(db, &info, &run_id, &err) : SGL_ENOMEM;
+            free(params);
+            if (st != SGL_OK) {
                 code = sgl_cli_report(st, &err);
                 goto done;
             }

@@ -132,13 +132,14 @@ static sgl_status sweep_begin(void *vctx, size_t i, sgl_err *err)
     sweep_ctx *c = vctx;
     if (!c->db) return SGL_OK;
     const sgl_spec *s = sgl_sweep_spec(c->w, i);
-    char key[17], params[4096];
+    char key[17], *params = sgl_cli_canonical(s);
+    if (!params) return sgl_fail(err, SGL_ENOMEM, "sweep", "out of memory");
     sgl_spec_run_key(s, key);
-    sgl_spec_canonical(s, params, sizeof params);
     sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, c->sweep_id, (int64_t)i, c->o->threads, c->ranks};
     double ts = omp_get_wtime();
     sgl_status st = sgl_store_run_begin(c->db, &info, &c->run_id[i], err);
     c->t_store += omp_get_wtime() - ts;
+    free(params);
     return st;
 }
 
@@ -176,12 +177,11 @@ static int sweep_main(const sweep_opts *op, int ranks)
     const size_t n = sgl_sweep_size(w);
     int code = SGL_EXIT_OK;
     if (o.list) {
-        char params[4096];
         for (size_t i = 0; i < n; ++i) {
-            char key[17];
+            char key[17], *params = sgl_cli_canonical(sgl_sweep_spec(w, i));
             sgl_spec_run_key(sgl_sweep_spec(w, i), key);
-            sgl_spec_canonical(sgl_sweep_spec(w, i), params, sizeof params);
-            printf("%zu %s %s\n", i, key, params);
+            printf("%zu %s %s\n", i, key, params ? params : "(out of memory)");
+            free(params);
         }
         if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, SGL_EXIT_OK, &err);
         goto done;

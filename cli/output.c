@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sgl_print_double(FILE *f, double x, int json)
@@ -237,4 +238,12 @@ void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_for
     case SGL_FMT_CSV: write_csv(f, p, r); break;
     case SGL_FMT_JSONL: write_jsonl(f, p, r); break;
     }
+}
+
+char *sgl_cli_canonical(const sgl_spec *s)
+{
+    size_t need = sgl_spec_canonical(s, NULL, 0) + 1;
+    char *buf = malloc(need);
+    if (buf) sgl_spec_canonical(s, buf, need);
+    return buf;
 }

@@ -950,7 +950,9 @@ sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl
 typedef enum {
     SGL_TL_DOUBLEWELL = 0,   /* L = L0 + a (theta^2 - 1)^2, 1-D; minimum +1, saddle 0 */
     SGL_TL_MORI_ND = 1,      /* L = L0 + a (z1^2 - 1)^2 + (h* / 2) sum_{i>=2} z_i^2, h* = 8a, n dims */
-    SGL_TL_QUADRATIC = 2     /* L = L0 + (h/2) |theta|^2, n dims (Mori M1/M2; no barrier) */
+    SGL_TL_QUADRATIC = 2,    /* L = L0 + (h/2) |theta|^2, n dims (Mori M1/M2; no barrier) */
+    SGL_TL_STYBLINSKI = 3    /* L = L0 + (a/n) sum_i [g(theta_i) - g_min], g(u) = u^4 - 16u^2 + 5u: escape of
+                                coordinate 0 from the global minimum -2.9035 over the saddle 0.1567 (THEORY 7.5) */
 } sgl_theory_landscape;
 typedef enum {
     SGL_TN_ISOTROPIC = 0,    /* GLD: D constant */
@@ -986,6 +988,14 @@ typedef struct {
     char note[200];          /* what it is and when it holds */
 } sgl_prediction;
 
+/* The escape geometry of a well landscape (not quadratic) along coordinate 0,
+ * with the sharpness k applied: minimum, saddle, next minimum, direction of
+ * escape (+1 or -1), h* = L'' at the minimum and h^s at the saddle, L there. */
+typedef struct {
+    double x_min, x_sad, x_next, h_min, h_sad, L_min, L_sad;
+    int dir;
+} sgl_theory_geometry;
+sgl_status sgl_theory_well_geometry(const sgl_theory_problem *p, sgl_theory_geometry *g, sgl_err *err);
 /* Fill out[0..*n_out) (at most cap) with every prediction that applies. */
 sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, size_t cap, size_t *n_out,
                               sgl_err *err);

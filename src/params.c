@@ -165,7 +165,10 @@ sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_
 
 /* ---------------------------------------------------------- canonical form */
 
-typedef struct { char *buf; size_t len, k; } sbuf;
+/* Output goes to buf (snprintf-style, k counts what was needed) or, when h is
+ * set, into a running FNV-1a 64 hash (no buffer, so the run key of any spec
+ * needs no allocation). */
+typedef struct { char *buf; size_t len, k; uint64_t *h; } sbuf;
 
 static void put(sbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -176,6 +179,13 @@ static void put(sbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (b->h) {
+        char tmp[128];   /* every piece is short: a key, a number or one character */
+        int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+        for (int i = 0; i < n && i < (int)sizeof tmp - 1; ++i) *b->h = (*b->h ^ (unsigned char)tmp[i]) * 0x100000001b3ull;
+        va_end(ap);
+        return;
+    }
     int n = vsnprintf(b->k < b->len ? b->buf + b->k : NULL, b->k < b->len ? b->len - b->k : 0, fmt, ap);
     va_end(ap);
     if (n > 0) b->k += (size_t)n;
@@ -192,10 +202,8 @@ static void put_str(sbuf *b, const char *s)
     put(b, "\"");
 }
 
-size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len)
+static size_t canonical(const sgl_spec *s, sbuf b)
 {
-    sbuf b = {buf, len, 0};
-    if (len) buf[0] = '\0';
     put(&b, "{");
     for (const sgl_param *p = sgl_params; p->name; ++p) {
         const char *base = (const char *)s + p->off;
@@ -236,22 +244,19 @@ size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len)
     return b.k;
 }
 
+size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len)
+{
+    if (len) buf[0] = '\0';
+    return canonical(s, (sbuf){buf, len, 0, NULL});
+}
+
 /* FNV-1a 64 over the canonical text and the counter layout: a run's identity
  * for resume (the store also keeps the text and compares it). */
 void sgl_spec_run_key(const sgl_spec *s, char key[17])
 {
-    char stack[2048];
-    size_t n = sgl_spec_canonical(s, stack, sizeof stack);
-    char *text = stack;
-    if (n >= sizeof stack) {
-        text = sgl_malloc(n + 1);
-        if (text) sgl_spec_canonical(s, text, n + 1);
-        else text = stack;   /* truncated: still a fixed function of the spec */
-    }
     uint64_t h = 0xcbf29ce484222325ull;
-    for (const unsigned char *c = (const unsigned char *)text; *c; ++c) h = (h ^ *c) * 0x100000001b3ull;
+    canonical(s, (sbuf){NULL, 0, 0, &h});
     h = (h ^ (unsigned)SGL_COUNTER_LAYOUT) * 0x100000001b3ull;
-    if (text != stack) sgl_free(text);
     snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
 

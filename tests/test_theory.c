@@ -333,6 +333,24 @@ static void test_predict(void)
     check_abs(pred(&q, "exact_mfpt"), 574.1, 0.05, "predict: M2 idealized c = 2");
     check_abs(pred(&q, "mori_slope"), 10.5, 1e-12, "predict: M2 slope 11 - d/2");
     check_abs(pred(&q, "phi"), 11, 1e-12, "predict: phi = 1 + B/(eta h)");
+    /* Styblinski-Tang (THEORY 7.5 table): barrier 78.7236 from the global minimum,
+     * g'' = 69.166 there and -31.705 at the saddle */
+    sgl_theory_problem st;
+    memset(&st, 0, sizeof st);
+    st.landscape = SGL_TL_STYBLINSKI; st.L0 = 0; st.a = 1; st.n = 1; st.noise = SGL_TN_ISOTROPIC; st.D = 5; st.eta = NAN;
+    sgl_theory_geometry geo;
+    check_true(sgl_theory_well_geometry(&st, &geo, NULL) == SGL_OK, "ST geometry: ok");
+    check_abs(geo.L_sad - geo.L_min, 78.7236, 5e-5, "ST barrier from the global minimum (printed 78.7236)");
+    check_abs(geo.x_min, -2.903534, 5e-7, "ST global minimum u = -2.903534");
+    check_abs(geo.h_min, 69.166, 5e-4, "ST g'' at the minimum (69.166)");
+    check_abs(geo.h_sad, -31.705, 5e-4, "ST g'' at the saddle (-31.705)");
+    check_abs(geo.x_next, 2.746803, 5e-7, "ST local minimum u = 2.746803");
+    st.event = SGL_TE_HYPERPLANE; st.x_exit = geo.x_next;
+    double ex = pred(&st, "exact_mfpt"), kr = pred(&st, "kramers_mfpt");
+    check_rel(kr, 2 * M_PI / sqrt(69.166 * 31.705) * exp(78.7236 / 5), 1e-4, "ST Kramers with the printed constants");
+    check_rel(ex / kr, 1.0, 0.1, "ST exact MFPT within 10%% of Kramers at Delta V / D = 15.7 (ratio %g)", ex / kr);
+    st.k = 4; st.x_exit = geo.x_next / 2;
+    check_rel(pred(&st, "exact_mfpt"), ex / 4, 1e-7, "ST sharpness k = 4, isotropic: MFPT / 4");
     /* bad problems */
     sgl_prediction pr[32];
     size_t n;

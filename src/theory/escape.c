@@ -16,10 +16,21 @@ typedef struct {
 } ctx1;
 
 static double kk(const sgl_theory_problem *p) { return p->k > 0.0 ? p->k : 1.0; }
+/* Styblinski-Tang unit g(u) = u^4 - 16 u^2 + 5 u and its critical points (Newton) */
+static double st_g(double u) { return u * u * u * u - 16.0 * u * u + 5.0 * u; }
+static double st_g1(double u) { return 4.0 * u * u * u - 32.0 * u + 5.0; }
+static double st_g2(double u) { return 12.0 * u * u - 32.0; }
+static double st_root(double u)
+{
+    for (int i = 0; i < 60; ++i) { double d = st_g1(u) / st_g2(u); u -= d; if (fabs(d) < 1e-16) break; }
+    return u;
+}
+static double st_scale(const sgl_theory_problem *p) { return p->a / (double)(p->n ? p->n : 1); }
 static double L1(const sgl_theory_problem *p, double x)
 {
     double k = kk(p);
     if (p->landscape == SGL_TL_QUADRATIC) return p->L0 + 0.5 * p->h * k * x * x;
+    if (p->landscape == SGL_TL_STYBLINSKI) return p->L0 + st_scale(p) * (st_g(sqrt(k) * x) - st_g(st_root(-2.9)));
     double u = k * x * x - 1.0;
     return p->L0 + p->a * u * u;
 }
@@ -27,7 +38,27 @@ static double dL1(const sgl_theory_problem *p, double x)
 {
     double k = kk(p);
     if (p->landscape == SGL_TL_QUADRATIC) return p->h * k * x;
+    if (p->landscape == SGL_TL_STYBLINSKI) return st_scale(p) * sqrt(k) * st_g1(sqrt(k) * x);
     return 4.0 * p->a * k * x * (k * x * x - 1.0);
+}
+
+sgl_status sgl_theory_well_geometry(const sgl_theory_problem *p, sgl_theory_geometry *g, sgl_err *err)
+{
+    const double k = kk(p);
+    if (p->landscape == SGL_TL_DOUBLEWELL || p->landscape == SGL_TL_MORI_ND) {
+        g->x_min = 1.0 / sqrt(k); g->x_sad = 0.0; g->x_next = -g->x_min; g->dir = -1;
+        g->h_min = 8.0 * p->a * k; g->h_sad = -4.0 * p->a * k;
+        g->L_min = p->L0; g->L_sad = p->L0 + p->a;
+        return SGL_OK;
+    }
+    if (p->landscape == SGL_TL_STYBLINSKI) {
+        const double um = st_root(-2.9), us = st_root(0.15), un = st_root(2.75), c = st_scale(p);
+        g->x_min = um / sqrt(k); g->x_sad = us / sqrt(k); g->x_next = un / sqrt(k); g->dir = 1;
+        g->h_min = c * k * st_g2(um); g->h_sad = c * k * st_g2(us);
+        g->L_min = p->L0; g->L_sad = p->L0 + c * (st_g(us) - st_g(um));
+        return SGL_OK;
+    }
+    return sgl_fail(err, SGL_EINVAL, "landscape", "no saddle: the quadratic landscape has no escape geometry");
 }
 static double drift1(double x, const void *c) { return -dL1(((const ctx1 *)c)->p, x); }
 static double diff1(double x, const void *c)
@@ -87,7 +118,7 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
 {
     *n_out = 0;
     plist l = {out, cap, 0};
-    if (p->landscape > SGL_TL_QUADRATIC) return sgl_fail(err, SGL_EINVAL, "landscape", "unknown landscape %d", (int)p->landscape);
+    if (p->landscape > SGL_TL_STYBLINSKI) return sgl_fail(err, SGL_EINVAL, "landscape", "unknown landscape %d", (int)p->landscape);
     if (p->noise > SGL_TN_DATA) return sgl_fail(err, SGL_EINVAL, "noise", "unknown noise %d", (int)p->noise);
     if (p->n < 1) return sgl_fail(err, SGL_EINVAL, "n", "dimension must be >= 1");
     if (!(p->L0 > 0.0) && p->noise == SGL_TN_MORI)
@@ -101,9 +132,13 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
         return sgl_fail(err, SGL_EINVAL, "noise", "the Gaussian-data noise model applies to the quadratic landscape only");
 
     const int well = p->landscape != SGL_TL_QUADRATIC;
-    const double k = kk(p), x_min = 1.0 / sqrt(k);
+    const double k = kk(p);
     if (p->k < 0.0 || !isfinite(p->k)) return sgl_fail(err, SGL_EINVAL, "k", "sharpness k = %g; must be > 0", p->k);
-    ctx1 c = {p, well ? 8.0 * p->a * k : p->h * k};
+    sgl_theory_geometry geo = {0};
+    if (well) sgl_theory_well_geometry(p, &geo, NULL);
+    const double x_min = geo.x_min;
+    const double far = geo.dir < 0 ? INFINITY : -INFINITY;   /* the reflecting side, away from the escape */
+    ctx1 c = {p, well ? geo.h_min : p->h * k};
     const double hs = c.hstar, k0 = p->noise == SGL_TN_ISOTROPIC ? NAN : p->B_over_eta / hs;
     sgl_sde1d sde = {drift1, diff1, &c};
     sgl_err e2;
@@ -112,7 +147,7 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
     double T, lT, re;
 
     if (well) {
-        const double Ls = p->L0 + p->a, Lst = p->L0, dL = p->a, hsad = -4.0 * p->a * k;
+        const double Ls = geo.L_sad, Lst = geo.L_min, dL = Ls - Lst, hsad = geo.h_sad;
         if (p->event != SGL_TE_HYPERPLANE && p->event != SGL_TE_NONE)
             return sgl_fail(err, SGL_EINVAL, "event", "double-well landscapes: the theory covers the hyperplane event "
                             "(theta_1 <= x_exit)");
@@ -124,29 +159,30 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
             *n_out = l.n;
             return l.n > cap ? sgl_fail(err, SGL_EINVAL, "cap", "%zu predictions do not fit in %zu", l.n, cap) : SGL_OK;
         }
-        if (!(p->x_exit < x_min))
-            return sgl_fail(err, SGL_EINVAL, "x_exit", "exit hyperplane %g must lie left of the minimum %g", p->x_exit, x_min);
-        add(&l, "L_star", Lst, "", "loss at the minimum theta = 1/sqrt(k) = %g", x_min);
-        add(&l, "L_saddle", Ls, "", "loss at the saddle theta_1 = 0 (Delta L = a = %g)", dL);
+        if (!(geo.dir * (p->x_exit - x_min) > 0.0))
+            return sgl_fail(err, SGL_EINVAL, "x_exit", "exit hyperplane %g must lie beyond the minimum %g in the escape "
+                            "direction (%s)", p->x_exit, x_min, geo.dir < 0 ? "decreasing theta_1" : "increasing theta_1");
+        add(&l, "L_star", Lst, "", "loss at the minimum theta_1 = %g", x_min);
+        add(&l, "L_saddle", Ls, "", "loss at the saddle theta_1 = %g (Delta L = %g)", geo.x_sad, dL);
         if (p->n == 1 || p->noise != SGL_TN_MORI) {
             /* the escape coordinate z1 alone (exact for n = 1; for n > 1 with
              * isotropic noise the other directions decouple: same exit law) */
             char note[200];
-            if (OKM(sgl_theory_mfpt1d(&sde, x_min, p->x_exit, INFINITY, 1e-9, &T, &lT, &re, &e2))) {
-                snprintf(note, sizeof note, "exact 1-D MFPT by quadrature from the minimum %g to theta_1 <= %g, %s noise "
-                         "(THEORY 7.3)%s", x_min, p->x_exit, noise_name(p->noise), p->n > 1 ? "; z1 decouples" : "");
+            if (OKM(sgl_theory_mfpt1d(&sde, x_min, p->x_exit, far, 1e-9, &T, &lT, &re, &e2))) {
+                snprintf(note, sizeof note, "exact 1-D MFPT by quadrature from the minimum %g to theta_1 %s %g, %s noise "
+                         "(THEORY 7.3)%s", x_min, geo.dir < 0 ? "<=" : ">=", p->x_exit, noise_name(p->noise), p->n > 1 ? "; z1 decouples" : "");
                 add_time(&l, p, "exact_mfpt", T, note);
-                if (p->x_exit != 0.0 && OKM(sgl_theory_mfpt1d(&sde, x_min, 0.0, INFINITY, 1e-9, &T, &lT, &re, &e2)))
-                    add_time(&l, p, "exact_mfpt_saddle", T, "exact MFPT to the saddle theta_1 = 0 (about half the transition time)");
+                if (p->x_exit != geo.x_sad && OKM(sgl_theory_mfpt1d(&sde, x_min, geo.x_sad, far, 1e-9, &T, &lT, &re, &e2)))
+                    add_time(&l, p, "exact_mfpt_saddle", T, "exact MFPT to the saddle (about half the transition time)");
             }
             double qp;
-            if (OKM(sgl_theory_qp1d(&sde, x_min, 0.0, 1e-10, &qp, &e2)))
+            if (OKM(sgl_theory_qp1d(&sde, x_min, geo.x_sad, 1e-10, &qp, &e2)))
                 add(&l, "quasi_potential", qp, "", "Freidlin-Wentzell barrier int V'/D from the minimum to the saddle: "
                     "log E tau ~ this for small noise (THEORY 7.2)");
         }
         if (p->noise == SGL_TN_MORI) {
             sgl_mori_pred m;
-            sgl_status st = sgl_theory_mori(p->n, hs, hsad, 2.0, Lst, Ls, p->B_over_eta, &m, err);
+            sgl_status st = sgl_theory_mori(p->n, hs, hsad, hs / -hsad, Lst, Ls, p->B_over_eta, &m, err);
             if (st != SGL_OK) return st;
             add(&l, "mori_rate", m.rate, "1/t", "Mori Eq. %s transition rate kappa", p->n == 1 ? "16" : "17");
             char note[200];

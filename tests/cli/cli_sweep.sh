@@ -50,6 +50,23 @@ check "examples/noise-eta-seed.yaml: 200 runs (got $n)" test "$n" -eq 200
 n=$("$SGDLAB" sweep spec.yaml --list | wc -l)
 check "--list: 2 x 2 x 2 = 8 runs (got $n)" test "$n" -eq 8
 check "--list: no store created" test ! -e results.db
+"$SGDLAB" sweep spec.yaml --list > list.txt
+pycheck "run keys" - <<'EOF'
+# run key = FNV-1a 64 of the canonical parameter text, then of the counter layout (1)
+import json
+ok, keys = 0, set()
+lines = open("list.txt").read().splitlines()
+for line in lines:
+    i, k, t = line.split(" ", 2)
+    h = 0xcbf29ce484222325
+    for c in t.encode() + bytes([1]):
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    json.loads(t)
+    ok += k == "%016x" % h
+    keys.add(k)
+print(("PASS" if ok == len(lines) == 8 else "FAIL") + ": %d of %d run keys are FNV-1a 64 of their canonical JSON" % (ok, len(lines)))
+print(("PASS" if len(keys) == 8 else "FAIL") + ": 8 distinct run keys")
+EOF
 
 # ---- bad specs: exit 2, file:line:col, allowed values, no store written
 bad() {   # DESC EXPECTED-SUBSTRING SPEC-TEXT
