@@ -463,6 +463,7 @@ int sgl_cmd_reproduce(int argc, char **argv)
     }
     if (strcmp(argv[2], "mori-escape") == 0) return sgl_reproduce_mori_escape(argc, argv);
     if (strcmp(argv[2], "exponential-escape") == 0) return sgl_reproduce_exponential_escape(argc, argv);
+    if (strcmp(argv[2], "lwa-sparse") == 0) return sgl_reproduce_lwa_sparse(argc, argv);
     if (strcmp(argv[2], EXPERIMENT) != 0) {
         fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " SGL_REP_NAMES "\n", argv[2]);
         return SGL_EXIT_USAGE;

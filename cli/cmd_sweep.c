@@ -34,7 +34,8 @@ static void sweep_usage(FILE *f)
             "  --list            print the expanded runs (index, run key, parameters) and exit\n"
             "  --threads T       OpenMP threads per run (results do not depend on it)\n"
             "  --quiet           no progress line (it is shown only when stderr is a terminal)\n"
-            "  --busy-timeout MS wait this long for another writer's lock (default 5000)\n");
+            "  --busy-timeout MS wait this long for another writer's lock (default 5000)\n"
+            "under mpirun -np N (MPI): ranks 1..N-1 execute runs, rank 0 alone writes the store; same results\n");
 }
 
 static int parse_int_arg(const char *flag, const char *v, int max, int *out)

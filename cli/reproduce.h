@@ -5,10 +5,11 @@
 #define SGL_REPRODUCE_H
 #include "cli.h"
 
-#define SGL_REP_NAMES "shape-matters, mori-escape, exponential-escape"
+#define SGL_REP_NAMES "shape-matters, mori-escape, exponential-escape, lwa-sparse"
 
 int sgl_reproduce_mori_escape(int argc, char **argv);
 int sgl_reproduce_exponential_escape(int argc, char **argv);
+int sgl_reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
 
 int sgl_rep_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
 char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */

@@ -999,6 +999,48 @@ sgl_status sgl_theory_well_geometry(const sgl_theory_problem *p, sgl_theory_geom
 /* Fill out[0..*n_out) (at most cap) with every prediction that applies. */
 sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, size_t cap, size_t *n_out,
                               sgl_err *err);
+/* ------------------------------------- sparse recovery: interpolators and the OLM limit */
+
+/* Interpolators of Z w = y (n x d, row stride ld, n <= d), src/theory/interpolators.c.
+ * Weighted basis pursuit min sum_j c_j |w_j| (c == NULL: weights 1) by GLPK's
+ * simplex, and the minimum-norm solution by LAPACK's dgels.  Not thread-safe:
+ * call from one thread at a time. */
+sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t d, const double *y,
+                                   const double *c, double *w, sgl_err *err);
+sgl_status sgl_min_l2_interpolator(const double *Z, size_t ld, size_t n, size_t d, const double *y,
+                                   double *w, sgl_err *err);
+
+/* The Li-Wang-Arora label-noise limit on the diagonal net u*u - v*v (THEORY.md
+ * 2.7), src/dynamics/limit_olm.c.  Arrays u, v have d entries. */
+typedef struct {
+    double a;          /* per-sample loss a r^2 (diagnet: 1/2) */
+    double delta;      /* label-noise std */
+    unsigned batch;    /* B */
+    double dt;         /* limit-time step (0: 0.25 / (psi max_j c_j)) */
+    double t_max;      /* limit time T = eta^2 k at which to stop */
+    double gap_tol;    /* stop once (R - sum c|w|)/R <= gap_tol, R = sum c (u^2 + v^2) (0: run to t_max) */
+    double proj_tol;   /* projection: max |Z w - y| <= proj_tol max(1, max|y|) */
+} sgl_olm_opts;
+typedef struct {
+    double t;              /* limit time reached */
+    uint64_t steps;        /* flow steps */
+    uint64_t newton_steps; /* Newton steps of all projections */
+    double dt;             /* step used */
+    double gap;            /* final relative gap to the weighted l1 norm */
+    int converged;         /* gap <= gap_tol */
+} sgl_olm_info;
+void sgl_olm_opts_default(sgl_olm_opts *o);
+double sgl_olm_psi(const sgl_olm_opts *o);   /* 4 a c_lab, c_lab = 2 a delta^2 / B */
+/* Phi: the end point of gradient flow from (u, v), in place (exact, by Newton
+ * on the flow's conserved family); SGL_DIVERGED if Newton fails to converge */
+sgl_status sgl_olm_project(const sgl_data *D, double *u, double *v, double tol, unsigned *newton_steps,
+                           sgl_err *err);
+/* Phi(u, v), then the limit flow until the gap tolerance or t_max, in place */
+sgl_status sgl_olm_limit(const sgl_data *D, const sgl_olm_opts *o, double *u, double *v,
+                         sgl_olm_info *info, sgl_err *err);
+/* steps of plain full-batch GD at rate eta (comparisons with Phi) */
+sgl_status sgl_olm_gd(const sgl_data *D, double a, double eta, uint64_t steps, double *u, double *v,
+                      sgl_err *err);
 
 #ifdef __cplusplus
 }

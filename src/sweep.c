@@ -82,6 +82,31 @@ static sgl_status fail_at(sgl_err *err, const sgl_sweep *w, loc at, const char *
     return SGL_EINVAL;
 }
 
+/* Length of the longest valid UTF-8 prefix of s[0..n) (strict: no overlong
+ * forms, no surrogates, nothing above U+10FFFF).  The spec must be UTF-8
+ * text: libfyaml 0.7.12 loops forever on an invalid byte inside a directive
+ * line ("%a\xad"; found by tests/fuzz/fuzz_spec.c), so nothing else reaches it. */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned lo = 0x80, hi = 0xbf;
+        if (c < 0x80) { ++i; continue; }
+        else if (c >= 0xc2 && c <= 0xdf) k = 1;
+        else if (c >= 0xe0 && c <= 0xef) { k = 2; if (c == 0xe0) lo = 0xa0; if (c == 0xed) hi = 0x9f; }
+        else if (c >= 0xf0 && c <= 0xf4) { k = 3; if (c == 0xf0) lo = 0x90; if (c == 0xf4) hi = 0x8f; }
+        else return i;
+        if (n - i <= k) return i;
+        if (s[i + 1] < lo || s[i + 1] > hi) return i;
+        for (size_t j = 2; j <= k; ++j)
+            if (s[i + j] < 0x80 || s[i + j] > 0xbf) return i;
+        i += k + 1;
+    }
+    return n;
+}
+
 static loc node_loc(struct fy_node *n)
 {
     struct fy_token *t = n ? fy_node_get_scalar_token(n) : NULL;
@@ -406,6 +431,17 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
     w->text[len] = '\0';
     if (memchr(buf, '\0', len)) {
         st = fail_at(err, w, (loc){0, 0}, NULL, "the spec contains a NUL byte; expected YAML or JSON text");
+        goto done;
+    }
+    size_t good = utf8_valid_prefix((const unsigned char *)buf, len);
+    if (good < len) {
+        loc at = {1, 1};
+        for (size_t i = 0; i < good; ++i) {
+            if (buf[i] == '\n') { ++at.line; at.col = 1; }
+            else if (((unsigned char)buf[i] & 0xc0) != 0x80) ++at.col;   /* columns count characters */
+        }
+        st = fail_at(err, w, at, NULL, "byte 0x%02x is not valid UTF-8; a spec is UTF-8 text (YAML or JSON)",
+                     (unsigned char)buf[good]);
         goto done;
     }
     struct fy_diag_cfg dc;

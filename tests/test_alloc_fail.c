@@ -226,85 +226,6 @@ static sgl_status case_theory(const void *ctx, sgl_err *err, uint64_t *digest)
     return SGL_OK;
 }
 
-/* sweep spec text -> run specs */
-static const char k_sweep[] =
-    "name: alloc\n"
-    "base: {model: diagnet, d: 12, n: 6, kappa: 2, steps: 40, every: 20, seeds: 2, lr-decay: [10, 20]}\n"
-    "grid:\n  noise: [label, none, minibatch]\n  lr: [0.001, 0.002]\n"
-    "zip:\n  seed: [1, 2]\n  alpha: [1, 0.5]\n";
-
-static sgl_status case_sweep(const void *ctx, sgl_err *err, uint64_t *digest)
-{
-    (void)ctx;
-    sgl_sweep *w = NULL;
-    sgl_status st = sgl_sweep_parse(k_sweep, sizeof k_sweep - 1, "alloc.yaml", &w, err);
-    if (st != SGL_OK) return st;
-    for (size_t i = 0; i < sgl_sweep_size(w); ++i) {
-        char key[17];
-        sgl_spec_run_key(sgl_sweep_spec(w, i), key);
-        mix(digest, key, 16);
-    }
-    sgl_sweep_free(w);
-    return SGL_OK;
-}
-
-/* one run -> record -> bytes -> record (the MPI path) */
-static sgl_status case_record(const void *ctx, sgl_err *err, uint64_t *digest)
-{
-    const pipeline_ctx *c = ctx;
-    sgl_record rec, back;
-    memset(&back, 0, sizeof back);
-    void *buf = NULL;
-    size_t len = 0;
-    sgl_status st = sgl_record_run(&c->spec, c->threads, &rec, err);
-    if (st != SGL_OK) return st;
-    if ((st = sgl_record_pack(&rec, &buf, &len)) != SGL_OK) goto out;
-    if ((st = sgl_record_unpack(buf, len, &back, err)) != SGL_OK) goto out;
-    mix(digest, back.res->series, (size_t)back.res->n_traj * back.res->n_log * back.res->n_obs * sizeof(double));
-out:
-    sgl_free(buf);
-    sgl_record_clear(&back);
-    sgl_record_clear(&rec);
-    return st;
-}
-
-/* a run into a fresh SQLite store (the store's own allocations; SQLite's are its own) */
-static sgl_status case_store(const void *ctx, sgl_err *err, uint64_t *digest)
-{
-    const pipeline_ctx *c = ctx;
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/sgl_alloc_fail_%ld.db", (long)getpid());
-    char side[80];
-    remove(path);
-    snprintf(side, sizeof side, "%s-wal", path); remove(side);
-    snprintf(side, sizeof side, "%s-shm", path); remove(side);
-    sgl_store *db = NULL;
-    sgl_record rec;
-    memset(&rec, 0, sizeof rec);
-    int64_t sweep_id = 0, run_id = 0;
-    char params[4096];
-    sgl_status st = sgl_store_open(path, 0, 1000, &db, err);
-    if (st != SGL_OK) goto out;
-    if ((st = sgl_store_add_sweep(db, "alloc", "alloc.yaml", k_sweep, &sweep_id, err)) != SGL_OK) goto out;
-    if ((st = sgl_record_run(&c->spec, c->threads, &rec, err)) != SGL_OK) goto out;
-    sgl_spec_canonical(&c->spec, params, sizeof params);
-    sgl_run_info info = {rec.key, "sweep", params, c->spec.seed, c->spec.seeds, sweep_id, 0, 1, 1};
-    if ((st = sgl_store_run_begin(db, &info, &run_id, err)) != SGL_OK) goto out;
-    if ((st = sgl_store_write_run(db, run_id, &c->spec, &rec, err)) != SGL_OK) goto out;
-    mix(digest, rec.key, 16);
-out:
-    sgl_record_clear(&rec);
-    if (db) {
-        sgl_err e2;
-        sgl_status cst = sgl_store_close(db, &e2);
-        if (st == SGL_OK && cst != SGL_OK) { st = cst; *err = e2; }
-    }
-    remove(path);
-    snprintf(side, sizeof side, "%s-wal", path); remove(side);
-    snprintf(side, sizeof side, "%s-shm", path); remove(side);
-    return st;
-}
-
 /* ------------------------------------------------------------ driver */
 
 static size_t total_runs;
@@ -459,13 +380,7 @@ int main(void)
     run_case("first-passage estimators (MFPT bootstrap, Kaplan-Meier, KS)", case_fpt, NULL, 1);
     run_case("theory (MFPT quadrature, Eyring-Kramers, OU, minimum action, predictions)", case_theory, NULL, 1);
 
-    /* sweeps and the store (the seam MPI uses: run -> record -> bytes -> record -> store) */
-    run_case("sweep spec parse + expansion", case_sweep, NULL, 1);
-    small_spec(&c.spec, "diagnet", "label");
-    c.threads = 2;
-    run_case("record run + pack + unpack [diagnet, label]", case_record, &c, 0);
-    run_case("store: open, sweep, run begin, write, close [diagnet, label]", case_store, &c, 1);
-
+    /* sweeps, records and the store: tests/test_alloc_fail_sweep.c */
     remove(csv);
     printf("%zu runs in all\n", total_runs);
     return done();

@@ -102,6 +102,9 @@ static void test_errors(void)
     expect_error("axis twice", "grid: {lr: [1]}\nzip: {lr: [2]}", "t.yaml:2:7", "each key may vary once");
     expect_error("axis not a list", "grid:\n  lr: 0.1", "t.yaml:2:7", "must be a non-empty list");
     expect_error("empty axis", "grid:\n  lr: []", "t.yaml:2:3", "non-empty list");
+    expect_error("invalid UTF-8 (libfyaml hung on it in a directive; found by fuzzing)", "base:\n  lr: \xad", "t.yaml:2:7",
+                 "byte 0xad is not valid UTF-8");
+    expect_error("invalid UTF-8 in a directive", "%a\xad\n", "t.yaml:1:3", "not valid UTF-8");
     expect_error("syntax error", "base:\n  lr: [0.1", "t.yaml:3:1", "not valid YAML/JSON");
     expect_error("root not a mapping", "- 1\n- 2", "t.yaml:1:3", "must be a mapping");
     expect_error("alias rejected", "base:\n  lr: &a 0.1\n  alpha: *a", "t.yaml:3:11", "aliases are not supported");
