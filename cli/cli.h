@@ -42,6 +42,7 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
 int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
+int sgl_cmd_theory(int argc, char **argv);   /* cmd_theory.c: escape predictions without simulating */
 int sgl_cmd_sweep(int argc, char **argv);
 int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
 int sgl_cmd_limit(int argc, char **argv);
