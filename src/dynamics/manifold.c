@@ -163,9 +163,16 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
     return st;
 }
 
+/* OpenBLAS (when it is the LAPACK underneath) would run these small
+ * eigenproblems on its own thread pool: slower than serial on D of a few
+ * hundred, and its reductions could depend on its thread count.  Pin it to
+ * one thread; the symbol is absent (NULL) under reference LAPACK. */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+
 sgl_status sgl_gamma_geom_alloc(const sgl_model *m, sgl_gamma_geom **out)
 {
     *out = NULL;
+    if (openblas_set_num_threads) openblas_set_num_threads(1);
     const size_t D = m->dim;
     sgl_gamma_geom *g = sgl_calloc(1, sizeof *g);
     if (!g) return SGL_ENOMEM;
