@@ -536,6 +536,9 @@ typedef struct {
     double *H, *Hpinv, *Pperp, *Ppar;   /* D x D: Hessian, H^+, H H^+, I - H H^+ (= dPhi on Gamma) */
     double *work;         /* 2 D^2 + D doubles, used by the functions below */
 } sgl_gamma_geom;
+/* (when the LAPACK underneath is OpenBLAS, this sets its thread count to 1:
+ * the eigenproblems here are small, and the result must not depend on BLAS
+ * threads) */
 sgl_status sgl_gamma_geom_alloc(const sgl_model *m, sgl_gamma_geom **out);
 void sgl_gamma_geom_free(sgl_gamma_geom *g);
 /* Fill g at x.  A point not near Gamma (|grad L| > near_tol, non-finite, a
