@@ -20,11 +20,17 @@ typedef struct {
     int help;               /* --help was given and printed */
     uint64_t given;         /* bit i: flag i of the flag table was on the command line */
     double init[4096];      /* --init values (spec.init points here) */
+    /* limit */
+    double T;               /* --T: limit time t = eta^2 k */
+    double dt;              /* --dt: Euler-Maruyama step in limit time */
+    int compare_sgd;        /* --compare-sgd */
+    const char *etas;       /* --etas e1,e2,...: SGD step sizes to compare */
+    int form;               /* --form: sgl_limit_form */
 } sgl_cli_opts;
 
 /* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad
  * values fill err and return SGL_EINVAL. */
-enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u };
+enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u, SGL_CMD_LIMIT = 4u };
 sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err);
 int sgl_cli_report(sgl_status st, const sgl_err *err);   /* prints, returns exit code */
 /* was this flag ("--kappa") on the command line? */
@@ -36,6 +42,7 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
 int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
+int sgl_cmd_theory(int argc, char **argv);   /* cmd_theory.c: escape predictions without simulating */
 int sgl_cmd_sweep(int argc, char **argv);
 int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
 int sgl_cmd_escape(int argc, char **argv);
@@ -57,6 +64,7 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
 int sgl_escape_given(const sgl_escape_opts *o, const char *flag);
 /* turn a library error field ("t-max") into the flag ("--t-max") in place */
 void sgl_escape_err_flag(sgl_err *err);
+int sgl_cmd_limit(int argc, char **argv);
 
 /* mpi.c: `sgdlab sweep` over MPI ranks, rank 0 the only store writer */
 int sgl_mpi_launched(void);   /* started by an MPI launcher (mpirun, srun, ...)? */

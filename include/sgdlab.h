@@ -70,8 +70,9 @@ enum sgl_purpose {
     SGL_P_BATCH2 = 8, /* second minibatch (minibatch-diff) */
     SGL_P_BOOT = 9,   /* bootstrap resampling (estimates; traj = resample index) */
     SGL_P_KSNULL = 10, /* parametric null samples of the KS test (traj = replicate) */
-    SGL_P_ESCAPE = 11, /* escape engine: dynamics noise (see sgl_escape_run) */
-    SGL_P_ESCBURN = 12 /* escape engine: quasi-stationary burn-in noise */
+    SGL_P_LIMIT = 11,  /* Brownian increments of the limiting SDE on Gamma (step = Euler-Maruyama step) */
+    SGL_P_ESCAPE = 12, /* escape engine: dynamics noise (see sgl_escape_run) */
+    SGL_P_ESCBURN = 13 /* escape engine: quasi-stationary burn-in noise */
 };
 
 /* The raw block function: out = philox4x32_10(ctr, key). */
@@ -341,6 +342,17 @@ typedef struct sgl_noise_type {
      * exactly as `run` would leave it, diverged ones marked */
     void (*run_n)(const struct sgl_plan *p, struct sgl_traj *const *t, uint64_t k0, uint64_t k1,
                   double eta);
+    /* ---- optional slots (NULL when absent)
+     * Per-step noise covariance Sigma(theta) of this kind (THEORY.md 1.3, 2.1):
+     * the update is theta - eta grad L + eta sigma_xi with Cov sigma_xi =
+     * Sigma, exact at any theta (D x D row-major, padding 0).  SGL_ECAPS
+     * (field "--noise" or "--sigma-scale") when the kind has no
+     * eta-independent covariance, so no limit on the eta^2 clock. */
+    sgl_status (*cov)(const struct sgl_plan *p, const struct sgl_model *m, const double *theta, double *S,
+                      sgl_err *err);
+    /* Label-noise constant c with Sigma = c Hessian on Gamma (2 a delta^2 / B,
+     * ...), or NaN when the kind is not label-shaped (optional). */
+    double (*label_c)(const struct sgl_plan *p, const struct sgl_model *m);
 } sgl_noise_type;
 
 extern const sgl_noise_type *const sgl_noises[];
@@ -486,6 +498,114 @@ typedef struct {
 void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out);
 /* Fixed-order sum with four accumulators. */
 double sgl_sum_fixed(const double *x, size_t n);
+
+/* ------------------------------------------------ geometry of Gamma
+ *
+ * The manifold of minimisers Gamma (THEORY.md 1.4, 2.3; src/dynamics/manifold.c). */
+
+/* Gradient-flow projection Phi(x) = lim phi(x, t), dphi/dt = -grad L:
+ * adaptive Bogacki-Shampine 2(3) until |grad L| < grad_tol. */
+typedef struct {
+    double grad_tol;      /* stop when |grad L| < grad_tol (default 1e-10) */
+    double rtol;          /* local error tolerance per unit of (|x_i| + 1) (default 1e-8) */
+    uint64_t max_evals;   /* budget of gradient evaluations (default 2e6) */
+} sgl_flow_opts;
+void sgl_flow_opts_default(sgl_flow_opts *o);
+typedef struct {
+    int converged;
+    uint64_t evals;       /* gradient evaluations used */
+    double t;             /* flow time integrated */
+    double loss, grad_norm;   /* at the returned point */
+} sgl_flow_info;
+/* phi (D) receives the end point (also when not converged).  Not converged
+ * within the budget, or a non-finite flow: SGL_EINVAL, field "Phi", a message
+ * with the flow time, |grad L| and L reached; info (may be NULL) filled. */
+sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow_opts *opts, double *phi,
+                             sgl_flow_info *info, sgl_err *err);
+
+/* The Hessian's eigen-decomposition at a point of Gamma (LAPACK dsyev on the
+ * live coordinates) and what follows from it.  Rank rule: M = number of
+ * eigenvalues > rank_tol * lambda_1; the gap ratio lambda_{M+1} / lambda_M is
+ * reported (0 when M = live; near 1 means the rank is ambiguous). */
+typedef struct {
+    size_t D, live;       /* dimension, live coordinates */
+    size_t *live_idx;     /* live coordinate indices, layout order */
+    size_t rank;          /* M = dim of the normal space */
+    double gap_ratio, rank_tol;
+    double loss, grad_norm;
+    double *evals;        /* D, descending (padding: 0 at the end) */
+    double *evecs;        /* D x D row-major, column j = eigenvector of evals[j] */
+    double *H, *Hpinv, *Pperp, *Ppar;   /* D x D: Hessian, H^+, H H^+, I - H H^+ (= dPhi on Gamma) */
+    double *work;         /* 2 D^2 + D doubles, used by the functions below */
+} sgl_gamma_geom;
+/* (when the LAPACK underneath is OpenBLAS, this sets its thread count to 1:
+ * the eigenproblems here are small, and the result must not depend on BLAS
+ * threads) */
+sgl_status sgl_gamma_geom_alloc(const sgl_model *m, sgl_gamma_geom **out);
+void sgl_gamma_geom_free(sgl_gamma_geom *g);
+/* Fill g at x.  A point not near Gamma (|grad L| > near_tol, non-finite, a
+ * Hessian with no positive or a clearly negative eigenvalue) is SGL_EINVAL,
+ * field "theta", with the numbers in the message; g->grad_norm and g->loss
+ * are set whenever finite.  Needs SGL_CAP_HVP (else SGL_ECAPS). */
+sgl_status sgl_gamma_geometry(const sgl_model *m, const double *x, double near_tol, double rank_tol,
+                              sgl_gamma_geom *g, sgl_err *err);
+/* X = L_H^{-1}(P_perp S P_perp): the symmetric solution of H X + X H = S on
+ * the normal space (eigenbasis: X_ab = S_ab / (lambda_a + lambda_b), a, b <= M).
+ * S, X: D x D; uses g->work. */
+void sgl_gamma_lyap_inv(const sgl_gamma_geom *g, const double *S, double *X);
+/* R = S^{1/2} (symmetric PSD root of the live block; rounding-negative
+ * eigenvalues clipped to 0).  work: D + D^2 doubles. */
+sgl_status sgl_gamma_sqrt_psd(const sgl_gamma_geom *g, const double *S, double *R, double *work);
+
+/* ---------------------------------------------- limiting SDE on Gamma
+ *
+ * Li-Wang-Arora's limit (THEORY.md 2.4-2.6, 2.8; src/dynamics/limit.c) in
+ * limit time t = eta^2 k, Euler-Maruyama with projection back onto Gamma
+ * by Phi after every step, Brownian increments from stream (seed,
+ * trajectory, EM step, SGL_P_LIMIT). */
+typedef enum {
+    SGL_LIMIT_AUTO = 0,      /* closed form when the noise kind has one, else general */
+    SGL_LIMIT_GENERAL = 1,   /* the four-term form of THEORY 2.5 from the noise's covariance */
+    SGL_LIMIT_CLOSED = 2,    /* label: -(c/4) grad_Gamma tr H; isotropic: BM on Gamma - (s^2/4) grad_Gamma log pdet H;
+                                sqrt-loss / normalized: the lambda_1-lowering flow */
+} sgl_limit_form;
+extern const char *const sgl_limit_form_names[];   /* "auto", "general", "closed" */
+typedef struct {
+    double T;                /* horizon, limit time t = eta^2 k */
+    double dt;               /* Euler-Maruyama step in limit time */
+    size_t n_log;            /* log points (>= 1): t = T i / n_log, plus t = 0 */
+    sgl_limit_form form;
+    double near_tol;         /* |grad L| at which a point counts as on Gamma (default 1e-6) */
+    double rank_tol;         /* relative eigenvalue threshold of the rank (default 1e-8) */
+    sgl_flow_opts flow;
+} sgl_limit_opts;
+void sgl_limit_opts_default(sgl_limit_opts *o);
+/* One Euler-Maruyama increment's ingredients at zeta in Gamma: drift b (D)
+ * and noise factor R (D x D; dzeta = b dt + R dW; NULL: not wanted) under
+ * the form, for the plan's noise kind; *form_used: the form applied.
+ * g: geometry at zeta (sgl_gamma_geometry). */
+sgl_status sgl_limit_coeffs(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
+                            sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used, sgl_err *err);
+/* Integrate every trajectory of the plan's spec from Phi(initial point) to
+ * T; results r (allocated here, free with sgl_results_free): log_steps[l] =
+ * the EM step index of log point l (time = step * dt), series of the plan's
+ * observables, theta_final.  A trajectory whose projection fails or leaves
+ * the neighbourhood of Gamma is marked diverged (diverged_step = EM step).
+ * A start point whose Phi does not converge fails the whole call
+ * (SGL_EINVAL, field "--init"/"--alpha").  info (may be NULL): the form used,
+ * the rank and gap ratio at the first start point, EM steps. */
+typedef struct {
+    sgl_limit_form form_used;
+    size_t rank;
+    double gap_ratio;
+    uint64_t em_steps;
+    double dt;               /* the step actually used: T / em_steps */
+    double label_c;          /* NaN unless label-shaped */
+} sgl_limit_info;
+sgl_status sgl_limit_execute(const sgl_plan *p, const sgl_limit_opts *o, int threads, sgl_results **r,
+                             sgl_limit_info *info, sgl_err *err);
+/* The plan's noise covariance at theta (the noise slot `cov`); SGL_ECAPS when absent. */
+sgl_status sgl_noise_cov(const sgl_plan *p, const sgl_model *m, const double *theta, double *S, sgl_err *err);
 
 /* ----------------------------------------------- first-passage estimates
  *
@@ -1018,7 +1138,8 @@ typedef struct {
     unsigned batch;    /* B */
     double dt;         /* limit-time step (0: 0.25 / (psi max_j c_j)) */
     double t_max;      /* limit time T = eta^2 k at which to stop */
-    double gap_tol;    /* stop once (R - sum c|w|)/R <= gap_tol, R = sum c (u^2 + v^2) (0: run to t_max) */
+    double gap_tol;    /* stop once the relative duality gap of weighted basis pursuit min sum c|w|
+                          s.t. Zw = y, certified by the flow's own multiplier, is <= gap_tol (0: run to t_max) */
     double proj_tol;   /* projection: max |Z w - y| <= proj_tol max(1, max|y|) */
 } sgl_olm_opts;
 typedef struct {
@@ -1026,7 +1147,8 @@ typedef struct {
     uint64_t steps;        /* flow steps */
     uint64_t newton_steps; /* Newton steps of all projections */
     double dt;             /* step used */
-    double gap;            /* final relative gap to the weighted l1 norm */
+    double gap;            /* relative duality gap after the last step (NaN before any step) */
+    double dual_feas;      /* max_j |Z^T nu|_j / c_j of the certificate (1 at an optimum) */
     int converged;         /* gap <= gap_tol */
 } sgl_olm_info;
 void sgl_olm_opts_default(sgl_olm_opts *o);

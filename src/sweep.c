@@ -451,7 +451,11 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
     diag = fy_diag_create(&dc);
     if (!diag) { st = sgl_fail(err, SGL_ENOMEM, "spec", "out of memory"); goto done; }
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg cfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2, NULL, diag};
+    /* a .json file is parsed as strict JSON, anything else as YAML 1.2 */
+    size_t pl = strlen(w->path);
+    const int json = pl > 5 && strcmp(w->path + pl - 5, ".json") == 0;
+    struct fy_parse_cfg cfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | (json ? FYPCF_JSON_FORCE : 0), NULL,
+                               diag};
     doc = fy_document_build_from_string(&cfg, w->text, len);
     if (!doc) {
         void *it = NULL;

@@ -213,6 +213,43 @@ static void test_boolean_limit_is_l1(void)
         }
 }
 
+
+/* Gaussian data near the l1 threshold (d = 100, kappa = 5, n = 20): the end
+ * point of the limit flow is the WEIGHTED min-l1 interpolator (weights
+ * c_j = (1/n) sum_i z_ij^2), certified by the duality gap, at two step
+ * sizes (the fixed points do not depend on the step).  Deterministic draws. */
+static void test_gaussian_weighted_l1(void)
+{
+    const size_t d = 100, n = 20;
+    for (uint32_t r = 0; r < 3; ++r) {
+        sgl_data *D = make(SGL_INPUT_GAUSSIAN, d, n, 5, 42, r);
+        double u[100], v[100], w[100], wl1[100];
+        sgl_err err;
+        sgl_min_l1_interpolator(D->Z, D->ld, n, d, D->y, D->colsq, wl1, &err);
+        for (int mode = 0; mode < 2; ++mode) {
+            for (size_t j = 0; j < d; ++j) u[j] = v[j] = 1.0;
+            sgl_olm_opts o;
+            sgl_olm_opts_default(&o);
+            o.gap_tol = 1e-9;
+            o.t_max = 1e6;
+            o.t_max = 4000;
+            if (mode == 1) o.dt = 5.0;   /* psi dt = 10: the end-point step reproduce lwa-sparse uses */
+            else if (r > 0) continue;   /* the default (path) step once: it needs ~10^4 steps */
+            sgl_olm_info info;
+            sgl_status st = sgl_olm_limit(D, &o, u, v, &info, &err);
+            for (size_t j = 0; j < d; ++j) w[j] = u[j] * u[j] - v[j] * v[j];
+            check_true(st == SGL_OK && info.converged,
+                       "draw %u, %s: converges to duality gap 1e-9 (t=%.4g, %llu steps, feas %.6f; %s)", r,
+                       mode ? "dt 5" : "default dt", info.t, (unsigned long long)info.steps, info.dual_feas,
+                       st ? err.msg : "ok");
+            check_le(dist(w, wl1, d) / norm(wl1, d), 1e-3,
+                     "draw %u, %s: end point = weighted min-l1 interpolator (|wl1-w*|/|w*| = %.3g)", r,
+                     mode ? "dt 5" : "default dt", dist(wl1, D->wstar, d) / norm(D->wstar, d));
+        }
+        sgl_data_free(D);
+    }
+}
+
 static void test_bad_input(void)
 {
     sgl_data *D = make(SGL_INPUT_GAUSSIAN, 10, 4, 2, 1, 0);
@@ -241,6 +278,7 @@ int main(void)
     test_projection();
     test_uv_decay();
     test_boolean_limit_is_l1();
+    test_gaussian_weighted_l1();
     test_bad_input();
     return done();
 }

@@ -76,6 +76,16 @@ static void test_expand(void)
     w = parse(json, &err, &st);
     check_true(st == SGL_OK && w && sgl_sweep_size(w) == 2, "JSON spec: 2 runs (%s %s)", err.field, err.msg);
     sgl_sweep_free(w);
+    /* a .json file is strict JSON: a trailing comma (fine in YAML flow style) is an error, with its place */
+    sgl_sweep *wj = NULL;
+    const char *tc = "{\"base\": {\"lr\": 0.1,}}";
+    err = (sgl_err){{0}, {0}};
+    st = sgl_sweep_parse(tc, strlen(tc), "t.json", &wj, &err);
+    check_true(st == SGL_EINVAL && !wj && strcmp(err.field, "t.json:1:20") == 0 && strstr(err.msg, "trailing comma"),
+               "t.json: trailing comma rejected at %s: %s", err.field, err.msg);
+    st = sgl_sweep_parse(tc, strlen(tc), "t.yaml", &wj, &err);
+    check_true(st == SGL_OK && wj && sgl_sweep_size(wj) == 1, "the same text as YAML (flow style) is accepted");
+    sgl_sweep_free(wj);
     /* no axes: one run of the base */
     w = parse("base: {steps: 10, every: 5}", &err, &st);
     check_true(st == SGL_OK && w && sgl_sweep_size(w) == 1 && sgl_sweep_spec(w, 0)->steps == 10,

@@ -20,6 +20,10 @@
  * exactly (the projection leaves u_j v_j unchanged), and the fixed points are
  * the KKT points of min sum_j c_j |w_j| s.t. Z w = y for every dt (weighted
  * basis pursuit, LWA Lemma 6.5); the path itself is first order in dt.
+ * The flow is stopped by a duality-gap certificate (duality_gap below), not
+ * by u_j v_j -> 0: every u_j v_j vanishes long before the support has
+ * settled (the slowest mode decays like e^{-(1 - |sigma_j|) psi c_j t},
+ * sigma the dual certificate), which an earlier stopping rule got wrong.
  *
  * Linear algebra is this file's own Cholesky in a fixed order, so results do
  * not depend on a BLAS build or on threads. */
@@ -126,6 +130,8 @@ static double resid_inf(const sgl_data *D, const double *w, double *g)
     return m;
 }
 
+/* work: sgl_olm_work_len doubles; on return work[n*n .. n*n + n) holds the
+ * multiplier mu of the projection (u <- u e^{Z^T mu}, v <- v e^{-Z^T mu}) */
 static sgl_status project(const sgl_data *D, double *u, double *v, double tol, unsigned *iters,
                           double *work, sgl_err *err)
 {
@@ -146,10 +152,22 @@ static sgl_status project(const sgl_data *D, double *u, double *v, double tol, u
                             "gradient-flow projection onto Z w = y did not converge (max residual %.3g after %u Newton steps)",
                             r, it);
         for (size_t j = 0; j < d; ++j) q[j] = 2.0 * (u2[j] * exp(2.0 * s[j]) + v2[j] * exp(-2.0 * s[j]));
-        zdzt(D, q, M);
-        if (cholesky(M, n))
-            return sgl_fail(err, SGL_EINVAL, "data",
-                            "Z diag(u^2 + v^2) Z^T is singular: the rows of Z are dependent or too many coordinates are 0");
+        /* Z diag(q) Z^T is singular once fewer than n coordinates are alive
+         * (the flow has settled on a support smaller than n): then the
+         * Levenberg-Marquardt step (M + tau I) with the smallest tau that
+         * factorises; the line search keeps it a descent step */
+        double tau = 0.0, tr = 0.0;
+        for (;;) {
+            zdzt(D, q, M);
+            if (tau == 0.0)
+                for (size_t i = 0; i < n; ++i) tr += M[i * n + i];
+            for (size_t i = 0; i < n; ++i) M[i * n + i] += tau;
+            if (cholesky(M, n) == 0) break;
+            tau = tau == 0.0 ? 1e-14 * tr / (double)n : 100.0 * tau;
+            if (!(tau <= tr) || !isfinite(tr))
+                return sgl_fail(err, SGL_EINVAL, "data",
+                                "Z diag(u^2 + v^2) Z^T is singular even with damping: the rows of Z are dependent");
+        }
         for (size_t i = 0; i < n; ++i) step[i] = -g[i];
         chol_solve(M, n, step);
         double slope = 0.0;
@@ -208,8 +226,9 @@ void sgl_olm_opts_default(sgl_olm_opts *o)
     o->batch = 1;
     o->dt = 0.0;        /* 0: 0.25 / (psi max_j c_j) */
     o->t_max = 1e3;
-    o->gap_tol = 1e-8;
+    o->gap_tol = 1e-6;
     o->proj_tol = 1e-12;
+
 }
 
 double sgl_olm_psi(const sgl_olm_opts *o)
@@ -218,17 +237,27 @@ double sgl_olm_psi(const sgl_olm_opts *o)
     return 4.0 * o->a * c_lab;
 }
 
-/* relative gap between tr(Hessian)/(8a) = sum c_j (u_j^2 + v_j^2) on Gamma and
- * the weighted l1 norm sum c_j |w_j|: 0 exactly at weighted basis pursuit's KKT points */
-static double l1_gap(const sgl_data *D, const double *u, const double *v)
+/* Convergence of the flow, by weak duality for min sum c|w| s.t. Zw = y
+ * (dual: max y.nu s.t. |Z^T nu|_j <= c_j).  A step of length h shrinks by
+ * e^{-psi c h} and the projection multiplies back by e^{+-Z^T mu}; at a fixed
+ * point (Z^T mu)_j = psi c_j h sign(w_j) on the support, so nu = mu/(psi h)
+ * is a dual certificate.  Scaled to feasibility it gives the lower bound
+ * y.nu / max(1, max_j |Z^T nu|_j / c_j) <= min sum c|w|, and the relative
+ * duality gap (sum c|w| - bound) / sum c|w| bounds the suboptimality of w. */
+static double duality_gap(const sgl_data *D, const double *u, const double *v, const double *mu, double psi_h,
+                          double *s, double *feas)
 {
-    double R = 0.0, l1 = 0.0;
+    zt_mu(D, mu, s);
+    double P = 0.0, scale = 1.0, yn = 0.0;
     for (size_t j = 0; j < D->d; ++j) {
-        double a2 = u[j] * u[j], b2 = v[j] * v[j];
-        R += D->colsq[j] * (a2 + b2);
-        l1 += D->colsq[j] * fabs(a2 - b2);
+        P += D->colsq[j] * fabs(u[j] * u[j] - v[j] * v[j]);
+        double r = fabs(s[j]) / (psi_h * D->colsq[j]);
+        if (r > scale) scale = r;
     }
-    return R > 0 ? (R - l1) / R : 0.0;
+    for (size_t i = 0; i < D->n; ++i) yn += D->y[i] * mu[i];
+    yn /= psi_h;
+    *feas = scale;
+    return P > 0 ? (P - yn / scale) / P : 0.0;
 }
 
 sgl_status sgl_olm_limit(const sgl_data *D, const sgl_olm_opts *o, double *u, double *v,
@@ -247,32 +276,37 @@ sgl_status sgl_olm_limit(const sgl_data *D, const sgl_olm_opts *o, double *u, do
     const double psi = sgl_olm_psi(o);
     double cmax = 0.0;
     for (size_t j = 0; j < D->d; ++j) cmax = fmax(cmax, D->colsq[j]);
-    const double dt = o->dt > 0 ? o->dt : 0.25 / (psi * cmax);
-    double *work = sgl_malloc_array(sgl_olm_work_len(D) + D->d, sizeof *work);
+    const double dt0 = o->dt > 0 ? o->dt : 0.25 / (psi * cmax);
+    const size_t wl = sgl_olm_work_len(D);
+    double *work = sgl_malloc_array(wl + 2 * D->d, sizeof *work);
     if (!work) return sgl_fail(err, SGL_ENOMEM, "data", "out of memory");
-    double *shrink = work + sgl_olm_work_len(D);
+    double *shrink = work + wl, *zs = shrink + D->d;
+    const double *mu = work + D->n * D->n;
     unsigned it = 0;
     st = project(D, u, v, o->proj_tol, &it, work, err);   /* Phi(x0): the fast phase */
     info->newton_steps += it;
-    info->dt = dt;
-    double t = 0.0;
+    info->gap = NAN;
+    info->dual_feas = NAN;
+    double t = 0.0, h = dt0, h_prev = 0.0;
     uint64_t steps = 0;
-    while (st == SGL_OK) {
-        info->gap = l1_gap(D, u, v);
-        if (info->gap <= o->gap_tol) {
-            info->converged = 1;
-            break;
-        }
-        if (t >= o->t_max) break;
-        double h = fmin(dt, o->t_max - t);
-        if (steps == 0 || h != dt)
+    while (st == SGL_OK && t < o->t_max) {
+        if (t + h > o->t_max) h = o->t_max - t;
+        if (h != h_prev)
             for (size_t j = 0; j < D->d; ++j) shrink[j] = exp(-psi * D->colsq[j] * h);
         for (size_t j = 0; j < D->d; ++j) u[j] *= shrink[j], v[j] *= shrink[j];
         st = project(D, u, v, o->proj_tol, &it, work, err);
         info->newton_steps += it;
-        t = (h == dt) ? dt * (double)(steps + 1) : o->t_max;
+        t = (t + h >= o->t_max) ? o->t_max : t + h;
         ++steps;
+        h_prev = h;
+        if (st != SGL_OK) break;
+        info->gap = duality_gap(D, u, v, mu, psi * h, zs, &info->dual_feas);
+        if (o->gap_tol > 0 && info->gap <= o->gap_tol) {
+            info->converged = 1;
+            break;
+        }
     }
+    info->dt = h_prev > 0 ? h_prev : dt0;
     info->t = t;
     info->steps = steps;
     sgl_free(work);

@@ -97,4 +97,14 @@ static inline int sgl_full_step(sgl_traj *t, double eta, uint32_t xi, double xc)
     sgl_apply_coefs(t, eta);
     return 0;
 }
+/* cov.c: the per-step noise covariances (the `cov` slot) */
+sgl_status sgl_cov_zero(const sgl_plan *p, const sgl_model *m, const double *theta, double *S, sgl_err *err);
+sgl_status sgl_cov_minibatch(const sgl_plan *p, const sgl_model *m, const double *theta, double *S, sgl_err *err);
+sgl_status sgl_cov_minibatch_diff(const sgl_plan *p, const sgl_model *m, const double *theta, double *S,
+                                  sgl_err *err);
+sgl_status sgl_cov_label(const sgl_plan *p, const sgl_model *m, const double *theta, double *S, sgl_err *err);
+sgl_status sgl_cov_lngd(const sgl_plan *p, const sgl_model *m, const double *theta, double *S, sgl_err *err);
+sgl_status sgl_cov_gaussian(const sgl_plan *p, const sgl_model *m, const double *theta, double *S, sgl_err *err);
+double sgl_label_c_label(const sgl_plan *p, const sgl_model *m);
+double sgl_label_c_lngd(const sgl_plan *p, const sgl_model *m);
 #endif

@@ -24,4 +24,4 @@ static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double 
 
 const sgl_noise_type sgl_noise_gaussian = {
     "gaussian", "full gradient + isotropic N(0, s^2 I), s = eta*sigma or sqrt(eta)*sigma (--sigma-scale)",
-    SGL_CAP_RESIDUALS, 0, 0, 1, run, NULL};
+    SGL_CAP_RESIDUALS, 0, 0, 1, run, NULL, sgl_cov_gaussian, NULL};

@@ -43,7 +43,7 @@ static int run_normalized(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t 
 
 const sgl_noise_type sgl_noise_sqrt_loss = {
     "sqrt-loss", "no noise: GD on sqrt(L), theta -= eta grad L / (2 sqrt L) (no step where L = 0)",
-    SGL_CAP_RESIDUALS, 0, 0, 0, run_sqrt, NULL};
+    SGL_CAP_RESIDUALS, 0, 0, 0, run_sqrt, NULL, NULL, NULL};
 const sgl_noise_type sgl_noise_normalized = {
     "normalized", "no noise: normalised GD, theta -= eta grad L / |grad L| (no step where grad L = 0)",
-    SGL_CAP_RESIDUALS, 0, 0, 0, run_normalized, NULL};
+    SGL_CAP_RESIDUALS, 0, 0, 0, run_normalized, NULL, NULL, NULL};

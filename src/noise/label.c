@@ -130,7 +130,7 @@ static int run_gauss(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, d
 
 const sgl_noise_type sgl_noise_label = {
     "label", "label noise +-delta on B samples per step (SGD on the noisy labels)",
-    SGL_CAP_RESIDUALS, 1, 1, 0, run_pm, run_n_pm};
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_pm, run_n_pm, sgl_cov_label, sgl_label_c_label};
 const sgl_noise_type sgl_noise_label_gauss = {
     "label-gauss", "label noise N(0, delta^2) on B samples per step",
-    SGL_CAP_RESIDUALS, 1, 1, 0, run_gauss, run_n_gauss};
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_gauss, run_n_gauss, sgl_cov_label, sgl_label_c_label};

@@ -21,4 +21,4 @@ static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double 
 
 const sgl_noise_type sgl_noise_lngd = {
     "lngd", "full gradient + label noise N(0, delta^2) on one sample (HaoChen et al. 'LNGD')",
-    SGL_CAP_RESIDUALS, 0, 1, 0, run, NULL};
+    SGL_CAP_RESIDUALS, 0, 1, 0, run, NULL, sgl_cov_lngd, sgl_label_c_lngd};

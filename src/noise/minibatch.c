@@ -52,7 +52,7 @@ static int run_diff(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, do
 
 const sgl_noise_type sgl_noise_minibatch = {
     "minibatch", "minibatch SGD on B samples (--sampling without|with replacement)",
-    SGL_CAP_RESIDUALS, 1, 0, 0, run_sgd, NULL};
+    SGL_CAP_RESIDUALS, 1, 0, 0, run_sgd, NULL, sgl_cov_minibatch, NULL};
 const sgl_noise_type sgl_noise_minibatch_diff = {
     "minibatch-diff", "full gradient + delta (grad L_B1 - grad L_B2) (HaoChen et al. 'SGD')",
-    SGL_CAP_RESIDUALS, 1, 1, 0, run_diff, NULL};
+    SGL_CAP_RESIDUALS, 1, 1, 0, run_diff, NULL, sgl_cov_minibatch_diff, NULL};

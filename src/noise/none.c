@@ -11,4 +11,4 @@ static int run(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1, double 
 }
 
 const sgl_noise_type sgl_noise_none = {
-    "none", "no noise: full-batch gradient descent (GD)", SGL_CAP_RESIDUALS, 0, 0, 0, run, NULL};
+    "none", "no noise: full-batch gradient descent (GD)", SGL_CAP_RESIDUALS, 0, 0, 0, run, NULL, sgl_cov_zero, NULL};

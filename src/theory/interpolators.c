@@ -15,6 +15,7 @@
 #include <glpk.h>
 #include <lapacke.h>
 #include <math.h>
+#include <setjmp.h>
 #include <string.h>
 
 static sgl_status check_system(const double *Z, size_t ld, size_t n, size_t d, const double *y,
@@ -37,6 +38,17 @@ static sgl_status check_system(const double *Z, size_t ld, size_t n, size_t d, c
     return SGL_OK;
 }
 
+/* GLPK reports internal failures (e.g. out of memory) through an error hook
+ * and then aborts unless the hook leaves by longjmp; after that the
+ * environment must be freed (glp_free_env frees every GLPK object).  Only
+ * reachable on internal failure: inputs are validated first. */
+static _Thread_local jmp_buf glp_jump;
+static void glp_hook(void *info)
+{
+    (void)info;
+    longjmp(glp_jump, 1);
+}
+
 /* min sum_j c_j |w_j| s.t. Z w = y, as the LP over w = p - q, p, q >= 0:
  * min c.(p + q) s.t. Z p - Z q = y.  c == NULL: all weights 1. */
 sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t d, const double *y,
@@ -56,7 +68,12 @@ sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t 
         return sgl_fail(err, SGL_ENOMEM, "data", "out of memory for the LP (%zu nonzeros)", nz);
     }
     glp_term_out(GLP_OFF);
-    glp_prob *lp = glp_create_prob();
+    if (setjmp(glp_jump)) {
+        glp_free_env();
+        return sgl_fail(err, SGL_ENOMEM, "data", "the LP solver (GLPK) failed internally (out of memory?)");
+    }
+    glp_error_hook(glp_hook, NULL);
+    glp_prob *volatile lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MIN);
     glp_add_rows(lp, (int)n);
     glp_add_cols(lp, (int)(2 * d));
@@ -78,6 +95,7 @@ sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t 
         }
     glp_load_matrix(lp, (int)(k - 1), ia, ja, ar);
     sgl_free(ia), sgl_free(ja), sgl_free(ar);
+    ia = NULL, ja = NULL, ar = NULL;
 
     glp_smcp parm;
     glp_init_smcp(&parm);
@@ -88,6 +106,7 @@ sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t 
     int status = rc == 0 ? glp_get_status(lp) : GLP_UNDEF;
     if (rc != 0 || status != GLP_OPT) {
         glp_delete_prob(lp);
+        glp_error_hook(NULL, NULL);
         if (rc == GLP_ENOPFS || status == GLP_NOFEAS || status == GLP_INFEAS)
             return sgl_fail(err, SGL_EINVAL, "data", "Z w = y has no solution (rows dependent and inconsistent)");
         return sgl_fail(err, SGL_EINVAL, "data", "the LP solver did not reach an optimum (glp_simplex %d, status %d)",
@@ -96,6 +115,7 @@ sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t 
     for (size_t j = 0; j < d; ++j)
         w[j] = glp_get_col_prim(lp, (int)j + 1) - glp_get_col_prim(lp, (int)(d + j) + 1);
     glp_delete_prob(lp);
+    glp_error_hook(NULL, NULL);
     return SGL_OK;
 }
 

@@ -16,7 +16,7 @@ def ok(c, m): print(("PASS: " if c else "FAIL: ") + m)
 for k in ("version", "seed", "draws", "kappa", "methods", "plot"):
     ok(k in d, "top-level key %s" % k)
 M = d["methods"]
-names = ("label-limit-a1", "label-limit-a10", "label-SGD-a1", "GD-a10", "min-l1", "min-l2")
+names = ("label-limit-a1", "label-limit-a10", "label-SGD-a1", "GD-a10", "min-l1", "min-wl1", "min-l2")
 for m in names:
     ok(m in M, "method %s present" % m)
     ok(all(f in M[m]["fits"] for f in ("kappa_ln_d", "d")), "%s: fits against kappa ln d and d" % m)

@@ -1,0 +1,267 @@
+/* sgdlab limit: the Li-Wang-Arora limiting dynamics on the manifold of
+ * minimisers for the same spec as `sgdlab run`, in limit time t = eta^2 k;
+ * with --compare-sgd also SGD for round(T / eta^2) steps at each eta, in one
+ * table: per observable (and per coordinate for models with <= 8 live
+ * parameters) the mean +- SE over trajectories at t = T. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ETAS 8
+#define MAX_ROWS 32
+
+typedef struct {
+    double mean[MAX_ROWS], se[MAX_ROWS];
+    uint64_t n[MAX_ROWS];
+    uint64_t n_ok, n_div;
+    double secs, eta;
+    uint64_t steps;
+} column;
+
+/* coordinate rows: live coordinates in layout order when there are <= 8 */
+static size_t coord_rows(const sgl_plan *p, size_t *idx)
+{
+    sgl_model m;
+    if (sgl_model_init(&m, p->mtype, p->data[0], isnan(p->spec.a) ? p->mtype->default_a : p->spec.a, NULL) != SGL_OK)
+        return 0;
+    size_t nb, len, stride;
+    sgl_model_layout(&m, &nb, &len, &stride);
+    if (nb * len > 8) return 0;
+    for (size_t q = 0; q < nb * len; ++q) idx[q] = (q / len) * stride + q % len;
+    return nb * len;
+}
+
+static void fill_column(const sgl_plan *p, const sgl_results *r, const size_t *cidx, size_t nc, column *c)
+{
+    size_t row = 0;
+    for (size_t o = 0; o < p->n_obs; ++o, ++row) {
+        sgl_summary s;
+        sgl_summarize(r, r->n_log - 1, o, &s);
+        c->mean[row] = s.mean;
+        c->se[row] = s.std_err;
+        c->n[row] = s.n;
+    }
+    c->n_ok = 0;
+    c->n_div = 0;
+    for (uint32_t t = 0; t < r->n_traj; ++t) {
+        if (r->diverged[t]) ++c->n_div;
+        else ++c->n_ok;
+    }
+    for (size_t q = 0; q < nc; ++q, ++row) {
+        double s = 0.0, s2 = 0.0;
+        uint64_t n = 0;
+        for (uint32_t t = 0; t < r->n_traj; ++t) {
+            if (r->diverged[t]) continue;
+            double x = r->theta_final[(size_t)t * r->dim + cidx[q]];
+            s += x;
+            ++n;
+        }
+        double mean = n ? s / (double)n : NAN;
+        for (uint32_t t = 0; t < r->n_traj; ++t) {
+            if (r->diverged[t]) continue;
+            double x = r->theta_final[(size_t)t * r->dim + cidx[q]] - mean;
+            s2 += x * x;
+        }
+        c->mean[row] = mean;
+        c->se[row] = n > 1 ? sqrt(s2 / (double)(n - 1) / (double)n) : NAN;
+        c->n[row] = n;
+    }
+}
+
+static sgl_status parse_etas(const char *s, double *etas, size_t *n, sgl_err *err)
+{
+    *n = 0;
+    for (const char *tok = s;;) {
+        const char *comma = strchr(tok, ',');
+        size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
+        char buf[64], *end;
+        if (len == 0 || len >= sizeof buf || *n == MAX_ETAS)
+            return sgl_fail(err, SGL_EINVAL, "--etas", "must be 1 to %d step sizes e1,e2,... > 0, got '%s'", MAX_ETAS,
+                            s);
+        memcpy(buf, tok, len);
+        buf[len] = '\0';
+        errno = 0;
+        double v = strtod(buf, &end);
+        if (end == buf || *end || errno == ERANGE || !isfinite(v) || !(v > 0.0))
+            return sgl_fail(err, SGL_EINVAL, "--etas", "must be step sizes > 0, got '%s' in '%s'", buf, s);
+        etas[(*n)++] = v;
+        if (!comma) break;
+        tok = comma + 1;
+    }
+    return SGL_OK;
+}
+
+static const char *form_text(const sgl_plan *p, sgl_limit_form f)
+{
+    if (f == SGL_LIMIT_GENERAL) return "general four-term form (THEORY 2.5) from the noise covariance";
+    const char *nm = p->noise->name;
+    if (p->noise->label_c) return "closed: label noise, dzeta/dt = -(c/4) grad_Gamma tr H";
+    if (strcmp(nm, "gaussian") == 0) return "closed: isotropic, Brownian motion on Gamma - (sigma^2/4) grad_Gamma log pdet H";
+    if (strcmp(nm, "sqrt-loss") == 0) return "closed: GD on sqrt L, dzeta/dt = -(1/8) grad_Gamma lambda_1";
+    if (strcmp(nm, "normalized") == 0) return "closed: normalised GD, dzeta/dt = -(1/4) grad_Gamma log lambda_1";
+    return "closed: Sigma = 0 on Gamma, no motion on the eta^2 clock";
+}
+
+int sgl_cmd_limit(int argc, char **argv)
+{
+    sgl_cli_opts o;
+    sgl_err err = {{0}, {0}};
+    sgl_status st = sgl_cli_parse(argc, argv, 2, SGL_CMD_LIMIT, &o, &err);
+    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    if (o.help) return SGL_EXIT_OK;
+    if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+    sgl_limit_opts lo;
+    sgl_limit_opts_default(&lo);
+    if (sgl_cli_given(&o, "--T")) lo.T = o.T;
+    if (!(lo.T > 0.0)) return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--T", "must be > 0, got %g", lo.T), &err);
+    lo.dt = sgl_cli_given(&o, "--dt") ? o.dt : lo.T / 1000.0;
+    if (!(lo.dt > 0.0) || lo.dt > lo.T)
+        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--dt", "must be in (0, --T], got %g", lo.dt), &err);
+    lo.form = (sgl_limit_form)o.form;
+    double etas[MAX_ETAS];
+    size_t n_eta = 0;
+    if (sgl_cli_given(&o, "--etas") && !o.compare_sgd)
+        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--etas", "only used with --compare-sgd"), &err);
+    if (o.compare_sgd) {
+        if (o.etas) {
+            if ((st = parse_etas(o.etas, etas, &n_eta, &err))) return sgl_cli_report(st, &err);
+        } else {
+            etas[0] = o.spec.lr;
+            etas[1] = o.spec.lr / 2;
+            etas[2] = o.spec.lr / 4;
+            n_eta = 3;
+        }
+        for (size_t i = 0; i < n_eta; ++i) {
+            double k = nearbyint(lo.T / (etas[i] * etas[i]));
+            if (!(k >= 1.0) || k > 1e10)
+                return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--etas",
+                                               "eta = %g gives T/eta^2 = %.3g SGD steps; allowed 1 to 1e10", etas[i],
+                                               lo.T / (etas[i] * etas[i])),
+                                      &err);
+        }
+    } else if (sgl_cli_given(&o, "--lr")) {
+        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--lr", "only used with --compare-sgd (the limit has no eta)"),
+                              &err);
+    }
+    o.spec.steps = 1;
+    o.spec.every = 1;
+    sgl_plan *p = NULL;
+    sgl_results *r = NULL;
+    column *cols = calloc(1 + n_eta, sizeof *cols);
+    if (!cols) return sgl_cli_report(SGL_ENOMEM, &err);
+    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK) goto done;
+    size_t cidx[8];
+    const size_t nc = coord_rows(p, cidx);
+    const size_t n_rows = p->n_obs + nc;
+    sgl_limit_info info;
+    double t0 = omp_get_wtime();
+    if ((st = sgl_limit_execute(p, &lo, o.threads, &r, &info, &err)) != SGL_OK) goto done;
+    cols[0].secs = omp_get_wtime() - t0;
+    cols[0].eta = NAN;
+    cols[0].steps = info.em_steps;
+    fill_column(p, r, cidx, nc, &cols[0]);
+    for (size_t i = 0; i < n_eta; ++i) {
+        sgl_spec s = o.spec;
+        s.lr = etas[i];
+        s.steps = (uint64_t)nearbyint(lo.T / (etas[i] * etas[i]));
+        s.every = s.steps;
+        sgl_plan *q = NULL;
+        sgl_results *rq = NULL;
+        if ((st = sgl_plan_alloc(&s, &q, &err)) != SGL_OK) goto done;
+        if ((st = sgl_results_alloc(q, &rq)) != SGL_OK) {
+            sgl_plan_free(q);
+            goto done;
+        }
+        t0 = omp_get_wtime();
+        st = sgl_plan_execute(q, o.threads, rq);
+        cols[1 + i].secs = omp_get_wtime() - t0;
+        cols[1 + i].eta = etas[i];
+        cols[1 + i].steps = s.steps;
+        if (st == SGL_OK) fill_column(q, rq, cidx, nc, &cols[1 + i]);
+        sgl_results_free(rq);
+        sgl_plan_free(q);
+        if (st != SGL_OK) goto done;
+    }
+    char names[MAX_ROWS][32];
+    for (size_t q = 0; q < p->n_obs; ++q) snprintf(names[q], sizeof names[q], "%s", p->obs[q]->name);
+    for (size_t q = 0; q < nc; ++q) snprintf(names[p->n_obs + q], sizeof names[0], "theta[%zu]", cidx[q]);
+    if (o.json) {
+        printf("{\"command\":\"limit\",\"model\":\"%s\",\"noise\":\"%s\",\"time_unit\":\"t = eta^2 k\",\"T\":", p->mtype->name,
+               p->noise->name);
+        sgl_print_double(stdout, lo.T, 1);
+        printf(",\"dt\":");
+        sgl_print_double(stdout, info.dt, 1);
+        printf(",\"em_steps\":%llu,\"form\":\"%s\",\"form_text\":\"%s\",\"rank\":%zu,\"gap_ratio\":",
+               (unsigned long long)info.em_steps, sgl_limit_form_names[info.form_used], form_text(p, info.form_used),
+               info.rank);
+        sgl_print_double(stdout, info.gap_ratio, 1);
+        printf(",\"label_c\":");
+        sgl_print_double(stdout, info.label_c, 1);
+        printf(",\"seeds\":%u,\"seed\":%llu,\"columns\":[", o.spec.seeds, (unsigned long long)o.spec.seed);
+        for (size_t c = 0; c <= n_eta; ++c) {
+            printf("%s{\"kind\":\"%s\",\"eta\":", c ? "," : "", c ? "sgd" : "limit");
+            sgl_print_double(stdout, cols[c].eta, 1);
+            printf(",\"%s\":%llu,\"seconds\":", c ? "steps" : "em_steps", (unsigned long long)cols[c].steps);
+            sgl_print_double(stdout, cols[c].secs, 1);
+            printf(",\"n\":%llu,\"diverged\":%llu,\"observables\":{", (unsigned long long)cols[c].n_ok,
+                   (unsigned long long)cols[c].n_div);
+            for (size_t q = 0; q < n_rows; ++q) {
+                printf("%s\"%s\":{\"mean\":", q ? "," : "", names[q]);
+                sgl_print_double(stdout, cols[c].mean[q], 1);
+                printf(",\"se\":");
+                sgl_print_double(stdout, cols[c].se[q], 1);
+                printf(",\"n\":%llu}", (unsigned long long)cols[c].n[q]);
+            }
+            printf("}}");
+        }
+        printf("]}\n");
+    } else {
+        printf("# sgdlab limit: model %s, noise %s, %u trajectories (seed %llu)\n", p->mtype->name, p->noise->name,
+               o.spec.seeds, (unsigned long long)o.spec.seed);
+        printf("# limit: %s\n", form_text(p, info.form_used));
+        printf("# rank of the Hessian on Gamma at the start: %zu (gap ratio lambda_{M+1}/lambda_M = %.3g)", info.rank,
+               info.gap_ratio);
+        if (!isnan(info.label_c)) printf("; label-noise constant c = 2 a delta^2 / B = %.6g", info.label_c);
+        printf("\n# time: limit time t = eta^2 k; T = %g; Euler-Maruyama dt = %g (%llu steps) with projection by Phi\n",
+               lo.T, info.dt, (unsigned long long)info.em_steps);
+        printf("# values: mean +- SE over trajectories at t = T\n");
+        printf("%-16s %-28s", "observable", "limit");
+        for (size_t c = 1; c <= n_eta; ++c) {
+            char h[64];
+            snprintf(h, sizeof h, "SGD eta=%g k=%llu", cols[c].eta, (unsigned long long)cols[c].steps);
+            printf(" %-28s", h);
+        }
+        printf("\n");
+        for (size_t q = 0; q < n_rows; ++q) {
+            printf("%-16s", names[q]);
+            for (size_t c = 0; c <= n_eta; ++c) {
+                char v[64];
+                snprintf(v, sizeof v, "%.6g +- %.2g", cols[c].mean[q], cols[c].se[q]);
+                printf(" %-28s", v);
+            }
+            printf("\n");
+        }
+        printf("%-16s", "ok/diverged");
+        for (size_t c = 0; c <= n_eta; ++c) {
+            char v[64];
+            snprintf(v, sizeof v, "%llu/%llu", (unsigned long long)cols[c].n_ok, (unsigned long long)cols[c].n_div);
+            printf(" %-28s", v);
+        }
+        printf("\n%-16s", "wall seconds");
+        for (size_t c = 0; c <= n_eta; ++c) {
+            char v[64];
+            snprintf(v, sizeof v, "%.3g", cols[c].secs);
+            printf(" %-28s", v);
+        }
+        printf("\n");
+    }
+done:
+    free(cols);
+    sgl_results_free(r);
+    sgl_plan_free(p);
+    return sgl_cli_report(st, &err);
+}
