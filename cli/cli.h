@@ -42,8 +42,28 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
 int sgl_cmd_list(int argc, char **argv);
 int sgl_cmd_run(int argc, char **argv);
 int sgl_cmd_reproduce(int argc, char **argv);
+int sgl_cmd_theory(int argc, char **argv);   /* cmd_theory.c: escape predictions without simulating */
 int sgl_cmd_sweep(int argc, char **argv);
 int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
+int sgl_cmd_escape(int argc, char **argv);
+
+/* `sgdlab escape` flags (cmd_escape.c), shared with `sgdlab theory`: one
+ * escape spec.  Unknown flags, bad values and flags the chosen noise does not
+ * read fill err (field = the flag) and return SGL_EINVAL; ranges and
+ * landscape/noise compatibility come from sgl_escape_spec_validate, whose
+ * field names are the flags without "--". */
+typedef struct {
+    sgl_escape_spec spec;
+    double B;                       /* --B (with --eta): B/eta = B / eta */
+    double x0[SGL_ESC_MAX_DIM];     /* --x0 values (spec.x0 points here) */
+    int json;
+    int help;
+    uint64_t given;                 /* bit i: escape flag i was given */
+} sgl_escape_opts;
+sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err);
+int sgl_escape_given(const sgl_escape_opts *o, const char *flag);
+/* turn a library error field ("t-max") into the flag ("--t-max") in place */
+void sgl_escape_err_flag(sgl_err *err);
 int sgl_cmd_limit(int argc, char **argv);
 
 /* mpi.c: `sgdlab sweep` over MPI ranks, rank 0 the only store writer */

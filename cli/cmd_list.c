@@ -13,6 +13,15 @@ int sgl_cmd_list(int argc, char **argv)
     printf("observables:\n");
     for (size_t i = 0; sgl_observables[i]; ++i)
         printf("  %-16s %s\n", sgl_observables[i]->name, sgl_observables[i]->doc);
+    printf("escape landscapes (sgdlab escape --landscape):\n");
+    for (size_t i = 0; sgl_landscapes[i]; ++i) printf("  %-16s %s\n", sgl_landscapes[i]->name, sgl_landscapes[i]->doc);
+    printf("escape noise (sgdlab escape --noise):");
+    for (size_t i = 0; sgl_escape_noise_names[i]; ++i) printf(" %s", sgl_escape_noise_names[i]);
+    printf("\nescape dynamics:");
+    for (size_t i = 0; sgl_escape_dynamics_names[i]; ++i) printf(" %s", sgl_escape_dynamics_names[i]);
+    printf("\nescape events:");
+    for (size_t i = 0; sgl_escape_event_names[i]; ++i) printf(" %s", sgl_escape_event_names[i]);
+    printf("\n");
     printf("data:\n  gaussian         z ~ N(0, I_d)\n  boolean          z ~ Unif{-1,+1}^d\n"
            "  csv              rows x_1,...,x_d,y from --data-file\n");
     printf("learning-rate schedules:\n  constant         --lr\n"

@@ -60,13 +60,13 @@ static size_t build_grid(size_t d, int quick, size_t *n)
 {
     static const size_t base[] = {10, 15, 20, 25, 30, 40, 50, 60, 80, 100};
     static const size_t base_q[] = {8, 12, 16, 20, 30};
-    const double frac[] = {0.5, 0.75, 0.9, 0.99};
+    const double frac[] = {0.5, 0.75, 0.9, 0.99, 1.0};   /* n = d: every interpolator is w* */
     size_t k = 0;
     const size_t *b = quick ? base_q : base;
     size_t nb = quick ? sizeof base_q / sizeof *base_q : sizeof base / sizeof *base;
     for (size_t i = 0; i < nb; ++i)
         if (b[i] < d / 2) n[k++] = b[i];
-    for (size_t i = 0; i < 4; ++i) {
+    for (size_t i = 0; i < 5; ++i) {
         size_t v = (size_t)floor(frac[i] * (double)d + 0.5);
         if (k == 0 || v > n[k - 1]) n[k++] = v;
     }

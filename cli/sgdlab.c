@@ -11,6 +11,9 @@ static void usage(FILE *f)
             "  sgdlab list                      models, noise kinds, observables\n"
             "  sgdlab run [flags]               an ensemble of SGD trajectories (sgdlab run --help)\n"
             "  sgdlab reproduce shape-matters   HaoChen et al.'s experiment end to end\n"
+            "  sgdlab escape [flags]            first-passage times out of a minimum (sgdlab escape --help)\n"
+            "  sgdlab reproduce mori-escape | exponential-escape   escape experiments (THEORY.md 5, 6)\n"
+            "  sgdlab theory [flags]            escape predictions without simulating (sgdlab theory --help)\n"
             "  sgdlab limit [flags]             Li-Wang-Arora limit on Gamma (t = eta^2 k); --compare-sgd: vs SGD\n"
             "  sgdlab sweep SPEC.yaml [--db F] [--resume]   a grid of runs into a SQLite store\n"
             "  sgdlab report|export|plot DB     tables (mean +- SE), CSV/JSONL, gnuplot PNG/SVG\n"
@@ -29,6 +32,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return sgl_cmd_run(argc, argv);
     if (strcmp(cmd, "limit") == 0) return sgl_cmd_limit(argc, argv);
     if (strcmp(cmd, "reproduce") == 0) return sgl_cmd_reproduce(argc, argv);
+    if (strcmp(cmd, "escape") == 0) return sgl_cmd_escape(argc, argv);
+    if (strcmp(cmd, "theory") == 0) return sgl_cmd_theory(argc, argv);
     if (strcmp(cmd, "sweep") == 0) return sgl_cmd_sweep(argc, argv);
     if (strcmp(cmd, "report") == 0 || strcmp(cmd, "export") == 0 || strcmp(cmd, "plot") == 0)
         return sgl_cmd_report(argc, argv);
@@ -40,6 +45,6 @@ int main(int argc, char **argv)
         usage(stdout);
         return SGL_EXIT_OK;
     }
-    fprintf(stderr, "sgdlab: unknown command '%s'; valid: list, run, limit, reproduce, sweep, report, export, plot, version, help\n", cmd);
+    fprintf(stderr, "sgdlab: unknown command '%s'; valid: list, run, limit, reproduce, escape, theory, sweep, report, export, plot, version, help\n", cmd);
     return SGL_EXIT_USAGE;
 }

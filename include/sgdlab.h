@@ -70,7 +70,9 @@ enum sgl_purpose {
     SGL_P_BATCH2 = 8, /* second minibatch (minibatch-diff) */
     SGL_P_BOOT = 9,   /* bootstrap resampling (estimates; traj = resample index) */
     SGL_P_KSNULL = 10, /* parametric null samples of the KS test (traj = replicate) */
-    SGL_P_LIMIT = 11   /* Brownian increments of the limiting SDE on Gamma (step = Euler-Maruyama step) */
+    SGL_P_LIMIT = 11,  /* Brownian increments of the limiting SDE on Gamma (step = Euler-Maruyama step) */
+    SGL_P_ESCAPE = 12, /* escape engine: dynamics noise (see sgl_escape_run) */
+    SGL_P_ESCBURN = 13 /* escape engine: quasi-stationary burn-in noise */
 };
 
 /* The raw block function: out = philox4x32_10(ctr, key). */
@@ -536,6 +538,9 @@ typedef struct {
     double *H, *Hpinv, *Pperp, *Ppar;   /* D x D: Hessian, H^+, H H^+, I - H H^+ (= dPhi on Gamma) */
     double *work;         /* 2 D^2 + D doubles, used by the functions below */
 } sgl_gamma_geom;
+/* (when the LAPACK underneath is OpenBLAS, this sets its thread count to 1:
+ * the eigenproblems here are small, and the result must not depend on BLAS
+ * threads) */
 sgl_status sgl_gamma_geom_alloc(const sgl_model *m, sgl_gamma_geom **out);
 void sgl_gamma_geom_free(sgl_gamma_geom *g);
 /* Fill g at x.  A point not near Gamma (|grad L| > near_tol, non-finite, a
@@ -923,6 +928,143 @@ sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, s
 sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
                                sgl_err *err);
 
+
+/* ================================================================= escape
+ *
+ * Monte-Carlo first passage out of a minimum (issue 5, src/escape/).
+ *
+ * Landscapes: a registry of low-dimensional losses with analytic value,
+ * gradient and Hessian and their known critical points.  All take the
+ * parameters below; k is the sharpness reparametrisation theta -> sqrt(k)
+ * theta (Hessian x k, barrier unchanged). */
+#define SGL_ESC_MAX_DIM 16
+typedef struct {
+    double L0;      /* loss at the minimum (Mori noise needs L0 > 0) */
+    double a;       /* well depth / scale */
+    double h;       /* quadratic curvature (quadratic) */
+    double q;       /* quadratic: curvature ratio, h_i = h q^i (1: isotropic) */
+    double k;       /* sharpness (0 is read as 1) */
+    unsigned n;     /* dimension */
+} sgl_landscape_params;
+
+typedef struct sgl_landscape_type {
+    const char *name;          /* --landscape value, shown by `sgdlab list` */
+    const char *doc;
+    int has_saddle;            /* index-1 saddle and a next minimum exist */
+    unsigned max_dim;          /* n allowed: 1..max_dim (1 only: 1) */
+    double (*value)(const sgl_landscape_params *p, const double *x);
+    void (*grad)(const sgl_landscape_params *p, const double *x, double *g);
+    /* Hessian, n x n row-major */
+    void (*hess)(const sgl_landscape_params *p, const double *x, double *H);
+    /* x_min: the minimum escaped from; x_sad, x_next (has_saddle only): the
+     * index-1 saddle on the escape path and the minimum beyond it.  The
+     * escape direction is coordinate 0 (sign of x_sad[0] - x_min[0]). */
+    void (*critical)(const sgl_landscape_params *p, double *x_min, double *x_sad, double *x_next);
+} sgl_landscape_type;
+extern const sgl_landscape_type *const sgl_landscapes[];   /* NULL-terminated */
+const sgl_landscape_type *sgl_landscape_lookup(const char *name);
+
+/* Noise of the escape dynamics, written as the diffusion D(theta) of the
+ * SDE dtheta = -grad L dt + sqrt(2 D) dW (discrete SGD: theta <- theta -
+ * eta grad L + eta xi with Cov xi = Sigma = 2 D / eta):
+ *   isotropic   D = spec.D (GLD; per-step std sqrt(2 D eta))
+ *   mori        Sigma = (2 L(theta) / B) H*, i.e. D = L(theta) H* / (B/eta)
+ *   xie         Sigma = H(theta)^+ / B (PSD part), D = H^+ / (2 B/eta)
+ *   xie-frozen  Sigma = H* / B, D = H* / (2 B/eta) (constant, anisotropic)
+ * H* = Hessian at the minimum; every landscape here is separable, so D is
+ * diagonal. */
+typedef enum { SGL_ESC_ISOTROPIC = 0, SGL_ESC_MORI = 1, SGL_ESC_XIE = 2, SGL_ESC_XIE_FROZEN = 3 } sgl_escape_noise;
+extern const char *const sgl_escape_noise_names[];   /* "isotropic", "mori", "xie", "xie-frozen", NULL */
+/* sgd: theta <- theta - eta grad L + eta xi, time t = eta k.
+ * sde: Euler-Maruyama with step dt (default eta), noise at the start of the
+ *      step, t = dt k; dt = eta gives the sgd trajectory bit for bit.
+ * mori-tc: Mori's time-changed SDE (Eq. 15) in tau with step dtau = dt
+ *      (default eta L*): dtheta = -grad log L dtau + sqrt(2 H* / (B/eta)) dW,
+ *      t += dtau / L(theta) at the start of each step (mori noise only). */
+typedef enum { SGL_ESC_SGD = 0, SGL_ESC_SDE = 1, SGL_ESC_MORI_TC = 2 } sgl_escape_dynamics;
+extern const char *const sgl_escape_dynamics_names[];
+/* hyperplane: theta_0 past x_sad[0] + offset * w in the escape direction,
+ *      w = sqrt(D_0(x_sad) / |H_00(x_sad)|) the noise width at the saddle
+ *      (D of xie: its frozen value); offset 0 = the saddle itself.
+ * next-min: theta_0 reaches the next minimum's coordinate (transition).
+ * loss: L(theta) >= c L*.   ball: |theta - theta*| >= r.
+ * none: no event; every trajectory runs to t_max (censored) - stationary
+ *      samples through results->L and ->x. */
+typedef enum { SGL_ESC_EV_HYPERPLANE = 0, SGL_ESC_EV_NEXT_MIN = 1, SGL_ESC_EV_LOSS = 2, SGL_ESC_EV_BALL = 3,
+               SGL_ESC_EV_NONE = 4 } sgl_escape_event;
+extern const char *const sgl_escape_event_names[];
+/* min: start at theta* (or x0).  burn-in: run the dynamics for burn_in (t
+ * units) from theta* first, restarting from theta* whenever the event
+ * happens, so the start is quasi-stationary conditioned on no exit. */
+typedef enum { SGL_ESC_START_MIN = 0, SGL_ESC_START_BURN_IN = 1 } sgl_escape_start;
+extern const char *const sgl_escape_start_names[];
+
+typedef struct {
+    const char *landscape;          /* registry name */
+    sgl_landscape_params lp;
+    sgl_escape_noise noise;
+    double D;                       /* isotropic */
+    double B_over_eta;              /* mori, xie, xie-frozen */
+    double eta;                     /* learning rate: sgd step, t = eta k; default SDE step */
+    sgl_escape_dynamics dynamics;
+    double dt;                      /* sde: step in t; mori-tc: step in tau; 0 = default */
+    sgl_escape_event event;
+    double offset, c, r;            /* hyperplane, loss, ball */
+    sgl_escape_start start;
+    double burn_in;                 /* burn-in length in t (start burn-in) */
+    const double *x0;               /* start point (n values) or NULL = theta* */
+    uint32_t trajectories;          /* M */
+    double t_max;                   /* censoring horizon in t */
+    uint64_t seed;
+    int threads;                    /* 0: all OpenMP threads; results do not depend on it */
+    unsigned lanes;                 /* trajectories advanced together (0 = the vector width); results do not depend on it */
+} sgl_escape_spec;
+
+void sgl_escape_spec_default(sgl_escape_spec *s);
+/* Every field checked; err names the field (spec key = CLI flag without
+ * "--": landscape, noise, L0, ...) and the allowed values.  SGL_ECAPS: a
+ * noise kind or dynamics the landscape or noise cannot supply. */
+sgl_status sgl_escape_spec_validate(const sgl_escape_spec *s, sgl_err *err);
+
+/* Derived quantities of a valid spec: critical points, losses, the step, the
+ * exit threshold.  dir: +1 or -1, the escape direction along coordinate 0. */
+typedef struct {
+    double x_min[SGL_ESC_MAX_DIM], x_sad[SGL_ESC_MAX_DIM], x_next[SGL_ESC_MAX_DIM];
+    double L_min, L_sad, h_min0, h_sad0;  /* L, H_00 at the minimum and saddle (NaN without one) */
+    double hstar[SGL_ESC_MAX_DIM];        /* diag of H* */
+    double step;                          /* integrator step (t, or tau for mori-tc) */
+    double x_exit;                        /* hyperplane / next-min threshold on coordinate 0 */
+    int dir;
+    uint64_t k_max;                       /* sgd/sde: steps to t_max */
+} sgl_escape_info;
+sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *info, sgl_err *err);
+
+/* Per-trajectory results, index = trajectory id.  t: first-passage time in
+ * t (= eta k for sgd, SDE time for sde and mori-tc), t_max when censored;
+ * steps: integrator steps taken (sgd: k); state: SGL_FP_ESCAPED /
+ * SGL_FP_CENSORED / SGL_FP_DIVERGED (NaN/Inf or |theta_i| > 1e60: never
+ * averaged); L, x (n values per trajectory): the state at exit or censoring. */
+typedef struct {
+    size_t M;
+    unsigned n;
+    double *t;
+    uint64_t *steps;
+    int *state;
+    double *L;
+    double *x;
+    uint64_t escaped, censored, diverged;
+    double traj_steps;    /* integrator steps over all trajectories (burn-in included) */
+    double seconds;
+} sgl_escape_results;
+sgl_status sgl_escape_results_alloc(const sgl_escape_spec *s, sgl_escape_results **out, sgl_err *err);
+void sgl_escape_results_free(sgl_escape_results *r);
+/* Validates, then runs M trajectories.  Trajectory i's noise is Philox
+ * (seed, traj = i, purpose SGL_P_ESCAPE; burn-in SGL_P_ESCBURN): normal
+ * number for step k, coordinate j is Box-Muller pair p = (k/2) n + j (counter
+ * c0 = p low, c1 = p high), the cos output for even k and the sin output for
+ * odd k.  So results are bitwise independent of threads, lanes and ISA. */
+sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err);
+/* ============================================================ end escape */
 /* Every prediction that applies to one escape problem (src/theory/escape.c).
  * The problem is described by its formulas, not by the simulator: */
 typedef enum {

@@ -39,3 +39,18 @@ void sgl_join_names(const void *const *table, char *buf, size_t len)
         k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "",
                               *(const char *const *)table[i]);
 }
+
+/* Determinism with LAPACK (Hessian eigen-decompositions in dynamics/manifold.c,
+ * the min-l2 interpolator): when Debian's LAPACK alternative is OpenBLAS, its
+ * own thread pool splits reductions by thread count, so results would depend
+ * on the machine's cores (and it fights our OpenMP threads for them).  The
+ * library asks OpenBLAS for one thread when it is loaded; with reference
+ * LAPACK/BLAS the symbol is absent and nothing happens.  Looked up at run
+ * time so the library links against either. */
+#include <dlfcn.h>
+__attribute__((constructor)) static void sgl_serial_blas(void)
+{
+    void (*set)(int);
+    *(void **)&set = dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+    if (set) set(1);
+}

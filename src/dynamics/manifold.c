@@ -92,8 +92,12 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
     }
     uint64_t next_lam = 0;
     int newton = 0;
+    /* |grad L| cannot fall below its rounding error, about eps lambda_max |x|:
+     * with a large init (e.g. the kernel regime, alpha >= 30) that floor is
+     * above an absolute 1e-10, so the tolerance is the larger of the two */
+    double tol = o.grad_tol;
     while (1) {
-        if (has_hvp && isfinite(gn) && gn >= o.grad_tol && gn < 1e-6 && newton < 8) {
+        if (has_hvp && isfinite(gn) && gn >= tol && gn < 1e-6 && newton < 8) {
             ++newton;
             newton_step(m, ng, y, k1);
             gn = grad_at(m, y, k1, scr, &L);
@@ -102,7 +106,12 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
         }
         if (has_hvp && evals >= next_lam && isfinite(gn)) {
             double lam = sgl_lambda_max_ws(m, y, lw);
-            if (isfinite(lam) && lam > 0.0) hmax = 2.0 / lam;
+            if (isfinite(lam) && lam > 0.0) {
+                hmax = 2.0 / lam;
+                double xn = 0.0;
+                for (size_t j = 0; j < D; ++j) xn += y[j] * y[j];
+                tol = fmax(o.grad_tol, 64.0 * 2.220446049250313e-16 * lam * (sqrt(xn) + 1.0));
+            }
             next_lam = evals + 64;
             if (h > hmax) h = hmax;
         }
@@ -112,7 +121,7 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
                           "minimiser)", t);
             break;
         }
-        if (gn < o.grad_tol) {
+        if (gn < tol) {
             inf.converged = 1;
             break;
         }
@@ -120,7 +129,7 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
             st = sgl_fail(err, SGL_EINVAL, "Phi",
                           "gradient flow did not reach |grad L| < %.3g within %llu gradient evaluations (flow time "
                           "%.6g, |grad L| = %.3g, L = %.6g): not near the manifold of minimisers",
-                          o.grad_tol, (unsigned long long)o.max_evals, t, gn, L);
+                          tol, (unsigned long long)o.max_evals, t, gn, L);
             break;
         }
         /* k1 holds grad L(y) (the flow is -grad) */
@@ -162,6 +171,10 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
     sgl_free(buf);
     return st;
 }
+
+/* OpenBLAS, when it is the LAPACK underneath, is pinned to one thread when
+ * the library loads (src/status.c): its pool is slower than serial on these
+ * small eigenproblems and its reductions could depend on its thread count. */
 
 sgl_status sgl_gamma_geom_alloc(const sgl_model *m, sgl_gamma_geom **out)
 {

@@ -57,4 +57,10 @@ bad "--steps is not a limit flag" --steps --model toy2d --noise label --steps 10
 # a start the gradient flow cannot bring to Gamma within its budget: the
 # toy's minimiser set y = 0 is reached, but from x = 1e200 the loss overflows
 bad "start point whose projection fails" --init --model toy2d --noise label --init 1e200,1
+# kernel-regime start: |grad L| bottoms out near eps lambda_max |x| (about 4e-9
+# at alpha = 50), above an absolute 1e-10; Phi must converge, not fail after minutes
+"$SGDLAB" limit --model diagnet --noise label --delta 1 --d 10 --n 5 --kappa 1 --alpha 50 --data-draw shared \
+    --seeds 2 --T 0.05 --dt 0.005 > "$WORK/big.txt" 2>"$WORK/big.err"; rc=$?
+check "limit from alpha = 50 (kernel regime) exits 0 (got $rc)" test "$rc" -eq 0
+check "limit from alpha = 50: no trajectory diverged" grep -q "ok/diverged *2/0" "$WORK/big.txt"
 finish

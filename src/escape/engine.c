@@ -1,0 +1,601 @@
+/* Escape engine (issue 5): M independent first-passage trajectories.
+ *
+ * Trajectories are advanced in lanes of SGL_VM_LANES (structure of arrays:
+ * the lane index is the unit-stride axis); a lane whose trajectory ends takes
+ * the next one of its batch, batches are spread over OpenMP threads.  Every
+ * random number is a pure function of (seed, trajectory, purpose, step,
+ * coordinate) (see sgdlab.h), and every trajectory's arithmetic depends only
+ * on its own numbers, so results are bitwise independent of the thread count,
+ * the lane width, the batch size and the ISA (contraction is off; the vector
+ * log/sincos of vmath.h are the library's own). */
+#include "escape.h"
+#include "../internal.h"
+
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "../vmath.h"
+
+const char *const sgl_escape_noise_names[] = {"isotropic", "mori", "xie", "xie-frozen", NULL};
+const char *const sgl_escape_dynamics_names[] = {"sgd", "sde", "mori-tc", NULL};
+const char *const sgl_escape_event_names[] = {"hyperplane", "next-min", "loss", "ball", "none", NULL};
+const char *const sgl_escape_start_names[] = {"min", "burn-in", NULL};
+
+#define W SGL_VM_LANES
+#define DIV_BOUND 1e60
+
+void sgl_escape_spec_default(sgl_escape_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->landscape = "doublewell";
+    s->lp.L0 = 0.5;
+    s->lp.a = 1.0;
+    s->lp.h = 1.0;
+    s->lp.q = 1.0;
+    s->lp.k = 1.0;
+    s->lp.n = 1;
+    s->noise = SGL_ESC_MORI;
+    s->D = 0.1;
+    s->B_over_eta = 40.0;
+    s->eta = 0.01;
+    s->dynamics = SGL_ESC_SDE;
+    s->dt = 0.0;
+    s->event = SGL_ESC_EV_HYPERPLANE;
+    s->offset = 3.0;
+    s->c = 2.0;
+    s->r = 1.0;
+    s->start = SGL_ESC_START_MIN;
+    s->burn_in = 0.0;
+    s->x0 = NULL;
+    s->trajectories = 1000;
+    s->t_max = 1e4;
+    s->seed = 1;
+    s->threads = 0;
+    s->lanes = 0;
+}
+
+static void join(const char *const *names, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; names[i] && k < len; ++i) k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "", names[i]);
+}
+
+/* D_i(x) of the noise (diag), given L(x) and the Hessian diagonal at x where needed */
+static inline double noise_D(const sgl_escape_spec *s, const sgl_escape_info *in, unsigned i, double L, double Hii)
+{
+    switch (s->noise) {
+    case SGL_ESC_ISOTROPIC: return s->D;
+    case SGL_ESC_MORI: return L * in->hstar[i] / s->B_over_eta;
+    case SGL_ESC_XIE: return (Hii > 0.0 ? Hii : 0.0) / (2.0 * s->B_over_eta);
+    default: return in->hstar[i] / (2.0 * s->B_over_eta);
+    }
+}
+
+static int finite_pos(double x) { return isfinite(x) && x > 0.0; }
+
+sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
+{
+    char names[256];
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
+    if (!lt) {
+        size_t k = 0;
+        names[0] = '\0';
+        for (size_t i = 0; sgl_landscapes[i] && k < sizeof names; ++i)
+            k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "", sgl_landscapes[i]->name);
+        return sgl_fail(err, SGL_EINVAL, "landscape", "unknown landscape '%s'; valid: %s",
+                        s->landscape ? s->landscape : "(null)", names);
+    }
+    const sgl_landscape_params *p = &s->lp;
+    if (p->n < 1 || p->n > lt->max_dim)
+        return sgl_fail(err, SGL_EINVAL, "n-dim", "must be in 1..%u for landscape %s, got %u", lt->max_dim, lt->name,
+                        p->n);
+    if (!isfinite(p->L0) || p->L0 < 0.0)
+        return sgl_fail(err, SGL_EINVAL, "L0", "must be a finite number >= 0, got %g", p->L0);
+    if (!finite_pos(p->a)) return sgl_fail(err, SGL_EINVAL, "a", "must be a finite number > 0, got %g", p->a);
+    if (!finite_pos(p->h)) return sgl_fail(err, SGL_EINVAL, "h", "must be a finite number > 0, got %g", p->h);
+    if (!finite_pos(p->q)) return sgl_fail(err, SGL_EINVAL, "h-ratio", "must be a finite number > 0, got %g", p->q);
+    if (!(isfinite(p->k) && p->k >= 0.0))
+        return sgl_fail(err, SGL_EINVAL, "k", "must be a finite number > 0 (0 = 1), got %g", p->k);
+    if ((unsigned)s->noise > SGL_ESC_XIE_FROZEN) {
+        join(sgl_escape_noise_names, names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, "noise", "unknown noise kind %d; valid: %s", (int)s->noise, names);
+    }
+    if ((unsigned)s->dynamics > SGL_ESC_MORI_TC) {
+        join(sgl_escape_dynamics_names, names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, "dynamics", "unknown dynamics %d; valid: %s", (int)s->dynamics, names);
+    }
+    if ((unsigned)s->event > SGL_ESC_EV_NONE) {
+        join(sgl_escape_event_names, names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, "event", "unknown event %d; valid: %s", (int)s->event, names);
+    }
+    if ((unsigned)s->start > SGL_ESC_START_BURN_IN) {
+        join(sgl_escape_start_names, names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, "start", "unknown start protocol %d; valid: %s", (int)s->start, names);
+    }
+    if (s->noise == SGL_ESC_ISOTROPIC) {
+        if (!finite_pos(s->D)) return sgl_fail(err, SGL_EINVAL, "D", "must be a finite number > 0, got %g", s->D);
+    } else if (!finite_pos(s->B_over_eta)) {
+        return sgl_fail(err, SGL_EINVAL, "B-over-eta", "must be a finite number > 0 (noise %s), got %g",
+                        sgl_escape_noise_names[s->noise], s->B_over_eta);
+    }
+    if (!finite_pos(s->eta)) return sgl_fail(err, SGL_EINVAL, "eta", "must be a finite number > 0, got %g", s->eta);
+    if (!(isfinite(s->dt) && s->dt >= 0.0))
+        return sgl_fail(err, SGL_EINVAL, "dt", "must be a finite number > 0 (0: the default), got %g", s->dt);
+    if (s->dynamics == SGL_ESC_SGD && s->dt != 0.0 && s->dt != s->eta)
+        return sgl_fail(err, SGL_EINVAL, "dt", "not used by --dynamics sgd (its step is eta = %g)", s->eta);
+    if (s->dynamics == SGL_ESC_MORI_TC && s->noise != SGL_ESC_MORI)
+        return sgl_fail(err, SGL_ECAPS, "dynamics",
+                        "mori-tc (Mori's time change) needs --noise mori, got --noise %s; valid dynamics for it: sgd, sde",
+                        sgl_escape_noise_names[s->noise]);
+    if (s->noise == SGL_ESC_MORI && !(p->L0 > 0.0))
+        return sgl_fail(err, SGL_ECAPS, "L0",
+                        "noise mori needs L* = L0 > 0 (the noise vanishes at L = 0 and the minimum never escapes)");
+    if (!finite_pos(s->t_max)) return sgl_fail(err, SGL_EINVAL, "t-max", "must be a finite number > 0, got %g", s->t_max);
+    if (s->trajectories < 1) return sgl_fail(err, SGL_EINVAL, "trajectories", "must be >= 1");
+    if (s->threads < 0 || s->threads > 4096) return sgl_fail(err, SGL_EINVAL, "threads", "must be in 0..4096");
+    if (s->lanes != 0 && s->lanes != W && s->lanes != 1)
+        return sgl_fail(err, SGL_EINVAL, "lanes", "must be 0 (default), 1 or %d", W);
+    if ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && !lt->has_saddle)
+        return sgl_fail(err, SGL_ECAPS, "event", "%s needs a landscape with a saddle (doublewell, moriwell, "
+                        "styblinski-tang); landscape %s has none: use loss, ball or none",
+                        sgl_escape_event_names[s->event], lt->name);
+    if (s->event == SGL_ESC_EV_HYPERPLANE && !(isfinite(s->offset) && s->offset >= 0.0))
+        return sgl_fail(err, SGL_EINVAL, "offset", "must be a finite number >= 0 (noise widths past the saddle), got %g",
+                        s->offset);
+    if (s->event == SGL_ESC_EV_LOSS && !(isfinite(s->c) && s->c > 1.0))
+        return sgl_fail(err, SGL_EINVAL, "c", "must be a finite number > 1 (exit at L >= c L*), got %g", s->c);
+    if (s->event == SGL_ESC_EV_LOSS && !(p->L0 > 0.0))
+        return sgl_fail(err, SGL_EINVAL, "L0", "event loss (L >= c L*) needs L* = L0 > 0");
+    if (s->event == SGL_ESC_EV_BALL && !finite_pos(s->r))
+        return sgl_fail(err, SGL_EINVAL, "r", "must be a finite number > 0, got %g", s->r);
+    if (s->start == SGL_ESC_START_BURN_IN && !finite_pos(s->burn_in))
+        return sgl_fail(err, SGL_EINVAL, "burn-in", "must be a finite number > 0 with --start burn-in, got %g",
+                        s->burn_in);
+    if (s->start == SGL_ESC_START_MIN && s->burn_in != 0.0)
+        return sgl_fail(err, SGL_EINVAL, "burn-in", "only used with --start burn-in");
+    if (s->start == SGL_ESC_START_BURN_IN && s->x0)
+        return sgl_fail(err, SGL_EINVAL, "x0", "not used with --start burn-in (which starts at theta*)");
+
+    memset(in, 0, sizeof *in);
+    const unsigned n = p->n;
+    double H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM];
+    lt->critical(p, in->x_min, lt->has_saddle ? in->x_sad : NULL, lt->has_saddle ? in->x_next : NULL);
+    in->L_min = lt->value(p, in->x_min);
+    lt->hess(p, in->x_min, H);
+    for (unsigned i = 0; i < n; ++i) in->hstar[i] = H[i * n + i];
+    in->h_min0 = H[0];
+    in->L_sad = in->h_sad0 = NAN;
+    in->dir = 1;
+    if (lt->has_saddle) {
+        in->L_sad = lt->value(p, in->x_sad);
+        lt->hess(p, in->x_sad, H);
+        in->h_sad0 = H[0];
+        in->dir = in->x_sad[0] > in->x_min[0] ? 1 : -1;
+        if (s->event == SGL_ESC_EV_NEXT_MIN) {
+            in->x_exit = in->x_next[0];
+        } else {
+            double D0 = s->noise == SGL_ESC_XIE ? in->hstar[0] / (2.0 * s->B_over_eta)
+                                                 : noise_D(s, in, 0, in->L_sad, in->h_sad0);
+            in->x_exit = in->x_sad[0] + in->dir * s->offset * sqrt(D0 / fabs(in->h_sad0));
+            if (in->dir * (in->x_exit - in->x_next[0]) > 0.0)
+                return sgl_fail(err, SGL_EINVAL, "offset",
+                                "%g noise widths put the hyperplane (theta_1 = %g) past the next minimum (%g): use a "
+                                "smaller offset or --event next-min", s->offset, in->x_exit, in->x_next[0]);
+        }
+    }
+    in->step = s->dt > 0.0 ? s->dt : (s->dynamics == SGL_ESC_MORI_TC ? s->eta * in->L_min : s->eta);
+    if (s->dynamics == SGL_ESC_SGD) in->step = s->eta;
+    if (s->dynamics != SGL_ESC_MORI_TC) {
+        double km = floor(s->t_max / in->step * (1.0 + 1e-12));
+        if (km < 1.0) return sgl_fail(err, SGL_EINVAL, "t-max", "must be at least one step (%g), got %g", in->step, s->t_max);
+        if (km > 0x1p62) return sgl_fail(err, SGL_EINVAL, "t-max", "t-max / step must be below 2^62");
+        in->k_max = (uint64_t)km;
+    }
+    /* the start must lie inside the basin: the event has not happened there */
+    const double *x0 = s->x0 ? s->x0 : in->x_min;
+    for (unsigned i = 0; s->x0 && i < n; ++i)
+        if (!isfinite(x0[i])) return sgl_fail(err, SGL_EINVAL, "x0", "coordinate %u is not finite", i + 1);
+    if (lt->has_saddle && in->dir * (x0[0] - in->x_sad[0]) >= 0.0)
+        return sgl_fail(err, SGL_EINVAL, "x0", "start theta_1 = %g is outside the basin of the minimum %g (the saddle "
+                        "is at %g)", x0[0], in->x_min[0], in->x_sad[0]);
+    double L0x = lt->value(p, x0), d2 = 0.0;
+    for (unsigned i = 0; i < n; ++i) d2 += (x0[i] - in->x_min[i]) * (x0[i] - in->x_min[i]);
+    if ((s->event == SGL_ESC_EV_LOSS && L0x >= s->c * in->L_min) || (s->event == SGL_ESC_EV_BALL && d2 >= s->r * s->r) ||
+        ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && in->dir * (x0[0] - in->x_exit) >= 0.0))
+        return sgl_fail(err, SGL_EINVAL, "x0", "the start already satisfies the exit event (%s): it is outside the basin",
+                        sgl_escape_event_names[s->event]);
+    return SGL_OK;
+}
+
+sgl_status sgl_escape_spec_validate(const sgl_escape_spec *s, sgl_err *err)
+{
+    sgl_escape_info in;
+    return sgl_escape_describe(s, &in, err);
+}
+
+sgl_status sgl_escape_results_alloc(const sgl_escape_spec *s, sgl_escape_results **out, sgl_err *err)
+{
+    *out = NULL;
+    if (s->trajectories < 1) return sgl_fail(err, SGL_EINVAL, "trajectories", "must be >= 1");
+    if (s->lp.n < 1 || s->lp.n > SGL_ESC_MAX_DIM) return sgl_fail(err, SGL_EINVAL, "n-dim", "must be in 1..%d", SGL_ESC_MAX_DIM);
+    sgl_escape_results *r = sgl_calloc(1, sizeof *r);
+    if (!r) return sgl_fail(err, SGL_ENOMEM, "trajectories", "out of memory");
+    const size_t M = s->trajectories;
+    r->M = M;
+    r->n = s->lp.n;
+    r->t = sgl_malloc_array(M, sizeof *r->t);
+    r->steps = sgl_malloc_array(M, sizeof *r->steps);
+    r->state = sgl_malloc_array(M, sizeof *r->state);
+    r->L = sgl_malloc_array(M, sizeof *r->L);
+    r->x = sgl_malloc_array(M * r->n, sizeof *r->x);
+    if (!r->t || !r->steps || !r->state || !r->L || !r->x) {
+        sgl_escape_results_free(r);
+        return sgl_fail(err, SGL_ENOMEM, "trajectories", "out of memory for %zu trajectories", M);
+    }
+    *out = r;
+    return SGL_OK;
+}
+
+void sgl_escape_results_free(sgl_escape_results *r)
+{
+    if (!r) return;
+    sgl_free(r->t);
+    sgl_free(r->steps);
+    sgl_free(r->state);
+    sgl_free(r->L);
+    sgl_free(r->x);
+    sgl_free(r);
+}
+
+/* ------------------------------------------------------------ randomness */
+
+typedef uint64_t u64v __attribute__((vector_size(8 * W)));
+
+/* Philox4x32-10 per lane on 64-bit lanes; out: the four words */
+static inline void philox_v(u64v x0, u64v x1, u64v x2, u64v x3, uint64_t seed, u64v *o0, u64v *o1, u64v *o2,
+                            u64v *o3)
+{
+    const uint64_t M = 0xffffffffu;
+    uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+        u64v p0 = x0 * 0xD2511F53u, p1 = x2 * 0xCD9E8D57u;
+        u64v n0 = ((p1 >> 32) ^ x1 ^ key0) & M;
+        u64v n2 = ((p0 >> 32) ^ x3 ^ key1) & M;
+        x1 = p1 & M;
+        x3 = p0 & M;
+        x0 = n0;
+        x2 = n2;
+        key0 = (key0 + 0x9E3779B9u) & M;
+        key1 = (key1 + 0xBB67AE85u) & M;
+    }
+    *o0 = x0; *o1 = x1; *o2 = x2; *o3 = x3;
+}
+
+static inline sgl_vm uniform_v(u64v hi, u64v lo)
+{
+    u64v m = (hi << 20) ^ (lo >> 12);
+    sgl_vmi mi = (sgl_vmi)m;
+    return (__builtin_convertvector(mi, sgl_vm) + sgl_vm_splat(0.5)) * sgl_vm_splat(0x1p-52);
+}
+
+/* Box-Muller pair number pair[l] of trajectory traj[l], purpose, per lane */
+static inline void normals_v(uint64_t seed, const u64v pair, const u64v traj, unsigned purpose, sgl_vm *zc, sgl_vm *zs)
+{
+    const uint64_t M = 0xffffffffu;
+    u64v c3 = pair - pair + ((uint64_t)purpose << 24);
+    u64v o0, o1, o2, o3;
+    philox_v(pair & M, pair >> 32, traj, c3, seed, &o0, &o1, &o2, &o3);
+    sgl_vm_box_muller(uniform_v(o0, o1), uniform_v(o2, o3), zc, zs);
+}
+
+/* --------------------------------------------------------- the generic kernel */
+
+typedef struct {
+    const sgl_escape_spec *s;
+    const sgl_escape_info *in;
+    const sgl_landscape_type *lt;
+    sgl_escape_results *res;
+    int burn_fail;   /* set (any thread) when a burn-in restarted too often */
+} run_ctx;
+
+#define MAX_RESTARTS 10000
+
+/* one step of lane state x (n coords) with normals z; returns L at the start */
+static inline double step_generic(const run_ctx *c, double *x, const double *z, double h)
+{
+    const sgl_escape_spec *s = c->s;
+    const unsigned n = s->lp.n;
+    double g[SGL_ESC_MAX_DIM], H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM];
+    const double L = c->lt->value(&s->lp, x);
+    c->lt->grad(&s->lp, x, g);
+    if (s->noise == SGL_ESC_XIE) c->lt->hess(&s->lp, x, H);
+    if (s->dynamics == SGL_ESC_MORI_TC) {
+        for (unsigned i = 0; i < n; ++i) {
+            double sd = sqrt((2.0 * c->in->hstar[i] / s->B_over_eta) * h);
+            x[i] = x[i] - h * (g[i] / L) + sd * z[i];
+        }
+    } else {
+        for (unsigned i = 0; i < n; ++i) {
+            double D = noise_D(s, c->in, i, L, s->noise == SGL_ESC_XIE ? H[i * n + i] : 0.0);
+            double sd = sqrt((2.0 * D) * h);
+            x[i] = x[i] - h * g[i] + sd * z[i];
+        }
+    }
+    return L;
+}
+
+/* 0 inside, 1 event, 2 diverged */
+static inline int check_generic(const run_ctx *c, const double *x, double *Lout)
+{
+    const sgl_escape_spec *s = c->s;
+    const unsigned n = s->lp.n;
+    *Lout = NAN;
+    for (unsigned i = 0; i < n; ++i)
+        if (!(fabs(x[i]) <= DIV_BOUND)) return 2;
+    double L = c->lt->value(&s->lp, x);
+    *Lout = L;
+    if (!isfinite(L)) return 2;
+    switch (s->event) {
+    case SGL_ESC_EV_HYPERPLANE:
+    case SGL_ESC_EV_NEXT_MIN: return c->in->dir * (x[0] - c->in->x_exit) >= 0.0;
+    case SGL_ESC_EV_LOSS: return L >= s->c * c->in->L_min;
+    case SGL_ESC_EV_BALL: {
+        double d2 = 0.0;
+        for (unsigned i = 0; i < n; ++i) d2 += (x[i] - c->in->x_min[i]) * (x[i] - c->in->x_min[i]);
+        return d2 >= s->r * s->r;
+    }
+    default: return 0;
+    }
+}
+
+enum { PH_IDLE = 0, PH_BURN = 1, PH_MAIN = 2 };
+
+typedef struct {
+    double x[SGL_ESC_MAX_DIM * W];   /* x[i * W + l] */
+    uint64_t k[W];                   /* step counter of the phase's stream */
+    uint64_t kmain[W];
+    double t[W];                     /* main: time; burn: time since the last restart */
+    uint32_t traj[W];
+    int phase[W];
+    unsigned restarts[W];
+} lanes_t;
+
+static void lane_start(const run_ctx *c, lanes_t *S, int l, uint32_t traj)
+{
+    const unsigned n = c->s->lp.n;
+    const double *x0 = c->s->x0 ? c->s->x0 : c->in->x_min;
+    for (unsigned i = 0; i < n; ++i) S->x[i * W + l] = x0[i];
+    S->traj[l] = traj;
+    S->k[l] = 0;
+    S->kmain[l] = 0;
+    S->t[l] = 0.0;
+    S->restarts[l] = 0;
+    S->phase[l] = c->s->start == SGL_ESC_START_BURN_IN ? PH_BURN : PH_MAIN;
+}
+
+static void lane_finish(const run_ctx *c, lanes_t *S, int l, int state, double L)
+{
+    sgl_escape_results *r = c->res;
+    const unsigned n = c->s->lp.n;
+    const uint32_t m = S->traj[l];
+    r->state[m] = state;
+    r->steps[m] = S->k[l];
+    r->t[m] = state == SGL_FP_CENSORED ? c->s->t_max : S->t[l];
+    r->L[m] = L;
+    for (unsigned i = 0; i < n; ++i) r->x[(size_t)m * n + i] = S->x[i * W + l];
+    S->phase[l] = PH_IDLE;
+}
+
+/* advance trajectories [b0, b1) to their ends; returns integrator steps */
+static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
+{
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = c->in;
+    const unsigned n = s->lp.n;
+    const double h = in->step;
+    const int tc = s->dynamics == SGL_ESC_MORI_TC;
+    lanes_t S;
+    double steps = 0.0;
+    uint32_t next = b0;
+    for (int l = 0; l < W; ++l) {
+        if (l < width && next < b1) lane_start(c, &S, l, next++);
+        else { S.phase[l] = PH_IDLE; S.traj[l] = 0; S.k[l] = 0; }
+    }
+    sgl_vm zc[SGL_ESC_MAX_DIM], zs[SGL_ESC_MAX_DIM];
+    for (;;) {
+        int any = 0;
+        for (int l = 0; l < W; ++l) any |= S.phase[l] != PH_IDLE;
+        if (!any) break;
+        for (int ph = PH_BURN; ph <= PH_MAIN; ++ph) {
+            int has = 0;
+            for (int l = 0; l < W; ++l) has |= S.phase[l] == ph;
+            if (!has) continue;
+            u64v pair, traj;
+            for (unsigned i = 0; i < n; ++i) {
+                for (int l = 0; l < W; ++l) {
+                    pair[l] = (S.k[l] >> 1) * n + i;
+                    traj[l] = S.traj[l];
+                }
+                sgl_vm a, b;
+                normals_v(s->seed, pair, traj, ph == PH_BURN ? SGL_P_ESCBURN : SGL_P_ESCAPE, &a, &b);
+                for (int l = 0; l < W; ++l)
+                    if (S.phase[l] == ph) { zc[i][l] = a[l]; zs[i][l] = b[l]; }
+            }
+        }
+        int phase0[W];
+        for (int l = 0; l < W; ++l) phase0[l] = S.phase[l];
+        for (int half = 0; half < 2; ++half) {
+            for (int l = 0; l < W; ++l) {
+                if (S.phase[l] == PH_IDLE || S.phase[l] != phase0[l]) continue;
+                double x[SGL_ESC_MAX_DIM], z[SGL_ESC_MAX_DIM], L;
+                for (unsigned i = 0; i < n; ++i) {
+                    x[i] = S.x[i * W + l];
+                    z[i] = half ? zs[i][l] : zc[i][l];
+                }
+                double L_start = step_generic(c, x, z, h);
+                for (unsigned i = 0; i < n; ++i) S.x[i * W + l] = x[i];
+                S.k[l]++;
+                steps += 1.0;
+                int ev = check_generic(c, x, &L);
+                if (S.phase[l] == PH_BURN) {
+                    S.t[l] += tc ? h / L_start : h;
+                    if (ev == 2) { c->burn_fail = 2; lane_finish(c, &S, l, SGL_FP_DIVERGED, NAN); continue; }
+                    if (ev == 1) {   /* exit during burn-in: restart at theta* */
+                        for (unsigned i = 0; i < n; ++i) S.x[i * W + l] = in->x_min[i];
+                        S.t[l] = 0.0;
+                        if (++S.restarts[l] > MAX_RESTARTS) { c->burn_fail = 1; lane_finish(c, &S, l, SGL_FP_DIVERGED, NAN); }
+                    }
+                    continue;
+                }
+                S.kmain[l] = S.k[l];
+                if (tc) S.t[l] += h / L_start;
+                else S.t[l] = (double)S.k[l] * h;
+                if (ev == 2) lane_finish(c, &S, l, SGL_FP_DIVERGED, L);
+                else if (ev == 1 && (tc ? S.t[l] <= s->t_max : S.k[l] <= in->k_max)) lane_finish(c, &S, l, SGL_FP_ESCAPED, L);
+                else if (tc ? S.t[l] >= s->t_max : S.k[l] >= in->k_max) lane_finish(c, &S, l, SGL_FP_CENSORED, L);
+            }
+        }
+        for (int l = 0; l < W; ++l) {
+            if (S.phase[l] == PH_BURN && phase0[l] == PH_BURN && S.t[l] >= s->burn_in) {
+                S.phase[l] = PH_MAIN;   /* burn-in done: the main stream starts at step 0 */
+                S.k[l] = 0;
+                S.t[l] = 0.0;
+            }
+            if (S.phase[l] == PH_IDLE && l < width && next < b1) lane_start(c, &S, l, next++);
+        }
+    }
+    return steps;
+}
+
+/* ------------------------------------------- the specialised 1-D double well
+ * doublewell, noise isotropic or mori, dynamics sgd or sde, start at x0 or
+ * theta*, event hyperplane / next-min: every lane operation in vectors, the
+ * same IEEE operations in the same order as the generic path. */
+int sgl_escape_fast_ok(const sgl_escape_spec *s)
+{
+    return s->landscape && strcmp(s->landscape, "doublewell") == 0 && s->lp.n == 1 &&
+           (s->noise == SGL_ESC_ISOTROPIC || s->noise == SGL_ESC_MORI) &&
+           (s->dynamics == SGL_ESC_SGD || s->dynamics == SGL_ESC_SDE) && s->start == SGL_ESC_START_MIN &&
+           (s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN);
+}
+
+static inline int any_v(sgl_vmi m)
+{
+    int64_t r = 0;
+    for (int l = 0; l < W; ++l) r |= m[l];
+    return r != 0;
+}
+
+static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
+{
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = c->in;
+    const double kk = s->lp.k > 0 ? s->lp.k : 1.0;
+    const sgl_vm vL0 = sgl_vm_splat(s->lp.L0), va = sgl_vm_splat(s->lp.a), vk = sgl_vm_splat(kk),
+                 c4 = sgl_vm_splat(4.0 * s->lp.a * kk), one = sgl_vm_splat(1.0), vh = sgl_vm_splat(in->step),
+                 two = sgl_vm_splat(2.0), vhs = sgl_vm_splat(in->hstar[0]), vbe = sgl_vm_splat(s->B_over_eta),
+                 vD = sgl_vm_splat(s->D), vxe = sgl_vm_splat(in->x_exit), vdir = sgl_vm_splat((double)in->dir),
+                 zero = sgl_vm_splat(0.0), bound = sgl_vm_splat(DIV_BOUND);
+    const int mori = s->noise == SGL_ESC_MORI;
+    const double x0 = s->x0 ? s->x0[0] : in->x_min[0];
+    const uint64_t kmax = in->k_max;
+    sgl_vm x = sgl_vm_splat(x0);
+    u64v k = {0}, traj = {0};
+    sgl_vmi act = {0};
+    uint32_t next = b0;
+    double steps = 0.0;
+    for (int l = 0; l < W; ++l)
+        if (next < b1) { traj[l] = next++; act[l] = -1; }
+    while (any_v(act)) {
+        sgl_vm zc, zs;
+        normals_v(s->seed, k >> 1, traj, SGL_P_ESCAPE, &zc, &zs);
+        sgl_vmi done = act - act;   /* lanes that ended in this iteration */
+        for (int half = 0; half < 2; ++half) {
+            const sgl_vm z = half ? zs : zc;
+            const sgl_vmi live = act & ~done;
+            sgl_vm u = vk * x * x - one;
+            sgl_vm L = vL0 + va * u * u;
+            sgl_vm g = c4 * x * u;
+            sgl_vm D = mori ? L * vhs / vbe : vD;
+            sgl_vm sd = sgl_vm_sqrt(two * D * vh);
+            sgl_vm xn = x - vh * g + sd * z;
+            x = sgl_vm_select(live, xn, x);
+            k = k + (u64v)(live & 1);
+            sgl_vmi ev = vdir * (x - vxe) >= zero;
+            sgl_vmi dv = ~((x <= bound) & (x >= -bound));   /* NaN: diverged */
+            sgl_vmi cs = (sgl_vmi)(k >= kmax);
+            sgl_vmi fin = live & (ev | dv | cs);
+            if (any_v(fin)) {
+                for (int l = 0; l < W; ++l) {
+                    if (!fin[l]) continue;
+                    const uint32_t m = (uint32_t)traj[l];
+                    const double xl = x[l];
+                    const int div = !(fabs(xl) <= DIV_BOUND);
+                    const double ul = kk * xl * xl - 1.0, Ll = s->lp.L0 + s->lp.a * ul * ul;
+                    int st = div || !isfinite(Ll) ? SGL_FP_DIVERGED : ev[l] ? SGL_FP_ESCAPED : SGL_FP_CENSORED;
+                    c->res->state[m] = st;
+                    c->res->steps[m] = k[l];
+                    c->res->t[m] = st == SGL_FP_CENSORED ? s->t_max : (double)k[l] * in->step;
+                    c->res->L[m] = Ll;
+                    c->res->x[m] = xl;
+                    steps += (double)k[l];
+                    done[l] = -1;
+                }
+            }
+        }
+        if (any_v(done)) {
+            for (int l = 0; l < W; ++l) {
+                if (!done[l]) continue;
+                if (next < b1) { traj[l] = next++; k[l] = 0; x[l] = x0; }
+                else act[l] = 0;
+            }
+        }
+    }
+    return steps;
+}
+
+sgl_status sgl_escape_run_impl(const sgl_escape_spec *s, sgl_escape_results *res, int generic, sgl_err *err)
+{
+    sgl_escape_info in;
+    sgl_status st = sgl_escape_describe(s, &in, err);
+    if (st != SGL_OK) return st;
+    if (!res || res->M != s->trajectories || res->n != s->lp.n)
+        return sgl_fail(err, SGL_EINVAL, "results", "allocate the results with sgl_escape_results_alloc for this spec");
+    run_ctx c = {s, &in, sgl_landscape_lookup(s->landscape), res, 0};
+    const uint32_t M = s->trajectories;
+    const int width = s->lanes == 1 ? 1 : W;
+    const int fast = !generic && width == W && sgl_escape_fast_ok(s);
+    const uint32_t bsz = 32 * W;
+    const uint32_t nb = (M + bsz - 1) / bsz;
+    const int nt = s->threads > 0 ? s->threads : omp_get_max_threads();
+    double steps = 0.0, t0 = omp_get_wtime();
+    /* per-batch step counts summed in batch order afterwards (fixed order) */
+    double *bs = sgl_calloc(nb, sizeof *bs);
+    if (!bs) return sgl_fail(err, SGL_ENOMEM, "trajectories", "out of memory");
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    for (uint32_t b = 0; b < nb; ++b) {
+        uint32_t b0 = b * bsz, b1 = b0 + bsz < M ? b0 + bsz : M;
+        bs[b] = fast ? run_batch_fast(&c, b0, b1) : run_batch_generic(&c, b0, b1, width);
+    }
+    for (uint32_t b = 0; b < nb; ++b) steps += bs[b];
+    sgl_free(bs);
+    res->seconds = omp_get_wtime() - t0;
+    res->traj_steps = steps;
+    res->escaped = res->censored = res->diverged = 0;
+    for (uint32_t m = 0; m < M; ++m) {
+        if (res->state[m] == SGL_FP_ESCAPED) res->escaped++;
+        else if (res->state[m] == SGL_FP_CENSORED) res->censored++;
+        else res->diverged++;
+    }
+    if (c.burn_fail == 1)
+        return sgl_fail(err, SGL_EINVAL, "burn-in", "a trajectory exited more than %d times during the burn-in of "
+                        "length %g: the burn-in is long against the escape time; shorten it", MAX_RESTARTS, s->burn_in);
+    return SGL_OK;
+}
+
+sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err)
+{
+    return sgl_escape_run_impl(s, res, 0, err);
+}
