@@ -148,6 +148,11 @@ static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_
 {
     sweep_ctx *c = vctx;
     const sgl_spec *s = sgl_sweep_spec(c->w, i);
+    char key[17];
+    sgl_spec_run_key(s, key);
+    if (strcmp(rec->key, key) != 0)   /* e.g. an MPI rank running another build */
+        return sgl_fail(err, SGL_EIO, "mpi", "the record for run %zu has run key %s, expected %s (do all ranks run "
+                        "the same sgdlab?)", i, rec->key, key);
     if (c->db) {
         double ts = omp_get_wtime();
         sgl_status st = sgl_store_write_run(c->db, c->run_id[i], s, rec, err);

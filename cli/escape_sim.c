@@ -1,5 +1,8 @@
-/* The simulations behind `sgdlab reproduce mori-escape / exponential-escape`:
- * a compact first-passage simulator for the landscapes and noise kinds that
+/* The simulations behind `sgdlab reproduce mori-escape / exponential-escape`.
+ * Everything the library's escape engine expresses goes through sgl_escape_run
+ * (sim_engine); the rest -- the exact Gaussian-data noise of linear regression
+ * and true minibatch SGD -- through the compact simulators below.
+ * The compact first-passage simulator covers the landscapes and noise kinds that
  * sgl_theory_problem describes (double well, n-D Mori well, quadratic;
  * isotropic, Mori, SGD-type frozen-Hessian and Gaussian-data noise), Euler-
  * Maruyama (dynamics "sde", step dt) or Gaussian-noise SGD ("sgd": the same
@@ -7,8 +10,7 @@
  * plus true minibatch SGD on Gaussian linear regression.  Randomness: per
  * trajectory Philox streams (noise: purpose SGL_P_NOISE, one stream per 64
  * steps; batches: SGL_P_BATCH; data: SGL_P_DATA), so results do not depend on
- * the thread count.  To be replaced by the library's escape engine
- * (sgl_escape_run) once it is on main; the reproduce code only sees rep_sim. */
+ * the thread count.  The reproduce code only sees rep_sim. */
 #include "reproduce.h"
 
 #include <math.h>
@@ -87,10 +89,67 @@ static int sim_true_minibatch(const rep_sim *s, rep_sim_out *o, char *why, size_
     return 0;
 }
 
+/* through the library's escape engine (sgl_escape_run): every problem it can
+ * express; 1 = not expressible (the caller falls back), -1 = error */
+static int sim_engine(const rep_sim *s, rep_sim_out *o, char *why, size_t len)
+{
+    const sgl_theory_problem *p = &s->prob;
+    if (p->noise == SGL_TN_DATA || p->landscape == SGL_TL_STYBLINSKI) return 1;
+    sgl_escape_spec e;
+    sgl_escape_spec_default(&e);
+    e.landscape = p->landscape == SGL_TL_DOUBLEWELL ? "doublewell" : p->landscape == SGL_TL_MORI_ND ? "moriwell" : "quadratic";
+    e.lp.L0 = p->L0; e.lp.q = 1.0;
+    if (p->a > 0.0) e.lp.a = p->a;
+    if (p->h > 0.0) e.lp.h = p->h;
+    e.lp.k = p->k > 0 ? p->k : 1.0;
+    e.lp.n = p->n;
+    e.noise = p->noise == SGL_TN_ISOTROPIC ? SGL_ESC_ISOTROPIC : p->noise == SGL_TN_MORI ? SGL_ESC_MORI : SGL_ESC_XIE_FROZEN;
+    e.D = p->noise == SGL_TN_ISOTROPIC ? p->D : e.D;
+    e.B_over_eta = p->noise == SGL_TN_ISOTROPIC ? e.B_over_eta : p->B_over_eta;
+    if (strcmp(s->dynamics, "sgd") == 0) { e.dynamics = SGL_ESC_SGD; e.eta = s->dt; }
+    else { e.dynamics = SGL_ESC_SDE; e.eta = s->dt; e.dt = s->dt; }
+    if (p->event == SGL_TE_HYPERPLANE) {
+        if (fabs(p->x_exit + 1.0 / sqrt(e.lp.k)) > 1e-12) return 1;
+        e.event = SGL_ESC_EV_NEXT_MIN;
+    } else if (p->event == SGL_TE_LOSS_RATIO) {
+        if (p->c >= 1e9) e.event = SGL_ESC_EV_NONE;
+        else { e.event = SGL_ESC_EV_LOSS; e.c = p->c; }
+    } else if (p->event == SGL_TE_BALL) { e.event = SGL_ESC_EV_BALL; e.r = p->r; }
+    else e.event = SGL_ESC_EV_NONE;
+    e.start = s->start_qs ? SGL_ESC_START_BURN_IN : SGL_ESC_START_MIN;
+    e.burn_in = s->burn_in;
+    e.trajectories = s->M;
+    e.t_max = s->t_max;
+    e.seed = s->seed;
+    e.threads = s->threads;
+    sgl_err err = {{0}, {0}};
+    sgl_escape_results *r = NULL;
+    if (sgl_escape_results_alloc(&e, &r, &err) != SGL_OK || sgl_escape_run(&e, r, &err) != SGL_OK) {
+        snprintf(why, len, "escape engine: %.60s: %.300s", err.field, err.msg);
+        sgl_escape_results_free(r);
+        return -1;
+    }
+    o->n = r->M;
+    o->t = malloc(sizeof *o->t * r->M);
+    o->state = malloc(sizeof *o->state * r->M);
+    o->L_final = malloc(sizeof *o->L_final * r->M);
+    if (!o->t || !o->state || !o->L_final) { sgl_escape_results_free(r); snprintf(why, len, "out of memory"); return -1; }
+    memcpy(o->t, r->t, sizeof *o->t * r->M);
+    memcpy(o->state, r->state, sizeof *o->state * r->M);
+    memcpy(o->L_final, r->L, sizeof *o->L_final * r->M);
+    o->seconds = r->seconds;
+    o->traj_steps = r->traj_steps;
+    sgl_escape_results_free(r);
+    return 0;
+}
+
 int sgl_rep_sim_escape(const rep_sim *s, rep_sim_out *o, char *why, size_t len)
 {
     const sgl_theory_problem *p = &s->prob;
     if (s->true_minibatch) return sim_true_minibatch(s, o, why, len);
+    int e = sim_engine(s, o, why, len);
+    if (e <= 0) return e;
+    /* not expressible in the engine (Gaussian-data noise): the compact simulator below */
     o->n = s->M;
     o->t = malloc(sizeof *o->t * s->M);
     o->state = malloc(sizeof *o->state * s->M);

@@ -1119,6 +1119,18 @@ sgl_status sgl_theory_well_geometry(const sgl_theory_problem *p, sgl_theory_geom
 /* Fill out[0..*n_out) (at most cap) with every prediction that applies. */
 sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, size_t cap, size_t *n_out,
                               sgl_err *err);
+
+/* Every theory prediction that applies to an escape spec (src/theory/
+ * escape_spec.c): the spec is validated, translated into the theory's own
+ * problem (sgl_theory_problem: landscapes, noise and exit point from the
+ * theory's formulas) and passed to sgl_theory_predict; where no formula
+ * applies (state-dependent xie noise, anisotropic quadratic, a ball exit from
+ * a well) one entry named "none" says why.  Notes (value NaN) flag a burn-in
+ * start, a given start point and discrete SGD.  (Declared after the escape
+ * section: sgl_escape_spec.) */
+sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out,
+                             sgl_err *err);
+
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 
 /* Interpolators of Z w = y (n x d, row stride ld, n <= d), src/theory/interpolators.c.

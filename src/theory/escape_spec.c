@@ -1,0 +1,83 @@
+/* sgl_theory_escape: every prediction that applies to an escape spec (the
+ * simulator's description, include/sgdlab.h "escape"), translated into the
+ * theory's own problem description (sgl_theory_problem) -- the landscapes'
+ * formulas are the theory's own, never the simulator's code (DESIGN.md). */
+#include "../internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void note(sgl_prediction *out, size_t cap, size_t *n, const char *name, const char *text)
+{
+    if (*n >= cap) return;
+    sgl_prediction *q = &out[(*n)++];
+    snprintf(q->name, sizeof q->name, "%s", name);
+    q->value = NAN;
+    q->unit[0] = '\0';
+    snprintf(q->note, sizeof q->note, "%s", text);
+}
+
+sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err)
+{
+    *n_out = 0;
+    sgl_status st = sgl_escape_spec_validate(s, err);
+    if (st != SGL_OK) return st;
+    sgl_theory_problem p;
+    memset(&p, 0, sizeof p);
+    const double k = s->lp.k > 0.0 ? s->lp.k : 1.0;
+    p.L0 = s->lp.L0; p.a = s->lp.a; p.h = s->lp.h; p.k = k; p.n = s->lp.n ? s->lp.n : 1;
+    p.eta = (s->dynamics == SGL_ESC_SGD || s->eta > 0.0) ? s->eta : NAN;
+    p.D = s->D;
+    p.B_over_eta = s->B_over_eta;
+    int well = 0;
+    if (strcmp(s->landscape, "doublewell") == 0) { p.landscape = SGL_TL_DOUBLEWELL; p.n = 1; well = 1; }
+    else if (strcmp(s->landscape, "moriwell") == 0) { p.landscape = SGL_TL_MORI_ND; well = 1; }
+    else if (strcmp(s->landscape, "styblinski-tang") == 0) { p.landscape = SGL_TL_STYBLINSKI; well = 1; }
+    else if (strcmp(s->landscape, "quadratic") == 0 && (s->lp.q == 1.0 || p.n == 1)) p.landscape = SGL_TL_QUADRATIC;
+    else {
+        note(out, cap, n_out, "none", "no closed-form or quadrature prediction for this landscape (theory covers doublewell, "
+             "moriwell, styblinski-tang and the isotropic quadratic)");
+        return SGL_OK;
+    }
+    switch (s->noise) {
+    case SGL_ESC_ISOTROPIC: p.noise = SGL_TN_ISOTROPIC; break;
+    case SGL_ESC_MORI: p.noise = SGL_TN_MORI; break;
+    case SGL_ESC_XIE_FROZEN: p.noise = SGL_TN_XIE; break;
+    default:
+        note(out, cap, n_out, "none", "xie noise H(theta)^+/B: D vanishes between the inflection points of the escape "
+             "coordinate, so no 1-D escape path exists and no formula applies; use xie-frozen for Xie's H*/B");
+        return SGL_OK;
+    }
+    sgl_theory_geometry g = {0};
+    if (well && (st = sgl_theory_well_geometry(&p, &g, err)) != SGL_OK) return st;
+    switch (s->event) {
+    case SGL_ESC_EV_NEXT_MIN: p.event = SGL_TE_HYPERPLANE; p.x_exit = g.x_next; break;
+    case SGL_ESC_EV_HYPERPLANE: {
+        /* x_sad + offset * w in the escape direction, w = sqrt(D_0(x_sad) / |H_00(x_sad)|) */
+        double D0 = p.noise == SGL_TN_ISOTROPIC ? p.D : p.noise == SGL_TN_MORI ? g.L_sad * g.h_min / p.B_over_eta
+                                                                                : g.h_min / (2.0 * p.B_over_eta);
+        p.event = SGL_TE_HYPERPLANE;
+        p.x_exit = g.x_sad + g.dir * s->offset * sqrt(D0 / -g.h_sad);
+        break;
+    }
+    case SGL_ESC_EV_LOSS: p.event = SGL_TE_LOSS_RATIO; p.c = s->c; break;
+    case SGL_ESC_EV_BALL: p.event = SGL_TE_BALL; p.r = s->r; break;
+    default: p.event = SGL_TE_NONE; break;
+    }
+    if (well && (p.event == SGL_TE_LOSS_RATIO || p.event == SGL_TE_BALL)) {
+        note(out, cap, n_out, "none", "no prediction for a loss-ratio or ball exit from a double well (theory: hyperplane, "
+             "next-min or none)");
+        return SGL_OK;
+    }
+    st = sgl_theory_predict(&p, out, cap, n_out, err);
+    if (st != SGL_OK) return st;
+    if (s->start == SGL_ESC_START_BURN_IN)
+        note(out, cap, n_out, "start_note", "quasi-stationary start: the exact MFPT (from theta*) exceeds the mean from the "
+             "quasi-stationary law by an O(relaxation) offset; rates agree");
+    if (s->x0) note(out, cap, n_out, "start_note", "the predictions assume a start at theta*; the given start point is ignored");
+    if (s->dynamics == SGL_ESC_SGD)
+        note(out, cap, n_out, "discrete_note", "discrete SGD: effective B/(eta h*) x (1 - eta h*/2) (THEORY 5.7); "
+             "predictions are for the continuous SDE");
+    return SGL_OK;
+}
