@@ -66,7 +66,8 @@ static void test_lp_known(void)
                "inconsistent system: EINVAL on 'data' (%s)", err.msg);
     const double Zn[] = {1, NAN, 0, 0, 1, 1};
     check_true(sgl_min_l1_interpolator(Zn, 3, 2, 3, y, NULL, w, &err) == SGL_EINVAL, "NaN input: EINVAL (%s)", err.msg);
-    check_true(sgl_min_l2_interpolator(Z, 2, 3, 2, y, w, &err) == SGL_EINVAL, "min-l2 with n > d: EINVAL (%s)", err.msg);
+    const double y3[] = {1, 1, 1};
+    check_true(sgl_min_l2_interpolator(Z, 2, 3, 2, y3, w, &err) == SGL_EINVAL, "min-l2 with n > d: EINVAL (%s)", err.msg);
     const double cbad[] = {1, 0, 1};
     check_true(sgl_min_l1_interpolator(Z, 3, 2, 3, y, cbad, w, &err) == SGL_EINVAL && !strcmp(err.field, "weights"),
                "zero weight: EINVAL on 'weights'");

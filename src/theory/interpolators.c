@@ -123,9 +123,9 @@ sgl_status sgl_min_l1_interpolator(const double *Z, size_t ld, size_t n, size_t 
 sgl_status sgl_min_l2_interpolator(const double *Z, size_t ld, size_t n, size_t d, const double *y,
                                    double *w, sgl_err *err)
 {
+    if (n > d) return sgl_fail(err, SGL_EINVAL, "data", "min-l2 interpolator needs n <= d (n = %zu, d = %zu)", n, d);
     sgl_status st = check_system(Z, ld, n, d, y, NULL, err);
     if (st) return st;
-    if (n > d) return sgl_fail(err, SGL_EINVAL, "data", "min-l2 interpolator needs n <= d (n = %zu, d = %zu)", n, d);
     double *A = sgl_malloc_array(n * d, sizeof *A);
     double *b = sgl_malloc_array(d, sizeof *b);
     if (!A || !b) {
