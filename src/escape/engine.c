@@ -253,6 +253,19 @@ void sgl_escape_results_free(sgl_escape_results *r)
 
 typedef uint64_t u64v __attribute__((vector_size(8 * W)));
 
+/* a * c for lanes a < 2^32: the exact 64-bit product (vpmuludq where the ISA
+ * has it; the plain multiply gives the same bits) */
+static inline u64v mul32(u64v a, uint32_t c)
+{
+#if defined(__AVX512F__) && SGL_VM_LANES == 8
+    return (u64v)_mm512_mul_epu32((__m512i)a, _mm512_set1_epi64((long long)c));
+#elif defined(__AVX2__) && SGL_VM_LANES == 4
+    return (u64v)_mm256_mul_epu32((__m256i)a, _mm256_set1_epi64x((long long)c));
+#else
+    return a * c;
+#endif
+}
+
 /* Philox4x32-10 per lane on 64-bit lanes; out: the four words */
 static inline void philox_v(u64v x0, u64v x1, u64v x2, u64v x3, uint64_t seed, u64v *o0, u64v *o1, u64v *o2,
                             u64v *o3)
@@ -260,7 +273,7 @@ static inline void philox_v(u64v x0, u64v x1, u64v x2, u64v x3, uint64_t seed, u
     const uint64_t M = 0xffffffffu;
     uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
     for (int r = 0; r < 10; ++r) {
-        u64v p0 = x0 * 0xD2511F53u, p1 = x2 * 0xCD9E8D57u;
+        u64v p0 = mul32(x0, 0xD2511F53u), p1 = mul32(x2, 0xCD9E8D57u);
         u64v n0 = ((p1 >> 32) ^ x1 ^ key0) & M;
         u64v n2 = ((p0 >> 32) ^ x3 ^ key1) & M;
         x1 = p1 & M;
