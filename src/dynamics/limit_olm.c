@@ -306,7 +306,7 @@ sgl_status sgl_olm_limit(const sgl_data *D, const sgl_olm_opts *o, double *u, do
             break;
         }
     }
-    info->dt = h_prev > 0 ? h_prev : dt0;
+    info->dt = dt0;   /* the nominal step (the last one may be shorter, to end at t_max) */
     info->t = t;
     info->steps = steps;
     sgl_free(work);
