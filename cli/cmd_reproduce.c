@@ -290,6 +290,35 @@ static int run_gnuplot(const char *dir, const char *script, char *why, size_t le
 }
 
 /* shared with the other experiments (reproduce.h) */
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
+                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir)
+{
+    for (int i = 3; i < argc; ++i)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return SGL_EXIT_OK;
+        }
+    sgl_err err = {{0}, {0}};
+    sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
+    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    if (o->help) return SGL_EXIT_OK;
+    *count = sgl_cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
+    if (*count < min_count) {
+        fprintf(stderr, "sgdlab: --seeds: need >= %u %s, got %u\n", min_count, what, *count);
+        return SGL_EXIT_USAGE;
+    }
+    *out_dir = o->out_dir ? o->out_dir : name;
+    if (!(*out_dir)[0]) {
+        fprintf(stderr, "sgdlab: --out-dir: must not be empty\n");
+        return SGL_EXIT_USAGE;
+    }
+    char why[512] = "";
+    if (mkdir_p(*out_dir, why, sizeof why) != 0) {
+        fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", *out_dir, why);
+        return SGL_EXIT_FAIL;
+    }
+    return -1;
+}
 int sgl_rep_mkdir_p(const char *path, char *why, size_t len) { return mkdir_p(path, why, len); }
 char *sgl_rep_join(const char *dir, const char *file) { return join_path(dir, file); }
 void sgl_rep_gp_string(FILE *f, const char *s) { gp_string(f, s); }

@@ -12,6 +12,13 @@ int sgl_reproduce_exponential_escape(int argc, char **argv);
 int sgl_reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
 
 int sgl_rep_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
+/* The common start of an experiment: --help (usage on stdout), the reproduce
+ * flags into o, the replicate count *count (--seeds, else full or quick;
+ * below min_count is exit 2 naming --seeds and `what`), and --out-dir
+ * (default: the experiment's name) created.  Returns -1 to go on, else the
+ * exit code to return. */
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
+                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir);
 char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
 void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);

@@ -281,28 +281,13 @@ static void usage(FILE *f)
 
 int sgl_reproduce_lwa_sparse(int argc, char **argv)
 {
-    for (int i = 3; i < argc; ++i)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return SGL_EXIT_OK;
-        }
     sgl_cli_opts o;
-    sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, &o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o.help) return SGL_EXIT_OK;
+    uint32_t R;
+    const char *out_dir;
+    int rc0 = sgl_rep_begin(argc, argv, EXPL, usage, 20, 6, 2, "data draws per (d, n)", &o, &R, &out_dir);
+    if (rc0 >= 0) return rc0;
     if (sgl_cli_given(&o, "--db")) {
         fprintf(stderr, "sgdlab: --db: not supported by reproduce " EXPL " (valid with shape-matters)\n");
-        return SGL_EXIT_USAGE;
-    }
-    const uint32_t R = sgl_cli_given(&o, "--seeds") ? o.spec.seeds : (o.quick ? 6 : 20);
-    if (R < 2) {
-        fprintf(stderr, "sgdlab: --seeds: need >= 2 data draws per (d, n), got %u\n", R);
-        return SGL_EXIT_USAGE;
-    }
-    const char *out_dir = o.out_dir ? o.out_dir : EXPL;
-    if (!out_dir[0]) {
-        fprintf(stderr, "sgdlab: --out-dir: must not be empty\n");
         return SGL_EXIT_USAGE;
     }
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
@@ -315,10 +300,6 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv)
     dim_grid g[3];
     for (size_t i = 0; i < nd; ++i) g[i].d = dims[i], g[i].ngrid = build_grid(dims[i], o.quick, g[i].n);
     char why[512] = "";
-    if (sgl_rep_mkdir_p(out_dir, why, sizeof why) != 0) {
-        fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", out_dir, why);
-        return SGL_EXIT_FAIL;
-    }
 
     /* all (d, n, draw) tasks of the non-SGD methods, in parallel; each task
      * writes only its own slot, so results do not depend on --threads */

@@ -223,22 +223,13 @@ static int part_d_phi(const sgl_cli_opts *o, size_t B, double eta, rowC *r)
 
 int sgl_reproduce_mori_escape(int argc, char **argv)
 {
-    for (int i = 3; i < argc; ++i)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { usage(stdout); return SGL_EXIT_OK; }
     sgl_cli_opts o;
+    uint32_t M0;
+    const char *out_dir;
+    int rc0 = sgl_rep_begin(argc, argv, EXPM, usage, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
+    if (rc0 >= 0) return rc0;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, &o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o.help) return SGL_EXIT_OK;
-    const uint32_t M0 = sgl_cli_given(&o, "--seeds") ? o.spec.seeds : (o.quick ? 200 : 1000);
-    if (M0 < 10) { fprintf(stderr, "sgdlab: --seeds: need >= 10 trajectories per setting, got %u\n", M0); return SGL_EXIT_USAGE; }
-    const char *out_dir = o.out_dir ? o.out_dir : EXPM;
-    if (!out_dir[0]) { fprintf(stderr, "sgdlab: --out-dir: must not be empty\n"); return SGL_EXIT_USAGE; }
     char why[512] = "";
-    if (sgl_rep_mkdir_p(out_dir, why, sizeof why) != 0) {
-        fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", out_dir, why);
-        return SGL_EXIT_FAIL;
-    }
     const int progress = isatty(2);
     const double dt = 0.005;                       /* Euler-Maruyama step in t: h* dt = 0.04 */
     const double budget = o.quick ? 4e6 : 4e8;     /* trajectory-steps per simulated setting */
