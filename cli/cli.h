@@ -58,6 +58,7 @@ typedef struct {
     double x0[SGL_ESC_MAX_DIM];     /* --x0 values (spec.x0 points here) */
     int json;
     int help;
+    const char *db_path;            /* --db: also store the run in this SQLite results file */
     uint64_t given;                 /* bit i: escape flag i was given */
 } sgl_escape_opts;
 sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err);

@@ -45,6 +45,7 @@ static const eflag k_eflags[] = {
     {"--seed", E_U64, O(spec.seed), NULL, "Philox key (default 1)"},
     {"--threads", E_INT, O(spec.threads), NULL, "OpenMP threads (results do not depend on it)"},
     {"--json", E_FLAG, O(json), NULL, "one JSON object on stdout"},
+    {"--db", E_STR, O(db_path), NULL, "also store the run (every first-passage event, the estimates) in this SQLite file"},
 };
 #define N_EFLAGS (sizeof k_eflags / sizeof k_eflags[0])
 _Static_assert(N_EFLAGS <= 64, "sgl_escape_opts.given holds one bit per flag");
@@ -275,6 +276,69 @@ static void pd(double x, int json)
     sgl_print_double(stdout, x, json);
 }
 
+/* --db: the run's full parameter set as JSON (its run key is the FNV-1a
+ * hash of this text, so the same escape spec maps to the same stored run) */
+static char *escape_params(const sgl_escape_spec *s)
+{
+    char x0[SGL_ESC_MAX_DIM * 26 + 4] = "null";
+    if (s->x0) {
+        size_t k = 0;
+        x0[k++] = '[';
+        for (unsigned i = 0; i < s->lp.n && i < SGL_ESC_MAX_DIM; ++i)
+            k += (size_t)snprintf(x0 + k, sizeof x0 - k, "%s%.17g", i ? "," : "", s->x0[i]);
+        snprintf(x0 + k, sizeof x0 - k, "]");
+    }
+    const char *fmt = "{\"landscape\":\"%s\",\"n\":%u,\"L0\":%.17g,\"a\":%.17g,\"h\":%.17g,\"h-ratio\":%.17g,"
+                      "\"k\":%.17g,\"noise\":\"%s\",\"D\":%.17g,\"B-over-eta\":%.17g,\"eta\":%.17g,"
+                      "\"dynamics\":\"%s\",\"dt\":%.17g,\"event\":\"%s\",\"offset\":%.17g,\"c\":%.17g,\"r\":%.17g,"
+                      "\"start\":\"%s\",\"burn-in\":%.17g,\"x0\":%s,\"trajectories\":%u,\"t-max\":%.17g,"
+                      "\"seed\":%llu,\"counter_layout\":%d}";
+#define ESC_PARAMS_ARGS                                                                                            \
+    s->landscape, s->lp.n, s->lp.L0, s->lp.a, s->lp.h, s->lp.q, s->lp.k, sgl_escape_noise_names[s->noise], s->D, \
+        s->B_over_eta, s->eta, sgl_escape_dynamics_names[s->dynamics], s->dt, sgl_escape_event_names[s->event],   \
+        s->offset, s->c, s->r, sgl_escape_start_names[s->start], s->burn_in, x0, s->trajectories, s->t_max,       \
+        (unsigned long long)s->seed, SGL_COUNTER_LAYOUT
+    int len = snprintf(NULL, 0, fmt, ESC_PARAMS_ARGS);
+    char *p = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (p) snprintf(p, (size_t)len + 1, fmt, ESC_PARAMS_ARGS);
+#undef ESC_PARAMS_ARGS
+    return p;
+}
+
+static void fnv_key(const char *text, char key[17])
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *c = (const unsigned char *)text; *c; ++c) h = (h ^ *c) * 1099511628211ull;
+    snprintf(key, 17, "%016llx", (unsigned long long)h);
+}
+
+/* every trajectory's first passage (or censoring) as an event, and the two
+ * estimates, in one transaction; diverged trajectories are events too */
+static sgl_status store_escape(sgl_store *db, int64_t run_id, const sgl_escape_spec *s, const sgl_escape_results *r,
+                               const sgl_rate_est *rate, const sgl_mfpt_est *mf, double level, sgl_err *err)
+{
+    const char *unit = s->dynamics == SGL_ESC_SGD ? "t_eta" : "t";
+    sgl_status st = sgl_store_txn_begin(db, err);
+    if (st == SGL_OK) st = sgl_store_clear_run(db, run_id, err);
+    for (size_t i = 0; st == SGL_OK && i < r->M; ++i) {
+        const char *kind = r->state[i] == SGL_FP_DIVERGED ? "diverged" : "first_passage";
+        st = sgl_store_add_event(db, run_id, (uint32_t)i, kind, r->t[i], unit, r->state[i] == SGL_FP_CENSORED,
+                                 r->L[i], err);
+    }
+    sgl_estimate_row e = {"mfpt", "mean of min(tau, t_max), percentile bootstrap CI", NAN, NAN, unit,
+                          mf->mean, mf->se, mf->ci_lo, mf->ci_hi, NAN, NAN,
+                          r->escaped + r->censored, r->diverged, r->censored, 0};
+    if (st == SGL_OK) st = sgl_store_add_estimate(db, run_id, &e, err);
+    sgl_estimate_row k = {"rate", "censored exponential MLE, likelihood-ratio CI", NAN, NAN, "1/t",
+                          rate->value, rate->se, rate->ci_lo, rate->ci_hi, NAN, NAN,
+                          r->escaped + r->censored, r->diverged, r->censored, 0};
+    (void)level;
+    if (st == SGL_OK) st = sgl_store_add_estimate(db, run_id, &k, err);
+    if (st == SGL_OK) return sgl_store_run_finish(db, run_id, r->seconds, err);
+    sgl_store_txn_rollback(db);
+    return st;
+}
+
 int sgl_cmd_escape(int argc, char **argv)
 {
     sgl_escape_opts o;
@@ -286,14 +350,28 @@ int sgl_cmd_escape(int argc, char **argv)
     sgl_escape_info in;
     sgl_escape_results *r = NULL;
     double *tk = NULL;
+    sgl_store *db = NULL;
+    int64_t run_id = 0;
+    char *params = NULL;
     if ((st = sgl_escape_describe(s, &in, &err)) != SGL_OK) goto done;
     if ((st = sgl_escape_results_alloc(s, &r, &err)) != SGL_OK) goto done;
+    /* --db: open the store and mark the run started before it runs, so an
+     * unusable store fails at once and a killed run is seen as unfinished */
+    if (o.db_path) {
+        char key[17];
+        if (!(params = escape_params(s))) { st = sgl_fail(&err, SGL_ENOMEM, "--db", "out of memory"); goto done; }
+        fnv_key(params, key);
+        sgl_run_info info = {key, "escape", params, s->seed, s->trajectories, 0, -1, s->threads, 1};
+        if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+        if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
+    }
     if ((st = sgl_escape_run(s, r, &err)) != SGL_OK) { sgl_escape_err_flag(&err); goto done; }
     sgl_rate_est rate;
     sgl_mfpt_est mf;
     const double level = 0.95;
     if ((st = sgl_est_rate(r->t, r->state, r->M, level, &rate, &err)) != SGL_OK) goto done;
     if ((st = sgl_est_mfpt(r->t, r->state, r->M, level, 1000, s->seed, &mf, &err)) != SGL_OK) goto done;
+    if (db && (st = store_escape(db, run_id, s, r, &rate, &mf, level, &err)) != SGL_OK) goto done;
     const double eta = s->eta;
     const char *tu = "t = eta k";
     sgl_theory_problem tp;
@@ -409,6 +487,12 @@ int sgl_cmd_escape(int argc, char **argv)
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:
     free(tk);
+    free(params);
+    if (db) {
+        sgl_err e2 = {{0}, {0}};
+        sgl_status cs = sgl_store_close(db, &e2);
+        if (st == SGL_OK && cs != SGL_OK) st = cs, err = e2;
+    }
     sgl_escape_results_free(r);
     return sgl_cli_report(st, &err);
 }

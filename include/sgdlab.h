@@ -903,6 +903,9 @@ typedef struct {
 sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *info, int64_t *run_id, sgl_err *err);
 sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_txn_rollback(sgl_store *st);
+/* inside a transaction: delete what an earlier, repeated or interrupted
+ * execution of this run stored (series, events, estimates), before adding anew */
+sgl_status sgl_store_clear_run(sgl_store *st, int64_t run_id, sgl_err *err);
 /* time series point: step k and both clocks; NaN values are stored as NULL */
 sgl_status sgl_store_add_series(sgl_store *st, int64_t run_id, uint32_t traj, const char *observable, uint64_t step,
                                 double t_eta, double t_eta2, double value, sgl_err *err);

@@ -471,6 +471,8 @@ static sgl_status clear_run(sgl_store *st, int64_t run_id, sgl_err *err)
     return SGL_OK;
 }
 
+sgl_status sgl_store_clear_run(sgl_store *st, int64_t run_id, sgl_err *err) { return clear_run(st, run_id, err); }
+
 sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
                                sgl_err *err)
 {

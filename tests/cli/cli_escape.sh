@@ -46,4 +46,33 @@ bad "unknown flag" "--bogus" --bogus 1
 bad "x0 of the wrong length" "--x0" --landscape moriwell --n-dim 2 --x0 1
 bad "mori with L* = 0" "--L0" --L0 0
 bad "--c with the hyperplane event" "--c" --c 3
+# --db: every trajectory's first passage is one event and the two estimates
+# are stored with the printed values (bitwise); repeating the run replaces its
+# rows instead of adding to them; an unusable store is a clear error
+esc="--landscape doublewell --L0 0.5 --a 1 --noise mori --B-over-eta 40 --dynamics sde --trajectories 100 --t-max 1e3"
+# shellcheck disable=SC2086
+"$SGDLAB" escape $esc --json --db "$WORK/esc.db" > "$WORK/db1.json" 2>/dev/null; rc=$?
+check "escape --db exits 0 (got $rc)" test "$rc" -eq 0
+# shellcheck disable=SC2086
+"$SGDLAB" escape $esc --json --db "$WORK/esc.db" > /dev/null 2>&1
+cat > "$WORK/db.py" <<'PY'
+import json, sqlite3, sys
+def ok(c, m): print(("PASS: " if c else "FAIL: ") + m)
+j = json.load(open(sys.argv[1])); db = sqlite3.connect(sys.argv[2])
+runs = db.execute("select command, status, n_traj from runs").fetchall()
+ok(runs == [("escape", "finished", 100)], "one finished escape run with 100 trajectories: %s" % runs)
+ev = db.execute("select count(*), sum(censored) from events where kind = 'first_passage'").fetchone()
+ok(ev[0] == 100 and ev[1] == j["censored"], "100 events (after a repeat), censored = %s: %s" % (j["censored"], ev))
+m = db.execute("select mean, se from estimates where name = 'mfpt'").fetchone()
+ok(m is not None and m[0].hex() == float(j["mfpt"]["mean"]).hex() and m[1].hex() == float(j["mfpt"]["se"]).hex(),
+   "stored MFPT mean and SE equal the printed ones bitwise")
+k = db.execute("select mean from estimates where name = 'rate'").fetchone()
+ok(k is not None and k[0].hex() == float(j["rate"]["value"]).hex(), "stored rate equals the printed one bitwise")
+PY
+pycheck "escape --db" "$WORK/db.py" "$WORK/db1.json" "$WORK/esc.db"
+# shellcheck disable=SC2086
+"$SGDLAB" escape $esc --db "$WORK/no/such/dir/x.db" > "$WORK/dbout" 2>"$WORK/dberr"; rc=$?
+check "escape --db in a missing directory exits 1 (got $rc)" test "$rc" -eq 1
+check "... naming --db" grep -q -- "--db" "$WORK/dberr"
+check "... and prints no result" test ! -s "$WORK/dbout"
 finish
