@@ -276,8 +276,8 @@ static void pd(double x, int json)
     sgl_print_double(stdout, x, json);
 }
 
-/* --db: the run's full parameter set as JSON (its run key is the FNV-1a
- * hash of this text, so the same escape spec maps to the same stored run) */
+/* --db: the run's full parameter set as JSON (its run key is
+ * sgl_text_run_key of this text, so the same escape spec maps to the same stored run) */
 static char *escape_params(const sgl_escape_spec *s)
 {
     char x0[SGL_ESC_MAX_DIM * 26 + 4] = "null";
@@ -303,13 +303,6 @@ static char *escape_params(const sgl_escape_spec *s)
     if (p) snprintf(p, (size_t)len + 1, fmt, ESC_PARAMS_ARGS);
 #undef ESC_PARAMS_ARGS
     return p;
-}
-
-static void fnv_key(const char *text, char key[17])
-{
-    uint64_t h = 14695981039346656037ull;
-    for (const unsigned char *c = (const unsigned char *)text; *c; ++c) h = (h ^ *c) * 1099511628211ull;
-    snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
 
 /* every trajectory's first passage (or censoring) as an event, and the two
@@ -360,7 +353,7 @@ int sgl_cmd_escape(int argc, char **argv)
     if (o.db_path) {
         char key[17];
         if (!(params = escape_params(s))) { st = sgl_fail(&err, SGL_ENOMEM, "--db", "out of memory"); goto done; }
-        fnv_key(params, key);
+        sgl_text_run_key(params, key);
         sgl_run_info info = {key, "escape", params, s->seed, s->trajectories, 0, -1, s->threads, 1};
         if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
         if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;

@@ -822,6 +822,8 @@ size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len);
 /* A run's identity: 16 hex digits of FNV-1a 64 of the canonical form and the
  * counter layout.  Same parameters and seed, same key. */
 void sgl_spec_run_key(const sgl_spec *s, char key[17]);
+/* the same hash of any text: the run key of a run described by it (sgdlab escape --db) */
+void sgl_text_run_key(const char *text, char key[17]);
 /* GD time t = sum_{k'<k} eta_k' and slow time sum eta_k'^2 at step k */
 void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 

@@ -260,6 +260,15 @@ void sgl_spec_run_key(const sgl_spec *s, char key[17])
     snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
 
+/* The same FNV-1a 64 key for a run described by other text (e.g. an escape
+ * spec's parameter JSON, which carries the counter layout itself). */
+void sgl_text_run_key(const char *text, char key[17])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *c = (const unsigned char *)text; *c; ++c) h = (h ^ *c) * 0x100000001b3ull;
+    snprintf(key, 17, "%016llx", (unsigned long long)h);
+}
+
 /* GD time t = sum_{k'<k} eta_k' and slow time sum eta_k'^2, exact under step
  * decay (one term per constant-eta segment). */
 void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2)
