@@ -18,6 +18,7 @@
 #include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SGL_SWEEP_MAX_RUNS 10000000u
 /* Up-front bounds, checked before libfyaml builds a document (its duplicate-key
@@ -463,6 +464,7 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
     if (!w->runs) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
     w->n_runs = n;
     size_t digit[65];
+    const sgl_spec *resolved = NULL;   /* the last CSV run resolved: the next with its file reuses it */
     for (size_t r = 0; r < n; ++r) {
         /* mixed radix, zip fastest, first grid key slowest */
         size_t q = r;
@@ -485,8 +487,21 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
                               s->batch);
             if (st == SGL_OK && s->data.input == SGL_INPUT_CSV) {
                 FILE *f = fopen(s->data.csv_path, "r");
+                struct stat sb;
+                const int reg = f && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
                 if (f) fclose(f);
-                else st = sgl_fail(&e, SGL_EINVAL, "--data-file", "cannot read '%s'", s->data.csv_path);
+                if (!f) st = sgl_fail(&e, SGL_EINVAL, "--data-file", "cannot read '%s'", s->data.csv_path);
+                else if (!reg || (uint64_t)sb.st_size > SGL_DATA_MAX_BYTES)
+                    st = sgl_fail(&e, SGL_EINVAL, "--data-file", "'%s' is not a regular file of at most %llu bytes (%d MiB)",
+                                  s->data.csv_path, (unsigned long long)SGL_DATA_MAX_BYTES, (int)(SGL_DATA_MAX_BYTES >> 20));
+                /* its shape and content hash: part of the run's parameters and key */
+                if (st == SGL_OK && resolved && strcmp(resolved->data.csv_path, s->data.csv_path) == 0) {
+                    s->data.d = resolved->data.d;
+                    s->data.n = resolved->data.n;
+                    s->data.hash = resolved->data.hash;
+                } else if (st == SGL_OK && (st = sgl_spec_resolve_data(s, &e)) == SGL_OK) {
+                    resolved = s;
+                }
             }
         }
         if (st != SGL_OK) {
