@@ -94,6 +94,34 @@ void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / nul
 void sgl_print_params_json(FILE *f, const sgl_plan *p);
 void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix);
 void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt);
+/* Checked output.  sgl_cli_out_close: fflush, ferror and fclose f; on any
+ * failure print "sgdlab: cannot write WHAT: REASON" once and return -1. */
+int sgl_cli_out_close(FILE *f, const char *what);
+/* --out FILE: a regular or new file is written to a unique temporary file
+ * beside it (mkstemp) and renamed over it by sgl_out_commit, so a failure or
+ * an interrupt never leaves a partial file under the name; a character device
+ * or FIFO is written in place; a symbolic link is followed (its target is
+ * replaced, the link kept), a dangling one refused; a directory or any other
+ * kind of file is refused.  sgl_out_open fails with SGL_EINVAL (bad path,
+ * exit 2) or SGL_EIO; sgl_out_commit prints its own message and returns -1;
+ * sgl_out_abort closes and removes the temporary file (idempotent). */
+typedef struct {
+    FILE *f;
+    char *path;          /* the file written (a link resolved) */
+    char *tmp;           /* NULL: written in place */
+    const char *flag;    /* "--out", for messages */
+} sgl_out;
+sgl_status sgl_out_open(sgl_out *o, const char *path, const char *flag, sgl_err *err);
+int sgl_out_commit(sgl_out *o);
+void sgl_out_abort(sgl_out *o);
+/* SIGINT / SIGTERM: the handler only records the signal (sgl_cli_signal) and
+ * the library stops at its next check (sgl_set_cancel); commands then clean
+ * up, say what was kept and exit sgl_cli_signal_exit() = 128 + signal. */
+#include <signal.h>
+extern volatile sig_atomic_t sgl_cli_signal;
+void sgl_cli_catch_signals(void);
+int sgl_cli_signal_exit(void);
+
 /* GD time t = sum_{k' < k} eta_k' and slow time sum eta_k'^2 under the schedule */
 void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 #endif

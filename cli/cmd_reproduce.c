@@ -622,8 +622,7 @@ int sgl_cmd_reproduce(int argc, char **argv)
 
     if (o.json) print_json(stdout, &o, r, plot, why, total);
     else print_table(stdout, &o, r, plot, why, total);
-    fflush(stdout);
-    if (ferror(stdout)) code = SGL_EXIT_FAIL;
+    /* main checks standard output to its close */
 
 done:
     if (db) {

@@ -250,7 +250,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
     /* a second pass over the runs another writer held: those it has since
      * finished are skipped, those whose claimant died are taken; any still
      * held are left to their writer */
-    for (int pass = 0; pass < 2 && st == SGL_OK; ++pass) {
+    for (int pass = 0; pass < 2 && st == SGL_OK && !sgl_cli_signal; ++pass) {
         if (pass == 1) {
             if (c.n_passed == 0) break;
             memcpy(todo, passed, c.n_passed * sizeof *todo);
@@ -264,6 +264,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
                 const size_t i = todo[j];
                 sgl_record rec;
                 int take = 1;
+                if (sgl_cli_signal) break;   /* interrupted: stop between runs */
                 if ((st = sweep_begin(&c, i, &take, &err)) != SGL_OK) break;
                 if (!take) continue;
                 if ((st = sgl_record_run(sgl_sweep_spec(w, i), o.threads, &rec, &err)) != SGL_OK) break;
@@ -274,6 +275,19 @@ static int sweep_main(const sweep_opts *op, int ranks)
     }
     double secs = omp_get_wtime() - c.t0;
     if (c.show) fputc('\n', stderr);
+    if (sgl_cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
+        /* the run in progress was abandoned before its transaction; every
+         * committed run stays, and --resume redoes only the rest */
+        if (db)
+            fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs finished and stored in '%s'; `sgdlab sweep %s "
+                            "--db %s --resume` continues\n", sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                    skipped + c.done_now, n, o.db_path, o.spec_path, o.db_path);
+        else
+            fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs executed; nothing stored (--no-store)\n",
+                    sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM", c.done_now, n);
+        code = sgl_cli_signal_exit();
+        goto done;
+    }
     if (st != SGL_OK) goto fail;
     char on[48] = "";
     if (ranks > 1) snprintf(on, sizeof on, " on %d MPI ranks (%d worker%s)", ranks, ranks - 1, ranks > 2 ? "s" : "");
@@ -333,9 +347,11 @@ int sgl_cmd_sweep(int argc, char **argv)
     sgl_err err = {{0}, {0}};
     sgl_status st = sgl_mpi_init(&rank, &ranks, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
+    sgl_cli_catch_signals();   /* SIGINT/SIGTERM: stop between runs (a run in progress is cancelled) */
     int code;
     if (rank > 0) {
         code = sweep_worker(argc, argv);
+        if (sgl_cli_signal) code = sgl_cli_signal_exit();
     } else {
         sweep_opts o;
         int rc = parse_sweep_args(argc, argv, &o);

@@ -212,6 +212,11 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
     int outstanding = 0;
     sgl_status st = SGL_OK;
     for (;;) {
+        /* interrupted: hand out nothing more, collect what is out (cli.h sgl_cli_catch_signals) */
+        if (sgl_cli_signal && st == SGL_OK) {
+            st = sgl_fail(err, SGL_ECANCELED, "sweep", "interrupted");
+            next = n_todo;
+        }
         /* hand out work to idle workers, within the window; a run another
          * writer holds is passed over (a ready slot without a record) */
         for (int r = 1; r < size && st == SGL_OK; ++r) {

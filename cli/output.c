@@ -3,9 +3,13 @@
  * Nothing here depends on the thread count, so outputs compare bytewise. */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void sgl_print_double(FILE *f, double x, int json)
 {
@@ -132,6 +136,7 @@ static void write_table(FILE *f, const sgl_plan *p, const sgl_results *r)
     for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, " %26s", p->obs[o]->name);
     fprintf(f, " %5s %5s\n", "n", "div");
     for (size_t l = 0; l < p->n_log; ++l) {
+        if (sgl_cli_signal) return;   /* interrupted: stop after a whole line */
         double t1, t2;
         sgl_clock(&p->spec, p->log_steps[l], &t1, &t2);
         fprintf(f, "%12llu %12.6g %12.6g", (unsigned long long)p->log_steps[l], t1, t2);
@@ -144,6 +149,7 @@ static void write_table(FILE *f, const sgl_plan *p, const sgl_results *r)
         }
         fprintf(f, " %5llu %5llu\n", (unsigned long long)sm.n, (unsigned long long)sm.n_diverged);
     }
+    if (sgl_cli_signal) return;
     fprintf(f, "\nsummary at step %llu over %u trajectories:\n", (unsigned long long)p->spec.steps, r->n_traj);
     fprintf(f, "%-16s %24s %24s %24s %24s %6s %6s %9s\n", "observable", "mean", "se", "min", "max", "n", "div",
             "nonfinite");
@@ -172,6 +178,7 @@ static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
     fprintf(f, ",diverged,diverged_step\n");
     for (uint32_t t = 0; t < r->n_traj; ++t)
         for (size_t l = 0; l < p->n_log; ++l) {
+            if (sgl_cli_signal) return;   /* interrupted: stop after a whole record */
             uint64_t k = p->log_steps[l];
             double t1, t2;
             sgl_clock(&p->spec, k, &t1, &t2);
@@ -197,6 +204,7 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
     fprintf(f, "]}\n");
     for (uint32_t t = 0; t < r->n_traj; ++t)
         for (size_t l = 0; l < p->n_log; ++l) {
+            if (sgl_cli_signal) return;   /* interrupted: stop after a whole record */
             uint64_t k = p->log_steps[l];
             double t1, t2;
             sgl_clock(&p->spec, k, &t1, &t2);
@@ -210,6 +218,7 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
             if (r->diverged[t]) fprintf(f, ",\"diverged_step\":%llu}\n", (unsigned long long)r->diverged_step[t]);
             else fputs(",\"diverged_step\":null}\n", f);
         }
+    if (sgl_cli_signal) return;
     size_t nd = 0;
     for (uint32_t t = 0; t < r->n_traj; ++t) nd += r->diverged[t] != 0;
     fprintf(f, "{\"summary\":true,\"step\":%llu,\"n_traj\":%u,\"n_diverged\":%zu,\"observables\":{",
@@ -247,3 +256,164 @@ char *sgl_cli_canonical(const sgl_spec *s)
     if (buf) sgl_spec_canonical(s, buf, need);
     return buf;
 }
+
+/* ------------------------------------------------------------ checked output */
+
+int sgl_cli_out_close(FILE *f, const char *what)
+{
+    errno = 0;
+    int bad = fflush(f) != 0;
+    int e = bad ? errno : 0;
+    bad |= ferror(f) != 0;
+    if (fclose(f) != 0) {
+        /* stdout closed by the caller (>&-) with nothing written is not an error */
+        if (errno != EBADF || bad) {
+            if (!e) e = errno;
+            bad = 1;
+        }
+    }
+    if (!bad) return 0;
+    fprintf(stderr, "sgdlab: cannot write %s: %s\n", what, e ? strerror(e) : "write error");
+    return -1;
+}
+
+/* A unique temporary file beside the target, renamed over it on success; a
+ * target that is not a regular file (a character device such as /dev/null, a
+ * FIFO) is written in place.  A symbolic link is followed: the file it points
+ * to is replaced (the link stays); a dangling link is refused. */
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+sgl_status sgl_out_open(sgl_out *o, const char *path, const char *flag, sgl_err *err)
+{
+    memset(o, 0, sizeof *o);
+    o->flag = flag;
+    if (!path[0]) return sgl_fail(err, SGL_EINVAL, flag, "needs a file name, got ''");
+    struct stat sb;
+    char *target = NULL;
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+        target = realpath(path, NULL);
+        if (!target)
+            return sgl_fail(err, SGL_EINVAL, flag, "'%s' is a symbolic link to a missing file (%s); give the "
+                            "target's path", path, strerror(errno));
+    } else {
+        target = dup_str(path);
+        if (!target) return sgl_fail(err, SGL_ENOMEM, flag, "out of memory");
+    }
+    o->path = target;
+    int exists = stat(target, &sb) == 0;
+    if (!exists && errno != ENOENT) {
+        sgl_status st = sgl_fail(err, SGL_EINVAL, flag, "cannot use '%s': %s", path, strerror(errno));
+        sgl_out_abort(o);
+        return st;
+    }
+    if (exists && S_ISDIR(sb.st_mode)) {
+        sgl_out_abort(o);
+        return sgl_fail(err, SGL_EINVAL, flag, "'%s' is a directory; give a file name", path);
+    }
+    if (exists && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode))) {
+        /* a device or a pipe: write in place, never replace it */
+        if (!(o->f = fopen(target, "w"))) {
+            sgl_status st = sgl_fail(err, SGL_EIO, flag, "cannot write '%s': %s", path, strerror(errno));
+            sgl_out_abort(o);
+            return st;
+        }
+        return SGL_OK;
+    }
+    if (exists && !S_ISREG(sb.st_mode)) {
+        sgl_out_abort(o);
+        return sgl_fail(err, SGL_EINVAL, flag, "'%s' is neither a regular file, a character device nor a FIFO; "
+                        "refusing to write it", path);
+    }
+    size_t n = strlen(target) + 16;
+    if (!(o->tmp = malloc(n))) {
+        sgl_out_abort(o);
+        return sgl_fail(err, SGL_ENOMEM, flag, "out of memory");
+    }
+    snprintf(o->tmp, n, "%s.tmp-XXXXXX", target);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        sgl_status st = sgl_fail(err, errno == ENOENT || errno == ENOTDIR ? SGL_EINVAL : SGL_EIO, flag,
+                                 "cannot write '%s': %s", path, strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        sgl_out_abort(o);
+        return st;
+    }
+    /* the mode a plain fopen would give: the old file's, else 0666 less the umask */
+    mode_t mode = 0;
+    if (exists) mode = sb.st_mode & 07777;
+    else {
+        mode_t um = umask(0);
+        umask(um);
+        mode = 0666 & ~um;
+    }
+    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
+        sgl_status st = sgl_fail(err, SGL_EIO, flag, "cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        sgl_out_abort(o);
+        return st;
+    }
+    return SGL_OK;
+}
+
+int sgl_out_commit(sgl_out *o)
+{
+    char what[600];
+    snprintf(what, sizeof what, "%s '%s'", o->flag, o->path);
+    FILE *f = o->f;
+    o->f = NULL;
+    int bad = sgl_cli_out_close(f, what) != 0;
+    if (!bad && o->tmp && rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "sgdlab: cannot write %s: %s\n", what, strerror(errno));
+        bad = 1;
+    }
+    if (!bad) {
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    sgl_out_abort(o);
+    return bad ? -1 : 0;
+}
+
+void sgl_out_abort(sgl_out *o)
+{
+    if (o->f) fclose(o->f);
+    if (o->tmp) remove(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->f = NULL;
+    o->tmp = NULL;
+    o->path = NULL;
+}
+
+/* ------------------------------------------------------------------ signals */
+
+volatile sig_atomic_t sgl_cli_signal;
+
+static void on_signal(int sig) { sgl_cli_signal = sig; }
+
+/* A signal ignored when sgdlab started (a background job of a script, nohup)
+ * stays ignored, as the shell meant.  SA_RESTART: system calls (SQLite's,
+ * stdio's) resume; the commands poll the flag at their safe points. */
+void sgl_cli_catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; ++i) {
+        struct sigaction old, sa;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(sigs[i], &sa, NULL);
+    }
+    sgl_set_cancel(&sgl_cli_signal);
+}
+
+int sgl_cli_signal_exit(void) { return 128 + (int)sgl_cli_signal; }

@@ -406,9 +406,11 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv)
             }
             fputs("\n\n", f);
         }
-        fclose(f);
-        FILE *s = gp ? fopen(gp, "w") : NULL;
-        if (s) {
+        int bad = ferror(f) != 0;
+        bad |= fclose(f) != 0;
+        FILE *s = !bad && gp ? fopen(gp, "w") : NULL;
+        if (bad) plot_why = "cannot write the data file";
+        else if (s) {
             fprintf(s, "set terminal pngcairo size 1500,480 font ',10'\nset output ");
             sgl_rep_gp_string(s, png);
             fprintf(s, "\nset multiplot layout 1,%zu title 'Li-Wang-Arora sparse recovery: kappa = %d, %u draws per point'\n",
@@ -426,8 +428,10 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv)
                 fputc('\n', s);
             }
             fputs("unset multiplot\n", s);
-            fclose(s);
-            if (sgl_rep_gnuplot(out_dir, gp, why, sizeof why) != 0) plot_why = why;
+            bad = ferror(s) != 0;
+            bad |= fclose(s) != 0;
+            if (bad) plot_why = "cannot write the gnuplot script";
+            else if (sgl_rep_gnuplot(out_dir, gp, why, sizeof why) != 0) plot_why = why;
         } else
             plot_why = "cannot write the gnuplot script";
     } else

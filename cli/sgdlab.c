@@ -21,7 +21,22 @@ static void usage(FILE *f)
             sgl_version());
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Every command's standard output is checked to its close: a write error
+ * (a full disk, /dev/full) is exit 1 with one message, never a silent cut. */
 int main(int argc, char **argv)
+{
+    int code = dispatch(argc, argv);
+    if (code == SGL_EXIT_OK) {
+        if (sgl_cli_out_close(stdout, "standard output") != 0) code = SGL_EXIT_FAIL;
+    } else {
+        fclose(stdout);
+    }
+    return code;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

@@ -9,6 +9,7 @@
 #ifndef SGDLAB_H
 #define SGDLAB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,8 @@ extern "C" {
     X(SGL_EINVAL,    -1, "invalid input")                         \
     X(SGL_ENOMEM,    -2, "allocation failed")                     \
     X(SGL_EIO,       -3, "input/output error")                    \
-    X(SGL_ECAPS,     -4, "model cannot supply what the noise or observable needs")
+    X(SGL_ECAPS,     -4, "model cannot supply what the noise or observable needs") \
+    X(SGL_ECANCELED, -5, "cancelled (sgl_set_cancel)")
 
 #define SGL_AS_ENUM_(name, code, text) name = code,
 typedef enum { SGL_STATUS_LIST(SGL_AS_ENUM_) } sgl_status;
@@ -484,6 +486,14 @@ void sgl_results_free(sgl_results *r);
 /* Run every trajectory of the plan on `threads` OpenMP threads (0: default).
  * The results do not depend on threads. */
 sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r);
+/* Cancellation (e.g. from a signal handler that sets *flag): while *flag is
+ * nonzero, sgl_plan_execute (and so sgl_record_run) stops at its next check
+ * (between log points and every SGL_CANCEL_EVERY steps, an absolute grid like
+ * the bound checks', so checking changes no result) and returns SGL_ECANCELED
+ * with r incomplete.  NULL (the default) turns it off.  Process-wide: the
+ * library only reads *flag. */
+#define SGL_CANCEL_EVERY (64 * SGL_BOUND_EVERY)
+void sgl_set_cancel(const volatile sig_atomic_t *flag);
 
 /* ------------------------------------------------------------ estimates */
 

@@ -134,15 +134,28 @@ void sgl_results_free(sgl_results *r)
     sgl_free(r);
 }
 
+static const volatile sig_atomic_t *g_cancel;
+
+void sgl_set_cancel(const volatile sig_atomic_t *flag) { g_cancel = flag; }
+
+static int cancelled(void) { return g_cancel && *g_cancel; }
+
 /* Trajectories first .. first+count-1 (count <= SGL_ILP), advanced together
- * between log points; each lands in its own slot of r. */
-static void run_group(const sgl_plan *p, sgl_traj *const *t, uint32_t first, size_t count, sgl_results *r)
+ * between log points (in pieces of at most SGL_CANCEL_EVERY steps on an
+ * absolute grid, checking for cancellation between them); each lands in its
+ * own slot of r.  Returns 0, or 1 when cancelled (r then incomplete). */
+static int run_group(const sgl_plan *p, sgl_traj *const *t, uint32_t first, size_t count, sgl_results *r)
 {
     for (size_t g = 0; g < count; ++g) sgl_traj_init(p, t[g], first + (uint32_t)g);
     uint64_t k = 0;
     for (size_t l = 0; l < p->n_log; ++l) {
-        if (p->log_steps[l] > k) sgl_traj_advance_n(p, t, count, k, p->log_steps[l]);
-        k = p->log_steps[l];
+        while (k < p->log_steps[l]) {
+            if (cancelled()) return 1;
+            uint64_t end = (k / SGL_CANCEL_EVERY + 1) * SGL_CANCEL_EVERY;
+            if (end > p->log_steps[l]) end = p->log_steps[l];
+            sgl_traj_advance_n(p, t, count, k, end);
+            k = end;
+        }
         for (size_t g = 0; g < count; ++g) {
             double *row = r->series + ((size_t)(first + g) * r->n_log + l) * r->n_obs;
             for (size_t o = 0; o < p->n_obs; ++o) row[o] = t[g]->diverged ? NAN : p->obs[o]->eval(p, t[g]);
@@ -154,6 +167,7 @@ static void run_group(const sgl_plan *p, sgl_traj *const *t, uint32_t first, siz
         r->diverged_step[id] = t[g]->diverged_step;
         memcpy(r->theta_final + (size_t)id * r->dim, t[g]->theta, r->dim * sizeof *t[g]->theta);
     }
+    return 0;
 }
 
 sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
@@ -164,6 +178,7 @@ sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
     if (threads <= 0) threads = omp_get_max_threads();
     if (threads > groups) threads = (int)groups;
     sgl_status st = SGL_OK;
+    int stop = 0;
 #pragma omp parallel num_threads(threads)
     {
         sgl_traj *t[SGL_ILP] = {0};
@@ -177,10 +192,16 @@ sgl_status sgl_plan_execute(const sgl_plan *p, int threads, sgl_results *r)
             for (long gi = 0; gi < groups; ++gi) {
                 uint32_t first = (uint32_t)(gi * G);
                 size_t count = p->spec.seeds - first < (size_t)G ? p->spec.seeds - first : (size_t)G;
-                run_group(p, t, first, count, r);
+                int skip;
+#pragma omp atomic read
+                skip = stop;
+                if (!skip && run_group(p, t, first, count, r)) {
+#pragma omp atomic write
+                    stop = 1;
+                }
             }
         }
         for (int g = 0; g < SGL_ILP; ++g) sgl_traj_free(t[g]);
     }
-    return st;
+    return st == SGL_OK && stop ? SGL_ECANCELED : st;
 }
