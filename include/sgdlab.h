@@ -155,6 +155,7 @@ typedef struct {
     size_t width;       /* hidden units of a model that has them (SGL_CAP_WIDTH), from the spec; 0: its default */
     size_t n_test;
     double *Zt, *yt;    /* n_test x ld, n_test */
+    uint64_t hash;      /* CSV data: FNV-1a 64 of the file's bytes as read; 0 for generated data */
 } sgl_data;
 
 typedef struct {
@@ -164,8 +165,13 @@ typedef struct {
     double label_noise;   /* std of Gaussian noise added to the stored labels (default 0) */
     const char *csv_path; /* SGL_INPUT_CSV: rows "x_1,...,x_d,y"; a non-numeric first line is a header */
     size_t width;         /* hidden units of the student (SGL_CAP_WIDTH models, --width); 0: the model's default */
+    uint64_t hash;        /* SGL_INPUT_CSV: FNV-1a 64 of the file's bytes, set with d and n by
+                             sgl_spec_resolve_data (0: not taken); loading checks the file still has it */
 } sgl_data_spec;
 
+/* A CSV data file must be a regular file of at most this many bytes (a row
+ * of d numbers can take 8 * ceil(d/8)*8 bytes in memory per 2 bytes of text). */
+#define SGL_DATA_MAX_BYTES (256ull << 20)
 /* One draw of a data set; draw = data-draw id (0 for a shared data set). */
 sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t draw,
                           sgl_data **out, sgl_err *err);
@@ -416,6 +422,11 @@ extern const char *const sgl_scale_names[];      /* sgl_sigma_scale ("unset" fir
 extern const char *const sgl_sampling_names[];   /* spec.with_replacement: 0 without, 1 with */
 
 void sgl_spec_defaults(sgl_spec *s);
+/* CSV data: read the file once and put its shape (data.d, data.n) and content
+ * hash (data.hash) into the spec, so the canonical form and run key describe
+ * the data actually used (a changed file is a different run).  Generated data:
+ * nothing to do.  Errors name --data-file. */
+sgl_status sgl_spec_resolve_data(sgl_spec *s, sgl_err *err);
 /* Validate a spec; each problem names its field (CLI flag) and the allowed range. */
 sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err);
 /* eta at step k under the spec's schedule */
@@ -879,12 +890,19 @@ sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_e
 /* ----------------------------------------------------------------- store */
 
 /* The SQLite results store (src/store.c; schema in docs/INTERNALS.md).  WAL
- * journal, synchronous=FULL; each finished run is one transaction.  A run row
- * is inserted as 'started' before it runs and set 'finished' in the
- * transaction that writes its series, events and estimates, so a killed
- * process never leaves half a result, and resume redoes only unfinished runs.
+ * journal, synchronous=FULL; each finished run is one transaction.  A run is
+ * claimed (row 'started' if new, plus a claim naming this process) before it
+ * runs and set 'finished' in the transaction that writes its series, events
+ * and estimates, replacing any earlier execution's rows in that same
+ * transaction: a killed process never leaves half a result, never loses a
+ * finished one, and resume redoes only unfinished runs.  Only a new or empty
+ * regular file or an sgdlab store (schema 1 or 2; schema 1 is upgraded when
+ * opened for writing) is opened; anything else is refused untouched.  A
+ * read-only open of a store without a -wal file in a directory this process
+ * cannot write uses SQLite's immutable=1.
  * Errors are SGL_EIO with field "--db" and a message that says what happened
- * (read-only, disk full, locked by another process, not a database). */
+ * (read-only, disk full, locked by another process, not a database, another
+ * program's database, not a regular file). */
 typedef struct sgl_store sgl_store;
 enum { SGL_STORE_READONLY = 1u };
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
@@ -898,10 +916,11 @@ sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path
 typedef enum { SGL_RUN_ABSENT = 0, SGL_RUN_STARTED = 1, SGL_RUN_FINISHED = 2 } sgl_run_state;
 sgl_status sgl_store_run_state(sgl_store *st, const char *key, sgl_run_state *state, sgl_err *err);
 /* Generic run life cycle, for any command (run, sweep, escape, reproduce):
- * begin inserts (or resets to 'started') the row of key, committed at once;
- * then sgl_store_txn_begin, any number of add_* calls, and
- * sgl_store_run_finish, which marks the run finished and commits.  On an
- * error call sgl_store_txn_rollback: the run stays 'started'. */
+ * claim (or begin) the row of key, committed at once; then
+ * sgl_store_txn_begin, any number of add_* calls (after sgl_store_clear_run),
+ * and sgl_store_run_finish, which marks the run finished, drops the claim and
+ * commits.  On an error call sgl_store_txn_rollback: a new run stays
+ * 'started', a finished one keeps its earlier results. */
 typedef struct {
     const char *key;          /* unique run key */
     const char *command;      /* "run", "sweep", "escape", "reproduce shape-matters", ... */
@@ -912,6 +931,25 @@ typedef struct {
     int64_t sweep_index;      /* position in the sweep (-1: none) */
     int threads, ranks;
 } sgl_run_info;
+/* A claim names its process (host, pid, start time) and carries a heartbeat
+ * (refreshed by every claim and finish of that process).  It is abandoned,
+ * and may be taken, when that process is gone (checked directly on this host;
+ * WAL stores are only shared on one host), or, for an owner that cannot be
+ * checked, when its heartbeat is older than this many seconds. */
+#define SGL_STORE_CLAIM_STALE_S 600.0
+typedef enum {
+    SGL_CLAIM_NEW = 0,        /* taken: a new row */
+    SGL_CLAIM_UNFINISHED,     /* taken: a started run without a live claim (resume) */
+    SGL_CLAIM_ABANDONED,      /* taken: a started run whose claimant died */
+    SGL_CLAIM_REPLACE,        /* taken: a finished run, kept as it is until this attempt finishes */
+    SGL_CLAIM_FINISHED,       /* not taken (SGL_CLAIM_SKIP_FINISHED): finished, nothing written */
+    SGL_CLAIM_BUSY            /* not taken: another live process holds the claim, nothing written */
+} sgl_claim;
+enum { SGL_CLAIM_SKIP_FINISHED = 1u };
+/* *run_id > 0 iff taken (*outcome <= SGL_CLAIM_REPLACE) */
+sgl_status sgl_store_run_claim(sgl_store *st, const sgl_run_info *info, unsigned flags, int64_t *run_id,
+                               sgl_claim *outcome, sgl_err *err);
+/* claim with flags 0; SGL_CLAIM_BUSY is an SGL_EIO error saying so */
 sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *info, int64_t *run_id, sgl_err *err);
 sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_txn_rollback(sgl_store *st);

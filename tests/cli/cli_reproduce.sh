@@ -21,9 +21,24 @@ for v in ("GD", "SGD-minibatch-diff", "LNGD", "SGLD", "diagnet-label"):
     e = d[v]["test_error"]
     ok(all(x in e for x in ("mean", "se", "min", "max", "n")), "%s test_error has mean, se, min, max, n" % v)
     ok(e["n"] + d[v]["n_diverged"] == 4, "%s: n + n_diverged == seeds (%s + %s)" % (v, e["n"], d[v]["n_diverged"]))
-    ok(e["mean"] is None or (math.isfinite(e["mean"]) and e["min"] <= e["mean"] <= e["max"]),
-       "%s: min <= mean <= max" % v)
-    ok(d[v]["verdict"] in ("PASS", "DIFFERS", "n/a"), "%s verdict is PASS/DIFFERS/n/a" % v)
+    ok(e["n"] > 0 and e["mean"] is not None and math.isfinite(e["mean"]) and e["min"] <= e["mean"] <= e["max"],
+       "%s: a finite mean of n = %s > 0 survivors, min <= mean <= max" % (v, e["n"]))
+    # the verdict follows from the mean and the THEORY.md C7 target (PASS / DIFFERS; n/a without a target)
+    m = e["mean"] if e["mean"] is not None else float("nan")
+    want = {"GD": m > 40, "SGD-minibatch-diff": 5 < m < 25, "LNGD": m < 1e-2, "SGLD": m > 40}.get(v)
+    want = "n/a" if want is None else "PASS" if want else "DIFFERS"
+    ok(d[v]["verdict"] == want, "%s: verdict %s, expected %s for mean %s (C7 target: %s)"
+       % (v, d[v]["verdict"], want, e["mean"], d[v].get("expected")))
+# seed 1, 4 seeds, --quick (deterministic): GD and SGLD already overfit (PASS), minibatch noise lands in its band
+# (two of four seeds diverge, as THEORY 3.6 reports for ~20 % of draws), LNGD has not yet recovered at a tenth
+# of the steps (DIFFERS, which the table flags as not meaningful in --quick), hence the ordering DIFFERS too
+got = {v: d[v]["verdict"] for v in ("GD", "SGD-minibatch-diff", "LNGD", "SGLD", "diagnet-label") if v in d}
+ok(got == {"GD": "PASS", "SGD-minibatch-diff": "PASS", "LNGD": "DIFFERS", "SGLD": "PASS", "diagnet-label": "n/a"},
+   "seed 1 --quick verdicts: %s" % got)
+mean = lambda v: d[v]["test_error"]["mean"]
+order = mean("LNGD") < mean("SGD-minibatch-diff") < min(mean("GD"), mean("SGLD"))
+ok(d["ordering"]["verdict"] == ("PASS" if order else "DIFFERS") == "DIFFERS",
+   "ordering verdict %s follows from the means (LNGD < SGD-minibatch-diff < GD, SGLD: %s)" % (d["ordering"]["verdict"], order))
 ok(d["SGLD"]["steps"] == 120000 and d["GD"]["steps"] == 30000, "--quick divides the published step counts by 10")
 # GD and SGLD overfit even at a tenth of the steps; label noise is already far below them
 ok(d["LNGD"]["test_error"]["mean"] < d["GD"]["test_error"]["mean"], "LNGD below GD after 30k steps")
@@ -31,12 +46,16 @@ PY
 pycheck "reproduce json" "$WORK/check.py" "$WORK/q.json"
 if command -v gnuplot >/dev/null; then
     check "plot PNG written" test -s "$WORK/q/shape-matters.png"
+else
+    skip "plot PNG written: gnuplot not installed"
 fi
 check "plot data written" test -s "$WORK/q/shape-matters.dat"
 
 "$SGDLAB" reproduce shape-matters --quick --seeds 4 --out-dir "$WORK/t" > "$WORK/table.txt" 2>/dev/null
 check "table names every variant" grep -q "diagnet-label" "$WORK/table.txt"
 check "table states the plot path" grep -q "plot:" "$WORK/table.txt"
+check "table flags --quick verdicts as not meaningful" grep -q "^  (--quick: 10x fewer steps, so the verdicts are not meaningful)" "$WORK/table.txt"
+check "table: LNGD DIFFERS, GD PASS, ordering DIFFERS" bash -c 'grep -q "^  LNGD .* got 10.32 *DIFFERS" "$1" && grep -q "^  GD .* got 74.32 *PASS" "$1" && grep -q "^  ordering .*DIFFERS$" "$1"' _ "$WORK/table.txt"
 
 "$SGDLAB" reproduce no-such-thing >/dev/null 2>"$WORK/e1"; rc=$?
 check "unknown experiment exits 2 (got $rc)" test "$rc" -eq 2

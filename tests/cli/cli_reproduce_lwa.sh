@@ -37,6 +37,8 @@ PY
 pycheck "lwa-sparse json" "$WORK/check.py" "$WORK/q2.json" "$WORK/q1.json"
 if command -v gnuplot >/dev/null; then
     check "plot PNG written" test -s "$WORK/q/lwa-sparse.png"
+else
+    skip "plot PNG written: gnuplot not installed"
 fi
 check "plot data written" test -s "$WORK/q/lwa-sparse.dat"
 

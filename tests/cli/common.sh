@@ -1,7 +1,8 @@
 # Shared helpers for the CLI tests; sourced by tests/cli/*.sh as
 #   . "$(dirname "$0")/common.sh" "$@"
 # $1: the sgdlab binary; $2 (optional): a scratch directory (else mktemp -d,
-# removed on exit).  Every check prints one "PASS: ..." or "FAIL: ..." line;
+# removed on exit).  Every check prints one "PASS: ..." or "FAIL: ..." line, or
+# "SKIP: ..." when it cannot run here (a missing optional tool such as gnuplot);
 # `finish` prints the tally and exits nonzero if any check failed.
 set -u
 
@@ -29,7 +30,9 @@ PY=/usr/bin/python3
 
 NPASS=0
 NFAIL=0
+NSKIP=0
 pass() { echo "PASS: $*"; NPASS=$((NPASS + 1)); }
+skip() { echo "SKIP: $*"; NSKIP=$((NSKIP + 1)); }
 fail() { echo "FAIL: $*"; NFAIL=$((NFAIL + 1)); }
 # check DESCRIPTION COMMAND...: PASS if the command succeeds
 check() {
@@ -53,7 +56,7 @@ pycheck() {
     if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then fail "$desc: python checker exited $rc"; fi
 }
 finish() {
-    echo "$(basename "$0"): $NPASS passed, $NFAIL failed"
+    echo "$(basename "$0"): $NPASS passed, $NFAIL failed$([ "$NSKIP" -gt 0 ] && echo ", $NSKIP skipped")"
     [ "$NFAIL" -eq 0 ] && exit 0
     exit 1
 }
