@@ -6,10 +6,14 @@
  *   M2  Mori noise on the quadratic, MFPT to L >= c L* (d = 1, c <= 2)
  *   M1  stationary exponent phi = 1 + B/(eta h) of P ~ L^-phi
  *   Z1  OU E[L(theta_t)] = 1/4 Tr[(I - e^{-2Ht}) S], anisotropic vs isotropic
- * Each statistical check is |sim - exact| <= 3 SE (two-sided normal false-
- * failure probability 0.27% per check, before discretisation bias, which is
- * stated at each check and small against the SE).  Seeds are fixed: the
- * outcome is deterministic, no retries. */
+ * Each of the nine statistical checks is |sim - exact| < 5 SE.  The known
+ * discretisation bias, stated at each check, is at most 0.7 SE (M2 at
+ * c = 1.2: ~1% against an SE of 1.4%; elsewhere <= 0.5 SE), so one check
+ * fails by chance with probability <= P(Z > 4.3) + P(Z > 5.7) = 8.6e-6 and
+ * the file with <= 7.7e-5 (the former 3 SE bands summed to 2.4% before the
+ * bias).  The mean over ~1000-4000 trajectories is normal to well within
+ * that (SEs from the sample sd; t corrections at these counts < 2%).  Seeds
+ * are fixed: the outcome is deterministic, no retries. */
 #include "testutil.h"
 #include "escape/escape.h"
 #include "vmath.h"
@@ -212,13 +216,13 @@ static void test_k1(void)
     sgl_escape_results *r = run(&s, 0);
     mean_se(r, &m, &se, &all);
     check_true(all, "K1: all 2000 trajectories escaped before t_max\n");
-    check_z(m, 69.264, se, 3.0, "K1: GLD MFPT +1 -> -1 (D = 0.25), t");
+    check_z(m, 69.264, se, 5.0, "K1: GLD MFPT +1 -> -1 (D = 0.25), t");
     sgl_escape_results_free(r);
     s.event = SGL_ESC_EV_HYPERPLANE;
     s.offset = 0.0;
     r = run(&s, 0);
     mean_se(r, &m, &se, &all);
-    check_z(m, 33.946, se, 3.0, "K1: GLD MFPT +1 -> saddle 0 (D = 0.25), t");
+    check_z(m, 33.946, se, 5.0, "K1: GLD MFPT +1 -> saddle 0 (D = 0.25), t");
     sgl_escape_results_free(r);
 }
 
@@ -275,7 +279,7 @@ static void test_m2(void)
         check_true(all, "M2: c = %g: every trajectory escaped\n", rows[i].c);
         printf("INFO M2 c = %g: simulated %.5g +- %.3g, exact %.5g (barrier %.5g), exact at the shifted barrier %.5g: %.5g\n",
                rows[i].c, m, se, T, xc, xc + shift, Ts);
-        check_z(m, Ts, se, 3.0, "M2: Mori MFPT to L >= %g L* (t), dt = %g, vs exact at the monitoring-shifted barrier",
+        check_z(m, Ts, se, 5.0, "M2: Mori MFPT to L >= %g L* (t), dt = %g, vs exact at the monitoring-shifted barrier",
                 rows[i].c, dt);
         sgl_escape_results_free(r);
     }
@@ -305,7 +309,7 @@ static void test_m1(void)
     sgl_err err = {{0}, {0}};
     sgl_status st = sgl_est_phi_quadratic(r->L, r->M, 0.5, 1, &phi, &err);
     check_true(st == SGL_OK && r->censored == r->M, "M1: %llu stationary samples\n", (unsigned long long)r->censored);
-    check_z(phi.phi, 11.0, phi.se, 3.0, "M1: stationary exponent phi vs 1 + B/(eta h) = 11");
+    check_z(phi.phi, 11.0, phi.se, 5.0, "M1: stationary exponent phi vs 1 + B/(eta h) = 11");
     sgl_escape_results_free(r);
 }
 
@@ -347,7 +351,7 @@ static void test_z1(void)
         double acc = 0;
         for (size_t i = 0; i < r->M; ++i) acc += r->L[i];
         sim[v] = acc / (double)r->M;
-        check_z(sim[v], mean[v], sqrt(var[v] / (double)r->M), 3.0, "Z1: E L(t = %g) with %s noise vs OU closed form", t,
+        check_z(sim[v], mean[v], sqrt(var[v] / (double)r->M), 5.0, "Z1: E L(t = %g) with %s noise vs OU closed form", t,
                 v == 0 ? "Hessian-aligned" : "isotropic");
         sgl_escape_results_free(r);
     }
@@ -398,7 +402,7 @@ static void test_mori_tc(void)
     sgl_escape_results *r = run(&s, 0);
     mean_se(r, &m, &se, &all);
     check_true(all, "mori-tc: every trajectory escaped\n");
-    check_z(m, T, se, 3.0, "mori-tc: MFPT in t = sum dtau / L vs exact quadrature of the t-time SDE (exit %g)", in.x_exit);
+    check_z(m, T, se, 5.0, "mori-tc: MFPT in t = sum dtau / L vs exact quadrature of the t-time SDE (exit %g)", in.x_exit);
     sgl_escape_results_free(r);
 }
 
