@@ -17,6 +17,9 @@ fi
 # On the sanitizer build (SGL_SANITIZE=1 from CMake) Open MPI's own never-freed
 # start-up allocations are suppressed (tests/lsan.supp); everything else stays fatal.
 mpiargs=(--allow-run-as-root --oversubscribe)
+# Open MPI's session directory in this test's scratch dir: concurrent mpiruns of
+# other test processes on the machine race on /tmp/ompi.HOST.UID ("File exists")
+export OMPI_MCA_orte_tmpdir_base="$WORK"
 if [ "${SGL_SANITIZE:-0}" = 1 ]; then
     export OMPI_MCA_mca_base_component_disable_dlclose=1
     case "${LSAN_OPTIONS:-}" in
