@@ -15,6 +15,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "../philox.h"
 #include "../vmath.h"
 
 const char *const sgl_escape_noise_names[] = {"isotropic", "mori", "xie", "xie-frozen", NULL};
@@ -251,40 +252,7 @@ void sgl_escape_results_free(sgl_escape_results *r)
 
 /* ------------------------------------------------------------ randomness */
 
-typedef uint64_t u64v __attribute__((vector_size(8 * W)));
-
-/* a * c for lanes a < 2^32: the exact 64-bit product (vpmuludq where the ISA
- * has it; the plain multiply gives the same bits) */
-static inline u64v mul32(u64v a, uint32_t c)
-{
-#if defined(__AVX512F__) && SGL_VM_LANES == 8
-    return (u64v)_mm512_mul_epu32((__m512i)a, _mm512_set1_epi64((long long)c));
-#elif defined(__AVX2__) && SGL_VM_LANES == 4
-    return (u64v)_mm256_mul_epu32((__m256i)a, _mm256_set1_epi64x((long long)c));
-#else
-    return a * c;
-#endif
-}
-
-/* Philox4x32-10 per lane on 64-bit lanes; out: the four words */
-static inline void philox_v(u64v x0, u64v x1, u64v x2, u64v x3, uint64_t seed, u64v *o0, u64v *o1, u64v *o2,
-                            u64v *o3)
-{
-    const uint64_t M = 0xffffffffu;
-    uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
-    for (int r = 0; r < 10; ++r) {
-        u64v p0 = mul32(x0, 0xD2511F53u), p1 = mul32(x2, 0xCD9E8D57u);
-        u64v n0 = ((p1 >> 32) ^ x1 ^ key0) & M;
-        u64v n2 = ((p0 >> 32) ^ x3 ^ key1) & M;
-        x1 = p1 & M;
-        x3 = p0 & M;
-        x0 = n0;
-        x2 = n2;
-        key0 = (key0 + 0x9E3779B9u) & M;
-        key1 = (key1 + 0xBB67AE85u) & M;
-    }
-    *o0 = x0; *o1 = x1; *o2 = x2; *o3 = x3;
-}
+typedef sgl_u64v u64v;   /* one 64-bit lane per trajectory (src/philox.h) */
 
 static inline sgl_vm uniform_v(u64v hi, u64v lo)
 {
@@ -293,13 +261,15 @@ static inline sgl_vm uniform_v(u64v hi, u64v lo)
     return (__builtin_convertvector(mi, sgl_vm) + sgl_vm_splat(0.5)) * sgl_vm_splat(0x1p-52);
 }
 
-/* Box-Muller pair number pair[l] of trajectory traj[l], purpose, per lane */
+/* Box-Muller pair number pair[l] of trajectory traj[l], purpose, per lane:
+ * in counter layout v1, block pair mod 2^32 of the stream (seed, traj[l],
+ * step = pair / 2^32, purpose) (sgl_philox_c1/c3 of src/philox.h). */
 static inline void normals_v(uint64_t seed, const u64v pair, const u64v traj, unsigned purpose, sgl_vm *zc, sgl_vm *zs)
 {
     const uint64_t M = 0xffffffffu;
-    u64v c3 = pair - pair + ((uint64_t)purpose << 24);
-    u64v o0, o1, o2, o3;
-    philox_v(pair & M, pair >> 32, traj, c3, seed, &o0, &o1, &o2, &o3);
+    /* step = pair / 2^32 < 2^32: c1 = step, and c3 carries no step bits */
+    u64v o0 = pair & M, o1 = pair >> 32, o2 = traj, o3 = pair - pair + sgl_philox_c3(0, purpose);
+    sgl_philox_v(&o0, &o1, &o2, &o3, seed);
     sgl_vm_box_muller(uniform_v(o0, o1), uniform_v(o2, o3), zc, zs);
 }
 
