@@ -475,6 +475,10 @@ typedef struct {
 } sgl_results;
 
 sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
+/* The part of sgl_plan_alloc's size check that needs no data (sweeps run it up
+ * front): the model's own shape and cost limits, and the data's memory against
+ * this machine's physical memory.  Errors name the flag (--d, --n, --seeds). */
+sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
 
 sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out);
@@ -601,6 +605,8 @@ typedef struct {
     sgl_flow_opts flow;
 } sgl_limit_opts;
 void sgl_limit_opts_default(sgl_limit_opts *o);
+/* sgl_limit_execute refuses models with more parameters (dense O(D^3) work per step) */
+#define SGL_LIMIT_MAX_DIM 512
 /* One Euler-Maruyama increment's ingredients at zeta in Gamma: drift b (D)
  * and noise factor R (D x D; dzeta = b dt + R dW; NULL: not wanted) under
  * the form, for the plan's noise kind; *form_used: the form applied.
@@ -847,6 +853,22 @@ void sgl_spec_run_key(const sgl_spec *s, char key[17]);
 void sgl_text_run_key(const char *text, char key[17]);
 /* GD time t = sum_{k'<k} eta_k' and slow time sum eta_k'^2 at step k */
 void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
+
+/* ------------------------------------------------------ quoting text for other programs */
+
+/* One escaping path for every string sgdlab writes into CSV, JSON or a gnuplot
+ * script.  Each writes the quoted form of s (NULL: "") into buf, always
+ * terminated when len > 0, and returns the length it needs, like snprintf.
+ * csv: RFC 4180 (a field with , " CR LF or edge blanks in double quotes, " doubled);
+ * json: a string with \" \\ and \u00XX for control characters, bytes that are
+ * not UTF-8 as \ufffd; gnuplot: a single-quoted string (no escapes, no `command`
+ * or @macro substitution), ' doubled, control characters as '?'. */
+size_t sgl_quote_csv(const char *s, char *buf, size_t len);
+size_t sgl_quote_json(const char *s, char *buf, size_t len);
+size_t sgl_quote_gnuplot(const char *s, char *buf, size_t len);
+/* JSON text (valid JSON, e.g. a stored params object) as UTF-8: each byte that is not part of
+ * well-formed UTF-8 (only inside strings in valid JSON) as \ufffd, the rest unchanged */
+size_t sgl_quote_json_text(const char *json, char *buf, size_t len);
 
 /* ---------------------------------------------------------------- sweeps */
 
