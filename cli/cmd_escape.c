@@ -240,42 +240,6 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     return NAN;
 }
 
-/* The spec as a theory problem (src/theory/escape.c), where one applies:
- * returns 0 and a reason when the theory side has no model of this spec. */
-static int to_problem(const sgl_escape_spec *s, const sgl_escape_info *in, sgl_theory_problem *p, const char **why)
-{
-    memset(p, 0, sizeof *p);
-    const char *ls = s->landscape;
-    if (!strcmp(ls, "doublewell")) p->landscape = SGL_TL_DOUBLEWELL;
-    else if (!strcmp(ls, "moriwell")) p->landscape = SGL_TL_MORI_ND;
-    else if (!strcmp(ls, "quadratic") && s->lp.q == 1.0) p->landscape = SGL_TL_QUADRATIC;
-    else { *why = "no theory model of this landscape (styblinski-tang, anisotropic quadratic)"; return 0; }
-    switch (s->noise) {
-    case SGL_ESC_ISOTROPIC: p->noise = SGL_TN_ISOTROPIC; break;
-    case SGL_ESC_MORI: p->noise = SGL_TN_MORI; break;
-    case SGL_ESC_XIE_FROZEN: p->noise = SGL_TN_XIE; break;
-    default: *why = "no theory model of the state-dependent xie noise (use xie-frozen)"; return 0;
-    }
-    p->L0 = s->lp.L0;
-    p->a = s->lp.a;
-    p->h = s->lp.h;
-    p->k = s->lp.k;
-    p->n = s->lp.n;
-    p->D = s->D;
-    p->B_over_eta = s->B_over_eta;
-    p->eta = s->eta;
-    p->c = s->c;
-    p->r = s->r;
-    p->x_exit = in->x_exit;
-    switch (s->event) {
-    case SGL_ESC_EV_HYPERPLANE: case SGL_ESC_EV_NEXT_MIN: p->event = SGL_TE_HYPERPLANE; break;
-    case SGL_ESC_EV_LOSS: p->event = SGL_TE_LOSS_RATIO; break;
-    case SGL_ESC_EV_BALL: p->event = SGL_TE_BALL; break;
-    default: p->event = SGL_TE_NONE; break;
-    }
-    return 1;
-}
-
 static void pd(double x, int json)
 {
     sgl_print_double(stdout, x, json);
@@ -372,20 +336,22 @@ int sgl_cmd_escape(int argc, char **argv)
     if (db && (st = store_escape(db, run_id, s, r, &rate, &mf, level, &err)) != SGL_OK) goto done;
     const double eta = s->eta;
     const char *tu = "t = eta k";
-    sgl_theory_problem tp;
+    /* the theory of this spec: the library's one translation (sgl_theory_escape), as `sgdlab theory` prints it */
     sgl_prediction pred[64];
     size_t npred = 0;
     const char *why = NULL;
     char twhy[600] = "";
-    if (to_problem(s, &in, &tp, &why)) {
-        sgl_err te = {{0}, {0}};
-        if (sgl_theory_predict(&tp, pred, 64, &npred, &te) != SGL_OK) {
-            snprintf(twhy, sizeof twhy, "%s: %s", te.field, te.msg);
-            why = twhy;
-            npred = 0;
-        }
-        if (npred > 64) npred = 64;
+    sgl_err te = {{0}, {0}};
+    if (sgl_theory_escape(s, pred, 64, &npred, &te) != SGL_OK) {
+        snprintf(twhy, sizeof twhy, "%s: %s", te.field, te.msg);
+        why = twhy;
+        npred = 0;
+    } else if (npred == 1 && strcmp(pred[0].name, "none") == 0) {
+        snprintf(twhy, sizeof twhy, "%s", pred[0].note);
+        why = twhy;
+        npred = 0;
     }
+    if (npred > 64) npred = 64;
     const int json = o.json;
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
     if (json) {

@@ -1101,6 +1101,11 @@ void sgl_escape_spec_default(sgl_escape_spec *s);
  * "--": landscape, noise, L0, ...) and the allowed values.  SGL_ECAPS: a
  * noise kind or dynamics the landscape or noise cannot supply. */
 sgl_status sgl_escape_spec_validate(const sgl_escape_spec *s, sgl_err *err);
+/* The field checks of sgl_escape_spec_validate that evaluate no landscape
+ * (names, ranges, which noise / dynamics / event / landscape combine); the
+ * rest (the exit point before the next minimum, the start inside the basin,
+ * t_max against the step) needs the landscape's critical points. */
+sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err);
 
 /* Derived quantities of a valid spec: critical points, losses, the step, the
  * exit threshold.  dir: +1 or -1, the escape direction along coordinate 0. */
@@ -1206,6 +1211,15 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
  * section: sgl_escape_spec.) */
 sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out,
                              sgl_err *err);
+/* The one translation of an escape spec into the theory's problem (src/theory/
+ * escape_spec.c), used by sgl_theory_escape, `sgdlab escape` and `sgdlab
+ * theory`: the spec's fields are checked (sgl_escape_spec_check) and the
+ * landscape, noise and exit point are taken from the theory's own formulas.
+ * *applies = 0 and why (a sentence, static storage) where the theory has no
+ * model of the spec (state-dependent xie noise, an anisotropic quadratic, a
+ * loss or ball exit from a well); p is then unspecified. */
+sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_problem *p, int *applies, const char **why,
+                                     sgl_err *err);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 
