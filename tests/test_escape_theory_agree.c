@@ -16,8 +16,34 @@
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-12 * (fabs(a) + fabs(b)) + 1e-14; }
 
+/* the registries (src/escape/registry.c): id = index = the spec's enum value, names unique and found */
+static void test_registries(void)
+{
+    const sgl_escape_kind *const *regs[] = {sgl_escape_noises, sgl_escape_dynamics_kinds, sgl_escape_events, sgl_escape_starts};
+    for (size_t r = 0; r < sizeof regs / sizeof regs[0]; ++r) {
+        size_t n = 0;
+        for (; regs[r][n]; ++n) {
+            const sgl_escape_kind *k = regs[r][n];
+            check_true(k->id == (int)n && k->name && k->doc && k->doc[0] && k->reads &&
+                           sgl_escape_kind_find(regs[r], k->name) == k,
+                       "registry %zu entry %zu '%s': id = index, documented, found by name", r, n, k->name ? k->name : "");
+        }
+        check_true(n >= 2 && sgl_escape_kind_find(regs[r], "no-such-kind") == NULL, "registry %zu: %zu kinds", r, n);
+    }
+    check_true(sgl_escape_noises[SGL_ESC_XIE_FROZEN + 1] == NULL && sgl_escape_dynamics_kinds[SGL_ESC_MORI_TC + 1] == NULL &&
+                   sgl_escape_events[SGL_ESC_EV_NONE + 1] == NULL && sgl_escape_starts[SGL_ESC_START_BURN_IN + 1] == NULL,
+               "every enum value has a registry entry and no more");
+    check_true(sgl_escape_reads("h h-ratio", "h-ratio") && sgl_escape_reads("h h-ratio", "h") &&
+                   !sgl_escape_reads("h-ratio", "h") && !sgl_escape_reads("", "a") && sgl_escape_reads("eta dt", "dt"),
+               "reads lists match whole keys");
+    char buf[64];
+    sgl_escape_kind_names(sgl_escape_starts, " | ", buf, sizeof buf);
+    check_true(strcmp(buf, "min | burn-in") == 0, "names joined: '%s'", buf);
+}
+
 int main(void)
 {
+    test_registries();
     int accepted = 0, compared = 0;
     for (size_t q = 0; sgl_landscapes[q]; ++q) {
         const sgl_landscape_type *lt = sgl_landscapes[q];
@@ -25,9 +51,9 @@ int main(void)
         for (unsigned n = 1; n <= 3 && n <= lt->max_dim; n += 2)
             for (int kq = 0; kq < 2; ++kq)
                 for (int aniso = 0; aniso < (quad ? 2 : 1); ++aniso)
-                    for (int z = 0; sgl_escape_noise_names[z]; ++z)
-                        for (int e = 0; sgl_escape_event_names[e]; ++e)
-                            for (int d = 0; sgl_escape_dynamics_names[d]; ++d) {
+                    for (int z = 0; sgl_escape_noises[z]; ++z)
+                        for (int e = 0; sgl_escape_events[e]; ++e)
+                            for (int d = 0; sgl_escape_dynamics_kinds[d]; ++d) {
                                 sgl_escape_spec s;
                                 sgl_escape_spec_default(&s);
                                 s.landscape = lt->name;
@@ -38,8 +64,8 @@ int main(void)
                                 s.dynamics = (sgl_escape_dynamics)d;
                                 char what[160];
                                 snprintf(what, sizeof what, "%s n=%u k=%g q=%g noise %s event %s dynamics %s", lt->name, n,
-                                         s.lp.k, s.lp.q, sgl_escape_noise_names[z], sgl_escape_event_names[e],
-                                         sgl_escape_dynamics_names[d]);
+                                         s.lp.k, s.lp.q, sgl_escape_noises[z]->name, sgl_escape_events[e]->name,
+                                         sgl_escape_dynamics_kinds[d]->name);
                                 sgl_escape_info in;
                                 sgl_err err = {{0}, {0}};
                                 if (sgl_escape_describe(&s, &in, &err) != SGL_OK) continue;

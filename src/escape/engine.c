@@ -85,7 +85,7 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
     if ((s->event == SGL_ESC_EV_LOSS && L0x >= s->c * in->L_min) || (s->event == SGL_ESC_EV_BALL && d2 >= s->r * s->r) ||
         ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && in->dir * (x0[0] - in->x_exit) >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "x0", "the start already satisfies the exit event (%s): it is outside the basin",
-                        sgl_escape_event_names[s->event]);
+                        sgl_escape_events[s->event]->name);
     return SGL_OK;
 }
 

@@ -14,11 +14,6 @@
 
 #define W SGL_VM_LANES
 
-const char *const sgl_escape_noise_names[] = {"isotropic", "mori", "xie", "xie-frozen", NULL};
-const char *const sgl_escape_dynamics_names[] = {"sgd", "sde", "mori-tc", NULL};
-const char *const sgl_escape_event_names[] = {"hyperplane", "next-min", "loss", "ball", "none", NULL};
-const char *const sgl_escape_start_names[] = {"min", "burn-in", NULL};
-
 void sgl_escape_spec_default(sgl_escape_spec *s)
 {
     memset(s, 0, sizeof *s);
@@ -49,13 +44,6 @@ void sgl_escape_spec_default(sgl_escape_spec *s)
     s->lanes = 0;
 }
 
-static void join(const char *const *names, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (int i = 0; names[i] && k < len; ++i) k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "", names[i]);
-}
-
 static int finite_pos(double x) { return isfinite(x) && x > 0.0; }
 
 sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
@@ -82,26 +70,26 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     if (!(isfinite(p->k) && p->k >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "k", "must be a finite number > 0 (0 = 1), got %g", p->k);
     if ((unsigned)s->noise > SGL_ESC_XIE_FROZEN) {
-        join(sgl_escape_noise_names, names, sizeof names);
+        sgl_escape_kind_names(sgl_escape_noises, ", ", names, sizeof names);
         return sgl_fail(err, SGL_EINVAL, "noise", "unknown noise kind %d; valid: %s", (int)s->noise, names);
     }
     if ((unsigned)s->dynamics > SGL_ESC_MORI_TC) {
-        join(sgl_escape_dynamics_names, names, sizeof names);
+        sgl_escape_kind_names(sgl_escape_dynamics_kinds, ", ", names, sizeof names);
         return sgl_fail(err, SGL_EINVAL, "dynamics", "unknown dynamics %d; valid: %s", (int)s->dynamics, names);
     }
     if ((unsigned)s->event > SGL_ESC_EV_NONE) {
-        join(sgl_escape_event_names, names, sizeof names);
+        sgl_escape_kind_names(sgl_escape_events, ", ", names, sizeof names);
         return sgl_fail(err, SGL_EINVAL, "event", "unknown event %d; valid: %s", (int)s->event, names);
     }
     if ((unsigned)s->start > SGL_ESC_START_BURN_IN) {
-        join(sgl_escape_start_names, names, sizeof names);
+        sgl_escape_kind_names(sgl_escape_starts, ", ", names, sizeof names);
         return sgl_fail(err, SGL_EINVAL, "start", "unknown start protocol %d; valid: %s", (int)s->start, names);
     }
     if (s->noise == SGL_ESC_ISOTROPIC) {
         if (!finite_pos(s->D)) return sgl_fail(err, SGL_EINVAL, "D", "must be a finite number > 0, got %g", s->D);
     } else if (!finite_pos(s->B_over_eta)) {
         return sgl_fail(err, SGL_EINVAL, "B-over-eta", "must be a finite number > 0 (noise %s), got %g",
-                        sgl_escape_noise_names[s->noise], s->B_over_eta);
+                        sgl_escape_noises[s->noise]->name, s->B_over_eta);
     }
     if (!finite_pos(s->eta)) return sgl_fail(err, SGL_EINVAL, "eta", "must be a finite number > 0, got %g", s->eta);
     if (!(isfinite(s->dt) && s->dt >= 0.0))
@@ -111,7 +99,7 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     if (s->dynamics == SGL_ESC_MORI_TC && s->noise != SGL_ESC_MORI)
         return sgl_fail(err, SGL_ECAPS, "dynamics",
                         "mori-tc (Mori's time change) needs --noise mori, got --noise %s; valid dynamics for it: sgd, sde",
-                        sgl_escape_noise_names[s->noise]);
+                        sgl_escape_noises[s->noise]->name);
     if (s->noise == SGL_ESC_MORI && !(p->L0 > 0.0))
         return sgl_fail(err, SGL_ECAPS, "L0",
                         "noise mori needs L* = L0 > 0 (the noise vanishes at L = 0 and the minimum never escapes)");
@@ -123,7 +111,7 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     if ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && !lt->has_saddle)
         return sgl_fail(err, SGL_ECAPS, "event", "%s needs a landscape with a saddle (doublewell, moriwell, "
                         "styblinski-tang); landscape %s has none: use loss, ball or none",
-                        sgl_escape_event_names[s->event], lt->name);
+                        sgl_escape_events[s->event]->name, lt->name);
     if (s->event == SGL_ESC_EV_HYPERPLANE && !(isfinite(s->offset) && s->offset >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "offset", "must be a finite number >= 0 (noise widths past the saddle), got %g",
                         s->offset);
