@@ -4,6 +4,7 @@
  * so every caller gets the same messages. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -95,6 +96,8 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
                             "not used with --data csv (the file fixes d, n and the labels, and has no ground truth)");
     if (!csv && sgl_cli_given(o, "--data-file"))
         return sgl_fail(err, SGL_EINVAL, "--data-file", "only used with --data csv");
+    if (sgl_cli_given(o, "--lr-decay-factor") && o->spec.n_decay == 0)
+        return sgl_fail(err, SGL_EINVAL, "--lr-decay-factor", "only used with --lr-decay K1,K2,... (the steps where it applies)");
     if (sgl_cli_given(o, "--init") && sgl_cli_given(o, "--alpha"))
         return sgl_fail(err, SGL_EINVAL, "--alpha", "not used with --init (which gives the initial point itself)");
     const sgl_model_type *mt = sgl_model_lookup(o->spec.model);
@@ -168,7 +171,7 @@ static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_
         char *end;
         errno = 0;
         double v = strtod(val, &end);
-        if (end == val || *end != '\0' || errno == ERANGE || !isfinite(v))
+        if (end == val || isspace((unsigned char)val[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
             return sgl_fail(err, SGL_EINVAL, f->name, "must be a finite number, got '%s'", val);
         *(double *)base = v;
         return SGL_OK;
@@ -230,7 +233,7 @@ static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_
             buf[len] = '\0';
             errno = 0;
             double v = strtod(buf, &end);
-            if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(v))
+            if (end == buf || isspace((unsigned char)buf[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
                 return sgl_fail(err, SGL_EINVAL, f->name, "must be finite numbers v1,v2,... , got '%s' in '%s'", buf,
                                 val);
             o->init[o->spec.n_init++] = v;
@@ -259,6 +262,8 @@ sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli
     for (int i = first; i < argc; ++i) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            if (argc > first + 1)
+                return sgl_fail(err, SGL_EINVAL, arg, "takes no other arguments (got %d more)", argc - first - 1);
             print_help(cmd);
             o->help = 1;
             return SGL_OK;

@@ -3,6 +3,7 @@
  * their uncertainty in t = eta k and in steps k = t / eta. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -94,7 +95,7 @@ static sgl_status parse_double(const char *flag, const char *s, double *out, sgl
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+    if (end == s || isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
         return sgl_fail(err, SGL_EINVAL, flag, "must be a finite number, got '%s'", s);
     *out = v;
     return SGL_OK;
@@ -220,6 +221,10 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
                             sgl_escape_event_names[s->event]);
     if (s->x0 && nx0 != s->lp.n)
         return sgl_fail(err, SGL_EINVAL, "--x0", "needs %u values (--n-dim), got %u", s->lp.n, nx0);
+    /* k = 0 is the library's "unset" (read as 1): a given --k must be the sharpness it uses */
+    if (sgl_escape_given(o, "--k") && !(s->lp.k > 0))
+        return sgl_fail(err, SGL_EINVAL, "--k", "must be finite and > 0 (sharpness; 1 is the plain landscape), got %g",
+                        s->lp.k);
     sgl_status st = sgl_escape_spec_validate(s, err);
     if (st != SGL_OK) sgl_escape_err_flag(err);
     return st;

@@ -5,6 +5,7 @@
  * parameters) the mean +- SE over trajectories at t = T. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <omp.h>
@@ -86,7 +87,7 @@ static sgl_status parse_etas(const char *s, double *etas, size_t *n, sgl_err *er
         buf[len] = '\0';
         errno = 0;
         double v = strtod(buf, &end);
-        if (end == buf || *end || errno == ERANGE || !isfinite(v) || !(v > 0.0))
+        if (end == buf || isspace((unsigned char)buf[0]) || *end || errno == ERANGE || !isfinite(v) || !(v > 0.0))
             return sgl_fail(err, SGL_EINVAL, "--etas", "must be step sizes > 0, got '%s' in '%s'", buf, s);
         etas[(*n)++] = v;
         if (!comma) break;
@@ -159,7 +160,16 @@ int sgl_cmd_limit(int argc, char **argv)
     const size_t n_rows = p->n_obs + nc;
     sgl_limit_info info;
     double t0 = omp_get_wtime();
-    if ((st = sgl_limit_execute(p, &lo, o.threads, &r, &info, &err)) != SGL_OK) goto done;
+    if ((st = sgl_limit_execute(p, &lo, o.threads, &r, &info, &err)) != SGL_OK) {
+        /* only the start point fails the whole call: name the flag that gave it */
+        if (st == SGL_EINVAL && strcmp(err.field, "theta") == 0) {
+            char msg[sizeof err.msg];
+            snprintf(msg, sizeof msg, "%s", err.msg);
+            sgl_fail(&err, SGL_EINVAL, sgl_cli_given(&o, "--init") ? "--init" : "--alpha",
+                     "the start point (after the gradient flow onto the minimisers) is not usable: %.400s", msg);
+        }
+        goto done;
+    }
     cols[0].secs = omp_get_wtime() - t0;
     cols[0].eta = NAN;
     cols[0].steps = info.em_steps;

@@ -3,7 +3,10 @@
 
 int sgl_cmd_list(int argc, char **argv)
 {
-    (void)argc; (void)argv;
+    if (argc > 2) {
+        fprintf(stderr, "sgdlab: list: takes no arguments, got '%s'\n", argv[2]);
+        return SGL_EXIT_USAGE;
+    }
     printf("models:\n");
     for (size_t i = 0; sgl_models[i]; ++i)
         printf("  %-16s %s (default loss constant a = %g)\n", sgl_models[i]->name, sgl_models[i]->doc,

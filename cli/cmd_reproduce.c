@@ -302,6 +302,10 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
     sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o->help) return SGL_EXIT_OK;
+    if (sgl_cli_given(o, "--db")) {   /* checked before anything is created */
+        fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (valid with shape-matters)\n", name);
+        return SGL_EXIT_USAGE;
+    }
     *count = sgl_cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
     if (*count < min_count) {
         fprintf(stderr, "sgdlab: --seeds: need >= %u %s, got %u\n", min_count, what, *count);
@@ -515,6 +519,10 @@ int sgl_cmd_reproduce(int argc, char **argv)
     const char *out_dir = o.out_dir ? o.out_dir : EXPERIMENT;
     if (!out_dir[0]) {
         fprintf(stderr, "sgdlab: --out-dir: must not be empty\n");
+        return SGL_EXIT_USAGE;
+    }
+    if (o.db_path && !o.db_path[0]) {   /* before the output folder is created */
+        fprintf(stderr, "sgdlab: --db: needs a file name\n");
         return SGL_EXIT_USAGE;
     }
 

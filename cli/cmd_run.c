@@ -18,6 +18,8 @@ int sgl_cmd_run(int argc, char **argv)
     if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) return sgl_cli_report(st, &err);
     if (o.out_path && !o.out_path[0])   /* before anything runs */
         return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--out", "needs a file name, got ''"), &err);
+    /* CSV data: its shape and content hash go into the stored parameters and the run key */
+    if ((st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK) return sgl_cli_report(st, &err);
     sgl_plan *p = NULL;
     sgl_results *r = NULL;
     sgl_out out = {0};

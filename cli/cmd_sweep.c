@@ -19,6 +19,7 @@ typedef struct {
     const char *spec_path;
     const char *db_path;
     int resume, no_store, list, quiet, threads, busy_ms;
+    int db_given, threads_given, busy_given;
 } sweep_opts;
 
 static void sweep_usage(FILE *f)
@@ -59,6 +60,10 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
     for (int i = 2; i < argc; ++i) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "--keys") == 0) && argc > 3) {
+            fprintf(stderr, "sgdlab: %s: takes no other arguments (got %d more)\n", a, argc - 3);
+            return -1;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { sweep_usage(stdout); return 1; }
         if (strcmp(a, "--keys") == 0) {
             for (const sgl_param *p = sgl_params; p->name; ++p) printf("%s\n", p->name);
@@ -74,9 +79,14 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
             if (strcmp(a, "--db") == 0) {
                 if (!val[0]) { fprintf(stderr, "sgdlab: --db: needs a file name\n"); return -1; }
                 o->db_path = val;
+                o->db_given = 1;
             } else if (strcmp(a, "--threads") == 0) {
                 if (parse_int_arg(a, val, 4096, &o->threads)) return -1;
-            } else if (parse_int_arg(a, val, 3600000, &o->busy_ms)) return -1;
+                o->threads_given = 1;
+            } else {
+                if (parse_int_arg(a, val, 3600000, &o->busy_ms)) return -1;
+                o->busy_given = 1;
+            }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sgdlab: %s: unknown flag; valid: --db, --resume, --no-store, --list, --threads, "
                             "--quiet, --busy-timeout, --keys, --help\n", a);
@@ -94,6 +104,18 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
     }
     if (o->resume && o->no_store) {
         fprintf(stderr, "sgdlab: --resume: needs a store; not valid with --no-store\n");
+        return -1;
+    }
+    /* contradictory or unused flags are refused, not ignored */
+    if (o->no_store && (o->db_given || o->busy_given)) {
+        fprintf(stderr, "sgdlab: %s: not used with --no-store (which writes no store)\n",
+                o->db_given ? "--db" : "--busy-timeout");
+        return -1;
+    }
+    if (o->list && (o->resume || o->no_store || o->db_given || o->busy_given || o->threads_given)) {
+        fprintf(stderr, "sgdlab: %s: not used with --list (which only prints the expanded runs)\n",
+                o->resume ? "--resume" : o->no_store ? "--no-store" : o->db_given ? "--db"
+                : o->busy_given ? "--busy-timeout" : "--threads");
         return -1;
     }
     return 0;

@@ -1,7 +1,7 @@
 /* sgdlab theory: every prediction that applies to an escape spec, without
- * simulating.  Same flags as `sgdlab escape` (sgl_cli_parse_escape); flags
- * that only steer the simulation (trajectories, seed, threads, t-max, ...)
- * are accepted and do not change a prediction. */
+ * simulating.  Same flags as `sgdlab escape` (sgl_cli_parse_escape), less
+ * those that only steer a simulation or its storage (--trajectories, --t-max,
+ * --seed, --threads, --db): given here they are refused, not ignored. */
 #include "cli.h"
 #include "reproduce.h"
 
@@ -29,6 +29,13 @@ int sgl_cmd_theory(int argc, char **argv)
         return sgl_cli_report(st, &err);
     }
     if (o.help) return SGL_EXIT_OK;
+    static const char *const sim_only[] = {"--trajectories", "--t-max", "--seed", "--threads", "--db", NULL};
+    for (int i = 0; sim_only[i]; ++i)
+        if (sgl_escape_given(&o, sim_only[i])) {
+            fprintf(stderr, "sgdlab: %s: not used by theory (it simulates and stores nothing; sgdlab escape takes it)\n",
+                    sim_only[i]);
+            return SGL_EXIT_USAGE;
+        }
     sgl_prediction pr[64];
     size_t n = 0;
     st = sgl_theory_escape(&o.spec, pr, 64, &n, &err);

@@ -286,10 +286,6 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv)
     const char *out_dir;
     int rc0 = sgl_rep_begin(argc, argv, EXPL, usage, 20, 6, 2, "data draws per (d, n)", &o, &R, &out_dir);
     if (rc0 >= 0) return rc0;
-    if (sgl_cli_given(&o, "--db")) {
-        fprintf(stderr, "sgdlab: --db: not supported by reproduce " EXPL " (valid with shape-matters)\n");
-        return SGL_EXIT_USAGE;
-    }
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
     const uint64_t seed = o.spec.seed;
     const size_t dims_full[3] = {100, 200, 400}, dims_quick[2] = {40, 80};

@@ -53,10 +53,18 @@ static int dispatch(int argc, char **argv)
     if (strcmp(cmd, "report") == 0 || strcmp(cmd, "export") == 0 || strcmp(cmd, "plot") == 0)
         return sgl_cmd_report(argc, argv);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", cmd, argv[2]);
+            return SGL_EXIT_USAGE;
+        }
         printf("sgdlab %s (git %s, counter layout %d)\n", sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
         return SGL_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", cmd, argv[2]);
+            return SGL_EXIT_USAGE;
+        }
         usage(stdout);
         return SGL_EXIT_OK;
     }

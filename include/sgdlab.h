@@ -155,6 +155,7 @@ typedef struct {
     size_t width;       /* hidden units of a model that has them (SGL_CAP_WIDTH), from the spec; 0: its default */
     size_t n_test;
     double *Zt, *yt;    /* n_test x ld, n_test */
+    uint64_t hash;      /* CSV data: FNV-1a 64 of the file's bytes as read; 0 for generated data */
 } sgl_data;
 
 typedef struct {
@@ -164,8 +165,13 @@ typedef struct {
     double label_noise;   /* std of Gaussian noise added to the stored labels (default 0) */
     const char *csv_path; /* SGL_INPUT_CSV: rows "x_1,...,x_d,y"; a non-numeric first line is a header */
     size_t width;         /* hidden units of the student (SGL_CAP_WIDTH models, --width); 0: the model's default */
+    uint64_t hash;        /* SGL_INPUT_CSV: FNV-1a 64 of the file's bytes, set with d and n by
+                             sgl_spec_resolve_data (0: not taken); loading checks the file still has it */
 } sgl_data_spec;
 
+/* A CSV data file must be a regular file of at most this many bytes (a row
+ * of d numbers can take 8 * ceil(d/8)*8 bytes in memory per 2 bytes of text). */
+#define SGL_DATA_MAX_BYTES (256ull << 20)
 /* One draw of a data set; draw = data-draw id (0 for a shared data set). */
 sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t draw,
                           sgl_data **out, sgl_err *err);
@@ -416,6 +422,11 @@ extern const char *const sgl_scale_names[];      /* sgl_sigma_scale ("unset" fir
 extern const char *const sgl_sampling_names[];   /* spec.with_replacement: 0 without, 1 with */
 
 void sgl_spec_defaults(sgl_spec *s);
+/* CSV data: read the file once and put its shape (data.d, data.n) and content
+ * hash (data.hash) into the spec, so the canonical form and run key describe
+ * the data actually used (a changed file is a different run).  Generated data:
+ * nothing to do.  Errors name --data-file. */
+sgl_status sgl_spec_resolve_data(sgl_spec *s, sgl_err *err);
 /* Validate a spec; each problem names its field (CLI flag) and the allowed range. */
 sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err);
 /* eta at step k under the spec's schedule */

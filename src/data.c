@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static size_t pad_lanes(size_t d) { return (d + SGL_LANES - 1) / SGL_LANES * SGL_LANES; }
 
@@ -80,8 +81,9 @@ static int is_header(const char *line)
 }
 
 /* One line of f into *buf (grown with sgl_realloc, NUL-terminated, newline
- * kept): 1 read, 0 at end of file, -1 out of memory. */
-static int read_line(FILE *f, char **buf, size_t *cap)
+ * kept): 1 read, 0 at end of file, -1 out of memory, -2 a NUL byte in the
+ * line (text after it would be lost silently). */
+static int read_line(FILE *f, char **buf, size_t *cap, uint64_t *hash)
 {
     size_t len = 0;
     for (;;) {
@@ -92,10 +94,18 @@ static int read_line(FILE *f, char **buf, size_t *cap)
             *buf = nb;
             *cap = ncap;
         }
-        if (!fgets(*buf + len, (int)(*cap - len > INT_MAX ? INT_MAX : *cap - len), f))
+        int c = getc(f);
+        if (c == EOF) {
+            (*buf)[len] = '\0';
             return len > 0;
-        len += strlen(*buf + len);
-        if (len > 0 && (*buf)[len - 1] == '\n') return 1;
+        }
+        *hash = (*hash ^ (unsigned char)c) * 0x100000001b3ull;
+        if (c == '\0') return -2;
+        (*buf)[len++] = (char)c;
+        if (c == '\n') {
+            (*buf)[len] = '\0';
+            return 1;
+        }
     }
 }
 
@@ -105,16 +115,31 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
     if (!f)
         return sgl_fail(err, SGL_EINVAL, "--data-file",
                         "cannot open '%s': %s", spec->csv_path, strerror(errno));
+    struct stat sb;
+    const int reg = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+    if (!reg || (uint64_t)sb.st_size > SGL_DATA_MAX_BYTES) {
+        fclose(f);
+        return sgl_fail(err, SGL_EINVAL, "--data-file",
+                        reg ? "'%s' has more than %llu bytes (%d MiB), the most a CSV data file may have"
+                            : "'%s' is not a regular file; a CSV data file of at most %llu bytes (%d MiB) is",
+                        spec->csv_path, (unsigned long long)SGL_DATA_MAX_BYTES, (int)(SGL_DATA_MAX_BYTES >> 20));
+    }
     size_t cap_rows = 64, n = 0, d = 0, ld = 0;
     double *Z = NULL, *y = NULL, *vals = NULL;
     char *line = NULL;
     size_t linecap = 0, lineno = 0;
     int content = 0;   /* non-blank, non-comment lines seen */
+    uint64_t hash = 0xcbf29ce484222325ull;   /* FNV-1a 64 of every byte */
     sgl_status st = SGL_OK;
     int got;
-    while ((got = read_line(f, &line, &linecap)) != 0) {
-        if (got < 0) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
+    while ((got = read_line(f, &line, &linecap, &hash)) != 0) {
         ++lineno;
+        if (got == -2) {
+            st = sgl_fail(err, SGL_EINVAL, "--data-file", "%s:%zu: a NUL byte; a CSV data file is text",
+                          spec->csv_path, lineno);
+            goto done;
+        }
+        if (got < 0) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
         char *p = line;
         while (isspace((unsigned char)*p)) ++p;
         if (*p == '\0' || *p == '#') continue;
@@ -158,11 +183,21 @@ static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
         y[n] = vals[d];
         ++n;
     }
+    if (ferror(f)) {
+        st = sgl_fail(err, SGL_EINVAL, "--data-file", "%s: read error after line %zu", spec->csv_path, lineno);
+        goto done;
+    }
     if (n == 0) {
         st = sgl_fail(err, SGL_EINVAL, "--data-file", "%s: no data rows", spec->csv_path);
         goto done;
     }
-    D->n = n; D->d = d; D->ld = ld; D->y = y;
+    if (spec->hash && spec->hash != hash) {   /* the run key names other contents */
+        st = sgl_fail(err, SGL_EINVAL, "--data-file",
+                      "%s changed after the run was set up (content hash %016llx, now %016llx); run again",
+                      spec->csv_path, (unsigned long long)spec->hash, (unsigned long long)hash);
+        goto done;
+    }
+    D->n = n; D->d = d; D->ld = ld; D->y = y; D->hash = hash;
     y = NULL;
     D->Z = sgl_alloc_doubles(n * ld);
     if (!D->Z) { st = sgl_fail(err, SGL_ENOMEM, "--data-file", "out of memory"); goto done; }
@@ -221,6 +256,23 @@ nomem:
 fail:
     sgl_data_free(D);
     return st;
+}
+
+sgl_status sgl_spec_resolve_data(sgl_spec *s, sgl_err *err)
+{
+    if (s->data.input != SGL_INPUT_CSV) return SGL_OK;
+    if (!s->data.csv_path || !s->data.csv_path[0])
+        return sgl_fail(err, SGL_EINVAL, "--data-file", "required with --data csv: a CSV file of rows x_1,...,x_d,y");
+    sgl_data_spec ds = s->data;
+    ds.hash = 0;
+    sgl_data *D = NULL;
+    sgl_status st = sgl_data_alloc(&ds, 0, 0, &D, err);
+    if (st != SGL_OK) return st;
+    s->data.d = D->d;
+    s->data.n = D->n;
+    s->data.hash = D->hash;
+    sgl_data_free(D);
+    return SGL_OK;
 }
 
 void sgl_data_free(sgl_data *D)

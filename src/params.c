@@ -6,6 +6,7 @@
  * %.17g) is what the run key hashes and what the store keeps. */
 #include "internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <math.h>
@@ -119,7 +120,7 @@ sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_
         char *end;
         errno = 0;
         double v = strtod(text, &end);
-        if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        if (end == text || isspace((unsigned char)text[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
             return sgl_fail(err, SGL_EINVAL, p->name, "must be a finite number, got '%s'", text);
         *(double *)base = v;
         return SGL_OK;
@@ -204,12 +205,23 @@ static void put_str(sbuf *b, const char *s)
 
 static size_t canonical(const sgl_spec *s, sbuf b)
 {
+    /* CSV data: d and n are the file's (sgl_spec_resolve_data), its content
+     * hash follows data-file, and the generator's keys are left out */
+    const int csv = s->data.input == SGL_INPUT_CSV;
     put(&b, "{");
     for (const sgl_param *p = sgl_params; p->name; ++p) {
         const char *base = (const char *)s + p->off;
+        if (csv && (p->off == offsetof(sgl_spec, data.kappa) || p->off == offsetof(sgl_spec, data.n_test) ||
+                    p->off == offsetof(sgl_spec, data.truth) || p->off == offsetof(sgl_spec, data.label_noise) ||
+                    p->off == offsetof(sgl_spec, data_draw)))
+            continue;
         put(&b, "%s\"%s\":", p == sgl_params ? "" : ",", p->name);
         switch (p->type) {
-        case SGL_PARAM_STR: put_str(&b, *(const char *const *)base); break;
+        case SGL_PARAM_STR:
+            put_str(&b, *(const char *const *)base);
+            if (csv && p->off == offsetof(sgl_spec, data.csv_path))
+                put(&b, ",\"data-hash\":\"%016llx\"", (unsigned long long)s->data.hash);
+            break;
         case SGL_PARAM_SIZE: put(&b, "%zu", *(const size_t *)base); break;
         case SGL_PARAM_U64: put(&b, "%llu", (unsigned long long)*(const uint64_t *)base); break;
         case SGL_PARAM_U32: put(&b, "%u", *(const uint32_t *)base); break;

@@ -124,6 +124,13 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
                     strncmp(sgl_observables[i]->name, tok, tl) == 0)
                     o = sgl_observables[i];
             NEED(o, "--observe", "unknown optional observable '%.*s'; valid: %s (comma-separated)", (int)tl, tok, valid);
+            /* a repeat would be a second spelling of one run (another run key): refused, not merged */
+            for (const char *prev = s->observe; prev < tok;) {
+                const char *pc = strchr(prev, ',');
+                NEED((size_t)(pc - prev) != tl || strncmp(prev, tok, tl) != 0, "--observe",
+                     "'%.*s' is listed twice; name each observable once", (int)tl, tok);
+                prev = pc + 1;
+            }
             if ((mt->caps & o->needs_caps) != o->needs_caps)
                 return sgl_fail(err, SGL_ECAPS, "--observe", "observable '%s' needs Hessian-vector products, which model '%s' lacks",
                                 o->name, mt->name);

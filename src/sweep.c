@@ -18,8 +18,14 @@
 #include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SGL_SWEEP_MAX_RUNS 10000000u
+/* Up-front bounds, checked before libfyaml builds a document (its duplicate-key
+ * check is quadratic in the keys of one mapping: 40,000 keys took half a
+ * minute).  A valid spec has at most one key per run parameter in a mapping. */
+#define SGL_SWEEP_MAX_BYTES (16u << 20)
+#define SGL_SWEEP_MAX_KEYS 64
 
 typedef struct { int line, col; } loc;                 /* 1-based; 0: not from the file */
 typedef struct { char *text; loc at; } value;          /* one scalar (lr-decay: joined list) */
@@ -255,6 +261,96 @@ static sgl_status read_axes(sgl_sweep *w, struct fy_node *m, int zip, sgl_err *e
     return SGL_OK;
 }
 
+static const char *const k_secs[] = {"name", "base", "grid", "zip"};
+
+static loc mark_loc(const struct fy_mark *m) { return m ? (loc){m->line + 1, m->column + 1} : (loc){0, 0}; }
+
+/* One streaming pass over the events before any document is built (linear
+ * time): one document only, no explicit tags (!!str 20 would pass a number as
+ * a string, "20" does not: one rule, no tags), at most SGL_SWEEP_MAX_KEYS keys
+ * in any mapping, and unknown keys rejected where they are first seen.  A
+ * syntax error anywhere in the stream is reported here (the document build
+ * would stop after one JSON value and ignore the rest). */
+typedef struct { unsigned char map, want_key, kind, sec; size_t keys; } frame;
+enum { K_OTHER, K_ROOT, K_PARAMS };
+
+static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err *err)
+{
+    struct fy_parser *fyp = fy_parser_create(cfg);
+    if (!fyp) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+    if (fy_parser_set_string(fyp, w->text, strlen(w->text)) != 0) {
+        fy_parser_destroy(fyp);
+        return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+    }
+    frame stack[128];
+    size_t depth = 0, docs = 0, ended = 0;
+    sgl_status st = SGL_OK;
+    struct fy_event *ev;
+    while (st == SGL_OK && (ev = fy_parser_parse(fyp)) != NULL) {
+        enum fy_event_type t = ev->type;
+        if (t == FYET_DOCUMENT_START && ++docs > 1) {
+            st = fail_at(err, w, mark_loc(fy_event_start_mark(ev)), NULL,
+                         "a second document starts here; a spec is one YAML document (or one JSON value)");
+        } else if (t == FYET_SCALAR || t == FYET_ALIAS || t == FYET_SEQUENCE_START || t == FYET_MAPPING_START) {
+            struct fy_token *tag = t == FYET_ALIAS ? NULL : fy_event_get_tag_token(ev);
+            frame *top = depth ? &stack[depth - 1] : NULL;
+            unsigned char kind = K_OTHER, sec = 0;
+            if (tag) {
+                st = fail_at(err, w, mark_loc(fy_token_start_mark(tag)), NULL,
+                             "explicit tags (like !!str) are not supported; write numbers plain and strings quoted");
+            } else if (top && top->map && top->want_key) {
+                top->want_key = 0;
+                loc at = mark_loc(fy_event_start_mark(ev));
+                size_t len = 0;
+                const char *s = t == FYET_SCALAR ? fy_token_get_text(fy_event_get_token(ev), &len) : NULL;
+                if (++top->keys > SGL_SWEEP_MAX_KEYS) {
+                    st = fail_at(err, w, at, NULL, "a mapping with more than %d keys; a spec has at most one key per "
+                                 "run parameter in a mapping", SGL_SWEEP_MAX_KEYS);
+                } else if (s && top->kind == K_ROOT) {
+                    int which = -1;
+                    for (int q = 0; q < 4; ++q)
+                        if (strlen(k_secs[q]) == len && strncmp(k_secs[q], s, len) == 0) which = q;
+                    if (which < 0)
+                        st = fail_at(err, w, at, NULL, "unknown top-level key '%.*s'; valid: name, base, grid, zip",
+                                     (int)(len > 64 ? 64 : len), s);
+                    top->sec = (unsigned char)(which < 0 ? 0 : which);
+                } else if (s && top->kind == K_PARAMS && !sgl_param_lookup(s, len)) {
+                    char names[600];
+                    sgl_param_names(names, sizeof names);
+                    st = fail_at(err, w, at, NULL, "%s: unknown key '%.*s'; valid: %s", k_secs[top->sec],
+                                 (int)(len > 64 ? 64 : len), s, names);
+                }
+            } else if (top && top->map) {
+                top->want_key = 1;
+                if (top->kind == K_ROOT && top->sec >= 1) { kind = K_PARAMS; sec = top->sec; }
+            }
+            if (st == SGL_OK && (t == FYET_SEQUENCE_START || t == FYET_MAPPING_START)) {
+                if (depth == sizeof stack / sizeof stack[0]) {   /* libfyaml's depth limit reports it */
+                    fy_parser_event_free(fyp, ev);
+                    break;
+                }
+                if (depth == 0 && t == FYET_MAPPING_START) kind = K_ROOT;
+                stack[depth++] = (frame){t == FYET_MAPPING_START, 1, t == FYET_MAPPING_START ? kind : K_OTHER, sec, 0};
+            }
+        } else if (t == FYET_SEQUENCE_END || t == FYET_MAPPING_END) {
+            if (depth) --depth;
+        } else if (t == FYET_DOCUMENT_END) {
+            ++ended;
+        }
+        fy_parser_event_free(fyp, ev);
+    }
+    if (st == SGL_OK && fy_parser_get_stream_error(fyp)) {
+        /* JSON "{...} {...}" too: the document build would take the first value and drop the rest */
+        void *it = NULL;
+        struct fy_diag_error *e = cfg->diag ? fy_diag_errors_iterate(cfg->diag, &it) : NULL;
+        if (e) st = fail_at(err, w, (loc){e->line, e->column}, NULL, "not valid YAML/JSON: %s%s", e->msg,
+                            ended ? " (text after the end of the spec; a spec is one YAML document or one JSON value)" : "");
+        else st = fail_at(err, w, (loc){0, 0}, NULL, "not valid YAML/JSON");
+    }
+    fy_parser_destroy(fyp);
+    return st;
+}
+
 static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
 {
     struct fy_node *root = fy_document_root(doc);
@@ -263,7 +359,7 @@ static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
                        "a sweep spec must be a mapping with keys name, base, grid, zip; got %s", kind_name(root));
     w->root_at = node_loc(root);
     struct fy_node *sec[4] = {NULL, NULL, NULL, NULL};   /* name, base, grid, zip */
-    static const char *const secs[] = {"name", "base", "grid", "zip"};
+    static const char *const *const secs = k_secs;
     void *it = NULL;
     struct fy_node_pair *pr;
     while ((pr = fy_node_mapping_iterate(root, &it))) {
@@ -368,6 +464,7 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
     if (!w->runs) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
     w->n_runs = n;
     size_t digit[65];
+    const sgl_spec *resolved = NULL;   /* the last CSV run resolved: the next with its file reuses it */
     for (size_t r = 0; r < n; ++r) {
         /* mixed radix, zip fastest, first grid key slowest */
         size_t q = r;
@@ -390,8 +487,21 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
                               s->batch);
             if (st == SGL_OK && s->data.input == SGL_INPUT_CSV) {
                 FILE *f = fopen(s->data.csv_path, "r");
+                struct stat sb;
+                const int reg = f && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
                 if (f) fclose(f);
-                else st = sgl_fail(&e, SGL_EINVAL, "--data-file", "cannot read '%s'", s->data.csv_path);
+                if (!f) st = sgl_fail(&e, SGL_EINVAL, "--data-file", "cannot read '%s'", s->data.csv_path);
+                else if (!reg || (uint64_t)sb.st_size > SGL_DATA_MAX_BYTES)
+                    st = sgl_fail(&e, SGL_EINVAL, "--data-file", "'%s' is not a regular file of at most %llu bytes (%d MiB)",
+                                  s->data.csv_path, (unsigned long long)SGL_DATA_MAX_BYTES, (int)(SGL_DATA_MAX_BYTES >> 20));
+                /* its shape and content hash: part of the run's parameters and key */
+                if (st == SGL_OK && resolved && strcmp(resolved->data.csv_path, s->data.csv_path) == 0) {
+                    s->data.d = resolved->data.d;
+                    s->data.n = resolved->data.n;
+                    s->data.hash = resolved->data.hash;
+                } else if (st == SGL_OK && (st = sgl_spec_resolve_data(s, &e)) == SGL_OK) {
+                    resolved = s;
+                }
             }
         }
         if (st != SGL_OK) {
@@ -429,6 +539,11 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
     strcpy(w->path, path ? path : "<spec>");
     memcpy(w->text, buf, len);
     w->text[len] = '\0';
+    if (len > SGL_SWEEP_MAX_BYTES) {
+        st = fail_at(err, w, (loc){0, 0}, NULL, "the spec is longer than %u bytes (16 MiB); a spec holds at most that",
+                     SGL_SWEEP_MAX_BYTES);
+        goto done;
+    }
     if (memchr(buf, '\0', len)) {
         st = fail_at(err, w, (loc){0, 0}, NULL, "the spec contains a NUL byte; expected YAML or JSON text");
         goto done;
@@ -456,6 +571,7 @@ sgl_status sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sw
     const int json = pl > 5 && strcmp(w->path + pl - 5, ".json") == 0;
     struct fy_parse_cfg cfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | (json ? FYPCF_JSON_FORCE : 0), NULL,
                                diag};
+    if ((st = prescan(w, &cfg, err)) != SGL_OK) goto done;
     doc = fy_document_build_from_string(&cfg, w->text, len);
     if (!doc) {
         void *it = NULL;
@@ -489,8 +605,7 @@ sgl_status sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err)
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
-        if (n < cap) break;
-        if (cap >= (64u << 20)) { sgl_free(buf); fclose(f); return sgl_fail(err, SGL_EINVAL, "spec", "'%s' is larger than 64 MiB", path); }
+        if (n < cap || n > SGL_SWEEP_MAX_BYTES) break;   /* too long: sgl_sweep_parse says so */
         char *nb = sgl_realloc(buf, cap * 2);
         if (!nb) { sgl_free(buf); buf = NULL; break; }
         buf = nb;

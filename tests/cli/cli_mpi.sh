@@ -110,8 +110,8 @@ mpi 2 sweep spec.yaml --list > list.txt 2> err.txt
 check "mpirun --list: exit 0, 12 lines printed once (got $(wc -l < list.txt))" test "$(wc -l < list.txt)" -eq 12
 
 # ---- --no-store over MPI executes everything and writes nothing
-mpi 2 sweep spec.yaml --no-store --db none.db --quiet 2> err.txt
+mpi 2 sweep spec.yaml --no-store --quiet 2> err.txt
 check "mpirun --no-store: exit 0, 12 runs" grep -q "12 runs executed on 2 MPI ranks" err.txt
-check "mpirun --no-store: no file" test ! -e none.db
+check "mpirun --no-store: no file" test ! -e results.db
 
 finish

@@ -132,10 +132,10 @@ check "resume: same results as the uninterrupted sweep (bitwise)" same part.db r
 check "--threads 2 stores the same results" same t2.db ref.db
 
 # ---- --no-store executes and writes nothing
-"$SGDLAB" sweep spec.yaml --no-store --db none.db --quiet 2> err.txt
+"$SGDLAB" sweep spec.yaml --no-store --quiet 2> err.txt
 check "--no-store: exit 0" test $? -eq 0
 check "--no-store: 8 runs executed" grep -q "8 runs executed" err.txt
-check "--no-store: no file" test ! -e none.db
+check "--no-store: no file" test ! -e results.db
 
 # ---- run --db writes the same schema and, for the same parameters, the same rows
 "$SGDLAB" run --model diagnet --d 20 --n 10 --kappa 2 --steps 3000 --every 1000 --seeds 3 --noise label \
