@@ -75,10 +75,13 @@ void sgl_mpi_finalize(void);
 int sgl_mpi_bcast_text(char **text, size_t *len, int code, sgl_err *err);
 /* a worker's loop; w NULL: every run it is handed fails with (wst, werr) */
 int sgl_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int threads);
-typedef sgl_status (*sgl_mpi_begin_fn)(void *ctx, size_t index, sgl_err *err);
+/* begin claims run index; *take = 0: another writer has it (finished or
+ * running), so it is not handed out and commit is not called for it */
+typedef sgl_status (*sgl_mpi_begin_fn)(void *ctx, size_t index, int *take, sgl_err *err);
 typedef sgl_status (*sgl_mpi_commit_fn)(void *ctx, size_t index, const sgl_record *rec, sgl_err *err);
 /* rank 0: hand out todo[0..n_todo) (begin called at hand-out, in order), commit
- * each record in todo order; releases the workers when done */
+ * each record in todo order; may be called again; the caller releases the
+ * workers when done (sgl_mpi_release_workers) */
 sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn begin, sgl_mpi_commit_fn commit,
                             void *ctx, sgl_err *err);
 void sgl_mpi_release_workers(void);   /* rank 0: stop workers waiting for runs (idempotent) */

@@ -27,6 +27,7 @@ int sgl_cmd_run(int argc, char **argv)
     char *params = NULL;
     sgl_store *db = NULL;
     int64_t run_id = 0;
+    sgl_run_state was = SGL_RUN_ABSENT;
     int code = -1;
     int phase = 0;   /* 1: simulated, 2: and stored */
     st = sgl_plan_alloc(&o.spec, &p, &err);
@@ -52,6 +53,8 @@ int sgl_cmd_run(int argc, char **argv)
         sgl_spec_canonical(&o.spec, params, need);
         sgl_run_info info = {key, "run", params, o.spec.seed, o.spec.seeds, 0, -1, o.threads, 1};
         if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+        if ((st = sgl_store_run_state(db, key, &was, &err)) != SGL_OK) goto done;
+        /* a finished run stays as it is until this execution commits in its place */
         if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
     }
     if ((st = sgl_results_alloc(p, &r)) != SGL_OK) goto done;
@@ -65,6 +68,9 @@ int sgl_cmd_run(int argc, char **argv)
         rec.n_obs = p->n_obs;
         for (size_t i = 0; i < p->n_obs; ++i) rec.obs[i] = p->obs[i];
         if ((st = sgl_store_write_run(db, run_id, &o.spec, &rec, &err)) != SGL_OK) goto done;
+        if (was == SGL_RUN_FINISHED)
+            fprintf(stderr, "sgdlab run: run %s was already finished in '%s'; this execution replaced it (same "
+                            "parameters and seed)\n", rec.key, o.db_path);
         phase = 2;
     }
     /* an interrupt stops the output after a whole record (line) */

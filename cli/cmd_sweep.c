@@ -2,10 +2,12 @@
  *              [--quiet] [--busy-timeout MS]
  *
  * Expand a sweep spec (YAML/JSON) into runs, validate all of them, then for
- * each run not yet finished in the store: mark it started (committed), execute
- * it (sgl_record_run, no I/O), and commit its results in one transaction
+ * each run not yet finished in the store: claim it (committed; a run another
+ * live writer holds or has finished is left to it), execute it
+ * (sgl_record_run, no I/O), and commit its results in one transaction
  * (sgl_store_write_run).  A killed sweep resumes with --resume: finished runs
- * are skipped, started-but-unfinished ones redone.  The three steps are the
+ * are skipped, started-but-unfinished ones redone; two sweeps with --resume
+ * on one store share the runs, each executed once.  The three steps are the
  * seam for spreading runs over processes: only the writer touches the store. */
 #include "cli.h"
 
@@ -133,8 +135,8 @@ static void progress(int on, size_t done, size_t total, uint64_t traj, double el
 }
 
 /* The commit side of a run, shared by the single-process loop and the MPI
- * dispatcher (cli/mpi.c): begin marks run i started in the store (committed at
- * once) in to-do order; commit writes its record in one transaction, in the
+ * dispatcher (cli/mpi.c): begin claims run i in the store (committed at once)
+ * in to-do order; commit writes its record in one transaction, in the
  * same order, so both paths leave the same rows. */
 typedef struct {
     const sweep_opts *o;
@@ -145,14 +147,17 @@ typedef struct {
     int ranks;
     int show;
     size_t skipped, n, done_now;
+    size_t redone, finished_elsewhere, running_elsewhere;   /* claim outcomes */
+    size_t *passed, n_passed;  /* runs another live writer held when this one came to them */
     uint64_t traj;
     double t0;
     double t_store;           /* wall time inside the store calls (begin + write) */
 } sweep_ctx;
 
-static sgl_status sweep_begin(void *vctx, size_t i, sgl_err *err)
+static sgl_status sweep_begin(void *vctx, size_t i, int *take, sgl_err *err)
 {
     sweep_ctx *c = vctx;
+    *take = 1;
     if (!c->db) return SGL_OK;
     const sgl_spec *s = sgl_sweep_spec(c->w, i);
     char key[17], *params = sgl_cli_canonical(s);
@@ -160,10 +165,20 @@ static sgl_status sweep_begin(void *vctx, size_t i, sgl_err *err)
     sgl_spec_run_key(s, key);
     sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, c->sweep_id, (int64_t)i, c->o->threads, c->ranks};
     double ts = omp_get_wtime();
-    sgl_status st = sgl_store_run_begin(c->db, &info, &c->run_id[i], err);
+    sgl_claim cl = SGL_CLAIM_BUSY;
+    /* another writer (a concurrent --resume) may have finished or hold it */
+    sgl_status st = sgl_store_run_claim(c->db, &info, SGL_CLAIM_SKIP_FINISHED, &c->run_id[i], &cl, err);
     c->t_store += omp_get_wtime() - ts;
     free(params);
-    return st;
+    if (st != SGL_OK) return st;
+    *take = cl <= SGL_CLAIM_REPLACE;
+    c->redone += cl == SGL_CLAIM_UNFINISHED || cl == SGL_CLAIM_ABANDONED;
+    c->finished_elsewhere += cl == SGL_CLAIM_FINISHED;
+    if (cl == SGL_CLAIM_BUSY) {
+        ++c->running_elsewhere;
+        c->passed[c->n_passed++] = i;
+    }
+    return SGL_OK;
 }
 
 static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_err *err)
@@ -194,7 +209,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
     sgl_err err = {{0}, {0}};
     sgl_sweep *w = NULL;
     sgl_store *db = NULL;
-    size_t *todo = NULL;
+    size_t *todo = NULL, *passed = NULL;
     int64_t *run_id = NULL;
     sgl_status st = sgl_sweep_load(o.spec_path, &w, &err);
     if (st != SGL_OK) {
@@ -235,10 +250,11 @@ static int sweep_main(const sweep_opts *op, int ranks)
             goto fail;
     }
     /* which runs are left */
-    size_t n_todo = 0, skipped = 0, redone = 0;
+    size_t n_todo = 0, skipped = 0;
     todo = malloc((n ? n : 1) * sizeof *todo);
     run_id = calloc(n ? n : 1, sizeof *run_id);
-    if (!todo || !run_id) { st = sgl_fail(&err, SGL_ENOMEM, "sweep", "out of memory"); goto fail; }
+    passed = malloc((n ? n : 1) * sizeof *passed);
+    if (!todo || !run_id || !passed) { st = sgl_fail(&err, SGL_ENOMEM, "sweep", "out of memory"); goto fail; }
     for (size_t i = 0; i < n; ++i) {
         sgl_run_state rs = SGL_RUN_ABSENT;
         if (db) {
@@ -247,24 +263,36 @@ static int sweep_main(const sweep_opts *op, int ranks)
             if ((st = sgl_store_run_state(db, key, &rs, &err)) != SGL_OK) goto fail;
         }
         if (rs == SGL_RUN_FINISHED) ++skipped;
-        else {
-            redone += rs == SGL_RUN_STARTED;
-            todo[n_todo++] = i;
-        }
+        else todo[n_todo++] = i;
     }
-    sweep_ctx c = {&o, w, db, sweep_id, run_id, ranks, !o.quiet && isatty(2), skipped, n, 0, 0, omp_get_wtime(), 0.0};
+    sweep_ctx c = {.o = &o, .w = w, .db = db, .sweep_id = sweep_id, .run_id = run_id, .ranks = ranks,
+                   .show = !o.quiet && isatty(2), .skipped = skipped, .n = n, .passed = passed,
+                   .t0 = omp_get_wtime()};
     progress(c.show, skipped, n, 0, 0, 0);
-    if (ranks > 1) {
-        st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, &c, &err);
-    } else {
-        for (size_t j = 0; j < n_todo && st == SGL_OK; ++j) {
-            const size_t i = todo[j];
-            sgl_record rec;
-            if (sgl_cli_signal) break;   /* interrupted: stop between runs */
-            if ((st = sweep_begin(&c, i, &err)) != SGL_OK) break;
-            if ((st = sgl_record_run(sgl_sweep_spec(w, i), o.threads, &rec, &err)) != SGL_OK) break;
-            st = sweep_commit(&c, i, &rec, &err);
-            sgl_record_clear(&rec);
+    /* a second pass over the runs another writer held: those it has since
+     * finished are skipped, those whose claimant died are taken; any still
+     * held are left to their writer */
+    for (int pass = 0; pass < 2 && st == SGL_OK && !sgl_cli_signal; ++pass) {
+        if (pass == 1) {
+            if (c.n_passed == 0) break;
+            memcpy(todo, passed, c.n_passed * sizeof *todo);
+            n_todo = c.n_passed;
+            c.n_passed = c.running_elsewhere = 0;
+        }
+        if (ranks > 1) {
+            st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, &c, &err);
+        } else {
+            for (size_t j = 0; j < n_todo && st == SGL_OK; ++j) {
+                const size_t i = todo[j];
+                sgl_record rec;
+                int take = 1;
+                if (sgl_cli_signal) break;   /* interrupted: stop between runs */
+                if ((st = sweep_begin(&c, i, &take, &err)) != SGL_OK) break;
+                if (!take) continue;
+                if ((st = sgl_record_run(sgl_sweep_spec(w, i), o.threads, &rec, &err)) != SGL_OK) break;
+                st = sweep_commit(&c, i, &rec, &err);
+                sgl_record_clear(&rec);
+            }
         }
     }
     double secs = omp_get_wtime() - c.t0;
@@ -288,10 +316,14 @@ static int sweep_main(const sweep_opts *op, int ranks)
     fprintf(stderr,
             "sgdlab sweep: %zu runs executed%s (%zu already finished and skipped, %zu unfinished redone), "
             "%llu trajectories in %.3f s: %.2f runs/s (of which storing %.3f s = %.2f ms per run); %s%s\n",
-            c.done_now, on, skipped, redone, (unsigned long long)c.traj, secs,
+            c.done_now, on, skipped, c.redone, (unsigned long long)c.traj, secs,
             secs > 0 ? (double)c.done_now / secs : 0.0, c.t_store,
             c.done_now ? 1e3 * c.t_store / (double)c.done_now : 0.0, db ? "store: " : "not stored (--no-store)",
             db ? o.db_path : "");
+    if (c.finished_elsewhere || c.running_elsewhere)
+        fprintf(stderr, "sgdlab sweep: %zu runs were finished by another writer meanwhile, %zu are being executed by "
+                        "another sgdlab process (left to it; --resume after it ends completes any it leaves)\n",
+                c.finished_elsewhere, c.running_elsewhere);
     goto done;
 fail:
     code = sgl_cli_report(st, &err);
@@ -302,6 +334,7 @@ done:
         if (sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
     }
     free(todo);
+    free(passed);
     free(run_id);
     sgl_sweep_free(w);
     return code;

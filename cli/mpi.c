@@ -14,8 +14,8 @@
  *   0 -> w     TAG_WORK: int64 sweep index, or -1 = stop
  *   w -> 0     TAG_RESULT: the record (sgl_record_pack bytes), or
  *              TAG_FAIL: status and sgl_err of a run that failed
- * Rank 0 marks a run started (store) when it hands it out, in the order of the
- * to-do list, and commits records in that same order (a small reorder buffer:
+ * Rank 0 claims a run (store) when it hands it out, in the order of the
+ * to-do list (a run another writer has finished or holds is passed over), and commits records in that same order (a small reorder buffer:
  * at most WINDOW_PER_WORKER runs per worker are out at once), so the store ends
  * with the same rows, in the same order, as a single-process sweep: a run is a
  * pure function of its spec, wherever it is executed.  While waiting, rank 0
@@ -175,6 +175,21 @@ void sgl_mpi_release_workers(void)
     g_released = 1;
 }
 
+/* commit what is next in order (a passed-over run has no record) */
+static void commit_ready(size_t *committed, size_t next, size_t window, const size_t *todo, sgl_record *slots,
+                         char *ready, char *skip, sgl_mpi_commit_fn commit, void *ctx, sgl_status *st, sgl_err *err)
+{
+    while (*st == SGL_OK && *committed < next && ready[*committed % window]) {
+        const size_t j = *committed % window;
+        if (!skip[j]) {
+            *st = commit(ctx, todo[*committed], &slots[j], err);
+            sgl_record_clear(&slots[j]);
+        }
+        ready[j] = skip[j] = 0;
+        ++*committed;
+    }
+}
+
 sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn begin, sgl_mpi_commit_fn commit,
                             void *ctx, sgl_err *err)
 {
@@ -184,10 +199,10 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
     const size_t window = (size_t)workers * WINDOW_PER_WORKER;
     /* slot j % window holds the record of todo position j until it is committed */
     sgl_record *slots = calloc(window, sizeof *slots);
-    char *ready = calloc(window, 1);
+    char *ready = calloc(window, 1), *skip = calloc(window, 1);
     int64_t *busy = malloc((size_t)size * sizeof *busy);   /* todo position a worker holds, -1 idle */
-    if (!slots || !ready || !busy) {
-        free(slots); free(ready); free(busy);
+    if (!slots || !ready || !skip || !busy) {
+        free(slots); free(ready); free(skip); free(busy);
         /* still release the workers */
         sgl_mpi_release_workers();
         return sgl_fail(err, SGL_ENOMEM, "mpi", "out of memory");
@@ -202,15 +217,27 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
             st = sgl_fail(err, SGL_ECANCELED, "sweep", "interrupted");
             next = n_todo;
         }
-        /* hand out work to idle workers, within the window */
+        /* hand out work to idle workers, within the window; a run another
+         * writer holds is passed over (a ready slot without a record) */
         for (int r = 1; r < size && st == SGL_OK; ++r) {
-            if (busy[r] >= 0 || next >= n_todo || next - committed >= window) continue;
-            if ((st = begin(ctx, todo[next], err)) != SGL_OK) break;
-            send_index(r, (int64_t)todo[next]);
-            busy[r] = (int64_t)next++;
-            ++outstanding;
+            while (busy[r] < 0 && next < n_todo && next - committed < window) {
+                int take = 1;
+                if ((st = begin(ctx, todo[next], &take, err)) != SGL_OK) break;
+                if (!take) {
+                    skip[next % window] = 1;
+                    ready[next++ % window] = 1;
+                    continue;
+                }
+                send_index(r, (int64_t)todo[next]);
+                busy[r] = (int64_t)next++;
+                ++outstanding;
+            }
         }
-        if (outstanding == 0) break;
+        commit_ready(&committed, next, window, todo, slots, ready, skip, commit, ctx, &st, err);
+        if (outstanding == 0) {
+            if (st != SGL_OK || next >= n_todo) break;
+            continue;
+        }
         MPI_Status ms;
         wait_message(&ms);
         const int src = ms.MPI_SOURCE;
@@ -245,19 +272,13 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
             if (st == SGL_OK) ready[(size_t)pos % window] = 1;
         }
         free(buf);
-        /* commit what is next in order */
-        while (st == SGL_OK && committed < next && ready[committed % window]) {
-            sgl_record *slot = &slots[committed % window];
-            st = commit(ctx, todo[committed], slot, err);
-            sgl_record_clear(slot);
-            ready[committed % window] = 0;
-            ++committed;
-        }
+        commit_ready(&committed, next, window, todo, slots, ready, skip, commit, ctx, &st, err);
         if (st != SGL_OK) next = n_todo;   /* hand out nothing more; collect what is out */
     }
-    sgl_mpi_release_workers();
+    /* the workers wait for more (a second pass may follow); the caller
+     * releases them (sgl_mpi_release_workers) */
     for (size_t j = 0; j < window; ++j)
-        if (ready[j]) sgl_record_clear(&slots[j]);
-    free(slots); free(ready); free(busy);
+        if (ready[j] && !skip[j]) sgl_record_clear(&slots[j]);
+    free(slots); free(ready); free(skip); free(busy);
     return st;
 }

@@ -890,12 +890,19 @@ sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_e
 /* ----------------------------------------------------------------- store */
 
 /* The SQLite results store (src/store.c; schema in docs/INTERNALS.md).  WAL
- * journal, synchronous=FULL; each finished run is one transaction.  A run row
- * is inserted as 'started' before it runs and set 'finished' in the
- * transaction that writes its series, events and estimates, so a killed
- * process never leaves half a result, and resume redoes only unfinished runs.
+ * journal, synchronous=FULL; each finished run is one transaction.  A run is
+ * claimed (row 'started' if new, plus a claim naming this process) before it
+ * runs and set 'finished' in the transaction that writes its series, events
+ * and estimates, replacing any earlier execution's rows in that same
+ * transaction: a killed process never leaves half a result, never loses a
+ * finished one, and resume redoes only unfinished runs.  Only a new or empty
+ * regular file or an sgdlab store (schema 1 or 2; schema 1 is upgraded when
+ * opened for writing) is opened; anything else is refused untouched.  A
+ * read-only open of a store without a -wal file in a directory this process
+ * cannot write uses SQLite's immutable=1.
  * Errors are SGL_EIO with field "--db" and a message that says what happened
- * (read-only, disk full, locked by another process, not a database). */
+ * (read-only, disk full, locked by another process, not a database, another
+ * program's database, not a regular file). */
 typedef struct sgl_store sgl_store;
 enum { SGL_STORE_READONLY = 1u };
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
@@ -909,10 +916,11 @@ sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path
 typedef enum { SGL_RUN_ABSENT = 0, SGL_RUN_STARTED = 1, SGL_RUN_FINISHED = 2 } sgl_run_state;
 sgl_status sgl_store_run_state(sgl_store *st, const char *key, sgl_run_state *state, sgl_err *err);
 /* Generic run life cycle, for any command (run, sweep, escape, reproduce):
- * begin inserts (or resets to 'started') the row of key, committed at once;
- * then sgl_store_txn_begin, any number of add_* calls, and
- * sgl_store_run_finish, which marks the run finished and commits.  On an
- * error call sgl_store_txn_rollback: the run stays 'started'. */
+ * claim (or begin) the row of key, committed at once; then
+ * sgl_store_txn_begin, any number of add_* calls (after sgl_store_clear_run),
+ * and sgl_store_run_finish, which marks the run finished, drops the claim and
+ * commits.  On an error call sgl_store_txn_rollback: a new run stays
+ * 'started', a finished one keeps its earlier results. */
 typedef struct {
     const char *key;          /* unique run key */
     const char *command;      /* "run", "sweep", "escape", "reproduce shape-matters", ... */
@@ -923,6 +931,25 @@ typedef struct {
     int64_t sweep_index;      /* position in the sweep (-1: none) */
     int threads, ranks;
 } sgl_run_info;
+/* A claim names its process (host, pid, start time) and carries a heartbeat
+ * (refreshed by every claim and finish of that process).  It is abandoned,
+ * and may be taken, when that process is gone (checked directly on this host;
+ * WAL stores are only shared on one host), or, for an owner that cannot be
+ * checked, when its heartbeat is older than this many seconds. */
+#define SGL_STORE_CLAIM_STALE_S 600.0
+typedef enum {
+    SGL_CLAIM_NEW = 0,        /* taken: a new row */
+    SGL_CLAIM_UNFINISHED,     /* taken: a started run without a live claim (resume) */
+    SGL_CLAIM_ABANDONED,      /* taken: a started run whose claimant died */
+    SGL_CLAIM_REPLACE,        /* taken: a finished run, kept as it is until this attempt finishes */
+    SGL_CLAIM_FINISHED,       /* not taken (SGL_CLAIM_SKIP_FINISHED): finished, nothing written */
+    SGL_CLAIM_BUSY            /* not taken: another live process holds the claim, nothing written */
+} sgl_claim;
+enum { SGL_CLAIM_SKIP_FINISHED = 1u };
+/* *run_id > 0 iff taken (*outcome <= SGL_CLAIM_REPLACE) */
+sgl_status sgl_store_run_claim(sgl_store *st, const sgl_run_info *info, unsigned flags, int64_t *run_id,
+                               sgl_claim *outcome, sgl_err *err);
+/* claim with flags 0; SGL_CLAIM_BUSY is an SGL_EIO error saying so */
 sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *info, int64_t *run_id, sgl_err *err);
 sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_txn_rollback(sgl_store *st);

@@ -1,11 +1,19 @@
 /* The SQLite results store.  Crash safety rests on three SQLite properties:
  * WAL journal with synchronous=FULL (a committed transaction survives a
  * killed process and a power cut), one transaction per finished run (its
- * series, events, estimates and the 'finished' mark together), and the
- * 'started' row committed before the run executes (resume sees exactly which
- * runs never finished and redoes them, deleting nothing that finished).
+ * series, events, estimates and the 'finished' mark together, replacing any
+ * earlier execution's rows in that same transaction), and a claim committed
+ * before the run executes (resume sees exactly which runs never finished and
+ * redoes them, deleting nothing that finished; a concurrent writer sees the
+ * claim and leaves the run alone while its owner lives).
  * Every failure becomes SGL_EIO with field "--db" and a message saying what
- * happened and that committed runs are intact. */
+ * happened and that committed runs are intact.
+ *
+ * Only a new or empty (0-byte) regular file or an sgdlab store (its meta
+ * table names the application, or schema 1's exact time_units text) is ever
+ * written: anything else is identified through a read-only connection that
+ * creates no side files (immutable=1 when there is no -wal file) and refused
+ * before the first write, PRAGMA journal_mode=WAL included. */
 #include "internal.h"
 
 #include <errno.h>
@@ -13,15 +21,27 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION_NUM 2
+/* schema 1's time_units text, how a schema-1 store (no 'application' row) is recognised */
+#define TIME_UNITS_TEXT                                                                                               \
+    "step: SGD steps k; t_eta: sum eta_k (GD time); t_eta2: sum eta_k^2 (slow/manifold time); events and estimates " \
+    "name their unit in time_unit"
 
 struct sgl_store {
     sqlite3 *db;
     char *path;
+    char *owner;              /* this process: "host:pid:start time", see owner_state */
     int busy_ms;
     int in_txn;
+    int readonly;
+    int64_t n_claims;         /* claims this connection holds that it has not finished */
     sqlite3_stmt *ins_series, *ins_event, *ins_estimate;
 };
 
@@ -34,7 +54,10 @@ static const char k_schema[] =
     " sweep_id INTEGER REFERENCES sweeps, sweep_index INTEGER,"
     " status TEXT NOT NULL CHECK(status IN ('started','finished')),"
     " version TEXT, git TEXT, counter_layout INTEGER, threads INTEGER, ranks INTEGER,"
-    " started_at REAL, finished_at REAL, seconds REAL);"
+    " started_at REAL, finished_at REAL, seconds REAL, attempts INTEGER);"
+    "CREATE TABLE IF NOT EXISTS claims(run_id INTEGER PRIMARY KEY REFERENCES runs, owner TEXT NOT NULL,"
+    " heartbeat REAL NOT NULL, started_at REAL, command TEXT, sweep_id INTEGER, sweep_index INTEGER,"
+    " threads INTEGER, ranks INTEGER);"
     "CREATE TABLE IF NOT EXISTS series(run_id INTEGER NOT NULL REFERENCES runs, observable TEXT NOT NULL,"
     " traj INTEGER NOT NULL, step INTEGER NOT NULL, t_eta REAL, t_eta2 REAL, value REAL,"
     " PRIMARY KEY(run_id, observable, traj, step)) WITHOUT ROWID;"
@@ -46,8 +69,14 @@ static const char k_schema[] =
     " min REAL, max REAL, n INTEGER, n_diverged INTEGER, n_censored INTEGER, n_nonfinite INTEGER);"
     "CREATE INDEX IF NOT EXISTS estimates_run ON estimates(run_id, name, step);"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '" SCHEMA_VERSION "');"
-    "INSERT OR IGNORE INTO meta VALUES('time_units', 'step: SGD steps k; t_eta: sum eta_k (GD time);"
-    " t_eta2: sum eta_k^2 (slow/manifold time); events and estimates name their unit in time_unit');";
+    "INSERT OR IGNORE INTO meta VALUES('application', 'sgdlab');"
+    "INSERT OR IGNORE INTO meta VALUES('time_units', '" TIME_UNITS_TEXT "');";
+
+/* schema 1 -> 2 (after k_schema has added the claims table and the
+ * application row), in the transaction that opens the store for writing */
+static const char k_upgrade_1_2[] =
+    "ALTER TABLE runs ADD COLUMN attempts INTEGER;"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
 
 static double now(void)
 {
@@ -102,28 +131,290 @@ static sgl_status db_fail(sgl_store *st, sgl_err *err, int rc, const char *doing
 
 static int exec(sgl_store *st, const char *sql) { return sqlite3_exec(st->db, sql, NULL, NULL, NULL); }
 
+/* ------------------------------------------------------------ process identity */
+
+/* the start time of process pid in clock ticks since boot (field 22 of
+ * /proc/PID/stat): with the pid it names one process, a recycled pid does not
+ * match.  0: unknown (no /proc); -1: no such process. */
+static long long proc_start(long pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT || errno == ESRCH ? -1 : 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');   /* the command name may hold spaces and parentheses */
+    if (!p) return 0;
+    ++p;
+    for (int field = 3; field < 22 && *p; ++field) {   /* skip fields 3 (state) to 21 */
+        while (*p == ' ') ++p;
+        while (*p && *p != ' ') ++p;
+    }
+    long long t = strtoll(p, NULL, 10);
+    return t > 0 ? t : 0;
+}
+
+static int have_proc(void) { return access("/proc/self/stat", R_OK) == 0; }
+
+static void host_name(char *buf, size_t len)
+{
+    if (gethostname(buf, len) != 0) snprintf(buf, len, "?");
+    buf[len - 1] = '\0';
+    for (char *c = buf; *c; ++c)
+        if (*c == ':') *c = '_';
+}
+
+/* "host:pid:start" of this process; NULL when out of memory */
+static char *owner_id(void)
+{
+    char host[256], buf[320];
+    host_name(host, sizeof host);
+    long pid = (long)getpid();
+    long long start = proc_start(pid);
+    snprintf(buf, sizeof buf, "%s:%ld:%lld", host, pid, start > 0 ? start : 0);
+    return sgl_strdup(buf);
+}
+
+typedef enum { OWNER_ALIVE, OWNER_DEAD, OWNER_UNKNOWN } owner_state_t;
+
+/* Is the process that took a claim still running?  Known only for owners on
+ * this host (a WAL store is only ever shared between processes of one host):
+ * gone, or its pid now names a process started at another time, is dead. */
+static owner_state_t owner_state(const char *owner)
+{
+    const char *c2 = strrchr(owner, ':');
+    if (!c2 || c2 == owner) return OWNER_UNKNOWN;
+    const char *c1 = c2 - 1;
+    while (c1 > owner && *c1 != ':') --c1;
+    if (*c1 != ':') return OWNER_UNKNOWN;
+    char host[256];
+    host_name(host, sizeof host);
+    if ((size_t)(c1 - owner) != strlen(host) || strncmp(owner, host, (size_t)(c1 - owner)) != 0)
+        return OWNER_UNKNOWN;
+    char *end;
+    long pid = strtol(c1 + 1, &end, 10);
+    if (end != c2 || pid <= 0) return OWNER_UNKNOWN;
+    long long start = strtoll(c2 + 1, &end, 10);
+    if (have_proc() && start > 0) {
+        long long now_start = proc_start(pid);
+        if (now_start < 0) return OWNER_DEAD;
+        if (now_start > 0) return now_start == start ? OWNER_ALIVE : OWNER_DEAD;
+    }
+    if (kill((pid_t)pid, 0) == 0 || errno == EPERM) return OWNER_ALIVE;
+    return errno == ESRCH ? OWNER_DEAD : OWNER_UNKNOWN;
+}
+
+/* ------------------------------------------------------------------ opening */
+
+static int file_exists_nonempty(const char *path, const char *suffix)
+{
+    size_t n = strlen(path) + strlen(suffix) + 1;
+    char *p = sgl_malloc(n);
+    if (!p) return 1;   /* assume it exists: the safer reading */
+    snprintf(p, n, "%s%s", path, suffix);
+    struct stat sb;
+    int r = stat(p, &sb) == 0 && sb.st_size > 0;
+    sgl_free(p);
+    return r;
+}
+
+/* may this process create files (the -wal and -shm) beside path? */
+static int dir_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return access(".", W_OK) == 0;
+    if (slash == path) return access("/", W_OK) == 0;
+    size_t n = (size_t)(slash - path);
+    char *d = sgl_malloc(n + 1);
+    if (!d) return 1;
+    memcpy(d, path, n);
+    d[n] = '\0';
+    int r = access(d, W_OK) == 0;
+    sgl_free(d);
+    return r;
+}
+
+/* "file:PATH?mode=ro[&immutable=1]" with PATH percent-encoded */
+static char *ro_uri(const char *path, int immutable)
+{
+    size_t n = strlen(path);
+    char *u = sgl_malloc(3 * n + 48);
+    if (!u) return NULL;
+    char *o = u;
+    o += sprintf(o, path[0] == '/' ? "file://" : "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c; ++c) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("/._-~", *c))
+            *o++ = (char)*c;
+        else
+            o += sprintf(o, "%%%02X", *c);
+    }
+    sprintf(o, "?mode=ro%s", immutable ? "&immutable=1" : "");
+    return u;
+}
+
+enum { ID_EMPTY = 0, ID_FOREIGN = -1, ID_ERROR = -2 };
+
+/* What is in this database?  ID_EMPTY (no schema at all), the store schema
+ * version (>= 1), ID_FOREIGN (why in why), or ID_ERROR (*rc). */
+static int identify(sqlite3 *db, int *rc, char *why, size_t wlen)
+{
+    sqlite3_stmt *q = NULL;
+    int n_schema = 0, has_meta = 0;
+    *rc = sqlite3_prepare_v2(db, "SELECT count(*), count(CASE WHEN type = 'table' AND name = 'meta' THEN 1 END)"
+                                 " FROM sqlite_schema", -1, &q, NULL);
+    if (*rc == SQLITE_OK && (*rc = sqlite3_step(q)) == SQLITE_ROW) {
+        n_schema = sqlite3_column_int(q, 0);
+        has_meta = sqlite3_column_int(q, 1);
+        *rc = SQLITE_OK;
+    }
+    sqlite3_finalize(q);
+    if (*rc != SQLITE_OK) return ID_ERROR;
+    if (n_schema == 0) return ID_EMPTY;
+    if (!has_meta) {
+        snprintf(why, wlen, "it has %d tables, indexes or views and no sgdlab meta table", n_schema);
+        return ID_FOREIGN;
+    }
+    char version[32] = "", app[32] = "", units[sizeof TIME_UNITS_TEXT + 1] = "";
+    if (sqlite3_prepare_v2(db, "SELECT key, value FROM meta WHERE key IN ('schema_version', 'application',"
+                               " 'time_units')", -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        snprintf(why, wlen, "its meta table is not sgdlab's");
+        return ID_FOREIGN;
+    }
+    while ((*rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(q, 0), *v = (const char *)sqlite3_column_text(q, 1);
+        if (!k || !v) continue;
+        if (strcmp(k, "schema_version") == 0) snprintf(version, sizeof version, "%s", v);
+        else if (strcmp(k, "application") == 0) snprintf(app, sizeof app, "%s", v);
+        else snprintf(units, sizeof units, "%s", v);
+    }
+    sqlite3_finalize(q);
+    if (*rc != SQLITE_DONE) return ID_ERROR;
+    *rc = SQLITE_OK;
+    char *end;
+    long v = strtol(version, &end, 10);
+    const int numeric = version[0] >= '1' && version[0] <= '9' && !*end && v < 1000000;
+    if (numeric && (strcmp(app, "sgdlab") == 0 || (v == 1 && strcmp(units, TIME_UNITS_TEXT) == 0)))
+        return (int)v;
+    snprintf(why, wlen, "its meta table does not name sgdlab");
+    return ID_FOREIGN;
+}
+
+static sgl_status foreign(sgl_err *err, const char *path, const char *why)
+{
+    return sgl_fail(err, SGL_EIO, "--db",
+                    "'%s' is a SQLite database of another program (%s); sgdlab writes only to a new or empty file or "
+                    "to an sgdlab results store; it was left untouched", path, why);
+}
+
+static sgl_status newer(sgl_err *err, const char *path, int v)
+{
+    return sgl_fail(err, SGL_EIO, "--db",
+                    "'%s' has store schema %d; this sgdlab reads schemas 1 to " SCHEMA_VERSION
+                    " (a newer sgdlab wrote it); it was left untouched", path, v);
+}
+
+/* before SQLite sees the file: only a regular file (or a new name) is a store */
+static sgl_status check_file(const char *path, int ro, int *nonempty, sgl_err *err)
+{
+    struct stat sb;
+    *nonempty = 0;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT && !ro) return SGL_OK;
+        return sgl_fail(err, SGL_EIO, "--db", "cannot open '%s': %s", path, strerror(errno));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        const char *what = S_ISDIR(sb.st_mode) ? "a directory" : S_ISCHR(sb.st_mode) ? "a character device"
+                           : S_ISBLK(sb.st_mode) ? "a block device" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                           : S_ISSOCK(sb.st_mode) ? "a socket" : "not a regular file";
+        return sgl_fail(err, SGL_EIO, "--db",
+                        "'%s' is %s; a results store is a regular file (or a new name); nothing was created",
+                        path, what);
+    }
+    if (sb.st_size == 0) return SGL_OK;
+    *nonempty = 1;
+    /* the header, read by hand: SQLite would not touch a non-database either,
+     * but this names the problem before any connection exists */
+    char head[16];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return sgl_fail(err, SGL_EIO, "--db", "cannot read '%s': %s", path, strerror(errno));
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    if (n != (ssize_t)sizeof head || memcmp(head, "SQLite format 3", 16) != 0)
+        return sgl_fail(err, SGL_EIO, "--db", "'%s' is not a SQLite database or is corrupt (no SQLite header); it "
+                        "was left untouched", path);
+    return SGL_OK;
+}
+
+/* A read-only connection.  probe (identifying a file before writing to it):
+ * immutable=1 when no -wal file holds commits (the main file is then the whole
+ * database; nothing is locked or created), else a plain read-only open.  For
+ * reading a store (report, export, plot), immutable=1 only when in addition
+ * the directory is not writable (no -shm can be made there, and no writer can
+ * be active), else a plain read-only open, which sees concurrent commits.
+ * *immutable says which. */
+static int open_ro(const char *path, int probe, sqlite3 **db, int *immutable)
+{
+    *immutable = !file_exists_nonempty(path, "-wal") && (probe || !dir_writable(path));
+    char *uri = ro_uri(path, *immutable);
+    if (!uri) return SQLITE_NOMEM;
+    int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    sgl_free(uri);
+    return rc;
+}
+
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err)
 {
     *out = NULL;
     if (!path || !path[0]) return sgl_fail(err, SGL_EINVAL, "--db", "needs a file name");
+    const int ro = (flags & SGL_STORE_READONLY) != 0;
+    int nonempty = 0;
+    sgl_status s = check_file(path, ro, &nonempty, err);
+    if (s != SGL_OK) return s;
+    if (ro && !nonempty)
+        return sgl_fail(err, SGL_EIO, "--db", "'%s' is empty (0 bytes), not an sgdlab results store", path);
     sgl_store *st = sgl_calloc(1, sizeof *st);
-    if (!st || !(st->path = sgl_malloc(strlen(path) + 1))) {
+    if (!st || !(st->path = sgl_strdup(path)) || (!ro && !(st->owner = owner_id()))) {
+        if (st) sgl_free(st->path);
         sgl_free(st);
         return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
     }
-    strcpy(st->path, path);
     st->busy_ms = busy_ms;
-    const int ro = (flags & SGL_STORE_READONLY) != 0;
-    int rc = sqlite3_open_v2(path, &st->db, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             NULL);
-    sgl_status s = SGL_OK;
+    st->readonly = ro;
+    int rc, v = ID_EMPTY, immutable = 0;
+    char why[160] = "";
+    if (nonempty) {
+        /* identify the file through a read-only connection that writes and
+         * creates nothing; a reader keeps it */
+        if ((rc = open_ro(path, !ro, &st->db, &immutable)) != SQLITE_OK) {
+            s = st->db ? db_fail(st, err, rc, "opening") : sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
+            goto fail;
+        }
+        sqlite3_extended_result_codes(st->db, 1);
+        sqlite3_busy_timeout(st->db, busy_ms);
+        v = identify(st->db, &rc, why, sizeof why);
+        if (v == ID_ERROR) { s = db_fail(st, err, rc, "reading the schema"); goto fail; }
+        if (v == ID_EMPTY) snprintf(why, sizeof why, "it has no tables; only a new or 0-byte file becomes a store");
+        if (v == ID_EMPTY || v == ID_FOREIGN) { s = foreign(err, path, why); goto fail; }
+        if (v > SCHEMA_VERSION_NUM) { s = newer(err, path, v); goto fail; }
+        if (ro) {
+            *out = st;
+            return SGL_OK;
+        }
+        sqlite3_close(st->db);
+        st->db = NULL;
+    }
+    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         s = db_fail(st, err, rc, "opening");
         goto fail;
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, busy_ms);
-    if (!ro && sqlite3_db_readonly(st->db, "main") == 1) {
+    if (sqlite3_db_readonly(st->db, "main") == 1) {
         s = db_fail(st, err, SQLITE_READONLY, "opening");
         goto fail;
     }
@@ -134,7 +425,7 @@ sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_sto
     }
     /* never write into a damaged store: check every page first (a linear
      * scan, about a second per few hundred MB) */
-    if (!ro) {
+    if (nonempty) {
         sqlite3_stmt *qc = NULL;
         rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &qc, NULL);
         if (rc == SQLITE_OK) rc = sqlite3_step(qc);
@@ -150,43 +441,34 @@ sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_sto
             goto fail;
         }
     }
-    if (!ro) {
-        if ((rc = exec(st, "PRAGMA journal_mode=WAL")) != SQLITE_OK ||
-            (rc = exec(st, "PRAGMA synchronous=FULL")) != SQLITE_OK) {
-            s = db_fail(st, err, rc, "setting the WAL journal");
-            goto fail;
-        }
-        if ((rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK) {
-            s = db_fail(st, err, rc, "creating the schema");
-            goto fail;
-        }
-        if ((rc = exec(st, k_schema)) != SQLITE_OK || (rc = exec(st, "COMMIT")) != SQLITE_OK) {
-            s = db_fail(st, err, rc, "creating the schema");
-            exec(st, "ROLLBACK");
-            goto fail;
-        }
-    }
-    sqlite3_stmt *q = NULL;
-    rc = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &q, NULL);
-    if (rc != SQLITE_OK) {
-        s = sgl_fail(err, SGL_EIO, "--db", "'%s' is a SQLite database but not an sgdlab results store (%s)", path,
-                     sqlite3_errmsg(st->db));
+    if ((rc = exec(st, "PRAGMA synchronous=FULL")) != SQLITE_OK || (rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK) {
+        s = db_fail(st, err, rc, "creating the schema");
         goto fail;
     }
-    rc = sqlite3_step(q);
-    const unsigned char *v = rc == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
-    if (!v || strcmp((const char *)v, SCHEMA_VERSION) != 0) {
-        s = sgl_fail(err, SGL_EIO, "--db", "'%s' has store schema %s; this sgdlab reads schema " SCHEMA_VERSION, path,
-                     v ? (const char *)v : "(none)");
-        sqlite3_finalize(q);
+    /* again under the write lock: another program may have created the file
+     * since; a new store's first commit is its whole schema */
+    v = identify(st->db, &rc, why, sizeof why);
+    if (v == ID_ERROR) s = db_fail(st, err, rc, "reading the schema");
+    else if (v == ID_FOREIGN) s = foreign(err, path, why);
+    else if (v > SCHEMA_VERSION_NUM) s = newer(err, path, v);
+    else if ((rc = exec(st, k_schema)) != SQLITE_OK || (v == 1 && (rc = exec(st, k_upgrade_1_2)) != SQLITE_OK) ||
+             (rc = exec(st, "COMMIT")) != SQLITE_OK)
+        s = db_fail(st, err, rc, v == 1 ? "upgrading the store from schema 1 to " SCHEMA_VERSION : "creating the schema");
+    if (s != SGL_OK) {
+        exec(st, "ROLLBACK");
         goto fail;
     }
-    sqlite3_finalize(q);
+    /* WAL only once the file is known to be ours (journal_mode=WAL writes) */
+    if ((rc = exec(st, "PRAGMA journal_mode=WAL")) != SQLITE_OK) {
+        s = db_fail(st, err, rc, "setting the WAL journal");
+        goto fail;
+    }
     *out = st;
     return SGL_OK;
 fail:
     sqlite3_close(st->db);
     sgl_free(st->path);
+    sgl_free(st->owner);
     sgl_free(st);
     return s;
 }
@@ -195,12 +477,24 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
 {
     if (!st) return SGL_OK;
     if (st->in_txn) exec(st, "ROLLBACK");
+    /* runs claimed and not finished (a failure, an interrupted sweep): give
+     * them back, so the next writer takes them at once; best effort, a dead
+     * owner's claims are abandoned anyway */
+    if (st->n_claims > 0 && st->owner) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(st->db, "DELETE FROM claims WHERE owner = ?1", -1, &q, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, st->owner, -1, SQLITE_STATIC);
+            sqlite3_step(q);
+        }
+        sqlite3_finalize(q);
+    }
     sqlite3_finalize(st->ins_series);
     sqlite3_finalize(st->ins_event);
     sqlite3_finalize(st->ins_estimate);
     int rc = sqlite3_close(st->db);
     sgl_status s = rc == SQLITE_OK ? SGL_OK : db_fail(st, err, rc, "closing");
     sgl_free(st->path);
+    sgl_free(st->owner);
     sgl_free(st);
     return s;
 }
@@ -272,64 +566,184 @@ sgl_status sgl_store_run_state(sgl_store *st, const char *key, sgl_run_state *st
     return rc == SQLITE_DONE ? SGL_OK : db_fail(st, err, rc, "looking up a run");
 }
 
-sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *in, int64_t *run_id, sgl_err *err)
+/* heartbeat: every claim this process holds is alive as of now */
+static int beat(sgl_store *st, double t)
 {
     sqlite3_stmt *q = NULL;
-    /* same key, other parameters: a hash collision, never silently merged */
-    int rc = sqlite3_prepare_v2(st->db, "SELECT params FROM runs WHERE run_key = ?1", -1, &q, NULL);
-    if (rc != SQLITE_OK) return db_fail(st, err, rc, "starting a run");
-    bind_text(q, 1, in->key);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), in->params) != 0) {
-        sqlite3_finalize(q);
-        return sgl_fail(err, SGL_EIO, "--db", "run key %s is already used in '%s' by other parameters", in->key,
-                        st->path);
+    int rc = sqlite3_prepare_v2(st->db, "UPDATE claims SET heartbeat = ?2 WHERE owner = ?1", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, st->owner, -1, SQLITE_STATIC);
+        sqlite3_bind_double(q, 2, t);
+        rc = sqlite3_step(q);
     }
     sqlite3_finalize(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_fail(st, err, rc, "starting a run");
-    rc = sqlite3_prepare_v2(
-        st->db,
-        "INSERT INTO runs(run_key, command, params, seed, n_traj, sweep_id, sweep_index, status, version, git,"
-        " counter_layout, threads, ranks, started_at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started', ?8, ?9, ?10, ?11, ?12, ?13)"
-        " ON CONFLICT(run_key) DO UPDATE SET command = excluded.command, sweep_id = excluded.sweep_id,"
-        " sweep_index = excluded.sweep_index, status = 'started', version = excluded.version, git = excluded.git,"
-        " counter_layout = excluded.counter_layout, threads = excluded.threads, ranks = excluded.ranks,"
-        " started_at = excluded.started_at, finished_at = NULL, seconds = NULL",
-        -1, &q, NULL);
-    if (rc != SQLITE_OK) return db_fail(st, err, rc, "starting a run");
-    bind_text(q, 1, in->key);
-    bind_text(q, 2, in->command);
-    bind_text(q, 3, in->params);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)in->seed);   /* a seed >= 2^63 reads back negative; params has it exactly */
-    sqlite3_bind_int64(q, 5, (sqlite3_int64)in->n_traj);
-    if (in->sweep_id > 0) sqlite3_bind_int64(q, 6, in->sweep_id);
-    else sqlite3_bind_null(q, 6);
-    if (in->sweep_index >= 0) sqlite3_bind_int64(q, 7, in->sweep_index);
-    else sqlite3_bind_null(q, 7);
-    bind_text(q, 8, sgl_version());
-    bind_text(q, 9, sgl_git_hash());
-    sqlite3_bind_int(q, 10, SGL_COUNTER_LAYOUT);
-    sqlite3_bind_int(q, 11, in->threads);
-    sqlite3_bind_int(q, 12, in->ranks);
-    sqlite3_bind_double(q, 13, now());
-    /* The 'started' mark is committed without its own fsync: a killed process
-     * loses nothing (the write is in the OS), and after a power cut a lost
-     * mark only makes resume see the run as absent, which redoes it all the
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void bind_info(sqlite3_stmt *q, const sgl_run_info *in, int first)
+{
+    bind_text(q, first, in->command);
+    if (in->sweep_id > 0) sqlite3_bind_int64(q, first + 1, in->sweep_id);
+    else sqlite3_bind_null(q, first + 1);
+    if (in->sweep_index >= 0) sqlite3_bind_int64(q, first + 2, in->sweep_index);
+    else sqlite3_bind_null(q, first + 2);
+    sqlite3_bind_int(q, first + 3, in->threads);
+    sqlite3_bind_int(q, first + 4, in->ranks);
+}
+
+/* one statement: ?1 run_id, ?2..?6 the attempt (command, sweep_id, sweep_index,
+ * threads, ranks), ?7 now, ?8 owner, ?9..?11 version, git, counter layout;
+ * a statement binds what it uses (binding an unused index is a no-op) */
+static int step_info(sgl_store *st, const char *sql, const sgl_run_info *in, int64_t run_id, double t)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(q, 1, run_id);
+    bind_info(q, in, 2);
+    sqlite3_bind_double(q, 7, t);
+    bind_text(q, 8, st->owner);
+    bind_text(q, 9, sgl_version());
+    bind_text(q, 10, sgl_git_hash());
+    sqlite3_bind_int(q, 11, SGL_COUNTER_LAYOUT);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+sgl_status sgl_store_run_claim(sgl_store *st, const sgl_run_info *in, unsigned flags, int64_t *run_id,
+                               sgl_claim *outcome, sgl_err *err)
+{
+    *outcome = SGL_CLAIM_BUSY;
+    *run_id = 0;
+    if (st->readonly) return sgl_fail(err, SGL_EIO, "--db", "'%s' was opened read-only", st->path);
+    /* The claim commits without its own fsync: a killed process loses
+     * nothing (the write is in the OS), and after a power cut a lost claim
+     * only makes the run look absent or unclaimed, which redoes it all the
      * same.  The next results commit (synchronous=FULL) syncs the WAL up to
-     * and including this mark.  One fsync per run instead of two. */
+     * and including it.  One fsync per run instead of two. */
     exec(st, "PRAGMA synchronous=NORMAL");
-    rc = sqlite3_step(q);
+    int rc = exec(st, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK) {
+        exec(st, "PRAGMA synchronous=FULL");
+        return db_fail(st, err, rc, "claiming a run");
+    }
+    const double t = now();
+    sgl_status s = SGL_OK;
+    sqlite3_stmt *q = NULL;
+    int64_t id = 0;
+    int finished = 0, have = 0;
+    rc = sqlite3_prepare_v2(st->db, "SELECT run_id, params, status FROM runs WHERE run_key = ?1", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        bind_text(q, 1, in->key);
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            have = 1;
+            id = sqlite3_column_int64(q, 0);
+            const char *p = (const char *)sqlite3_column_text(q, 1), *stat = (const char *)sqlite3_column_text(q, 2);
+            finished = stat && strcmp(stat, "finished") == 0;
+            /* same key, other parameters: a hash collision, never silently merged */
+            if (!p || strcmp(p, in->params) != 0)
+                s = sgl_fail(err, SGL_EIO, "--db", "run key %s is already used in '%s' by other parameters", in->key,
+                             st->path);
+            rc = SQLITE_DONE;
+        }
+    }
     sqlite3_finalize(q);
+    if (s != SGL_OK || rc != SQLITE_DONE) goto out;
+    if (!have) {
+        rc = sqlite3_prepare_v2(st->db,
+                                "INSERT INTO runs(run_key, command, params, seed, n_traj, sweep_id, sweep_index, status,"
+                                " version, git, counter_layout, threads, ranks, started_at, attempts)"
+                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started', ?8, ?9, ?10, ?11, ?12, ?13, 1)",
+                                -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            bind_text(q, 1, in->key);
+            bind_text(q, 2, in->command);
+            bind_text(q, 3, in->params);
+            sqlite3_bind_int64(q, 4, (sqlite3_int64)in->seed);   /* >= 2^63 reads back negative; params has it exactly */
+            sqlite3_bind_int64(q, 5, (sqlite3_int64)in->n_traj);
+            if (in->sweep_id > 0) sqlite3_bind_int64(q, 6, in->sweep_id);
+            else sqlite3_bind_null(q, 6);
+            if (in->sweep_index >= 0) sqlite3_bind_int64(q, 7, in->sweep_index);
+            else sqlite3_bind_null(q, 7);
+            bind_text(q, 8, sgl_version());
+            bind_text(q, 9, sgl_git_hash());
+            sqlite3_bind_int(q, 10, SGL_COUNTER_LAYOUT);
+            sqlite3_bind_int(q, 11, in->threads);
+            sqlite3_bind_int(q, 12, in->ranks);
+            sqlite3_bind_double(q, 13, t);
+            rc = sqlite3_step(q);
+            id = sqlite3_last_insert_rowid(st->db);
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) goto out;
+        *outcome = SGL_CLAIM_NEW;
+    } else if (finished && (flags & SGL_CLAIM_SKIP_FINISHED)) {
+        *outcome = SGL_CLAIM_FINISHED;
+        goto out;   /* nothing to write */
+    } else {
+        /* somebody else's live claim is left alone */
+        int claimed = 0, abandoned = 0;
+        rc = sqlite3_prepare_v2(st->db, "SELECT owner, heartbeat FROM claims WHERE run_id = ?1", -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, id);
+            rc = sqlite3_step(q);
+            if (rc == SQLITE_ROW) {
+                const char *owner = (const char *)sqlite3_column_text(q, 0);
+                if (owner && strcmp(owner, st->owner) != 0) {
+                    claimed = 1;
+                    owner_state_t os = owner_state(owner);
+                    abandoned = os == OWNER_DEAD ||
+                                (os == OWNER_UNKNOWN && t - sqlite3_column_double(q, 1) > SGL_STORE_CLAIM_STALE_S);
+                }
+                rc = SQLITE_DONE;
+            }
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) goto out;
+        if (claimed && !abandoned) {
+            *outcome = SGL_CLAIM_BUSY;
+            goto out;
+        }
+        *outcome = finished ? SGL_CLAIM_REPLACE : claimed ? SGL_CLAIM_ABANDONED : SGL_CLAIM_UNFINISHED;
+        /* a finished row keeps its values until the replacement commits
+         * (sgl_store_run_finish); an unfinished one describes this attempt */
+        rc = step_info(st,
+                       finished ? "UPDATE runs SET attempts = coalesce(attempts, 0) + 1 WHERE run_id = ?1"
+                                : "UPDATE runs SET command = ?2, sweep_id = ?3, sweep_index = ?4, threads = ?5,"
+                                  " ranks = ?6, started_at = ?7, version = ?9, git = ?10, counter_layout = ?11,"
+                                  " finished_at = NULL, seconds = NULL, attempts = coalesce(attempts, 0) + 1"
+                                  " WHERE run_id = ?1",
+                       in, id, t);
+        if (rc != SQLITE_OK) goto out;
+    }
+    rc = step_info(st,
+                   "INSERT OR REPLACE INTO claims(run_id, command, sweep_id, sweep_index, threads, ranks, started_at,"
+                   " owner, heartbeat) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)",
+                   in, id, t);
+    if (rc == SQLITE_OK) rc = beat(st, t);
+    if (rc == SQLITE_OK) rc = exec(st, "COMMIT");
+    if (rc == SQLITE_OK) {
+        ++st->n_claims;
+        *run_id = id;
+    }
+out:
+    if (s == SGL_OK && rc != SQLITE_OK && rc != SQLITE_DONE) s = db_fail(st, err, rc, "claiming a run");
+    if (s != SGL_OK || *run_id == 0) exec(st, "ROLLBACK");
     exec(st, "PRAGMA synchronous=FULL");
-    if (rc != SQLITE_DONE) return db_fail(st, err, rc, "starting a run");
-    rc = sqlite3_prepare_v2(st->db, "SELECT run_id FROM runs WHERE run_key = ?1", -1, &q, NULL);
-    if (rc != SQLITE_OK) return db_fail(st, err, rc, "starting a run");
-    bind_text(q, 1, in->key);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) *run_id = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return rc == SQLITE_ROW ? SGL_OK : db_fail(st, err, rc, "starting a run");
+    return s;
+}
+
+sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *in, int64_t *run_id, sgl_err *err)
+{
+    sgl_claim c;
+    sgl_status s = sgl_store_run_claim(st, in, 0, run_id, &c, err);
+    if (s == SGL_OK && c == SGL_CLAIM_BUSY)
+        s = sgl_fail(err, SGL_EIO, "--db",
+                     "run %s in '%s' is being executed by another sgdlab process (its claim is alive); nothing was "
+                     "written; run again when that process has ended", in->key, st->path);
+    return s;
 }
 
 sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err)
@@ -433,24 +847,60 @@ sgl_status sgl_store_add_estimate(sgl_store *st, int64_t run_id, const sgl_estim
 
 sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, sgl_err *err)
 {
+    /* this attempt's own claim describes it (command, sweep, threads, start
+     * time); a claim another writer took over since is left to that writer */
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "UPDATE runs SET status = 'finished', finished_at = ?2, seconds = ?3 WHERE run_id = ?1",
-                                -1, &q, NULL);
+    int mine = 0;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM claims WHERE run_id = ?1 AND owner = ?2", -1, &q, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(q, 1, run_id);
-        sqlite3_bind_double(q, 2, now());
-        bind_real(q, 3, seconds);
+        bind_text(q, 2, st->owner);
+        rc = sqlite3_step(q);
+        mine = rc == SQLITE_ROW;
+        if (rc == SQLITE_ROW) rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    const double t = now();
+    if (rc == SQLITE_DONE && mine)
+        rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE runs SET (command, sweep_id, sweep_index, threads, ranks, started_at) ="
+                                " (SELECT command, sweep_id, sweep_index, threads, ranks, started_at FROM claims"
+                                " WHERE run_id = ?1) WHERE run_id = ?1", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, run_id);
         rc = sqlite3_step(q);
         sqlite3_finalize(q);
-        if (rc == SQLITE_DONE) rc = exec(st, "COMMIT");
     }
-    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE runs SET status = 'finished', finished_at = ?2, seconds = ?3, version = ?4,"
+                                " git = ?5, counter_layout = ?6 WHERE run_id = ?1", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, run_id);
+        sqlite3_bind_double(q, 2, t);
+        bind_real(q, 3, seconds);
+        bind_text(q, 4, sgl_version());
+        bind_text(q, 5, sgl_git_hash());
+        sqlite3_bind_int(q, 6, SGL_COUNTER_LAYOUT);
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+    }
+    if (rc == SQLITE_DONE && mine)
+        rc = sqlite3_prepare_v2(st->db, "DELETE FROM claims WHERE run_id = ?1", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, run_id);
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+    }
+    if (rc == SQLITE_DONE) rc = beat(st, t);
+    if (rc == SQLITE_OK) rc = exec(st, "COMMIT");
+    if (rc != SQLITE_OK) {
         sgl_status s = db_fail(st, err, rc, "committing a finished run");
         sgl_store_txn_rollback(st);
         return s;
     }
     st->in_txn = 0;
+    if (mine && st->n_claims > 0) --st->n_claims;
     return SGL_OK;
 }
 
