@@ -303,7 +303,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
         if (db)
             fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs finished and stored in '%s'; `sgdlab sweep %s "
                             "--db %s --resume` continues\n", sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                    skipped + c.done_now, n, o.db_path, o.spec_path, o.db_path);
+                    skipped + c.done_now + c.finished_elsewhere, n, o.db_path, o.spec_path, o.db_path);
         else
             fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs executed; nothing stored (--no-store)\n",
                     sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM", c.done_now, n);
