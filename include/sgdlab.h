@@ -475,6 +475,10 @@ typedef struct {
 } sgl_results;
 
 sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
+/* The part of sgl_plan_alloc's size check that needs no data (sweeps run it up
+ * front): the model's own shape and cost limits, and the data's memory against
+ * this machine's physical memory.  Errors name the flag (--d, --n, --seeds). */
+sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
 
 sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out);
@@ -601,6 +605,8 @@ typedef struct {
     sgl_flow_opts flow;
 } sgl_limit_opts;
 void sgl_limit_opts_default(sgl_limit_opts *o);
+/* sgl_limit_execute refuses models with more parameters (dense O(D^3) work per step) */
+#define SGL_LIMIT_MAX_DIM 512
 /* One Euler-Maruyama increment's ingredients at zeta in Gamma: drift b (D)
  * and noise factor R (D x D; dzeta = b dt + R dW; NULL: not wanted) under
  * the form, for the plan's noise kind; *form_used: the form applied.

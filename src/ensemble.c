@@ -9,6 +9,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int obs_applies(const sgl_observable_type *o, const sgl_model_type *mt, const sgl_data *D,
                        const sgl_spec *spec)
@@ -18,6 +19,57 @@ static int obs_applies(const sgl_observable_type *o, const sgl_model_type *mt, c
     if (!D->wstar && (strcmp(o->name, "test_error") == 0 || strcmp(o->name, "off_support") == 0)) return 0;
     if (D->n_test == 0 && strcmp(o->name, "test_loss") == 0) return 0;
     return 1;
+}
+
+/* Up-front size check: what a plan and its results hold must fit in this
+ * machine's physical memory (sysconf), else the run is refused with the
+ * numbers instead of swapping or failing after hours. */
+static double phys_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), ps = sysconf(_SC_PAGESIZE);
+    return pages > 0 && ps > 0 ? (double)pages * (double)ps : 0x1p62;
+}
+
+static sgl_status fits(double need, const char *flag, const char *what, sgl_err *err)
+{
+    if (need <= 0x1p30) return SGL_OK;   /* 1 GiB: no need to ask (sweeps check every run) */
+    const double have = phys_bytes();
+    if (need <= have) return SGL_OK;
+    return sgl_fail(err, SGL_EINVAL, flag, "%s would take %.2g bytes; this machine has %.2g bytes of memory", what, need,
+                    have);
+}
+
+sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err)
+{
+    const sgl_model_type *mt = sgl_model_lookup(spec->model);
+    const sgl_noise_type *nt = sgl_noise_lookup(spec->noise);
+    if (!mt || !nt) return SGL_OK;   /* sgl_spec_validate names them */
+    sgl_status st;
+    const size_t n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
+                           (mt->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
+    sgl_data_spec ds = spec->data;
+    if (mt->caps & SGL_CAP_NODATA) ds.n = nt->uses_batch ? spec->batch : 1;
+    if (mt->check && !(mt->caps & SGL_CAP_NODATA) && spec->data.input != SGL_INPUT_CSV) {
+        /* the model's own shape and cost limits, before any data is made */
+        sgl_data probe;
+        memset(&probe, 0, sizeof probe);
+        probe.d = ds.d;
+        probe.n = ds.n;
+        if ((st = mt->check(&probe, err)) != SGL_OK) return st;
+    }
+    {
+        const int nod = (mt->caps & SGL_CAP_NODATA) != 0;   /* dummy rows of one coordinate */
+        const double ld = nod ? SGL_LANES : (double)((ds.d + SGL_LANES - 1) / SGL_LANES * SGL_LANES),
+                     rows = (double)ds.n + (nod ? 0.0 : (double)ds.n_test);
+        char what[160];
+        snprintf(what, sizeof what, "the data (%zu draw%s x %.0f rows x %.0f doubles)", n_data,
+                 n_data == 1 ? "" : "s", rows, ld);
+        const char *flag = n_data > 1 && (double)n_data > rows && (double)n_data > ld ? "--seeds"
+                           : rows > ld ? "--n" : "--d";
+        st = fits(8.0 * (double)n_data * (rows * (ld + 1.0) + 4.0 * ld), flag, what, err);
+        if (st != SGL_OK) return st;
+    }
+    return SGL_OK;
 }
 
 sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
@@ -39,11 +91,12 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
                  (p->mtype->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
     p->spec.data_draw = p->n_data == 1 ? SGL_DRAW_SHARED : SGL_DRAW_PER_SEED;
-    p->data = sgl_calloc(p->n_data, sizeof *p->data);
-    if (!p->data) goto nomem;
     /* a data-free model gets B identical dummy samples (B per step can then be drawn) */
     sgl_data_spec ds = spec->data;
     if (p->mtype->caps & SGL_CAP_NODATA) ds.n = p->noise->uses_batch ? spec->batch : 1;
+    if ((st = sgl_spec_check_size(spec, err)) != SGL_OK) goto fail;
+    p->data = sgl_calloc(p->n_data, sizeof *p->data);
+    if (!p->data) goto nomem;
     for (size_t r = 0; r < p->n_data; ++r) {
         st = sgl_model_data_alloc(p->mtype, &ds, spec->seed, (uint32_t)r, &p->data[r], err);
         if (st != SGL_OK) goto fail;
@@ -77,6 +130,15 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
         if (obs_applies(sgl_observables[i], p->mtype, D0, spec)) p->obs[p->n_obs++] = sgl_observables[i];
     /* logged steps: 0, every, 2 every, ..., and the last step */
     p->n_log = (size_t)(spec->steps / spec->every) + 1 + (spec->steps % spec->every != 0);
+    {
+        /* the results (sgl_results_alloc): series, final points, flags */
+        const double M = (double)spec->seeds;
+        char what[160];
+        snprintf(what, sizeof what, "the results (%u trajectories x (%zu logged steps x %zu observables + %zu parameters))",
+                 spec->seeds, p->n_log, p->n_obs, p->dim);
+        st = fits(8.0 * M * ((double)p->n_log * (double)(p->n_obs ? p->n_obs : 1) + (double)p->dim + 2.0), "--seeds", what, err);
+        if (st != SGL_OK) goto fail;
+    }
     p->log_steps = sgl_malloc(p->n_log * sizeof *p->log_steps);
     if (!p->log_steps) goto nomem;
     for (size_t l = 0; l < p->n_log; ++l) {

@@ -480,6 +480,7 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
             sgl_param_set(s, w->axes[a].p, w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].text, NULL);
         sgl_err e = {{0}, {0}};
         sgl_status st = sgl_spec_validate(s, &e);
+        if (st == SGL_OK && s->data.input != SGL_INPUT_CSV) st = sgl_spec_check_size(s, &e);
         if (st == SGL_OK) {
             const sgl_noise_type *nt = sgl_noise_lookup(s->noise);
             if (nt->uses_batch && s->data.input != SGL_INPUT_CSV && s->batch > s->data.n)

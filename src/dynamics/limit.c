@@ -271,6 +271,12 @@ sgl_status sgl_limit_execute(const sgl_plan *p, const sgl_limit_opts *o, int thr
     if (Nd > 1e9) return sgl_fail(err, SGL_EINVAL, "--dt", "T/dt = %.3g Euler-Maruyama steps; at most 1e9", Nd);
     const uint64_t N = (uint64_t)Nd;
     if (o->n_log < 1) return sgl_fail(err, SGL_EINVAL, "--every", "need at least one log point");
+    /* every Euler-Maruyama step diagonalises the dense D x D Hessian and builds the limit's
+     * coefficients from third derivatives: O(D^3) work (D = 400: about 1 s per step here) */
+    if (p->dim > SGL_LIMIT_MAX_DIM)
+        return sgl_fail(err, SGL_EINVAL, p->mtype->caps & SGL_CAP_WIDTH ? "--width" : "--d",
+                        "the limit does O(D^3) dense Hessian work per step; --model %s has D = %zu parameters here, at "
+                        "most %d", p->mtype->name, p->dim, SGL_LIMIT_MAX_DIM);
     const size_t nl = o->n_log < N ? o->n_log : (size_t)N;
     if (!(o->near_tol > 0.0) || !(o->rank_tol > 0.0 && o->rank_tol < 1.0))
         return sgl_fail(err, SGL_EINVAL, "limit", "near_tol must be > 0 and rank_tol in (0, 1)");

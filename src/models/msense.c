@@ -26,6 +26,8 @@
 #include <math.h>
 #include <string.h>
 
+#define SGL_MSENSE_MAX_SIDE 256
+
 static size_t side(const sgl_data *D) { return (size_t)llround(sqrt((double)D->d)); }
 
 static sgl_status check(const sgl_data *D, sgl_err *err)
@@ -34,6 +36,13 @@ static sgl_status check(const sgl_data *D, sgl_err *err)
     if (m * m != D->d)
         return sgl_fail(err, SGL_EINVAL, "--d",
                         "model msense needs d = m^2 (row i is the m x m sensing matrix A_i), got d = %zu", D->d);
+    /* cost: every full-batch evaluation (each logged step's observables) is
+     * O(n m^3) flops, about 5 s at m = 256 and n = 40 on 2 busy cores; m = 1000 took minutes */
+    if (m > SGL_MSENSE_MAX_SIDE)
+        return sgl_fail(err, SGL_EINVAL, "--d",
+                        "model msense costs O(n m^3) per full-batch evaluation (m = sqrt(d) = %zu: %.2g flops with n = "
+                        "%zu); at most d = %d (m = %d)", m, (double)D->n * (double)m * (double)m * (double)m, D->n,
+                        SGL_MSENSE_MAX_SIDE * SGL_MSENSE_MAX_SIDE, SGL_MSENSE_MAX_SIDE);
     return SGL_OK;
 }
 

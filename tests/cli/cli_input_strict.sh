@@ -128,6 +128,19 @@ bad "--data-file a directory" "--data-file:" "not a regular file" run --steps 10
 printf 'base: {data: csv, data-file: /dev/zero, steps: 10, every: 10, seeds: 1}\n' > "$IN/zero.yaml"
 bad "spec data-file: /dev/zero" "../in/zero.yaml:1:" "not a regular file" sweep ../in/zero.yaml --list
 
+# ---------------------------------------------------------------- work that cannot finish (item 8)
+# Sizes far beyond any machine's memory (6.4e14 bytes of data, 1e17 bytes of results), so the verdict
+# does not depend on where the test runs; msense and limit have documented dimension bounds.
+bad "run msense --d 1000000" "--d:" "msense|at most d = 65536" run --model msense --d 1000000 --kappa 2 --steps 1 --every 1
+ok "run msense --d 16 (under the bound)" run --model msense --d 16 --kappa 2 --steps 10 --every 10 --seeds 1
+bad "run --d 1000000 --n 10000000" "--n:" "6.4e+14 bytes|memory" run --d 1000000 --n 10000000 --steps 1 --every 1
+bad "run --seeds 4294967295 --every 1" "--seeds:" "results|bytes|memory" run --model sphere --seeds 4294967295 --steps 1000000 --every 1
+bad "limit diagnet --d 2000" "--d:" "O(D^3)|D = 4000|at most 512" limit --model diagnet --d 2000 --n 40 --kappa 5
+printf 'base: {model: msense, d: 1000000, kappa: 2, steps: 1, every: 1}\n' > "$IN/msense.yaml"
+bad "spec msense d: 1000000" "../in/msense.yaml:1:26:" "at most d = 65536" sweep ../in/msense.yaml --list
+printf 'base: {d: 1000000, n: 10000000, steps: 1, every: 1}\n' > "$IN/huge.yaml"
+bad "spec d: 1000000, n: 10000000" "../in/huge.yaml:1:23:" "bytes" sweep ../in/huge.yaml --list
+
 # ---------------------------------------------------------------- messages name the flag (item 13)
 bad "limit sphere --init 0,0,0" "--init:" "start point" limit --model sphere --init 0,0,0
 bad "limit diagnet --alpha 0" "--alpha:" "start point" limit --model diagnet --alpha 0 --d 10 --n 10 --kappa 2
