@@ -220,7 +220,9 @@ int sgl_reproduce_exponential_escape(int argc, char **argv)
                 if (R4[s][i].simulated) fprintf(f, "%g %.10g %.10g %.10g %.10g\n", 1 / ks_[i], R4[s][i].mfpt, R4[s][i].lo, R4[s][i].hi, th4[s][i]);
                 else fprintf(f, "%g nan nan nan %.10g\n", 1 / ks_[i], th4[s][i]);
         }
-        if (fclose(f) != 0) snprintf(why, sizeof why, "cannot write '%s'", dat);
+        int bad = ferror(f) != 0;   /* any earlier write, then the close */
+        bad |= fclose(f) != 0;
+        if (bad) snprintf(why, sizeof why, "cannot write '%s'", dat);
     } else snprintf(why, sizeof why, "cannot write the plot data in '%s'", out_dir);
     if (!why[0] && (f = fopen(gp, "w"))) {
         fprintf(f, "# sgdlab %s (git %s) reproduce " EXPE "\nset terminal pngcairo size 1500,480\nset output '" EXPE ".png'\n"
@@ -237,7 +239,9 @@ int sgl_reproduce_exponential_escape(int argc, char **argv)
               "  '' index 5 u 1:2:3:4 w yerrorbars pt 5 lc 2 t 'SGD-type discrete', \\\n"
               "  '' index 6 u 1:2:3:4 w yerrorbars pt 9 lc 3 t 'isotropic SDE', '' index 6 u 1:5 w l lc 3 t 'exact'\n"
               "unset multiplot\n", f);
-        if (fclose(f) != 0) snprintf(why, sizeof why, "cannot write '%s'", gp);
+        int bad = ferror(f) != 0;   /* any earlier write, then the close */
+        bad |= fclose(f) != 0;
+        if (bad) snprintf(why, sizeof why, "cannot write '%s'", gp);
     } else if (!why[0]) snprintf(why, sizeof why, "cannot write '%s'", gp);
     if (!why[0]) {
         remove(png);

@@ -433,7 +433,9 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
             else fputs("nan nan nan", f);
             fprintf(f, " %.10g\n", Bn[i].mori);
         }
-        if (fclose(f) != 0) snprintf(why, sizeof why, "cannot write '%s'", dat);
+        int bad = ferror(f) != 0;   /* any earlier write, then the close */
+        bad |= fclose(f) != 0;
+        if (bad) snprintf(why, sizeof why, "cannot write '%s'", dat);
     } else snprintf(why, sizeof why, "cannot write the plot data in '%s'", out_dir);
     if (!why[0] && (f = fopen(gp, "w"))) {
         fprintf(f, "# sgdlab %s (git %s) reproduce " EXPM "\nset terminal pngcairo size 1000,650\n", sgl_version(),
@@ -455,7 +457,9 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
               "set title 'Mori et al. Eq. 17: n-dependence (B/eta = 24, L0 = 0.2, a = 1)'\n"
               "plot '" EXPM ".dat' index 3 using 1:2:3:4 with yerrorbars pt 7 title 'simulation', "
               "'' index 3 using 1:5 with linespoints dt 2 title 'Mori Eq. 17'\n", f);
-        if (fclose(f) != 0) snprintf(why, sizeof why, "cannot write '%s'", gp);
+        int bad = ferror(f) != 0;   /* any earlier write, then the close */
+        bad |= fclose(f) != 0;
+        if (bad) snprintf(why, sizeof why, "cannot write '%s'", gp);
     } else if (!why[0]) snprintf(why, sizeof why, "cannot write '%s'", gp);
     if (!why[0]) {
         remove(png); remove(pngb);
