@@ -854,6 +854,22 @@ void sgl_text_run_key(const char *text, char key[17]);
 /* GD time t = sum_{k'<k} eta_k' and slow time sum eta_k'^2 at step k */
 void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 
+/* ------------------------------------------------------ quoting text for other programs */
+
+/* One escaping path for every string sgdlab writes into CSV, JSON or a gnuplot
+ * script.  Each writes the quoted form of s (NULL: "") into buf, always
+ * terminated when len > 0, and returns the length it needs, like snprintf.
+ * csv: RFC 4180 (a field with , " CR LF or edge blanks in double quotes, " doubled);
+ * json: a string with \" \\ and \u00XX for control characters, bytes that are
+ * not UTF-8 as \ufffd; gnuplot: a single-quoted string (no escapes, no `command`
+ * or @macro substitution), ' doubled, control characters as '?'. */
+size_t sgl_quote_csv(const char *s, char *buf, size_t len);
+size_t sgl_quote_json(const char *s, char *buf, size_t len);
+size_t sgl_quote_gnuplot(const char *s, char *buf, size_t len);
+/* JSON text (valid JSON, e.g. a stored params object) as UTF-8: each byte that is not part of
+ * well-formed UTF-8 (only inside strings in valid JSON) as \ufffd, the rest unchanged */
+size_t sgl_quote_json_text(const char *json, char *buf, size_t len);
+
 /* ---------------------------------------------------------------- sweeps */
 
 /* A sweep spec (YAML or JSON) expanded into run specs; see src/sweep.c for

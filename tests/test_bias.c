@@ -9,7 +9,9 @@
  *
  * The only statistical check is the C4 mean over 64 data draws (|z| < 4.89,
  * two-sided 1e-6).  The other tolerances bound deterministic discretisation
- * errors, with the measured values printed. */
+ * errors, with the measured values printed: about 2x the observed value for
+ * discretisation errors (the native and portable builds give the same bits),
+ * about 20x for rounding-level residuals. */
 #include "sgdlab.h"
 #include "testutil.h"
 
@@ -199,9 +201,10 @@ static double test_c8(double alpha, double lr, uint64_t max_steps, double loss_t
         s[j] = log(g.w[j] / (alpha * alpha));
     }
     check_true(nonpos == 0, "C8 alpha=%g lr=%g: w = v*v > 0 on all coordinates (%ld not)", alpha, lr, nonpos);
-    /* THEORY.md 9.1 C8: ~1e-3 at lr = 0.01 (an O(eta) discretisation effect) */
+    /* THEORY.md 9.1 C8: ~1e-3 at lr = 0.01, an O(eta) discretisation effect: observed 0.114 eta
+     * (alpha = 1, both rates) and 0.118 eta (alpha = 0.1); bound 0.2 eta */
     double res = rowspan_residual(D, s);
-    check_le(res, 1e-2, "C8 alpha=%g lr=%g: ||(I - P_row) log(w/alpha^2)|| / ||log(w/alpha^2)|| (THEORY ~1e-3 at lr=0.01)",
+    check_le(res, 0.2 * lr, "C8 alpha=%g lr=%g: ||(I - P_row) log(w/alpha^2)|| / ||log(w/alpha^2)|| (THEORY ~1e-3 at lr=0.01)",
              alpha, lr);
     /* THEORY C8 magnitudes: alpha = 0.1 recovers w* without noise (0.041 on its
      * draw), alpha = 1 does not (64.3, the same draw as here) */
@@ -227,7 +230,7 @@ static void test_c3(double alpha, double lr, double tol)
     double *s = malloc(D->d * sizeof *s);
     for (size_t j = 0; j < D->d; ++j) s[j] = asinh(g.w[j] / (2.0 * alpha * alpha));
     double res = rowspan_residual(D, s);
-    check_le(res, tol, "C3 alpha=%g lr=%g: ||(I - P_row) arcsinh(w/2alpha^2)|| / ||.||", alpha, lr);
+    check_le(res, tol, "C3 alpha=%g lr=%g: ||(I - P_row) arcsinh(w/2alpha^2)|| / ||.|| (observed 5.8e-4 at lr = 0.01)", alpha, lr);
     free(s);
     gd_free(&g);
 }
@@ -274,7 +277,7 @@ static void test_c4_minl2(void)
         sgl_data_free(D);
     }
     free(w);
-    check_le(interp, 1e-10, "C4: min-l2 solution interpolates (max |Zw - y| / max(1,|y|) over 64 draws)");
+    check_le(interp, 1e-13, "C4: min-l2 solution interpolates (max |Zw - y| / max(1,|y|) over 64 draws; observed 6e-15)");
     check_z(sum / R, mean, sqrt(var / R), 4.89, "C4: mean test error of the min-l2 interpolator over 64 draws vs (1-n/d)||w*||^2");
 }
 
@@ -295,9 +298,10 @@ static void test_c4_gd(void)
         double nl2 = 0.0;
         for (size_t j = 0; j < D->d; ++j) nl2 += wl2[j] * wl2[j];
         double rel = sqrt(sq_dist(g.w, wl2, D->d) / nl2);
-        check_le(rel, 0.05, "C4 GD alpha=10: ||w_GD - w_l2|| / ||w_l2||");
+        /* observed 4.8e-7 (the kernel-regime bound O(|w|/alpha^2) ~ 1e-2 is far from tight here) */
+        check_le(rel, 1e-6, "C4 GD alpha=10: ||w_GD - w_l2|| / ||w_l2||");
         double e_gd = sq_dist(g.w, D->wstar, D->d), e_l2 = sq_dist(wl2, D->wstar, D->d);
-        check_rel(e_gd, e_l2, 0.05, "C4 GD alpha=10: test error ||w_GD - w*||^2 vs min-l2 test error");
+        check_rel(e_gd, e_l2, 2e-6, "C4 GD alpha=10: test error ||w_GD - w*||^2 vs min-l2 test error (observed 7.3e-7)");
     } else {
         check_true(0, "C4 GD alpha=10: Z Z^T is not positive definite");
     }
@@ -311,8 +315,9 @@ int main(void)
     test_c8(0.1, 0.01, 100000, 1e-5);
     double r2 = test_c8(1.0, 0.005, 40000, 1e-10);
     /* the residual is GD's O(eta) discretisation: halving eta halves it */
-    check_rel(r1 / r2, 2.0, 0.25, "C8 alpha=1: residual(lr=0.01) / residual(lr=0.005) ~ 2 (O(eta))");
-    test_c3(1.0, 0.01, 1e-2);
+    /* 2 + O(eta): observed 2.037 */
+    check_rel(r1 / r2, 2.0, 0.05, "C8 alpha=1: residual(lr=0.01) / residual(lr=0.005) ~ 2 (O(eta))");
+    test_c3(1.0, 0.01, 1e-3);
     test_c4_minl2();
     test_c4_gd();
     return done();

@@ -83,8 +83,9 @@ static void test_k1(void)
         double T = mfpt(&p, 1.0, -1.0, INFINITY);
         check_abs(T, exact[i], tol[i], "K1 exact MFPT, D = %g", D[i]);
         check_abs(mfpt(&p, 1.0, 0.0, INFINITY), saddle[i], stol[i], "K1 MFPT to the saddle, D = %g", D[i]);
-        double kr = 1.0 / sgl_theory_kramers1d(8.0, -4.0, 1.0, D[i]);
+        double kr = 2.0 * M_PI / sqrt(32.0) * exp(1.0 / D[i]);   /* THEORY K1 column, closed form */
         check_abs(T / kr, ratio[i], 0.0005, "K1 exact/Kramers, D = %g", D[i]);
+        check_rel(1.0 / sgl_theory_kramers1d(8.0, -4.0, 1.0, D[i]), kr, 1e-13, "K1 Kramers 2 pi/sqrt 32 e^{1/D}, D = %g", D[i]);
     }
     /* Kramers asymptotics: exact/Kramers -> 1 as D -> 0, the excess shrinking ~ D */
     double prev = INFINITY;
@@ -181,7 +182,12 @@ static void test_eyring_kramers(void)
     check_rel(mt2, mt, 1e-12, "EK rotation invariant");
     double one_m = 8, one_s = -4;
     sgl_theory_eyring_kramers(1, &one_m, &one_s, 1.0, 0.25, &mt, &rate, &err);
-    check_rel(rate, sgl_theory_kramers1d(8, -4, 1, 0.25), 1e-13, "EK n = 1 equals 1-D Kramers");
+    check_rel(rate, sqrt(32.0) / (2.0 * M_PI) * exp(-4.0), 1e-13, "EK n = 1: 1-D Kramers sqrt(32)/(2 pi) e^{-1/D}");
+    /* n = 3, transverse curvatures differing between minimum and saddle */
+    double H3m[9] = {8, 0, 0, 0, 3, 0, 0, 0, 0.5}, H3s[9] = {2, 0, 0, 0, -4, 0, 0, 0, 7};
+    check_true(sgl_theory_eyring_kramers(3, H3m, H3s, 0.7, 0.2, &mt, &rate, &err) == SGL_OK, "EK n = 3: ok");
+    check_rel(mt, 2 * M_PI / 4.0 * sqrt(2.0 * 4.0 * 7.0 / (8.0 * 3.0 * 0.5)) * exp(0.7 / 0.2), 1e-13,
+              "EK n = 3: (2 pi/|lambda_1|) sqrt(|det H_s|/det H_m) e^{dV/eps}");
     double bad[] = {8, 0, 0, -3};
     check_true(sgl_theory_eyring_kramers(2, bad, Hs, 1, 0.1, &mt, &rate, &err) == SGL_EINVAL, "EK: indefinite minimum rejected");
     check_true(sgl_theory_eyring_kramers(2, Hm, Hm, 1, 0.1, &mt, &rate, &err) == SGL_EINVAL, "EK: saddle without a negative direction rejected");
@@ -316,12 +322,31 @@ static void test_predict(void)
     check_abs(pred(&p, "exact_mfpt") * 2, 69.264, 0.001, "predict: Xie-type noise, k = 2 maps onto K1 D = 0.25");
     /* Mori noise */
     p.k = 0; p.x_exit = -1; p.noise = SGL_TN_MORI; p.B_over_eta = 40; p.L0 = 0.2;
-    sgl_mori_pred m;
-    sgl_theory_mori(1, 8, -4, 0, 0.2, 1.2, 40, &m, NULL);
-    check_rel(pred(&p, "mori_mfpt"), 1 / m.rate, 1e-13, "predict: Mori Eq. 16");
+    /* closed forms (THEORY 5.4 Eq. 16, M3): kappa = (1/2 pi) sqrt(h* |h^s|) (L^s/L*)^-(1/2 + B/(eta h*)),
+     * h* = 8, h^s = -4, L^s/L* = 1.2/0.2 = 6, B/(eta h*) = 5 */
+    check_rel(pred(&p, "mori_mfpt"), 2 * M_PI / sqrt(32.0) * pow(6.0, 5.5), 1e-13, "predict: Mori Eq. 16");
     check_rel(pred(&p, "validity_dU_over_T"), 5 * log(6.0), 1e-13, "predict: validity");
-    check_rel(pred(&p, "arrhenius_frozen_mfpt"), 1 / sgl_theory_kramers1d(8, -4, 1, 8 * 0.2 / 40), 1e-13, "predict: frozen Arrhenius");
+    check_rel(pred(&p, "phi"), 6.0, 1e-15, "predict: phi = 1 + B/(eta h*)");
+    /* frozen noise D = eta h* L* / B = 8 * 0.2 / 40 = 0.04: 2 pi/sqrt(32) e^{Delta L / D} */
+    check_rel(pred(&p, "arrhenius_frozen_mfpt"), 2 * M_PI / sqrt(32.0) * exp(1.0 / 0.04), 1e-13, "predict: frozen Arrhenius");
     check_rel(pred(&p, "quasi_potential"), 40.0 / 8.0 * log(6.0), 1e-9, "predict: Mori quasi-potential (B/eta)(1/h*) log(L^s/L*)");
+    /* Xie's frozen noise D = h* / (2 B/eta) (THEORY 7.5, [recalled, unverified] there: this pins the code to the
+     * formula as written): B/eta = 40, h* = 8, |h^s| = 4, Delta L = 1, D = 0.1;
+     * tau(s) = 2 pi/|h^s| exp[2 (B/eta) Delta L (s/h* + (1-s)/|h^s|)] */
+    p.noise = SGL_TN_XIE; p.L0 = 0.5;
+    check_rel(pred(&p, "kramers_mfpt"), 2 * M_PI / sqrt(32.0) * exp(10.0), 1e-13, "predict: Xie frozen noise, Kramers at D = 0.1");
+    check_rel(pred(&p, "xie_mfpt_s1"), 2 * M_PI / 4.0 * exp(10.0), 1e-13, "predict: Xie band, s = 1: exponent 2 (B/eta) dL / h*");
+    check_rel(pred(&p, "xie_mfpt_s0"), 2 * M_PI / 4.0 * exp(20.0), 1e-13, "predict: Xie band, s = 0: exponent 2 (B/eta) dL / |h^s|");
+    check_abs(pred(&p, "exact_mfpt"), 25527, 0.5, "predict: Xie frozen noise D = 0.1 is K1's last row");
+    p.noise = SGL_TN_MORI; p.L0 = 0.2;
+    /* n-D Eyring-Kramers on Mori's well with isotropic noise, n = 3, a = 1.5, k = 2: H* = 24 I,
+     * H^s = diag(-12, 24, 24), Delta L = a = 1.5, D = 0.3 */
+    sgl_theory_problem e;
+    memset(&e, 0, sizeof e);
+    e.landscape = SGL_TL_MORI_ND; e.L0 = 0.2; e.a = 1.5; e.k = 2; e.n = 3; e.noise = SGL_TN_ISOTROPIC; e.D = 0.3;
+    e.eta = NAN; e.event = SGL_TE_HYPERPLANE; e.x_exit = -1 / sqrt(2.0);
+    check_rel(pred(&e, "kramers_mfpt"), 2 * M_PI / 12.0 * sqrt(12.0 * 24 * 24 / (24.0 * 24 * 24)) * exp(1.5 / 0.3), 1e-13,
+              "predict: Eyring-Kramers n = 3 on the Mori well");
     /* quadratic, M2 columns */
     sgl_theory_problem q;
     memset(&q, 0, sizeof q);

@@ -4,6 +4,14 @@
 # and with --out nothing is written: no file, no FILE.tmp, and a pre-existing
 # file is left byte-identical.
 # usage: cli_bad_input.sh SGDLAB [SCRATCH]
+#
+# Cost: three runs per case.  With SGL_RUN_BATCH set (ctest sets it to the
+# sgdlab_run_batch helper, tests/cli/run_batch.c) every case goes through
+# sgl_cmd_run -- what `sgdlab run` executes after main's dispatch -- in one
+# process with the same checks (exit code 2, empty stdout, the one-line
+# message naming the flag and its substrings, nothing written with --out, a
+# pre-existing file intact), and every 10th case also through the binary
+# itself; without it, each case launches the binary three times.
 set -u
 . "$(dirname "$0")/common.sh" "$@"
 
@@ -27,7 +35,22 @@ one_line_with_prefix() { # file prefix
 # bad DESC FLAG "SUBSTR1|SUBSTR2|..." ARGS...
 #   FLAG: the flag the message must name ("sgdlab: FLAG: ...")
 #   SUBSTRs: '|'-separated strings that must appear in the message ("" for none)
+RUN_BATCH=${SGL_RUN_BATCH:-}
+CASES=$WORK/cases.txt
+NCASES=0
+if [ -n "$RUN_BATCH" ]; then
+    if [ ! -x "$RUN_BATCH" ]; then echo "FAIL: SGL_RUN_BATCH '$RUN_BATCH' is not executable"; exit 1; fi
+    { echo base; echo "${#BASE[@]}"; printf '%s\n' "${BASE[@]}"; } > "$CASES"
+fi
 bad() {
+    local a
+    for a in "$@"; do case "$a" in *$'\n'*) bad_exec "$@"; return ;; esac; done
+    if [ -z "$RUN_BATCH" ]; then bad_exec "$@"; return; fi
+    NCASES=$((NCASES + 1))
+    if [ $((NCASES % 10)) -eq 1 ]; then bad_exec "$@"; fi
+    { echo case; printf '%s\n' "$1" "$2" "$3" "$(($# - 3))"; shift 3; [ $# -eq 0 ] || printf '%s\n' "$@"; } >> "$CASES"
+}
+bad_exec() {
     local desc=$1 flag=$2 subs=$3
     shift 3
     local err=$WORK/err.txt so=$WORK/stdout.txt rc
@@ -207,6 +230,20 @@ bad "--seed hex" --seed "" --seed 0x10
 bad "--seed negative" --seed "" --seed -1
 bad "--seed beyond 64 bits" --seed "" --seed 18446744073709551616
 bad "reproduce-only flag on run" --json "valid" --json
+
+# every case above through sgl_cmd_run in one process (see the top)
+if [ -n "$RUN_BATCH" ]; then
+    mkdir -p "$WORK/batch"
+    bout=$("$RUN_BATCH" "$CASES" "$WORK/batch" 2>&1)
+    brc=$?
+    printf '%s\n' "$bout"
+    np=$(printf '%s\n' "$bout" | grep -c '^PASS:')
+    nf=$(printf '%s\n' "$bout" | grep -c '^FAIL:')
+    NPASS=$((NPASS + np))
+    NFAIL=$((NFAIL + nf))
+    if [ "$brc" -ne 0 ] && [ "$nf" -eq 0 ]; then fail "sgdlab_run_batch exited $brc without a FAIL line"; fi
+    check "sgdlab_run_batch ran all $NCASES cases" grep -qx "cases: $NCASES" <<<"$bout"
+fi
 
 # a 64-bit seed is read exactly, not through a double
 a=$("$SGDLAB" run "${BASE[@]}" --seed 18446744073709551615 --format jsonl 2>/dev/null | head -1)
