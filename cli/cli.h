@@ -114,13 +114,14 @@ typedef struct {
 sgl_status sgl_out_open(sgl_out *o, const char *path, const char *flag, sgl_err *err);
 int sgl_out_commit(sgl_out *o);
 void sgl_out_abort(sgl_out *o);
-/* SIGINT / SIGTERM: the handler only records the signal (sgl_cli_signal) and
+/* SIGINT / SIGTERM / SIGHUP: the handler only records the signal (sgl_cli_signal) and
  * the library stops at its next check (sgl_set_cancel); commands then clean
  * up, say what was kept and exit sgl_cli_signal_exit() = 128 + signal. */
 #include <signal.h>
 extern volatile sig_atomic_t sgl_cli_signal;
 void sgl_cli_catch_signals(void);
 int sgl_cli_signal_exit(void);
+const char *sgl_cli_signal_name(void);   /* "SIGINT", "SIGTERM" or "SIGHUP" */
 
 /* GD time t = sum_{k' < k} eta_k' and slow time sum eta_k'^2 under the schedule */
 void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);

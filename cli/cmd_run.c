@@ -94,7 +94,7 @@ done:
     sgl_results_free(r);
     sgl_plan_free(p);
     if (sgl_cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
-        fprintf(stderr, "sgdlab: interrupted (%s): %s%s%s\n", sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM",
+        fprintf(stderr, "sgdlab: interrupted (%s): %s%s%s\n", sgl_cli_signal_name(),
                 phase ? "the run finished" : "the run did not finish; nothing written",
                 phase == 2 ? " and is stored" : db ? "; nothing stored (the store keeps it marked unfinished)" : "",
                 !phase ? "" : o.out_path ? "; --out file not written" : "; the output stops after a whole record");

@@ -302,11 +302,11 @@ static int sweep_main(const sweep_opts *op, int ranks)
          * committed run stays, and --resume redoes only the rest */
         if (db)
             fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs finished and stored in '%s'; `sgdlab sweep %s "
-                            "--db %s --resume` continues\n", sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                            "--db %s --resume` continues\n", sgl_cli_signal_name(),
                     skipped + c.done_now + c.finished_elsewhere, n, o.db_path, o.spec_path, o.db_path);
         else
             fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs executed; nothing stored (--no-store)\n",
-                    sgl_cli_signal == SIGINT ? "SIGINT" : "SIGTERM", c.done_now, n);
+                    sgl_cli_signal_name(), c.done_now, n);
         code = sgl_cli_signal_exit();
         goto done;
     }
@@ -369,7 +369,7 @@ int sgl_cmd_sweep(int argc, char **argv)
     sgl_err err = {{0}, {0}};
     sgl_status st = sgl_mpi_init(&rank, &ranks, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
-    sgl_cli_catch_signals();   /* SIGINT/SIGTERM: stop between runs (a run in progress is cancelled) */
+    sgl_cli_catch_signals();   /* SIGINT/SIGTERM/SIGHUP: stop between runs (a run in progress is cancelled) */
     int code;
     if (rank > 0) {
         code = sweep_worker(argc, argv);

@@ -403,7 +403,7 @@ static void on_signal(int sig) { sgl_cli_signal = sig; }
  * stdio's) resume; the commands poll the flag at their safe points. */
 void sgl_cli_catch_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; ++i) {
         struct sigaction old, sa;
         if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
@@ -417,3 +417,8 @@ void sgl_cli_catch_signals(void)
 }
 
 int sgl_cli_signal_exit(void) { return 128 + (int)sgl_cli_signal; }
+
+const char *sgl_cli_signal_name(void)
+{
+    return sgl_cli_signal == SIGINT ? "SIGINT" : sgl_cli_signal == SIGTERM ? "SIGTERM" : "SIGHUP";
+}

@@ -61,6 +61,17 @@ check "run --out, SIGINT: no temporary file left" bash -c "! ls F.jsonl.tmp* 2> 
 check "run --out, SIGINT: F keeps its old contents" test "$(cat F.jsonl)" = '{"old":true}'
 check "run --out, SIGINT: nothing on standard output" test ! -s so.txt
 
+# ---- the same with SIGHUP (a closed terminal): exit 129, nothing left behind
+"$SGDLAB" "${LONG[@]}" --format csv --out F.jsonl > so.txt 2> err.txt &
+pid=$!
+check "run --out: the temporary file appears (SIGHUP case)" wait_for tmp_left F.jsonl
+stop HUP "$pid"
+rc=$?
+check "run --out, SIGHUP: exit 129 (got $rc)" test "$rc" -eq 129
+check "run --out, SIGHUP: says interrupted ($(head -n 1 err.txt))" grep -q "^sgdlab: interrupted (SIGHUP): the run did not finish" err.txt
+check "run --out, SIGHUP: no temporary file left" bash -c "! ls F.jsonl.tmp* 2> /dev/null"
+check "run --out, SIGHUP: F keeps its old contents" test "$(cat F.jsonl)" = '{"old":true}'
+
 # ---- run --db to standard output, SIGTERM once the store shows the run started
 "$SGDLAB" "${LONG[@]}" --format jsonl --db run.db > so.txt 2> err.txt &
 pid=$!
