@@ -233,7 +233,7 @@ static void test_offset_unused(void)
         s.event = ev[i];
         sgl_status st = sgl_escape_describe(&s, &in, &err);
         check_true(st == SGL_OK, "doublewell, event %s, B/eta = 2: the unused --offset 3 is not rejected (%s: %s)",
-                   sgl_escape_event_names[ev[i]], st == SGL_OK ? "ok" : err.field, st == SGL_OK ? "" : err.msg);
+                   sgl_escape_events[ev[i]]->name, st == SGL_OK ? "ok" : err.field, st == SGL_OK ? "" : err.msg);
     }
     sgl_escape_spec_default(&s);
     s.noise = SGL_ESC_MORI;

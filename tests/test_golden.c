@@ -135,8 +135,8 @@ static int esc_values(const esc_case *c, double v[3])
 
 static const char *esc_name(const esc_case *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s n=%u %s %s%s", c->landscape, c->n, sgl_escape_noise_names[c->noise],
-             sgl_escape_dynamics_names[c->dyn], c->burn ? " burn-in" : "");
+    snprintf(buf, len, "%s n=%u %s %s%s", c->landscape, c->n, sgl_escape_noises[c->noise]->name,
+             sgl_escape_dynamics_kinds[c->dyn]->name, c->burn ? " burn-in" : "");
     return buf;
 }
 
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
         kinds += found;
         if (!found) check_true(0, "noise kind %s has no golden value: add it to run_cases", sgl_noises[k]->name);
     }
-    check_true(sgl_escape_noise_names[4] == NULL && sgl_landscapes[4] == NULL,
+    check_true(sgl_escape_noises[4] == NULL && sgl_landscapes[4] == NULL,
                "the escape tables cover the 4 escape noises and 4 landscapes (a new one needs rows here)");
     printf("INFO %zu noise kinds, %zu run rows, %zu escape rows\n", kinds, N_RUN, N_ESC);
     return done();
