@@ -24,7 +24,8 @@ EOS
 if [ -w /dev/full ]; then
     ESC=(escape --noise isotropic --D 0.25 --eta 0.002 --event next-min --trajectories 8 --t-max 1e3)
     LIM=(limit --model toy2d --noise label --delta 1 --alpha 1 --seeds 4 --T 1 --dt 0.01)
-    cases=("list" "version" "help" "run --help"
+    cases=("list" "version" "help" "run --help" "escape --help" "theory --help" "limit --help" "sweep --help"
+           "reproduce shape-matters --help" "reproduce mori-escape --help"
            "${RUN[*]}" "${RUN[*]} --format csv" "${RUN[*]} --format jsonl"
            "${ESC[*]}" "${ESC[*]} --json" "${LIM[*]}" "${LIM[*]} --json" "theory" "theory --json"
            "sweep spec.yaml --list" "sweep --keys")
