@@ -747,76 +747,6 @@ static void put_value(FILE *f, sqlite3_stmt *q, int c, int json)
     }
 }
 
-/* --out FILE: written to a unique temporary file beside it and renamed over
- * it at the end, so a failure leaves the old file; a device or FIFO (e.g.
- * /dev/null) is written in place, never replaced; a symbolic link is followed
- * (the file it points to is replaced, the link stays). */
-typedef struct { FILE *f; char *path, *tmp; } out_file;
-
-static int out_open(out_file *o, const char *path)
-{
-    memset(o, 0, sizeof *o);
-    struct stat sb;
-    int exists = stat(path, &sb) == 0;
-    if (!exists && errno != ENOENT) {
-        fprintf(stderr, "sgdlab: --out: cannot use '%s': %s\n", path, strerror(errno));
-        return SGL_EXIT_USAGE;
-    }
-    if (exists && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode))) {
-        if (!(o->f = fopen(path, "w"))) {
-            fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", path, strerror(errno));
-            return SGL_EXIT_FAIL;
-        }
-        return 0;
-    }
-    if (exists && !S_ISREG(sb.st_mode)) {
-        fprintf(stderr, "sgdlab: --out: '%s' is not a regular file, a device or a FIFO; refusing to replace it\n",
-                path);
-        return SGL_EXIT_USAGE;
-    }
-    struct stat lsb;
-    o->path = lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) ? realpath(path, NULL) : NULL;
-    if (!o->path && (o->path = malloc(strlen(path) + 1))) strcpy(o->path, path);
-    size_t n = o->path ? strlen(o->path) + 16 : 0;
-    if (!o->path || !(o->tmp = malloc(n))) {
-        fprintf(stderr, "sgdlab: --out: out of memory\n");
-        free(o->path);
-        return SGL_EXIT_FAIL;
-    }
-    snprintf(o->tmp, n, "%s.tmp-XXXXXX", o->path);
-    int fd = mkstemp(o->tmp);
-    mode_t um = umask(0);
-    umask(um);
-    if (fd < 0 || fchmod(fd, exists ? sb.st_mode & 07777 : 0666 & ~um) != 0 || !(o->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            remove(o->tmp);
-        }
-        free(o->tmp);
-        free(o->path);
-        return SGL_EXIT_FAIL;
-    }
-    return 0;
-}
-
-/* ok: check every write, then put the file in place; else (or on a failed
- * write) remove the temporary file.  Returns 0 or -1 (said why). */
-static int out_close(out_file *o, const char *name, int ok)
-{
-    char what[64 + 1024];
-    snprintf(what, sizeof what, "--out '%s'", name);
-    int bad = finish_write(o->f, what) != 0;
-    if (ok && !bad && o->tmp && rename(o->tmp, o->path) != 0) {
-        fprintf(stderr, "sgdlab: cannot write %s: %s\n", what, strerror(errno));
-        bad = 1;
-    }
-    if (o->tmp && (bad || !ok)) remove(o->tmp);
-    free(o->tmp);
-    free(o->path);
-    return bad ? -1 : 0;
-}
-
 static int cmd_export(const rep_opts *o)
 {
     static const char *const tables[] = {"series", "runs", "estimates", "events", NULL};
@@ -861,11 +791,16 @@ static int cmd_export(const rep_opts *o)
         sgl_store_close(st, NULL);
         return SGL_EXIT_FAIL;
     }
-    out_file out = {stdout, NULL, NULL};
-    if (o->out && (code = out_open(&out, o->out)) != 0) {
-        sqlite3_finalize(q);
-        sgl_store_close(st, NULL);
-        return code;
+    /* --out: sgl_out (a temporary file renamed over FILE; a device written in place) */
+    sgl_out out = {stdout, NULL, NULL, "--out"};
+    if (o->out) {
+        sgl_err err = {{0}, {0}};
+        sgl_status s = sgl_out_open(&out, o->out, "--out", &err);
+        if (s != SGL_OK) {
+            sqlite3_finalize(q);
+            sgl_store_close(st, NULL);
+            return sgl_cli_report(s, &err);
+        }
     }
     FILE *f = out.f;
     const int ncol = sqlite3_column_count(q);
@@ -915,8 +850,14 @@ static int cmd_export(const rep_opts *o)
         code = SGL_EXIT_FAIL;
     }
     sqlite3_finalize(q);
-    if (o->out ? out_close(&out, o->out, code == SGL_EXIT_OK) : finish_write(stdout, "standard output"))
+    if (!o->out) {
+        if (finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
+    } else if (code != SGL_EXIT_OK || quote_oom) {   /* a failed read: no partial file */
+        if (quote_oom) fprintf(stderr, "sgdlab: cannot write --out '%s': %s\n", o->out, strerror(ENOMEM));
+        sgl_out_abort(&out);
         code = SGL_EXIT_FAIL;
+    }
+    else if (sgl_out_commit(&out) != 0) code = SGL_EXIT_FAIL;   /* checks every write, says which failed */
     sgl_store_close(st, NULL);
     return code;
 }
@@ -1034,7 +975,7 @@ static int cmd_plot(const rep_opts *o)
     size_t ol = strlen(out);
     const int svg = ol > 4 && strcmp(out + ol - 4, ".svg") == 0;
     char *dat = malloc(ol + 8), *gp = malloc(ol + 8), *tmp = malloc(ol + 16);
-    char *q_out = NULL, *q_dat = NULL, *obs_owned = NULL;
+    char *q_out = NULL, *q_dat = NULL, *q_gp = NULL, *obs_owned = NULL;
     int code = SGL_EXIT_OK, have_dat = 0, have_gp = 0, have_tmp = 0;
     sgl_store *st = NULL;
     plot_ctx c;
@@ -1094,13 +1035,13 @@ static int cmd_plot(const rep_opts *o)
         goto done;
     }
     have_gp = 1;
-    if (!(q_out = gp_path(tmp)) || !(q_dat = gp_path(dat))) {
+    if (!(q_out = gp_path(tmp)) || !(q_dat = gp_path(dat)) || !(q_gp = gp_path(gp))) {
         fclose(g);
         fprintf(stderr, "sgdlab: out of memory\n");
         code = SGL_EXIT_FAIL;
         goto done;
     }
-    /* every string in the script is a single-quoted gnuplot string (sgl_quote_gnuplot) */
+    /* every string in the script is a gnuplot string expression of single-quoted strings (sgl_quote_gnuplot) */
     const char *xl = strcmp(o->x, "step") == 0 ? "step k (SGD steps)" : c.t_eta ? "t = sum eta_k (GD time)" : o->x;
     fprintf(g, "set terminal %s size 900,600\nset output ", svg ? "svg" : "pngcairo");
     put_quoted(g, sgl_quote_gnuplot, q_out);
@@ -1127,7 +1068,7 @@ static int cmd_plot(const rep_opts *o)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        execlp("gnuplot", "gnuplot", gp, (char *)NULL);
+        execlp("gnuplot", "gnuplot", q_gp, (char *)NULL);   /* "./": never an option or '<command' */
         _exit(127);
     }
     int wst = 0;
@@ -1162,6 +1103,7 @@ done:
     for (int i = 0; i < c.n_curves; ++i) free(c.titles[i]);
     free(q_out);
     free(q_dat);
+    free(q_gp);
     free(obs_owned);
     free(dat);
     free(gp);

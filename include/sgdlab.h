@@ -861,8 +861,9 @@ void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2
  * terminated when len > 0, and returns the length it needs, like snprintf.
  * csv: RFC 4180 (a field with , " CR LF or edge blanks in double quotes, " doubled);
  * json: a string with \" \\ and \u00XX for control characters, bytes that are
- * not UTF-8 as \ufffd; gnuplot: a single-quoted string (no escapes, no `command`
- * or @macro substitution), ' doubled, control characters as '?'. */
+ * not UTF-8 as \ufffd; gnuplot: a string expression of single-quoted strings (no
+ * escapes, no `command` or @macro substitution) joined by '.', each ' as "'",
+ * control characters as '?'. */
 size_t sgl_quote_csv(const char *s, char *buf, size_t len);
 size_t sgl_quote_json(const char *s, char *buf, size_t len);
 size_t sgl_quote_gnuplot(const char *s, char *buf, size_t len);

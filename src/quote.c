@@ -102,16 +102,26 @@ size_t sgl_quote_json(const char *s, char *buf, size_t len)
 
 size_t sgl_quote_gnuplot(const char *s, char *buf, size_t len)
 {
-    /* a single-quoted gnuplot string has no escapes, no `command` and no
-     * @macro substitution; a quote is written twice.  A line break would end
-     * the command, so control characters become '?' */
+    /* A single-quoted gnuplot string has no escapes, no `command` and no
+     * @macro substitution.  Its one escape, a doubled quote, is mis-scanned by
+     * gnuplot 5.4 next to another quote (four quotes in a row, or two right
+     * after the opening one), so a quote is the double-quoted string "'"
+     * joined by gnuplot's . operator: it's -> 'it'."'".'s'.  A line break
+     * would end the command: control characters become '?'. */
     qbuf b = {buf, len, 0};
-    qput(&b, '\'');
-    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; ++c) {
-        if (*c == '\'') qput(&b, '\'');
-        qput(&b, *c < 0x20 || *c == 0x7f ? '?' : (char)*c);
+    const unsigned char *c = (const unsigned char *)(s ? s : "");
+    if (!*c) qputs(&b, "''");
+    for (int first = 1; *c; first = 0) {
+        if (!first) qput(&b, '.');
+        if (*c == '\'') {
+            qputs(&b, "\"'\"");
+            ++c;
+            continue;
+        }
+        qput(&b, '\'');
+        for (; *c && *c != '\''; ++c) qput(&b, *c < 0x20 || *c == 0x7f ? '?' : (char)*c);
+        qput(&b, '\'');
     }
-    qput(&b, '\'');
     return qend(&b);
 }
 
