@@ -216,6 +216,29 @@ static void test_record_and_store(void)
     sqlite3_step(stmt);
     check_true((size_t)sqlite3_column_int64(stmt, 0) == nser, "rewrite leaves one copy of the series");
     sqlite3_finalize(stmt);
+    /* claims (issue 10 item 1): a sweep skips a finished run without writing;
+     * a replacement keeps it finished until the new results commit */
+    sgl_claim cl = SGL_CLAIM_BUSY;
+    int64_t id2 = -1;
+    check_true(sgl_store_run_claim(db, &info, SGL_CLAIM_SKIP_FINISHED, &id2, &cl, &err) == SGL_OK &&
+                   cl == SGL_CLAIM_FINISHED && id2 == 0, "claim with SKIP_FINISHED: finished, not taken");
+    check_true(sgl_store_run_claim(db, &info, 0, &id2, &cl, &err) == SGL_OK && cl == SGL_CLAIM_REPLACE && id2 == id,
+               "claim of a finished run: REPLACE");
+    sgl_store_run_state(db, rec.key, &rs, &err);
+    check_true(rs == SGL_RUN_FINISHED, "a finished run being replaced stays finished");
+    check_true(sgl_store_txn_begin(db, &err) == SGL_OK, "replacement transaction");
+    sgl_store_clear_run(db, id, &err);
+    sgl_store_txn_rollback(db);   /* the replacement fails: nothing of the old run is lost */
+    sqlite3_prepare_v2(q, "SELECT (SELECT count(*) FROM series WHERE run_id = ?1) || ' ' ||"
+                          " (SELECT status || ' ' || attempts FROM runs WHERE run_id = ?1)", -1, &stmt, NULL);
+    sqlite3_bind_int64(stmt, 1, id);
+    sqlite3_step(stmt);
+    char want[64];
+    snprintf(want, sizeof want, "%zu finished 3", nser);
+    check_true(strcmp((const char *)sqlite3_column_text(stmt, 0), want) == 0,
+               "a failed replacement leaves the run finished with its rows: '%s' (want '%s')",
+               (const char *)sqlite3_column_text(stmt, 0), want);
+    sqlite3_finalize(stmt);
     /* same key with other parameters is refused */
     sgl_run_info other = info;
     other.params = "{\"other\":1}";

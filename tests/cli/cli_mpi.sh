@@ -17,6 +17,9 @@ fi
 # On the sanitizer build (SGL_SANITIZE=1 from CMake) Open MPI's own never-freed
 # start-up allocations are suppressed (tests/lsan.supp); everything else stays fatal.
 mpiargs=(--allow-run-as-root --oversubscribe)
+# Open MPI's session directory in this test's scratch dir: concurrent mpiruns of
+# other test processes on the machine race on /tmp/ompi.HOST.UID ("File exists")
+export OMPI_MCA_orte_tmpdir_base="$WORK"
 if [ "${SGL_SANITIZE:-0}" = 1 ]; then
     export OMPI_MCA_mca_base_component_disable_dlclose=1
     case "${LSAN_OPTIONS:-}" in
@@ -90,6 +93,48 @@ mpi 2 sweep spec.yaml --db part.db --resume --quiet 2> err.txt
 check "mpirun resume: exit 0" test $? -eq 0
 check "mpirun resume: 7 executed, 5 skipped, 1 redone" grep -q "7 runs executed on 2 MPI ranks (1 worker) (5 already finished and skipped, 1 unfinished redone)" err.txt
 check "mpirun resume: same results as the uninterrupted sweep" same part.db single.db
+
+# ---- claims over MPI: runs 4-6 claimed by a live process (this shell) are passed
+# over (not sent to a worker, not committed), the rest executed; once the
+# claimant is dead (a pid that exited), the next resume takes them (issue 10 item 1)
+"$PY" - $$ <<'EOF2'
+import shutil, socket, sqlite3, sys, time
+def owner(pid):
+    stat = open("/proc/%d/stat" % pid).read()
+    start = stat[stat.rindex(")") + 2:].split()[19]
+    return "%s:%d:%s" % (socket.gethostname().replace(":", "_"), pid, start)
+shutil.copy("single.db", "claim.db")
+db = sqlite3.connect("claim.db")
+ids = [r[0] for r in db.execute("SELECT run_id FROM runs ORDER BY run_id")]
+for i in ids[3:]:
+    for t in ("series", "events", "estimates"):
+        db.execute("DELETE FROM %s WHERE run_id = ?" % t, (i,))
+    if i > ids[5]:
+        db.execute("DELETE FROM runs WHERE run_id = ?", (i,))
+    else:
+        db.execute("UPDATE runs SET status = 'started', finished_at = NULL WHERE run_id = ?", (i,))
+        db.execute("INSERT INTO claims(run_id, owner, heartbeat) VALUES(?, ?, ?)", (i, owner(int(sys.argv[1])), time.time()))
+db.commit()
+EOF2
+mpi 2 sweep spec.yaml --db claim.db --resume --quiet 2> err.txt
+check "mpirun with live claims: exit 0 ($(head -c 300 err.txt | tr '\n' '|'))" test $? -eq 0
+check "mpirun with live claims: 6 executed, 3 skipped" grep -q "6 runs executed on 2 MPI ranks (1 worker) (3 already finished and skipped, 0 unfinished redone)" err.txt
+check "mpirun with live claims: 3 left to the live claimant" grep -q "0 runs were finished by another writer meanwhile, 3 are being executed by another sgdlab process" err.txt
+check "mpirun with live claims: those 3 still started, the rest finished" \
+    test "$("$PY" -c "import sqlite3; print(sqlite3.connect('claim.db').execute(\"SELECT group_concat(status, ',') FROM (SELECT status FROM runs ORDER BY run_id)\").fetchone()[0])")" = "finished,finished,finished,started,started,started,finished,finished,finished,finished,finished,finished"
+# the claimant dies: a pid that has exited (its claims are abandoned)
+sh -c 'exit 0' &
+deadpid=$!
+wait "$deadpid"
+"$PY" -c "
+import socket, sqlite3, sys
+c = sqlite3.connect('claim.db')
+c.execute('UPDATE claims SET owner = ?', ('%s:%s:12345' % (socket.gethostname().replace(':', '_'), sys.argv[1]),))
+c.commit()" "$deadpid"
+mpi 2 sweep spec.yaml --db claim.db --resume --quiet 2> err.txt
+check "mpirun after the claimant died: exit 0" test $? -eq 0
+check "mpirun after the claimant died: its 3 runs taken and redone" grep -q "3 runs executed on 2 MPI ranks (1 worker) (9 already finished and skipped, 3 unfinished redone)" err.txt
+check "mpirun after the claimant died: same results as the uninterrupted sweep" same claim.db single.db
 
 # ---- errors under mpirun: reported once, exit 2, nothing written
 printf 'base:\n  lrr: 1\n' > bad.yaml
