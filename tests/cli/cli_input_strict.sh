@@ -124,6 +124,10 @@ bad "reproduce shape-matters --db ''" "--db:" "file name" reproduce shape-matter
 printf 'x1,x2,y\n1,2,3\n4,5,\0006\n' > "$IN/nul.csv"
 bad "CSV with a NUL byte" "--data-file:" "nul.csv:3:|NUL" run --steps 10 --every 10 --seeds 1 --data csv --data-file ../in/nul.csv
 bad "--data-file /dev/zero" "--data-file:" "not a regular file|268435456 bytes" run --steps 10 --every 10 --seeds 1 --data csv --data-file /dev/zero
+if truncate -s 300M "$IN/big.csv" 2> /dev/null; then   # sparse: no disk space used
+    bad "--data-file of 300 MiB" "--data-file:" "more than 268435456 bytes" run --steps 10 --every 10 --seeds 1 --data csv --data-file ../in/big.csv
+    rm -f "$IN/big.csv"
+fi
 bad "--data-file a directory" "--data-file:" "not a regular file" run --steps 10 --every 10 --seeds 1 --data csv --data-file ../in
 printf 'base: {data: csv, data-file: /dev/zero, steps: 10, every: 10, seeds: 1}\n' > "$IN/zero.yaml"
 bad "spec data-file: /dev/zero" "../in/zero.yaml:1:" "not a regular file" sweep ../in/zero.yaml --list
