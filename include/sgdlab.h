@@ -1195,7 +1195,7 @@ typedef struct {
     double L_min, L_sad, h_min0, h_sad0;  /* L, H_00 at the minimum and saddle (NaN without one) */
     double hstar[SGL_ESC_MAX_DIM];        /* diag of H* */
     double step;                          /* integrator step (t, or tau for mori-tc) */
-    double x_exit;                        /* hyperplane / next-min threshold on coordinate 0 */
+    double x_exit;                        /* hyperplane / next-min threshold on coordinate 0 (0 for other events) */
     int dir;
     uint64_t k_max;                       /* sgd/sde: steps to t_max */
 } sgl_escape_info;

@@ -41,9 +41,35 @@ static void test_registries(void)
     check_true(strcmp(buf, "min | burn-in") == 0, "names joined: '%s'", buf);
 }
 
+/* --offset belongs to the hyperplane event only: a wide noise with the default offset (3 noise widths past
+ * the saddle, beyond the next minimum) must not make a loss, ball or none exit invalid (the engine once
+ * checked the hyperplane for every event on a landscape with a saddle, and refused these specs with an
+ * error about --offset, a flag the CLI refuses for them) */
+static void test_offset_hyperplane_only(void)
+{
+    const sgl_escape_event evs[] = {SGL_ESC_EV_LOSS, SGL_ESC_EV_BALL, SGL_ESC_EV_NONE};
+    for (int i = 0; i < 3; ++i) {
+        sgl_escape_spec s;
+        sgl_escape_spec_default(&s);
+        s.noise = SGL_ESC_MORI; s.B_over_eta = 20.0; s.event = evs[i]; s.r = 0.5; s.c = 2.0;
+        sgl_escape_info in;
+        sgl_err err = {{0}, {0}};
+        check_true(sgl_escape_describe(&s, &in, &err) == SGL_OK, "doublewell, mori B/eta = 20, event %s, default offset: "
+                   "valid (%s: %s)", sgl_escape_events[evs[i]]->name, err.field, err.msg);
+    }
+    sgl_escape_spec s;
+    sgl_escape_spec_default(&s);
+    s.noise = SGL_ESC_MORI; s.B_over_eta = 20.0;
+    sgl_escape_info in;
+    sgl_err err = {{0}, {0}};
+    check_true(sgl_escape_describe(&s, &in, &err) == SGL_EINVAL && strcmp(err.field, "offset") == 0,
+               "the same with event hyperplane: the hyperplane past the next minimum is refused (%s)", err.field);
+}
+
 int main(void)
 {
     test_registries();
+    test_offset_hyperplane_only();
     int accepted = 0, compared = 0;
     for (size_t q = 0; sgl_landscapes[q]; ++q) {
         const sgl_landscape_type *lt = sgl_landscapes[q];

@@ -55,7 +55,7 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
         in->dir = in->x_sad[0] > in->x_min[0] ? 1 : -1;
         if (s->event == SGL_ESC_EV_NEXT_MIN) {
             in->x_exit = in->x_next[0];
-        } else {
+        } else if (s->event == SGL_ESC_EV_HYPERPLANE) {   /* --offset is the hyperplane's alone */
             double D0 = s->noise == SGL_ESC_XIE ? in->hstar[0] / (2.0 * s->B_over_eta)
                                                  : noise_D(s, in, 0, in->L_sad, in->h_sad0);
             in->x_exit = in->x_sad[0] + in->dir * s->offset * sqrt(D0 / fabs(in->h_sad0));

@@ -42,7 +42,7 @@ done <<'FLAGS'
 --landscape quadratic --noise mori --B-over-eta 10 --event loss --c 2
 --landscape quadratic --n-dim 3 --h-ratio 0.5 --noise isotropic --D 0.2 --event loss
 --landscape doublewell --noise xie --B-over-eta 20 --event next-min
---landscape doublewell --noise mori --B-over-eta 80 --event ball --r 0.5
+--landscape doublewell --noise mori --B-over-eta 20 --event ball --r 0.5
 FLAGS
 # the case of the issue, in the table too: predictions, not "no theory model"
 "$SGDLAB" escape --landscape styblinski-tang --noise isotropic --D 5 --trajectories 16 --t-max 5 > "$WORK/st.txt" 2>/dev/null
