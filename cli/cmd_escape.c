@@ -249,37 +249,46 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     return NAN;
 }
 
-static void pd(double x, int json)
-{
-    sgl_print_double(stdout, x, json);
-}
-
 /* --db: the run's full parameter set as JSON (its run key is
  * sgl_text_run_key of this text, so the same escape spec maps to the same stored run) */
 static char *escape_params(const sgl_escape_spec *s)
 {
-    char x0[SGL_ESC_MAX_DIM * 26 + 4] = "null";
+    sgl_json w;
+    sgl_json_to_buffer(&w);
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "landscape", s->landscape);
+    sgl_json_kuint(&w, "n", s->lp.n);
+    sgl_json_kdouble(&w, "L0", s->lp.L0);
+    sgl_json_kdouble(&w, "a", s->lp.a);
+    sgl_json_kdouble(&w, "h", s->lp.h);
+    sgl_json_kdouble(&w, "h-ratio", s->lp.q);
+    sgl_json_kdouble(&w, "k", s->lp.k);
+    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
+    sgl_json_kdouble(&w, "D", s->D);
+    sgl_json_kdouble(&w, "B-over-eta", s->B_over_eta);
+    sgl_json_kdouble(&w, "eta", s->eta);
+    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
+    sgl_json_kdouble(&w, "dt", s->dt);
+    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+    sgl_json_kdouble(&w, "offset", s->offset);
+    sgl_json_kdouble(&w, "c", s->c);
+    sgl_json_kdouble(&w, "r", s->r);
+    sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
+    sgl_json_kdouble(&w, "burn-in", s->burn_in);
+    sgl_json_key(&w, "x0");
     if (s->x0) {
-        size_t k = 0;
-        x0[k++] = '[';
-        for (unsigned i = 0; i < s->lp.n && i < SGL_ESC_MAX_DIM; ++i)
-            k += (size_t)snprintf(x0 + k, sizeof x0 - k, "%s%.17g", i ? "," : "", s->x0[i]);
-        snprintf(x0 + k, sizeof x0 - k, "]");
-    }
-    const char *fmt = "{\"landscape\":\"%s\",\"n\":%u,\"L0\":%.17g,\"a\":%.17g,\"h\":%.17g,\"h-ratio\":%.17g,"
-                      "\"k\":%.17g,\"noise\":\"%s\",\"D\":%.17g,\"B-over-eta\":%.17g,\"eta\":%.17g,"
-                      "\"dynamics\":\"%s\",\"dt\":%.17g,\"event\":\"%s\",\"offset\":%.17g,\"c\":%.17g,\"r\":%.17g,"
-                      "\"start\":\"%s\",\"burn-in\":%.17g,\"x0\":%s,\"trajectories\":%u,\"t-max\":%.17g,"
-                      "\"seed\":%llu,\"counter_layout\":%d}";
-#define ESC_PARAMS_ARGS                                                                                            \
-    s->landscape, s->lp.n, s->lp.L0, s->lp.a, s->lp.h, s->lp.q, s->lp.k, sgl_escape_noises[s->noise]->name, s->D, \
-        s->B_over_eta, s->eta, sgl_escape_dynamics_kinds[s->dynamics]->name, s->dt, sgl_escape_events[s->event]->name,   \
-        s->offset, s->c, s->r, sgl_escape_starts[s->start]->name, s->burn_in, x0, s->trajectories, s->t_max,       \
-        (unsigned long long)s->seed, SGL_COUNTER_LAYOUT
-    int len = snprintf(NULL, 0, fmt, ESC_PARAMS_ARGS);
-    char *p = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (p) snprintf(p, (size_t)len + 1, fmt, ESC_PARAMS_ARGS);
-#undef ESC_PARAMS_ARGS
+        sgl_json_begin_array(&w);
+        for (unsigned i = 0; i < s->lp.n && i < SGL_ESC_MAX_DIM; ++i) sgl_json_double(&w, s->x0[i]);
+        sgl_json_end_array(&w);
+    } else
+        sgl_json_null(&w);
+    sgl_json_kuint(&w, "trajectories", s->trajectories);
+    sgl_json_kdouble(&w, "t-max", s->t_max);
+    sgl_json_kuint(&w, "seed", s->seed);
+    sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);
+    sgl_json_end_object(&w);
+    char *p = sgl_json_finish(&w) == SGL_OK ? strdup(sgl_json_text(&w, NULL)) : NULL;
+    sgl_json_release(&w);
     return p;
 }
 
@@ -364,64 +373,77 @@ int sgl_cmd_escape(int argc, char **argv)
     const int json = o.json;
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
     if (json) {
-        printf("{\"command\":\"escape\",\"landscape\":\"%s\",\"n\":%u,\"L0\":", lt->name, s->lp.n);
-        pd(s->lp.L0, 1);
-        printf(",\"noise\":\"%s\",\"dynamics\":\"%s\",\"event\":\"%s\",\"start\":\"%s\",\"eta\":",
-               sgl_escape_noises[s->noise]->name, sgl_escape_dynamics_kinds[s->dynamics]->name,
-               sgl_escape_events[s->event]->name, sgl_escape_starts[s->start]->name);
-        pd(eta, 1);
-        printf(",\"step\":");
-        pd(in.step, 1);
-        printf(",\"x_exit\":");
-        pd(s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN ? in.x_exit : NAN, 1);
-        printf(",\"trajectories\":%u,\"t_max\":", s->trajectories);
-        pd(s->t_max, 1);
-        printf(",\"seed\":%llu,\"time_unit\":\"%s\",\"escaped\":%llu,\"censored\":%llu,\"diverged\":%llu,",
-               (unsigned long long)s->seed, tu, (unsigned long long)r->escaped, (unsigned long long)r->censored,
-               (unsigned long long)r->diverged);
-        printf("\"mfpt\":{\"mean\":");
-        pd(mf.mean, 1);
-        printf(",\"se\":");
-        pd(mf.se, 1);
-        printf(",\"ci\":[");
-        pd(mf.ci_lo, 1);
-        printf(",");
-        pd(mf.ci_hi, 1);
-        printf("],\"level\":%g,\"lower_bound\":%s,\"mle_mean\":", level, mf.lower_bound ? "true" : "false");
-        pd(mf.mle_mean, 1);
-        printf(",\"unit\":\"%s\",\"mean_steps\":", tu);
-        pd(mf.mean / eta, 1);
-        printf(",\"se_steps\":");
-        pd(mf.se / eta, 1);
-        printf("},\"rate\":{\"value\":");
-        pd(rate.value, 1);
-        printf(",\"se\":");
-        pd(rate.se, 1);
-        printf(",\"ci\":[");
-        pd(rate.ci_lo, 1);
-        printf(",");
-        pd(rate.ci_hi, 1);
-        printf("],\"level\":%g,\"unit\":\"1/t\",\"per_step\":", level);
-        pd(rate.value * eta, 1);
-        printf(",\"method\":\"censored exponential MLE, likelihood-ratio CI\"},\"theory\":{");
-        if (why) printf("\"unavailable\":\"%s\"", why);
+        sgl_json w;
+        sgl_json_to_file(&w, stdout);
+        sgl_json_begin_object(&w);
+        sgl_json_kstring(&w, "command", "escape");
+        sgl_json_kstring(&w, "landscape", lt->name);
+        sgl_json_kuint(&w, "n", s->lp.n);
+        sgl_json_kdouble(&w, "L0", s->lp.L0);
+        sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
+        sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
+        sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+        sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
+        sgl_json_kdouble(&w, "eta", eta);
+        sgl_json_kdouble(&w, "step", in.step);
+        sgl_json_kdouble(&w, "x_exit",
+                         s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN ? in.x_exit : NAN);
+        sgl_json_kuint(&w, "trajectories", s->trajectories);
+        sgl_json_kdouble(&w, "t_max", s->t_max);
+        sgl_json_kuint(&w, "seed", s->seed);
+        sgl_json_kstring(&w, "time_unit", tu);
+        sgl_json_kuint(&w, "escaped", r->escaped);
+        sgl_json_kuint(&w, "censored", r->censored);
+        sgl_json_kuint(&w, "diverged", r->diverged);
+        sgl_json_key(&w, "mfpt");
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "mean", mf.mean);
+        sgl_json_kdouble(&w, "se", mf.se);
+        sgl_json_key(&w, "ci");
+        sgl_json_begin_array(&w);
+        sgl_json_double(&w, mf.ci_lo);
+        sgl_json_double(&w, mf.ci_hi);
+        sgl_json_end_array(&w);
+        sgl_json_key(&w, "level");
+        sgl_json_double_fmt(&w, "%g", level);
+        sgl_json_kbool(&w, "lower_bound", mf.lower_bound);
+        sgl_json_kdouble(&w, "mle_mean", mf.mle_mean);
+        sgl_json_kstring(&w, "unit", tu);
+        sgl_json_kdouble(&w, "mean_steps", mf.mean / eta);
+        sgl_json_kdouble(&w, "se_steps", mf.se / eta);
+        sgl_json_end_object(&w);
+        sgl_json_key(&w, "rate");
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "value", rate.value);
+        sgl_json_kdouble(&w, "se", rate.se);
+        sgl_json_key(&w, "ci");
+        sgl_json_begin_array(&w);
+        sgl_json_double(&w, rate.ci_lo);
+        sgl_json_double(&w, rate.ci_hi);
+        sgl_json_end_array(&w);
+        sgl_json_key(&w, "level");
+        sgl_json_double_fmt(&w, "%g", level);
+        sgl_json_kstring(&w, "unit", "1/t");
+        sgl_json_kdouble(&w, "per_step", rate.value * eta);
+        sgl_json_kstring(&w, "method", "censored exponential MLE, likelihood-ratio CI");
+        sgl_json_end_object(&w);
+        sgl_json_key(&w, "theory");
+        sgl_json_begin_object(&w);
+        if (why) sgl_json_kstring(&w, "unavailable", why);
         for (size_t i = 0; i < npred; ++i) {
-            printf("%s\"%s\":{\"value\":", i ? "," : "", pred[i].name);
-            pd(pred[i].value, 1);
-            printf(",\"unit\":\"%s\",\"ratio_sim_over_theory\":", pred[i].unit);
-            pd(ratio_of(&pred[i], &mf, &rate, eta), 1);
-            printf(",\"note\":\"");
-            for (const char *c = pred[i].note; *c; ++c) {
-                if (*c == '"' || *c == '\\') putchar('\\');
-                putchar(*c);
-            }
-            printf("\"}");
+            sgl_json_key(&w, pred[i].name);
+            sgl_json_begin_object(&w);
+            sgl_json_kdouble(&w, "value", pred[i].value);
+            sgl_json_kstring(&w, "unit", pred[i].unit);
+            sgl_json_kdouble(&w, "ratio_sim_over_theory", ratio_of(&pred[i], &mf, &rate, eta));
+            sgl_json_kstring(&w, "note", pred[i].note);
+            sgl_json_end_object(&w);
         }
-        printf("},\"seconds\":");
-        pd(r->seconds, 1);
-        printf(",\"traj_steps\":");
-        pd(r->traj_steps, 1);
-        printf("}\n");
+        sgl_json_end_object(&w);
+        sgl_json_kdouble(&w, "seconds", r->seconds);
+        sgl_json_kdouble(&w, "traj_steps", r->traj_steps);
+        sgl_json_end_object(&w);
+        putchar('\n');
     } else {
         printf("# sgdlab escape: landscape %s (n = %u, L0 = %g, a = %g, k = %g), noise %s", lt->name, s->lp.n, s->lp.L0,
                s->lp.a, s->lp.k, sgl_escape_noises[s->noise]->name);

@@ -628,11 +628,18 @@ static int aggregate(sqlite3 *db, const char *obs, const sgl_param *const *keys,
 typedef struct { const rep_opts *o; const sgl_param *const *keys; const char *obs; } rep_ctx;
 
 /* a group value in JSON: a number as is, NULL and non-finite as null, text as a string */
-static void put_json_value(FILE *f, const char *v, int type)
+static void put_json_value(sgl_json *w, const char *v, int type)
 {
-    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) fputs(v, f);
-    else if (type == SQLITE_NULL) fputs("null", f);
-    else put_quoted(f, sgl_quote_json, v);
+    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) sgl_json_raw(w, v);
+    else if (type == SQLITE_NULL) sgl_json_null(w);
+    else sgl_json_string(w, v);
+}
+
+/* the end of one JSON line: a value that could not be quoted (out of memory) leaves the output incomplete */
+static void json_line_end(sgl_json *w, FILE *f)
+{
+    if (sgl_json_status(w) == SGL_ENOMEM) quote_oom = 1;
+    fputc('\n', f);
 }
 
 static int report_row(void *user, size_t nk, const group *g, double mean, double se)
@@ -659,23 +666,27 @@ static int report_row(void *user, size_t nk, const group *g, double mean, double
         sgl_print_double(stdout, se, 0);
         printf(",%zu,%zu,%zu,%zu,%lld,%lld\n", g->n_runs, g->n, g->n_div, g->n_nonfinite, g->step_min, g->step_max);
         break;
-    case SGL_FMT_JSONL:
-        putchar('{');
+    case SGL_FMT_JSONL: {
+        sgl_json w;
+        sgl_json_to_file(&w, stdout);
+        sgl_json_begin_object(&w);
         for (size_t i = 0; i < nk; ++i) {
-            put_quoted(stdout, sgl_quote_json, c->keys[i]->name);
-            putchar(':');
-            put_json_value(stdout, g->val[i], g->type[i]);
-            putchar(',');
+            sgl_json_key(&w, c->keys[i]->name);
+            put_json_value(&w, g->val[i], g->type[i]);
         }
-        fputs("\"observable\":", stdout);
-        put_quoted(stdout, sgl_quote_json, c->obs);
-        fputs(",\"mean\":", stdout);
-        sgl_print_double(stdout, mean, 1);
-        fputs(",\"se\":", stdout);
-        sgl_print_double(stdout, se, 1);
-        printf(",\"runs\":%zu,\"n\":%zu,\"n_diverged\":%zu,\"n_nonfinite\":%zu,\"step_min\":%lld,\"step_max\":%lld}\n",
-               g->n_runs, g->n, g->n_div, g->n_nonfinite, g->step_min, g->step_max);
+        sgl_json_kstring(&w, "observable", c->obs);
+        sgl_json_kdouble(&w, "mean", mean);
+        sgl_json_kdouble(&w, "se", se);
+        sgl_json_kuint(&w, "runs", g->n_runs);
+        sgl_json_kuint(&w, "n", g->n);
+        sgl_json_kuint(&w, "n_diverged", g->n_div);
+        sgl_json_kuint(&w, "n_nonfinite", g->n_nonfinite);
+        sgl_json_kint(&w, "step_min", g->step_min);
+        sgl_json_kint(&w, "step_max", g->step_max);
+        sgl_json_end_object(&w);
+        json_line_end(&w, stdout);
         break;
+    }
     }
     return write_failed(stdout) ? -3 : 0;
 }
@@ -737,13 +748,23 @@ done:
 
 /* ---------------------------------------------------------------- export */
 
-static void put_value(FILE *f, sqlite3_stmt *q, int c, int json)
+static void put_value(FILE *f, sqlite3_stmt *q, int c)   /* CSV */
 {
     switch (sqlite3_column_type(q, c)) {
-    case SQLITE_NULL: if (json) fputs("null", f); break;
+    case SQLITE_NULL: break;
     case SQLITE_INTEGER: fprintf(f, "%lld", (long long)sqlite3_column_int64(q, c)); break;
-    case SQLITE_FLOAT: sgl_print_double(f, sqlite3_column_double(q, c), json); break;
-    default: put_quoted(f, json ? sgl_quote_json : sgl_quote_csv, (const char *)sqlite3_column_text(q, c));
+    case SQLITE_FLOAT: sgl_print_double(f, sqlite3_column_double(q, c), 0); break;
+    default: put_quoted(f, sgl_quote_csv, (const char *)sqlite3_column_text(q, c));
+    }
+}
+
+static void json_value(sgl_json *w, sqlite3_stmt *q, int c)
+{
+    switch (sqlite3_column_type(q, c)) {
+    case SQLITE_NULL: sgl_json_null(w); break;
+    case SQLITE_INTEGER: sgl_json_int(w, sqlite3_column_int64(q, c)); break;
+    case SQLITE_FLOAT: sgl_json_double(w, sqlite3_column_double(q, c)); break;
+    default: sgl_json_string(w, (const char *)sqlite3_column_text(q, c));
     }
 }
 
@@ -822,25 +843,26 @@ static int cmd_export(const rep_opts *o)
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (o->format == SGL_FMT_CSV) {
-            put_value(f, q, 0, 0);
+            put_value(f, q, 0);
             for (int c = 2; c < ncol; ++c) {
                 fputc(',', f);
-                put_value(f, q, c, 0);
+                put_value(f, q, c);
             }
             fputc('\n', f);
         } else {
-            fputs("{\"run_key\":", f);
-            put_value(f, q, 0, 1);
-            const char *params = (const char *)sqlite3_column_text(q, 1);
-            fputs(",\"params\":", f);
-            put_quoted(f, sgl_quote_json_text, params ? params : "null");
+            sgl_json w;
+            sgl_json_to_file(&w, f);
+            sgl_json_begin_object(&w);
+            sgl_json_key(&w, "run_key");
+            json_value(&w, q, 0);
+            sgl_json_key(&w, "params");   /* the stored JSON (or the text as a JSON string, see the SELECT) */
+            sgl_json_raw(&w, (const char *)sqlite3_column_text(q, 1));
             for (int c = first_own; c < ncol; ++c) {
-                fputc(',', f);
-                put_quoted(f, sgl_quote_json, sqlite3_column_name(q, c));
-                fputc(':', f);
-                put_value(f, q, c, 1);
+                sgl_json_key(&w, sqlite3_column_name(q, c));
+                json_value(&w, q, c);
             }
-            fputs("}\n", f);
+            sgl_json_end_object(&w);
+            json_line_end(&w, f);
         }
         if (write_failed(f)) break;
     }
