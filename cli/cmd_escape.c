@@ -14,31 +14,31 @@ typedef struct {
     const char *name;
     etype type;
     size_t off;
-    const char *const *choices;
-    const char *help;
+    const sgl_escape_kind *const *choices;   /* E_ENUM: the registry of its values */
+    const char *help;                        /* E_ENUM and --landscape: after the registry's names */
 } eflag;
 
 #define O(f) offsetof(sgl_escape_opts, f)
 static const eflag k_eflags[] = {
-    {"--landscape", E_STR, O(spec.landscape), NULL, "doublewell | moriwell | quadratic | styblinski-tang (sgdlab list)"},
+    {"--landscape", E_STR, O(spec.landscape), NULL, " (sgdlab list)"},
     {"--L0", E_DOUBLE, O(spec.lp.L0), NULL, "loss at the minimum L* (default 0.5)"},
     {"--a", E_DOUBLE, O(spec.lp.a), NULL, "well depth a (default 1)"},
     {"--h", E_DOUBLE, O(spec.lp.h), NULL, "quadratic: curvature h (default 1)"},
     {"--h-ratio", E_DOUBLE, O(spec.lp.q), NULL, "quadratic: h_i = h q^i (default 1)"},
     {"--k", E_DOUBLE, O(spec.lp.k), NULL, "sharpness: theta -> sqrt(k) theta, Hessian x k (default 1)"},
     {"--n-dim", E_U32, O(spec.lp.n), NULL, "dimension n (default 1)"},
-    {"--noise", E_ENUM, O(spec.noise), sgl_escape_noise_names, "isotropic | mori | xie | xie-frozen (default mori)"},
+    {"--noise", E_ENUM, O(spec.noise), sgl_escape_noises, " (default mori)"},
     {"--D", E_DOUBLE, O(spec.D), NULL, "isotropic: diffusion D (per-step std sqrt(2 D eta))"},
     {"--B", E_DOUBLE, O(B), NULL, "batch size B (with --eta: B/eta = B / eta)"},
     {"--eta", E_DOUBLE, O(spec.eta), NULL, "learning rate eta: t = eta k (default 0.01)"},
     {"--B-over-eta", E_DOUBLE, O(spec.B_over_eta), NULL, "B / eta of mori, xie, xie-frozen (default 40)"},
-    {"--dynamics", E_ENUM, O(spec.dynamics), sgl_escape_dynamics_names, "sgd | sde | mori-tc (default sde)"},
+    {"--dynamics", E_ENUM, O(spec.dynamics), sgl_escape_dynamics_kinds, " (default sde)"},
     {"--dt", E_DOUBLE, O(spec.dt), NULL, "sde: step in t (default eta); mori-tc: step in tau (default eta L*)"},
-    {"--event", E_ENUM, O(spec.event), sgl_escape_event_names, "hyperplane | next-min | loss | ball | none"},
+    {"--event", E_ENUM, O(spec.event), sgl_escape_events, ""},
     {"--offset", E_DOUBLE, O(spec.offset), NULL, "hyperplane: noise widths past the saddle (default 3)"},
     {"--c", E_DOUBLE, O(spec.c), NULL, "loss: exit at L >= c L* (default 2)"},
     {"--r", E_DOUBLE, O(spec.r), NULL, "ball: exit at |theta - theta*| >= r (default 1)"},
-    {"--start", E_ENUM, O(spec.start), sgl_escape_start_names, "min | burn-in (default min)"},
+    {"--start", E_ENUM, O(spec.start), sgl_escape_starts, " (default min)"},
     {"--burn-in", E_DOUBLE, O(spec.burn_in), NULL, "burn-in length in t (restarted at theta* on exit)"},
     {"--x0", E_VEC, 0, NULL, "start point x1,...,xn (default theta*)"},
     {"--trajectories", E_U32, O(spec.trajectories), NULL, "trajectories M (default 1000)"},
@@ -122,12 +122,10 @@ static sgl_status set_eflag(const eflag *f, const char *val, sgl_escape_opts *o,
         return SGL_OK;
     case E_STR: *(const char **)base = val; return SGL_OK;
     case E_ENUM: {
-        char names[160] = "";
-        size_t k = 0;
-        for (int i = 0; f->choices[i]; ++i) {
-            if (strcmp(f->choices[i], val) == 0) { *(int *)base = i; return SGL_OK; }
-            if (k < sizeof names) k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", f->choices[i]);
-        }
+        const sgl_escape_kind *kind = sgl_escape_kind_find(f->choices, val);
+        if (kind) { *(int *)base = kind->id; return SGL_OK; }
+        char names[160];
+        sgl_escape_kind_names(f->choices, ", ", names, sizeof names);
         return sgl_fail(err, SGL_EINVAL, f->name, "unknown value '%s'; valid: %s", val, names);
     }
     case E_FLAG: *(int *)base = 1; return SGL_OK;
@@ -166,7 +164,15 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             printf("flags:\n");
-            for (size_t q = 0; q < N_EFLAGS; ++q) printf("  %-16s %s\n", k_eflags[q].name, k_eflags[q].help);
+            for (size_t q = 0; q < N_EFLAGS; ++q) {
+                const eflag *g = &k_eflags[q];
+                char names[200] = "";
+                if (g->choices) sgl_escape_kind_names(g->choices, " | ", names, sizeof names);
+                for (size_t i = 0; g->type == E_STR && !strcmp(g->name, "--landscape") && sgl_landscapes[i]; ++i)
+                    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? " | " : "",
+                             sgl_landscapes[i]->name);
+                printf("  %-16s %s%s\n", g->name, names, g->help);
+            }
             o->help = 1;
             return SGL_OK;
         }
@@ -196,13 +202,14 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
     }
     sgl_escape_spec *s = &o->spec;
     /* flags the chosen noise / landscape / event does not read are errors */
-    const int iso = s->noise == SGL_ESC_ISOTROPIC;
+    const sgl_escape_kind *noise = sgl_escape_noises[s->noise], *event = sgl_escape_events[s->event];
+    const int iso = !sgl_escape_reads(noise->reads, "B-over-eta");
     if (iso && (sgl_escape_given(o, "--B") || sgl_escape_given(o, "--B-over-eta")))
         return sgl_fail(err, SGL_EINVAL, sgl_escape_given(o, "--B") ? "--B" : "--B-over-eta",
                         "not used by --noise isotropic (it reads --D)");
-    if (!iso && sgl_escape_given(o, "--D"))
+    if (!sgl_escape_reads(noise->reads, "D") && sgl_escape_given(o, "--D"))
         return sgl_fail(err, SGL_EINVAL, "--D", "only used by --noise isotropic (--noise %s reads --B-over-eta or --B)",
-                        sgl_escape_noise_names[s->noise]);
+                        noise->name);
     if (sgl_escape_given(o, "--B")) {
         if (sgl_escape_given(o, "--B-over-eta"))
             return sgl_fail(err, SGL_EINVAL, "--B", "give either --B (with --eta) or --B-over-eta, not both");
@@ -211,14 +218,16 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
         if (!(s->eta > 0)) return sgl_fail(err, SGL_EINVAL, "--eta", "must be > 0, got %g", s->eta);
         s->B_over_eta = o->B / s->eta;
     }
-    struct { const char *flag; int used; } uses[] = {
-        {"--offset", s->event == SGL_ESC_EV_HYPERPLANE}, {"--c", s->event == SGL_ESC_EV_LOSS},
-        {"--r", s->event == SGL_ESC_EV_BALL}, {"--h", !strcmp(s->landscape, "quadratic")},
-        {"--h-ratio", !strcmp(s->landscape, "quadratic")}, {"--a", strcmp(s->landscape, "quadratic") != 0}};
-    for (size_t i = 0; i < sizeof uses / sizeof uses[0]; ++i)
-        if (!uses[i].used && sgl_escape_given(o, uses[i].flag))
-            return sgl_fail(err, SGL_EINVAL, uses[i].flag, "not used with --landscape %s --event %s", s->landscape,
-                            sgl_escape_event_names[s->event]);
+    /* the event's and the landscape's parameters: read by the chosen kinds (their .reads) or refused */
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
+    static const char *const kind_keys[] = {"offset", "c", "r", "h", "h-ratio", "a"};
+    for (size_t i = 0; lt && i < sizeof kind_keys / sizeof kind_keys[0]; ++i) {
+        char flag[16];
+        snprintf(flag, sizeof flag, "--%s", kind_keys[i]);
+        if (sgl_escape_given(o, flag) && !sgl_escape_reads(event->reads, kind_keys[i]) &&
+            !sgl_escape_reads(lt->reads, kind_keys[i]))
+            return sgl_fail(err, SGL_EINVAL, flag, "not used with --landscape %s --event %s", s->landscape, event->name);
+    }
     if (s->x0 && nx0 != s->lp.n)
         return sgl_fail(err, SGL_EINVAL, "--x0", "needs %u values (--n-dim), got %u", s->lp.n, nx0);
     /* k = 0 is the library's "unset" (read as 1): a given --k must be the sharpness it uses */
@@ -238,42 +247,6 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     if (!strcmp(p->unit, "steps k")) return mf->mean / eta / p->value;
     if (!strcmp(p->unit, "1/t")) return rate->value / p->value;
     return NAN;
-}
-
-/* The spec as a theory problem (src/theory/escape.c), where one applies:
- * returns 0 and a reason when the theory side has no model of this spec. */
-static int to_problem(const sgl_escape_spec *s, const sgl_escape_info *in, sgl_theory_problem *p, const char **why)
-{
-    memset(p, 0, sizeof *p);
-    const char *ls = s->landscape;
-    if (!strcmp(ls, "doublewell")) p->landscape = SGL_TL_DOUBLEWELL;
-    else if (!strcmp(ls, "moriwell")) p->landscape = SGL_TL_MORI_ND;
-    else if (!strcmp(ls, "quadratic") && s->lp.q == 1.0) p->landscape = SGL_TL_QUADRATIC;
-    else { *why = "no theory model of this landscape (styblinski-tang, anisotropic quadratic)"; return 0; }
-    switch (s->noise) {
-    case SGL_ESC_ISOTROPIC: p->noise = SGL_TN_ISOTROPIC; break;
-    case SGL_ESC_MORI: p->noise = SGL_TN_MORI; break;
-    case SGL_ESC_XIE_FROZEN: p->noise = SGL_TN_XIE; break;
-    default: *why = "no theory model of the state-dependent xie noise (use xie-frozen)"; return 0;
-    }
-    p->L0 = s->lp.L0;
-    p->a = s->lp.a;
-    p->h = s->lp.h;
-    p->k = s->lp.k;
-    p->n = s->lp.n;
-    p->D = s->D;
-    p->B_over_eta = s->B_over_eta;
-    p->eta = s->eta;
-    p->c = s->c;
-    p->r = s->r;
-    p->x_exit = in->x_exit;
-    switch (s->event) {
-    case SGL_ESC_EV_HYPERPLANE: case SGL_ESC_EV_NEXT_MIN: p->event = SGL_TE_HYPERPLANE; break;
-    case SGL_ESC_EV_LOSS: p->event = SGL_TE_LOSS_RATIO; break;
-    case SGL_ESC_EV_BALL: p->event = SGL_TE_BALL; break;
-    default: p->event = SGL_TE_NONE; break;
-    }
-    return 1;
 }
 
 static void pd(double x, int json)
@@ -299,9 +272,9 @@ static char *escape_params(const sgl_escape_spec *s)
                       "\"start\":\"%s\",\"burn-in\":%.17g,\"x0\":%s,\"trajectories\":%u,\"t-max\":%.17g,"
                       "\"seed\":%llu,\"counter_layout\":%d}";
 #define ESC_PARAMS_ARGS                                                                                            \
-    s->landscape, s->lp.n, s->lp.L0, s->lp.a, s->lp.h, s->lp.q, s->lp.k, sgl_escape_noise_names[s->noise], s->D, \
-        s->B_over_eta, s->eta, sgl_escape_dynamics_names[s->dynamics], s->dt, sgl_escape_event_names[s->event],   \
-        s->offset, s->c, s->r, sgl_escape_start_names[s->start], s->burn_in, x0, s->trajectories, s->t_max,       \
+    s->landscape, s->lp.n, s->lp.L0, s->lp.a, s->lp.h, s->lp.q, s->lp.k, sgl_escape_noises[s->noise]->name, s->D, \
+        s->B_over_eta, s->eta, sgl_escape_dynamics_kinds[s->dynamics]->name, s->dt, sgl_escape_events[s->event]->name,   \
+        s->offset, s->c, s->r, sgl_escape_starts[s->start]->name, s->burn_in, x0, s->trajectories, s->t_max,       \
         (unsigned long long)s->seed, SGL_COUNTER_LAYOUT
     int len = snprintf(NULL, 0, fmt, ESC_PARAMS_ARGS);
     char *p = len >= 0 ? malloc((size_t)len + 1) : NULL;
@@ -372,28 +345,30 @@ int sgl_cmd_escape(int argc, char **argv)
     if (db && (st = store_escape(db, run_id, s, r, &rate, &mf, level, &err)) != SGL_OK) goto done;
     const double eta = s->eta;
     const char *tu = "t = eta k";
-    sgl_theory_problem tp;
+    /* the theory of this spec: the library's one translation (sgl_theory_escape), as `sgdlab theory` prints it */
     sgl_prediction pred[64];
     size_t npred = 0;
     const char *why = NULL;
     char twhy[600] = "";
-    if (to_problem(s, &in, &tp, &why)) {
-        sgl_err te = {{0}, {0}};
-        if (sgl_theory_predict(&tp, pred, 64, &npred, &te) != SGL_OK) {
-            snprintf(twhy, sizeof twhy, "%s: %s", te.field, te.msg);
-            why = twhy;
-            npred = 0;
-        }
-        if (npred > 64) npred = 64;
+    sgl_err te = {{0}, {0}};
+    if (sgl_theory_escape(s, pred, 64, &npred, &te) != SGL_OK) {
+        snprintf(twhy, sizeof twhy, "%s: %s", te.field, te.msg);
+        why = twhy;
+        npred = 0;
+    } else if (npred == 1 && strcmp(pred[0].name, "none") == 0) {
+        snprintf(twhy, sizeof twhy, "%s", pred[0].note);
+        why = twhy;
+        npred = 0;
     }
+    if (npred > 64) npred = 64;
     const int json = o.json;
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
     if (json) {
         printf("{\"command\":\"escape\",\"landscape\":\"%s\",\"n\":%u,\"L0\":", lt->name, s->lp.n);
         pd(s->lp.L0, 1);
         printf(",\"noise\":\"%s\",\"dynamics\":\"%s\",\"event\":\"%s\",\"start\":\"%s\",\"eta\":",
-               sgl_escape_noise_names[s->noise], sgl_escape_dynamics_names[s->dynamics],
-               sgl_escape_event_names[s->event], sgl_escape_start_names[s->start]);
+               sgl_escape_noises[s->noise]->name, sgl_escape_dynamics_kinds[s->dynamics]->name,
+               sgl_escape_events[s->event]->name, sgl_escape_starts[s->start]->name);
         pd(eta, 1);
         printf(",\"step\":");
         pd(in.step, 1);
@@ -449,16 +424,16 @@ int sgl_cmd_escape(int argc, char **argv)
         printf("}\n");
     } else {
         printf("# sgdlab escape: landscape %s (n = %u, L0 = %g, a = %g, k = %g), noise %s", lt->name, s->lp.n, s->lp.L0,
-               s->lp.a, s->lp.k, sgl_escape_noise_names[s->noise]);
+               s->lp.a, s->lp.k, sgl_escape_noises[s->noise]->name);
         if (s->noise == SGL_ESC_ISOTROPIC) printf(" (D = %g)", s->D);
         else printf(" (B/eta = %g)", s->B_over_eta);
-        printf(", dynamics %s (step %g%s), eta = %g\n", sgl_escape_dynamics_names[s->dynamics], in.step,
+        printf(", dynamics %s (step %g%s), eta = %g\n", sgl_escape_dynamics_kinds[s->dynamics]->name, in.step,
                s->dynamics == SGL_ESC_MORI_TC ? " in tau" : " in t", eta);
-        printf("# event %s", sgl_escape_event_names[s->event]);
+        printf("# event %s", sgl_escape_events[s->event]->name);
         if (s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) printf(" (theta_1 crosses %g)", in.x_exit);
         if (s->event == SGL_ESC_EV_LOSS) printf(" (L >= %g L* = %g)", s->c, s->c * in.L_min);
         if (s->event == SGL_ESC_EV_BALL) printf(" (|theta - theta*| >= %g)", s->r);
-        printf(", start %s; times in t = eta k, steps k = t / eta\n", sgl_escape_start_names[s->start]);
+        printf(", start %s; times in t = eta k, steps k = t / eta\n", sgl_escape_starts[s->start]->name);
         printf("# trajectories %u: escaped %llu, censored %llu (at t_max = %g), diverged %llu (never averaged)\n",
                s->trajectories, (unsigned long long)r->escaped, (unsigned long long)r->censored, s->t_max,
                (unsigned long long)r->diverged);

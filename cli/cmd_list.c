@@ -18,13 +18,15 @@ int sgl_cmd_list(int argc, char **argv)
         printf("  %-16s %s\n", sgl_observables[i]->name, sgl_observables[i]->doc);
     printf("escape landscapes (sgdlab escape --landscape):\n");
     for (size_t i = 0; sgl_landscapes[i]; ++i) printf("  %-16s %s\n", sgl_landscapes[i]->name, sgl_landscapes[i]->doc);
-    printf("escape noise (sgdlab escape --noise):");
-    for (size_t i = 0; sgl_escape_noise_names[i]; ++i) printf(" %s", sgl_escape_noise_names[i]);
-    printf("\nescape dynamics:");
-    for (size_t i = 0; sgl_escape_dynamics_names[i]; ++i) printf(" %s", sgl_escape_dynamics_names[i]);
-    printf("\nescape events:");
-    for (size_t i = 0; sgl_escape_event_names[i]; ++i) printf(" %s", sgl_escape_event_names[i]);
-    printf("\n");
+    struct { const char *title; const sgl_escape_kind *const *reg; } esc[] = {
+        {"escape noise (sgdlab escape --noise)", sgl_escape_noises},
+        {"escape dynamics (--dynamics)", sgl_escape_dynamics_kinds},
+        {"escape events (--event)", sgl_escape_events},
+        {"escape starts (--start)", sgl_escape_starts}};
+    for (size_t r = 0; r < sizeof esc / sizeof esc[0]; ++r) {
+        printf("%s:\n", esc[r].title);
+        for (size_t i = 0; esc[r].reg[i]; ++i) printf("  %-16s %s\n", esc[r].reg[i]->name, esc[r].reg[i]->doc);
+    }
     printf("data:\n  gaussian         z ~ N(0, I_d)\n  boolean          z ~ Unif{-1,+1}^d\n"
            "  csv              rows x_1,...,x_d,y from --data-file\n");
     printf("learning-rate schedules:\n  constant         --lr\n"

@@ -330,6 +330,12 @@ sgl_status sgl_out_open(sgl_out *o, const char *path, const char *flag, sgl_err 
         return sgl_fail(err, SGL_EINVAL, flag, "'%s' is neither a regular file, a character device nor a FIFO; "
                         "refusing to write it", path);
     }
+    /* replacing a file the user may not write would bypass its permissions */
+    if (exists && access(target, W_OK) != 0) {
+        sgl_status st = sgl_fail(err, SGL_EIO, flag, "cannot write '%s': %s", path, strerror(errno));
+        sgl_out_abort(o);
+        return st;
+    }
     size_t n = strlen(target) + 16;
     if (!(o->tmp = malloc(n))) {
         sgl_out_abort(o);

@@ -1026,6 +1026,7 @@ typedef struct {
 typedef struct sgl_landscape_type {
     const char *name;          /* --landscape value, shown by `sgdlab list` */
     const char *doc;
+    const char *reads;         /* the landscape parameters it reads, spec keys separated by spaces ("a", "h h-ratio") */
     int has_saddle;            /* index-1 saddle and a next minimum exist */
     unsigned max_dim;          /* n allowed: 1..max_dim (1 only: 1) */
     double (*value)(const sgl_landscape_params *p, const double *x);
@@ -1050,7 +1051,6 @@ const sgl_landscape_type *sgl_landscape_lookup(const char *name);
  * H* = Hessian at the minimum; every landscape here is separable, so D is
  * diagonal. */
 typedef enum { SGL_ESC_ISOTROPIC = 0, SGL_ESC_MORI = 1, SGL_ESC_XIE = 2, SGL_ESC_XIE_FROZEN = 3 } sgl_escape_noise;
-extern const char *const sgl_escape_noise_names[];   /* "isotropic", "mori", "xie", "xie-frozen", NULL */
 /* sgd: theta <- theta - eta grad L + eta xi, time t = eta k.
  * sde: Euler-Maruyama with step dt (default eta), noise at the start of the
  *      step, t = dt k; dt = eta gives the sgd trajectory bit for bit.
@@ -1058,7 +1058,6 @@ extern const char *const sgl_escape_noise_names[];   /* "isotropic", "mori", "xi
  *      (default eta L*): dtheta = -grad log L dtau + sqrt(2 H* / (B/eta)) dW,
  *      t += dtau / L(theta) at the start of each step (mori noise only). */
 typedef enum { SGL_ESC_SGD = 0, SGL_ESC_SDE = 1, SGL_ESC_MORI_TC = 2 } sgl_escape_dynamics;
-extern const char *const sgl_escape_dynamics_names[];
 /* hyperplane: theta_0 past x_sad[0] + offset * w in the escape direction,
  *      w = sqrt(D_0(x_sad) / |H_00(x_sad)|) the noise width at the saddle
  *      (D of xie: its frozen value); offset 0 = the saddle itself.
@@ -1068,12 +1067,30 @@ extern const char *const sgl_escape_dynamics_names[];
  *      samples through results->L and ->x. */
 typedef enum { SGL_ESC_EV_HYPERPLANE = 0, SGL_ESC_EV_NEXT_MIN = 1, SGL_ESC_EV_LOSS = 2, SGL_ESC_EV_BALL = 3,
                SGL_ESC_EV_NONE = 4 } sgl_escape_event;
-extern const char *const sgl_escape_event_names[];
 /* min: start at theta* (or x0).  burn-in: run the dynamics for burn_in (t
  * units) from theta* first, restarting from theta* whenever the event
  * happens, so the start is quasi-stationary conditioned on no exit. */
 typedef enum { SGL_ESC_START_MIN = 0, SGL_ESC_START_BURN_IN = 1 } sgl_escape_start;
-extern const char *const sgl_escape_start_names[];
+
+/* The registries of the kinds above (src/escape/registry.c), NULL-terminated,
+ * in enum order (sgl_escape_noises[SGL_ESC_MORI]->name is "mori"): name = the
+ * CLI value, doc (`sgdlab list`), reads = the spec keys the kind reads,
+ * separated by spaces (a flag the chosen kind does not read is refused). */
+typedef struct sgl_escape_kind {
+    int id;                    /* the enum value, = index in its registry */
+    const char *name;
+    const char *doc;
+    const char *reads;
+} sgl_escape_kind;
+extern const sgl_escape_kind *const sgl_escape_noises[];
+extern const sgl_escape_kind *const sgl_escape_dynamics_kinds[];
+extern const sgl_escape_kind *const sgl_escape_events[];
+extern const sgl_escape_kind *const sgl_escape_starts[];
+const sgl_escape_kind *sgl_escape_kind_find(const sgl_escape_kind *const *reg, const char *name);
+/* the names of a registry joined by sep into buf (truncated to len) */
+void sgl_escape_kind_names(const sgl_escape_kind *const *reg, const char *sep, char *buf, size_t len);
+/* does a reads list ("D", "h h-ratio") contain the spec key? */
+int sgl_escape_reads(const char *reads, const char *key);
 
 typedef struct {
     const char *landscape;          /* registry name */
@@ -1101,6 +1118,11 @@ void sgl_escape_spec_default(sgl_escape_spec *s);
  * "--": landscape, noise, L0, ...) and the allowed values.  SGL_ECAPS: a
  * noise kind or dynamics the landscape or noise cannot supply. */
 sgl_status sgl_escape_spec_validate(const sgl_escape_spec *s, sgl_err *err);
+/* The field checks of sgl_escape_spec_validate that evaluate no landscape
+ * (names, ranges, which noise / dynamics / event / landscape combine); the
+ * rest (the exit point before the next minimum, the start inside the basin,
+ * t_max against the step) needs the landscape's critical points. */
+sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err);
 
 /* Derived quantities of a valid spec: critical points, losses, the step, the
  * exit threshold.  dir: +1 or -1, the escape direction along coordinate 0. */
@@ -1109,7 +1131,7 @@ typedef struct {
     double L_min, L_sad, h_min0, h_sad0;  /* L, H_00 at the minimum and saddle (NaN without one) */
     double hstar[SGL_ESC_MAX_DIM];        /* diag of H* */
     double step;                          /* integrator step (t, or tau for mori-tc) */
-    double x_exit;                        /* hyperplane / next-min threshold on coordinate 0 */
+    double x_exit;                        /* hyperplane / next-min threshold on coordinate 0 (0 for other events) */
     int dir;
     uint64_t k_max;                       /* sgd/sde: steps to t_max */
 } sgl_escape_info;
@@ -1206,6 +1228,15 @@ sgl_status sgl_theory_predict(const sgl_theory_problem *p, sgl_prediction *out, 
  * section: sgl_escape_spec.) */
 sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out,
                              sgl_err *err);
+/* The one translation of an escape spec into the theory's problem (src/theory/
+ * escape_spec.c), used by sgl_theory_escape, `sgdlab escape` and `sgdlab
+ * theory`: the spec's fields are checked (sgl_escape_spec_check) and the
+ * landscape, noise and exit point are taken from the theory's own formulas.
+ * *applies = 0 and why (a sentence, static storage) where the theory has no
+ * model of the spec (state-dependent xie noise, an anisotropic quadratic, a
+ * loss or ball exit from a well); p is then unspecified. */
+sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_problem *p, int *applies, const char **why,
+                                     sgl_err *err);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 

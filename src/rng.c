@@ -1,4 +1,5 @@
-/* Counter-based randomness: Philox4x32-10 from Random123 (Salmon et al., SC'11).
+/* Counter-based randomness: Philox4x32-10 (Salmon et al., SC'11; the rounds in
+ * src/philox.h, shared with the escape engine).
  *
  * Every number is a pure function of (seed, trajectory, step, purpose, draw);
  * nothing is advanced per thread, so results do not depend on scheduling.
@@ -8,16 +9,15 @@
 #include "sgdlab.h"
 
 #include <math.h>
-#include <Random123/philox.h>
 
+#include "philox.h"
 #include "vmath.h"
 
 void sgl_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
-    philox4x32_ctr_t c = {{ctr[0], ctr[1], ctr[2], ctr[3]}};
-    philox4x32_key_t k = {{key[0], key[1]}};
-    philox4x32_ctr_t r = philox4x32_R(10, c, k);
-    out[0] = r.v[0]; out[1] = r.v[1]; out[2] = r.v[2]; out[3] = r.v[3];
+    uint64_t x0 = ctr[0], x1 = ctr[1], x2 = ctr[2], x3 = ctr[3];
+    sgl_philox_1(&x0, &x1, &x2, &x3, (uint64_t)key[1] << 32 | key[0]);
+    out[0] = (uint32_t)x0; out[1] = (uint32_t)x1; out[2] = (uint32_t)x2; out[3] = (uint32_t)x3;
 }
 
 void sgl_stream_init(sgl_stream *s, uint64_t seed, uint32_t traj, uint64_t step,
@@ -26,9 +26,9 @@ void sgl_stream_init(sgl_stream *s, uint64_t seed, uint32_t traj, uint64_t step,
     s->key[0] = (uint32_t)seed;
     s->key[1] = (uint32_t)(seed >> 32);
     s->ctr[0] = 0;
-    s->ctr[1] = (uint32_t)step;
+    s->ctr[1] = sgl_philox_c1(step);
     s->ctr[2] = traj;
-    s->ctr[3] = ((uint32_t)purpose << 24) | (uint32_t)((step >> 32) & 0xffffffu);
+    s->ctr[3] = sgl_philox_c3(step, purpose);
     s->avail = 0;
     s->has_normal = 0;
     s->normal = 0.0;
@@ -119,30 +119,8 @@ void sgl_stream_sample(sgl_stream *s, uint32_t n, uint32_t k, uint32_t *perm, ui
 
 /* The first Philox block (draw index c[0] = 0) of the streams (seed, traj, k,
  * purpose) for k = k0 .. k0+count-1, i.e. the words the scalar stream would
- * return first: out[4*i .. 4*i+3].  Eight counters at a time in 64-bit vector
- * lanes so the 32x32->64 multiplies vectorise; bitwise equal to
- * sgl_philox4x32 (tested). */
-typedef uint64_t sgl_u64x8 __attribute__((vector_size(64)));
-
-/* Philox4x32-10 on eight counters held in 64-bit lanes (so the 32x32->64
- * multiplies vectorise), in place. */
-static inline void philox8(sgl_u64x8 *x0, sgl_u64x8 *x1, sgl_u64x8 *x2, sgl_u64x8 *x3, uint64_t seed)
-{
-    const uint64_t M = 0xffffffffu;
-    uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
-    for (int r = 0; r < 10; ++r) {
-        sgl_u64x8 p0 = *x0 * 0xD2511F53u, p1 = *x2 * 0xCD9E8D57u;
-        sgl_u64x8 n0 = ((p1 >> 32) ^ *x1 ^ key0) & M;
-        sgl_u64x8 n2 = ((p0 >> 32) ^ *x3 ^ key1) & M;
-        *x1 = p1 & M;
-        *x3 = p0 & M;
-        *x0 = n0;
-        *x2 = n2;
-        key0 = (key0 + 0x9E3779B9u) & M;
-        key1 = (key1 + 0xBB67AE85u) & M;
-    }
-}
-
+ * return first: out[4*i .. 4*i+3].  Eight counters at a time
+ * (sgl_philox_8); bitwise equal to sgl_philox4x32 (tested). */
 static inline void store8(const sgl_u64x8 *x0, const sgl_u64x8 *x1, const sgl_u64x8 *x2,
                           const sgl_u64x8 *x3, size_t lim, uint32_t *out)
 {
@@ -159,11 +137,11 @@ void sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t c
         sgl_u64x8 x0 = {0}, x1, x2, x3;
         for (int l = 0; l < 8; ++l) {
             uint64_t k = k0 + base + (uint64_t)l;
-            x1[l] = (uint32_t)k;
+            x1[l] = sgl_philox_c1(k);
             x2[l] = traj;
-            x3[l] = ((uint32_t)purpose << 24) | (uint32_t)((k >> 32) & 0xffffffu);
+            x3[l] = sgl_philox_c3(k, purpose);
         }
-        philox8(&x0, &x1, &x2, &x3, seed);
+        sgl_philox_8(&x0, &x1, &x2, &x3, seed);
         store8(&x0, &x1, &x2, &x3, count - base < 8 ? count - base : 8, out + 4 * base);
     }
 }
@@ -171,7 +149,7 @@ void sgl_philox_first_blocks(uint64_t seed, uint32_t traj, uint64_t k0, size_t c
 void sgl_philox_stream_blocks(uint64_t seed, uint32_t traj, uint64_t step, unsigned purpose,
                               size_t count, uint32_t *out)
 {
-    const uint32_t c1 = (uint32_t)step, c3 = ((uint32_t)purpose << 24) | (uint32_t)((step >> 32) & 0xffffffu);
+    const uint32_t c1 = sgl_philox_c1(step), c3 = sgl_philox_c3(step, purpose);
     for (size_t base = 0; base < count; base += 8) {
         sgl_u64x8 x0, x1, x2, x3;
         for (int l = 0; l < 8; ++l) {
@@ -180,7 +158,7 @@ void sgl_philox_stream_blocks(uint64_t seed, uint32_t traj, uint64_t step, unsig
             x2[l] = traj;
             x3[l] = c3;
         }
-        philox8(&x0, &x1, &x2, &x3, seed);
+        sgl_philox_8(&x0, &x1, &x2, &x3, seed);
         store8(&x0, &x1, &x2, &x3, count - base < 8 ? count - base : 8, out + 4 * base);
     }
 }

@@ -216,8 +216,35 @@ static void test_xie_theory(void)
     check_rel(prediction(&s, "xie_mfpt_s0"), M_PI / 6.0 * exp(1.5), 1e-14, "XIE: xie_mfpt_s0 at B/eta = 6");
 }
 
+/* --offset is read by the hyperplane event only: with --event none / loss /
+ * ball a saddle landscape must not reject an offset that would put a
+ * hyperplane past the next minimum (it did: "3 noise widths put the
+ * hyperplane past the next minimum" for --event none, B/eta = 2) */
+static void test_offset_unused(void)
+{
+    sgl_escape_spec s;
+    sgl_escape_info in;
+    sgl_err err = {{0}, {0}};
+    const sgl_escape_event ev[] = {SGL_ESC_EV_NONE, SGL_ESC_EV_LOSS, SGL_ESC_EV_BALL, SGL_ESC_EV_NEXT_MIN};
+    for (int i = 0; i < 4; ++i) {
+        sgl_escape_spec_default(&s);
+        s.noise = SGL_ESC_MORI;
+        s.B_over_eta = 2.0;   /* wide noise: 3 widths past the saddle is beyond -1 */
+        s.event = ev[i];
+        sgl_status st = sgl_escape_describe(&s, &in, &err);
+        check_true(st == SGL_OK, "doublewell, event %s, B/eta = 2: the unused --offset 3 is not rejected (%s: %s)",
+                   sgl_escape_events[ev[i]]->name, st == SGL_OK ? "ok" : err.field, st == SGL_OK ? "" : err.msg);
+    }
+    sgl_escape_spec_default(&s);
+    s.noise = SGL_ESC_MORI;
+    s.B_over_eta = 2.0;
+    check_true(sgl_escape_describe(&s, &in, &err) == SGL_EINVAL && strcmp(err.field, "offset") == 0,
+               "doublewell, event hyperplane, B/eta = 2: offset 3 past the next minimum still rejected (%s)", err.field);
+}
+
 int main(void)
 {
+    test_offset_unused();
     test_xie_theory();
     test_xie_dw();
     test_xie_ou();

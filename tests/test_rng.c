@@ -7,6 +7,7 @@
  * whole file fails by chance with probability < 6*5.7e-7 + 3e-6 < 6.5e-6. */
 #include "sgdlab.h"
 #include "testutil.h"
+#include "philox.h"
 
 #include <Random123/philox.h>
 #include <math.h>
@@ -107,7 +108,35 @@ static void test_kat(void)
         uint32_t hdr[4] = {r.v[0], r.v[1], r.v[2], r.v[3]};
         snprintf(what, sizeof what, "philox4x32-10 KAT %d via Random123 philox4x32_R(10)", v);
         check_words(hdr, kat[v].out, what);
+        /* src/philox.h at every lane width the library uses: one lane (the
+         * scalar streams), eight (rng.c's block fills) and SGL_VM_LANES (the
+         * escape engine); each lane carries the KAT input */
+        const uint64_t seed = (uint64_t)kat[v].key[1] << 32 | kat[v].key[0];
+        uint64_t s0 = kat[v].ctr[0], s1 = kat[v].ctr[1], s2 = kat[v].ctr[2], s3 = kat[v].ctr[3];
+        sgl_philox_1(&s0, &s1, &s2, &s3, seed);
+        uint32_t one[4] = {(uint32_t)s0, (uint32_t)s1, (uint32_t)s2, (uint32_t)s3};
+        snprintf(what, sizeof what, "philox4x32-10 KAT %d via sgl_philox_1", v);
+        check_words(one, kat[v].out, what);
+        sgl_u64x8 e0, e1, e2, e3;
+        for (int l = 0; l < 8; ++l) { e0[l] = kat[v].ctr[0]; e1[l] = kat[v].ctr[1]; e2[l] = kat[v].ctr[2]; e3[l] = kat[v].ctr[3]; }
+        sgl_philox_8(&e0, &e1, &e2, &e3, seed);
+        for (int l = 0; l < 8; ++l) {
+            uint32_t w[4] = {(uint32_t)e0[l], (uint32_t)e1[l], (uint32_t)e2[l], (uint32_t)e3[l]};
+            snprintf(what, sizeof what, "philox4x32-10 KAT %d via sgl_philox_8 lane %d", v, l);
+            check_words(w, kat[v].out, what);
+        }
+        sgl_u64v f0, f1, f2, f3;
+        for (int l = 0; l < SGL_VM_LANES; ++l) { f0[l] = kat[v].ctr[0]; f1[l] = kat[v].ctr[1]; f2[l] = kat[v].ctr[2]; f3[l] = kat[v].ctr[3]; }
+        sgl_philox_v(&f0, &f1, &f2, &f3, seed);
+        for (int l = 0; l < SGL_VM_LANES; ++l) {
+            uint32_t w[4] = {(uint32_t)f0[l], (uint32_t)f1[l], (uint32_t)f2[l], (uint32_t)f3[l]};
+            snprintf(what, sizeof what, "philox4x32-10 KAT %d via sgl_philox_v (escape engine) lane %d", v, l);
+            check_words(w, kat[v].out, what);
+        }
     }
+    /* the counter words of layout v1 (sgdlab.h): step bits split over c1 and c3 */
+    check_true(sgl_philox_c1(0x123456789abcull) == 0x56789abcu && sgl_philox_c3(0x123456789abcull, 12) == (12u << 24 | 0x1234u),
+               "counter layout v1: c1 = step low word, c3 = purpose << 24 | step bits 32..55");
 }
 
 /* ------------------------------------------------------------ counter layout */

@@ -15,52 +15,11 @@
 #include <omp.h>
 #include <string.h>
 
+#include "../philox.h"
 #include "../vmath.h"
-
-const char *const sgl_escape_noise_names[] = {"isotropic", "mori", "xie", "xie-frozen", NULL};
-const char *const sgl_escape_dynamics_names[] = {"sgd", "sde", "mori-tc", NULL};
-const char *const sgl_escape_event_names[] = {"hyperplane", "next-min", "loss", "ball", "none", NULL};
-const char *const sgl_escape_start_names[] = {"min", "burn-in", NULL};
 
 #define W SGL_VM_LANES
 #define DIV_BOUND 1e60
-
-void sgl_escape_spec_default(sgl_escape_spec *s)
-{
-    memset(s, 0, sizeof *s);
-    s->landscape = "doublewell";
-    s->lp.L0 = 0.5;
-    s->lp.a = 1.0;
-    s->lp.h = 1.0;
-    s->lp.q = 1.0;
-    s->lp.k = 1.0;
-    s->lp.n = 1;
-    s->noise = SGL_ESC_MORI;
-    s->D = 0.1;
-    s->B_over_eta = 40.0;
-    s->eta = 0.01;
-    s->dynamics = SGL_ESC_SDE;
-    s->dt = 0.0;
-    s->event = SGL_ESC_EV_HYPERPLANE;
-    s->offset = 3.0;
-    s->c = 2.0;
-    s->r = 1.0;
-    s->start = SGL_ESC_START_MIN;
-    s->burn_in = 0.0;
-    s->x0 = NULL;
-    s->trajectories = 1000;
-    s->t_max = 1e4;
-    s->seed = 1;
-    s->threads = 0;
-    s->lanes = 0;
-}
-
-static void join(const char *const *names, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (int i = 0; names[i] && k < len; ++i) k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "", names[i]);
-}
 
 /* D_i(x) of the noise (diag), given L(x) and the Hessian diagonal at x where needed */
 static inline double noise_D(const sgl_escape_spec *s, const sgl_escape_info *in, unsigned i, double L, double Hii)
@@ -73,91 +32,12 @@ static inline double noise_D(const sgl_escape_spec *s, const sgl_escape_info *in
     }
 }
 
-static int finite_pos(double x) { return isfinite(x) && x > 0.0; }
-
 sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
 {
-    char names[256];
+    sgl_status st = sgl_escape_spec_check(s, err);
+    if (st != SGL_OK) return st;
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
-    if (!lt) {
-        size_t k = 0;
-        names[0] = '\0';
-        for (size_t i = 0; sgl_landscapes[i] && k < sizeof names; ++i)
-            k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "", sgl_landscapes[i]->name);
-        return sgl_fail(err, SGL_EINVAL, "landscape", "unknown landscape '%s'; valid: %s",
-                        s->landscape ? s->landscape : "(null)", names);
-    }
     const sgl_landscape_params *p = &s->lp;
-    if (p->n < 1 || p->n > lt->max_dim)
-        return sgl_fail(err, SGL_EINVAL, "n-dim", "must be in 1..%u for landscape %s, got %u", lt->max_dim, lt->name,
-                        p->n);
-    if (!isfinite(p->L0) || p->L0 < 0.0)
-        return sgl_fail(err, SGL_EINVAL, "L0", "must be a finite number >= 0, got %g", p->L0);
-    if (!finite_pos(p->a)) return sgl_fail(err, SGL_EINVAL, "a", "must be a finite number > 0, got %g", p->a);
-    if (!finite_pos(p->h)) return sgl_fail(err, SGL_EINVAL, "h", "must be a finite number > 0, got %g", p->h);
-    if (!finite_pos(p->q)) return sgl_fail(err, SGL_EINVAL, "h-ratio", "must be a finite number > 0, got %g", p->q);
-    if (!(isfinite(p->k) && p->k >= 0.0))
-        return sgl_fail(err, SGL_EINVAL, "k", "must be a finite number > 0 (0 = 1), got %g", p->k);
-    if ((unsigned)s->noise > SGL_ESC_XIE_FROZEN) {
-        join(sgl_escape_noise_names, names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "noise", "unknown noise kind %d; valid: %s", (int)s->noise, names);
-    }
-    if ((unsigned)s->dynamics > SGL_ESC_MORI_TC) {
-        join(sgl_escape_dynamics_names, names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "dynamics", "unknown dynamics %d; valid: %s", (int)s->dynamics, names);
-    }
-    if ((unsigned)s->event > SGL_ESC_EV_NONE) {
-        join(sgl_escape_event_names, names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "event", "unknown event %d; valid: %s", (int)s->event, names);
-    }
-    if ((unsigned)s->start > SGL_ESC_START_BURN_IN) {
-        join(sgl_escape_start_names, names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "start", "unknown start protocol %d; valid: %s", (int)s->start, names);
-    }
-    if (s->noise == SGL_ESC_ISOTROPIC) {
-        if (!finite_pos(s->D)) return sgl_fail(err, SGL_EINVAL, "D", "must be a finite number > 0, got %g", s->D);
-    } else if (!finite_pos(s->B_over_eta)) {
-        return sgl_fail(err, SGL_EINVAL, "B-over-eta", "must be a finite number > 0 (noise %s), got %g",
-                        sgl_escape_noise_names[s->noise], s->B_over_eta);
-    }
-    if (!finite_pos(s->eta)) return sgl_fail(err, SGL_EINVAL, "eta", "must be a finite number > 0, got %g", s->eta);
-    if (!(isfinite(s->dt) && s->dt >= 0.0))
-        return sgl_fail(err, SGL_EINVAL, "dt", "must be a finite number > 0 (0: the default), got %g", s->dt);
-    if (s->dynamics == SGL_ESC_SGD && s->dt != 0.0 && s->dt != s->eta)
-        return sgl_fail(err, SGL_EINVAL, "dt", "not used by --dynamics sgd (its step is eta = %g)", s->eta);
-    if (s->dynamics == SGL_ESC_MORI_TC && s->noise != SGL_ESC_MORI)
-        return sgl_fail(err, SGL_ECAPS, "dynamics",
-                        "mori-tc (Mori's time change) needs --noise mori, got --noise %s; valid dynamics for it: sgd, sde",
-                        sgl_escape_noise_names[s->noise]);
-    if (s->noise == SGL_ESC_MORI && !(p->L0 > 0.0))
-        return sgl_fail(err, SGL_ECAPS, "L0",
-                        "noise mori needs L* = L0 > 0 (the noise vanishes at L = 0 and the minimum never escapes)");
-    if (!finite_pos(s->t_max)) return sgl_fail(err, SGL_EINVAL, "t-max", "must be a finite number > 0, got %g", s->t_max);
-    if (s->trajectories < 1) return sgl_fail(err, SGL_EINVAL, "trajectories", "must be >= 1");
-    if (s->threads < 0 || s->threads > 4096) return sgl_fail(err, SGL_EINVAL, "threads", "must be in 0..4096");
-    if (s->lanes != 0 && s->lanes != W && s->lanes != 1)
-        return sgl_fail(err, SGL_EINVAL, "lanes", "must be 0 (default), 1 or %d", W);
-    if ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && !lt->has_saddle)
-        return sgl_fail(err, SGL_ECAPS, "event", "%s needs a landscape with a saddle (doublewell, moriwell, "
-                        "styblinski-tang); landscape %s has none: use loss, ball or none",
-                        sgl_escape_event_names[s->event], lt->name);
-    if (s->event == SGL_ESC_EV_HYPERPLANE && !(isfinite(s->offset) && s->offset >= 0.0))
-        return sgl_fail(err, SGL_EINVAL, "offset", "must be a finite number >= 0 (noise widths past the saddle), got %g",
-                        s->offset);
-    if (s->event == SGL_ESC_EV_LOSS && !(isfinite(s->c) && s->c > 1.0))
-        return sgl_fail(err, SGL_EINVAL, "c", "must be a finite number > 1 (exit at L >= c L*), got %g", s->c);
-    if (s->event == SGL_ESC_EV_LOSS && !(p->L0 > 0.0))
-        return sgl_fail(err, SGL_EINVAL, "L0", "event loss (L >= c L*) needs L* = L0 > 0");
-    if (s->event == SGL_ESC_EV_BALL && !finite_pos(s->r))
-        return sgl_fail(err, SGL_EINVAL, "r", "must be a finite number > 0, got %g", s->r);
-    if (s->start == SGL_ESC_START_BURN_IN && !finite_pos(s->burn_in))
-        return sgl_fail(err, SGL_EINVAL, "burn-in", "must be a finite number > 0 with --start burn-in, got %g",
-                        s->burn_in);
-    if (s->start == SGL_ESC_START_MIN && s->burn_in != 0.0)
-        return sgl_fail(err, SGL_EINVAL, "burn-in", "only used with --start burn-in");
-    if (s->start == SGL_ESC_START_BURN_IN && s->x0)
-        return sgl_fail(err, SGL_EINVAL, "x0", "not used with --start burn-in (which starts at theta*)");
-
     memset(in, 0, sizeof *in);
     const unsigned n = p->n;
     double H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM];
@@ -175,7 +55,7 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
         in->dir = in->x_sad[0] > in->x_min[0] ? 1 : -1;
         if (s->event == SGL_ESC_EV_NEXT_MIN) {
             in->x_exit = in->x_next[0];
-        } else {
+        } else if (s->event == SGL_ESC_EV_HYPERPLANE) {   /* --offset is the hyperplane's alone */
             double D0 = s->noise == SGL_ESC_XIE ? in->hstar[0] / (2.0 * s->B_over_eta)
                                                  : noise_D(s, in, 0, in->L_sad, in->h_sad0);
             in->x_exit = in->x_sad[0] + in->dir * s->offset * sqrt(D0 / fabs(in->h_sad0));
@@ -205,7 +85,7 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
     if ((s->event == SGL_ESC_EV_LOSS && L0x >= s->c * in->L_min) || (s->event == SGL_ESC_EV_BALL && d2 >= s->r * s->r) ||
         ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && in->dir * (x0[0] - in->x_exit) >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "x0", "the start already satisfies the exit event (%s): it is outside the basin",
-                        sgl_escape_event_names[s->event]);
+                        sgl_escape_events[s->event]->name);
     return SGL_OK;
 }
 
@@ -251,40 +131,7 @@ void sgl_escape_results_free(sgl_escape_results *r)
 
 /* ------------------------------------------------------------ randomness */
 
-typedef uint64_t u64v __attribute__((vector_size(8 * W)));
-
-/* a * c for lanes a < 2^32: the exact 64-bit product (vpmuludq where the ISA
- * has it; the plain multiply gives the same bits) */
-static inline u64v mul32(u64v a, uint32_t c)
-{
-#if defined(__AVX512F__) && SGL_VM_LANES == 8
-    return (u64v)_mm512_mul_epu32((__m512i)a, _mm512_set1_epi64((long long)c));
-#elif defined(__AVX2__) && SGL_VM_LANES == 4
-    return (u64v)_mm256_mul_epu32((__m256i)a, _mm256_set1_epi64x((long long)c));
-#else
-    return a * c;
-#endif
-}
-
-/* Philox4x32-10 per lane on 64-bit lanes; out: the four words */
-static inline void philox_v(u64v x0, u64v x1, u64v x2, u64v x3, uint64_t seed, u64v *o0, u64v *o1, u64v *o2,
-                            u64v *o3)
-{
-    const uint64_t M = 0xffffffffu;
-    uint64_t key0 = (uint32_t)seed, key1 = (uint32_t)(seed >> 32);
-    for (int r = 0; r < 10; ++r) {
-        u64v p0 = mul32(x0, 0xD2511F53u), p1 = mul32(x2, 0xCD9E8D57u);
-        u64v n0 = ((p1 >> 32) ^ x1 ^ key0) & M;
-        u64v n2 = ((p0 >> 32) ^ x3 ^ key1) & M;
-        x1 = p1 & M;
-        x3 = p0 & M;
-        x0 = n0;
-        x2 = n2;
-        key0 = (key0 + 0x9E3779B9u) & M;
-        key1 = (key1 + 0xBB67AE85u) & M;
-    }
-    *o0 = x0; *o1 = x1; *o2 = x2; *o3 = x3;
-}
+typedef sgl_u64v u64v;   /* one 64-bit lane per trajectory (src/philox.h) */
 
 static inline sgl_vm uniform_v(u64v hi, u64v lo)
 {
@@ -293,13 +140,15 @@ static inline sgl_vm uniform_v(u64v hi, u64v lo)
     return (__builtin_convertvector(mi, sgl_vm) + sgl_vm_splat(0.5)) * sgl_vm_splat(0x1p-52);
 }
 
-/* Box-Muller pair number pair[l] of trajectory traj[l], purpose, per lane */
+/* Box-Muller pair number pair[l] of trajectory traj[l], purpose, per lane:
+ * in counter layout v1, block pair mod 2^32 of the stream (seed, traj[l],
+ * step = pair / 2^32, purpose) (sgl_philox_c1/c3 of src/philox.h). */
 static inline void normals_v(uint64_t seed, const u64v pair, const u64v traj, unsigned purpose, sgl_vm *zc, sgl_vm *zs)
 {
     const uint64_t M = 0xffffffffu;
-    u64v c3 = pair - pair + ((uint64_t)purpose << 24);
-    u64v o0, o1, o2, o3;
-    philox_v(pair & M, pair >> 32, traj, c3, seed, &o0, &o1, &o2, &o3);
+    /* step = pair / 2^32 < 2^32: c1 = step, and c3 carries no step bits */
+    u64v o0 = pair & M, o1 = pair >> 32, o2 = traj, o3 = pair - pair + sgl_philox_c3(0, purpose);
+    sgl_philox_v(&o0, &o1, &o2, &o3, seed);
     sgl_vm_box_muller(uniform_v(o0, o1), uniform_v(o2, o3), zc, zs);
 }
 

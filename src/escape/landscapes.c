@@ -143,19 +143,25 @@ static void st_critical(const sgl_landscape_params *p, double *xm, double *xs, d
 }
 
 static const sgl_landscape_type k_dw = {
-    "doublewell", "1-D double well L0 + a (k theta^2 - 1)^2 (minimum 1/sqrt k, saddle 0, next minimum -1/sqrt k)",
-    1, 1, dw_value, dw_grad, dw_hess, dw_critical};
+    .name = "doublewell", .reads = "a", .has_saddle = 1, .max_dim = 1,
+    .doc = "1-D double well L0 + a (k theta^2 - 1)^2 (minimum 1/sqrt k, saddle 0, next minimum -1/sqrt k)",
+    .value = dw_value, .grad = dw_grad, .hess = dw_hess, .critical = dw_critical};
 static const sgl_landscape_type k_mw = {
-    "moriwell", "Mori's n-D well L0 + a (k z1^2 - 1)^2 + (h*/2) k sum_{i>=2} z_i^2, h* = 8a (--n-dim n)",
-    1, SGL_ESC_MAX_DIM, mw_value, mw_grad, mw_hess, mw_critical};
+    .name = "moriwell", .reads = "a", .has_saddle = 1, .max_dim = SGL_ESC_MAX_DIM,
+    .doc = "Mori's n-D well L0 + a (k z1^2 - 1)^2 + (h*/2) k sum_{i>=2} z_i^2, h* = 8a (--n-dim n)",
+    .value = mw_value, .grad = mw_grad, .hess = mw_hess, .critical = mw_critical};
 static const sgl_landscape_type k_qd = {
-    "quadratic", "L0 + (1/2) sum_i h q^i k theta_i^2, minimum 0, no saddle (--h, --h-ratio q)",
-    0, SGL_ESC_MAX_DIM, qd_value, qd_grad, qd_hess, qd_critical};
+    .name = "quadratic", .reads = "h h-ratio", .has_saddle = 0, .max_dim = SGL_ESC_MAX_DIM,
+    .doc = "L0 + (1/2) sum_i h q^i k theta_i^2, minimum 0, no saddle (--h, --h-ratio q)",
+    .value = qd_value, .grad = qd_grad, .hess = qd_hess, .critical = qd_critical};
 static const sgl_landscape_type k_st = {
-    "styblinski-tang", "L0 + (a/n) sum_i [g(sqrt(k) theta_i) - g_min], g(u) = u^4 - 16u^2 + 5u; from the global "
-    "minimum over the saddle u_1 = 0.1567 to the local minimum u_1 = 2.7468",
-    1, SGL_ESC_MAX_DIM, st_value, st_grad, st_hess, st_critical};
+    .name = "styblinski-tang", .reads = "a", .has_saddle = 1, .max_dim = SGL_ESC_MAX_DIM,
+    .doc = "L0 + (a/n) sum_i [g(sqrt(k) theta_i) - g_min], g(u) = u^4 - 16u^2 + 5u; from the global "
+           "minimum over the saddle u_1 = 0.1567 to the local minimum u_1 = 2.7468",
+    .value = st_value, .grad = st_grad, .hess = st_hess, .critical = st_critical};
 
+/* The landscape registry: adding a landscape is its functions and type above
+ * (or in a file of its own) and one line here. */
 const sgl_landscape_type *const sgl_landscapes[] = {&k_dw, &k_mw, &k_qd, &k_st, NULL};
 
 const sgl_landscape_type *sgl_landscape_lookup(const char *name)

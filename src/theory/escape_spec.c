@@ -1,7 +1,10 @@
-/* sgl_theory_escape: every prediction that applies to an escape spec (the
- * simulator's description, include/sgdlab.h "escape"), translated into the
- * theory's own problem description (sgl_theory_problem) -- the landscapes'
- * formulas are the theory's own, never the simulator's code (DESIGN.md). */
+/* sgl_escape_theory_problem: the one translation of an escape spec (the
+ * simulator's description, include/sgdlab.h "escape") into the theory's own
+ * problem description (sgl_theory_problem), and sgl_theory_escape, every
+ * prediction that applies to it.  The landscapes' formulas are the theory's
+ * own, never the simulator's code (DESIGN.md): only the spec's field checks
+ * (sgl_escape_spec_check, no landscape evaluated) are shared.
+ * tests/test_escape_theory_agree.c holds the two descriptions together. */
 #include "../internal.h"
 
 #include <math.h>
@@ -18,10 +21,12 @@ static void note(sgl_prediction *out, size_t cap, size_t *n, const char *name, c
     snprintf(q->note, sizeof q->note, "%s", text);
 }
 
-sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err)
+sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_problem *pp, int *applies, const char **why,
+                                     sgl_err *err)
 {
-    *n_out = 0;
-    sgl_status st = sgl_escape_spec_validate(s, err);
+    *applies = 0;
+    *why = NULL;
+    sgl_status st = sgl_escape_spec_check(s, err);
     if (st != SGL_OK) return st;
     sgl_theory_problem p;
     memset(&p, 0, sizeof p);
@@ -30,14 +35,16 @@ sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size
     p.eta = (s->dynamics == SGL_ESC_SGD || s->eta > 0.0) ? s->eta : NAN;
     p.D = s->D;
     p.B_over_eta = s->B_over_eta;
+    p.c = s->c;
+    p.r = s->r;
     int well = 0;
     if (strcmp(s->landscape, "doublewell") == 0) { p.landscape = SGL_TL_DOUBLEWELL; p.n = 1; well = 1; }
     else if (strcmp(s->landscape, "moriwell") == 0) { p.landscape = SGL_TL_MORI_ND; well = 1; }
     else if (strcmp(s->landscape, "styblinski-tang") == 0) { p.landscape = SGL_TL_STYBLINSKI; well = 1; }
     else if (strcmp(s->landscape, "quadratic") == 0 && (s->lp.q == 1.0 || p.n == 1)) p.landscape = SGL_TL_QUADRATIC;
     else {
-        note(out, cap, n_out, "none", "no closed-form or quadrature prediction for this landscape (theory covers doublewell, "
-             "moriwell, styblinski-tang and the isotropic quadratic)");
+        *why = "no closed-form or quadrature prediction for this landscape (theory covers doublewell, moriwell, "
+               "styblinski-tang and the isotropic quadratic)";
         return SGL_OK;
     }
     switch (s->noise) {
@@ -45,8 +52,12 @@ sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size
     case SGL_ESC_MORI: p.noise = SGL_TN_MORI; break;
     case SGL_ESC_XIE_FROZEN: p.noise = SGL_TN_XIE; break;
     default:
-        note(out, cap, n_out, "none", "xie noise H(theta)^+/B: D vanishes between the inflection points of the escape "
-             "coordinate, so no 1-D escape path exists and no formula applies; use xie-frozen for Xie's H*/B");
+        *why = "xie noise H(theta)^+/B: D vanishes between the inflection points of the escape coordinate, so no 1-D "
+               "escape path exists and no formula applies; use xie-frozen for Xie's H*/B";
+        return SGL_OK;
+    }
+    if (well && (s->event == SGL_ESC_EV_LOSS || s->event == SGL_ESC_EV_BALL)) {
+        *why = "no prediction for a loss-ratio or ball exit from a double well (theory: hyperplane, next-min or none)";
         return SGL_OK;
     }
     sgl_theory_geometry g = {0};
@@ -59,15 +70,31 @@ sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size
                                                                                 : g.h_min / (2.0 * p.B_over_eta);
         p.event = SGL_TE_HYPERPLANE;
         p.x_exit = g.x_sad + g.dir * s->offset * sqrt(D0 / -g.h_sad);
+        if (g.dir * (p.x_exit - g.x_next) > 0.0)
+            return sgl_fail(err, SGL_EINVAL, "offset",
+                            "%g noise widths put the hyperplane (theta_1 = %g) past the next minimum (%g): use a "
+                            "smaller offset or --event next-min", s->offset, p.x_exit, g.x_next);
         break;
     }
-    case SGL_ESC_EV_LOSS: p.event = SGL_TE_LOSS_RATIO; p.c = s->c; break;
-    case SGL_ESC_EV_BALL: p.event = SGL_TE_BALL; p.r = s->r; break;
+    case SGL_ESC_EV_LOSS: p.event = SGL_TE_LOSS_RATIO; break;
+    case SGL_ESC_EV_BALL: p.event = SGL_TE_BALL; break;
     default: p.event = SGL_TE_NONE; break;
     }
-    if (well && (p.event == SGL_TE_LOSS_RATIO || p.event == SGL_TE_BALL)) {
-        note(out, cap, n_out, "none", "no prediction for a loss-ratio or ball exit from a double well (theory: hyperplane, "
-             "next-min or none)");
+    *pp = p;
+    *applies = 1;
+    return SGL_OK;
+}
+
+sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err)
+{
+    *n_out = 0;
+    sgl_theory_problem p;
+    int applies;
+    const char *why;
+    sgl_status st = sgl_escape_theory_problem(s, &p, &applies, &why, err);
+    if (st != SGL_OK) return st;
+    if (!applies) {
+        note(out, cap, n_out, "none", why);
         return SGL_OK;
     }
     st = sgl_theory_predict(&p, out, cap, n_out, err);

@@ -24,7 +24,8 @@ EOS
 if [ -w /dev/full ]; then
     ESC=(escape --noise isotropic --D 0.25 --eta 0.002 --event next-min --trajectories 8 --t-max 1e3)
     LIM=(limit --model toy2d --noise label --delta 1 --alpha 1 --seeds 4 --T 1 --dt 0.01)
-    cases=("list" "version" "help" "run --help"
+    cases=("list" "version" "help" "run --help" "escape --help" "theory --help" "limit --help" "sweep --help"
+           "reproduce shape-matters --help" "reproduce mori-escape --help"
            "${RUN[*]}" "${RUN[*]} --format csv" "${RUN[*]} --format jsonl"
            "${ESC[*]}" "${ESC[*]} --json" "${LIM[*]}" "${LIM[*]} --json" "theory" "theory --json"
            "sweep spec.yaml --list" "sweep --keys")
@@ -125,6 +126,18 @@ check "--out '': nothing on standard output" test ! -s out.txt
 rc=$?
 check "--out in a missing directory: exit 2 (got $rc)" test "$rc" -eq 2
 check "--out in a missing directory: says so" grep -q "cannot write 'no/such/dir/x.csv': No such file or directory" err.txt
+# a file the user may not write is not replaced behind its permissions (root ignores them: skipped)
+if [ "$(id -u)" -ne 0 ]; then
+    echo old > ro.csv
+    chmod 444 ro.csv
+    "$SGDLAB" "${RUN[@]}" --out ro.csv 2> err.txt
+    rc=$?
+    check "--out read-only file: exit 1 (got $rc)" test "$rc" -eq 1
+    check "--out read-only file: left as it was" test "$(cat ro.csv)" = old
+    check "--out read-only file: says so" grep -q "cannot write 'ro.csv': Permission denied" err.txt
+else
+    echo "NOTE: root: the read-only --out case was not exercised"
+fi
 # a new file gets the mode fopen would give (0666 less the umask), not mkstemp's 0600
 ( umask 022; "$SGDLAB" "${RUN[@]}" --out fresh.csv 2> /dev/null )
 check "--out new file: mode 644 under umask 022 (got $(stat -c %a fresh.csv))" test "$(stat -c %a fresh.csv)" = 644

@@ -26,16 +26,10 @@ wait_for() {
     for i in $(seq 1200); do "$@" && return 0; sleep 0.05; done
     return 1
 }
-# send signal $1 to pid $2 and wait for it (SIGKILL after 60 s: a hang fails the exit-code check)
+# send signal $1 to pid $2 (a `timeout` that forwards it to sgdlab) and wait for it
 stop() {
     kill "-$1" "$2"
-    ( sleep 60; kill -KILL "$2" 2> /dev/null ) &
-    local guard=$! rc
     wait "$2"
-    rc=$?
-    kill -- -"$guard" 2> /dev/null   # its own process group (set -m): the sleep too
-    wait "$guard" 2> /dev/null
-    return "$rc"
 }
 whole_jsonl() {   # every line of $1 is a JSON object (an empty file passes)
     "$PY" -c "
@@ -44,12 +38,15 @@ data = open(sys.argv[1]).read()
 assert data == '' or data.endswith('\n'), 'a cut line at the end'
 for line in data.splitlines(): json.loads(line)" "$1"
 }
+# every signalled sgdlab runs under `timeout`, which forwards INT/TERM/HUP to it
+# and kills it after 120 s, so a sgdlab that ignores the signal fails, not hangs
+T="timeout -s KILL 120"
 tmp_left() { ls "$1".tmp* > /dev/null 2>&1; }
 
 # ---- run --out F, SIGINT during the simulation (10^9 steps: it cannot finish first)
 LONG=(run --model diagnet --d 4 --n 8 --kappa 2 --steps 1000000000 --every 100000000 --seeds 2 --threads 1)
 echo '{"old":true}' > F.jsonl
-"$SGDLAB" "${LONG[@]}" --format jsonl --out F.jsonl > so.txt 2> err.txt &
+$T "$SGDLAB" "${LONG[@]}" --format jsonl --out F.jsonl > so.txt 2> err.txt &
 pid=$!
 check "run --out: the temporary file appears (the run is under way)" wait_for tmp_left F.jsonl
 stop INT "$pid"
@@ -62,7 +59,7 @@ check "run --out, SIGINT: F keeps its old contents" test "$(cat F.jsonl)" = '{"o
 check "run --out, SIGINT: nothing on standard output" test ! -s so.txt
 
 # ---- the same with SIGHUP (a closed terminal): exit 129, nothing left behind
-"$SGDLAB" "${LONG[@]}" --format csv --out F.jsonl > so.txt 2> err.txt &
+$T "$SGDLAB" "${LONG[@]}" --format csv --out F.jsonl > so.txt 2> err.txt &
 pid=$!
 check "run --out: the temporary file appears (SIGHUP case)" wait_for tmp_left F.jsonl
 stop HUP "$pid"
@@ -73,7 +70,7 @@ check "run --out, SIGHUP: no temporary file left" bash -c "! ls F.jsonl.tmp* 2> 
 check "run --out, SIGHUP: F keeps its old contents" test "$(cat F.jsonl)" = '{"old":true}'
 
 # ---- run --db to standard output, SIGTERM once the store shows the run started
-"$SGDLAB" "${LONG[@]}" --format jsonl --db run.db > so.txt 2> err.txt &
+$T "$SGDLAB" "${LONG[@]}" --format jsonl --db run.db > so.txt 2> err.txt &
 pid=$!
 started() { test "$(count run.db started)" -ge 1; }
 check "run --db: the store shows the run started" wait_for started
@@ -101,7 +98,7 @@ three() { test "$(count "$1" finished)" -ge 3; }
 for sig in INT TERM; do
     want=$([ $sig = INT ] && echo 130 || echo 143)
     db=kill_$sig.db
-    "$SGDLAB" sweep spec.yaml --db "$db" --quiet 2> err.txt &
+    $T "$SGDLAB" sweep spec.yaml --db "$db" --quiet 2> err.txt &
     pid=$!
     check "sweep: 3 runs finished before SIG$sig" wait_for three "$db"
     stop "$sig" "$pid"
