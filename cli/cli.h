@@ -91,7 +91,7 @@ char *sgl_cli_canonical(const sgl_spec *s);
 
 /* output.c */
 void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */
-void sgl_print_params_json(FILE *f, const sgl_plan *p);
+void sgl_json_params(sgl_json *w, const sgl_plan *p);   /* the run parameters as one JSON object */
 void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix);
 void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt);
 /* Checked output.  sgl_cli_out_close: fflush, ferror and fclose f; on any

@@ -200,35 +200,49 @@ int sgl_cmd_limit(int argc, char **argv)
     for (size_t q = 0; q < p->n_obs; ++q) snprintf(names[q], sizeof names[q], "%s", p->obs[q]->name);
     for (size_t q = 0; q < nc; ++q) snprintf(names[p->n_obs + q], sizeof names[0], "theta[%zu]", cidx[q]);
     if (o.json) {
-        printf("{\"command\":\"limit\",\"model\":\"%s\",\"noise\":\"%s\",\"time_unit\":\"t = eta^2 k\",\"T\":", p->mtype->name,
-               p->noise->name);
-        sgl_print_double(stdout, lo.T, 1);
-        printf(",\"dt\":");
-        sgl_print_double(stdout, info.dt, 1);
-        printf(",\"em_steps\":%llu,\"form\":\"%s\",\"form_text\":\"%s\",\"rank\":%zu,\"gap_ratio\":",
-               (unsigned long long)info.em_steps, sgl_limit_form_names[info.form_used], form_text(p, info.form_used),
-               info.rank);
-        sgl_print_double(stdout, info.gap_ratio, 1);
-        printf(",\"label_c\":");
-        sgl_print_double(stdout, info.label_c, 1);
-        printf(",\"seeds\":%u,\"seed\":%llu,\"columns\":[", o.spec.seeds, (unsigned long long)o.spec.seed);
+        sgl_json w;
+        sgl_json_to_file(&w, stdout);
+        sgl_json_begin_object(&w);
+        sgl_json_kstring(&w, "command", "limit");
+        sgl_json_kstring(&w, "model", p->mtype->name);
+        sgl_json_kstring(&w, "noise", p->noise->name);
+        sgl_json_kstring(&w, "time_unit", "t = eta^2 k");
+        sgl_json_kdouble(&w, "T", lo.T);
+        sgl_json_kdouble(&w, "dt", info.dt);
+        sgl_json_kuint(&w, "em_steps", info.em_steps);
+        sgl_json_kstring(&w, "form", sgl_limit_form_names[info.form_used]);
+        sgl_json_kstring(&w, "form_text", form_text(p, info.form_used));
+        sgl_json_kuint(&w, "rank", info.rank);
+        sgl_json_kdouble(&w, "gap_ratio", info.gap_ratio);
+        sgl_json_kdouble(&w, "label_c", info.label_c);
+        sgl_json_kuint(&w, "seeds", o.spec.seeds);
+        sgl_json_kuint(&w, "seed", o.spec.seed);
+        sgl_json_key(&w, "columns");
+        sgl_json_begin_array(&w);
         for (size_t c = 0; c <= n_eta; ++c) {
-            printf("%s{\"kind\":\"%s\",\"eta\":", c ? "," : "", c ? "sgd" : "limit");
-            sgl_print_double(stdout, cols[c].eta, 1);
-            printf(",\"%s\":%llu,\"seconds\":", c ? "steps" : "em_steps", (unsigned long long)cols[c].steps);
-            sgl_print_double(stdout, cols[c].secs, 1);
-            printf(",\"n\":%llu,\"diverged\":%llu,\"observables\":{", (unsigned long long)cols[c].n_ok,
-                   (unsigned long long)cols[c].n_div);
+            sgl_json_begin_object(&w);
+            sgl_json_kstring(&w, "kind", c ? "sgd" : "limit");
+            sgl_json_kdouble(&w, "eta", cols[c].eta);
+            sgl_json_kuint(&w, c ? "steps" : "em_steps", cols[c].steps);
+            sgl_json_kdouble(&w, "seconds", cols[c].secs);
+            sgl_json_kuint(&w, "n", cols[c].n_ok);
+            sgl_json_kuint(&w, "diverged", cols[c].n_div);
+            sgl_json_key(&w, "observables");
+            sgl_json_begin_object(&w);
             for (size_t q = 0; q < n_rows; ++q) {
-                printf("%s\"%s\":{\"mean\":", q ? "," : "", names[q]);
-                sgl_print_double(stdout, cols[c].mean[q], 1);
-                printf(",\"se\":");
-                sgl_print_double(stdout, cols[c].se[q], 1);
-                printf(",\"n\":%llu}", (unsigned long long)cols[c].n[q]);
+                sgl_json_key(&w, names[q]);
+                sgl_json_begin_object(&w);
+                sgl_json_kdouble(&w, "mean", cols[c].mean[q]);
+                sgl_json_kdouble(&w, "se", cols[c].se[q]);
+                sgl_json_kuint(&w, "n", cols[c].n[q]);
+                sgl_json_end_object(&w);
             }
-            printf("}}");
+            sgl_json_end_object(&w);
+            sgl_json_end_object(&w);
         }
-        printf("]}\n");
+        sgl_json_end_array(&w);
+        sgl_json_end_object(&w);
+        putchar('\n');
     } else {
         printf("# sgdlab limit: model %s, noise %s, %u trajectories (seed %llu)\n", p->mtype->name, p->noise->name,
                o.spec.seeds, (unsigned long long)o.spec.seed);

@@ -333,84 +333,86 @@ int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
 
 /* ------------------------------------------------------------- output */
 
-void sgl_rep_json_string(FILE *f, const char *s);
-static void json_string(FILE *f, const char *s) { sgl_rep_json_string(f, s); }
+/* s as a JSON string through the library's writer (sgl_quote_json) */
 void sgl_rep_json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; ++s) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, const char *key, double x, int comma)
-{
-    fprintf(f, "%s\"%s\":", comma ? "," : "", key);
-    sgl_print_double(f, x, 1);
+    sgl_json w;
+    sgl_json_to_file(&w, f);
+    sgl_json_string(&w, s);
 }
 
 static void print_json(FILE *f, const sgl_cli_opts *o, const outcome *r, const char *plot, const char *plot_why,
                        double total)
 {
-    fprintf(f, "{\"experiment\":\"" EXPERIMENT "\",\"version\":");
-    json_string(f, sgl_version());
-    fputs(",\"git\":", f);
-    json_string(f, sgl_git_hash());
-    fprintf(f, ",\"counter_layout\":%d,\"seed\":%llu,\"seeds\":%u,\"quick\":%s,\"time_unit\":\"steps k\"",
-            SGL_COUNTER_LAYOUT, (unsigned long long)o->spec.seed, o->spec.seeds, o->quick ? "true" : "false");
-    fputs(",\"plot\":", f);
-    if (plot) json_string(f, plot);
-    else fputs("null", f);
-    if (!plot) {
-        fputs(",\"plot_error\":", f);
-        json_string(f, plot_why);
-    }
+    sgl_json w;
+    sgl_json_to_file(&w, f);
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "experiment", EXPERIMENT);
+    sgl_json_kstring(&w, "version", sgl_version());
+    sgl_json_kstring(&w, "git", sgl_git_hash());
+    sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);
+    sgl_json_kuint(&w, "seed", o->spec.seed);
+    sgl_json_kuint(&w, "seeds", o->spec.seeds);
+    sgl_json_kbool(&w, "quick", o->quick);
+    sgl_json_kstring(&w, "time_unit", "steps k");
+    sgl_json_kstring(&w, "plot", plot);   /* NULL: null */
+    if (!plot) sgl_json_kstring(&w, "plot_error", plot_why);
     for (int v = 0; v < N_VARIANTS; ++v) {
         const variant *V = &k_variants[v];
         const outcome *R = &r[v];
         const sgl_plan *p = R->plan;
-        fprintf(f, ",\"%s\":{\"noise\":\"%s\",\"model\":\"%s\",\"steps\":%llu,\"every\":%llu,\"seeds\":%u", V->name,
-                V->noise, V->model, (unsigned long long)p->spec.steps, (unsigned long long)p->spec.every,
-                p->spec.seeds);
-        json_num(f, "lr", p->spec.lr, 1);
-        fputs(",\"lr_decay\":[", f);
-        for (size_t i = 0; i < p->spec.n_decay; ++i)
-            fprintf(f, "%s%llu", i ? "," : "", (unsigned long long)p->spec.decay_at[i]);
-        fputc(']', f);
-        json_num(f, "lr_decay_factor", p->spec.n_decay ? p->spec.decay_factor : NAN, 1);
-        json_num(f, "delta", p->noise->uses_delta ? p->spec.delta : NAN, 1);
-        json_num(f, "sigma", p->noise->uses_sigma ? p->spec.sigma : NAN, 1);
-        fprintf(f, ",\"sigma_scale\":%s", p->noise->uses_sigma ? "\"eta\"" : "null");
-        json_num(f, "loss_a", p->spec.a, 1);
-        fputs(",\"test_error\":{", f);
-        json_num(f, "mean", R->test.mean, 0);
-        json_num(f, "se", R->test.std_err, 1);
-        json_num(f, "min", R->test.min, 1);
-        json_num(f, "max", R->test.max, 1);
-        fprintf(f, ",\"n\":%llu},\"off_support\":{", (unsigned long long)R->test.n);
-        json_num(f, "mean", R->off.mean, 0);
-        json_num(f, "se", R->off.std_err, 1);
-        fputs("},\"train_loss\":{", f);
-        json_num(f, "mean", R->train.mean, 0);
-        json_num(f, "se", R->train.std_err, 1);
-        fprintf(f, "},\"n_diverged\":%llu", (unsigned long long)R->test.n_diverged);
-        json_num(f, "seconds", R->seconds, 1);
-        fputs(",\"expected\":", f);
-        json_string(f, V->expected);
-        fputs(",\"reference\":", f);
-        json_string(f, V->reference);
-        fprintf(f, ",\"verdict\":\"%s\",\"params\":", verdict_text(R->verdict));
-        sgl_print_params_json(f, p);
-        fputc('}', f);
+        sgl_json_key(&w, V->name);
+        sgl_json_begin_object(&w);
+        sgl_json_kstring(&w, "noise", V->noise);
+        sgl_json_kstring(&w, "model", V->model);
+        sgl_json_kuint(&w, "steps", p->spec.steps);
+        sgl_json_kuint(&w, "every", p->spec.every);
+        sgl_json_kuint(&w, "seeds", p->spec.seeds);
+        sgl_json_kdouble(&w, "lr", p->spec.lr);
+        sgl_json_key(&w, "lr_decay");
+        sgl_json_begin_array(&w);
+        for (size_t i = 0; i < p->spec.n_decay; ++i) sgl_json_uint(&w, p->spec.decay_at[i]);
+        sgl_json_end_array(&w);
+        sgl_json_kdouble(&w, "lr_decay_factor", p->spec.n_decay ? p->spec.decay_factor : NAN);
+        sgl_json_kdouble(&w, "delta", p->noise->uses_delta ? p->spec.delta : NAN);
+        sgl_json_kdouble(&w, "sigma", p->noise->uses_sigma ? p->spec.sigma : NAN);
+        sgl_json_kstring(&w, "sigma_scale", p->noise->uses_sigma ? "eta" : NULL);
+        sgl_json_kdouble(&w, "loss_a", p->spec.a);
+        sgl_json_key(&w, "test_error");
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "mean", R->test.mean);
+        sgl_json_kdouble(&w, "se", R->test.std_err);
+        sgl_json_kdouble(&w, "min", R->test.min);
+        sgl_json_kdouble(&w, "max", R->test.max);
+        sgl_json_kuint(&w, "n", R->test.n);
+        sgl_json_end_object(&w);
+        sgl_json_key(&w, "off_support");
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "mean", R->off.mean);
+        sgl_json_kdouble(&w, "se", R->off.std_err);
+        sgl_json_end_object(&w);
+        sgl_json_key(&w, "train_loss");
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "mean", R->train.mean);
+        sgl_json_kdouble(&w, "se", R->train.std_err);
+        sgl_json_end_object(&w);
+        sgl_json_kuint(&w, "n_diverged", R->test.n_diverged);
+        sgl_json_kdouble(&w, "seconds", R->seconds);
+        sgl_json_kstring(&w, "expected", V->expected);
+        sgl_json_kstring(&w, "reference", V->reference);
+        sgl_json_kstring(&w, "verdict", verdict_text(R->verdict));
+        sgl_json_key(&w, "params");
+        sgl_json_params(&w, p);
+        sgl_json_end_object(&w);
     }
-    fprintf(f, ",\"ordering\":{\"expected\":\"LNGD < SGD-minibatch-diff < GD, SGLD\",\"verdict\":\"%s\"}",
-            ordering_holds(r) ? "PASS" : "DIFFERS");
-    json_num(f, "seconds", total, 1);
-    fputs("}\n", f);
+    sgl_json_key(&w, "ordering");
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "expected", "LNGD < SGD-minibatch-diff < GD, SGLD");
+    sgl_json_kstring(&w, "verdict", ordering_holds(r) ? "PASS" : "DIFFERS");
+    sgl_json_end_object(&w);
+    sgl_json_kdouble(&w, "seconds", total);
+    sgl_json_end_object(&w);
+    fputc('\n', f);
 }
 
 static void cell_pm(char *buf, size_t len, const sgl_summary *s)

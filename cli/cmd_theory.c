@@ -45,25 +45,27 @@ int sgl_cmd_theory(int argc, char **argv)
     }
     FILE *f = stdout;
     if (o.json) {
-        fputs("{\"command\":\"theory\",\"version\":", f);
-        sgl_rep_json_string(f, sgl_version());
-        fputs(",\"git\":", f);
-        sgl_rep_json_string(f, sgl_git_hash());
-        fputs(",\"landscape\":", f);
-        sgl_rep_json_string(f, o.spec.landscape);
-        fputs(",\"time_unit\":\"t = eta k\",\"theory\":{", f);
+        sgl_json w;
+        sgl_json_to_file(&w, f);
+        sgl_json_begin_object(&w);
+        sgl_json_kstring(&w, "command", "theory");
+        sgl_json_kstring(&w, "version", sgl_version());
+        sgl_json_kstring(&w, "git", sgl_git_hash());
+        sgl_json_kstring(&w, "landscape", o.spec.landscape);
+        sgl_json_kstring(&w, "time_unit", "t = eta k");
+        sgl_json_key(&w, "theory");
+        sgl_json_begin_object(&w);
         for (size_t i = 0; i < n; ++i) {
-            fprintf(f, "%s", i ? "," : "");
-            sgl_rep_json_string(f, pr[i].name);
-            fputs(":{\"value\":", f);
-            sgl_print_double(f, pr[i].value, 1);
-            fputs(",\"unit\":", f);
-            sgl_rep_json_string(f, pr[i].unit);
-            fputs(",\"note\":", f);
-            sgl_rep_json_string(f, pr[i].note);
-            fputc('}', f);
+            sgl_json_key(&w, pr[i].name);
+            sgl_json_begin_object(&w);
+            sgl_json_kdouble(&w, "value", pr[i].value);
+            sgl_json_kstring(&w, "unit", pr[i].unit);
+            sgl_json_kstring(&w, "note", pr[i].note);
+            sgl_json_end_object(&w);
         }
-        fputs("}}\n", f);
+        sgl_json_end_object(&w);
+        sgl_json_end_object(&w);
+        fputc('\n', f);
     } else {
         fprintf(f, "# sgdlab theory (sgdlab %s, git %s): predictions without simulation; times in t = eta k unless the unit says steps\n",
                 sgl_version(), sgl_git_hash());

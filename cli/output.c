@@ -38,9 +38,9 @@ void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2)
 
 /* One walker over the parameters so the text and JSON forms cannot drift.
  * is_num: 0 string sval, 1 double dval, 2 number already formatted in sval. */
-typedef void (*kv_fn)(FILE *f, const char *key, const char *sval, double dval, int is_num, int first);
+typedef void (*kv_fn)(void *f, const char *key, const char *sval, double dval, int is_num, int first);
 
-static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
+static void walk_params(void *f, const sgl_plan *p, kv_fn kv)
 {
     const sgl_spec *s = &p->spec;
     char decay[400] = "";
@@ -89,22 +89,18 @@ static void walk_params(FILE *f, const sgl_plan *p, kv_fn kv)
     kv(f, "observe", s->observe ? s->observe : "", 0, 0, 0);
 }
 
-static void kv_json(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)
+/* through the library's JSON writer: control characters escaped, bytes that
+ * are not UTF-8 as \ufffd (a data file's name is anything the OS allows) */
+static void kv_json(void *w, const char *key, const char *sval, double dval, int is_num, int first)
 {
-    fprintf(f, "%s\"%s\":", first ? "" : ",", key);
-    if (is_num == 2) fputs(sval, f);
-    else if (is_num) sgl_print_double(f, dval, 1);
-    else {
-        fputc('"', f);
-        for (const char *c = sval; *c; ++c) {
-            if (*c == '"' || *c == '\\') fputc('\\', f);
-            if ((unsigned char)*c >= 0x20) fputc(*c, f);
-        }
-        fputc('"', f);
-    }
+    (void)first;
+    sgl_json_key(w, key);
+    if (is_num == 2) sgl_json_uint(w, strtoull(sval, NULL, 10));
+    else if (is_num) sgl_json_double(w, dval);
+    else sgl_json_string(w, sval);
 }
 
-static void kv_text(FILE *f, const char *key, const char *sval, double dval, int is_num, int first)
+static void kv_text(void *f, const char *key, const char *sval, double dval, int is_num, int first)
 {
     fprintf(f, "%s%s=", first ? "" : " ", key);
     if (is_num == 2) fputs(sval, f);
@@ -112,11 +108,11 @@ static void kv_text(FILE *f, const char *key, const char *sval, double dval, int
     else fputs(sval[0] ? sval : "-", f);
 }
 
-void sgl_print_params_json(FILE *f, const sgl_plan *p)
+void sgl_json_params(sgl_json *w, const sgl_plan *p)
 {
-    fputc('{', f);
-    walk_params(f, p, kv_json);
-    fputc('}', f);
+    sgl_json_begin_object(w);
+    walk_params(w, p, kv_json);
+    sgl_json_end_object(w);
 }
 
 void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix)
@@ -195,49 +191,77 @@ static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
 
 static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
 {
-    fprintf(f, "{\"header\":true,\"version\":\"%s\",\"git\":\"%s\",\"counter_layout\":%d,\"params\":",
-            sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
-    sgl_print_params_json(f, p);
-    fprintf(f, ",\"time_units\":{\"step\":\"SGD steps k\",\"t_eta\":\"sum eta_k (GD time)\","
-               "\"t_eta2\":\"sum eta_k^2 (slow time)\"},\"observables\":[");
-    for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, "%s\"%s\"", o ? "," : "", p->obs[o]->name);
-    fprintf(f, "]}\n");
+    sgl_json w;
+    sgl_json_to_file(&w, f);
+    sgl_json_begin_object(&w);
+    sgl_json_kbool(&w, "header", 1);
+    sgl_json_kstring(&w, "version", sgl_version());
+    sgl_json_kstring(&w, "git", sgl_git_hash());
+    sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);
+    sgl_json_key(&w, "params");
+    sgl_json_params(&w, p);
+    sgl_json_key(&w, "time_units");
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "step", "SGD steps k");
+    sgl_json_kstring(&w, "t_eta", "sum eta_k (GD time)");
+    sgl_json_kstring(&w, "t_eta2", "sum eta_k^2 (slow time)");
+    sgl_json_end_object(&w);
+    sgl_json_key(&w, "observables");
+    sgl_json_begin_array(&w);
+    for (size_t o = 0; o < p->n_obs; ++o) sgl_json_string(&w, p->obs[o]->name);
+    sgl_json_end_array(&w);
+    sgl_json_end_object(&w);
+    fputc('\n', f);
     for (uint32_t t = 0; t < r->n_traj; ++t)
         for (size_t l = 0; l < p->n_log; ++l) {
             if (sgl_cli_signal) return;   /* interrupted: stop after a whole record */
             uint64_t k = p->log_steps[l];
             double t1, t2;
             sgl_clock(&p->spec, k, &t1, &t2);
-            fprintf(f, "{\"traj\":%u,\"step\":%llu,\"t_eta\":%.17g,\"t_eta2\":%.17g,\"lr\":%.17g", t,
-                    (unsigned long long)k, t1, t2, sgl_spec_lr(&p->spec, k));
-            for (size_t o = 0; o < p->n_obs; ++o) {
-                fprintf(f, ",\"%s\":", p->obs[o]->name);
-                sgl_print_double(f, r->series[((size_t)t * r->n_log + l) * r->n_obs + o], 1);
-            }
-            fprintf(f, ",\"diverged\":%s", r->diverged[t] && k >= r->diverged_step[t] ? "true" : "false");
-            if (r->diverged[t]) fprintf(f, ",\"diverged_step\":%llu}\n", (unsigned long long)r->diverged_step[t]);
-            else fputs(",\"diverged_step\":null}\n", f);
+            sgl_json_to_file(&w, f);   /* one record per line */
+            sgl_json_begin_object(&w);
+            sgl_json_kuint(&w, "traj", t);
+            sgl_json_kuint(&w, "step", k);
+            sgl_json_kdouble(&w, "t_eta", t1);
+            sgl_json_kdouble(&w, "t_eta2", t2);
+            sgl_json_kdouble(&w, "lr", sgl_spec_lr(&p->spec, k));
+            for (size_t o = 0; o < p->n_obs; ++o)
+                sgl_json_kdouble(&w, p->obs[o]->name, r->series[((size_t)t * r->n_log + l) * r->n_obs + o]);
+            sgl_json_kbool(&w, "diverged", r->diverged[t] && k >= r->diverged_step[t]);
+            sgl_json_key(&w, "diverged_step");
+            if (r->diverged[t]) sgl_json_uint(&w, r->diverged_step[t]);
+            else sgl_json_null(&w);
+            sgl_json_end_object(&w);
+            fputc('\n', f);
         }
     if (sgl_cli_signal) return;
     size_t nd = 0;
     for (uint32_t t = 0; t < r->n_traj; ++t) nd += r->diverged[t] != 0;
-    fprintf(f, "{\"summary\":true,\"step\":%llu,\"n_traj\":%u,\"n_diverged\":%zu,\"observables\":{",
-            (unsigned long long)p->spec.steps, r->n_traj, nd);
+    sgl_json_to_file(&w, f);
+    sgl_json_begin_object(&w);
+    sgl_json_kbool(&w, "summary", 1);
+    sgl_json_kuint(&w, "step", p->spec.steps);
+    sgl_json_kuint(&w, "n_traj", r->n_traj);
+    sgl_json_kuint(&w, "n_diverged", nd);
+    sgl_json_key(&w, "observables");
+    sgl_json_begin_object(&w);
     for (size_t o = 0; o < p->n_obs; ++o) {
         sgl_summary sm;
         sgl_summarize(r, p->n_log - 1, o, &sm);
-        fprintf(f, "%s\"%s\":{\"mean\":", o ? "," : "", p->obs[o]->name);
-        sgl_print_double(f, sm.mean, 1);
-        fputs(",\"se\":", f);
-        sgl_print_double(f, sm.std_err, 1);
-        fputs(",\"min\":", f);
-        sgl_print_double(f, sm.min, 1);
-        fputs(",\"max\":", f);
-        sgl_print_double(f, sm.max, 1);
-        fprintf(f, ",\"n\":%llu,\"n_diverged\":%llu,\"n_nonfinite\":%llu}", (unsigned long long)sm.n,
-                (unsigned long long)sm.n_diverged, (unsigned long long)sm.n_nonfinite);
+        sgl_json_key(&w, p->obs[o]->name);
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "mean", sm.mean);
+        sgl_json_kdouble(&w, "se", sm.std_err);
+        sgl_json_kdouble(&w, "min", sm.min);
+        sgl_json_kdouble(&w, "max", sm.max);
+        sgl_json_kuint(&w, "n", sm.n);
+        sgl_json_kuint(&w, "n_diverged", sm.n_diverged);
+        sgl_json_kuint(&w, "n_nonfinite", sm.n_nonfinite);
+        sgl_json_end_object(&w);
     }
-    fprintf(f, "}}\n");
+    sgl_json_end_object(&w);
+    sgl_json_end_object(&w);
+    fputc('\n', f);
 }
 
 void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt)

@@ -871,6 +871,70 @@ size_t sgl_quote_gnuplot(const char *s, char *buf, size_t len);
  * well-formed UTF-8 (only inside strings in valid JSON) as \ufffd, the rest unchanged */
 size_t sgl_quote_json_text(const char *json, char *buf, size_t len);
 
+/* ------------------------------------------------------------- JSON writer */
+
+/* The one JSON writer: every JSON sgdlab prints or stores (run --format jsonl,
+ * the --json of limit, escape, theory and reproduce, the canonical spec text
+ * of the run key) is written through it.  Streaming: begin/end object and
+ * array, key, then values; commas are placed by the writer.  Strings go
+ * through sgl_quote_json (control characters as \u00XX, bytes that are not
+ * UTF-8 as \ufffd); doubles as %.17g (round-trips through strtod), non-finite
+ * as null; 64-bit integers exactly.  Sinks: a FILE* (errors seen by ferror), a
+ * growable buffer (sgl_malloc & co; out of memory is SGL_ENOMEM), or a
+ * callback.  The first error sticks and later calls do nothing: check
+ * sgl_json_finish once at the end.  Fields are private. */
+typedef void (*sgl_json_sink)(void *ctx, const char *s, size_t n);
+#define SGL_JSON_MAX_DEPTH 32
+/* canonical text (the run key hashes it): bytes >= 0x80 of strings pass as
+ * they are (keys of existing stores stay valid), only " \ and control
+ * characters are escaped */
+#define SGL_JSON_RAW_BYTES 1u
+typedef struct {
+    FILE *f_;
+    sgl_json_sink sink_;
+    void *ctx_;
+    char *buf_;
+    size_t len_, cap_;
+    unsigned flags_;
+    int depth_, keyed_, top_done_;
+    unsigned char more_[SGL_JSON_MAX_DEPTH];
+    unsigned char is_obj_[SGL_JSON_MAX_DEPTH];
+    sgl_status st_;
+} sgl_json;
+void sgl_json_to_file(sgl_json *w, FILE *f);
+void sgl_json_to_buffer(sgl_json *w);   /* release with sgl_json_release */
+void sgl_json_to_sink(sgl_json *w, sgl_json_sink put, void *ctx, unsigned flags);
+/* buffer sink: the text so far (NUL-terminated; "" when empty or failed) and its length */
+const char *sgl_json_text(const sgl_json *w, size_t *len);
+void sgl_json_release(sgl_json *w);
+/* SGL_OK, or the first error: SGL_ENOMEM, SGL_EIO (the stream's error flag),
+ * SGL_EINVAL (misuse: a value where a key is due, unbalanced or too deep
+ * nesting, or, at finish, an unclosed container) */
+sgl_status sgl_json_status(const sgl_json *w);
+sgl_status sgl_json_finish(sgl_json *w);
+void sgl_json_begin_object(sgl_json *w);
+void sgl_json_end_object(sgl_json *w);
+void sgl_json_begin_array(sgl_json *w);
+void sgl_json_end_array(sgl_json *w);
+void sgl_json_key(sgl_json *w, const char *key);
+void sgl_json_string(sgl_json *w, const char *s);   /* NULL: null */
+void sgl_json_double(sgl_json *w, double x);
+/* x through one printf conversion of a double (e.g. "%.3f", "%.6g"); non-finite: null */
+void sgl_json_double_fmt(sgl_json *w, const char *fmt, double x);
+void sgl_json_int(sgl_json *w, int64_t x);
+void sgl_json_uint(sgl_json *w, uint64_t x);
+void sgl_json_bool(sgl_json *w, int b);
+void sgl_json_null(sgl_json *w);
+/* a value that is already JSON text (e.g. a stored params object), bytes that
+ * are not UTF-8 as \ufffd (sgl_quote_json_text); the caller vouches it is valid */
+void sgl_json_raw(sgl_json *w, const char *json);
+/* key and value in one call */
+void sgl_json_kstring(sgl_json *w, const char *key, const char *s);
+void sgl_json_kdouble(sgl_json *w, const char *key, double x);
+void sgl_json_kint(sgl_json *w, const char *key, int64_t x);
+void sgl_json_kuint(sgl_json *w, const char *key, uint64_t x);
+void sgl_json_kbool(sgl_json *w, const char *key, int b);
+
 /* ---------------------------------------------------------------- sweeps */
 
 /* A sweep spec (YAML or JSON) expanded into run specs; see src/sweep.c for

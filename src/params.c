@@ -168,39 +168,21 @@ sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_
 
 /* Output goes to buf (snprintf-style, k counts what was needed) or, when h is
  * set, into a running FNV-1a 64 hash (no buffer, so the run key of any spec
- * needs no allocation). */
+ * needs no allocation).  The text is written by the JSON writer in its
+ * canonical mode (bytes >= 0x80 as they are: the run keys of existing stores
+ * stay what they were). */
 typedef struct { char *buf; size_t len, k; uint64_t *h; } sbuf;
 
-static void put(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void put(sbuf *b, const char *fmt, ...)
+static void sink(void *ctx, const char *s, size_t n)
 {
-    va_list ap;
-    va_start(ap, fmt);
+    sbuf *b = ctx;
     if (b->h) {
-        char tmp[128];   /* every piece is short: a key, a number or one character */
-        int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-        for (int i = 0; i < n && i < (int)sizeof tmp - 1; ++i) *b->h = (*b->h ^ (unsigned char)tmp[i]) * 0x100000001b3ull;
-        va_end(ap);
+        for (size_t i = 0; i < n; ++i) *b->h = (*b->h ^ (unsigned char)s[i]) * 0x100000001b3ull;
         return;
     }
-    int n = vsnprintf(b->k < b->len ? b->buf + b->k : NULL, b->k < b->len ? b->len - b->k : 0, fmt, ap);
-    va_end(ap);
-    if (n > 0) b->k += (size_t)n;
-}
-
-static void put_str(sbuf *b, const char *s)
-{
-    put(b, "\"");
-    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; ++c) {
-        if (*c == '"' || *c == '\\') put(b, "\\%c", *c);
-        else if (*c < 0x20) put(b, "\\u%04x", *c);
-        else put(b, "%c", *c);
-    }
-    put(b, "\"");
+    for (size_t i = 0; i < n; ++i, ++b->k)
+        if (b->k + 1 < b->len) b->buf[b->k] = s[i];
+    if (b->len) b->buf[b->k < b->len ? b->k : b->len - 1] = '\0';
 }
 
 static size_t canonical(const sgl_spec *s, sbuf b)
@@ -208,51 +190,53 @@ static size_t canonical(const sgl_spec *s, sbuf b)
     /* CSV data: d and n are the file's (sgl_spec_resolve_data), its content
      * hash follows data-file, and the generator's keys are left out */
     const int csv = s->data.input == SGL_INPUT_CSV;
-    put(&b, "{");
+    sgl_json w;
+    sgl_json_to_sink(&w, sink, &b, SGL_JSON_RAW_BYTES);
+    sgl_json_begin_object(&w);
     for (const sgl_param *p = sgl_params; p->name; ++p) {
         const char *base = (const char *)s + p->off;
         if (csv && (p->off == offsetof(sgl_spec, data.kappa) || p->off == offsetof(sgl_spec, data.n_test) ||
                     p->off == offsetof(sgl_spec, data.truth) || p->off == offsetof(sgl_spec, data.label_noise) ||
                     p->off == offsetof(sgl_spec, data_draw)))
             continue;
-        put(&b, "%s\"%s\":", p == sgl_params ? "" : ",", p->name);
+        sgl_json_key(&w, p->name);
         switch (p->type) {
-        case SGL_PARAM_STR:
-            put_str(&b, *(const char *const *)base);
-            if (csv && p->off == offsetof(sgl_spec, data.csv_path))
-                put(&b, ",\"data-hash\":\"%016llx\"", (unsigned long long)s->data.hash);
-            break;
-        case SGL_PARAM_SIZE: put(&b, "%zu", *(const size_t *)base); break;
-        case SGL_PARAM_U64: put(&b, "%llu", (unsigned long long)*(const uint64_t *)base); break;
-        case SGL_PARAM_U32: put(&b, "%u", *(const uint32_t *)base); break;
-        case SGL_PARAM_DOUBLE: {
-            double v = *(const double *)base;
-            if (isfinite(v)) put(&b, "%.17g", v);
-            else put(&b, "null");   /* loss-a NaN: the model's default */
+        case SGL_PARAM_STR: {
+            const char *v = *(const char *const *)base;
+            sgl_json_string(&w, v ? v : "");
+            if (csv && p->off == offsetof(sgl_spec, data.csv_path)) {
+                char hash[17];
+                snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->data.hash);
+                sgl_json_kstring(&w, "data-hash", hash);
+            }
             break;
         }
+        case SGL_PARAM_SIZE: sgl_json_uint(&w, *(const size_t *)base); break;
+        case SGL_PARAM_U64: sgl_json_uint(&w, *(const uint64_t *)base); break;
+        case SGL_PARAM_U32: sgl_json_uint(&w, *(const uint32_t *)base); break;
+        case SGL_PARAM_DOUBLE: sgl_json_double(&w, *(const double *)base); break;   /* loss-a NaN (the model's default): null */
         case SGL_PARAM_ENUM: {
             int v = *(const int *)base;
             int n = 0;
             while (p->choices[n]) ++n;
-            put_str(&b, v >= 0 && v < n ? p->choices[v] : "?");
+            sgl_json_string(&w, v >= 0 && v < n ? p->choices[v] : "?");
             break;
         }
         case SGL_PARAM_DECAY:
-            put(&b, "[");
-            for (size_t i = 0; i < s->n_decay && i < SGL_MAX_DECAY; ++i)
-                put(&b, "%s%llu", i ? "," : "", (unsigned long long)s->decay_at[i]);
-            put(&b, "]");
+            sgl_json_begin_array(&w);
+            for (size_t i = 0; i < s->n_decay && i < SGL_MAX_DECAY; ++i) sgl_json_uint(&w, s->decay_at[i]);
+            sgl_json_end_array(&w);
             break;
         }
     }
     /* an explicit initial point (library callers only; not a run flag) */
     if (s->n_init > 0 && s->init) {
-        put(&b, ",\"init\":[");
-        for (size_t i = 0; i < s->n_init; ++i) put(&b, "%s%.17g", i ? "," : "", s->init[i]);
-        put(&b, "]");
+        sgl_json_key(&w, "init");
+        sgl_json_begin_array(&w);
+        for (size_t i = 0; i < s->n_init; ++i) sgl_json_double(&w, s->init[i]);
+        sgl_json_end_array(&w);
     }
-    put(&b, "}");
+    sgl_json_end_object(&w);
     return b.k;
 }
 
