@@ -299,10 +299,31 @@ sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli
     return SGL_OK;
 }
 
+/* Write s with every control byte (a newline or a tab from a user's value,
+ * an escape sequence from a file name) shown as C would write it, so that a
+ * message stays one line and cannot drive the terminal. */
+static void put_clean(FILE *f, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; ++c) {
+        if (*c == '\n') fputs("\\n", f);
+        else if (*c == '\t') fputs("\\t", f);
+        else if (*c == '\r') fputs("\\r", f);
+        else if (*c < 0x20 || *c == 0x7f) fprintf(f, "\\x%02x", *c);
+        else fputc(*c, f);
+    }
+}
+
 int sgl_cli_report(sgl_status st, const sgl_err *err)
 {
     if (st == SGL_OK) return SGL_EXIT_OK;
-    if (err->field[0]) fprintf(stderr, "sgdlab: %s: %s\n", err->field, err->msg);
-    else fprintf(stderr, "sgdlab: %s\n", sgl_strerror(st));
+    if (err->field[0]) {
+        fputs("sgdlab: ", stderr);
+        put_clean(stderr, err->field);
+        fputs(": ", stderr);
+        put_clean(stderr, err->msg);
+        fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "sgdlab: %s\n", sgl_strerror(st));
+    }
     return (st == SGL_EINVAL || st == SGL_ECAPS) ? SGL_EXIT_USAGE : SGL_EXIT_FAIL;
 }

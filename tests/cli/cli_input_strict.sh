@@ -106,6 +106,9 @@ bad "spec observe: lambda_max,lambda_max" "../in/obs2.yaml:1:" "listed twice" sw
 for v in ' 0.01' '0.01 ' $'\t0.01' $'0.01\t'; do
     bad "--lr '$v'" "--lr:" "finite number" run "${CHEAP[@]}" --lr "$v"
 done
+# a value holding a newline or an escape byte is echoed on one line, control bytes written as \n, \x1b
+bad "--lr with a newline" "--lr:" "0.01\\n" run "${CHEAP[@]}" --lr $'0.01\n'
+bad "--model with ESC" "--model:" "x\\x1b[2J" run "${CHEAP[@]}" --model $'x\e[2J'
 bad "--init ' 1,2'" "--init:" "finite numbers" limit --model sphere --init ' 1,2'
 bad "limit --etas ' 0.01'" "--etas:" "step sizes" limit --compare-sgd --etas ' 0.01'
 bad "escape --eta ' 0.01'" "--eta:" "finite number" escape --eta ' 0.01' --trajectories 5

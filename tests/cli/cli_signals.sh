@@ -82,10 +82,10 @@ check "run --db, SIGTERM: says interrupted, nothing stored ($(head -n 1 err.txt)
 check "run --db, SIGTERM: standard output has only whole lines" whole_jsonl so.txt
 check "run --db, SIGTERM: no finished run in the store" test "$(count run.db finished)" -eq 0
 
-# ---- sweep --db: 24 runs of ~35 ms; signalled after 3 have finished
+# ---- sweep --db: 24 runs of ~70 ms (native; long enough that the 50 ms poll sees 3 finished well before the end); signalled after 3 have finished
 cat > spec.yaml <<'EOS'
 name: sig-test
-base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 50000, every: 10000, seeds: 2}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 100000, every: 20000, seeds: 2}
 grid:
   noise: [label, none, label-gauss]
   lr: [0.001, 0.002]
