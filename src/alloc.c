@@ -2,7 +2,7 @@
  * sgl_malloc / sgl_calloc / sgl_realloc / sgl_alloc_doubles and goes back
  * through sgl_free (tests/check_alloc.sh fails the suite on any other call).
  *
- * Fault injection for tests (tests/alloc_hook.h): while armed, allocation
+ * Fault injection for tests (src/alloc_hook.h): while armed, allocation
  * attempts are counted, the chosen one returns NULL, and blocks are counted
  * in and out so a test sees a leak without a sanitizer.  Disarmed (always, in
  * production: nothing outside the tests arms it) an allocation costs one
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tests/alloc_hook.h"
+#include "alloc_hook.h"
 
 static atomic_int hook_armed;
 static atomic_uint_fast64_t hook_attempts;   /* allocation attempts since arming */
@@ -97,7 +97,7 @@ void sgl_free(void *ptr)
     free(ptr);
 }
 
-/* ---- test-only hook (tests/alloc_hook.h) ---- */
+/* ---- test-only hook (src/alloc_hook.h) ---- */
 
 void sgl_test_alloc_arm(uint64_t fail_at)
 {

@@ -4,7 +4,7 @@
  * Each case below is a library entry point run end to end (allocation, work,
  * clean-up).  For a case that makes N allocation attempts when nothing fails,
  * the case is run N more times with the 1st, 2nd, ..., N-th attempt failed
- * (tests/alloc_hook.h: exactly one attempt fails, the others succeed); each of
+ * (src/alloc_hook.h: exactly one attempt fails, the others succeed); each of
  * these runs must return SGL_ENOMEM, fill the error message where the entry
  * point takes an sgl_err, and leave no block allocated.  Run N + 1 (nothing
  * fails) must succeed with bitwise the reference result, so a failure leaves
