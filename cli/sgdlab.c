@@ -3,22 +3,66 @@
 
 #include <string.h>
 
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+/* The command table: dispatch, the usage text and the list of valid commands
+ * all come from it, so a new command is one line here. */
+typedef struct {
+    const char *name;
+    const char *args;      /* synopsis after the name */
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command k_commands[] = {
+    {"list", "", "models, noise kinds, observables, escape landscapes", sgl_cmd_list},
+    {"run", "[flags]", "an ensemble of SGD trajectories (sgdlab run --help)", sgl_cmd_run},
+    {"escape", "[flags]", "first-passage times out of a minimum (sgdlab escape --help)", sgl_cmd_escape},
+    {"theory", "[flags]", "escape predictions without simulating (sgdlab theory --help)", sgl_cmd_theory},
+    {"limit", "[flags]", "Li-Wang-Arora limit on Gamma (t = eta^2 k); --compare-sgd: vs SGD", sgl_cmd_limit},
+    {"reproduce", "shape-matters", "HaoChen et al.'s experiment end to end", sgl_cmd_reproduce},
+    {"reproduce", "mori-escape | exponential-escape", "escape experiments (THEORY.md 5, 6)", sgl_cmd_reproduce},
+    {"reproduce", "lwa-sparse", "Li-Wang-Arora sparse recovery: SGD against its limit", sgl_cmd_reproduce},
+    {"sweep", "SPEC.yaml [--db F] [--resume]", "a grid of runs into a SQLite store", sgl_cmd_sweep},
+    {"report", "DB", "tables (mean +- SE) per group", sgl_cmd_report},
+    {"export", "DB", "a store's tables as CSV or JSON Lines", sgl_cmd_report},
+    {"plot", "DB", "gnuplot PNG/SVG", sgl_cmd_report},
+    {"version", "", "version, git hash and counter layout", cmd_version},
+    {"help", "", "this text", cmd_help},
+};
+#define N_COMMANDS (sizeof k_commands / sizeof k_commands[0])
+
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "sgdlab %s: simulate SGD and its SDE limits under a chosen noise geometry\n"
-            "usage:\n"
-            "  sgdlab list                      models, noise kinds, observables\n"
-            "  sgdlab run [flags]               an ensemble of SGD trajectories (sgdlab run --help)\n"
-            "  sgdlab reproduce shape-matters   HaoChen et al.'s experiment end to end\n"
-            "  sgdlab escape [flags]            first-passage times out of a minimum (sgdlab escape --help)\n"
-            "  sgdlab reproduce mori-escape | exponential-escape   escape experiments (THEORY.md 5, 6)\n"
-            "  sgdlab theory [flags]            escape predictions without simulating (sgdlab theory --help)\n"
-            "  sgdlab limit [flags]             Li-Wang-Arora limit on Gamma (t = eta^2 k); --compare-sgd: vs SGD\n"
-            "  sgdlab sweep SPEC.yaml [--db F] [--resume]   a grid of runs into a SQLite store\n"
-            "  sgdlab report|export|plot DB     tables (mean +- SE), CSV/JSONL, gnuplot PNG/SVG\n"
-            "  sgdlab version\n",
-            sgl_version());
+    fprintf(f, "sgdlab %s: simulate SGD and its SDE limits under a chosen noise geometry\nusage:\n", sgl_version());
+    for (size_t i = 0; i < N_COMMANDS; ++i) {
+        char head[96];
+        snprintf(head, sizeof head, "%s%s%s", k_commands[i].name, k_commands[i].args[0] ? " " : "",
+                 k_commands[i].args);
+        if (strlen(head) <= 32) fprintf(f, "  sgdlab %-32s %s\n", head, k_commands[i].summary);
+        else fprintf(f, "  sgdlab %s\n  %-39s %s\n", head, "", k_commands[i].summary);
+    }
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    if (argc > 2) {
+        fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", argv[1], argv[2]);
+        return SGL_EXIT_USAGE;
+    }
+    printf("sgdlab %s (git %s, counter layout %d)\n", sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
+    return SGL_EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc > 2) {
+        fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", argv[1], argv[2]);
+        return SGL_EXIT_USAGE;
+    }
+    usage(stdout);
+    return SGL_EXIT_OK;
 }
 
 static int dispatch(int argc, char **argv);
@@ -43,31 +87,14 @@ static int dispatch(int argc, char **argv)
         return SGL_EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "list") == 0) return sgl_cmd_list(argc, argv);
-    if (strcmp(cmd, "run") == 0) return sgl_cmd_run(argc, argv);
-    if (strcmp(cmd, "limit") == 0) return sgl_cmd_limit(argc, argv);
-    if (strcmp(cmd, "reproduce") == 0) return sgl_cmd_reproduce(argc, argv);
-    if (strcmp(cmd, "escape") == 0) return sgl_cmd_escape(argc, argv);
-    if (strcmp(cmd, "theory") == 0) return sgl_cmd_theory(argc, argv);
-    if (strcmp(cmd, "sweep") == 0) return sgl_cmd_sweep(argc, argv);
-    if (strcmp(cmd, "report") == 0 || strcmp(cmd, "export") == 0 || strcmp(cmd, "plot") == 0)
-        return sgl_cmd_report(argc, argv);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        if (argc > 2) {
-            fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", cmd, argv[2]);
-            return SGL_EXIT_USAGE;
-        }
-        printf("sgdlab %s (git %s, counter layout %d)\n", sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
-        return SGL_EXIT_OK;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        if (argc > 2) {
-            fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", cmd, argv[2]);
-            return SGL_EXIT_USAGE;
-        }
-        usage(stdout);
-        return SGL_EXIT_OK;
-    }
-    fprintf(stderr, "sgdlab: unknown command '%s'; valid: list, run, limit, reproduce, escape, theory, sweep, report, export, plot, version, help\n", cmd);
+    if (strcmp(cmd, "--version") == 0) cmd = "version";
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) cmd = "help";
+    for (size_t i = 0; i < N_COMMANDS; ++i)
+        if (strcmp(cmd, k_commands[i].name) == 0) return k_commands[i].run(argc, argv);
+    fprintf(stderr, "sgdlab: unknown command '%s'; valid:", cmd);
+    for (size_t i = 0; i < N_COMMANDS; ++i)
+        if (i == 0 || strcmp(k_commands[i].name, k_commands[i - 1].name) != 0)
+            fprintf(stderr, "%s %s", i ? "," : "", k_commands[i].name);
+    fputc('\n', stderr);
     return SGL_EXIT_USAGE;
 }
