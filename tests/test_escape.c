@@ -14,35 +14,13 @@
  * bias).  The mean over ~1000-4000 trajectories is normal to well within
  * that (SEs from the sample sd; t corrections at these counts < 2%).  Seeds
  * are fixed: the outcome is deterministic, no retries. */
-#include "testutil.h"
-#include "escape/escape.h"
+#include "escape_testutil.h"
 #include "vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static sgl_escape_results *run(const sgl_escape_spec *s, int generic)
-{
-    sgl_escape_results *r = NULL;
-    sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_escape_results_alloc(s, &r, &err);
-    if (st == SGL_OK) st = sgl_escape_run_impl(s, r, generic, &err);
-    if (st != SGL_OK) {
-        printf("FAIL run: %s: %s\n", err.field, err.msg);
-        sgl_escape_results_free(r);
-        exit(1);
-    }
-    return r;
-}
-
-static int same(const sgl_escape_results *a, const sgl_escape_results *b)
-{
-    return a->M == b->M && memcmp(a->t, b->t, a->M * sizeof *a->t) == 0 &&
-           memcmp(a->steps, b->steps, a->M * sizeof *a->steps) == 0 &&
-           memcmp(a->state, b->state, a->M * sizeof *a->state) == 0 &&
-           memcmp(a->x, b->x, a->M * a->n * sizeof *a->x) == 0 && memcmp(a->L, b->L, a->M * sizeof *a->L) == 0;
-}
 
 static void test_landscapes(void)
 {
@@ -117,23 +95,23 @@ static void test_invariance(void)
     s.trajectories = 300;
     s.t_max = 300;
     s.threads = 1;
-    sgl_escape_results *a = run(&s, 0);
+    sgl_escape_results *a = esc_run(&s, 0);
     s.threads = 2;
-    sgl_escape_results *b = run(&s, 0);
-    check_true(same(a, b), "doublewell/mori/sde: threads 1 and 2 bitwise equal\n");
-    sgl_escape_results *c = run(&s, 1);
-    check_true(same(a, c), "doublewell/mori/sde: vector kernel and generic kernel bitwise equal\n");
+    sgl_escape_results *b = esc_run(&s, 0);
+    check_true(esc_same(a, b), "doublewell/mori/sde: threads 1 and 2 bitwise equal\n");
+    sgl_escape_results *c = esc_run(&s, 1);
+    check_true(esc_same(a, c), "doublewell/mori/sde: vector kernel and generic kernel bitwise equal\n");
     s.lanes = 1;
-    sgl_escape_results *d = run(&s, 1);
-    check_true(same(a, d), "doublewell/mori/sde: one lane and the vector width bitwise equal\n");
+    sgl_escape_results *d = esc_run(&s, 1);
+    check_true(esc_same(a, d), "doublewell/mori/sde: one lane and the vector width bitwise equal\n");
     check_true(a->escaped > 0 && a->censored > 0, "the comparison covers escaped (%llu) and censored (%llu) lanes\n",
                (unsigned long long)a->escaped, (unsigned long long)a->censored);
     sgl_escape_results_free(b); sgl_escape_results_free(c); sgl_escape_results_free(d);
     /* sgd = sde with dt = eta */
     s.lanes = 0;
     s.dynamics = SGL_ESC_SGD;
-    b = run(&s, 0);
-    check_true(same(a, b), "sgd and sde with dt = eta bitwise equal (THEORY 8.2)\n");
+    b = esc_run(&s, 0);
+    check_true(esc_same(a, b), "sgd and sde with dt = eta bitwise equal (THEORY 8.2)\n");
     sgl_escape_results_free(a); sgl_escape_results_free(b);
     /* generic path: n-D well, burn-in, mori-tc */
     sgl_escape_spec_default(&s);
@@ -146,11 +124,11 @@ static void test_invariance(void)
     s.trajectories = 64;
     s.t_max = 200;
     s.threads = 1;
-    a = run(&s, 0);
+    a = esc_run(&s, 0);
     s.threads = 2;
     s.lanes = 1;
-    b = run(&s, 0);
-    check_true(same(a, b), "moriwell n=3 mori-tc burn-in: threads 1 / lanes %d vs threads 2 / lanes 1 bitwise equal\n",
+    b = esc_run(&s, 0);
+    check_true(esc_same(a, b), "moriwell n=3 mori-tc burn-in: threads 1 / lanes %d vs threads 2 / lanes 1 bitwise equal\n",
                SGL_VM_LANES);
     sgl_escape_results_free(a); sgl_escape_results_free(b);
 }
@@ -213,14 +191,14 @@ static void test_k1(void)
     s.seed = 11;
     double m, se;
     int all;
-    sgl_escape_results *r = run(&s, 0);
+    sgl_escape_results *r = esc_run(&s, 0);
     mean_se(r, &m, &se, &all);
     check_true(all, "K1: all 2000 trajectories escaped before t_max\n");
     check_z(m, 69.264, se, 5.0, "K1: GLD MFPT +1 -> -1 (D = 0.25), t");
     sgl_escape_results_free(r);
     s.event = SGL_ESC_EV_HYPERPLANE;
     s.offset = 0.0;
-    r = run(&s, 0);
+    r = esc_run(&s, 0);
     mean_se(r, &m, &se, &all);
     check_z(m, 33.946, se, 5.0, "K1: GLD MFPT +1 -> saddle 0 (D = 0.25), t");
     sgl_escape_results_free(r);
@@ -274,7 +252,7 @@ static void test_m2(void)
         s.seed = 20 + (uint64_t)i;
         double m, se;
         int all;
-        sgl_escape_results *r = run(&s, 0);
+        sgl_escape_results *r = esc_run(&s, 0);
         mean_se(r, &m, &se, &all);
         check_true(all, "M2: c = %g: every trajectory escaped\n", rows[i].c);
         printf("INFO M2 c = %g: simulated %.5g +- %.3g, exact %.5g (barrier %.5g), exact at the shifted barrier %.5g: %.5g\n",
@@ -304,7 +282,7 @@ static void test_m1(void)
     s.trajectories = 4000;
     s.t_max = 30;
     s.seed = 31;
-    sgl_escape_results *r = run(&s, 0);
+    sgl_escape_results *r = esc_run(&s, 0);
     sgl_phi_est phi;
     sgl_err err = {{0}, {0}};
     sgl_status st = sgl_est_phi_quadratic(r->L, r->M, 0.5, 1, &phi, &err);
@@ -347,7 +325,7 @@ static void test_z1(void)
         s.trajectories = 4000;
         s.t_max = t;
         s.seed = 41 + (uint64_t)v;
-        sgl_escape_results *r = run(&s, 0);
+        sgl_escape_results *r = esc_run(&s, 0);
         double acc = 0;
         for (size_t i = 0; i < r->M; ++i) acc += r->L[i];
         sim[v] = acc / (double)r->M;
@@ -399,7 +377,7 @@ static void test_mori_tc(void)
     double T, lT, rel, m, se;
     int all;
     sgl_theory_mfpt1d(&sde, 1.0, in.x_exit, INFINITY, 1e-10, &T, &lT, &rel, &err);
-    sgl_escape_results *r = run(&s, 0);
+    sgl_escape_results *r = esc_run(&s, 0);
     mean_se(r, &m, &se, &all);
     check_true(all, "mori-tc: every trajectory escaped\n");
     check_z(m, T, se, 5.0, "mori-tc: MFPT in t = sum dtau / L vs exact quadrature of the t-time SDE (exit %g)", in.x_exit);

@@ -15,33 +15,12 @@
  * Statistical checks: 2 z-tests at |z| < 5 (two-sided 5.7e-7 each before the
  * discretisation bias stated at each; with a bias of at most 0.5 SE: < 3.4e-6
  * each), file total < 1e-5.  Seeds fixed, no retries. */
-#include "testutil.h"
-#include "escape/escape.h"
+#include "escape_testutil.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static sgl_escape_results *run(const sgl_escape_spec *s)
-{
-    sgl_escape_results *r = NULL;
-    sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_escape_results_alloc(s, &r, &err);
-    if (st == SGL_OK) st = sgl_escape_run(s, r, &err);
-    if (st != SGL_OK) {
-        printf("FAIL run: %s: %s\n", err.field, err.msg);
-        sgl_escape_results_free(r);
-        exit(1);
-    }
-    return r;
-}
-
-static int same(const sgl_escape_results *a, const sgl_escape_results *b)
-{
-    return a->M == b->M && memcmp(a->t, b->t, a->M * sizeof *a->t) == 0 &&
-           memcmp(a->state, b->state, a->M * sizeof *a->state) == 0 &&
-           memcmp(a->x, b->x, a->M * a->n * sizeof *a->x) == 0 && memcmp(a->L, b->L, a->M * sizeof *a->L) == 0;
-}
 
 static double prediction(const sgl_escape_spec *s, const char *name)
 {
@@ -79,17 +58,17 @@ static void test_xie_ou(void)
     s.trajectories = 3000;
     s.t_max = t;
     s.seed = 71;
-    sgl_escape_results *r = run(&s);
+    sgl_escape_results *r = esc_run(&s, 0);
     double acc = 0;
     for (size_t i = 0; i < r->M; ++i) acc += r->L[i];
     check_z(acc / (double)r->M, mean, sqrt(var / (double)r->M), 5.0, "X-OU: xie noise, E L(t = %g) vs OU closed form", t);
     /* same D through the frozen path: bitwise the same trajectories */
     s.noise = SGL_ESC_XIE_FROZEN;
     s.trajectories = 200;
-    sgl_escape_results *a = run(&s);
+    sgl_escape_results *a = esc_run(&s, 0);
     s.noise = SGL_ESC_XIE;
-    sgl_escape_results *b = run(&s);
-    check_true(same(a, b), "X-OU: xie = xie-frozen bitwise on a quadratic (constant Hessian)");
+    sgl_escape_results *b = esc_run(&s, 0);
+    check_true(esc_same(a, b), "X-OU: xie = xie-frozen bitwise on a quadratic (constant Hessian)");
     sgl_escape_results_free(r); sgl_escape_results_free(a); sgl_escape_results_free(b);
 }
 
@@ -110,14 +89,14 @@ static void test_xie_dw(void)
     s.x0 = &x0;
     s.trajectories = 16;
     s.t_max = 1e-2;   /* one step */
-    sgl_escape_results *r = run(&s);
+    sgl_escape_results *r = esc_run(&s, 0);
     const double want = 0.1 - 1e-2 * (4.0 * 0.1 * (0.1 * 0.1 - 1.0));
     int ok = 1;
     for (size_t i = 0; i < r->M; ++i) ok &= r->x[i] == want;
     check_true(ok, "X-DW: in the concave band one step is the bare gradient step %.17g (got %.17g)", want, r->x[0]);
     sgl_escape_results_free(r);
     s.x0 = NULL;
-    r = run(&s);
+    r = esc_run(&s, 0);
     int moved = 0;
     for (size_t i = 0; i < r->M; ++i) moved += r->x[i] != 1.0;
     /* at the minimum H = 8 > 0: D = 8/20, one step of sd sqrt(2 D eta) = 0.089 */
@@ -141,7 +120,7 @@ static void test_ball_geometry(void)
     s.trajectories = 400;
     s.t_max = 3.0;
     s.seed = 5;
-    sgl_escape_results *r = run(&s);
+    sgl_escape_results *r = esc_run(&s, 0);
     int out_ok = 1, in_ok = 1;
     double rmin = INFINITY;
     for (size_t i = 0; i < r->M; ++i) {
@@ -180,7 +159,7 @@ static void test_ball_mfpt(void)
     s.trajectories = 2000;
     s.t_max = 1e4;
     s.seed = 9;
-    sgl_escape_results *r = run(&s);
+    sgl_escape_results *r = esc_run(&s, 0);
     double m = 0, ss = 0;
     for (size_t i = 0; i < r->M; ++i) m += r->t[i];
     m /= (double)r->M;

@@ -125,8 +125,10 @@ static void test_gaussian_interpolators(void)
     check_true(recovered >= draws - 2, "min-l1 recovers w* exactly in %d of %d Gaussian draws (d=100, n=40, kappa=5)",
                recovered, draws);
     double mean = sum / draws, se = sqrt((sum2 / draws - mean * mean) / (draws - 1));
-    /* C4: |z| <= 4 fails with probability 6e-5 under the stated mean */
-    check_z(mean, 3.0, se, 4.0, "C4: min-l2 test error over %d draws vs (1 - n/d)|w*|^2", draws);
+    /* C4: the SE is estimated from the 48 draws, so z follows Student's t
+     * with 47 degrees of freedom: |z| <= 5 fails with probability 8.4e-6
+     * under the stated mean (|z| <= 4, the normal tail's 6e-5, was 2.2e-4) */
+    check_z(mean, 3.0, se, 5.0, "C4: min-l2 test error over %d draws vs (1 - n/d)|w*|^2", draws);
 }
 
 /* Phi is the end point of gradient flow: GD with a small rate ends O(eta)
