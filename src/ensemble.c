@@ -21,6 +21,14 @@ static int obs_applies(const sgl_observable_type *o, const sgl_model_type *mt, c
     return 1;
 }
 
+/* How many data sets a run makes: one per seed, or one for all (shared
+ * draw, a CSV file, a model without data). */
+static size_t n_data_draws(const sgl_spec *spec, const sgl_model_type *mt)
+{
+    return (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
+            (mt->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
+}
+
 /* Up-front size check: what a plan and its results hold must fit in this
  * machine's physical memory (sysconf), else the run is refused with the
  * numbers instead of swapping or failing after hours. */
@@ -45,8 +53,7 @@ sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err)
     const sgl_noise_type *nt = sgl_noise_lookup(spec->noise);
     if (!mt || !nt) return SGL_OK;   /* sgl_spec_validate names them */
     sgl_status st;
-    const size_t n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
-                           (mt->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
+    const size_t n_data = n_data_draws(spec, mt);
     sgl_data_spec ds = spec->data;
     if (mt->caps & SGL_CAP_NODATA) ds.n = nt->uses_batch ? spec->batch : 1;
     if (mt->check && !(mt->caps & SGL_CAP_NODATA) && spec->data.input != SGL_INPUT_CSV) {
@@ -88,8 +95,7 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     p->noise = sgl_noise_lookup(spec->noise);
     if (isnan(p->spec.a)) p->spec.a = p->mtype->default_a;
     /* CSV data (and the dummy data of a data-free model) is one fixed data set whatever the draw policy */
-    p->n_data = (spec->data_draw == SGL_DRAW_SHARED || spec->data.input == SGL_INPUT_CSV ||
-                 (p->mtype->caps & SGL_CAP_NODATA)) ? 1 : spec->seeds;
+    p->n_data = n_data_draws(spec, p->mtype);
     p->spec.data_draw = p->n_data == 1 ? SGL_DRAW_SHARED : SGL_DRAW_PER_SEED;
     /* a data-free model gets B identical dummy samples (B per step can then be drawn) */
     sgl_data_spec ds = spec->data;
