@@ -33,6 +33,7 @@ static const flag k_flags[] = {
     {"--n-test", SGL_CMD_RUN, F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
     {"--data", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.data.input), sgl_input_names, "inputs: gaussian | boolean | csv"},
     {"--data-file", SGL_CMD_RUN | SGL_CMD_LIMIT, F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
+    {"--truth-file", SGL_CMD_RUN | SGL_CMD_LIMIT, F_STR, O(spec.data.truth_path), NULL, "ground truth w* of the CSV data: d numbers (--data csv; gives test_error, off_support)"},
     {"--truth", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.data.truth), sgl_truth_names, "w* on its support: ones | signs"},
     {"--data-noise", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
     {"--data-draw", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.data_draw), sgl_draw_names, "per-seed (each seed its own data) | shared"},
@@ -93,9 +94,11 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
     for (int i = 0; csv && csv_fixed[i]; ++i)
         if (sgl_cli_given(o, csv_fixed[i]))
             return sgl_fail(err, SGL_EINVAL, csv_fixed[i],
-                            "not used with --data csv (the file fixes d, n and the labels, and has no ground truth)");
+                            "not used with --data csv (the file fixes d, n and the labels; its ground truth comes from --truth-file)");
     if (!csv && sgl_cli_given(o, "--data-file"))
         return sgl_fail(err, SGL_EINVAL, "--data-file", "only used with --data csv");
+    if (!csv && sgl_cli_given(o, "--truth-file"))
+        return sgl_fail(err, SGL_EINVAL, "--truth-file", "only used with --data csv (generated data has its own w*: --truth, --kappa)");
     if (sgl_cli_given(o, "--lr-decay-factor") && o->spec.n_decay == 0)
         return sgl_fail(err, SGL_EINVAL, "--lr-decay-factor", "only used with --lr-decay K1,K2,... (the steps where it applies)");
     if (sgl_cli_given(o, "--init") && sgl_cli_given(o, "--alpha"))
@@ -103,7 +106,7 @@ sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
     const sgl_model_type *mt = sgl_model_lookup(o->spec.model);
     if (mt && (mt->caps & SGL_CAP_NODATA)) {
         static const char *const data_flags[] = {"--d", "--n", "--kappa", "--n-test", "--data", "--data-file",
-                                                 "--truth", "--data-noise", "--data-draw", NULL};
+                                                 "--truth-file", "--truth", "--data-noise", "--data-draw", NULL};
         for (int i = 0; data_flags[i]; ++i)
             if (sgl_cli_given(o, data_flags[i]))
                 return sgl_fail(err, SGL_EINVAL, data_flags[i],

@@ -23,6 +23,7 @@ const sgl_param sgl_params[] = {
     {"n-test", SGL_PARAM_SIZE, P(data.n_test), NULL, "held-out samples"},
     {"data", SGL_PARAM_ENUM, P(data.input), sgl_input_names, "inputs"},
     {"data-file", SGL_PARAM_STR, P(data.csv_path), NULL, "CSV file (data: csv)"},
+    {"truth-file", SGL_PARAM_STR, P(data.truth_path), NULL, "ground truth w* of the CSV data (data: csv)"},
     {"truth", SGL_PARAM_ENUM, P(data.truth), sgl_truth_names, "w* on its support"},
     {"data-noise", SGL_PARAM_DOUBLE, P(data.label_noise), NULL, "std of noise in the stored labels"},
     {"data-draw", SGL_PARAM_ENUM, P(data_draw), sgl_draw_names, "data draw policy"},
@@ -188,8 +189,11 @@ static void sink(void *ctx, const char *s, size_t n)
 static size_t canonical(const sgl_spec *s, sbuf b)
 {
     /* CSV data: d and n are the file's (sgl_spec_resolve_data), its content
-     * hash follows data-file, and the generator's keys are left out */
+     * hash follows data-file (and a truth file's follows truth-file), and the
+     * generator's keys are left out */
     const int csv = s->data.input == SGL_INPUT_CSV;
+    /* a truth file only with CSV data, and only when given: every other run keeps its key */
+    const int truth = csv && s->data.truth_path && s->data.truth_path[0];
     sgl_json w;
     sgl_json_to_sink(&w, sink, &b, SGL_JSON_RAW_BYTES);
     sgl_json_begin_object(&w);
@@ -199,6 +203,7 @@ static size_t canonical(const sgl_spec *s, sbuf b)
                     p->off == offsetof(sgl_spec, data.truth) || p->off == offsetof(sgl_spec, data.label_noise) ||
                     p->off == offsetof(sgl_spec, data_draw)))
             continue;
+        if (p->off == offsetof(sgl_spec, data.truth_path) && !truth) continue;
         sgl_json_key(&w, p->name);
         switch (p->type) {
         case SGL_PARAM_STR: {
@@ -208,6 +213,11 @@ static size_t canonical(const sgl_spec *s, sbuf b)
                 char hash[17];
                 snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->data.hash);
                 sgl_json_kstring(&w, "data-hash", hash);
+            }
+            if (truth && p->off == offsetof(sgl_spec, data.truth_path)) {
+                char hash[17];
+                snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->data.truth_hash);
+                sgl_json_kstring(&w, "truth-hash", hash);
             }
             break;
         }
