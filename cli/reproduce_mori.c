@@ -119,12 +119,6 @@ void sgl_rep_json_sim(FILE *f, const simres *r)
     fprintf(f, ",\"seconds\":%.3f,\"trajectory_steps\":%.6g}", r->seconds, r->steps);
 }
 
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma)
-{
-    fprintf(f, "%s\"%s\":", comma ? "," : "", k);
-    sgl_print_double(f, v, 1);
-}
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: sgdlab reproduce " EXPM " [--seeds M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
