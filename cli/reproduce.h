@@ -5,6 +5,7 @@
 #ifndef SGL_REPRODUCE_H
 #define SGL_REPRODUCE_H
 #include "cli.h"
+#include "sgdlab_experiments.h"
 
 #define SGL_REP_NAMES "shape-matters, mori-escape, exponential-escape, lwa-sparse"
 
@@ -29,6 +30,11 @@ void sgl_rep_jnum(FILE *f, const char *k, double v, int comma);   /* ,"k":v (com
 void sgl_rep_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
 /* gnuplot on script in dir after removing a stale png: png, or NULL and why */
 const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len);
+void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c);   /* null when not simulated */
+/* "MFPT [lo, hi]" ('*': censored MLE) or "(not simulated)"; counts (may be NULL): "esc/cens/div" or "-" */
+void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c);
+/* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
+void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
 
 /* One Monte-Carlo escape experiment, described with the theory's own problem
  * struct plus the simulation settings; run through the library's escape

@@ -160,3 +160,60 @@ const char *sgl_rep_plot(const char *dir, const char *script, const char *png, c
     snprintf(why, len, "gnuplot ran but wrote no '%s'", png);
     return NULL;
 }
+
+/* one simulated escape cell as JSON (null when not simulated) */
+void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c)
+{
+    if (!c->simulated) {
+        sgl_json_null(w);
+        return;
+    }
+    sgl_json_begin_object(w);
+    sgl_json_key(w, "mfpt");
+    sgl_json_begin_object(w);
+    sgl_json_kdouble(w, "value", c->mfpt);
+    sgl_json_key(w, "ci");
+    sgl_json_begin_array(w);
+    sgl_json_double(w, c->lo);
+    sgl_json_double(w, c->hi);
+    sgl_json_end_array(w);
+    sgl_json_kstring(w, "estimator", c->mle ? "1/kappa censored MLE, LR interval" : "sample mean, bootstrap percentile");
+    sgl_json_end_object(w);
+    sgl_json_kuint(w, "trajectories", c->M);
+    sgl_json_kuint(w, "escaped", c->escaped);
+    sgl_json_kuint(w, "censored", c->censored);
+    sgl_json_kuint(w, "diverged", c->diverged);
+    sgl_json_kdouble(w, "t_max", c->t_max);
+    sgl_json_key(w, "seconds");
+    sgl_json_double_fmt(w, "%.3f", c->seconds);
+    sgl_json_key(w, "trajectory_steps");
+    sgl_json_double_fmt(w, "%.6g", c->steps);
+    sgl_json_end_object(w);
+}
+
+/* the table cell "MFPT [lo, hi]" ('*': the censored MLE) and "esc/cens/div" */
+void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c)
+{
+    if (!c->simulated) {
+        snprintf(ci, len, "(not simulated)");
+        if (counts) snprintf(counts, clen, "-");
+        return;
+    }
+    snprintf(ci, len, "%.4g [%.4g, %.4g]%s", c->mfpt, c->lo, c->hi, c->mle ? "*" : "");
+    if (counts)
+        snprintf(counts, clen, "%llu/%llu/%llu", (unsigned long long)c->escaped, (unsigned long long)c->censored,
+                 (unsigned long long)c->diverged);
+}
+
+/* the JSON header every reproduce command starts with */
+void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot)
+{
+    sgl_json_kstring(w, "experiment", name);
+    sgl_json_kstring(w, "version", sgl_version());
+    sgl_json_kstring(w, "git", sgl_git_hash());
+    sgl_json_kint(w, "counter_layout", SGL_COUNTER_LAYOUT);
+    sgl_json_kuint(w, "seed", s->seed);
+    sgl_json_kbool(w, "quick", s->quick);
+    sgl_json_kstring(w, "time_unit", "t = eta k");
+    sgl_json_kstring(w, "plot", plot);
+}

@@ -57,6 +57,57 @@ typedef struct {
 sgl_status sgl_exp_shape_matters(const sgl_exp_settings *s, sgl_shape_result *r, sgl_err *err);
 void sgl_shape_result_free(sgl_shape_result *r);
 
+/* ------------------------------------------------------ escape experiments */
+
+/* One simulated escape setting = one escape run (sgl_record_escape): its spec
+ * (the store's run), the record (trajectories and the store's estimates) and
+ * the summary the reproduce tables print. */
+typedef struct {
+    int simulated;               /* 0: not simulated (beyond the budget or skipped by quick): theory only */
+    sgl_escape_spec spec;
+    sgl_record rec;              /* owned */
+    uint64_t M, escaped, censored, diverged;
+    double t_max, mfpt, lo, hi;  /* MFPT in t and its 95% CI */
+    int mle;                     /* 1: 1/kappa from the censored MLE (LR interval); 0: sample mean, bootstrap CI */
+    double seconds, steps;       /* engine wall time, integrator steps */
+} sgl_exp_escape_cell;
+
+/* --------------------------------------------------- exponential-escape */
+
+/* Ibayashi-Imaizumi's exponential escape (THEORY.md 6.3, 7.2-7.5, X1):
+ * (1) log E[nu] against B/eta on the 2-D Mori well against the minimum-action
+ * barrier; (2) nu/E[nu] against Exp(1) (KS, Kaplan-Meier); (3) the rate from
+ * theta* and after a quasi-stationary burn-in; (4) the sharpness k on the 1-D
+ * double well.  count = 0: 1000 trajectories per setting (quick: 200). */
+enum { SGL_EXPESC_NS = 3, SGL_EXPESC_NB = 5, SGL_EXPESC_NK = 5 };
+typedef struct {
+    const char *label;           /* "Mori noise, SDE", ... */
+    const char *theory_name;     /* the prediction compared: "mori_mfpt" / "kramers_mfpt" / "exact_mfpt" */
+    double x[SGL_EXPESC_NB];     /* B/eta (1) or k (4) */
+    double theory[SGL_EXPESC_NB];
+    sgl_exp_escape_cell sim[SGL_EXPESC_NB];
+    double barrier, barrier_closed;   /* (1): minimum-action and closed-form quasi-potential barrier */
+    int have_fit;                /* >= 3 simulated points */
+    sgl_wls_est fit;             /* (1) log MFPT vs B/eta; (4) log(k MFPT) vs 1/k */
+    sgl_wls_est fit_log;         /* (4): log(k MFPT) vs log k */
+} sgl_expesc_series;
+typedef struct {
+    sgl_expesc_series be[SGL_EXPESC_NS];      /* (1) */
+    sgl_exp_escape_cell start[2];             /* (2, 3): from theta*, after the burn-in */
+    double burn_in, t0;                       /* burn-in length; left truncation of the tail rate */
+    sgl_rate_est rate[2], tail[2];
+    sgl_mfpt_est mfpt[2];
+    int have_ks[2];
+    sgl_ks_est ks[2];
+    size_t km_n;                              /* Kaplan-Meier of the quasi-stationary start: */
+    double *km_t, *km_S, *km_se;              /* km_n times, survival, Greenwood se */
+    double rate_ratio, rate_ratio_se, tail_ratio, tail_ratio_se;
+    sgl_expesc_series sharp[SGL_EXPESC_NS];   /* (4) */
+    double seconds;
+} sgl_expesc_result;
+sgl_status sgl_exp_exponential_escape(const sgl_exp_settings *s, sgl_expesc_result *r, sgl_err *err);
+void sgl_expesc_result_free(sgl_expesc_result *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,8 +53,51 @@ static void shape_matters(void)
     sgl_shape_result_free(&r2);
 }
 
+static int same_cell(const sgl_exp_escape_cell *a, const sgl_exp_escape_cell *b)
+{
+    return a->simulated == b->simulated && a->M == b->M && a->escaped == b->escaped && a->censored == b->censored &&
+           memcmp(&a->mfpt, &b->mfpt, sizeof a->mfpt) == 0 && memcmp(&a->lo, &b->lo, sizeof a->lo) == 0 &&
+           memcmp(&a->hi, &b->hi, sizeof a->hi) == 0;
+}
+
+static void exponential_escape(void)
+{
+    sgl_expesc_result r1, r2;
+    sgl_exp_settings s = {40, 3, 1, 1, NULL, NULL};
+    sgl_err err;
+    check_true(sgl_exp_exponential_escape(&s, &r1, &err) == SGL_OK, "exponential-escape --quick runs (%s)", err.msg);
+    s.threads = 2;
+    check_true(sgl_exp_exponential_escape(&s, &r2, &err) == SGL_OK, "exponential-escape on 2 threads (%s)", err.msg);
+    int same = 1, n_sim = 0, spec_ok = 1;
+    for (int i = 0; i < SGL_EXPESC_NS; ++i)
+        for (int b = 0; b < SGL_EXPESC_NB; ++b) {
+            same &= same_cell(&r1.be[i].sim[b], &r2.be[i].sim[b]) && same_cell(&r1.sharp[i].sim[b], &r2.sharp[i].sim[b]);
+            const sgl_exp_escape_cell *c = &r1.be[i].sim[b];
+            n_sim += c->simulated;
+            if (c->simulated) spec_ok &= c->spec.trajectories == c->M && c->rec.esc && c->rec.esc->M == c->M &&
+                                         c->escaped + c->censored + c->diverged == c->M;
+        }
+    same &= same_cell(&r1.start[0], &r2.start[0]) && same_cell(&r1.start[1], &r2.start[1]);
+    check_true(same, "exponential-escape: 1 and 2 threads give the same bits");
+    check_true(n_sim >= 6, "(1): most of the 3 series x 3 B/eta quick settings simulated (got %d)", n_sim);
+    check_true(spec_ok, "every simulated cell keeps its spec and its run's trajectories");
+    /* the theory column is the one translation's (sgl_theory_escape of the cell's spec) */
+    sgl_prediction pr[64];
+    size_t n = 0;
+    double want = NAN;
+    check_true(r1.be[0].sim[0].simulated, "(1) Mori SDE at B/eta = 16 simulated");
+    if (sgl_theory_escape(&r1.be[0].sim[0].spec, pr, 64, &n, &err) == SGL_OK)
+        for (size_t i = 0; i < n; ++i)
+            if (strcmp(pr[i].name, "mori_mfpt") == 0) want = pr[i].value;
+    check_true(r1.be[0].theory[0] == want, "theory value %.17g is sgl_theory_escape's %.17g", r1.be[0].theory[0], want);
+    check_true(r1.start[1].spec.start == SGL_ESC_START_BURN_IN && r1.km_n > 0, "(3) burn-in start, Kaplan-Meier");
+    sgl_expesc_result_free(&r1);
+    sgl_expesc_result_free(&r2);
+}
+
 int main(void)
 {
     shape_matters();
+    exponential_escape();
     return done();
 }
