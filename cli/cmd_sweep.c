@@ -68,8 +68,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { sweep_usage(stdout); return 1; }
         if (strcmp(a, "--keys") == 0) {
-            for (const sgl_param *p = sgl_params; p->name; ++p)
-                if (!(p->flags & SGL_PF_NOSWEEP)) printf("%s\n", p->name);
+            for (const sgl_param *p = sgl_params; p->name; ++p) printf("%s\n", p->name);
             return 1;
         }
         if (strcmp(a, "--resume") == 0) o->resume = 1;

@@ -866,8 +866,8 @@ typedef struct sgl_param {
     unsigned flags;              /* SGL_PF_* */
     const char *key;             /* canonical JSON key when it is not name (escape n-dim: "n") */
 } sgl_param;
-/* the run table (= sgl_param_table(SGL_KIND_RUN)) and lookups in it; rows flagged SGL_PF_NOSWEEP are skipped by
- * sgl_param_lookup and sgl_param_names (the sweep keys) */
+/* the run sweep keys: the run table (sgl_param_table(SGL_KIND_RUN)) less its SGL_PF_NOSWEEP rows (init), in
+ * table order; the parameter columns of `report` and `export`.  Lookups in it: */
 extern const sgl_param sgl_params[];
 const sgl_param *sgl_param_lookup(const char *name, size_t len);
 void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */

@@ -23,9 +23,11 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
 #define P(field) offsetof(sgl_spec, field)
 #define ROW(name, type, off, choices, help, def, unit, range, max, use, flags) \
     {name, type, off, choices, help, def, unit, range, NULL, max, use, flags, NULL},
-/* The run rows.  RUN_ROWS(X, L): X for a row of run and limit, L for one of run only (expanded twice: the
- * limit spec starts with its run spec, so the offsets are the same). */
-#define RUN_ROWS(X, R)                                                                                              \
+/* The run rows.  RUN_ROWS(X, R, V): X for a row of run and limit, R for one of run only, V for the vector init
+ * (a CLI flag and a library setting, not a sweep key).  Expanded three times: the run table, the sweep keys
+ * (sgl_params, without init: the columns `report` and `export` show) and the limit table (the limit spec starts
+ * with its run spec, so the offsets are the same). */
+#define RUN_ROWS(X, R, V)                                                                                            \
     X("model", SGL_PARAM_STR, P(model), NULL, "model name (sgdlab list)", "diagnet", NULL, "sgdlab list", 0, 0, 0) \
     X("noise", SGL_PARAM_STR, P(noise), NULL, "noise kind (sgdlab list)", "label", NULL, "sgdlab list", 0, 0, 0)   \
     X("d", SGL_PARAM_SIZE, P(data.d), NULL, "input dimension", "100", NULL, "1..1000000", 0,                       \
@@ -74,16 +76,18 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
       NULL, ">= 0", 0, 0, 0)                                                                                        \
     X("observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too, comma-separated: lambda_max, " \
       "theta_1", "none", NULL, "lambda_max, theta_1", 0, 0, 0)                                                      \
-    X("init", SGL_PARAM_VEC, P(init), NULL, "initial point x1,x2,... (one value per parameter; replaces alpha)",   \
+    V("init", SGL_PARAM_VEC, P(init), NULL, "initial point x1,x2,... (one value per parameter; replaces alpha)",   \
       "none", NULL, "finite numbers", 0, 0, SGL_PF_OPTIONAL | SGL_PF_NOSWEEP)
 
 #define NOROW(...)
-const sgl_param sgl_params[] = {RUN_ROWS(ROW, ROW){NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}};
+#define END_ROW {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
+const sgl_param sgl_params[] = {RUN_ROWS(ROW, ROW, NOROW) END_ROW};
+static const sgl_param k_run[] = {RUN_ROWS(ROW, ROW, ROW) END_ROW};
 
 _Static_assert(offsetof(sgl_limit_spec, run) == 0, "the limit table's run rows use sgl_spec offsets");
 #define L(field) offsetof(sgl_limit_spec, field)
 static const sgl_param k_limit[] = {
-    RUN_ROWS(ROW, NOROW)
+    RUN_ROWS(ROW, NOROW, ROW)
     ROW("T", SGL_PARAM_DOUBLE, L(T), NULL, "horizon in limit time t = eta^2 k", "1", "t = eta^2 k", "> 0", 0, 0, 0)
     ROW("dt", SGL_PARAM_DOUBLE, L(dt), NULL, "Euler-Maruyama step in limit time (0: T/1000)", "T/1000", "t = eta^2 k",
         "(0, T]", 0, 0, 0)
@@ -134,7 +138,7 @@ static const sgl_param k_escape[] = {
 const sgl_param *sgl_param_table(sgl_spec_kind kind)
 {
     switch (kind) {
-    case SGL_KIND_RUN: return sgl_params;
+    case SGL_KIND_RUN: return k_run;
     case SGL_KIND_LIMIT: return k_limit;
     case SGL_KIND_ESCAPE: return k_escape;
     }
