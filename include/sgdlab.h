@@ -286,8 +286,6 @@ sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *sp
 
 /* Live coordinates (see sgl_model_type.layout): always fills all three. */
 void sgl_model_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride);
-/* doubles of scratch the d3 slot may use: scratch_len + n + 3 D */
-size_t sgl_model_d3_scratch(const sgl_model *m);
 
 /* Derivative helpers for analysis code (limit dynamics, geometry of Gamma,
  * observables).  Each allocates its own workspace, returns SGL_ENOMEM if that
@@ -323,11 +321,6 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
  * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
 #define SGL_LANCZOS_MAX 48
 sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
-/* the same with caller-provided workspace of sgl_lambda_max_work(m) doubles
- * (no allocation; the hot path for the observable): returns lambda_1, NaN if
- * the Hessian is not finite.  Needs SGL_CAP_HVP (not checked). */
-size_t sgl_lambda_max_work(const sgl_model *m);
-double sgl_lambda_max_ws(const sgl_model *m, const double *theta, double *work);
 
 /* --------------------------------------------------------------- noise */
 
@@ -376,8 +369,6 @@ typedef struct sgl_observable_type {
     double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
     int optional;   /* logged only when named in spec.observe (costly ones, e.g. lambda_max) */
 } sgl_observable_type;
-/* does the comma-separated list contain name? */
-int sgl_name_in_list(const char *list, const char *name);
 extern const sgl_observable_type *const sgl_observables[];
 
 /* ------------------------------------------------------------ run spec */
@@ -481,20 +472,10 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
 sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
 
-sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out);
-void sgl_traj_free(sgl_traj *t);
-/* bind trajectory id to the plan and set theta to its initial value */
-void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id);
 /* The bound (spec.bound on max|theta_j|) is checked at every multiple of this
  * many steps and at the last step; non-finite residuals are caught at every
  * step.  A fixed grid, so results do not depend on --every. */
 #define SGL_BOUND_EVERY 256
-/* advance from step k0 to k1 (k1 > k0); returns 1 if the trajectory diverged */
-int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1);
-/* advance count trajectories from k0 to k1; with count == SGL_ILP and a noise
- * kind that has run_n they go through the interleaved kernels.  Each ends
- * bitwise as sgl_traj_advance would leave it. */
-void sgl_traj_advance_n(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1);
 
 sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out);
 void sgl_results_free(sgl_results *r);
@@ -953,19 +934,24 @@ const char *sgl_sweep_path(const sgl_sweep *w);
 
 /* ------------------------------------------------- one run -> a record */
 
-/* What a finished ensemble run produced, independent of where it goes: the
- * seam between executing (any process, any rank) and committing (the one
- * store writer).  sgl_record_run does no I/O. */
+/* What a finished run produced, independent of where it goes: the seam
+ * between executing (any process, any rank) and committing (the one store
+ * writer).  An ensemble run fills res; an escape run fills esc and its two
+ * estimates (res NULL).  sgl_record_run and sgl_record_escape do no I/O. */
+struct sgl_escape_results;
 typedef struct {
-    char key[17];                /* sgl_spec_run_key of the spec */
+    char key[17];                /* the run key of the spec */
     size_t n_obs;
     const sgl_observable_type *obs[16];
-    sgl_results *res;            /* owned */
+    sgl_results *res;            /* owned; ensemble runs */
     double seconds;              /* wall time of the execution */
     int threads;
+    struct sgl_escape_results *esc;   /* owned; escape runs */
+    sgl_rate_est rate;           /* escape: censored exponential MLE of the rate (level 0.95) */
+    sgl_mfpt_est mfpt;           /* escape: mean of min(tau, t_max), 1000-resample bootstrap CI (level 0.95) */
 } sgl_record;
 sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
-void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
+void sgl_record_clear(sgl_record *rec);   /* frees rec->res and rec->esc; safe on a zeroed record */
 /* Flat bytes for sending a record to another process (MPI) and back:
  * sgl_record_pack allocates *buf (release with sgl_record_buf_free);
  * sgl_record_unpack checks sizes and fails with SGL_EINVAL on a malformed
@@ -1338,7 +1324,7 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *info, 
  * steps: integrator steps taken (sgd: k); state: SGL_FP_ESCAPED /
  * SGL_FP_CENSORED / SGL_FP_DIVERGED (NaN/Inf or |theta_i| > 1e60: never
  * averaged); L, x (n values per trajectory): the state at exit or censoring. */
-typedef struct {
+typedef struct sgl_escape_results {
     size_t M;
     unsigned n;
     double *t;
@@ -1358,6 +1344,16 @@ void sgl_escape_results_free(sgl_escape_results *r);
  * c0 = p low, c1 = p high), the cos output for even k and the sin output for
  * odd k.  So results are bitwise independent of threads, lanes and ISA. */
 sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err);
+/* An escape run as a record (sgl_record above): sgl_escape_run with
+ * s->threads, then the rate and MFPT estimates at level 0.95 (bootstrap: 1000
+ * resamples, key s->seed).  rec->key stays "" (the caller sets the run key). */
+sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
+/* Everything of an escape run (sgl_record_escape) in one transaction: every
+ * trajectory's first passage or censoring as an event ("first_passage", or
+ * "diverged"; time unit "t_eta" for sgd dynamics, else "t"), the MFPT and
+ * rate estimates; the run row ends 'finished'. */
+sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
+                                  sgl_err *err);
 /* ============================================================ end escape */
 /* Every prediction that applies to one escape problem (src/theory/escape.c).
  * The problem is described by its formulas, not by the simulator: */
