@@ -211,6 +211,8 @@ sgl_status sgl_query_filter_set(sgl_query_filter *f, const sgl_param *p, const c
         f->v.type = SGL_VAL_TEXT;
         break;
     }
+    case SGL_PARAM_KIND:   /* not run keys (escape kinds; init is no sweep key) */
+    case SGL_PARAM_VEC: return sgl_fail(err, SGL_EINVAL, p->name, "cannot be filtered on");
     }
     return SGL_OK;
 }
