@@ -292,33 +292,6 @@ static char *escape_params(const sgl_escape_spec *s)
     return p;
 }
 
-/* every trajectory's first passage (or censoring) as an event, and the two
- * estimates, in one transaction; diverged trajectories are events too */
-static sgl_status store_escape(sgl_store *db, int64_t run_id, const sgl_escape_spec *s, const sgl_escape_results *r,
-                               const sgl_rate_est *rate, const sgl_mfpt_est *mf, double level, sgl_err *err)
-{
-    const char *unit = s->dynamics == SGL_ESC_SGD ? "t_eta" : "t";
-    sgl_status st = sgl_store_txn_begin(db, err);
-    if (st == SGL_OK) st = sgl_store_clear_run(db, run_id, err);
-    for (size_t i = 0; st == SGL_OK && i < r->M; ++i) {
-        const char *kind = r->state[i] == SGL_FP_DIVERGED ? "diverged" : "first_passage";
-        st = sgl_store_add_event(db, run_id, (uint32_t)i, kind, r->t[i], unit, r->state[i] == SGL_FP_CENSORED,
-                                 r->L[i], err);
-    }
-    sgl_estimate_row e = {"mfpt", "mean of min(tau, t_max), percentile bootstrap CI", NAN, NAN, unit,
-                          mf->mean, mf->se, mf->ci_lo, mf->ci_hi, NAN, NAN,
-                          r->escaped + r->censored, r->diverged, r->censored, 0};
-    if (st == SGL_OK) st = sgl_store_add_estimate(db, run_id, &e, err);
-    sgl_estimate_row k = {"rate", "censored exponential MLE, likelihood-ratio CI", NAN, NAN, "1/t",
-                          rate->value, rate->se, rate->ci_lo, rate->ci_hi, NAN, NAN,
-                          r->escaped + r->censored, r->diverged, r->censored, 0};
-    (void)level;
-    if (st == SGL_OK) st = sgl_store_add_estimate(db, run_id, &k, err);
-    if (st == SGL_OK) return sgl_store_run_finish(db, run_id, r->seconds, err);
-    sgl_store_txn_rollback(db);
-    return st;
-}
-
 int sgl_cmd_escape(int argc, char **argv)
 {
     sgl_escape_opts o;
@@ -328,13 +301,11 @@ int sgl_cmd_escape(int argc, char **argv)
     if (o.help) return SGL_EXIT_OK;
     const sgl_escape_spec *s = &o.spec;
     sgl_escape_info in;
-    sgl_escape_results *r = NULL;
-    double *tk = NULL;
+    sgl_record rec = {0};
     sgl_store *db = NULL;
     int64_t run_id = 0;
     char *params = NULL;
     if ((st = sgl_escape_describe(s, &in, &err)) != SGL_OK) goto done;
-    if ((st = sgl_escape_results_alloc(s, &r, &err)) != SGL_OK) goto done;
     /* --db: open the store and mark the run started before it runs, so an
      * unusable store fails at once and a killed run is seen as unfinished */
     if (o.db_path) {
@@ -345,13 +316,12 @@ int sgl_cmd_escape(int argc, char **argv)
         if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
         if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
     }
-    if ((st = sgl_escape_run(s, r, &err)) != SGL_OK) { sgl_escape_err_flag(&err); goto done; }
-    sgl_rate_est rate;
-    sgl_mfpt_est mf;
+    if ((st = sgl_record_escape(s, &rec, &err)) != SGL_OK) { sgl_escape_err_flag(&err); goto done; }
+    if (db && (st = sgl_store_write_escape(db, run_id, s, &rec, &err)) != SGL_OK) goto done;
+    const sgl_escape_results *r = rec.esc;
+    const sgl_rate_est rate = rec.rate;
+    const sgl_mfpt_est mf = rec.mfpt;
     const double level = 0.95;
-    if ((st = sgl_est_rate(r->t, r->state, r->M, level, &rate, &err)) != SGL_OK) goto done;
-    if ((st = sgl_est_mfpt(r->t, r->state, r->M, level, 1000, s->seed, &mf, &err)) != SGL_OK) goto done;
-    if (db && (st = store_escape(db, run_id, s, r, &rate, &mf, level, &err)) != SGL_OK) goto done;
     const double eta = s->eta;
     const char *tu = "t = eta k";
     /* the theory of this spec: the library's one translation (sgl_theory_escape), as `sgdlab theory` prints it */
@@ -481,13 +451,12 @@ int sgl_cmd_escape(int argc, char **argv)
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:
-    free(tk);
     free(params);
     if (db) {
         sgl_err e2 = {{0}, {0}};
         sgl_status cs = sgl_store_close(db, &e2);
         if (st == SGL_OK && cs != SGL_OK) st = cs, err = e2;
     }
-    sgl_escape_results_free(r);
+    sgl_record_clear(&rec);
     return sgl_cli_report(st, &err);
 }

@@ -598,7 +598,7 @@ int sgl_cmd_reproduce(int argc, char **argv)
         }
         r[v].seconds = omp_get_wtime() - t0;
         if (db) {
-            sgl_record rec = {{0}, r[v].plan->n_obs, {0}, r[v].res, r[v].seconds, o.threads};
+            sgl_record rec = {.n_obs = r[v].plan->n_obs, .res = r[v].res, .seconds = r[v].seconds, .threads = o.threads};
             memcpy(rec.key, key, sizeof key);
             for (size_t i = 0; i < r[v].plan->n_obs; ++i) rec.obs[i] = r[v].plan->obs[i];
             if ((st = sgl_store_write_run(db, run_id, &specs[v], &rec, &err)) != SGL_OK) {

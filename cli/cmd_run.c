@@ -63,7 +63,7 @@ int sgl_cmd_run(int argc, char **argv)
     double secs = omp_get_wtime() - t0;
     phase = 1;
     if (db) {
-        sgl_record rec = {{0}, 0, {0}, r, secs, o.threads};
+        sgl_record rec = {.res = r, .seconds = secs, .threads = o.threads};
         sgl_spec_run_key(&o.spec, rec.key);
         rec.n_obs = p->n_obs;
         for (size_t i = 0; i < p->n_obs; ++i) rec.obs[i] = p->obs[i];

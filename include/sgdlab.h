@@ -953,19 +953,24 @@ const char *sgl_sweep_path(const sgl_sweep *w);
 
 /* ------------------------------------------------- one run -> a record */
 
-/* What a finished ensemble run produced, independent of where it goes: the
- * seam between executing (any process, any rank) and committing (the one
- * store writer).  sgl_record_run does no I/O. */
+/* What a finished run produced, independent of where it goes: the seam
+ * between executing (any process, any rank) and committing (the one store
+ * writer).  An ensemble run fills res; an escape run fills esc and its two
+ * estimates (res NULL).  sgl_record_run and sgl_record_escape do no I/O. */
+struct sgl_escape_results;
 typedef struct {
-    char key[17];                /* sgl_spec_run_key of the spec */
+    char key[17];                /* the run key of the spec */
     size_t n_obs;
     const sgl_observable_type *obs[16];
-    sgl_results *res;            /* owned */
+    sgl_results *res;            /* owned; ensemble runs */
     double seconds;              /* wall time of the execution */
     int threads;
+    struct sgl_escape_results *esc;   /* owned; escape runs */
+    sgl_rate_est rate;           /* escape: censored exponential MLE of the rate (level 0.95) */
+    sgl_mfpt_est mfpt;           /* escape: mean of min(tau, t_max), 1000-resample bootstrap CI (level 0.95) */
 } sgl_record;
 sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
-void sgl_record_clear(sgl_record *rec);   /* frees rec->res; safe on a zeroed record */
+void sgl_record_clear(sgl_record *rec);   /* frees rec->res and rec->esc; safe on a zeroed record */
 /* Flat bytes for sending a record to another process (MPI) and back:
  * sgl_record_pack allocates *buf (release with sgl_record_buf_free);
  * sgl_record_unpack checks sizes and fails with SGL_EINVAL on a malformed
@@ -1208,7 +1213,7 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *info, 
  * steps: integrator steps taken (sgd: k); state: SGL_FP_ESCAPED /
  * SGL_FP_CENSORED / SGL_FP_DIVERGED (NaN/Inf or |theta_i| > 1e60: never
  * averaged); L, x (n values per trajectory): the state at exit or censoring. */
-typedef struct {
+typedef struct sgl_escape_results {
     size_t M;
     unsigned n;
     double *t;
@@ -1228,6 +1233,16 @@ void sgl_escape_results_free(sgl_escape_results *r);
  * c0 = p low, c1 = p high), the cos output for even k and the sin output for
  * odd k.  So results are bitwise independent of threads, lanes and ISA. */
 sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err);
+/* An escape run as a record (sgl_record above): sgl_escape_run with
+ * s->threads, then the rate and MFPT estimates at level 0.95 (bootstrap: 1000
+ * resamples, key s->seed).  rec->key stays "" (the caller sets the run key). */
+sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
+/* Everything of an escape run (sgl_record_escape) in one transaction: every
+ * trajectory's first passage or censoring as an event ("first_passage", or
+ * "diverged"; time unit "t_eta" for sgd dynamics, else "t"), the MFPT and
+ * rate estimates; the run row ends 'finished'. */
+sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
+                                  sgl_err *err);
 /* ============================================================ end escape */
 /* Every prediction that applies to one escape problem (src/theory/escape.c).
  * The problem is described by its formulas, not by the simulator: */

@@ -1,6 +1,7 @@
-/* One run spec -> one record (plan, execute, keep the results), and the flat
- * byte form of a record for sending it between processes.  No I/O here: the
- * store writer (src/store.c) commits records, wherever they were computed. */
+/* One spec -> one record (run: plan, execute, keep the results; escape: the
+ * first passages and their estimates), and the flat byte form of a record
+ * for sending it between processes.  No I/O here: the store writers
+ * (src/store.c) commit records, wherever they were computed. */
 #include "internal.h"
 
 #include <omp.h>
@@ -32,10 +33,30 @@ sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sg
     return SGL_OK;
 }
 
+sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    sgl_escape_results *r = NULL;
+    sgl_status st = sgl_escape_results_alloc(s, &r, err);
+    if (st != SGL_OK) return st;
+    rec->esc = r;
+    rec->threads = s->threads;
+    const double level = 0.95;
+    if ((st = sgl_escape_run(s, r, err)) == SGL_OK && (st = sgl_est_rate(r->t, r->state, r->M, level, &rec->rate, err)) == SGL_OK)
+        st = sgl_est_mfpt(r->t, r->state, r->M, level, 1000, s->seed, &rec->mfpt, err);
+    if (st != SGL_OK) {
+        sgl_record_clear(rec);
+        return st;
+    }
+    rec->seconds = r->seconds;
+    return SGL_OK;
+}
+
 void sgl_record_clear(sgl_record *rec)
 {
     if (!rec) return;
     sgl_results_free(rec->res);
+    sgl_escape_results_free(rec->esc);
     memset(rec, 0, sizeof *rec);
 }
 

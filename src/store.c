@@ -958,3 +958,30 @@ fail:
     sgl_store_txn_rollback(st);
     return s;
 }
+
+sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
+                                  sgl_err *err)
+{
+    const sgl_escape_results *r = rec->esc;
+    const sgl_mfpt_est *mf = &rec->mfpt;
+    const sgl_rate_est *rate = &rec->rate;
+    const char *unit = s->dynamics == SGL_ESC_SGD ? "t_eta" : "t";
+    sgl_status e = sgl_store_txn_begin(st, err);
+    if (e != SGL_OK) return e;
+    e = clear_run(st, run_id, err);
+    for (size_t i = 0; e == SGL_OK && i < r->M; ++i) {
+        const char *kind = r->state[i] == SGL_FP_DIVERGED ? "diverged" : "first_passage";
+        e = sgl_store_add_event(st, run_id, (uint32_t)i, kind, r->t[i], unit, r->state[i] == SGL_FP_CENSORED, r->L[i],
+                                err);
+    }
+    const uint64_t n = r->escaped + r->censored;
+    const sgl_estimate_row rows[2] = {
+        {"mfpt", "mean of min(tau, t_max), percentile bootstrap CI", NAN, NAN, unit, mf->mean, mf->se, mf->ci_lo,
+         mf->ci_hi, NAN, NAN, n, r->diverged, r->censored, 0},
+        {"rate", "censored exponential MLE, likelihood-ratio CI", NAN, NAN, "1/t", rate->value, rate->se,
+         rate->ci_lo, rate->ci_hi, NAN, NAN, n, r->diverged, r->censored, 0}};
+    for (int k = 0; e == SGL_OK && k < 2; ++k) e = sgl_store_add_estimate(st, run_id, &rows[k], err);
+    if (e == SGL_OK) return sgl_store_run_finish(st, run_id, rec->seconds, err);
+    sgl_store_txn_rollback(st);
+    return e;
+}
