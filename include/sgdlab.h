@@ -802,26 +802,60 @@ typedef struct {
 } sgl_sde_nd;
 sgl_status sgl_theory_min_action(const sgl_sde_nd *sde, const double *x_from, const double *x_to,
                                  size_t nodes, double tol, double *action, double *path, sgl_err *err);
-/* ------------------------------------------------------ run parameters */
-
-/* One row per key of a run spec: the sweep-file keys, which are the
- * `sgdlab run` flags without "--".  Terminated by a row with name NULL. */
+/* ------------------------------------------------------ parameter tables
+ *
+ * One table per spec kind (run, limit, escape; sgl_param_table below): one
+ * row per key.  name = the sweep-file key = the CLI flag without "--".  Rows
+ * end with a row whose name is NULL.  src/params*.c. */
 typedef enum {
-    SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY
+    SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY,
+    SGL_PARAM_KIND,   /* a name from an escape registry (kinds); the value is the kind's id (an int) */
+    SGL_PARAM_VEC     /* finite numbers v1,v2,...: run init, escape x0 (stored in sgl_any_spec.vec) */
 } sgl_param_type;
-typedef struct {
+/* which run settings make a run / limit row relevant (sgl_param.use): a row
+ * given while its condition is false is refused by the CLI, not ignored */
+enum {
+    SGL_USE_DATA = 1u << 0,    /* the model reads data (not SGL_CAP_NODATA models) */
+    SGL_USE_GEN = 1u << 1,     /* generated data (not --data csv) */
+    SGL_USE_CSV = 1u << 2,     /* --data csv only */
+    SGL_USE_BATCH = 1u << 3,   /* the noise kind's uses_batch */
+    SGL_USE_DELTA = 1u << 4,   /* uses_delta */
+    SGL_USE_SIGMA = 1u << 5,   /* uses_sigma */
+    SGL_USE_DECAY = 1u << 6,   /* only with lr-decay steps */
+    SGL_USE_WIDTH = 1u << 7,   /* models with SGL_CAP_WIDTH */
+};
+/* row flags (sgl_param.flags) */
+enum {
+    SGL_PF_CSV_OMIT = 1u << 0,   /* canonical form: left out under data csv (the file fixes it) */
+    SGL_PF_HASH = 1u << 1,       /* canonical form: followed by "data-hash" under data csv */
+    SGL_PF_OPTIONAL = 1u << 2,   /* canonical form: written only when set (run init) */
+    SGL_PF_NOSWEEP = 1u << 3,    /* not a sweep key (a vector a library caller or the CLI sets) */
+};
+struct sgl_escape_kind;
+typedef struct sgl_param {
     const char *name;
     sgl_param_type type;
-    size_t off;                  /* offset into sgl_spec (SGL_PARAM_DECAY: decay_at/n_decay) */
-    const char *const *choices;  /* SGL_PARAM_ENUM: names, value = index */
-    const char *help;
+    size_t off;                  /* offset into the kind's spec (sgl_any_spec.u); DECAY: decay_at/n_decay */
+    const char *const *choices;  /* ENUM: names, value = index ("unset" is never accepted) */
+    const char *help;            /* what it is (one line) */
+    const char *def;             /* the default as text, for help */
+    const char *unit;            /* NULL: none */
+    const char *range;           /* allowed values as text, for help (NULL: ENUM/KIND names) */
+    const struct sgl_escape_kind *const *kinds;   /* KIND: the registry of its values */
+    unsigned long long max;      /* integers: the largest the parser accepts (0: 2^53; U32: 2^32 - 1) */
+    unsigned use;                /* run / limit rows: SGL_USE_* (escape rows: the registries' .reads say it) */
+    unsigned flags;              /* SGL_PF_* */
+    const char *key;             /* canonical JSON key when it is not name (escape n-dim: "n") */
 } sgl_param;
+/* the run sweep keys: the run table (sgl_param_table(SGL_KIND_RUN)) less its SGL_PF_NOSWEEP rows (init), in
+ * table order; the parameter columns of `report` and `export`.  Lookups in it: */
 extern const sgl_param sgl_params[];
 const sgl_param *sgl_param_lookup(const char *name, size_t len);
 void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
 const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
-/* Parse text strictly into s (type only; ranges: sgl_spec_validate).  A
- * string value stores the pointer: text must outlive s. */
+/* Parse text strictly into a run spec (type only; ranges: sgl_spec_validate).
+ * A string value stores the pointer: text must outlive s.  VEC rows need
+ * sgl_any_spec_set (storage). */
 sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_err *err);
 /* The full parameter set as one JSON object, keys in sgl_params order,
  * doubles %.17g (loss-a unset: null).  Returns the length it needs (like
@@ -980,8 +1014,6 @@ typedef struct sgl_store sgl_store;
 enum { SGL_STORE_READONLY = 1u };
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
 sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
-/* the underlying connection, for read-only queries (report/export) */
-struct sqlite3 *sgl_store_db(sgl_store *st);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
 sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text,
@@ -1053,6 +1085,140 @@ sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, s
  * logged step; the run row ends 'finished'.  run_id from sgl_store_run_begin. */
 sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
                                sgl_err *err);
+
+/* ------------------------------------------------- reading a store
+ *
+ * `sgdlab report | export | plot` read a store only through these
+ * (src/store_query.c); no SQL outside the library.  Nothing read is trusted:
+ * values come back as data (sgl_value) for the caller to quote, and every
+ * filter value is a bound SQL parameter.  A run's kind ("run", "limit",
+ * "escape") is the runs table's `kind` column where the store has one, else
+ * told from its stored parameters (an escape spec has "landscape", a limit
+ * spec "kind":"limit").  Reductions run in (group, run, trajectory) order, so
+ * every result is a fixed function of the store's contents.  Callbacks return
+ * 0 to go on; anything else stops the walk, which then returns
+ * SGL_ECANCELED with err untouched (the caller knows why it stopped). */
+
+/* One value read from the store.  text is always set: an integer's decimal
+ * text (a 64-bit key such as seed: the exact stored digits, never through a
+ * double), a number's shortest text that reads back to the same double, a
+ * string as stored, "null"; a non-finite number has type NULL and text "nan",
+ * "inf" or "-inf".  i / x hold INT / REAL values (x also for INT). */
+typedef enum { SGL_VAL_NULL = 0, SGL_VAL_INT, SGL_VAL_REAL, SGL_VAL_TEXT } sgl_val_type;
+typedef struct {
+    sgl_val_type type;
+    int64_t i;
+    double x;
+    const char *text;
+} sgl_value;
+
+/* What to read: which runs (kind, --where filters), grouped by which keys. */
+#define SGL_QUERY_MAX_KEYS 8
+typedef struct {
+    const char *key;        /* a parameter name: a member of the stored params JSON */
+    sgl_value v;            /* INT, REAL or TEXT; a REAL matches 0.001 and 1e-3 alike */
+    int either;             /* match v (REAL) or text (TEXT): a value typed by no table */
+} sgl_query_filter;
+typedef struct {
+    const char *kind;                         /* "run" (any run with series) or "escape" */
+    const char *observable;                   /* series: the observable */
+    int has_step;                             /* series: use step `step`, else each run's final step */
+    int64_t step;
+    int all_steps;                            /* series: every step (keys[i] == NULL: the step) */
+    size_t n_keys;
+    const char *keys[SGL_QUERY_MAX_KEYS + 1]; /* group by these parameters (series: NULL = the step) */
+    size_t n_where;
+    sgl_query_filter where[SGL_QUERY_MAX_KEYS];
+} sgl_query;
+
+/* Fill f for --where KEY=TEXT: p a run parameter (TEXT parsed strictly as
+ * its type, as `sgdlab run` would, and kept as the store's canonical form
+ * compares it; buf keeps a string value, len >= 400), or p NULL (a key of
+ * another kind: TEXT matches as a number when it is one, else as a string).
+ * SGL_EINVAL names the key and what is allowed. */
+sgl_status sgl_query_filter_set(sgl_query_filter *f, const sgl_param *p, const char *key, const char *text,
+                                char *buf, size_t len, sgl_err *err);
+
+/* The kind a report reads by default: "run" when a finished run has series,
+ * else "escape" when a finished escape run is stored, else "run".
+ * *n_other: finished runs of the other kind (0 when none). */
+sgl_status sgl_store_default_kind(sgl_store *st, const char **kind, int64_t *n_other, sgl_err *err);
+/* *n: finished runs whose stored parameter key has the string value text
+ * (e.g. "data-draw" = "shared"). */
+sgl_status sgl_store_count_param(sgl_store *st, const char *key, const char *text, int64_t *n, sgl_err *err);
+/* Each distinct observable in the series, in name order. */
+sgl_status sgl_store_observables(sgl_store *st, int (*fn)(void *user, const char *name), void *user,
+                                 sgl_err *err);
+/* The parameter names of kind's finished runs: run, limit: the run table
+ * (sgl_params); escape: the members of the stored parameter JSON, in the
+ * order the first run that has each stores them.  fn per name. */
+sgl_status sgl_store_param_names(sgl_store *st, const char *kind, int (*fn)(void *user, const char *name),
+                                 void *user, sgl_err *err);
+/* fn for each of those parameters whose value differs between kind's
+ * finished runs (seed left out: replicates), in sgl_store_param_names order. */
+sgl_status sgl_store_varying_keys(sgl_store *st, const char *kind, int (*fn)(void *user, const char *name),
+                                  void *user, sgl_err *err);
+
+/* Series groups: the observable's values at the chosen step of every
+ * finished run, grouped by q->keys.  Each trajectory is one replicate unless
+ * its run has data-draw: shared: then its trajectories share one data draw,
+ * and the run's mean is the one replicate (see `shared` below). */
+typedef struct {
+    size_t n_keys;
+    const sgl_value *key;          /* the group's values, in q->keys order */
+    double mean, se;               /* over the live values, each trajectory one replicate */
+    size_t n, n_diverged, n_nonfinite, n_runs;
+    int64_t step_min, step_max;
+    double t_eta;                  /* of the group's last row (clock plots) */
+    /* data-draw: shared runs: each run's trajectories share one data draw, so
+     * se over trajectories is conditional on the draws.  Over the draws: the
+     * runs' means as replicates (mean_draws, se_draws of n_draws runs with a
+     * live value); with no shared run these equal mean, se, n. */
+    size_t n_shared_runs;
+    double mean_draws, se_draws;
+    size_t n_draws;
+} sgl_series_group;
+sgl_status sgl_store_series_groups(sgl_store *st, const sgl_query *q,
+                                   int (*fn)(void *user, const sgl_series_group *g), void *user, sgl_err *err);
+
+/* Escape groups: the first-passage events of every finished escape run,
+ * pooled over the group's runs (trajectory i of every run one observation,
+ * escaped at its time or censored at its t_max; diverged ones only counted)
+ * into the censored exponential MLE of the rate (sgl_est_rate, level given).
+ * The MFPT is its inverse 1/kappa = exposure / escapes (the MLE of the mean
+ * under the exponential law the pooling assumes), SE by the delta method
+ * (mfpt / sqrt(escapes)), CI the rate's likelihood-ratio interval inverted
+ * (exact under the reparametrisation); with no escape: mfpt = +inf, CI
+ * [1/ci_hi, +inf].  Events of different time units are not pooled: unit
+ * "mixed" and every estimate NaN. */
+typedef struct {
+    size_t n_keys;
+    const sgl_value *key;
+    const char *time_unit;         /* "t", "t_eta", or "mixed" */
+    sgl_rate_est rate;             /* value, se, ci_lo, ci_hi, exposure, n, escaped, censored, diverged */
+    double mfpt, mfpt_se, mfpt_ci_lo, mfpt_ci_hi;
+    size_t n_runs;
+} sgl_escape_group;
+sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
+                                   int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
+
+/* Export: every row of table "series", "runs", "estimates" or "events" (of
+ * finished runs; runs: all) in run order.  fn gets one header row first
+ * (names only, values NULL), then each row: the run key, the stored params
+ * JSON (a JSON string's text when the store holds something else), the
+ * parameter columns, then the table's own columns. */
+typedef struct {
+    int header;                    /* 1: only the names below are set */
+    const char *run_key;
+    const char *params_json;
+    size_t n_params, n_cols;
+    const char *const *param_name; /* n_params */
+    const sgl_value *param;        /* n_params */
+    const char *const *col_name;   /* n_cols */
+    const sgl_value *col;          /* n_cols */
+} sgl_export_row;
+sgl_status sgl_store_export(sgl_store *st, const char *table, int (*fn)(void *user, const sgl_export_row *row),
+                            void *user, sgl_err *err);
 
 
 /* ================================================================= escape
@@ -1348,4 +1514,67 @@ sgl_status sgl_olm_gd(const sgl_data *D, double a, double eta, uint64_t steps, d
 #ifdef __cplusplus
 }
 #endif
+
+/* ------------------------------------------------------ spec kinds
+ *
+ * Every experiment is a spec of one kind: a run (SGD, sgl_spec), a limit
+ * (`sgdlab limit`: the LWA limiting SDE, sgl_limit_spec) or an escape
+ * (sgl_escape_spec).  Each kind has one parameter table (sgl_param_table),
+ * one strict setter by name and text, one validation, one canonical JSON
+ * text and one run key (src/params.c). */
+typedef enum { SGL_KIND_RUN = 0, SGL_KIND_LIMIT = 1, SGL_KIND_ESCAPE = 2 } sgl_spec_kind;
+extern const char *const sgl_spec_kind_names[];     /* "run", "limit", "escape", NULL */
+
+/* `sgdlab limit`'s spec: the run spec's keys (model, noise, data, seeds, seed, ...) + the limit's own */
+typedef struct {
+    sgl_spec run;
+    double T;              /* horizon in limit time t = eta^2 k (default 1) */
+    double dt;             /* Euler-Maruyama step in limit time (0 = T/1000) */
+    sgl_limit_form form;   /* auto | general | closed */
+} sgl_limit_spec;
+void sgl_limit_spec_default(sgl_limit_spec *s);
+
+/* A spec of any kind.  Strings and vector values (init, x0) point into
+ * storage the caller keeps alive (a loaded sweep keeps its own; the CLI its
+ * argv and a buffer): string values point at the text given to
+ * sgl_any_spec_set; vector values are parsed into vec[0..vec_cap), which the
+ * caller sets after sgl_any_spec_default (NULL: a vector key is refused). */
+typedef struct {
+    sgl_spec_kind kind;
+    union { sgl_spec run; sgl_limit_spec limit; sgl_escape_spec escape; } u;
+    uint64_t given;        /* bit i: row i of the kind's table was set (sgl_any_spec_set) */
+    double *vec;           /* storage for a vector value (caller's) */
+    size_t vec_cap, n_vec; /* its capacity; values of the last vector set */
+} sgl_any_spec;
+void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind);
+
+/* The one parameter table per kind (name = sweep key = CLI flag without "--"), NULL-name terminated, and the
+ * one strict setter by name and text; errors name the key (field = the key) and what is allowed (identical text
+ * for CLI, sweep, MPI, Python).  NULL for a kind out of range. */
+const sgl_param *sgl_param_table(sgl_spec_kind kind);
+const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name);
+/* set one key from text: an unknown key (SGL_EINVAL, field "key"), a bad text (field = the key) */
+sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err);
+/* the value of one row as text that sgl_any_spec_set reads back (doubles %.17g); length needed, like snprintf */
+size_t sgl_any_spec_get(const sgl_any_spec *s, const sgl_param *p, char *buf, size_t len);
+/* was the row named name set (sgl_any_spec_set)? */
+int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
+/* Every check of the kind: run: sgl_spec_validate; limit: that and T, dt; escape: the keys the chosen kinds do
+ * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
+ * "key" (as the kinds' validations always named them). */
+sgl_status sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err);
+
+/* canonical JSON text and run key of any kind.  run: the bytes sgl_spec_canonical gives (existing run keys stay
+ * valid); escape: the bytes `sgdlab escape --db` has always stored (table order, "counter_layout" last; run key
+ * = sgl_text_run_key of it); limit: {"kind":"limit", the limit table's keys} (dt resolved), key as a run's.
+ * Returns the length needed (like snprintf); buf always terminated. */
+size_t sgl_any_spec_canonical(const sgl_any_spec *s, char *buf, size_t len);
+void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
+
+
+/* sweeps: the kind comes from the spec file's top-level `kind: run | limit | escape` (default run); run i as a
+ * spec of that kind (its strings point into w: valid while w lives) */
+sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w);
+sgl_status sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
+
 #endif
