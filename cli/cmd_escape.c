@@ -249,49 +249,6 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     return NAN;
 }
 
-/* --db: the run's full parameter set as JSON (its run key is
- * sgl_text_run_key of this text, so the same escape spec maps to the same stored run) */
-static char *escape_params(const sgl_escape_spec *s)
-{
-    sgl_json w;
-    sgl_json_to_buffer(&w);
-    sgl_json_begin_object(&w);
-    sgl_json_kstring(&w, "landscape", s->landscape);
-    sgl_json_kuint(&w, "n", s->lp.n);
-    sgl_json_kdouble(&w, "L0", s->lp.L0);
-    sgl_json_kdouble(&w, "a", s->lp.a);
-    sgl_json_kdouble(&w, "h", s->lp.h);
-    sgl_json_kdouble(&w, "h-ratio", s->lp.q);
-    sgl_json_kdouble(&w, "k", s->lp.k);
-    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
-    sgl_json_kdouble(&w, "D", s->D);
-    sgl_json_kdouble(&w, "B-over-eta", s->B_over_eta);
-    sgl_json_kdouble(&w, "eta", s->eta);
-    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
-    sgl_json_kdouble(&w, "dt", s->dt);
-    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
-    sgl_json_kdouble(&w, "offset", s->offset);
-    sgl_json_kdouble(&w, "c", s->c);
-    sgl_json_kdouble(&w, "r", s->r);
-    sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
-    sgl_json_kdouble(&w, "burn-in", s->burn_in);
-    sgl_json_key(&w, "x0");
-    if (s->x0) {
-        sgl_json_begin_array(&w);
-        for (unsigned i = 0; i < s->lp.n && i < SGL_ESC_MAX_DIM; ++i) sgl_json_double(&w, s->x0[i]);
-        sgl_json_end_array(&w);
-    } else
-        sgl_json_null(&w);
-    sgl_json_kuint(&w, "trajectories", s->trajectories);
-    sgl_json_kdouble(&w, "t-max", s->t_max);
-    sgl_json_kuint(&w, "seed", s->seed);
-    sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);
-    sgl_json_end_object(&w);
-    char *p = sgl_json_finish(&w) == SGL_OK ? strdup(sgl_json_text(&w, NULL)) : NULL;
-    sgl_json_release(&w);
-    return p;
-}
-
 int sgl_cmd_escape(int argc, char **argv)
 {
     sgl_escape_opts o;
@@ -303,21 +260,19 @@ int sgl_cmd_escape(int argc, char **argv)
     sgl_escape_info in;
     sgl_record rec = {0};
     sgl_store *db = NULL;
-    int64_t run_id = 0;
-    char *params = NULL;
     if ((st = sgl_escape_describe(s, &in, &err)) != SGL_OK) goto done;
-    /* --db: open the store and mark the run started before it runs, so an
-     * unusable store fails at once and a killed run is seen as unfinished */
-    if (o.db_path) {
-        char key[17];
-        if (!(params = escape_params(s))) { st = sgl_fail(&err, SGL_ENOMEM, "--db", "out of memory"); goto done; }
-        sgl_text_run_key(params, key);
-        sgl_run_info info = {key, "escape", params, s->seed, s->trajectories, 0, -1, s->threads, 1};
-        if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
-        if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
+    /* --db: the library's life cycle marks the run started before it runs (an
+     * unusable store fails at once, a killed run is seen as unfinished), then
+     * stores every first passage and the estimates in one transaction */
+    if (o.db_path && (st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+    sgl_any_spec spec;
+    sgl_any_spec_default(&spec, SGL_KIND_ESCAPE);
+    spec.u.escape = *s;
+    sgl_run_info info = {.command = "escape", .sweep_index = -1, .threads = s->threads, .ranks = 1};
+    if ((st = sgl_store_run_any(db, &spec, &info, NULL, &rec, NULL, &err)) != SGL_OK) {
+        if (!rec.esc) sgl_escape_err_flag(&err);
+        goto done;
     }
-    if ((st = sgl_record_escape(s, &rec, &err)) != SGL_OK) { sgl_escape_err_flag(&err); goto done; }
-    if (db && (st = sgl_store_write_escape(db, run_id, s, &rec, &err)) != SGL_OK) goto done;
     const sgl_escape_results *r = rec.esc;
     const sgl_rate_est rate = rec.rate;
     const sgl_mfpt_est mf = rec.mfpt;
@@ -451,7 +406,6 @@ int sgl_cmd_escape(int argc, char **argv)
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:
-    free(params);
     if (db) {
         sgl_err e2 = {{0}, {0}};
         sgl_status cs = sgl_store_close(db, &e2);

@@ -574,37 +574,28 @@ int sgl_cmd_reproduce(int argc, char **argv)
     }
     double t_all = omp_get_wtime();
     for (int v = 0; v < N_VARIANTS; ++v) {
-        int64_t run_id = 0;
-        char key[17];
-        if (db) {
-            char *params = sgl_cli_canonical(&specs[v]);
-            sgl_spec_run_key(&specs[v], key);
-            sgl_run_info info = {key, "reproduce " EXPERIMENT, params, specs[v].seed, specs[v].seeds, 0, -1,
-                                 o.threads, 1};
-            st = params ? sgl_store_run_begin(db, &info, &run_id, &err) : SGL_ENOMEM;
-            free(params);
-            if (st != SGL_OK) {
-                code = sgl_cli_report(st, &err);
-                goto done;
-            }
+        /* with --db the library's life cycle: claimed before it runs, committed with its results */
+        sgl_any_spec spec;
+        sgl_any_spec_default(&spec, SGL_KIND_RUN);
+        spec.u.run = specs[v];
+        sgl_run_info info = {.command = "reproduce " EXPERIMENT, .sweep_index = -1, .threads = o.threads, .ranks = 1};
+        sgl_record rec;
+        st = sgl_store_run_any(db, &spec, &info, r[v].plan, &rec, NULL, &err);
+        if (rec.res) {   /* executed: the variant keeps the results */
+            sgl_results_free(r[v].res);
+            r[v].res = rec.res;
+            rec.res = NULL;
+            r[v].seconds = rec.seconds;
         }
-        double t0 = omp_get_wtime();
-        if ((st = sgl_plan_execute(r[v].plan, o.threads, r[v].res)) != SGL_OK) {
-            err = (sgl_err){{0}, {0}};
-            fprintf(stderr, "sgdlab: reproduce: variant %s failed\n", k_variants[v].name);
+        sgl_record_clear(&rec);
+        if (st != SGL_OK) {
+            if (strcmp(err.field, "--db") != 0) {
+                err = (sgl_err){{0}, {0}};
+                fprintf(stderr, "sgdlab: reproduce: variant %s failed\n", k_variants[v].name);
+            }
             code = sgl_cli_report(st, &err);
             if (code == SGL_EXIT_OK || code == SGL_EXIT_USAGE) code = SGL_EXIT_FAIL;
             goto done;
-        }
-        r[v].seconds = omp_get_wtime() - t0;
-        if (db) {
-            sgl_record rec = {.n_obs = r[v].plan->n_obs, .res = r[v].res, .seconds = r[v].seconds, .threads = o.threads};
-            memcpy(rec.key, key, sizeof key);
-            for (size_t i = 0; i < r[v].plan->n_obs; ++i) rec.obs[i] = r[v].plan->obs[i];
-            if ((st = sgl_store_write_run(db, run_id, &specs[v], &rec, &err)) != SGL_OK) {
-                code = sgl_cli_report(st, &err);
-                goto done;
-            }
         }
         summarize_obs(&r[v], r[v].o_test, &r[v].test);
         summarize_obs(&r[v], r[v].o_off, &r[v].off);
