@@ -1277,12 +1277,17 @@ sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escap
  * (sgl_record_escape; threads > 0 replaces the spec's own).  rec->key is the
  * spec's run key. */
 sgl_status sgl_record_run_any(const sgl_any_spec *s, int threads, sgl_record *rec, sgl_err *err);
+/* run i of a sweep (sgl_sweep_any_spec), executed as above */
+sgl_status sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err);
 /* The one store writer of every kind, one transaction ending 'finished':
  * run: sgl_store_write_run; limit: the same rows with step = EM step, t_eta
  * NULL, t_eta2 = limit time (estimates and divergence events in "t_eta2");
  * escape: sgl_store_write_escape.  rec must be of s's kind and key. */
 sgl_status sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec,
                                sgl_err *err);
+/* the seed and the trajectory count of a spec of any kind (the runs row's seed, n_traj) */
+uint64_t sgl_any_spec_seed(const sgl_any_spec *s);
+uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s);
 /* Claim the row of spec s: info's command, sweep, threads and ranks; its key,
  * params, seed and n_traj are set here from s (canonical JSON, run key). */
 sgl_status sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,

@@ -132,6 +132,14 @@ sgl_status sgl_record_run_any(const sgl_any_spec *s, int threads, sgl_record *re
     return sgl_record_any_plan(s, NULL, threads, rec, err);
 }
 
+sgl_status sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    sgl_any_spec s;
+    sgl_status st = sgl_sweep_any_spec(w, i, &s, err);
+    return st != SGL_OK ? st : sgl_record_any_plan(&s, NULL, threads, rec, err);
+}
+
 void sgl_record_clear(sgl_record *rec)
 {
     if (!rec) return;

@@ -1031,6 +1031,18 @@ sgl_status sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec
     return sgl_fail(err, SGL_EINVAL, "kind", "unknown spec kind %d", (int)s->kind);
 }
 
+uint64_t sgl_any_spec_seed(const sgl_any_spec *s)
+{
+    return s->kind == SGL_KIND_ESCAPE ? s->u.escape.seed : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seed
+                                                                                      : s->u.run.seed;
+}
+
+uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s)
+{
+    return s->kind == SGL_KIND_ESCAPE ? s->u.escape.trajectories
+           : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seeds : s->u.run.seeds;
+}
+
 sgl_status sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,
                                int64_t *run_id, sgl_claim *outcome, sgl_err *err)
 {
@@ -1042,10 +1054,8 @@ sgl_status sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_r
     sgl_run_info in = *info;
     in.key = key;
     in.params = params;
-    in.seed = s->kind == SGL_KIND_ESCAPE ? s->u.escape.seed : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seed
-                                                                                          : s->u.run.seed;
-    in.n_traj = s->kind == SGL_KIND_ESCAPE ? s->u.escape.trajectories
-                : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seeds : s->u.run.seeds;
+    in.seed = sgl_any_spec_seed(s);
+    in.n_traj = sgl_any_spec_n_traj(s);
     sgl_status e = sgl_store_run_claim(st, &in, flags, run_id, outcome, err);
     sgl_free(params);
     return e;
