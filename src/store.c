@@ -1061,6 +1061,33 @@ sgl_status sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_r
     return e;
 }
 
+/* Bad input found only while executing (a limit's start point): give the
+ * claim back and delete the row this claim created (nothing else was
+ * written); a row that existed stays as it was.  Best effort: the caller
+ * reports the input error. */
+static void withdraw(sgl_store *st, int64_t run_id, int created)
+{
+    static const char *const sql[] = {"DELETE FROM claims WHERE run_id = ?1 AND owner = ?2",
+                                      "DELETE FROM runs WHERE run_id = ?1 AND status = 'started' AND ?2 IS NOT NULL"};
+    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return;
+    int rc = SQLITE_DONE;
+    for (int i = 0; i < 1 + created && rc == SQLITE_DONE; ++i) {
+        sqlite3_stmt *q = NULL;
+        rc = sqlite3_prepare_v2(st->db, sql[i], -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, run_id);
+            bind_text(q, 2, st->owner);
+            rc = sqlite3_step(q);
+        }
+        sqlite3_finalize(q);
+    }
+    if (rc == SQLITE_DONE && exec(st, "COMMIT") == SQLITE_OK) {
+        if (st->n_claims > 0) --st->n_claims;
+    } else {
+        exec(st, "ROLLBACK");
+    }
+}
+
 sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const sgl_plan *plan,
                              sgl_record *rec, sgl_claim *outcome, sgl_err *err)
 {
@@ -1075,6 +1102,9 @@ sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run
     }
     if (outcome) *outcome = cl;
     if (e != SGL_OK) return e;
-    if ((e = sgl_record_any_plan(s, plan, info->threads, rec, err)) != SGL_OK) return e;
+    if ((e = sgl_record_any_plan(s, plan, info->threads, rec, err)) != SGL_OK) {
+        if (st && e == SGL_EINVAL) withdraw(st, run_id, cl == SGL_CLAIM_NEW);
+        return e;
+    }
     return st ? sgl_store_write_any(st, run_id, s, rec, err) : SGL_OK;
 }
