@@ -12,7 +12,7 @@
  * errors, with the measured values printed: about 2x the observed value for
  * discretisation errors (the native and portable builds give the same bits),
  * about 20x for rounding-level residuals. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -212,7 +212,7 @@ static double test_c8(double alpha, double lr, uint64_t max_steps, double loss_t
     if (alpha < 0.5)
         check_le(te, 0.5, "C8 alpha=%g lr=%g: small init recovers w*, test error ||w - w*||^2", alpha, lr);
     else
-        check_true(te > 10.0, "C8 alpha=%g lr=%g: large init does not recover w*: test error obs=%.6g exp > 10 (THEORY 64.3)",
+        check_true(te > 10.0, "C8 alpha=%g lr=%g: large init does not recover w*: test error obs=%.6g exp > 10 (THEORY.md C8: 64.3)",
                    alpha, lr, te);
     free(s);
     gd_free(&g);

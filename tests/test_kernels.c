@@ -4,7 +4,7 @@
  *  - the fused step + next residual == step1 followed by residuals;
  *  - the batch-1 label-noise loop (fused, chunked randomness) == a hand-written
  *    loop over the scalar streams and the unfused model calls, bit for bit. */
-#include "sgdlab.h"
+#include "plan.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -203,33 +203,43 @@ step1r_k(double *theta, const double *z, const double *zn, size_t ld, double c, 
 /* Two independent trajectories (SGL_ILP = 2) in one sweep, each exactly as
  * step1r_k would do it (same operations, same accumulator pattern),
  * interleaved so their dependency chains overlap: the ensemble's throughput
- * path.  Named accumulators, not arrays: GCC keeps them in registers. */
+ * path.  The sweep goes accumulator by accumulator (vectors a, a+4, a+8, ...
+ * for a = 0..3) rather than in column order: each sum still sees its terms in
+ * the same order, but only one accumulator per trajectory is live, so with
+ * AVX2 the pair no longer spills its eight accumulators to the stack. */
 _Static_assert(SGL_ILP == 2, "step1r_multi_k is written for two trajectories");
 #define SGL_STEP_PAIR(j, sa, sb)                                                        \
     do {                                                                                \
-        sa = step1r_v(theta[0], z[0], zn[0], ld, (j), ca0, ca1, nb, p, sg, sa);         \
-        sb = step1r_v(theta[1], z[1], zn[1], ld, (j), cb0, cb1, nb, p, sg, sb);         \
+        sa = step1r_v(tha, z[0], zn[0], ld, (j), ca0, ca1, nb, p, sg, sa);              \
+        sb = step1r_v(thb, z[1], zn[1], ld, (j), cb0, cb1, nb, p, sg, sb);              \
     } while (0)
 static inline __attribute__((always_inline)) void
 step1r_multi_k(double *f, double *const *theta, const double *const *z, const double *const *zn, size_t ld,
                const double *c, int nb, int p, const double *sg)
 {
     const double k2 = p == 2 ? 2.0 : 1.0;
+    double *const tha = theta[0], *const thb = theta[1];   /* once: stores through them may alias theta[] */
     const sgl_vk ca0 = sgl_vk_splat(k2 * sg[0] * c[0]), ca1 = sgl_vk_splat(k2 * sg[nb - 1] * c[0]);
     const sgl_vk cb0 = sgl_vk_splat(k2 * sg[0] * c[1]), cb1 = sgl_vk_splat(k2 * sg[nb - 1] * c[1]);
-    sgl_vk a0 = sgl_vk_splat(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-    size_t j = 0;
-    for (; j + 32 <= ld; j += 32) {
-        SGL_STEP_PAIR(j, a0, b0);
-        SGL_STEP_PAIR(j + 8, a1, b1);
-        SGL_STEP_PAIR(j + 16, a2, b2);
-        SGL_STEP_PAIR(j + 24, a3, b3);
+    sgl_vk pa = sgl_vk_splat(0.0), pb = pa;   /* a0 + a1, then a2 + a3 */
+    sgl_vk ha = pa, hb = pa;                  /* (a0 + a1) kept for the final sum */
+    for (size_t a = 0; a < 4; ++a) {
+        sgl_vk sa = sgl_vk_splat(0.0), sb = sa;
+        for (size_t j = 8 * a; j < ld; j += 32) SGL_STEP_PAIR(j, sa, sb);
+        if (a % 2 == 0) {
+            pa = sa;
+            pb = sb;
+        } else {
+            pa = sgl_vk_add(pa, sa);
+            pb = sgl_vk_add(pb, sb);
+            if (a == 1) {
+                ha = pa;
+                hb = pb;
+            }
+        }
     }
-    if (j < ld) { SGL_STEP_PAIR(j, a0, b0); j += 8; }
-    if (j < ld) { SGL_STEP_PAIR(j, a1, b1); j += 8; }
-    if (j < ld) { SGL_STEP_PAIR(j, a2, b2); }
-    f[0] = sgl_vk_hsum(sgl_vk_add(sgl_vk_add(a0, a1), sgl_vk_add(a2, a3)));
-    f[1] = sgl_vk_hsum(sgl_vk_add(sgl_vk_add(b0, b1), sgl_vk_add(b2, b3)));
+    f[0] = sgl_vk_hsum(sgl_vk_add(ha, pa));
+    f[1] = sgl_vk_hsum(sgl_vk_add(hb, pb));
 }
 #undef SGL_STEP_PAIR
 
