@@ -932,16 +932,6 @@ const char *sgl_sweep_name(const sgl_sweep *w);                 /* "" if none */
 const char *sgl_sweep_text(const sgl_sweep *w);                 /* the source text */
 const char *sgl_sweep_path(const sgl_sweep *w);
 
-/* PROVISIONAL (kinds): the pinned names params lands; reverted before merging main */
-typedef enum { SGL_KIND_RUN = 0, SGL_KIND_LIMIT = 1, SGL_KIND_ESCAPE = 2 } sgl_spec_kind;
-extern const char *const sgl_spec_kind_names[];
-typedef struct {
-    sgl_spec run;
-    double T;
-    double dt;
-    sgl_limit_form form;
-} sgl_limit_spec;
-void sgl_limit_spec_default(sgl_limit_spec *s);
 /* ------------------------------------------------- one run -> a record */
 
 /* What a finished run of any kind produced, independent of where it goes:
@@ -1177,19 +1167,6 @@ typedef struct {
     int threads;                    /* 0: all OpenMP threads; results do not depend on it */
     unsigned lanes;                 /* trajectories advanced together (0 = the vector width); results do not depend on it */
 } sgl_escape_spec;
-/* PROVISIONAL (kinds) */
-typedef struct {
-    sgl_spec_kind kind;
-    union { sgl_spec run; sgl_limit_spec limit; sgl_escape_spec escape; } u;
-    uint64_t given;
-    double *vec;
-    size_t vec_cap, n_vec;
-} sgl_any_spec;
-void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind);
-size_t sgl_any_spec_canonical(const sgl_any_spec *s, char *buf, size_t len);
-void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
-sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w);
-sgl_status sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
 
 void sgl_escape_spec_default(sgl_escape_spec *s);
 /* Every field checked; err names the field (spec key = CLI flag without
