@@ -500,6 +500,7 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
 }
 
 sqlite3 *sgl_store_db(sgl_store *st) { return st->db; }
+const char *sgl_store_path(sgl_store *st) { return st->path; }
 
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err)
 {
@@ -1088,6 +1089,29 @@ static void withdraw(sgl_store *st, int64_t run_id, int created)
     }
 }
 
+/* claim with flags 0: another live claimant is an error */
+static sgl_status claim_own(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, int64_t *run_id,
+                            sgl_claim *cl, sgl_err *err)
+{
+    sgl_status e = sgl_store_claim_any(st, s, info, 0, run_id, cl, err);
+    if (e == SGL_OK && *cl == SGL_CLAIM_BUSY) {
+        char key[17];
+        sgl_any_spec_run_key(s, key);
+        e = busy(st, key, err);
+    }
+    return e;
+}
+
+sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const sgl_record *rec,
+                                sgl_claim *outcome, sgl_err *err)
+{
+    int64_t run_id = 0;
+    sgl_claim cl = SGL_CLAIM_NEW;
+    sgl_status e = claim_own(st, s, info, &run_id, &cl, err);
+    if (outcome) *outcome = cl;
+    return e == SGL_OK ? sgl_store_write_any(st, run_id, s, rec, err) : e;
+}
+
 sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const sgl_plan *plan,
                              sgl_record *rec, sgl_claim *outcome, sgl_err *err)
 {
@@ -1095,11 +1119,7 @@ sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run
     int64_t run_id = 0;
     sgl_claim cl = SGL_CLAIM_NEW;
     sgl_status e = SGL_OK;
-    if (st && (e = sgl_store_claim_any(st, s, info, 0, &run_id, &cl, err)) == SGL_OK && cl == SGL_CLAIM_BUSY) {
-        char key[17];
-        sgl_any_spec_run_key(s, key);
-        e = busy(st, key, err);
-    }
+    if (st) e = claim_own(st, s, info, &run_id, &cl, err);
     if (outcome) *outcome = cl;
     if (e != SGL_OK) return e;
     if ((e = sgl_record_any_plan(s, plan, info->threads, rec, err)) != SGL_OK) {

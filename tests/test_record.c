@@ -4,6 +4,7 @@
  * sgl_store_write_any refuses a record of another spec.  Known answers only
  * (no statistics): every check is exact. */
 #include "sgdlab.h"
+#include "internal.h"   /* sgl_store_db: the checks read the store directly */
 #include "testutil.h"
 
 #include <math.h>
