@@ -853,6 +853,15 @@ extern const sgl_param sgl_params[];
 const sgl_param *sgl_param_lookup(const char *name, size_t len);
 void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
 const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
+/* The one strict number parser.  sgl_parse_uint: plain digits exactly (64 bits), or 3e5-style when an integer
+ * <= 2^53; at most max; no sign, blank, hex, inf or nan.  sgl_parse_double: the whole text a finite number.
+ * Both return 0 on success, -1 (out untouched) otherwise. */
+int sgl_parse_uint(const char *text, unsigned long long max, unsigned long long *out);
+int sgl_parse_double(const char *text, double *out);
+/* "Did you mean": the name of names[0..n) (NULL entries skipped) one or two edits from given (a typo), or NULL;
+ * sgl_did_you_mean writes " (did you mean 'NAME'?)" or "" into buf. */
+const char *sgl_nearest_name(const char *given, const char *const *names, size_t n);
+void sgl_did_you_mean(const char *given, const char *const *names, size_t n, char *buf, size_t len);
 /* Parse text strictly into a run spec (type only; ranges: sgl_spec_validate).
  * A string value stores the pointer: text must outlive s.  VEC rows need
  * sgl_any_spec_set (storage). */
@@ -1429,6 +1438,13 @@ int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
  * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
  * "key" (as the kinds' validations always named them). */
 sgl_status sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err);
+
+/* Keys given (sgl_any_spec_set) that the spec's other settings make unused are refused, not ignored: run and
+ * limit by the rows' use (SGL_USE_*: --batch with --noise none, --d with --data csv or a model without data,
+ * --lr-decay-factor without --lr-decay, --alpha with --init); escape by the registries' .reads (--D with
+ * --noise mori, --c with --event hyperplane).  The CLI calls it; sweeps do not (a sweep over noise kinds shares
+ * one batch size). */
+sgl_status sgl_any_spec_check_given(const sgl_any_spec *s, sgl_err *err);
 
 /* canonical JSON text and run key of any kind.  run: the bytes sgl_spec_canonical gives (existing run keys stay
  * valid); escape: the bytes `sgdlab escape --db` has always stored (table order, "counter_layout" last; run key
