@@ -856,6 +856,15 @@ extern const sgl_param sgl_params[];
 const sgl_param *sgl_param_lookup(const char *name, size_t len);
 void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
 const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
+/* The one strict number parser.  sgl_parse_uint: plain digits exactly (64 bits), or 3e5-style when an integer
+ * <= 2^53; at most max; no sign, blank, hex, inf or nan.  sgl_parse_double: the whole text a finite number.
+ * Both return 0 on success, -1 (out untouched) otherwise. */
+int sgl_parse_uint(const char *text, unsigned long long max, unsigned long long *out);
+int sgl_parse_double(const char *text, double *out);
+/* "Did you mean": the name of names[0..n) (NULL entries skipped) one or two edits from given (a typo), or NULL;
+ * sgl_did_you_mean writes " (did you mean 'NAME'?)" or "" into buf. */
+const char *sgl_nearest_name(const char *given, const char *const *names, size_t n);
+void sgl_did_you_mean(const char *given, const char *const *names, size_t n, char *buf, size_t len);
 /* Parse text strictly into a run spec (type only; ranges: sgl_spec_validate).
  * A string value stores the pointer: text must outlive s.  VEC rows need
  * sgl_any_spec_set (storage). */
@@ -1004,6 +1013,13 @@ typedef struct sgl_store sgl_store;
 enum { SGL_STORE_READONLY = 1u };
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
 sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
+/* Group commit: results commits within every_s seconds of the last fsync go
+ * to the OS without one (synchronous=NORMAL; a killed process loses nothing,
+ * a power cut at most the runs of that window, which --resume redoes; the
+ * store stays consistent).  0 (the default): every results commit is
+ * fsynced.  sgl_store_sync (also run by sgl_store_close) fsyncs what is left. */
+void sgl_store_set_sync(sgl_store *st, double every_s);
+sgl_status sgl_store_sync(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
 sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text,
@@ -1625,6 +1641,13 @@ int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
  * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
  * "key" (as the kinds' validations always named them). */
 sgl_status sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err);
+
+/* Keys given (sgl_any_spec_set) that the spec's other settings make unused are refused, not ignored: run and
+ * limit by the rows' use (SGL_USE_*: --batch with --noise none, --d with --data csv or a model without data,
+ * --lr-decay-factor without --lr-decay, --alpha with --init); escape by the registries' .reads (--D with
+ * --noise mori, --c with --event hyperplane).  The CLI calls it; sweeps do not (a sweep over noise kinds shares
+ * one batch size). */
+sgl_status sgl_any_spec_check_given(const sgl_any_spec *s, sgl_err *err);
 
 /* canonical JSON text and run key of any kind.  run: the bytes sgl_spec_canonical gives (existing run keys stay
  * valid); escape: the bytes `sgdlab escape --db` has always stored (table order, "counter_layout" last; run key
