@@ -25,8 +25,6 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
 char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
 void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
-void sgl_rep_json_string(FILE *f, const char *s);
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma);   /* ,"k":v (comma) */
 void sgl_rep_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
 /* gnuplot on script in dir after removing a stale png: png, or NULL and why */
 const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len);
@@ -36,9 +34,10 @@ void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sg
 /* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
 void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
 
-/* One Monte-Carlo escape experiment, described with the theory's own problem
- * struct plus the simulation settings; run through the library's escape
- * engine (sgl_escape_run) by escape_sim.c. */
+/* One Monte-Carlo escape experiment of `reproduce mori-escape` (d) that the
+ * engine cannot express yet (Gaussian-data noise, true minibatch SGD),
+ * described with the theory's own problem struct plus the simulation
+ * settings; run by the compact simulators of escape_sim.c. */
 typedef struct {
     sgl_theory_problem prob;     /* landscape, noise, event, start theta* */
     const char *dynamics;        /* "sde" (Euler-Maruyama, step dt in t) or "sgd" (step eta) */
@@ -64,18 +63,4 @@ typedef struct {
 int sgl_rep_sim_escape(const rep_sim *s, rep_sim_out *o, char *why, size_t len);
 void sgl_rep_sim_free(rep_sim_out *o);
 
-/* shared by the escape experiments (reproduce_mori.c) */
-typedef struct {
-    int simulated;               /* 0: theory only (beyond the budget) */
-    uint64_t M, escaped, censored, diverged;
-    double t_max, mfpt, lo, hi;  /* MFPT in t and its 95% CI */
-    int mle;                     /* MFPT from the censored MLE (1/kappa) instead of the sample mean */
-    double seconds, steps;
-    char note[160];
-} simres;
-int sgl_rep_simulate(const rep_sim *s, simres *r, uint64_t seed_boot, char *why, size_t len);
-double sgl_rep_theory_value(const sgl_theory_problem *p, const char *name);   /* NaN if it does not apply */
-int sgl_rep_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M0, uint32_t *M, double *t_max);
-void sgl_rep_cell_ci(char *b, size_t len, const simres *r);
-void sgl_rep_json_sim(FILE *f, const simres *r);
 #endif

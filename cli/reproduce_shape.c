@@ -233,9 +233,9 @@ static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int thre
         sgl_status st = params ? sgl_store_run_begin(db, &info, &run_id, err) : SGL_ENOMEM;
         free(params);
         if (st != SGL_OK) return st;
-        sgl_record rec = {.n_obs = c->plan->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads};
+        sgl_record rec = {.n_obs = c->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads};
         memcpy(rec.key, key, sizeof key);
-        for (size_t i = 0; i < c->plan->n_obs; ++i) rec.obs[i] = c->plan->obs[i];
+        memcpy(rec.obs, c->obs, sizeof rec.obs);
         if ((st = sgl_store_write_run(db, run_id, &c->spec, &rec, err)) != SGL_OK) return st;
     }
     return SGL_OK;

@@ -129,20 +129,6 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
     return -1;
 }
 
-/* s as a JSON string through the library's writer (sgl_quote_json) */
-void sgl_rep_json_string(FILE *f, const char *s)
-{
-    sgl_json w;
-    sgl_json_to_file(&w, f);
-    sgl_json_string(&w, s);
-}
-
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma)
-{
-    fprintf(f, "%s\"%s\":", comma ? "," : "", k);
-    sgl_print_double(f, v, 1);
-}
-
 /* sgl_exp_progress_fn: one line on stderr, ctx the prefix */
 void sgl_rep_progress(void *ctx, const char *label, double seconds)
 {
