@@ -16,12 +16,13 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
 
 int sgl_rep_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
 /* The common start of an experiment: --help (usage on stdout), the reproduce
- * flags into o, the replicate count *count (--seeds, else full or quick;
- * below min_count is exit 2 naming --seeds and `what`), and --out-dir
- * (default: the experiment's name) created.  Returns -1 to go on, else the
- * exit code to return. */
-int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
-                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir);
+ * flags into o, --db refused unless takes_db, the replicate count *count
+ * (--seeds, else full or quick; below min_count is exit 2 naming --seeds and
+ * `what`), and --out-dir (default: the experiment's name) created.  Returns
+ * -1 to go on, else the exit code to return. */
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count,
+                  const char **out_dir);
 char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
 void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
@@ -33,6 +34,14 @@ void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c);   /* null whe
 void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c);
 /* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
 void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
+/* --db: open o->db_path (-1 to go on, else the exit code; *db NULL without --db); store one simulated
+ * escape cell as one finished escape run (keyed like `sgdlab escape --db`; no-op without db); close */
+int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db);
+sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err);
+/* one ensemble run (spec and its record, rec->res) as one finished run, keyed like `sgdlab run --db` */
+sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
+                          sgl_err *err);
+int sgl_rep_db_close(sgl_store *db, int code);
 
 /* One Monte-Carlo escape experiment of `reproduce mori-escape` (d) that the
  * engine cannot express yet (Gaussian-data noise, true minibatch SGD),

@@ -222,31 +222,49 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_lwa_result
 static void usage(FILE *f)
 {
     fprintf(f, "usage: sgdlab reproduce " EXPL " [--seeds R] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+               "       [--db FILE]\n"
                "  Li-Wang-Arora sparse recovery: success probability of |w - w*|/|w*| < 0.1 against n for the\n"
                "  label-noise limit (and label-noise SGD at d = 100), kernel-regime GD, min-l1 and min-l2, with\n"
                "  kappa = %d, d in {100, 200, 400}; thresholds n* and their fits against kappa ln d and d.\n"
-               "  --seeds R: data draws per (d, n) (default 20)  --quick: d in {40, 80}, 6 draws, short SGD\n",
+               "  --seeds R: data draws per (d, n) (default 20)  --quick: d in {40, 80}, 6 draws, short SGD\n"
+               "  --db FILE: also store each label-SGD (d, n) as a run in this SQLite results file\n",
             SGL_LWA_KAPPA);
 }
 
 static char k_progress_prefix[] = "lwa-sparse: ";
+
+/* --db: each label-SGD cell as one ensemble run (command "reproduce lwa-sparse"); the limits, GD and the
+ * interpolators are not runs of any kind */
+static sgl_status store_cells(sgl_store *db, const sgl_lwa_result *r, sgl_err *err)
+{
+    sgl_status st = SGL_OK;
+    for (size_t i = 0; i < r->nd && st == SGL_OK; ++i)
+        for (size_t k = 0; k < r->ngrid[i] && st == SGL_OK; ++k)
+            st = sgl_rep_db_run(db, "reproduce " EXPL, &r->sgd_spec[i][k], &r->sgd_rec[i][k], r->threads, err);
+    return st;
+}
 
 int sgl_reproduce_lwa_sparse(int argc, char **argv)
 {
     sgl_cli_opts o;
     uint32_t R;
     const char *out_dir;
-    int rc0 = sgl_rep_begin(argc, argv, EXPL, usage, 20, 6, 2, "data draws per (d, n)", &o, &R, &out_dir);
+    int rc0 = sgl_rep_begin(argc, argv, EXPL, usage, 1, 20, 6, 2, "data draws per (d, n)", &o, &R, &out_dir);
     if (rc0 >= 0) return rc0;
+    sgl_store *db = NULL;
+    if ((rc0 = sgl_rep_db_open(&o, &db)) >= 0) return rc0;
     sgl_exp_settings set = {R, o.spec.seed, o.threads, o.quick, isatty(2) ? sgl_rep_progress : NULL,
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
-    sgl_lwa_result *r = malloc(sizeof *r);
+    sgl_lwa_result *r = calloc(1, sizeof *r);
     sgl_status st = r ? sgl_exp_lwa_sparse(&set, r, &err) : SGL_ENOMEM;
+    if (st == SGL_OK) st = store_cells(db, r, &err);
     if (st != SGL_OK) {
-        fprintf(stderr, "sgdlab: reproduce " EXPL ": %s\n", err.msg[0] ? err.msg : sgl_strerror(st));
+        if (err.field[0] && strcmp(err.field, "lwa-sparse") != 0) sgl_cli_report(st, &err);
+        else fprintf(stderr, "sgdlab: reproduce " EXPL ": %s\n", err.msg[0] ? err.msg : sgl_strerror(st));
+        if (r) sgl_lwa_result_free(r);
         free(r);
-        return SGL_EXIT_FAIL;
+        return sgl_rep_db_close(db, SGL_EXIT_FAIL);
     }
     char why[512] = "";
     char *png = sgl_rep_join(out_dir, EXPL ".png");
@@ -254,6 +272,7 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv)
     if (o.json) print_json(stdout, &set, r, png, plot_why);
     else print_table(stdout, &set, r, png, plot_why);
     free(png);
+    sgl_lwa_result_free(r);
     free(r);
-    return SGL_EXIT_OK;   /* main checks standard output to its close */
+    return sgl_rep_db_close(db, SGL_EXIT_OK);   /* main checks standard output to its close */
 }

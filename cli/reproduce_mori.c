@@ -20,9 +20,11 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: sgdlab reproduce " EXPM " [--seeds M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+               "       [--db FILE]\n"
                "  Mori et al.'s power-law escape (THEORY.md 5, M1-M4): (a) escape time against L^s/L* at equal Delta L,\n"
                "  (b) n-dependence, (c) stationary exponent phi, (d) true minibatch SGD on Gaussian regression.\n"
-               "  --seeds M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n");
+               "  --seeds M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"
+               "  --db FILE: also store each simulated setting of (a)-(c) as an escape run in this SQLite results file\n");
 }
 
 /* ------------------------------------------- (d) first passage (CLI simulators) */
@@ -444,13 +446,27 @@ static void print_table(FILE *out, const sgl_exp_settings *o, const sgl_mori_res
 
 static char k_progress_prefix[] = "";
 
+/* --db: every simulated setting of (a)-(c) as one escape run (command "reproduce mori-escape");
+ * (d)'s simulations are not runs of any kind yet */
+static sgl_status store_cells(sgl_store *db, const sgl_mori_result *R, sgl_err *err)
+{
+    const char *cmd = "reproduce " EXPM;
+    sgl_status st = SGL_OK;
+    for (int i = 0; i < SGL_MORI_NA && st == SGL_OK; ++i) st = sgl_rep_db_escape(db, cmd, &R->a[i].sim, err);
+    for (int i = 0; i < SGL_MORI_NB && st == SGL_OK; ++i) st = sgl_rep_db_escape(db, cmd, &R->b[i].sim, err);
+    for (int i = 0; i < SGL_MORI_NC && st == SGL_OK; ++i) st = sgl_rep_db_escape(db, cmd, &R->c[i].sim, err);
+    return st;
+}
+
 int sgl_reproduce_mori_escape(int argc, char **argv)
 {
     sgl_cli_opts o;
     uint32_t M0;
     const char *out_dir;
-    int rc0 = sgl_rep_begin(argc, argv, EXPM, usage, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
+    int rc0 = sgl_rep_begin(argc, argv, EXPM, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
     if (rc0 >= 0) return rc0;
+    sgl_store *db = NULL;
+    if ((rc0 = sgl_rep_db_open(&o, &db)) >= 0) return rc0;
     sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? sgl_rep_progress : NULL,
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
@@ -464,7 +480,13 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
                 err.msg[0] ? err.msg : sgl_strerror(st));
         if (R) sgl_mori_result_free(R);
         free(R);
-        return SGL_EXIT_FAIL;
+        return sgl_rep_db_close(db, SGL_EXIT_FAIL);
+    }
+    if ((st = store_cells(db, R, &err)) != SGL_OK) {
+        int code = sgl_cli_report(st, &err);
+        sgl_mori_result_free(R);
+        free(R);
+        return sgl_rep_db_close(db, code);
     }
     char d2why[512] = "";
     part_d2(&o, M0, R->budget, D2, d2why, sizeof d2why);
@@ -481,5 +503,5 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
     free(pngb);
     sgl_mori_result_free(R);
     free(R);
-    return SGL_EXIT_OK;   /* main checks standard output to its close */
+    return sgl_rep_db_close(db, SGL_EXIT_OK);   /* main checks standard output to its close */
 }

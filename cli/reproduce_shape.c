@@ -225,18 +225,11 @@ static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int thre
 {
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
         const sgl_shape_cell *c = &r->cell[v];
-        int64_t run_id = 0;
-        char key[17];
-        char *params = sgl_cli_canonical(&c->spec);
-        sgl_spec_run_key(&c->spec, key);
-        sgl_run_info info = {key, "reproduce " EXPERIMENT, params, c->spec.seed, c->spec.seeds, 0, -1, threads, 1};
-        sgl_status st = params ? sgl_store_run_begin(db, &info, &run_id, err) : SGL_ENOMEM;
-        free(params);
-        if (st != SGL_OK) return st;
         sgl_record rec = {.n_obs = c->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads};
-        memcpy(rec.key, key, sizeof key);
+        sgl_spec_run_key(&c->spec, rec.key);
         memcpy(rec.obs, c->obs, sizeof rec.obs);
-        if ((st = sgl_store_write_run(db, run_id, &c->spec, &rec, err)) != SGL_OK) return st;
+        sgl_status st = sgl_rep_db_run(db, "reproduce " EXPERIMENT, &c->spec, &rec, threads, err);
+        if (st != SGL_OK) return st;
     }
     return SGL_OK;
 }

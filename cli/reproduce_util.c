@@ -95,8 +95,9 @@ int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
 }
 
 /* shared with the other experiments (reproduce.h) */
-int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
-                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir)
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count,
+                  const char **out_dir)
 {
     for (int i = 3; i < argc; ++i)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -107,8 +108,12 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
     sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o->help) return SGL_EXIT_OK;
-    if (sgl_cli_given(o, "--db")) {   /* checked before anything is created */
-        fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (valid with shape-matters)\n", name);
+    if (o->db_path && !o->db_path[0]) {   /* checked before anything is created */
+        fprintf(stderr, "sgdlab: --db: needs a file name\n");
+        return SGL_EXIT_USAGE;
+    }
+    if (o->db_path && !takes_db) {
+        fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (its cells are not runs of one kind)\n", name);
         return SGL_EXIT_USAGE;
     }
     *count = sgl_cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
@@ -202,4 +207,63 @@ void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s,
     sgl_json_kbool(w, "quick", s->quick);
     sgl_json_kstring(w, "time_unit", "t = eta k");
     sgl_json_kstring(w, "plot", plot);
+}
+
+/* --db of the escape experiments: the store is opened before the experiment
+ * runs (an unusable store fails at once, nothing simulated) */
+int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db)
+{
+    *db = NULL;
+    if (!o->db_path) return -1;
+    sgl_err err = {{0}, {0}};
+    sgl_status st = sgl_store_open(o->db_path, 0, 5000, db, &err);
+    return st == SGL_OK ? -1 : sgl_cli_report(st, &err);
+}
+
+/* one simulated escape cell as one finished escape run of the store, keyed
+ * like `sgdlab escape --db` (the spec's canonical JSON): a second identical
+ * invocation replaces it */
+sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err)
+{
+    if (!db || !c->simulated) return SGL_OK;
+    sgl_any_spec a;
+    sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+    a.u.escape = c->spec;
+    size_t n = sgl_any_spec_canonical(&a, NULL, 0);
+    char *params = malloc(n + 1);
+    if (!params) return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
+    sgl_any_spec_canonical(&a, params, n + 1);
+    char key[17];
+    sgl_text_run_key(params, key);
+    sgl_run_info info = {key, command, params, c->spec.seed, c->spec.trajectories, 0, -1, c->spec.threads, 1};
+    int64_t run_id = 0;
+    sgl_status st = sgl_store_run_begin(db, &info, &run_id, err);
+    free(params);
+    if (st == SGL_OK) st = sgl_store_write_escape(db, run_id, &c->spec, &c->rec, err);
+    return st;
+}
+
+/* one ensemble run (spec + its record) as one finished run of the store, keyed like `sgdlab run --db` */
+sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
+                          sgl_err *err)
+{
+    if (!db || !rec->res) return SGL_OK;
+    char key[17];
+    char *params = sgl_cli_canonical(s);
+    if (!params) return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
+    sgl_spec_run_key(s, key);
+    sgl_run_info info = {key, command, params, s->seed, s->seeds, 0, -1, threads, 1};
+    int64_t run_id = 0;
+    sgl_status st = sgl_store_run_begin(db, &info, &run_id, err);
+    free(params);
+    if (st == SGL_OK) st = sgl_store_write_run(db, run_id, s, rec, err);
+    return st;
+}
+
+/* close the store (NULL: none); a failed close turns exit code 0 into 1 */
+int sgl_rep_db_close(sgl_store *db, int code)
+{
+    sgl_err err = {{0}, {0}};
+    if (db && sgl_store_close(db, &err) != SGL_OK && code == SGL_EXIT_OK) return sgl_cli_report(SGL_EIO, &err);
+    return code;
 }

@@ -122,7 +122,8 @@ void sgl_expesc_result_free(sgl_expesc_result *r);
  * per (d, n) (count = 0: 20; quick: 6), the success probability
  * P(|w - w*|/|w*| < 0.1) of each method below against n, kappa = 5, d in
  * {100, 200, 400} (quick: {40, 80}); the threshold n* where it crosses 1/2
- * and n* fitted against kappa ln d and against d. */
+ * and n* fitted against kappa ln d and against d.  Only the label-SGD cells
+ * are runs of a kind (ensemble runs, kept for the store). */
 enum { SGL_LWA_LIM1, SGL_LWA_LIM10, SGL_LWA_SGD, SGL_LWA_GD10, SGL_LWA_L1, SGL_LWA_WL1, SGL_LWA_L2, SGL_LWA_N };
 enum { SGL_LWA_KAPPA = 5, SGL_LWA_MAX_DIMS = 3, SGL_LWA_MAX_GRID = 20 };
 #define SGL_LWA_SUCCESS_TOL 0.1
@@ -153,8 +154,12 @@ typedef struct {
     long unconverged[2];                         /* limit runs (a = 1, a = 10) stopped at t = 5000 */
     int threads;                                 /* the thread count used */
     double seconds;
+    /* the label-SGD cells as ensemble runs (sgd_rec[i][k].res non-NULL where run): spec and record */
+    sgl_spec sgd_spec[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
+    sgl_record sgd_rec[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
 } sgl_lwa_result;
 sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *s, sgl_lwa_result *r, sgl_err *err);
+void sgl_lwa_result_free(sgl_lwa_result *r);
 
 /* ---------------------------------------------------------- mori-escape */
 

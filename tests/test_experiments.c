@@ -140,6 +140,11 @@ static void lwa_sparse(void)
     const sgl_lwa_cell *last = &a->cell[0][a->ngrid[0] - 1];
     check_true(a->n[0][a->ngrid[0] - 1] == a->d[0] && last->succ[SGL_LWA_L2] == 2 && last->succ[SGL_LWA_L1] == 2,
                "n = d: min-l1 and min-l2 recover w* in both draws");
+    int recs = 0;
+    for (size_t k = 0; k < a->ngrid[0]; ++k) recs += a->sgd_rec[0][k].res != NULL && a->cell[0][k].run[SGL_LWA_SGD] == 2;
+    check_true(recs > 0, "the label-SGD cells keep their runs (%d)", recs);
+    sgl_lwa_result_free(a);
+    sgl_lwa_result_free(b);
     free(a);
     free(b);
 }

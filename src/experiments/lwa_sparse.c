@@ -149,50 +149,43 @@ out:
     return rc;
 }
 
-/* label-noise SGD for all R draws of one (d, n) through the library's
- * ensemble: trajectory r gets data draw r, the same draw one_draw uses */
+/* label-noise SGD for all R draws of one (d, n) as one ensemble run
+ * (sgl_record_run, kept in *rec for the store): trajectory r gets data draw r,
+ * the same draw one_draw uses */
 static int sgd_cell(size_t d, size_t n, uint64_t seed, uint32_t R, int threads, uint64_t steps, sgl_lwa_cell *c,
-                    char *why, size_t len)
+                    sgl_spec *s, sgl_record *rec, char *why, size_t len)
 {
-    sgl_spec s;
-    sgl_spec_defaults(&s);
-    s.model = "diagnet";
-    s.noise = "label";
-    s.data = data_spec(d, n);
-    s.data_draw = SGL_DRAW_PER_SEED;
-    s.alpha = 1.0;
-    s.delta = 1.0;
-    s.batch = 1;
-    s.lr = 1e-3;
-    s.steps = steps;
-    s.every = steps;
-    s.seeds = R;
-    s.seed = seed;
-    sgl_plan *p = NULL;
-    sgl_results *res = NULL;
+    sgl_spec_defaults(s);
+    s->model = "diagnet";
+    s->noise = "label";
+    s->data = data_spec(d, n);
+    s->data_draw = SGL_DRAW_PER_SEED;
+    s->alpha = 1.0;
+    s->delta = 1.0;
+    s->batch = 1;
+    s->lr = 1e-3;
+    s->steps = steps;
+    s->every = steps;
+    s->seeds = R;
+    s->seed = seed;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_plan_alloc(&s, &p, &err);
-    if (st == SGL_OK) st = sgl_results_alloc(p, &res);
-    if (st == SGL_OK) st = sgl_plan_execute(p, threads, res);
+    sgl_status st = sgl_record_run(s, threads, rec, &err);
     if (st != SGL_OK) {
         snprintf(why, len, "label-SGD (d=%zu, n=%zu): %s", d, n, err.msg[0] ? err.msg : sgl_strerror(st));
-        sgl_results_free(res);
-        sgl_plan_free(p);
         return -1;
     }
+    const sgl_results *res = rec->res;
     size_t ob = (size_t)-1;
-    for (size_t i = 0; i < p->n_obs; ++i)
-        if (strcmp(p->obs[i]->name, "test_error") == 0) ob = i;
+    for (size_t i = 0; i < rec->n_obs; ++i)
+        if (strcmp(rec->obs[i]->name, "test_error") == 0) ob = i;
     c->run[SGL_LWA_SGD] = (int)R;
     for (uint32_t r = 0; r < R && ob != (size_t)-1; ++r) {
-        double e2 = res->series[((size_t)r * p->n_log + (p->n_log - 1)) * p->n_obs + ob];
+        double e2 = res->series[((size_t)r * res->n_log + (res->n_log - 1)) * res->n_obs + ob];
         double e = sqrt(e2 / SGL_LWA_KAPPA);   /* |w*|^2 = kappa */
         if (!isfinite(e)) e = INFINITY;   /* diverged: a failure */
         c->succ[SGL_LWA_SGD] += e < SGL_LWA_SUCCESS_TOL;
         c->err_sum[SGL_LWA_SGD] += e;
     }
-    sgl_results_free(res);
-    sgl_plan_free(p);
     return ob == (size_t)-1 ? (snprintf(why, len, "test_error observable missing"), -1) : 0;
 }
 
@@ -330,8 +323,8 @@ sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_
             if (r->n[i][k] > limit_cap(r->d[i])) continue;
             char why[512];
             double t1 = omp_get_wtime();
-            if (sgd_cell(r->d[i], r->n[i][k], o->seed, r->draws, r->threads, sgd_steps, &r->cell[i][k], why,
-                         sizeof why))
+            if (sgd_cell(r->d[i], r->n[i][k], o->seed, r->draws, r->threads, sgd_steps, &r->cell[i][k],
+                         &r->sgd_spec[i][k], &r->sgd_rec[i][k], why, sizeof why))
                 return sgl_fail(err, SGL_EINVAL, "lwa-sparse", "%s", why);
             sgl_exp_progress(o, omp_get_wtime() - t1, "label-SGD d=%zu n=%zu", r->d[i], r->n[i][k]);
         }
@@ -339,4 +332,11 @@ sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_
     r->seconds = omp_get_wtime() - t0;
     thresholds_and_fits(r);
     return SGL_OK;
+}
+
+void sgl_lwa_result_free(sgl_lwa_result *r)
+{
+    for (size_t i = 0; i < SGL_LWA_MAX_DIMS; ++i)
+        for (size_t k = 0; k < SGL_LWA_MAX_GRID; ++k) sgl_record_clear(&r->sgd_rec[i][k]);
+    memset(r, 0, sizeof *r);
 }
