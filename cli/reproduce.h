@@ -35,10 +35,12 @@ void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sg
 /* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
 void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
 /* --db: open o->db_path (-1 to go on, else the exit code; *db NULL without --db); store one simulated
- * escape cell as one finished escape run (keyed like `sgdlab escape --db`; no-op without db); close */
+ * escape cell as one finished escape run through sgl_store_commit_any (keyed like `sgdlab escape --db`;
+ * no-op without db); close */
 int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db);
 sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err);
-/* one ensemble run (spec and its record, rec->res) as one finished run, keyed like `sgdlab run --db` */
+/* one ensemble run (spec and its record, rec->res) as one finished run (sgl_store_commit_any), keyed like
+ * `sgdlab run --db` */
 sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
                           sgl_err *err);
 int sgl_rep_db_close(sgl_store *db, int code);

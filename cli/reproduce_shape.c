@@ -220,13 +220,14 @@ static void usage(FILE *f)
                "  --db FILE: also store each variant as a run in this SQLite results file (sgdlab report)\n");
 }
 
-/* --db: every variant is one finished run in the store (command "reproduce shape-matters") */
+/* --db: every variant is one finished run in the store (command "reproduce shape-matters"),
+ * claimed and committed with its results by the library's life cycle */
 static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int threads, sgl_err *err)
 {
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
         const sgl_shape_cell *c = &r->cell[v];
-        sgl_record rec = {.n_obs = c->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads};
-        sgl_spec_run_key(&c->spec, rec.key);
+        sgl_record rec = {.n_obs = c->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads,
+                          .kind = SGL_KIND_RUN};   /* the cell keeps its results */
         memcpy(rec.obs, c->obs, sizeof rec.obs);
         sgl_status st = sgl_rep_db_run(db, "reproduce " EXPERIMENT, &c->spec, &rec, threads, err);
         if (st != SGL_OK) return st;

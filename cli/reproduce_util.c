@@ -220,44 +220,36 @@ int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db)
     return st == SGL_OK ? -1 : sgl_cli_report(st, &err);
 }
 
-/* one simulated escape cell as one finished escape run of the store, keyed
- * like `sgdlab escape --db` (the spec's canonical JSON): a second identical
+/* a record executed by the experiment as one finished run of its kind, claimed and written by the
+ * library's one store writer (sgl_store_commit_any), keyed by the spec's run key: a second identical
  * invocation replaces it */
+static sgl_status commit(sgl_store *db, const char *command, const sgl_any_spec *a, const sgl_record *rec,
+                         int threads, sgl_err *err)
+{
+    sgl_record r = *rec;   /* a view: the experiment keeps owning the results */
+    r.kind = a->kind;
+    sgl_any_spec_run_key(a, r.key);
+    sgl_run_info info = {.command = command, .sweep_index = -1, .threads = threads, .ranks = 1};
+    return sgl_store_commit_any(db, a, &info, &r, NULL, err);
+}
+
 sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err)
 {
     if (!db || !c->simulated) return SGL_OK;
     sgl_any_spec a;
     sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
     a.u.escape = c->spec;
-    size_t n = sgl_any_spec_canonical(&a, NULL, 0);
-    char *params = malloc(n + 1);
-    if (!params) return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
-    sgl_any_spec_canonical(&a, params, n + 1);
-    char key[17];
-    sgl_text_run_key(params, key);
-    sgl_run_info info = {key, command, params, c->spec.seed, c->spec.trajectories, 0, -1, c->spec.threads, 1};
-    int64_t run_id = 0;
-    sgl_status st = sgl_store_run_begin(db, &info, &run_id, err);
-    free(params);
-    if (st == SGL_OK) st = sgl_store_write_escape(db, run_id, &c->spec, &c->rec, err);
-    return st;
+    return commit(db, command, &a, &c->rec, c->spec.threads, err);
 }
 
-/* one ensemble run (spec + its record) as one finished run of the store, keyed like `sgdlab run --db` */
 sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
                           sgl_err *err)
 {
     if (!db || !rec->res) return SGL_OK;
-    char key[17];
-    char *params = sgl_cli_canonical(s);
-    if (!params) return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
-    sgl_spec_run_key(s, key);
-    sgl_run_info info = {key, command, params, s->seed, s->seeds, 0, -1, threads, 1};
-    int64_t run_id = 0;
-    sgl_status st = sgl_store_run_begin(db, &info, &run_id, err);
-    free(params);
-    if (st == SGL_OK) st = sgl_store_write_run(db, run_id, s, rec, err);
-    return st;
+    sgl_any_spec a;
+    sgl_any_spec_default(&a, SGL_KIND_RUN);
+    a.u.run = *s;
+    return commit(db, command, &a, rec, threads, err);
 }
 
 /* close the store (NULL: none); a failed close turns exit code 0 into 1 */
