@@ -2,7 +2,7 @@
 shared library (libsgdlab.so, built by CMake) it is loaded from.
 
 The struct layouts below must match include/sgdlab.h; the test suite checks every size and offset used here
-against the C compiler's (python/layout.c, test_layout.py), so a change in the header that is not made here
+against the C compiler's (test_0_layout.py, which runs first), so a change in the header that is not made here
 fails a test instead of reading the wrong bytes.
 """
 import os
@@ -122,18 +122,25 @@ typedef struct {
 } sgl_escape_results;
 
 typedef struct {
+    int form_used; size_t rank; double gap_ratio; uint64_t em_steps; double dt; double label_c;
+} sgl_limit_info;
+
+typedef struct {
     char key[17];
     size_t n_obs;
     const sgl_observable_type *obs[16];
     sgl_results *res;
     double seconds;
     int threads;
+    int kind;
+    sgl_limit_info limit;
     sgl_escape_results *esc;
     sgl_rate_est rate;
     sgl_mfpt_est mfpt;
 } sgl_record;
 int sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 int sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
+int sgl_record_run_any(const sgl_any_spec *s, int threads, sgl_record *rec, sgl_err *err);
 void sgl_record_clear(sgl_record *rec);
 
 typedef struct {
@@ -148,7 +155,7 @@ typedef struct { char name[40]; double value; char unit[24]; char note[200]; } s
 int sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err);
 """
 
-# struct name -> fields whose offsets test_layout.py compares with the C compiler's (python/layout.c)
+# struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {
     "sgl_err": ["field", "msg"],
     "sgl_data_spec": ["input", "truth", "d", "n", "kappa", "n_test", "label_noise", "csv_path", "width", "hash"],
@@ -170,7 +177,8 @@ LAYOUT = {
                      "censored", "diverged"],
     "sgl_escape_results": ["M", "n", "t", "steps", "state", "L", "x", "escaped", "censored", "diverged",
                            "traj_steps", "seconds"],
-    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "esc", "rate", "mfpt"],
+    "sgl_limit_info": ["form_used", "rank", "gap_ratio", "em_steps", "dt", "label_c"],
+    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt"],
     "sgl_escape_info": ["x_min", "x_sad", "x_next", "L_min", "L_sad", "h_min0", "h_sad0", "hstar", "step", "x_exit",
                         "dir", "k_max"],
     "sgl_prediction": ["name", "value", "unit", "note"],
