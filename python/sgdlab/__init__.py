@@ -13,10 +13,12 @@ The shared library is found next to this package, via SGDLAB_LIB, or in the repo
 """
 from ._ffi import LIB_PATH, lib as _lib, ffi as _ffi
 from ._spec import SpecError, SgdlabError, keys
-from ._api import run, escape, theory, RunResult, EscapeResult, ESCAPED, CENSORED, DIVERGED
+from ._store import sweep, Store, SweepResult
+from ._api import run, limit, escape, theory, RunResult, LimitResult, EscapeResult, ESCAPED, CENSORED, DIVERGED
 
 __version__ = _ffi.string(_lib.sgl_version()).decode()
 git_hash = _ffi.string(_lib.sgl_git_hash()).decode()
 
-__all__ = ["run", "escape", "theory", "keys", "SpecError", "SgdlabError", "RunResult", "EscapeResult",
+__all__ = ["sweep", "Store", "SweepResult", "run", "limit", "escape", "theory", "keys", "SpecError", "SgdlabError", "RunResult", "LimitResult",
+           "EscapeResult",
            "ESCAPED", "CENSORED", "DIVERGED", "LIB_PATH", "git_hash"]

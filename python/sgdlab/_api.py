@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ._ffi import ffi, lib
-from ._spec import Spec, SpecError, raise_err
+from ._spec import Spec, SpecError, params_of, raise_err
 
 ESCAPED, CENSORED, DIVERGED = 1, 0, 2   # escape states (SGL_FP_*)
 _EV_HYPERPLANE, _EV_NEXT_MIN = 0, 1
@@ -62,23 +62,15 @@ def _summaries(res, names):
     return out
 
 
-def _run_result(spec, cspec, rec):
+def _ensemble(r, params, rec):
+    """What a run and a limit share: observables, series, logged steps, divergence, final states, summaries."""
     res = rec.res
     M, L, O = res.n_traj, res.n_log, res.n_obs
-    r = RunResult()
-    r.params, r.key = spec.params()
+    r.params, r.key = params
     r.observables = [ffi.string(rec.obs[o].name).decode() for o in range(rec.n_obs)]
     cube = _array(res.series, M * L * O, np.float64).reshape(M, L, O)
     r.series = {n: np.ascontiguousarray(cube[:, :, o]) for o, n in enumerate(r.observables)}
     r.steps = _array(res.log_steps, L, np.uint64)
-    r.t_eta = np.empty(L)
-    r.t_eta2 = np.empty(L)
-    r.lr = np.empty(L)
-    t1, t2 = ffi.new("double *"), ffi.new("double *")
-    for l in range(L):
-        lib.sgl_spec_clock(cspec, res.log_steps[l], t1, t2)
-        r.t_eta[l], r.t_eta2[l] = t1[0], t2[0]
-        r.lr[l] = lib.sgl_spec_lr(cspec, res.log_steps[l])
     r.diverged = _array(res.diverged, M, np.intc) != 0
     r.diverged_step = np.where(r.diverged, _array(res.diverged_step, M, np.uint64).astype(np.int64), -1)
     r.theta_final = _array(res.theta_final, M * res.dim, np.float64).reshape(M, res.dim)
@@ -86,6 +78,19 @@ def _run_result(spec, cspec, rec):
     r.summary = {n: {k: v[-1].item() for k, v in d.items()} for n, d in r.summaries.items()}
     r.n_traj, r.n_diverged = M, int(r.diverged.sum())
     r.seconds, r.threads = rec.seconds, rec.threads
+    return r
+
+
+def _run_result(params, cspec, rec):
+    r = _ensemble(RunResult(), params, rec)
+    L = len(r.steps)
+    r.t_eta, r.t_eta2, r.lr = np.empty(L), np.empty(L), np.empty(L)
+    t1, t2 = ffi.new("double *"), ffi.new("double *")
+    for l in range(L):
+        k = int(r.steps[l])
+        lib.sgl_spec_clock(cspec, k, t1, t2)
+        r.t_eta[l], r.t_eta2[l] = t1[0], t2[0]
+        r.lr[l] = lib.sgl_spec_lr(cspec, k)
     return r
 
 
@@ -109,9 +114,52 @@ def run(threads=0, **kwargs):
                 ffi.string(err.msg).decode("utf-8", "replace"), cspec.data.kappa))
         raise_err(st, err)
     try:
-        return _run_result(spec, cspec, rec)
+        return _run_result(spec.params(), cspec, rec)
     finally:
         lib.sgl_record_clear(rec)
+
+
+# ------------------------------------------------------------------------------------------------------ limit
+
+_FORMS = ("auto", "general", "closed")
+
+
+class LimitResult(RunResult):
+    """The limiting SDE on the manifold of minimisers (`sgdlab limit`), in limit time t = eta^2 k.
+
+    As a RunResult, but steps are Euler-Maruyama step indices and time = steps * dt (limit time); form (the
+    form used), rank, gap_ratio, em_steps, dt, label_c (NaN unless label-shaped noise) as `limit --json`."""
+
+
+def limit(threads=0, **kwargs):
+    """`sgdlab limit` as a call (without --compare-sgd: run sgdlab.run at each eta for that): the run's keys plus
+    T, dt, form.  Returns a LimitResult; bad input raises SpecError."""
+    threads = _threads(threads)
+    spec = Spec("limit", kwargs)
+    spec.check_given()
+    spec.validate()
+    err = ffi.new("sgl_err *")
+    rec = ffi.new("sgl_record *")
+    st = lib.sgl_record_run_any(spec.c, threads, rec, err)
+    if st != 0:
+        if st == -1 and ffi.string(err.field) == b"theta":   # the start point: named by the key that gave it
+            raise SpecError("--init" if "init" in spec.given else "--alpha",
+                            "the start point (after the gradient flow onto the minimisers) is not usable: %.400s"
+                            % ffi.string(err.msg).decode("utf-8", "replace"))
+        raise_err(st, err)
+    try:
+        return _limit_result(spec.params(), rec)
+    finally:
+        lib.sgl_record_clear(rec)
+
+
+def _limit_result(params, rec):
+    r = _ensemble(LimitResult(), params, rec)
+    info = rec.limit
+    r.form, r.rank, r.gap_ratio = _FORMS[info.form_used], int(info.rank), info.gap_ratio
+    r.em_steps, r.dt, r.label_c = int(info.em_steps), info.dt, info.label_c
+    r.time = r.steps.astype(np.float64) * info.dt
+    return r
 
 
 # ----------------------------------------------------------------------------------------------- escape, theory
@@ -178,36 +226,56 @@ def escape(threads=0, **kwargs):
     if st != 0:
         raise_err(st, err)
     try:
-        e = rec.esc
-        M, n = e.M, e.n
-        r = EscapeResult()
-        r.params, r.key = spec.params()
-        r.t = _array(e.t, M, np.float64)
-        r.steps = _array(e.steps, M, np.uint64)
-        r.state = _array(e.state, M, np.intc)
-        r.L = _array(e.L, M, np.float64)
-        r.x = _array(e.x, M * n, np.float64).reshape(M, n)
-        r.escaped, r.censored, r.diverged = int(e.escaped), int(e.censored), int(e.diverged)
-        r.trajectories, r.n = M, n
-        r.step = info.step
-        r.x_exit = info.x_exit if cspec.event in (_EV_HYPERPLANE, _EV_NEXT_MIN) else math.nan
-        r.seconds, r.traj_steps = e.seconds, e.traj_steps
-        eta = cspec.eta
-        _escape_estimates(r, rec, eta)
-        terr = ffi.new("sgl_err *")
-        st, preds, _ = _predictions(cspec, terr)
-        r.theory, r.theory_unavailable = {}, None
-        if st != 0:
-            r.theory_unavailable = "%s: %s" % (ffi.string(terr.field).decode(), ffi.string(terr.msg).decode())
-        elif len(preds) == 1 and preds[0][0] == "none":
-            r.theory_unavailable = preds[0][3]
-        else:
-            for name, value, unit, note in preds:
-                r.theory[name] = {"value": value, "unit": unit, "note": note,
-                                  "ratio_sim_over_theory": _ratio(unit, value, rec.mfpt, rec.rate, eta)}
-        return r
+        return _escape_result(spec.params(), cspec, info, rec)
     finally:
         lib.sgl_record_clear(rec)
+
+
+def _escape_result(params, cspec, info, rec):
+    e = rec.esc
+    M, n = e.M, e.n
+    r = EscapeResult()
+    r.params, r.key = params
+    r.t = _array(e.t, M, np.float64)
+    r.steps = _array(e.steps, M, np.uint64)
+    r.state = _array(e.state, M, np.intc)
+    r.L = _array(e.L, M, np.float64)
+    r.x = _array(e.x, M * n, np.float64).reshape(M, n)
+    r.escaped, r.censored, r.diverged = int(e.escaped), int(e.censored), int(e.diverged)
+    r.trajectories, r.n = M, n
+    r.step = info.step
+    r.x_exit = info.x_exit if cspec.event in (_EV_HYPERPLANE, _EV_NEXT_MIN) else math.nan
+    r.seconds, r.traj_steps = e.seconds, e.traj_steps
+    eta = cspec.eta
+    _escape_estimates(r, rec, eta)
+    terr = ffi.new("sgl_err *")
+    st, preds, _ = _predictions(cspec, terr)
+    r.theory, r.theory_unavailable = {}, None
+    if st != 0:
+        r.theory_unavailable = "%s: %s" % (ffi.string(terr.field).decode(), ffi.string(terr.msg).decode())
+    elif len(preds) == 1 and preds[0][0] == "none":
+        r.theory_unavailable = preds[0][3]
+    else:
+        for name, value, unit, note in preds:
+            r.theory[name] = {"value": value, "unit": unit, "note": note,
+                              "ratio_sim_over_theory": _ratio(unit, value, rec.mfpt, rec.rate, eta)}
+    return r
+
+
+def result_of(cany, rec):
+    """The result object of a record of any kind (sweeps), from its spec (sgl_any_spec *)."""
+    params = params_of(cany)
+    if cany.kind == 0:
+        return _run_result(params, ffi.addressof(cany, "u", "run"), rec)
+    if cany.kind == 1:
+        return _limit_result(params, rec)
+    cspec = ffi.addressof(cany, "u", "escape")
+    info = ffi.new("sgl_escape_info *")
+    err = ffi.new("sgl_err *")
+    st = lib.sgl_escape_describe(cspec, info, err)
+    if st != 0:
+        raise_err(st, err)
+    return _escape_result(params, cspec, info, rec)
 
 
 _SIM_ONLY = ("trajectories", "t-max", "seed")

@@ -152,6 +152,34 @@ typedef struct {
 int sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *info, sgl_err *err);
 
 typedef struct { char name[40]; double value; char unit[24]; char note[200]; } sgl_prediction;
+
+typedef struct sgl_sweep sgl_sweep;
+int sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sweep **out, sgl_err *err);
+int sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err);
+void sgl_sweep_free(sgl_sweep *w);
+size_t sgl_sweep_size(const sgl_sweep *w);
+const char *sgl_sweep_name(const sgl_sweep *w);
+const char *sgl_sweep_text(const sgl_sweep *w);
+int sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
+int sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err);
+
+typedef struct sgl_store sgl_store;
+int sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
+int sgl_store_close(sgl_store *st, sgl_err *err);
+int sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
+int sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text, int64_t *id,
+                        sgl_err *err);
+typedef struct {
+    const char *key; const char *command; const char *params;
+    uint64_t seed; uint64_t n_traj;
+    int64_t sweep_id; int64_t sweep_index;
+    int threads, ranks;
+} sgl_run_info;
+int sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,
+                        int64_t *run_id, int *outcome, sgl_err *err);
+int sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec, sgl_err *err);
+int sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const void *plan,
+                      sgl_record *rec, int *outcome, sgl_err *err);
 int sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err);
 """
 
@@ -182,6 +210,7 @@ LAYOUT = {
     "sgl_escape_info": ["x_min", "x_sad", "x_next", "L_min", "L_sad", "h_min0", "h_sad0", "hstar", "step", "x_exit",
                         "dir", "k_max"],
     "sgl_prediction": ["name", "value", "unit", "note"],
+    "sgl_run_info": ["key", "command", "params", "seed", "n_traj", "sweep_id", "sweep_index", "threads", "ranks"],
 }
 # structs declared with their leading fields only (never allocated here): offsets checked, size not
 PARTIAL = {"sgl_observable_type": ["name", "doc"]}

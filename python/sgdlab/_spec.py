@@ -107,14 +107,23 @@ class Spec:
 
     def canonical(self):
         """The canonical JSON text (what a store keeps) and the run key."""
-        n = lib.sgl_any_spec_canonical(self.c, ffi.NULL, 0)
-        buf = ffi.new("char[]", n + 1)
-        lib.sgl_any_spec_canonical(self.c, buf, n + 1)
-        key = ffi.new("char[17]")
-        lib.sgl_any_spec_run_key(self.c, key)
-        text = ffi.string(buf).decode("utf-8", "replace")
-        return text, ffi.string(key).decode()
+        return canonical(self.c)
 
     def params(self):
         text, key = self.canonical()
         return json.loads(text), key
+
+
+def canonical(cspec):
+    """(canonical JSON text, run key) of an sgl_any_spec *."""
+    n = lib.sgl_any_spec_canonical(cspec, ffi.NULL, 0)
+    buf = ffi.new("char[]", n + 1)
+    lib.sgl_any_spec_canonical(cspec, buf, n + 1)
+    key = ffi.new("char[17]")
+    lib.sgl_any_spec_run_key(cspec, key)
+    return ffi.string(buf).decode("utf-8", "replace"), ffi.string(key).decode()
+
+
+def params_of(cspec):
+    text, key = canonical(cspec)
+    return json.loads(text), key

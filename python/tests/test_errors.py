@@ -28,6 +28,11 @@ CASES = [
     ("escape", dict(noise="mori", D=0.1), ["--noise", "mori", "--D", "0.1"]),
     ("escape", dict(event="hyperplane", c=3), ["--event", "hyperplane", "--c", "3"]),
     ("escape", dict(k=0), ["--k", "0"]),
+    ("limit", dict(T=-1), ["--T", "-1"]),
+    ("limit", dict(T=1, dt=2), ["--T", "1", "--dt", "2"]),
+    ("limit", dict(form="exact"), ["--form", "exact"]),
+    ("limit", dict(model="toy2d", noise="gaussian", sigma=1, sigma_scale="sqrt-eta"),
+     ["--model", "toy2d", "--noise", "gaussian", "--sigma", "1", "--sigma-scale", "sqrt-eta"]),
     ("theory", dict(trajectories=10), ["--trajectories", "10"]),
     ("theory", dict(a=-1), ["--a", "-1"]),
 ]

@@ -71,3 +71,26 @@ def test_run_params_and_key(sgdlab):
     assert r.params["steps"] == 200 and len(r.key) == 16
     r2 = sgdlab.run(model="quadratic", noise="label", lr=0.01, steps=200, every=100, seeds=2, seed=6)
     assert r2.key != r.key
+
+
+LIMIT_SPECS = [
+    dict(model="toy2d", noise="label", delta=1.0, alpha=1.0, seeds=4, T=1.0, dt=0.01),
+    dict(model="sphere", noise="gaussian", sigma=1.0, sigma_scale="eta", seeds=5, T=0.2, form="general"),
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("spec", LIMIT_SPECS, ids=lambda s: s["model"] + "-" + s["noise"])
+def test_limit_bitwise_equal_to_cli(sgdlab, spec, threads):
+    (j,) = cli_json("limit", *flags(spec), "--json", "--threads", threads)
+    r = sgdlab.limit(threads=threads, **spec)
+    assert (j["em_steps"], j["form"], j["rank"]) == (r.em_steps, r.form, r.rank)
+    same([j["dt"], j["gap_ratio"], j["label_c"]], [r.dt, r.gap_ratio, r.label_c])
+    (col,) = j["columns"]
+    assert (col["n"], col["diverged"]) == (r.n_traj - r.n_diverged, r.n_diverged)
+    for name in r.observables:
+        s, py = col["observables"][name], r.summary[name]
+        same([s["mean"], s["se"]], [py["mean"], py["se"]])
+        assert s["n"] == py["n"]
+        assert r[name].shape == (spec["seeds"], len(r.steps))
+    assert r.time[-1] == r.steps[-1] * r.dt and r.params["kind"] == "limit"
