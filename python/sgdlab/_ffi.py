@@ -41,12 +41,15 @@ typedef struct {
 
 typedef struct { sgl_spec run; double T; double dt; int form; } sgl_limit_spec;
 
-typedef struct { double L0; double a; double h; double q; double k; unsigned n; } sgl_landscape_params;
+typedef struct {
+    double L0; double a; double h; double q; double k; unsigned n;
+    uint32_t n_data; uint64_t data_seed; double stats[8];
+} sgl_landscape_params;
 
 typedef struct {
     const char *landscape;
     sgl_landscape_params lp;
-    int noise; double D; double B_over_eta; double eta;
+    int noise; double D; double B_over_eta; uint32_t batch; double eta;
     int dynamics; double dt;
     int event; double offset, c, r;
     int start; double burn_in;
@@ -191,8 +194,8 @@ LAYOUT = {
                  "sigma_scale", "batch", "with_replacement", "lr", "decay_at", "n_decay", "decay_factor", "steps",
                  "every", "seeds", "seed", "bound", "threshold", "observe"],
     "sgl_limit_spec": ["run", "T", "dt", "form"],
-    "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n"],
-    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "eta", "dynamics", "dt", "event", "offset",
+    "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
+    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "event", "offset",
                         "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes"],
     "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
     "sgl_param": ["name", "type", "off", "choices", "help", "def", "unit", "range", "kinds", "max", "use", "flags",
