@@ -47,6 +47,10 @@ typedef struct {
 } sgl_landscape_params;
 
 typedef struct {
+    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma;
+} sgl_ams_opts;
+
+typedef struct {
     const char *landscape;
     sgl_landscape_params lp;
     int noise; double D; double B_over_eta; uint32_t batch; double eta;
@@ -56,6 +60,8 @@ typedef struct {
     const double *x0;
     uint32_t trajectories; double t_max; uint64_t seed;
     int threads; unsigned lanes;
+    int method;
+    sgl_ams_opts ams;
 } sgl_escape_spec;
 
 typedef struct {
@@ -196,7 +202,8 @@ LAYOUT = {
     "sgl_limit_spec": ["run", "T", "dt", "form"],
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
     "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "event", "offset",
-                        "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes"],
+                        "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
+                        "method", "ams"],
     "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
     "sgl_param": ["name", "type", "off", "choices", "help", "def", "unit", "range", "kinds", "max", "use", "flags",
                   "key"],
