@@ -4,7 +4,7 @@
  *   (c) an ensemble of 64 diagnet trajectories, ns per trajectory-step per core.
  * Drives the library the way `sgdlab run` does (plan, traj_advance, execute).
  * Output lines: sgdlab case=<case> ns_per_step=<x> ... (parsed by bench/run). */
-#include "sgdlab.h"
+#include "../src/plan.h"   /* the trajectory loop, timed directly */
 
 #include <omp.h>
 #include <stdio.h>

@@ -286,8 +286,6 @@ sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *sp
 
 /* Live coordinates (see sgl_model_type.layout): always fills all three. */
 void sgl_model_layout(const sgl_model *m, size_t *nb, size_t *len, size_t *stride);
-/* doubles of scratch the d3 slot may use: scratch_len + n + 3 D */
-size_t sgl_model_d3_scratch(const sgl_model *m);
 
 /* Derivative helpers for analysis code (limit dynamics, geometry of Gamma,
  * observables).  Each allocates its own workspace, returns SGL_ENOMEM if that
@@ -323,11 +321,6 @@ sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double
  * live <= SGL_LANCZOS_MAX), eigenvalue of the tridiagonal matrix by bisection. */
 #define SGL_LANCZOS_MAX 48
 sgl_status sgl_model_lambda_max(const sgl_model *m, const double *theta, double *lambda, sgl_err *err);
-/* the same with caller-provided workspace of sgl_lambda_max_work(m) doubles
- * (no allocation; the hot path for the observable): returns lambda_1, NaN if
- * the Hessian is not finite.  Needs SGL_CAP_HVP (not checked). */
-size_t sgl_lambda_max_work(const sgl_model *m);
-double sgl_lambda_max_ws(const sgl_model *m, const double *theta, double *work);
 
 /* --------------------------------------------------------------- noise */
 
@@ -376,8 +369,6 @@ typedef struct sgl_observable_type {
     double (*eval)(const struct sgl_plan *p, struct sgl_traj *t);   /* may use t->scratch */
     int optional;   /* logged only when named in spec.observe (costly ones, e.g. lambda_max) */
 } sgl_observable_type;
-/* does the comma-separated list contain name? */
-int sgl_name_in_list(const char *list, const char *name);
 extern const sgl_observable_type *const sgl_observables[];
 
 /* ------------------------------------------------------------ run spec */
@@ -481,20 +472,10 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
 sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
 
-sgl_status sgl_traj_alloc(const sgl_plan *p, sgl_traj **out);
-void sgl_traj_free(sgl_traj *t);
-/* bind trajectory id to the plan and set theta to its initial value */
-void sgl_traj_init(const sgl_plan *p, sgl_traj *t, uint32_t id);
 /* The bound (spec.bound on max|theta_j|) is checked at every multiple of this
  * many steps and at the last step; non-finite residuals are caught at every
  * step.  A fixed grid, so results do not depend on --every. */
 #define SGL_BOUND_EVERY 256
-/* advance from step k0 to k1 (k1 > k0); returns 1 if the trajectory diverged */
-int sgl_traj_advance(const sgl_plan *p, sgl_traj *t, uint64_t k0, uint64_t k1);
-/* advance count trajectories from k0 to k1; with count == SGL_ILP and a noise
- * kind that has run_n they go through the interleaved kernels.  Each ends
- * bitwise as sgl_traj_advance would leave it. */
-void sgl_traj_advance_n(const sgl_plan *p, sgl_traj *const *t, size_t count, uint64_t k0, uint64_t k1);
 
 sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out);
 void sgl_results_free(sgl_results *r);

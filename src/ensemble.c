@@ -3,7 +3,7 @@
  * sgl_plan_execute never writes to the plan.  Each thread owns one sgl_traj
  * workspace; results land in arrays indexed by trajectory id, so any thread
  * count or schedule gives the same bytes. */
-#include "internal.h"
+#include "plan.h"
 
 #include <math.h>
 #include <omp.h>
@@ -172,27 +172,46 @@ void sgl_plan_free(sgl_plan *p)
     sgl_free(p);
 }
 
-sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
+sgl_status sgl_results_make(uint32_t n_traj, size_t n_log, const uint64_t *log_steps, size_t n_obs, size_t dim,
+                            sgl_results **out)
 {
     *out = NULL;
     sgl_results *r = sgl_calloc(1, sizeof *r);
     if (!r) return SGL_ENOMEM;
-    r->n_traj = p->spec.seeds;
-    r->n_log = p->n_log;
-    r->n_obs = p->n_obs;
-    r->dim = p->dim;
+    r->n_traj = n_traj;
+    r->n_log = n_log;
+    r->n_obs = n_obs;
+    r->dim = dim;
     r->series = sgl_malloc((size_t)r->n_traj * r->n_log * (r->n_obs ? r->n_obs : 1) * sizeof *r->series);
     r->diverged = sgl_calloc(r->n_traj, sizeof *r->diverged);
     r->diverged_step = sgl_calloc(r->n_traj, sizeof *r->diverged_step);
-    r->theta_final = sgl_malloc((size_t)r->n_traj * r->dim * sizeof *r->theta_final);
+    r->theta_final = sgl_calloc((size_t)r->n_traj * r->dim, sizeof *r->theta_final);
     r->log_steps = sgl_malloc(r->n_log * sizeof *r->log_steps);
-    if (r->log_steps) memcpy(r->log_steps, p->log_steps, r->n_log * sizeof *r->log_steps);
+    if (r->log_steps) memcpy(r->log_steps, log_steps, r->n_log * sizeof *r->log_steps);
     if (!r->log_steps || !r->series || !r->diverged || !r->diverged_step || !r->theta_final) {
         sgl_results_free(r);
         return SGL_ENOMEM;
     }
     *out = r;
     return SGL_OK;
+}
+
+sgl_status sgl_results_alloc(const sgl_plan *p, sgl_results **out)
+{
+    return sgl_results_make(p->spec.seeds, p->n_log, p->log_steps, p->n_obs, p->dim, out);
+}
+
+void sgl_results_log(sgl_results *r, const sgl_plan *p, sgl_traj *t, size_t l)
+{
+    double *row = r->series + ((size_t)t->id * r->n_log + l) * r->n_obs;
+    for (size_t o = 0; o < p->n_obs; ++o) row[o] = t->diverged ? NAN : p->obs[o]->eval(p, t);
+}
+
+void sgl_results_end(sgl_results *r, const sgl_traj *t, const double *theta)
+{
+    r->diverged[t->id] = t->diverged;
+    r->diverged_step[t->id] = t->diverged_step;
+    memcpy(r->theta_final + (size_t)t->id * r->dim, theta, r->dim * sizeof *theta);
 }
 
 void sgl_results_free(sgl_results *r)
@@ -224,17 +243,9 @@ static int run_group(const sgl_plan *p, sgl_traj *const *t, uint32_t first, size
             sgl_traj_advance_n(p, t, count, k, end);
             k = end;
         }
-        for (size_t g = 0; g < count; ++g) {
-            double *row = r->series + ((size_t)(first + g) * r->n_log + l) * r->n_obs;
-            for (size_t o = 0; o < p->n_obs; ++o) row[o] = t[g]->diverged ? NAN : p->obs[o]->eval(p, t[g]);
-        }
+        for (size_t g = 0; g < count; ++g) sgl_results_log(r, p, t[g], l);
     }
-    for (size_t g = 0; g < count; ++g) {
-        uint32_t id = first + (uint32_t)g;
-        r->diverged[id] = t[g]->diverged;
-        r->diverged_step[id] = t[g]->diverged_step;
-        memcpy(r->theta_final + (size_t)id * r->dim, t[g]->theta, r->dim * sizeof *t[g]->theta);
-    }
+    for (size_t g = 0; g < count; ++g) sgl_results_end(r, t[g], t[g]->theta);
     return 0;
 }
 

@@ -17,7 +17,7 @@
  * one case function that returns the first non-OK status and hashes its
  * result into *digest. */
 #include "alloc_hook.h"
-#include "internal.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <stdint.h>

@@ -12,7 +12,7 @@
  * errors, with the measured values printed: about 2x the observed value for
  * discretisation errors (the native and portable builds give the same bits),
  * about 20x for rounding-level residuals. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <math.h>

@@ -18,7 +18,7 @@
  * Statistics: only the OU test is random: 4 z-tests at |z| < 4.89 (two-sided
  * 1e-6 each), so the file fails by chance with probability < 4e-6.  Everything
  * else is deterministic for the fixed seeds used. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <math.h>

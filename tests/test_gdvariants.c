@@ -12,7 +12,7 @@
  *      normalized: dx/dt = -(1/4) d/dx log lambda_1   = -x / (2 (1 + x^2))
  *    (t = eta^2 k), to 1% (the cycle approximation's error is O(eta)).
  * Deterministic: no statistical checks. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <math.h>

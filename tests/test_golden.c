@@ -19,7 +19,7 @@
  *   3. say in the commit why the numbers changed.
  * A changed number with the layout unchanged is a bug or an unannounced
  * change of results. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 #include "escape/escape.h"
 

@@ -7,7 +7,7 @@
  *  - the full-batch matrix-vector kernels (src/kernels.h) == scalar loops in
  *    their documented summation order, bit for bit, for shapes that hit every
  *    block and tail path. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "kernels.h"
 
 #include <math.h>

@@ -4,7 +4,7 @@
  * against the general four-term form, and THEORY.md checks C5, C6, C9/C2,
  * C10, C11 (limit vs closed form; SGD vs limit).  Statistical checks state
  * their false-failure probability; nothing is retried. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <math.h>

@@ -19,7 +19,7 @@
  *        trajectory stays at Phi(theta_0), its first point.
  *  BM    sgl_box_muller_sin against sqrt(-2 log u1) sin(2 pi u2), and as the
  *        second output of the scalar stream's Box-Muller pair. */
-#include "sgdlab.h"
+#include "plan.h"
 #include "testutil.h"
 
 #include <math.h>

@@ -22,7 +22,7 @@
  *     resp. eta |s| grad lambda_1 / (2 lambda_1)); THEORY 2.8 gives no constant.
  * Euler-Maruyama with projection back onto Gamma by Phi after every step;
  * Brownian increments from stream (seed, trajectory, EM step, SGL_P_LIMIT). */
-#include "../internal.h"
+#include "../plan.h"
 #include "../noise/common.h"
 
 #include <math.h>
@@ -249,13 +249,10 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
             t->diverged_step = k;
         }
         memcpy(t->theta, zeta, D * sizeof *zeta);
-        double *row = r->series + ((size_t)id * r->n_log + l) * r->n_obs;
-        for (size_t q = 0; q < p->n_obs; ++q) row[q] = t->diverged ? NAN : p->obs[q]->eval(p, t);
+        sgl_results_log(r, p, t, l);
     }
     (void)N;
-    r->diverged[id] = t->diverged;
-    r->diverged_step[id] = t->diverged_step;
-    memcpy(r->theta_final + (size_t)id * D, zeta, D * sizeof *zeta);
+    sgl_results_end(r, t, zeta);
 done:
     sgl_gamma_geom_free(g);
     sgl_free(zeta); sgl_free(b); sgl_free(R); sgl_free(xi); sgl_free(y); sgl_free(words);
@@ -287,24 +284,18 @@ sgl_status sgl_limit_execute(const sgl_plan *p, const sgl_limit_opts *o, int thr
     if (o->form != SGL_LIMIT_AUTO && o->form != SGL_LIMIT_GENERAL && o->form != SGL_LIMIT_CLOSED)
         return sgl_fail(err, SGL_EINVAL, "--form", "valid: auto, general, closed");
     const double dt = o->T / (double)N;
-    sgl_results *r = sgl_calloc(1, sizeof *r);
-    if (!r) return sgl_fail(err, SGL_ENOMEM, "limit", "out of memory");
-    r->n_traj = p->spec.seeds;
-    r->n_log = nl + 1;
-    r->n_obs = p->n_obs;
-    r->dim = p->dim;
-    r->series = sgl_malloc((size_t)r->n_traj * r->n_log * (r->n_obs ? r->n_obs : 1) * sizeof *r->series);
-    r->diverged = sgl_calloc(r->n_traj, sizeof *r->diverged);
-    r->diverged_step = sgl_calloc(r->n_traj, sizeof *r->diverged_step);
-    r->theta_final = sgl_calloc((size_t)r->n_traj * r->dim, sizeof *r->theta_final);
-    r->log_steps = sgl_malloc(r->n_log * sizeof *r->log_steps);
-    start_state *ss = sgl_calloc(r->n_traj, sizeof *ss);
-    if (!r->series || !r->diverged || !r->diverged_step || !r->theta_final || !r->log_steps || !ss) {
-        sgl_results_free(r);
+    /* log points: nl + 1 evenly spaced EM steps, 0 and N included */
+    uint64_t *steps = sgl_malloc((nl + 1) * sizeof *steps);
+    sgl_results *r = NULL;
+    start_state *ss = sgl_calloc(p->spec.seeds, sizeof *ss);
+    if (steps)
+        for (size_t l = 0; l <= nl; ++l) steps[l] = (uint64_t)((N * (uint64_t)l) / nl);
+    if (!steps || !ss || sgl_results_make(p->spec.seeds, nl + 1, steps, p->n_obs, p->dim, &r) != SGL_OK) {
+        sgl_free(steps);
         sgl_free(ss);
         return sgl_fail(err, SGL_ENOMEM, "limit", "out of memory");
     }
-    for (size_t l = 0; l <= nl; ++l) r->log_steps[l] = (uint64_t)((N * (uint64_t)l) / nl);
+    sgl_free(steps);
     sgl_limit_info inf0;
     inf0.form_used = o->form;
     inf0.rank = 0;

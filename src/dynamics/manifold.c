@@ -7,7 +7,7 @@
  *
  * Everything works on the model's live coordinates (sgl_model_layout);
  * padding rows and columns of every matrix are 0. */
-#include "../internal.h"
+#include "../plan.h"
 
 #include <lapacke.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* Discrete SGD: one trajectory driven by hand (init / advance), used by the
  * ensemble driver and directly by tests.  The noise kind owns the inner loop;
  * this file splits [k0, k1) at learning-rate changes and checks the bound. */
-#include "../internal.h"
+#include "../plan.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * the third-derivative contraction d^2(grad L)[A] (analytic slot or finite
  * differences of hvp), and the sharpness lambda_1 by Lanczos.  Each call
  * allocates its own workspace, so analysis code need not know scratch sizes. */
-#include "../internal.h"
+#include "../plan.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Helpers shared by the noise kinds: index sampling and the full-batch step. */
 #ifndef SGL_NOISE_COMMON_H
 #define SGL_NOISE_COMMON_H
-#include "sgdlab.h"
+#include "../plan.h"
 #include <math.h>
 
 /* B indices for step k of trajectory t from stream `purpose` */

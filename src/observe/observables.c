@@ -1,5 +1,5 @@
 /* Observables computed from theta at the logged steps (THEORY.md 8.4). */
-#include "../internal.h"
+#include "../plan.h"
 #include "../vmath.h"
 
 #include <math.h>
