@@ -1,12 +1,15 @@
-/* The experiments of `sgdlab reproduce` and the helpers they share
- * (cmd_reproduce.c: shape-matters and the dispatch; reproduce_mori.c,
- * reproduce_expesc.c: the escape experiments of issue 5). */
+/* The renderers of `sgdlab reproduce` (cli/reproduce_*.c, one per
+ * experiment; the dispatch in cmd_reproduce.c) and what they share
+ * (cli/reproduce_util.c).  The experiments are library calls
+ * (include/sgdlab_experiments.h). */
 #ifndef SGL_REPRODUCE_H
 #define SGL_REPRODUCE_H
 #include "cli.h"
+#include "sgdlab_experiments.h"
 
 #define SGL_REP_NAMES "shape-matters, mori-escape, exponential-escape, lwa-sparse"
 
+int sgl_reproduce_shape_matters(int argc, char **argv);     /* reproduce_shape.c */
 int sgl_reproduce_mori_escape(int argc, char **argv);
 int sgl_reproduce_exponential_escape(int argc, char **argv);
 int sgl_reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
@@ -23,6 +26,15 @@ char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/
 void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
 void sgl_rep_json_string(FILE *f, const char *s);
+void sgl_rep_jnum(FILE *f, const char *k, double v, int comma);   /* ,"k":v (comma) */
+void sgl_rep_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
+/* gnuplot on script in dir after removing a stale png: png, or NULL and why */
+const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len);
+void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c);   /* null when not simulated */
+/* "MFPT [lo, hi]" ('*': censored MLE) or "(not simulated)"; counts (may be NULL): "esc/cens/div" or "-" */
+void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c);
+/* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
+void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
 
 /* One Monte-Carlo escape experiment, described with the theory's own problem
  * struct plus the simulation settings; run through the library's escape
@@ -66,5 +78,4 @@ double sgl_rep_theory_value(const sgl_theory_problem *p, const char *name);   /*
 int sgl_rep_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M0, uint32_t *M, double *t_max);
 void sgl_rep_cell_ci(char *b, size_t len, const simres *r);
 void sgl_rep_json_sim(FILE *f, const simres *r);
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma);
 #endif

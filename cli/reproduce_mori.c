@@ -119,12 +119,6 @@ void sgl_rep_json_sim(FILE *f, const simres *r)
     fprintf(f, ",\"seconds\":%.3f,\"trajectory_steps\":%.6g}", r->seconds, r->steps);
 }
 
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma)
-{
-    fprintf(f, "%s\"%s\":", comma ? "," : "", k);
-    sgl_print_double(f, v, 1);
-}
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: sgdlab reproduce " EXPM " [--seeds M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
@@ -135,7 +129,7 @@ static void usage(FILE *f)
 
 /* ------------------------------------------------------------------ parts */
 
-typedef struct { double Be, L0, ratio, validity, exact, saddle, mori, arr, gld; simres s; int series; } rowA;
+typedef struct { double Be, L0, ratio, validity, exact, saddle, mori, arr, gld; simres s; int series, quick_skip; } rowA;
 typedef struct { unsigned n; double mori, exact, validity; simres s; } rowB;
 typedef struct { const char *dyn; double Be, eta, phi, se, theory, theory_disc; uint64_t n; double seconds; int ok; char why[512]; } rowC;
 typedef struct { double c, ideal, data, gld; simres s, sde, gsgd; } rowD2;
@@ -257,7 +251,7 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
         r->gld = quad_gld(r->L0, r->Be);
         uint32_t M;
         double tm;
-        if (o.quick && i >= 5) continue;
+        if (o.quick && i >= 5) { r->quick_skip = 1; continue; }
         if (!sgl_rep_plan_budget(r->exact, dt, budget, M0, &M, &tm)) continue;
         rep_sim s = {p, "sde", dt, tm, M, o.spec.seed + (uint64_t)i, o.threads, 0, 0, 0, 0};
         if (sgl_rep_simulate(&s, &r->s, o.spec.seed, why, sizeof why) != 0) {
@@ -572,7 +566,12 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
             fprintf(out, "    power law at B/eta = 16: WLS slope of log MFPT vs log(L^s/L*) = %.3f +- %.3f (simulation); "
                          "exact quadrature %.3f; Mori exponent 1/2 + B/(eta h*) = %.3f\n",
                     fit_sim.slope, fit_sim.slope_se, fit_ex.slope, 2.5);
-        fprintf(out, "    not simulated: rows whose expected MFPT exceeds the budget of %.3g trajectory-steps (theory only)\n\n", budget);
+        int n_quick = 0, n_budget = 0;
+        for (int i = 0; i < NA; ++i) { n_quick += A[i].quick_skip; n_budget += !A[i].s.simulated && !A[i].quick_skip; }
+        if (n_quick) fprintf(out, "    not simulated: %d rows (B/eta = 40, 80) skipped by --quick (theory only)\n", n_quick);
+        if (n_budget || !o.quick)
+            fprintf(out, "    not simulated: rows whose expected MFPT exceeds the budget of %.3g trajectory-steps (theory only)\n", budget);
+        fputc('\n', out);
         fprintf(out, "(b) n outlier directions (Eq. 17): L = 0.2 + (z1^2-1)^2 + 4 sum_{i>=2} z_i^2, B/eta = 24 (n_c = 8), exit z1 <= -1\n");
         fprintf(out, "%3s %34s %15s %11s %11s %9s %6s %8s\n", "n", "simulation MFPT [95% CI]", "esc/cens/div", "Mori Eq.17",
                 "sim/Mori", "exact", "dU/T", "seconds");

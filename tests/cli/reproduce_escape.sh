@@ -135,6 +135,9 @@ check "plot data written" test -s "$WORK/mori-escape-2/mori-escape.dat"
 check "table has part (a)" grep -q "^(a) double well" "$WORK/table.txt"
 check "table states the time unit" grep -q "t = eta k" "$WORK/table.txt"
 check "table states the plot path" grep -q "plot:" "$WORK/table.txt"
+# issue 11: the (a) rows --quick leaves out are footnoted as skipped by --quick, not as over the budget
+check "--quick footnotes the B/eta = 40, 80 rows as skipped by --quick" \
+    grep -q "not simulated: 6 rows (B/eta = 40, 80) skipped by --quick" "$WORK/table.txt"
 "$SGDLAB" reproduce mori-escape --lr 0.1 >/dev/null 2>"$WORK/e1"; rc=$?
 check "run-only flag rejected with exit 2 (got $rc)" test "$rc" -eq 2
 "$SGDLAB" reproduce exponential-escape --quick --seeds 5 --out-dir "$WORK/x" >/dev/null 2>"$WORK/e2"; rc=$?

@@ -1,0 +1,219 @@
+/* What the `sgdlab reproduce` renderers share: the common start of a command
+ * (flags, replicate count, output folder), paths, gnuplot without a shell, and
+ * small JSON helpers.  The experiments themselves are library calls
+ * (include/sgdlab_experiments.h). */
+#include "cli.h"
+#include "reproduce.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int sgl_rep_mkdir_p(const char *path, char *why, size_t len)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        snprintf(why, len, "path too long");
+        return -1;
+    }
+    for (char *c = buf + 1; *c; ++c) {
+        if (*c != '/') continue;
+        *c = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            snprintf(why, len, "%s", strerror(errno));
+            return -1;
+        }
+        *c = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        snprintf(why, len, "%s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(why, len, "not a directory");
+        return -1;
+    }
+    return 0;
+}
+
+char *sgl_rep_join(const char *dir, const char *file)
+{
+    size_t len = strlen(dir) + strlen(file) + 2;
+    char *p = malloc(len);
+    if (p) snprintf(p, len, "%s%s%s", dir, (dir[0] && dir[strlen(dir) - 1] == '/') ? "" : "/", file);
+    return p;
+}
+
+/* a gnuplot single-quoted string: '' stands for ' */
+void sgl_rep_gp_string(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; ++s) {
+        if (*s == '\'') fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+/* Run gnuplot on the script without a shell, inside dir (the script names its
+ * files relative to it, so it can be rerun there by hand).  0 on success. */
+int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(why, len, "gnuplot could not be started: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        if (chdir(dir) != 0) _exit(126);
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            snprintf(why, len, "gnuplot: wait failed: %s", strerror(errno));
+            return -1;
+        }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        snprintf(why, len, "gnuplot not found on PATH");
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
+        snprintf(why, len, "cannot enter '%s' to run gnuplot", dir);
+    else if (WIFEXITED(status))
+        snprintf(why, len, "gnuplot exited with status %d", WEXITSTATUS(status));
+    else
+        snprintf(why, len, "gnuplot was killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return -1;
+}
+
+/* shared with the other experiments (reproduce.h) */
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
+                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir)
+{
+    for (int i = 3; i < argc; ++i)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return SGL_EXIT_OK;
+        }
+    sgl_err err = {{0}, {0}};
+    sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
+    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    if (o->help) return SGL_EXIT_OK;
+    if (sgl_cli_given(o, "--db")) {   /* checked before anything is created */
+        fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (valid with shape-matters)\n", name);
+        return SGL_EXIT_USAGE;
+    }
+    *count = sgl_cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
+    if (*count < min_count) {
+        fprintf(stderr, "sgdlab: --seeds: need >= %u %s, got %u\n", min_count, what, *count);
+        return SGL_EXIT_USAGE;
+    }
+    *out_dir = o->out_dir ? o->out_dir : name;
+    if (!(*out_dir)[0]) {
+        fprintf(stderr, "sgdlab: --out-dir: must not be empty\n");
+        return SGL_EXIT_USAGE;
+    }
+    char why[512] = "";
+    if (sgl_rep_mkdir_p(*out_dir, why, sizeof why) != 0) {
+        fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", *out_dir, why);
+        return SGL_EXIT_FAIL;
+    }
+    return -1;
+}
+
+/* s as a JSON string through the library's writer (sgl_quote_json) */
+void sgl_rep_json_string(FILE *f, const char *s)
+{
+    sgl_json w;
+    sgl_json_to_file(&w, f);
+    sgl_json_string(&w, s);
+}
+
+void sgl_rep_jnum(FILE *f, const char *k, double v, int comma)
+{
+    fprintf(f, "%s\"%s\":", comma ? "," : "", k);
+    sgl_print_double(f, v, 1);
+}
+
+/* sgl_exp_progress_fn: one line on stderr, ctx the prefix */
+void sgl_rep_progress(void *ctx, const char *label, double seconds)
+{
+    fprintf(stderr, "%s%s: %.2f s\n", ctx ? (const char *)ctx : "", label, seconds);
+}
+
+/* Run gnuplot on script in dir after removing a stale png; NULL and the reason
+ * in why when no PNG came out. */
+const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len)
+{
+    remove(png);   /* a stale PNG must not pass for this run's */
+    if (sgl_rep_gnuplot(dir, script, why, len) != 0) return NULL;
+    struct stat sb;
+    if (stat(png, &sb) == 0 && sb.st_size > 0) return png;
+    snprintf(why, len, "gnuplot ran but wrote no '%s'", png);
+    return NULL;
+}
+
+/* one simulated escape cell as JSON (null when not simulated) */
+void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c)
+{
+    if (!c->simulated) {
+        sgl_json_null(w);
+        return;
+    }
+    sgl_json_begin_object(w);
+    sgl_json_key(w, "mfpt");
+    sgl_json_begin_object(w);
+    sgl_json_kdouble(w, "value", c->mfpt);
+    sgl_json_key(w, "ci");
+    sgl_json_begin_array(w);
+    sgl_json_double(w, c->lo);
+    sgl_json_double(w, c->hi);
+    sgl_json_end_array(w);
+    sgl_json_kstring(w, "estimator", c->mle ? "1/kappa censored MLE, LR interval" : "sample mean, bootstrap percentile");
+    sgl_json_end_object(w);
+    sgl_json_kuint(w, "trajectories", c->M);
+    sgl_json_kuint(w, "escaped", c->escaped);
+    sgl_json_kuint(w, "censored", c->censored);
+    sgl_json_kuint(w, "diverged", c->diverged);
+    sgl_json_kdouble(w, "t_max", c->t_max);
+    sgl_json_key(w, "seconds");
+    sgl_json_double_fmt(w, "%.3f", c->seconds);
+    sgl_json_key(w, "trajectory_steps");
+    sgl_json_double_fmt(w, "%.6g", c->steps);
+    sgl_json_end_object(w);
+}
+
+/* the table cell "MFPT [lo, hi]" ('*': the censored MLE) and "esc/cens/div" */
+void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c)
+{
+    if (!c->simulated) {
+        snprintf(ci, len, "(not simulated)");
+        if (counts) snprintf(counts, clen, "-");
+        return;
+    }
+    snprintf(ci, len, "%.4g [%.4g, %.4g]%s", c->mfpt, c->lo, c->hi, c->mle ? "*" : "");
+    if (counts)
+        snprintf(counts, clen, "%llu/%llu/%llu", (unsigned long long)c->escaped, (unsigned long long)c->censored,
+                 (unsigned long long)c->diverged);
+}
+
+/* the JSON header every reproduce command starts with */
+void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot)
+{
+    sgl_json_kstring(w, "experiment", name);
+    sgl_json_kstring(w, "version", sgl_version());
+    sgl_json_kstring(w, "git", sgl_git_hash());
+    sgl_json_kint(w, "counter_layout", SGL_COUNTER_LAYOUT);
+    sgl_json_kuint(w, "seed", s->seed);
+    sgl_json_kbool(w, "quick", s->quick);
+    sgl_json_kstring(w, "time_unit", "t = eta k");
+    sgl_json_kstring(w, "plot", plot);
+}

@@ -1,0 +1,103 @@
+/* The reproduce experiments as library calls (include/sgdlab_experiments.h):
+ * each returns its result structure without I/O, bitwise the same for any
+ * thread count (DESIGN.md determinism), reports every cell through the
+ * progress callback, and its _free is safe on a zeroed result. */
+#include "sgdlab.h"
+#include "sgdlab_experiments.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+static void count_calls(void *ctx, const char *label, double seconds)
+{
+    (void)label;
+    (void)seconds;
+    ++*(int *)ctx;
+}
+
+static int same_summary(const sgl_summary *a, const sgl_summary *b)
+{
+    return memcmp(&a->mean, &b->mean, sizeof a->mean) == 0 && memcmp(&a->std_err, &b->std_err, sizeof a->mean) == 0 &&
+           a->n == b->n && a->n_diverged == b->n_diverged;
+}
+
+static void shape_matters(void)
+{
+    sgl_shape_result r1, r2, z;
+    memset(&z, 0, sizeof z);
+    sgl_shape_result_free(&z);
+    int calls = 0;
+    sgl_exp_settings s = {2, 7, 1, 1, count_calls, &calls};
+    sgl_err err;
+    check_true(sgl_exp_shape_matters(&s, &r1, &err) == SGL_OK, "shape-matters --quick runs (%s)", err.msg);
+    check_true(calls == SGL_SHAPE_N, "progress once per variant (got %d)", calls);
+    s.threads = 2;
+    s.progress = NULL;
+    check_true(sgl_exp_shape_matters(&s, &r2, &err) == SGL_OK, "shape-matters on 2 threads runs (%s)", err.msg);
+    for (int v = 0; v < SGL_SHAPE_N; ++v) {
+        const sgl_shape_cell *a = &r1.cell[v], *b = &r2.cell[v];
+        check_true(same_summary(&a->test, &b->test) && same_summary(&a->off, &b->off) &&
+                   same_summary(&a->train, &b->train), "%s: 1 and 2 threads give the same bits", a->name);
+        check_true(a->test.n + a->test.n_diverged == 2 && a->spec.seeds == 2 && a->spec.seed == 7,
+                   "%s: two seeds from seed 7", a->name);
+        check_true(a->n_log > 1 && a->steps[a->n_log - 1] == a->spec.steps &&
+                   same_summary(&a->curve[a->n_log - 1], &a->test), "%s: the curve ends at the final summary",
+                   a->name);
+    }
+    /* the verdicts are the stated thresholds on the final means */
+    check_true(r1.cell[SGL_SHAPE_GD].verdict == (r1.cell[SGL_SHAPE_GD].test.mean > 40), "GD verdict is mean > 40");
+    check_true(r1.cell[SGL_SHAPE_DIAG].verdict == -1, "diagnet-label has no target");
+    check_true(r1.cell[SGL_SHAPE_GD].spec.steps == 30000, "--quick divides the steps by 10");
+    sgl_shape_result_free(&r1);
+    sgl_shape_result_free(&r2);
+}
+
+static int same_cell(const sgl_exp_escape_cell *a, const sgl_exp_escape_cell *b)
+{
+    return a->simulated == b->simulated && a->M == b->M && a->escaped == b->escaped && a->censored == b->censored &&
+           memcmp(&a->mfpt, &b->mfpt, sizeof a->mfpt) == 0 && memcmp(&a->lo, &b->lo, sizeof a->lo) == 0 &&
+           memcmp(&a->hi, &b->hi, sizeof a->hi) == 0;
+}
+
+static void exponential_escape(void)
+{
+    sgl_expesc_result r1, r2;
+    sgl_exp_settings s = {40, 3, 1, 1, NULL, NULL};
+    sgl_err err;
+    check_true(sgl_exp_exponential_escape(&s, &r1, &err) == SGL_OK, "exponential-escape --quick runs (%s)", err.msg);
+    s.threads = 2;
+    check_true(sgl_exp_exponential_escape(&s, &r2, &err) == SGL_OK, "exponential-escape on 2 threads (%s)", err.msg);
+    int same = 1, n_sim = 0, spec_ok = 1;
+    for (int i = 0; i < SGL_EXPESC_NS; ++i)
+        for (int b = 0; b < SGL_EXPESC_NB; ++b) {
+            same &= same_cell(&r1.be[i].sim[b], &r2.be[i].sim[b]) && same_cell(&r1.sharp[i].sim[b], &r2.sharp[i].sim[b]);
+            const sgl_exp_escape_cell *c = &r1.be[i].sim[b];
+            n_sim += c->simulated;
+            if (c->simulated) spec_ok &= c->spec.trajectories == c->M && c->rec.esc && c->rec.esc->M == c->M &&
+                                         c->escaped + c->censored + c->diverged == c->M;
+        }
+    same &= same_cell(&r1.start[0], &r2.start[0]) && same_cell(&r1.start[1], &r2.start[1]);
+    check_true(same, "exponential-escape: 1 and 2 threads give the same bits");
+    check_true(n_sim >= 6, "(1): most of the 3 series x 3 B/eta quick settings simulated (got %d)", n_sim);
+    check_true(spec_ok, "every simulated cell keeps its spec and its run's trajectories");
+    /* the theory column is the one translation's (sgl_theory_escape of the cell's spec) */
+    sgl_prediction pr[64];
+    size_t n = 0;
+    double want = NAN;
+    check_true(r1.be[0].sim[0].simulated, "(1) Mori SDE at B/eta = 16 simulated");
+    if (sgl_theory_escape(&r1.be[0].sim[0].spec, pr, 64, &n, &err) == SGL_OK)
+        for (size_t i = 0; i < n; ++i)
+            if (strcmp(pr[i].name, "mori_mfpt") == 0) want = pr[i].value;
+    check_true(r1.be[0].theory[0] == want, "theory value %.17g is sgl_theory_escape's %.17g", r1.be[0].theory[0], want);
+    check_true(r1.start[1].spec.start == SGL_ESC_START_BURN_IN && r1.km_n > 0, "(3) burn-in start, Kaplan-Meier");
+    sgl_expesc_result_free(&r1);
+    sgl_expesc_result_free(&r2);
+}
+
+int main(void)
+{
+    shape_matters();
+    exponential_escape();
+    return done();
+}
