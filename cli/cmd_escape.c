@@ -249,46 +249,16 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     return NAN;
 }
 
-/* --db: the run's full parameter set as JSON (its run key is
+/* --db: the run's full parameter set as JSON (the library's canonical form of the escape spec; its run key is
  * sgl_text_run_key of this text, so the same escape spec maps to the same stored run) */
 static char *escape_params(const sgl_escape_spec *s)
 {
-    sgl_json w;
-    sgl_json_to_buffer(&w);
-    sgl_json_begin_object(&w);
-    sgl_json_kstring(&w, "landscape", s->landscape);
-    sgl_json_kuint(&w, "n", s->lp.n);
-    sgl_json_kdouble(&w, "L0", s->lp.L0);
-    sgl_json_kdouble(&w, "a", s->lp.a);
-    sgl_json_kdouble(&w, "h", s->lp.h);
-    sgl_json_kdouble(&w, "h-ratio", s->lp.q);
-    sgl_json_kdouble(&w, "k", s->lp.k);
-    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
-    sgl_json_kdouble(&w, "D", s->D);
-    sgl_json_kdouble(&w, "B-over-eta", s->B_over_eta);
-    sgl_json_kdouble(&w, "eta", s->eta);
-    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
-    sgl_json_kdouble(&w, "dt", s->dt);
-    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
-    sgl_json_kdouble(&w, "offset", s->offset);
-    sgl_json_kdouble(&w, "c", s->c);
-    sgl_json_kdouble(&w, "r", s->r);
-    sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
-    sgl_json_kdouble(&w, "burn-in", s->burn_in);
-    sgl_json_key(&w, "x0");
-    if (s->x0) {
-        sgl_json_begin_array(&w);
-        for (unsigned i = 0; i < s->lp.n && i < SGL_ESC_MAX_DIM; ++i) sgl_json_double(&w, s->x0[i]);
-        sgl_json_end_array(&w);
-    } else
-        sgl_json_null(&w);
-    sgl_json_kuint(&w, "trajectories", s->trajectories);
-    sgl_json_kdouble(&w, "t-max", s->t_max);
-    sgl_json_kuint(&w, "seed", s->seed);
-    sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);
-    sgl_json_end_object(&w);
-    char *p = sgl_json_finish(&w) == SGL_OK ? strdup(sgl_json_text(&w, NULL)) : NULL;
-    sgl_json_release(&w);
+    sgl_any_spec a;
+    sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+    a.u.escape = *s;
+    size_t n = sgl_any_spec_canonical(&a, NULL, 0);
+    char *p = malloc(n + 1);
+    if (p) sgl_any_spec_canonical(&a, p, n + 1);
     return p;
 }
 

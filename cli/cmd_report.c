@@ -240,6 +240,8 @@ static int parse_where(const char *v, rep_opts *o)
         o->where_kind[i] = SQLITE_TEXT;
         break;
     }
+    case SGL_PARAM_KIND:   /* not run keys (escape kinds; init is no sweep key) */
+    case SGL_PARAM_VEC: return -1;
     }
     o->where_key[i] = p;
     o->where_val[i] = val;

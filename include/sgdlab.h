@@ -802,26 +802,60 @@ typedef struct {
 } sgl_sde_nd;
 sgl_status sgl_theory_min_action(const sgl_sde_nd *sde, const double *x_from, const double *x_to,
                                  size_t nodes, double tol, double *action, double *path, sgl_err *err);
-/* ------------------------------------------------------ run parameters */
-
-/* One row per key of a run spec: the sweep-file keys, which are the
- * `sgdlab run` flags without "--".  Terminated by a row with name NULL. */
+/* ------------------------------------------------------ parameter tables
+ *
+ * One table per spec kind (run, limit, escape; sgl_param_table below): one
+ * row per key.  name = the sweep-file key = the CLI flag without "--".  Rows
+ * end with a row whose name is NULL.  src/params*.c. */
 typedef enum {
-    SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY
+    SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY,
+    SGL_PARAM_KIND,   /* a name from an escape registry (kinds); the value is the kind's id (an int) */
+    SGL_PARAM_VEC     /* finite numbers v1,v2,...: run init, escape x0 (stored in sgl_any_spec.vec) */
 } sgl_param_type;
-typedef struct {
+/* which run settings make a run / limit row relevant (sgl_param.use): a row
+ * given while its condition is false is refused by the CLI, not ignored */
+enum {
+    SGL_USE_DATA = 1u << 0,    /* the model reads data (not SGL_CAP_NODATA models) */
+    SGL_USE_GEN = 1u << 1,     /* generated data (not --data csv) */
+    SGL_USE_CSV = 1u << 2,     /* --data csv only */
+    SGL_USE_BATCH = 1u << 3,   /* the noise kind's uses_batch */
+    SGL_USE_DELTA = 1u << 4,   /* uses_delta */
+    SGL_USE_SIGMA = 1u << 5,   /* uses_sigma */
+    SGL_USE_DECAY = 1u << 6,   /* only with lr-decay steps */
+    SGL_USE_WIDTH = 1u << 7,   /* models with SGL_CAP_WIDTH */
+};
+/* row flags (sgl_param.flags) */
+enum {
+    SGL_PF_CSV_OMIT = 1u << 0,   /* canonical form: left out under data csv (the file fixes it) */
+    SGL_PF_HASH = 1u << 1,       /* canonical form: followed by "data-hash" under data csv */
+    SGL_PF_OPTIONAL = 1u << 2,   /* canonical form: written only when set (run init) */
+    SGL_PF_NOSWEEP = 1u << 3,    /* not a sweep key (a vector a library caller or the CLI sets) */
+};
+struct sgl_escape_kind;
+typedef struct sgl_param {
     const char *name;
     sgl_param_type type;
-    size_t off;                  /* offset into sgl_spec (SGL_PARAM_DECAY: decay_at/n_decay) */
-    const char *const *choices;  /* SGL_PARAM_ENUM: names, value = index */
-    const char *help;
+    size_t off;                  /* offset into the kind's spec (sgl_any_spec.u); DECAY: decay_at/n_decay */
+    const char *const *choices;  /* ENUM: names, value = index ("unset" is never accepted) */
+    const char *help;            /* what it is (one line) */
+    const char *def;             /* the default as text, for help */
+    const char *unit;            /* NULL: none */
+    const char *range;           /* allowed values as text, for help (NULL: ENUM/KIND names) */
+    const struct sgl_escape_kind *const *kinds;   /* KIND: the registry of its values */
+    unsigned long long max;      /* integers: the largest the parser accepts (0: 2^53; U32: 2^32 - 1) */
+    unsigned use;                /* run / limit rows: SGL_USE_* (escape rows: the registries' .reads say it) */
+    unsigned flags;              /* SGL_PF_* */
+    const char *key;             /* canonical JSON key when it is not name (escape n-dim: "n") */
 } sgl_param;
+/* the run sweep keys: the run table (sgl_param_table(SGL_KIND_RUN)) less its SGL_PF_NOSWEEP rows (init), in
+ * table order; the parameter columns of `report` and `export`.  Lookups in it: */
 extern const sgl_param sgl_params[];
 const sgl_param *sgl_param_lookup(const char *name, size_t len);
 void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
 const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
-/* Parse text strictly into s (type only; ranges: sgl_spec_validate).  A
- * string value stores the pointer: text must outlive s. */
+/* Parse text strictly into a run spec (type only; ranges: sgl_spec_validate).
+ * A string value stores the pointer: text must outlive s.  VEC rows need
+ * sgl_any_spec_set (storage). */
 sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_err *err);
 /* The full parameter set as one JSON object, keys in sgl_params order,
  * doubles %.17g (loss-a unset: null).  Returns the length it needs (like
@@ -1346,4 +1380,67 @@ sgl_status sgl_olm_gd(const sgl_data *D, double a, double eta, uint64_t steps, d
 #ifdef __cplusplus
 }
 #endif
+
+/* ------------------------------------------------------ spec kinds
+ *
+ * Every experiment is a spec of one kind: a run (SGD, sgl_spec), a limit
+ * (`sgdlab limit`: the LWA limiting SDE, sgl_limit_spec) or an escape
+ * (sgl_escape_spec).  Each kind has one parameter table (sgl_param_table),
+ * one strict setter by name and text, one validation, one canonical JSON
+ * text and one run key (src/params.c). */
+typedef enum { SGL_KIND_RUN = 0, SGL_KIND_LIMIT = 1, SGL_KIND_ESCAPE = 2 } sgl_spec_kind;
+extern const char *const sgl_spec_kind_names[];     /* "run", "limit", "escape", NULL */
+
+/* `sgdlab limit`'s spec: the run spec's keys (model, noise, data, seeds, seed, ...) + the limit's own */
+typedef struct {
+    sgl_spec run;
+    double T;              /* horizon in limit time t = eta^2 k (default 1) */
+    double dt;             /* Euler-Maruyama step in limit time (0 = T/1000) */
+    sgl_limit_form form;   /* auto | general | closed */
+} sgl_limit_spec;
+void sgl_limit_spec_default(sgl_limit_spec *s);
+
+/* A spec of any kind.  Strings and vector values (init, x0) point into
+ * storage the caller keeps alive (a loaded sweep keeps its own; the CLI its
+ * argv and a buffer): string values point at the text given to
+ * sgl_any_spec_set; vector values are parsed into vec[0..vec_cap), which the
+ * caller sets after sgl_any_spec_default (NULL: a vector key is refused). */
+typedef struct {
+    sgl_spec_kind kind;
+    union { sgl_spec run; sgl_limit_spec limit; sgl_escape_spec escape; } u;
+    uint64_t given;        /* bit i: row i of the kind's table was set (sgl_any_spec_set) */
+    double *vec;           /* storage for a vector value (caller's) */
+    size_t vec_cap, n_vec; /* its capacity; values of the last vector set */
+} sgl_any_spec;
+void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind);
+
+/* The one parameter table per kind (name = sweep key = CLI flag without "--"), NULL-name terminated, and the
+ * one strict setter by name and text; errors name the key (field = the key) and what is allowed (identical text
+ * for CLI, sweep, MPI, Python).  NULL for a kind out of range. */
+const sgl_param *sgl_param_table(sgl_spec_kind kind);
+const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name);
+/* set one key from text: an unknown key (SGL_EINVAL, field "key"), a bad text (field = the key) */
+sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err);
+/* the value of one row as text that sgl_any_spec_set reads back (doubles %.17g); length needed, like snprintf */
+size_t sgl_any_spec_get(const sgl_any_spec *s, const sgl_param *p, char *buf, size_t len);
+/* was the row named name set (sgl_any_spec_set)? */
+int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
+/* Every check of the kind: run: sgl_spec_validate; limit: that and T, dt; escape: the keys the chosen kinds do
+ * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
+ * "key" (as the kinds' validations always named them). */
+sgl_status sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err);
+
+/* canonical JSON text and run key of any kind.  run: the bytes sgl_spec_canonical gives (existing run keys stay
+ * valid); escape: the bytes `sgdlab escape --db` has always stored (table order, "counter_layout" last; run key
+ * = sgl_text_run_key of it); limit: {"kind":"limit", the limit table's keys} (dt resolved), key as a run's.
+ * Returns the length needed (like snprintf); buf always terminated. */
+size_t sgl_any_spec_canonical(const sgl_any_spec *s, char *buf, size_t len);
+void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
+
+
+/* sweeps: the kind comes from the spec file's top-level `kind: run | limit | escape` (default run); run i as a
+ * spec of that kind (its strings point into w: valid while w lives) */
+sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w);
+sgl_status sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
+
 #endif

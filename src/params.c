@@ -1,9 +1,11 @@
-/* The run-parameter table: one row per key of a run spec.  Sweep files use
- * these names as keys; the `sgdlab run` flags are the same names with "--"
- * (tests/cli/cli_sweep_spec.sh checks the two lists agree).  Parsing is strict
- * and matches the CLI's: integers accept 3e5 but not 2.5 or -1, doubles must
- * be finite, enums take their names.  The canonical form (fixed key order,
- * %.17g) is what the run key hashes and what the store keeps. */
+/* The parameter tables of the three spec kinds (run, limit, escape), their
+ * one strict parser and setter, and their canonical forms.  Keys are the
+ * sweep-file keys; the CLI flags are the same names with "--".  Parsing is
+ * strict: integers accept 3e5 but not 2.5 or -1, doubles must be finite,
+ * enums take their names (registries for the escape kinds).  The canonical
+ * form (fixed key order, %.17g) is what the run key hashes and what the store
+ * keeps: the run bytes and the escape bytes are those of earlier releases,
+ * so existing stores resume. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -13,44 +15,148 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
+
+/* ------------------------------------------------------------------ tables */
+
+#define U64MAX 0xffffffffffffffffull
 #define P(field) offsetof(sgl_spec, field)
-const sgl_param sgl_params[] = {
-    {"model", SGL_PARAM_STR, P(model), NULL, "model name (sgdlab list)"},
-    {"noise", SGL_PARAM_STR, P(noise), NULL, "noise kind (sgdlab list)"},
-    {"d", SGL_PARAM_SIZE, P(data.d), NULL, "input dimension"},
-    {"n", SGL_PARAM_SIZE, P(data.n), NULL, "training samples"},
-    {"kappa", SGL_PARAM_SIZE, P(data.kappa), NULL, "sparsity of w*"},
-    {"n-test", SGL_PARAM_SIZE, P(data.n_test), NULL, "held-out samples"},
-    {"data", SGL_PARAM_ENUM, P(data.input), sgl_input_names, "inputs"},
-    {"data-file", SGL_PARAM_STR, P(data.csv_path), NULL, "CSV file (data: csv)"},
-    {"truth", SGL_PARAM_ENUM, P(data.truth), sgl_truth_names, "w* on its support"},
-    {"data-noise", SGL_PARAM_DOUBLE, P(data.label_noise), NULL, "std of noise in the stored labels"},
-    {"data-draw", SGL_PARAM_ENUM, P(data_draw), sgl_draw_names, "data draw policy"},
-    {"width", SGL_PARAM_SIZE, P(data.width), NULL, "hidden units of the student (tanhnet; 0: its default)"},
-    {"loss-a", SGL_PARAM_DOUBLE, P(a), NULL, "loss constant a"},
-    {"alpha", SGL_PARAM_DOUBLE, P(alpha), NULL, "initialisation scale"},
-    {"delta", SGL_PARAM_DOUBLE, P(delta), NULL, "label-noise std"},
-    {"sigma", SGL_PARAM_DOUBLE, P(sigma), NULL, "Gaussian parameter-noise std"},
-    {"sigma-scale", SGL_PARAM_ENUM, P(sigma_scale), sgl_scale_names, "eta | sqrt-eta"},
-    {"batch", SGL_PARAM_SIZE, P(batch), NULL, "batch size B"},
-    {"sampling", SGL_PARAM_ENUM, P(with_replacement), sgl_sampling_names, "without | with"},
-    {"lr", SGL_PARAM_DOUBLE, P(lr), NULL, "learning rate eta"},
-    {"lr-decay", SGL_PARAM_DECAY, 0, NULL, "steps where eta is multiplied by the factor"},
-    {"lr-decay-factor", SGL_PARAM_DOUBLE, P(decay_factor), NULL, "decay factor"},
-    {"steps", SGL_PARAM_U64, P(steps), NULL, "SGD steps k"},
-    {"every", SGL_PARAM_U64, P(every), NULL, "log every k steps"},
-    {"seeds", SGL_PARAM_U32, P(seeds), NULL, "trajectories M"},
-    {"seed", SGL_PARAM_U64, P(seed), NULL, "Philox key"},
-    {"bound", SGL_PARAM_DOUBLE, P(bound), NULL, "divergence bound on max|theta_j|"},
-    {"threshold", SGL_PARAM_DOUBLE, P(threshold), NULL, "|w_j| counted active off-support above it"},
-    {"observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too (lambda_max, theta_1)"},
-    {NULL, 0, 0, NULL, NULL},
+#define ROW(name, type, off, choices, help, def, unit, range, max, use, flags) \
+    {name, type, off, choices, help, def, unit, range, NULL, max, use, flags, NULL},
+/* The run rows.  RUN_ROWS(X, R, V): X for a row of run and limit, R for one of run only, V for the vector init
+ * (a CLI flag and a library setting, not a sweep key).  Expanded three times: the run table, the sweep keys
+ * (sgl_params, without init: the columns `report` and `export` show) and the limit table (the limit spec starts
+ * with its run spec, so the offsets are the same). */
+#define RUN_ROWS(X, R, V)                                                                                            \
+    X("model", SGL_PARAM_STR, P(model), NULL, "model name (sgdlab list)", "diagnet", NULL, "sgdlab list", 0, 0, 0) \
+    X("noise", SGL_PARAM_STR, P(noise), NULL, "noise kind (sgdlab list)", "label", NULL, "sgdlab list", 0, 0, 0)   \
+    X("d", SGL_PARAM_SIZE, P(data.d), NULL, "input dimension", "100", NULL, "1..1000000", 0,                       \
+      SGL_USE_DATA | SGL_USE_GEN, 0)                                                                                \
+    X("n", SGL_PARAM_SIZE, P(data.n), NULL, "training samples", "40", NULL, "1..10000000", 0,                      \
+      SGL_USE_DATA | SGL_USE_GEN, 0)                                                                                \
+    X("kappa", SGL_PARAM_SIZE, P(data.kappa), NULL, "sparsity of w* (first kappa coordinates)", "5", NULL, "0..d", \
+      0, SGL_USE_DATA | SGL_USE_GEN, SGL_PF_CSV_OMIT)                                                               \
+    R("n-test", SGL_PARAM_SIZE, P(data.n_test), NULL, "held-out samples (0: none)", "0", NULL, "0..10000000", 0,   \
+      SGL_USE_DATA | SGL_USE_GEN, SGL_PF_CSV_OMIT)                                                                  \
+    X("data", SGL_PARAM_ENUM, P(data.input), sgl_input_names, "inputs", "gaussian", NULL, NULL, 0, SGL_USE_DATA, 0) \
+    X("data-file", SGL_PARAM_STR, P(data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (data: csv)", "", NULL,       \
+      "a file", 0, SGL_USE_DATA | SGL_USE_CSV, SGL_PF_HASH)                                                         \
+    X("truth", SGL_PARAM_ENUM, P(data.truth), sgl_truth_names, "w* on its support", "ones", NULL, NULL, 0,         \
+      SGL_USE_DATA | SGL_USE_GEN, SGL_PF_CSV_OMIT)                                                                  \
+    X("data-noise", SGL_PARAM_DOUBLE, P(data.label_noise), NULL, "std of noise in the stored labels", "0", NULL,   \
+      ">= 0", 0, SGL_USE_DATA | SGL_USE_GEN, SGL_PF_CSV_OMIT)                                                       \
+    X("data-draw", SGL_PARAM_ENUM, P(data_draw), sgl_draw_names, "per-seed (each seed its own data) | shared",      \
+      "per-seed", NULL, NULL, 0, SGL_USE_DATA | SGL_USE_GEN, SGL_PF_CSV_OMIT)                                       \
+    X("width", SGL_PARAM_SIZE, P(data.width), NULL, "hidden units of the student (tanhnet)", "0 (the model's: 16)", \
+      NULL, "0..100000", 0, SGL_USE_WIDTH, 0)                                                                       \
+    X("loss-a", SGL_PARAM_DOUBLE, P(a), NULL, "loss constant a in a*r^2", "the model's", NULL, "> 0", 0, 0, 0)     \
+    X("alpha", SGL_PARAM_DOUBLE, P(alpha), NULL, "initialisation scale", "1", NULL, "finite", 0, 0, 0)             \
+    X("delta", SGL_PARAM_DOUBLE, P(delta), NULL, "label-noise std / minibatch-diff scale", "1", NULL, ">= 0", 0,    \
+      SGL_USE_DELTA, 0)                                                                                             \
+    X("sigma", SGL_PARAM_DOUBLE, P(sigma), NULL, "Gaussian parameter-noise std", "0", NULL, ">= 0", 0,             \
+      SGL_USE_SIGMA, 0)                                                                                             \
+    X("sigma-scale", SGL_PARAM_ENUM, P(sigma_scale), sgl_scale_names, "noise scaling (required with gaussian)",    \
+      "none", NULL, NULL, 0, SGL_USE_SIGMA, 0)                                                                      \
+    X("batch", SGL_PARAM_SIZE, P(batch), NULL, "batch size B", "1", NULL, ">= 1", 0, SGL_USE_BATCH, 0)             \
+    X("sampling", SGL_PARAM_ENUM, P(with_replacement), sgl_sampling_names, "minibatches without | with "           \
+      "replacement", "without", NULL, NULL, 0, SGL_USE_BATCH, 0)                                                    \
+    X("lr", SGL_PARAM_DOUBLE, P(lr), NULL, "learning rate eta", "0.001", NULL, "> 0", 0, 0, 0)                     \
+    R("lr-decay", SGL_PARAM_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor", "none", NULL, \
+      "increasing integers >= 1", 0, 0, 0)                                                                          \
+    R("lr-decay-factor", SGL_PARAM_DOUBLE, P(decay_factor), NULL, "factor of lr-decay", "0.1", NULL, "> 0", 0,     \
+      SGL_USE_DECAY, 0)                                                                                             \
+    R("steps", SGL_PARAM_U64, P(steps), NULL, "SGD steps k", "100000", "steps", "1..2^56", 0, 0, 0)                \
+    R("every", SGL_PARAM_U64, P(every), NULL, "log every k steps", "1000", "steps", ">= 1, steps/every <= 10^6", 0, \
+      0, 0)                                                                                                         \
+    X("seeds", SGL_PARAM_U32, P(seeds), NULL, "trajectories M", "8", NULL, "1..2^32-1", 0, 0, 0)                   \
+    X("seed", SGL_PARAM_U64, P(seed), NULL, "Philox key", "1", NULL, "0..2^64-1", U64MAX, 0, 0)                    \
+    R("bound", SGL_PARAM_DOUBLE, P(bound), NULL, "diverged when max|theta_j| exceeds it (checked every 256 steps " \
+      "and at the end)", "1e8", NULL, "> 0", 0, 0, 0)                                                               \
+    X("threshold", SGL_PARAM_DOUBLE, P(threshold), NULL, "|w_j| counted active off-support above it", "0.01",      \
+      NULL, ">= 0", 0, 0, 0)                                                                                        \
+    X("observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too, comma-separated: lambda_max, " \
+      "theta_1", "none", NULL, "lambda_max, theta_1", 0, 0, 0)                                                      \
+    V("init", SGL_PARAM_VEC, P(init), NULL, "initial point x1,x2,... (one value per parameter; replaces alpha)",   \
+      "none", NULL, "finite numbers", 0, 0, SGL_PF_OPTIONAL | SGL_PF_NOSWEEP)
+
+#define NOROW(...)
+#define END_ROW {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
+const sgl_param sgl_params[] = {RUN_ROWS(ROW, ROW, NOROW) END_ROW};
+static const sgl_param k_run[] = {RUN_ROWS(ROW, ROW, ROW) END_ROW};
+
+_Static_assert(offsetof(sgl_limit_spec, run) == 0, "the limit table's run rows use sgl_spec offsets");
+#define L(field) offsetof(sgl_limit_spec, field)
+static const sgl_param k_limit[] = {
+    RUN_ROWS(ROW, NOROW, ROW)
+    ROW("T", SGL_PARAM_DOUBLE, L(T), NULL, "horizon in limit time t = eta^2 k", "1", "t = eta^2 k", "> 0", 0, 0, 0)
+    ROW("dt", SGL_PARAM_DOUBLE, L(dt), NULL, "Euler-Maruyama step in limit time (0: T/1000)", "T/1000", "t = eta^2 k",
+        "(0, T]", 0, 0, 0)
+    ROW("form", SGL_PARAM_ENUM, L(form), sgl_limit_form_names, "auto | general (four-term) | closed", "auto", NULL,
+        NULL, 0, 0, 0)
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
+
+/* The escape rows, in the order of the canonical form.  Which noise, event or
+ * landscape reads a key: the registries' .reads. */
+#define E(field) offsetof(sgl_escape_spec, field)
+#define EROW(name, type, off, kinds, help, def, unit, range, max, key) \
+    {name, type, off, NULL, help, def, unit, range, kinds, max, 0, 0, key},
+static const sgl_param k_escape[] = {
+    EROW("landscape", SGL_PARAM_STR, E(landscape), NULL, "landscape (sgdlab list)", "doublewell", NULL, "sgdlab list",
+         0, NULL)
+    EROW("n-dim", SGL_PARAM_U32, E(lp.n), NULL, "dimension n", "1", NULL, "1..the landscape's maximum", 0, "n")
+    EROW("L0", SGL_PARAM_DOUBLE, E(lp.L0), NULL, "loss at the minimum L*", "0.5", NULL, ">= 0", 0, NULL)
+    EROW("a", SGL_PARAM_DOUBLE, E(lp.a), NULL, "well depth a", "1", NULL, "> 0", 0, NULL)
+    EROW("h", SGL_PARAM_DOUBLE, E(lp.h), NULL, "quadratic: curvature h", "1", NULL, "> 0", 0, NULL)
+    EROW("h-ratio", SGL_PARAM_DOUBLE, E(lp.q), NULL, "quadratic: h_i = h q^i", "1", NULL, "> 0", 0, NULL)
+    EROW("k", SGL_PARAM_DOUBLE, E(lp.k), NULL, "sharpness: theta -> sqrt(k) theta, Hessian x k", "1", NULL, "> 0", 0,
+         NULL)
+    EROW("noise", SGL_PARAM_KIND, E(noise), sgl_escape_noises, "noise kind", "mori", NULL, NULL, 0, NULL)
+    EROW("D", SGL_PARAM_DOUBLE, E(D), NULL, "isotropic: diffusion D (per-step std sqrt(2 D eta))", "0.1", NULL, "> 0", 0,
+         NULL)
+    EROW("B-over-eta", SGL_PARAM_DOUBLE, E(B_over_eta), NULL, "B / eta of mori, xie, xie-frozen", "40", NULL, "> 0", 0,
+         NULL)
+    EROW("eta", SGL_PARAM_DOUBLE, E(eta), NULL, "learning rate eta: t = eta k", "0.01", NULL, "> 0", 0, NULL)
+    EROW("dynamics", SGL_PARAM_KIND, E(dynamics), sgl_escape_dynamics_kinds, "dynamics", "sde", NULL, NULL, 0, NULL)
+    EROW("dt", SGL_PARAM_DOUBLE, E(dt), NULL, "sde: step in t; mori-tc: step in tau (0: eta; eta L*)", "0", NULL,
+         ">= 0", 0, NULL)
+    EROW("event", SGL_PARAM_KIND, E(event), sgl_escape_events, "exit event", "hyperplane", NULL, NULL, 0, NULL)
+    EROW("offset", SGL_PARAM_DOUBLE, E(offset), NULL, "hyperplane: noise widths past the saddle", "3", NULL, ">= 0", 0,
+         NULL)
+    EROW("c", SGL_PARAM_DOUBLE, E(c), NULL, "loss: exit at L >= c L*", "2", NULL, "> 1", 0, NULL)
+    EROW("r", SGL_PARAM_DOUBLE, E(r), NULL, "ball: exit at |theta - theta*| >= r", "1", NULL, "> 0", 0, NULL)
+    EROW("start", SGL_PARAM_KIND, E(start), sgl_escape_starts, "start protocol", "min", NULL, NULL, 0, NULL)
+    EROW("burn-in", SGL_PARAM_DOUBLE, E(burn_in), NULL, "burn-in length (restarted at theta* on exit)", "0",
+         "t = eta k", "> 0 with start burn-in", 0, NULL)
+    EROW("x0", SGL_PARAM_VEC, E(x0), NULL, "start point x1,...,xn", "theta*", NULL, "n-dim finite numbers", 0, NULL)
+    EROW("trajectories", SGL_PARAM_U32, E(trajectories), NULL, "trajectories M", "1000", NULL, "1..2^32-1", 0, NULL)
+    EROW("t-max", SGL_PARAM_DOUBLE, E(t_max), NULL, "censoring horizon", "1e4", "t = eta k", "> 0", 0, NULL)
+    EROW("seed", SGL_PARAM_U64, E(seed), NULL, "Philox key", "1", NULL, "0..2^64-1", U64MAX, NULL)
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
+};
+
+const sgl_param *sgl_param_table(sgl_spec_kind kind)
+{
+    switch (kind) {
+    case SGL_KIND_RUN: return k_run;
+    case SGL_KIND_LIMIT: return k_limit;
+    case SGL_KIND_ESCAPE: return k_escape;
+    }
+    return NULL;
+}
+
+const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name)
+{
+    const sgl_param *t = sgl_param_table(kind);
+    for (const sgl_param *p = t; p && p->name && name; ++p)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}
 
 const sgl_param *sgl_param_lookup(const char *name, size_t len)
 {
     for (const sgl_param *p = sgl_params; p->name; ++p)
-        if (strlen(p->name) == len && strncmp(p->name, name, len) == 0) return p;
+        if (!(p->flags & SGL_PF_NOSWEEP) && strlen(p->name) == len && strncmp(p->name, name, len) == 0) return p;
     return NULL;
 }
 
@@ -59,7 +165,7 @@ void sgl_param_names(char *buf, size_t len)
     size_t k = 0;
     if (len) buf[0] = '\0';
     for (const sgl_param *p = sgl_params; p->name && k < len; ++p)
-        k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", p->name);
+        if (!(p->flags & SGL_PF_NOSWEEP)) k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", p->name);
 }
 
 const char *sgl_param_type_name(sgl_param_type t)
@@ -68,11 +174,14 @@ const char *sgl_param_type_name(sgl_param_type t)
     case SGL_PARAM_STR: return "a string";
     case SGL_PARAM_SIZE: case SGL_PARAM_U64: case SGL_PARAM_U32: return "a non-negative integer";
     case SGL_PARAM_DOUBLE: return "a finite number";
-    case SGL_PARAM_ENUM: return "one of the names";
+    case SGL_PARAM_ENUM: case SGL_PARAM_KIND: return "one of the names";
     case SGL_PARAM_DECAY: return "a list of steps K1,K2,... (or a sequence)";
+    case SGL_PARAM_VEC: return "a list of finite numbers v1,v2,...";
     }
     return "?";
 }
+
+/* ------------------------------------------------------------------ parser */
 
 /* Plain digits exactly (64 bits); 3e5-style only when an integer below 2^53. */
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -96,72 +205,139 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
     return -1;
 }
 
-sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_err *err)
+/* the whole token a finite number (no leading blank) */
+static int parse_double(const char *s, double *out)
 {
-    char *base = (char *)s + p->off;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+static unsigned long long int_max(const sgl_param *p)
+{
+    if (p->max) return p->max;
+    return p->type == SGL_PARAM_U32 ? 0xffffffffull : (1ull << 53);
+}
+
+/* the names an ENUM / KIND row accepts, joined by ", " */
+static void enum_names(const sgl_param *p, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    if (p->type == SGL_PARAM_KIND) {
+        sgl_escape_kind_names(p->kinds, ", ", buf, len);
+        return;
+    }
+    for (int i = 0; p->choices[i] && k < len; ++i)
+        if (strcmp(p->choices[i], "unset") != 0)
+            k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", p->choices[i]);
+}
+
+static sgl_status set_enum(const sgl_param *p, char *base, const char *text, sgl_err *err)
+{
+    if (p->type == SGL_PARAM_KIND) {
+        const sgl_escape_kind *k = sgl_escape_kind_find(p->kinds, text);
+        if (k) {
+            *(int *)base = k->id;
+            return SGL_OK;
+        }
+    } else {
+        for (int i = 0; p->choices[i]; ++i)
+            if (strcmp(p->choices[i], text) == 0 && strcmp(text, "unset") != 0) {
+                *(int *)base = i;
+                return SGL_OK;
+            }
+    }
+    char names[200];
+    enum_names(p, names, sizeof names);
+    return sgl_fail(err, SGL_EINVAL, p->name, "unknown value '%s'; valid: %s", text, names);
+}
+
+/* K1,K2,...: every token an integer >= 1 (no empty ones); increasing order is checked by the validation */
+static sgl_status set_decay(const sgl_param *p, sgl_spec *s, const char *text, sgl_err *err)
+{
     unsigned long long u;
+    s->n_decay = 0;
+    if (text[0] == '\0') return SGL_OK;   /* no decay */
+    for (const char *tok = text;;) {
+        const char *comma = strchr(tok, ',');
+        size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
+        char buf[32];
+        if (len == 0 || len >= sizeof buf)
+            return sgl_fail(err, SGL_EINVAL, p->name, "must be steps K1,K2,... (integers >= 1, increasing), got '%s'",
+                            text);
+        if (s->n_decay == SGL_MAX_DECAY) return sgl_fail(err, SGL_EINVAL, p->name, "at most %d decay steps", SGL_MAX_DECAY);
+        memcpy(buf, tok, len);
+        buf[len] = '\0';
+        if (parse_uint(buf, 1ull << 53, &u) != 0)
+            return sgl_fail(err, SGL_EINVAL, p->name, "must be steps K1,K2,... (integers >= 1, increasing), got '%s'",
+                            text);
+        s->decay_at[s->n_decay++] = u;
+        if (!comma) break;
+        tok = comma + 1;
+    }
+    return SGL_OK;
+}
+
+/* v1,v2,...: finite numbers, no empty tokens, into vec[0..cap) */
+static sgl_status set_vec(const sgl_param *p, double *vec, size_t cap, size_t *n, const char *text, sgl_err *err)
+{
+    *n = 0;
+    if (!vec) return sgl_fail(err, SGL_EINVAL, p->name, "a vector value needs storage (sgl_any_spec.vec)");
+    for (const char *tok = text;;) {
+        const char *comma = strchr(tok, ',');
+        size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
+        char buf[64];
+        if (len == 0 || len >= sizeof buf)
+            return sgl_fail(err, SGL_EINVAL, p->name, "must be finite numbers v1,v2,... , got '%s'", text);
+        if (*n == cap) return sgl_fail(err, SGL_EINVAL, p->name, "at most %zu values", cap);
+        memcpy(buf, tok, len);
+        buf[len] = '\0';
+        if (parse_double(buf, &vec[*n]) != 0)
+            return sgl_fail(err, SGL_EINVAL, p->name, "must be finite numbers v1,v2,... , got '%s' in '%s'", buf, text);
+        ++*n;
+        if (!comma) break;
+        tok = comma + 1;
+    }
+    return SGL_OK;
+}
+
+/* one row from text into the spec at base (a run spec for DECAY) */
+static sgl_status set_row(const sgl_param *p, void *spec, const char *text, sgl_err *err)
+{
+    char *base = (char *)spec + p->off;
+    unsigned long long u, max = int_max(p);
     switch (p->type) {
     case SGL_PARAM_STR:
         *(const char **)base = text;
         return SGL_OK;
     case SGL_PARAM_SIZE:
     case SGL_PARAM_U64:
-    case SGL_PARAM_U32: {
-        unsigned long long max = p->type == SGL_PARAM_U32 ? 0xffffffffull
-                                 : p->off == offsetof(sgl_spec, seed) ? ~0ull : (1ull << 53);
+    case SGL_PARAM_U32:
         if (parse_uint(text, max, &u) != 0)
             return sgl_fail(err, SGL_EINVAL, p->name, "must be a non-negative integer <= %llu, got '%s'", max, text);
         if (p->type == SGL_PARAM_SIZE) *(size_t *)base = (size_t)u;
         else if (p->type == SGL_PARAM_U64) *(uint64_t *)base = u;
         else *(uint32_t *)base = (uint32_t)u;
         return SGL_OK;
-    }
-    case SGL_PARAM_DOUBLE: {
-        char *end;
-        errno = 0;
-        double v = strtod(text, &end);
-        if (end == text || isspace((unsigned char)text[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
+    case SGL_PARAM_DOUBLE:
+        if (parse_double(text, (double *)base) != 0)
             return sgl_fail(err, SGL_EINVAL, p->name, "must be a finite number, got '%s'", text);
-        *(double *)base = v;
         return SGL_OK;
+    case SGL_PARAM_ENUM:
+    case SGL_PARAM_KIND: return set_enum(p, base, text, err);
+    case SGL_PARAM_DECAY: return set_decay(p, spec, text, err);
+    case SGL_PARAM_VEC: break;   /* needs the any spec's storage */
     }
-    case SGL_PARAM_ENUM: {
-        char names[128] = "";
-        size_t k = 0;
-        for (int i = 0; p->choices[i]; ++i) {
-            if (strcmp(p->choices[i], "unset") == 0) continue;
-            if (strcmp(p->choices[i], text) == 0) {
-                *(int *)base = i;
-                return SGL_OK;
-            }
-            if (k < sizeof names)
-                k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", p->choices[i]);
-        }
-        return sgl_fail(err, SGL_EINVAL, p->name, "unknown value '%s'; valid: %s", text, names);
-    }
-    case SGL_PARAM_DECAY: {
-        s->n_decay = 0;
-        if (text[0] == '\0') return SGL_OK;   /* no decay */
-        for (const char *tok = text;;) {
-            const char *comma = strchr(tok, ',');
-            size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
-            char buf[32];
-            if (len == 0 || len >= sizeof buf || s->n_decay == SGL_MAX_DECAY)
-                return sgl_fail(err, SGL_EINVAL, p->name,
-                                "must be at most %d steps K1,K2,... (integers >= 1, increasing), got '%s'",
-                                SGL_MAX_DECAY, text);
-            memcpy(buf, tok, len);
-            buf[len] = '\0';
-            if (parse_uint(buf, 1ull << 53, &u) != 0)
-                return sgl_fail(err, SGL_EINVAL, p->name, "must be steps K1,K2,... (integers >= 1), got '%s'", text);
-            s->decay_at[s->n_decay++] = u;
-            if (!comma) break;
-            tok = comma + 1;
-        }
-        return SGL_OK;
-    }
-    }
-    return SGL_EINVAL;
+    return sgl_fail(err, SGL_EINVAL, p->name, "a vector value needs storage (sgl_any_spec.vec)");
+}
+
+sgl_status sgl_param_set(sgl_spec *s, const sgl_param *p, const char *text, sgl_err *err)
+{
+    return set_row(p, s, text, err);
 }
 
 /* ---------------------------------------------------------- canonical form */
@@ -185,57 +361,96 @@ static void sink(void *ctx, const char *s, size_t n)
     if (b->len) b->buf[b->k < b->len ? b->k : b->len - 1] = '\0';
 }
 
-static size_t canonical(const sgl_spec *s, sbuf b)
+/* the vector of a VEC row and its length: run init (n_init), escape x0 (n-dim values) */
+static const double *row_vec(const sgl_param *p, const void *spec, sgl_spec_kind kind, size_t *n)
 {
-    /* CSV data: d and n are the file's (sgl_spec_resolve_data), its content
-     * hash follows data-file, and the generator's keys are left out */
-    const int csv = s->data.input == SGL_INPUT_CSV;
+    const double *v = *(const double *const *)((const char *)spec + p->off);
+    if (kind == SGL_KIND_ESCAPE) {
+        unsigned dim = ((const sgl_escape_spec *)spec)->lp.n;
+        *n = dim < SGL_ESC_MAX_DIM ? dim : SGL_ESC_MAX_DIM;
+    } else {
+        *n = ((const sgl_spec *)spec)->n_init;
+    }
+    if (!v) *n = 0;
+    return v;
+}
+
+static void write_row(sgl_json *w, const sgl_param *p, const void *spec, sgl_spec_kind kind)
+{
+    const char *base = (const char *)spec + p->off;
+    switch (p->type) {
+    case SGL_PARAM_STR: {
+        const char *v = *(const char *const *)base;
+        sgl_json_string(w, v ? v : "");
+        break;
+    }
+    case SGL_PARAM_SIZE: sgl_json_uint(w, *(const size_t *)base); break;
+    case SGL_PARAM_U64: sgl_json_uint(w, *(const uint64_t *)base); break;
+    case SGL_PARAM_U32: sgl_json_uint(w, *(const uint32_t *)base); break;
+    case SGL_PARAM_DOUBLE: sgl_json_double(w, *(const double *)base); break;   /* loss-a NaN (the model's default): null */
+    case SGL_PARAM_ENUM: {
+        int v = *(const int *)base, n = 0;
+        while (p->choices[n]) ++n;
+        sgl_json_string(w, v >= 0 && v < n ? p->choices[v] : "?");
+        break;
+    }
+    case SGL_PARAM_KIND: {
+        int v = *(const int *)base, n = 0;
+        while (p->kinds[n]) ++n;
+        sgl_json_string(w, v >= 0 && v < n ? p->kinds[v]->name : "?");
+        break;
+    }
+    case SGL_PARAM_DECAY: {
+        const sgl_spec *s = spec;
+        sgl_json_begin_array(w);
+        for (size_t i = 0; i < s->n_decay && i < SGL_MAX_DECAY; ++i) sgl_json_uint(w, s->decay_at[i]);
+        sgl_json_end_array(w);
+        break;
+    }
+    case SGL_PARAM_VEC: {
+        size_t n;
+        const double *v = row_vec(p, spec, kind, &n);
+        if (!v) {
+            sgl_json_null(w);   /* escape x0 unset: theta* */
+            break;
+        }
+        sgl_json_begin_array(w);
+        for (size_t i = 0; i < n; ++i) sgl_json_double(w, v[i]);
+        sgl_json_end_array(w);
+        break;
+    }
+    }
+}
+
+/* The rows of table t in order.  Run and limit: CSV data has d and n from the
+ * file (sgl_spec_resolve_data), its content hash after data-file, and no
+ * generator keys; init only when given.  Escape: "counter_layout" last (its
+ * run key hashes the text alone). */
+static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
+{
+    const sgl_spec *run = kind == SGL_KIND_ESCAPE ? NULL : spec;
+    const int csv = run && run->data.input == SGL_INPUT_CSV;
     sgl_json w;
     sgl_json_to_sink(&w, sink, &b, SGL_JSON_RAW_BYTES);
     sgl_json_begin_object(&w);
-    for (const sgl_param *p = sgl_params; p->name; ++p) {
-        const char *base = (const char *)s + p->off;
-        if (csv && (p->off == offsetof(sgl_spec, data.kappa) || p->off == offsetof(sgl_spec, data.n_test) ||
-                    p->off == offsetof(sgl_spec, data.truth) || p->off == offsetof(sgl_spec, data.label_noise) ||
-                    p->off == offsetof(sgl_spec, data_draw)))
+    if (kind == SGL_KIND_LIMIT) sgl_json_kstring(&w, "kind", "limit");
+    for (const sgl_param *p = sgl_param_table(kind); p->name; ++p) {
+        if (csv && (p->flags & SGL_PF_CSV_OMIT)) continue;
+        if ((p->flags & SGL_PF_OPTIONAL) && !(run->n_init > 0 && run->init)) continue;
+        sgl_json_key(&w, p->key ? p->key : p->name);
+        if (kind == SGL_KIND_LIMIT && p->off == offsetof(sgl_limit_spec, dt) && p->type == SGL_PARAM_DOUBLE) {
+            const sgl_limit_spec *ls = spec;   /* the step used: 0 is T/1000 */
+            sgl_json_double(&w, ls->dt > 0.0 ? ls->dt : ls->T / 1000.0);
             continue;
-        sgl_json_key(&w, p->name);
-        switch (p->type) {
-        case SGL_PARAM_STR: {
-            const char *v = *(const char *const *)base;
-            sgl_json_string(&w, v ? v : "");
-            if (csv && p->off == offsetof(sgl_spec, data.csv_path)) {
-                char hash[17];
-                snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->data.hash);
-                sgl_json_kstring(&w, "data-hash", hash);
-            }
-            break;
         }
-        case SGL_PARAM_SIZE: sgl_json_uint(&w, *(const size_t *)base); break;
-        case SGL_PARAM_U64: sgl_json_uint(&w, *(const uint64_t *)base); break;
-        case SGL_PARAM_U32: sgl_json_uint(&w, *(const uint32_t *)base); break;
-        case SGL_PARAM_DOUBLE: sgl_json_double(&w, *(const double *)base); break;   /* loss-a NaN (the model's default): null */
-        case SGL_PARAM_ENUM: {
-            int v = *(const int *)base;
-            int n = 0;
-            while (p->choices[n]) ++n;
-            sgl_json_string(&w, v >= 0 && v < n ? p->choices[v] : "?");
-            break;
-        }
-        case SGL_PARAM_DECAY:
-            sgl_json_begin_array(&w);
-            for (size_t i = 0; i < s->n_decay && i < SGL_MAX_DECAY; ++i) sgl_json_uint(&w, s->decay_at[i]);
-            sgl_json_end_array(&w);
-            break;
+        write_row(&w, p, spec, kind);
+        if (csv && (p->flags & SGL_PF_HASH)) {
+            char hash[17];
+            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)run->data.hash);
+            sgl_json_kstring(&w, "data-hash", hash);
         }
     }
-    /* an explicit initial point (library callers only; not a run flag) */
-    if (s->n_init > 0 && s->init) {
-        sgl_json_key(&w, "init");
-        sgl_json_begin_array(&w);
-        for (size_t i = 0; i < s->n_init; ++i) sgl_json_double(&w, s->init[i]);
-        sgl_json_end_array(&w);
-    }
+    if (kind == SGL_KIND_ESCAPE) sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);
     sgl_json_end_object(&w);
     return b.k;
 }
@@ -243,7 +458,111 @@ static size_t canonical(const sgl_spec *s, sbuf b)
 size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len)
 {
     if (len) buf[0] = '\0';
-    return canonical(s, (sbuf){buf, len, 0, NULL});
+    return canonical(s, SGL_KIND_RUN, (sbuf){buf, len, 0, NULL});
+}
+
+size_t sgl_any_spec_canonical(const sgl_any_spec *s, char *buf, size_t len)
+{
+    if (len) buf[0] = '\0';
+    if (!sgl_param_table(s->kind)) return 0;
+    return canonical(&s->u, s->kind, (sbuf){buf, len, 0, NULL});
+}
+
+void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    if (sgl_param_table(s->kind)) canonical(&s->u, s->kind, (sbuf){NULL, 0, 0, &h});
+    if (s->kind != SGL_KIND_ESCAPE) h = (h ^ (unsigned)SGL_COUNTER_LAYOUT) * 0x100000001b3ull;
+    snprintf(key, 17, "%016llx", (unsigned long long)h);
+}
+
+/* ---------------------------------------------------------------- any spec */
+
+void sgl_limit_spec_default(sgl_limit_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    sgl_spec_defaults(&s->run);
+    s->T = 1.0;
+    s->dt = 0.0;
+    s->form = SGL_LIMIT_AUTO;
+}
+
+void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    if (kind == SGL_KIND_LIMIT) sgl_limit_spec_default(&s->u.limit);
+    else if (kind == SGL_KIND_ESCAPE) sgl_escape_spec_default(&s->u.escape);
+    else sgl_spec_defaults(&s->u.run);
+}
+
+sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err)
+{
+    const sgl_param *t = sgl_param_table(s->kind);
+    if (!t) return sgl_fail(err, SGL_EINVAL, "kind", "unknown spec kind %d", (int)s->kind);
+    const sgl_param *p = sgl_param_find(s->kind, name);
+    if (!p) {
+        char names[800];
+        size_t k = 0;
+        names[0] = '\0';
+        for (const sgl_param *q = t; q->name && k < sizeof names; ++q)
+            k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", q->name);
+        return sgl_fail(err, SGL_EINVAL, "key", "unknown %s key '%s'; valid: %s", sgl_spec_kind_names[s->kind],
+                        name ? name : "", names);
+    }
+    if (!text) return sgl_fail(err, SGL_EINVAL, p->name, "needs a value");
+    sgl_status st;
+    if (p->type == SGL_PARAM_VEC) {
+        size_t n;
+        if ((st = set_vec(p, s->vec, s->vec_cap, &n, text, err)) != SGL_OK) return st;
+        s->n_vec = n;
+        *(const double **)((char *)&s->u + p->off) = s->vec;
+        if (s->kind != SGL_KIND_ESCAPE) s->u.run.n_init = n;
+    } else if ((st = set_row(p, &s->u, text, err)) != SGL_OK) {
+        return st;
+    }
+    s->given |= 1ull << (p - t);
+    return SGL_OK;
+}
+
+int sgl_any_spec_given(const sgl_any_spec *s, const char *name)
+{
+    const sgl_param *p = sgl_param_find(s->kind, name);
+    return p && (s->given >> (p - sgl_param_table(s->kind)) & 1u);
+}
+
+size_t sgl_any_spec_get(const sgl_any_spec *s, const sgl_param *p, char *buf, size_t len)
+{
+    const void *spec = &s->u;
+    const char *base = (const char *)spec + p->off;
+    size_t k = 0;
+#define PUT(...) (k += (size_t)snprintf(k < len ? buf + k : NULL, k < len ? len - k : 0, __VA_ARGS__))
+    if (len) buf[0] = '\0';
+    switch (p->type) {
+    case SGL_PARAM_STR: {
+        const char *v = *(const char *const *)base;
+        PUT("%s", v ? v : "");
+        break;
+    }
+    case SGL_PARAM_SIZE: PUT("%zu", *(const size_t *)base); break;
+    case SGL_PARAM_U64: PUT("%llu", (unsigned long long)*(const uint64_t *)base); break;
+    case SGL_PARAM_U32: PUT("%u", (unsigned)*(const uint32_t *)base); break;
+    case SGL_PARAM_DOUBLE: PUT("%.17g", *(const double *)base); break;
+    case SGL_PARAM_ENUM: PUT("%s", p->choices[*(const int *)base]); break;
+    case SGL_PARAM_KIND: PUT("%s", p->kinds[*(const int *)base]->name); break;
+    case SGL_PARAM_DECAY:
+        for (size_t i = 0; i < s->u.run.n_decay && i < SGL_MAX_DECAY; ++i)
+            PUT("%s%llu", i ? "," : "", (unsigned long long)s->u.run.decay_at[i]);
+        break;
+    case SGL_PARAM_VEC: {
+        size_t n;
+        const double *v = row_vec(p, spec, s->kind, &n);
+        for (size_t i = 0; v && i < n; ++i) PUT("%s%.17g", i ? "," : "", v[i]);
+        break;
+    }
+    }
+#undef PUT
+    return k;
 }
 
 /* FNV-1a 64 over the canonical text and the counter layout: a run's identity
@@ -251,7 +570,7 @@ size_t sgl_spec_canonical(const sgl_spec *s, char *buf, size_t len)
 void sgl_spec_run_key(const sgl_spec *s, char key[17])
 {
     uint64_t h = 0xcbf29ce484222325ull;
-    canonical(s, (sbuf){NULL, 0, 0, &h});
+    canonical(s, SGL_KIND_RUN, (sbuf){NULL, 0, 0, &h});
     h = (h ^ (unsigned)SGL_COUNTER_LAYOUT) * 0x100000001b3ull;
     snprintf(key, 17, "%016llx", (unsigned long long)h);
 }

@@ -639,3 +639,19 @@ const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i) { return i < w->n_r
 const char *sgl_sweep_name(const sgl_sweep *w) { return w->name ? w->name : ""; }
 const char *sgl_sweep_text(const sgl_sweep *w) { return w->text; }
 const char *sgl_sweep_path(const sgl_sweep *w) { return w->path; }
+
+/* Spec kinds (the sweep file's `kind:`; until sweeps of limit and escape
+ * specs land, every sweep is a run sweep). */
+sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w)
+{
+    (void)w;
+    return SGL_KIND_RUN;
+}
+
+sgl_status sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err)
+{
+    if (!w || i >= w->n_runs) return sgl_fail(err, SGL_EINVAL, "run", "no run %zu in this sweep", i + 1);
+    sgl_any_spec_default(out, SGL_KIND_RUN);
+    out->u.run = w->runs[i];
+    return SGL_OK;
+}
