@@ -1014,8 +1014,6 @@ typedef struct sgl_store sgl_store;
 enum { SGL_STORE_READONLY = 1u };
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
 sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
-/* the underlying connection, for read-only queries (report/export) */
-struct sqlite3 *sgl_store_db(sgl_store *st);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
 sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text,
@@ -1087,6 +1085,140 @@ sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, s
  * logged step; the run row ends 'finished'.  run_id from sgl_store_run_begin. */
 sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
                                sgl_err *err);
+
+/* ------------------------------------------------- reading a store
+ *
+ * `sgdlab report | export | plot` read a store only through these
+ * (src/store_query.c); no SQL outside the library.  Nothing read is trusted:
+ * values come back as data (sgl_value) for the caller to quote, and every
+ * filter value is a bound SQL parameter.  A run's kind ("run", "limit",
+ * "escape") is the runs table's `kind` column where the store has one, else
+ * told from its stored parameters (an escape spec has "landscape", a limit
+ * spec "kind":"limit").  Reductions run in (group, run, trajectory) order, so
+ * every result is a fixed function of the store's contents.  Callbacks return
+ * 0 to go on; anything else stops the walk, which then returns
+ * SGL_ECANCELED with err untouched (the caller knows why it stopped). */
+
+/* One value read from the store.  text is always set: an integer's decimal
+ * text (a 64-bit key such as seed: the exact stored digits, never through a
+ * double), a number's shortest text that reads back to the same double, a
+ * string as stored, "null"; a non-finite number has type NULL and text "nan",
+ * "inf" or "-inf".  i / x hold INT / REAL values (x also for INT). */
+typedef enum { SGL_VAL_NULL = 0, SGL_VAL_INT, SGL_VAL_REAL, SGL_VAL_TEXT } sgl_val_type;
+typedef struct {
+    sgl_val_type type;
+    int64_t i;
+    double x;
+    const char *text;
+} sgl_value;
+
+/* What to read: which runs (kind, --where filters), grouped by which keys. */
+#define SGL_QUERY_MAX_KEYS 8
+typedef struct {
+    const char *key;        /* a parameter name: a member of the stored params JSON */
+    sgl_value v;            /* INT, REAL or TEXT; a REAL matches 0.001 and 1e-3 alike */
+    int either;             /* match v (REAL) or text (TEXT): a value typed by no table */
+} sgl_query_filter;
+typedef struct {
+    const char *kind;                         /* "run" (any run with series) or "escape" */
+    const char *observable;                   /* series: the observable */
+    int has_step;                             /* series: use step `step`, else each run's final step */
+    int64_t step;
+    int all_steps;                            /* series: every step (keys[i] == NULL: the step) */
+    size_t n_keys;
+    const char *keys[SGL_QUERY_MAX_KEYS + 1]; /* group by these parameters (series: NULL = the step) */
+    size_t n_where;
+    sgl_query_filter where[SGL_QUERY_MAX_KEYS];
+} sgl_query;
+
+/* Fill f for --where KEY=TEXT: p a run parameter (TEXT parsed strictly as
+ * its type, as `sgdlab run` would, and kept as the store's canonical form
+ * compares it; buf keeps a string value, len >= 400), or p NULL (a key of
+ * another kind: TEXT matches as a number when it is one, else as a string).
+ * SGL_EINVAL names the key and what is allowed. */
+sgl_status sgl_query_filter_set(sgl_query_filter *f, const sgl_param *p, const char *key, const char *text,
+                                char *buf, size_t len, sgl_err *err);
+
+/* The kind a report reads by default: "run" when a finished run has series,
+ * else "escape" when a finished escape run is stored, else "run".
+ * *n_other: finished runs of the other kind (0 when none). */
+sgl_status sgl_store_default_kind(sgl_store *st, const char **kind, int64_t *n_other, sgl_err *err);
+/* *n: finished runs whose stored parameter key has the string value text
+ * (e.g. "data-draw" = "shared"). */
+sgl_status sgl_store_count_param(sgl_store *st, const char *key, const char *text, int64_t *n, sgl_err *err);
+/* Each distinct observable in the series, in name order. */
+sgl_status sgl_store_observables(sgl_store *st, int (*fn)(void *user, const char *name), void *user,
+                                 sgl_err *err);
+/* The parameter names of kind's finished runs: run, limit: the run table
+ * (sgl_params); escape: the members of the stored parameter JSON, in the
+ * order the first run that has each stores them.  fn per name. */
+sgl_status sgl_store_param_names(sgl_store *st, const char *kind, int (*fn)(void *user, const char *name),
+                                 void *user, sgl_err *err);
+/* fn for each of those parameters whose value differs between kind's
+ * finished runs (seed left out: replicates), in sgl_store_param_names order. */
+sgl_status sgl_store_varying_keys(sgl_store *st, const char *kind, int (*fn)(void *user, const char *name),
+                                  void *user, sgl_err *err);
+
+/* Series groups: the observable's values at the chosen step of every
+ * finished run, grouped by q->keys.  Each trajectory is one replicate unless
+ * its run has data-draw: shared: then its trajectories share one data draw,
+ * and the run's mean is the one replicate (see `shared` below). */
+typedef struct {
+    size_t n_keys;
+    const sgl_value *key;          /* the group's values, in q->keys order */
+    double mean, se;               /* over the live values, each trajectory one replicate */
+    size_t n, n_diverged, n_nonfinite, n_runs;
+    int64_t step_min, step_max;
+    double t_eta;                  /* of the group's last row (clock plots) */
+    /* data-draw: shared runs: each run's trajectories share one data draw, so
+     * se over trajectories is conditional on the draws.  Over the draws: the
+     * runs' means as replicates (mean_draws, se_draws of n_draws runs with a
+     * live value); with no shared run these equal mean, se, n. */
+    size_t n_shared_runs;
+    double mean_draws, se_draws;
+    size_t n_draws;
+} sgl_series_group;
+sgl_status sgl_store_series_groups(sgl_store *st, const sgl_query *q,
+                                   int (*fn)(void *user, const sgl_series_group *g), void *user, sgl_err *err);
+
+/* Escape groups: the first-passage events of every finished escape run,
+ * pooled over the group's runs (trajectory i of every run one observation,
+ * escaped at its time or censored at its t_max; diverged ones only counted)
+ * into the censored exponential MLE of the rate (sgl_est_rate, level given).
+ * The MFPT is its inverse 1/kappa = exposure / escapes (the MLE of the mean
+ * under the exponential law the pooling assumes), SE by the delta method
+ * (mfpt / sqrt(escapes)), CI the rate's likelihood-ratio interval inverted
+ * (exact under the reparametrisation); with no escape: mfpt = +inf, CI
+ * [1/ci_hi, +inf].  Events of different time units are not pooled: unit
+ * "mixed" and every estimate NaN. */
+typedef struct {
+    size_t n_keys;
+    const sgl_value *key;
+    const char *time_unit;         /* "t", "t_eta", or "mixed" */
+    sgl_rate_est rate;             /* value, se, ci_lo, ci_hi, exposure, n, escaped, censored, diverged */
+    double mfpt, mfpt_se, mfpt_ci_lo, mfpt_ci_hi;
+    size_t n_runs;
+} sgl_escape_group;
+sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
+                                   int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
+
+/* Export: every row of table "series", "runs", "estimates" or "events" (of
+ * finished runs; runs: all) in run order.  fn gets one header row first
+ * (names only, values NULL), then each row: the run key, the stored params
+ * JSON (a JSON string's text when the store holds something else), the
+ * parameter columns, then the table's own columns. */
+typedef struct {
+    int header;                    /* 1: only the names below are set */
+    const char *run_key;
+    const char *params_json;
+    size_t n_params, n_cols;
+    const char *const *param_name; /* n_params */
+    const sgl_value *param;        /* n_params */
+    const char *const *col_name;   /* n_cols */
+    const sgl_value *col;          /* n_cols */
+} sgl_export_row;
+sgl_status sgl_store_export(sgl_store *st, const char *table, int (*fn)(void *user, const sgl_export_row *row),
+                            void *user, sgl_err *err);
 
 
 /* ================================================================= escape

@@ -27,6 +27,11 @@ void sgl_free(void *ptr);
  * release with sgl_free(). */
 double *sgl_alloc_doubles(size_t n);
 
+/* The store's SQLite connection and path (src/store.c), for the read queries
+ * of src/store_query.c; not public: callers read through the query API. */
+struct sqlite3 *sgl_store_db(sgl_store *st);
+const char *sgl_store_path(sgl_store *st);
+
 uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);
 
 /* New labels for generated data (models with their own teacher, make_data):

@@ -500,6 +500,7 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
 }
 
 sqlite3 *sgl_store_db(sgl_store *st) { return st->db; }
+const char *sgl_store_path(sgl_store *st) { return st->path; }
 
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err)
 {

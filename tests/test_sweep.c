@@ -1,6 +1,7 @@
 /* Sweep specs, run keys, records and the SQLite store.
  * Known answers only (no statistics): every check is exact. */
 #include "sgdlab.h"
+#include "internal.h"   /* sgl_store_db: the round trip reads the store directly */
 #include "testutil.h"
 
 #include <math.h>

@@ -1,0 +1,60 @@
+/* Shared by `sgdlab report | export | plot` (cli/cmd_report.c, cmd_export.c,
+ * cmd_plot.c): their options and checked, quoted output.  The store is read
+ * only through the library's query functions (include/sgdlab.h, "reading a
+ * store"). */
+#ifndef SGL_CLI_REPORT_H
+#define SGL_CLI_REPORT_H
+#include "cli.h"
+
+#define REP_MAX_KEYS SGL_QUERY_MAX_KEYS
+
+typedef struct {
+    const char *cmd;
+    const char *db;
+    const char *obs;
+    const char *x;                   /* plot --x as given */
+    const char *curve;               /* plot --curve as given */
+    const char *table;               /* export */
+    const char *out;
+    const char *kind;                /* --kind, or the store's (sgl_store_default_kind) */
+    const char *by[REP_MAX_KEYS];    /* report --by, as given */
+    size_t n_by;
+    int has_by;
+    int has_step;
+    long long step;
+    int logx, logy, busy_ms;
+    sgl_format format;
+    size_t n_where;                  /* --where KEY=VALUE filters (report, plot) */
+    const char *where_arg[REP_MAX_KEYS];
+    /* resolved once the kind is known (rep_resolve) */
+    sgl_query q;
+    char where_text[REP_MAX_KEYS][400];
+    char key_text[REP_MAX_KEYS][64];  /* default group keys read from the store */
+    char by_text[REP_MAX_KEYS][64];   /* --by names */
+    char where_key[REP_MAX_KEYS][64]; /* --where names */
+    int x_clock;                     /* plot --x step | t_eta */
+    int shared;                      /* the store holds data-draw: shared runs (series) */
+} rep_opts;
+
+typedef size_t (*quote_fn)(const char *s, char *buf, size_t len);
+
+int rep_usage_err(const char *flag, const char *msg);
+void rep_put_quoted(FILE *f, quote_fn q, const char *s);
+int rep_write_failed(FILE *f);
+int rep_finish_write(FILE *f, const char *what);
+void rep_json_line_end(sgl_json *w, FILE *f);
+void rep_put_json_value(sgl_json *w, const sgl_value *v);
+void rep_oom(void);                  /* a value could not be quoted: the output is incomplete */
+int rep_quote_oom(void);
+int rep_open_db(const rep_opts *o, sgl_store **st);
+/* a library failure as exit code: its message (SGL_ECANCELED: said already) */
+int rep_fail(sgl_status s, const sgl_err *err);
+/* after opening: the kind, the observable (series), --by/--where/--x/--curve
+ * checked against that kind's parameters; 0, or the exit code */
+int rep_resolve(rep_opts *o, sgl_store *st, char **obs_owned);
+/* the group keys of q: --by, or the keys that vary between the kind's runs */
+int rep_default_keys(rep_opts *o, sgl_store *st);
+
+int rep_export(const rep_opts *o);
+int rep_plot(rep_opts *o);
+#endif
