@@ -1288,7 +1288,9 @@ typedef enum { SGL_ESC_EV_HYPERPLANE = 0, SGL_ESC_EV_NEXT_MIN = 1, SGL_ESC_EV_LO
  * happens, so the start is quasi-stationary conditioned on no exit. */
 typedef enum { SGL_ESC_START_MIN = 0, SGL_ESC_START_BURN_IN = 1 } sgl_escape_start;
 
-/* The registries of the kinds above (src/escape/registry.c), NULL-terminated,
+/* The registries of the kinds above (src/escape/noise.c, dynamics.c,
+ * events.c, registry.c; each entry is the public part of a type that also
+ * carries the kind's arithmetic, src/escape/escape.h), NULL-terminated,
  * in enum order (sgl_escape_noises[SGL_ESC_MORI]->name is "mori"): name = the
  * CLI value, doc (`sgdlab list`), reads = the spec keys the kind reads,
  * separated by spaces (a flag the chosen kind does not read is refused). */

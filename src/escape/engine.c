@@ -7,7 +7,11 @@
  * coordinate) (see sgdlab.h), and every trajectory's arithmetic depends only
  * on its own numbers, so results are bitwise independent of the thread count,
  * the lane width, the batch size and the ISA (contraction is off; the vector
- * log/sincos of vmath.h are the library's own). */
+ * log/sincos of vmath.h are the library's own).  Each kind's arithmetic
+ * (the noise's D, the dynamics' step, the event's test and geometry) comes
+ * from its type (src/escape/escape.h: noise.c, dynamics.c, events.c,
+ * registry.c); the same step and test drive one replica at a time
+ * (sgl_esc_replica_advance) for splitting methods. */
 #include "escape.h"
 #include "../internal.h"
 
@@ -20,17 +24,6 @@
 
 #define W SGL_VM_LANES
 #define DIV_BOUND 1e60
-
-/* D_i(x) of the noise (diag), given L(x) and the Hessian diagonal at x where needed */
-static inline double noise_D(const sgl_escape_spec *s, const sgl_escape_info *in, unsigned i, double L, double Hii)
-{
-    switch (s->noise) {
-    case SGL_ESC_ISOTROPIC: return s->D;
-    case SGL_ESC_MORI: return L * in->hstar[i] / s->B_over_eta;
-    case SGL_ESC_XIE: return (Hii > 0.0 ? Hii : 0.0) / (2.0 * s->B_over_eta);
-    default: return in->hstar[i] / (2.0 * s->B_over_eta);
-    }
-}
 
 sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
 {
@@ -53,21 +46,12 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
         lt->hess(p, in->x_sad, H);
         in->h_sad0 = H[0];
         in->dir = in->x_sad[0] > in->x_min[0] ? 1 : -1;
-        if (s->event == SGL_ESC_EV_NEXT_MIN) {
-            in->x_exit = in->x_next[0];
-        } else if (s->event == SGL_ESC_EV_HYPERPLANE) {   /* --offset is the hyperplane's alone */
-            double D0 = s->noise == SGL_ESC_XIE ? in->hstar[0] / (2.0 * s->B_over_eta)
-                                                 : noise_D(s, in, 0, in->L_sad, in->h_sad0);
-            in->x_exit = in->x_sad[0] + in->dir * s->offset * sqrt(D0 / fabs(in->h_sad0));
-            if (in->dir * (in->x_exit - in->x_next[0]) > 0.0)
-                return sgl_fail(err, SGL_EINVAL, "offset",
-                                "%g noise widths put the hyperplane (theta_1 = %g) past the next minimum (%g): use a "
-                                "smaller offset or --event next-min", s->offset, in->x_exit, in->x_next[0]);
-        }
     }
-    in->step = s->dt > 0.0 ? s->dt : (s->dynamics == SGL_ESC_MORI_TC ? s->eta * in->L_min : s->eta);
-    if (s->dynamics == SGL_ESC_SGD) in->step = s->eta;
-    if (s->dynamics != SGL_ESC_MORI_TC) {
+    const sgl_esc_event *ev = sgl_esc_event_of(s->event);
+    const sgl_esc_dynamics *dy = sgl_esc_dynamics_of(s->dynamics);
+    if (ev->geometry && (st = ev->geometry(s, in, err)) != SGL_OK) return st;   /* --offset is the hyperplane's alone */
+    in->step = dy->step_size(s, in);
+    if (!dy->time_changed) {
         double km = floor(s->t_max / in->step * (1.0 + 1e-12));
         if (km < 1.0) return sgl_fail(err, SGL_EINVAL, "t-max", "must be at least one step (%g), got %g", in->step, s->t_max);
         if (km > 0x1p62) return sgl_fail(err, SGL_EINVAL, "t-max", "t-max / step must be below 2^62");
@@ -80,12 +64,10 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
     if (lt->has_saddle && in->dir * (x0[0] - in->x_sad[0]) >= 0.0)
         return sgl_fail(err, SGL_EINVAL, "x0", "start theta_1 = %g is outside the basin of the minimum %g (the saddle "
                         "is at %g)", x0[0], in->x_min[0], in->x_sad[0]);
-    double L0x = lt->value(p, x0), d2 = 0.0;
-    for (unsigned i = 0; i < n; ++i) d2 += (x0[i] - in->x_min[i]) * (x0[i] - in->x_min[i]);
-    if ((s->event == SGL_ESC_EV_LOSS && L0x >= s->c * in->L_min) || (s->event == SGL_ESC_EV_BALL && d2 >= s->r * s->r) ||
-        ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && in->dir * (x0[0] - in->x_exit) >= 0.0))
+    const sgl_esc_ctx c = {.s = s, .in = *in, .lt = lt, .event = ev};
+    if (ev->hit(&c, x0, lt->value(p, x0)))
         return sgl_fail(err, SGL_EINVAL, "x0", "the start already satisfies the exit event (%s): it is outside the basin",
-                        sgl_escape_events[s->event]->name);
+                        ev->kind.name);
     return SGL_OK;
 }
 
@@ -152,44 +134,23 @@ static inline void normals_v(uint64_t seed, const u64v pair, const u64v traj, un
     sgl_vm_box_muller(uniform_v(o0, o1), uniform_v(o2, o3), zc, zs);
 }
 
-/* --------------------------------------------------------- the generic kernel */
+/* ------------------------------------------------ one step, one state */
 
-typedef struct {
-    const sgl_escape_spec *s;
-    const sgl_escape_info *in;
-    const sgl_landscape_type *lt;
-    sgl_escape_results *res;
-    int burn_fail;   /* set (any thread) when a burn-in restarted too often */
-} run_ctx;
-
-#define MAX_RESTARTS 10000
-
-/* one step of lane state x (n coords) with normals z; returns L at the start */
-static inline double step_generic(const run_ctx *c, double *x, const double *z, double h)
+sgl_status sgl_esc_prepare(sgl_esc_ctx *c, const sgl_escape_spec *s, sgl_err *err)
 {
-    const sgl_escape_spec *s = c->s;
-    const unsigned n = s->lp.n;
-    double g[SGL_ESC_MAX_DIM], H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM];
-    const double L = c->lt->value(&s->lp, x);
-    c->lt->grad(&s->lp, x, g);
-    if (s->noise == SGL_ESC_XIE) c->lt->hess(&s->lp, x, H);
-    if (s->dynamics == SGL_ESC_MORI_TC) {
-        for (unsigned i = 0; i < n; ++i) {
-            double sd = sqrt((2.0 * c->in->hstar[i] / s->B_over_eta) * h);
-            x[i] = x[i] - h * (g[i] / L) + sd * z[i];
-        }
-    } else {
-        for (unsigned i = 0; i < n; ++i) {
-            double D = noise_D(s, c->in, i, L, s->noise == SGL_ESC_XIE ? H[i * n + i] : 0.0);
-            double sd = sqrt((2.0 * D) * h);
-            x[i] = x[i] - h * g[i] + sd * z[i];
-        }
-    }
-    return L;
+    sgl_status st = sgl_escape_describe(s, &c->in, err);
+    if (st != SGL_OK) return st;
+    c->s = s;
+    c->lt = sgl_landscape_lookup(s->landscape);
+    c->noise = sgl_esc_noise_of(s->noise);
+    c->dyn = sgl_esc_dynamics_of(s->dynamics);
+    c->event = sgl_esc_event_of(s->event);
+    c->start = sgl_esc_start_of(s->start);
+    return SGL_OK;
 }
 
-/* 0 inside, 1 event, 2 diverged */
-static inline int check_generic(const run_ctx *c, const double *x, double *Lout)
+/* 0 inside, 1 event, 2 diverged; *Lout = L(x) (NaN past the bound) */
+static inline int check_state(const sgl_esc_ctx *c, const double *x, double *Lout)
 {
     const sgl_escape_spec *s = c->s;
     const unsigned n = s->lp.n;
@@ -199,18 +160,91 @@ static inline int check_generic(const run_ctx *c, const double *x, double *Lout)
     double L = c->lt->value(&s->lp, x);
     *Lout = L;
     if (!isfinite(L)) return 2;
-    switch (s->event) {
-    case SGL_ESC_EV_HYPERPLANE:
-    case SGL_ESC_EV_NEXT_MIN: return c->in->dir * (x[0] - c->in->x_exit) >= 0.0;
-    case SGL_ESC_EV_LOSS: return L >= s->c * c->in->L_min;
-    case SGL_ESC_EV_BALL: {
-        double d2 = 0.0;
-        for (unsigned i = 0; i < n; ++i) d2 += (x[i] - c->in->x_min[i]) * (x[i] - c->in->x_min[i]);
-        return d2 >= s->r * s->r;
-    }
-    default: return 0;
+    if (c->event->lane_threshold) return c->in.dir * (x[0] - c->in.x_exit) >= 0.0;   /* inline */
+    return c->event->hit(c, x, L) != 0;
+}
+
+/* the main phase's verdict after step k at time t (ev from check_state) */
+static inline int verdict(const sgl_esc_ctx *c, int ev, uint64_t k, double t)
+{
+    const int tc = c->dyn->time_changed;
+    if (ev == 2) return SGL_FP_DIVERGED;
+    if (ev == 1 && (tc ? t <= c->s->t_max : k <= c->in.k_max)) return SGL_FP_ESCAPED;
+    if (tc ? t >= c->s->t_max : k >= c->in.k_max) return SGL_FP_CENSORED;
+    return SGL_ESC_RUNNING;
+}
+
+/* time after a step that started at loss L_start (t: before it, k: steps after it) */
+static inline double advance_time(const sgl_esc_ctx *c, double t, uint64_t k, double L_start)
+{
+    return c->dyn->time_changed ? t + c->in.step / L_start : (double)k * c->in.step;
+}
+
+double sgl_esc_coord(const sgl_esc_ctx *c, const double *x, double L)
+{
+    return c->event->coord ? c->event->coord(c, x, L) : NAN;
+}
+
+void sgl_esc_replica_init(const sgl_esc_ctx *c, sgl_esc_replica *r, uint32_t stream, unsigned purpose)
+{
+    const unsigned n = c->s->lp.n;
+    const double *x0 = c->s->x0 ? c->s->x0 : c->in.x_min;
+    memset(r, 0, sizeof *r);
+    for (unsigned i = 0; i < n; ++i) r->x[i] = x0[i];
+    r->L = c->lt->value(&c->s->lp, r->x);
+    r->stream = stream;
+    r->purpose = purpose;
+}
+
+void sgl_esc_replica_reseed(sgl_esc_replica *r, uint32_t stream, unsigned purpose, uint64_t k)
+{
+    r->stream = stream;
+    r->purpose = purpose;
+    r->k = k;
+}
+
+/* the normals of step r->k, coordinates in lanes (the engine's layout) */
+static void replica_normals(const sgl_esc_ctx *c, const sgl_esc_replica *r, double *z)
+{
+    const unsigned n = c->s->lp.n;
+    for (unsigned i0 = 0; i0 < n; i0 += W) {
+        u64v pair, traj;
+        for (int l = 0; l < W; ++l) {
+            pair[l] = (r->k >> 1) * n + i0 + (unsigned)l;
+            traj[l] = r->stream;
+        }
+        sgl_vm a, b;
+        normals_v(c->s->seed, pair, traj, r->purpose, &a, &b);
+        for (unsigned l = 0; l < (unsigned)W && i0 + l < n; ++l) z[i0 + l] = (r->k & 1) ? b[l] : a[l];
     }
 }
+
+int sgl_esc_replica_advance(const sgl_esc_ctx *c, sgl_esc_replica *r, uint64_t nsteps, double *xi)
+{
+    int v = SGL_ESC_RUNNING;
+    for (uint64_t j = 0; j < nsteps && v == SGL_ESC_RUNNING; ++j) {
+        double z[SGL_ESC_MAX_DIM];
+        replica_normals(c, r, z);
+        const double L_start = c->dyn->step(c, r->x, z, c->in.step);
+        r->k++;
+        r->steps++;
+        const int ev = check_state(c, r->x, &r->L);
+        r->t = advance_time(c, r->t, r->steps, L_start);
+        v = verdict(c, ev, r->steps, r->t);
+    }
+    if (xi) *xi = sgl_esc_coord(c, r->x, r->L);
+    return v;
+}
+
+/* --------------------------------------------------------- the generic kernel */
+
+typedef struct {
+    const sgl_esc_ctx *c;
+    sgl_escape_results *res;
+    int burn_fail;   /* set (any thread) when a burn-in restarted too often */
+} run_ctx;
+
+#define MAX_RESTARTS 10000
 
 enum { PH_IDLE = 0, PH_BURN = 1, PH_MAIN = 2 };
 
@@ -226,25 +260,25 @@ typedef struct {
 
 static void lane_start(const run_ctx *c, lanes_t *S, int l, uint32_t traj)
 {
-    const unsigned n = c->s->lp.n;
-    const double *x0 = c->s->x0 ? c->s->x0 : c->in->x_min;
+    const unsigned n = c->c->s->lp.n;
+    const double *x0 = c->c->s->x0 ? c->c->s->x0 : c->c->in.x_min;
     for (unsigned i = 0; i < n; ++i) S->x[i * W + l] = x0[i];
     S->traj[l] = traj;
     S->k[l] = 0;
     S->kmain[l] = 0;
     S->t[l] = 0.0;
     S->restarts[l] = 0;
-    S->phase[l] = c->s->start == SGL_ESC_START_BURN_IN ? PH_BURN : PH_MAIN;
+    S->phase[l] = c->c->start->burn_in ? PH_BURN : PH_MAIN;
 }
 
 static void lane_finish(const run_ctx *c, lanes_t *S, int l, int state, double L)
 {
     sgl_escape_results *r = c->res;
-    const unsigned n = c->s->lp.n;
+    const unsigned n = c->c->s->lp.n;
     const uint32_t m = S->traj[l];
     r->state[m] = state;
     r->steps[m] = S->k[l];
-    r->t[m] = state == SGL_FP_CENSORED ? c->s->t_max : S->t[l];
+    r->t[m] = state == SGL_FP_CENSORED ? c->c->s->t_max : S->t[l];
     r->L[m] = L;
     for (unsigned i = 0; i < n; ++i) r->x[(size_t)m * n + i] = S->x[i * W + l];
     S->phase[l] = PH_IDLE;
@@ -253,11 +287,13 @@ static void lane_finish(const run_ctx *c, lanes_t *S, int l, int state, double L
 /* advance trajectories [b0, b1) to their ends; returns integrator steps */
 static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
 {
-    const sgl_escape_spec *s = c->s;
-    const sgl_escape_info *in = c->in;
+    const sgl_esc_ctx *ec = c->c;
+    const sgl_escape_spec *s = ec->s;
+    const sgl_escape_info *in = &ec->in;
     const unsigned n = s->lp.n;
     const double h = in->step;
-    const int tc = s->dynamics == SGL_ESC_MORI_TC;
+    const int tc = ec->dyn->time_changed;
+    const int euler = ec->dyn->step == sgl_esc_euler_step;   /* inline it */
     lanes_t S;
     double steps = 0.0;
     uint32_t next = b0;
@@ -296,11 +332,11 @@ static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
                     x[i] = S.x[i * W + l];
                     z[i] = half ? zs[i][l] : zc[i][l];
                 }
-                double L_start = step_generic(c, x, z, h);
+                double L_start = euler ? sgl_esc_euler(ec, x, z, h) : ec->dyn->step(ec, x, z, h);
                 for (unsigned i = 0; i < n; ++i) S.x[i * W + l] = x[i];
                 S.k[l]++;
                 steps += 1.0;
-                int ev = check_generic(c, x, &L);
+                int ev = check_state(ec, x, &L);
                 if (S.phase[l] == PH_BURN) {
                     S.t[l] += tc ? h / L_start : h;
                     if (ev == 2) { c->burn_fail = 2; lane_finish(c, &S, l, SGL_FP_DIVERGED, NAN); continue; }
@@ -312,11 +348,9 @@ static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
                     continue;
                 }
                 S.kmain[l] = S.k[l];
-                if (tc) S.t[l] += h / L_start;
-                else S.t[l] = (double)S.k[l] * h;
-                if (ev == 2) lane_finish(c, &S, l, SGL_FP_DIVERGED, L);
-                else if (ev == 1 && (tc ? S.t[l] <= s->t_max : S.k[l] <= in->k_max)) lane_finish(c, &S, l, SGL_FP_ESCAPED, L);
-                else if (tc ? S.t[l] >= s->t_max : S.k[l] >= in->k_max) lane_finish(c, &S, l, SGL_FP_CENSORED, L);
+                S.t[l] = advance_time(ec, S.t[l], S.k[l], L_start);
+                int v = verdict(ec, ev, S.k[l], S.t[l]);
+                if (v != SGL_ESC_RUNNING) lane_finish(c, &S, l, v, L);
             }
         }
         for (int l = 0; l < W; ++l) {
@@ -332,15 +366,20 @@ static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
 }
 
 /* ------------------------------------------- the specialised 1-D double well
- * doublewell, noise isotropic or mori, dynamics sgd or sde, start at x0 or
- * theta*, event hyperplane / next-min: every lane operation in vectors, the
- * same IEEE operations in the same order as the generic path. */
+ * doublewell, a noise with a lane form of D (isotropic, mori), a plain Euler
+ * step (sgd, sde), no burn-in, an exit threshold on theta_0 (hyperplane,
+ * next-min): every lane operation in vectors, the same IEEE operations in
+ * the same order as the generic path. */
 int sgl_escape_fast_ok(const sgl_escape_spec *s)
 {
-    return s->landscape && strcmp(s->landscape, "doublewell") == 0 && s->lp.n == 1 &&
-           (s->noise == SGL_ESC_ISOTROPIC || s->noise == SGL_ESC_MORI) &&
-           (s->dynamics == SGL_ESC_SGD || s->dynamics == SGL_ESC_SDE) && s->start == SGL_ESC_START_MIN &&
-           (s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN);
+    if (!s->landscape || strcmp(s->landscape, "doublewell") != 0 || s->lp.n != 1) return 0;
+    if ((unsigned)s->noise >= sgl_escape_kind_count(sgl_escape_noises) ||
+        (unsigned)s->dynamics >= sgl_escape_kind_count(sgl_escape_dynamics_kinds) ||
+        (unsigned)s->event >= sgl_escape_kind_count(sgl_escape_events) ||
+        (unsigned)s->start >= sgl_escape_kind_count(sgl_escape_starts))
+        return 0;
+    return sgl_esc_noise_of(s->noise)->lane_D && sgl_esc_dynamics_of(s->dynamics)->lane_euler &&
+           !sgl_esc_start_of(s->start)->burn_in && sgl_esc_event_of(s->event)->lane_threshold;
 }
 
 static inline int any_v(sgl_vmi m)
@@ -352,15 +391,17 @@ static inline int any_v(sgl_vmi m)
 
 static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
 {
-    const sgl_escape_spec *s = c->s;
-    const sgl_escape_info *in = c->in;
+    const sgl_escape_spec *s = c->c->s;
+    const sgl_escape_info *in = &c->c->in;
+    sgl_esc_lane_D ld;
+    c->c->noise->lane_D(s, in, &ld);
     const double kk = s->lp.k > 0 ? s->lp.k : 1.0;
     const sgl_vm vL0 = sgl_vm_splat(s->lp.L0), va = sgl_vm_splat(s->lp.a), vk = sgl_vm_splat(kk),
                  c4 = sgl_vm_splat(4.0 * s->lp.a * kk), one = sgl_vm_splat(1.0), vh = sgl_vm_splat(in->step),
-                 two = sgl_vm_splat(2.0), vhs = sgl_vm_splat(in->hstar[0]), vbe = sgl_vm_splat(s->B_over_eta),
-                 vD = sgl_vm_splat(s->D), vxe = sgl_vm_splat(in->x_exit), vdir = sgl_vm_splat((double)in->dir),
+                 two = sgl_vm_splat(2.0), vnum = sgl_vm_splat(ld.num), vden = sgl_vm_splat(ld.den),
+                 vD = sgl_vm_splat(ld.D0), vxe = sgl_vm_splat(in->x_exit), vdir = sgl_vm_splat((double)in->dir),
                  zero = sgl_vm_splat(0.0), bound = sgl_vm_splat(DIV_BOUND);
-    const int mori = s->noise == SGL_ESC_MORI;
+    const int perL = ld.per_L;
     const double x0 = s->x0 ? s->x0[0] : in->x_min[0];
     const uint64_t kmax = in->k_max;
     sgl_vm x = sgl_vm_splat(x0);
@@ -380,7 +421,7 @@ static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
             sgl_vm u = vk * x * x - one;
             sgl_vm L = vL0 + va * u * u;
             sgl_vm g = c4 * x * u;
-            sgl_vm D = mori ? L * vhs / vbe : vD;
+            sgl_vm D = perL ? L * vnum / vden : vD;
             sgl_vm sd = sgl_vm_sqrt(two * D * vh);
             sgl_vm xn = x - vh * g + sd * z;
             x = sgl_vm_select(live, xn, x);
@@ -420,12 +461,12 @@ static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
 
 sgl_status sgl_escape_run_impl(const sgl_escape_spec *s, sgl_escape_results *res, int generic, sgl_err *err)
 {
-    sgl_escape_info in;
-    sgl_status st = sgl_escape_describe(s, &in, err);
+    sgl_esc_ctx ec;
+    sgl_status st = sgl_esc_prepare(&ec, s, err);
     if (st != SGL_OK) return st;
     if (!res || res->M != s->trajectories || res->n != s->lp.n)
         return sgl_fail(err, SGL_EINVAL, "results", "allocate the results with sgl_escape_results_alloc for this spec");
-    run_ctx c = {s, &in, sgl_landscape_lookup(s->landscape), res, 0};
+    run_ctx c = {&ec, res, 0};
     const uint32_t M = s->trajectories;
     const int width = s->lanes == 1 ? 1 : W;
     const int fast = !generic && width == W && sgl_escape_fast_ok(s);

@@ -4,6 +4,7 @@
  * (sgl_escape_describe adds the geometric checks) and the theory
  * (src/theory/escape_spec.c), which reads the landscape registry's data but
  * never runs its functions. */
+#include "escape.h"
 #include "../internal.h"
 
 #include <math.h>
@@ -69,64 +70,32 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     if (!finite_pos(p->q)) return sgl_fail(err, SGL_EINVAL, "h-ratio", "must be a finite number > 0, got %g", p->q);
     if (!(isfinite(p->k) && p->k >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "k", "must be a finite number > 0 (0 = 1), got %g", p->k);
-    if ((unsigned)s->noise > SGL_ESC_XIE_FROZEN) {
-        sgl_escape_kind_names(sgl_escape_noises, ", ", names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "noise", "unknown noise kind %d; valid: %s", (int)s->noise, names);
+    static const struct { const char *field, *what; const sgl_escape_kind *const *reg; } regs[] = {
+        {"noise", "noise kind", sgl_escape_noises}, {"dynamics", "dynamics", sgl_escape_dynamics_kinds},
+        {"event", "event", sgl_escape_events}, {"start", "start protocol", sgl_escape_starts}};
+    const int ids[] = {(int)s->noise, (int)s->dynamics, (int)s->event, (int)s->start};
+    for (size_t j = 0; j < sizeof ids / sizeof *ids; ++j) {
+        if (ids[j] >= 0 && (size_t)ids[j] < sgl_escape_kind_count(regs[j].reg)) continue;
+        sgl_escape_kind_names(regs[j].reg, ", ", names, sizeof names);
+        return sgl_fail(err, SGL_EINVAL, regs[j].field, "unknown %s %d; valid: %s", regs[j].what, ids[j], names);
     }
-    if ((unsigned)s->dynamics > SGL_ESC_MORI_TC) {
-        sgl_escape_kind_names(sgl_escape_dynamics_kinds, ", ", names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "dynamics", "unknown dynamics %d; valid: %s", (int)s->dynamics, names);
-    }
-    if ((unsigned)s->event > SGL_ESC_EV_NONE) {
-        sgl_escape_kind_names(sgl_escape_events, ", ", names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "event", "unknown event %d; valid: %s", (int)s->event, names);
-    }
-    if ((unsigned)s->start > SGL_ESC_START_BURN_IN) {
-        sgl_escape_kind_names(sgl_escape_starts, ", ", names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "start", "unknown start protocol %d; valid: %s", (int)s->start, names);
-    }
-    if (s->noise == SGL_ESC_ISOTROPIC) {
-        if (!finite_pos(s->D)) return sgl_fail(err, SGL_EINVAL, "D", "must be a finite number > 0, got %g", s->D);
-    } else if (!finite_pos(s->B_over_eta)) {
-        return sgl_fail(err, SGL_EINVAL, "B-over-eta", "must be a finite number > 0 (noise %s), got %g",
-                        sgl_escape_noises[s->noise]->name, s->B_over_eta);
-    }
+    const sgl_esc_noise *nz = sgl_esc_noise_of(s->noise);
+    const sgl_esc_dynamics *dy = sgl_esc_dynamics_of(s->dynamics);
+    const sgl_esc_event *ev = sgl_esc_event_of(s->event);
+    sgl_status st = nz->check(s, err);
+    if (st != SGL_OK) return st;
     if (!finite_pos(s->eta)) return sgl_fail(err, SGL_EINVAL, "eta", "must be a finite number > 0, got %g", s->eta);
     if (!(isfinite(s->dt) && s->dt >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "dt", "must be a finite number > 0 (0: the default), got %g", s->dt);
-    if (s->dynamics == SGL_ESC_SGD && s->dt != 0.0 && s->dt != s->eta)
-        return sgl_fail(err, SGL_EINVAL, "dt", "not used by --dynamics sgd (its step is eta = %g)", s->eta);
-    if (s->dynamics == SGL_ESC_MORI_TC && s->noise != SGL_ESC_MORI)
-        return sgl_fail(err, SGL_ECAPS, "dynamics",
-                        "mori-tc (Mori's time change) needs --noise mori, got --noise %s; valid dynamics for it: sgd, sde",
-                        sgl_escape_noises[s->noise]->name);
-    if (s->noise == SGL_ESC_MORI && !(p->L0 > 0.0))
-        return sgl_fail(err, SGL_ECAPS, "L0",
-                        "noise mori needs L* = L0 > 0 (the noise vanishes at L = 0 and the minimum never escapes)");
+    if ((st = dy->check(s, err)) != SGL_OK) return st;
     if (!finite_pos(s->t_max)) return sgl_fail(err, SGL_EINVAL, "t-max", "must be a finite number > 0, got %g", s->t_max);
     if (s->trajectories < 1) return sgl_fail(err, SGL_EINVAL, "trajectories", "must be >= 1");
     if (s->threads < 0 || s->threads > 4096) return sgl_fail(err, SGL_EINVAL, "threads", "must be in 0..4096");
     if (s->lanes != 0 && s->lanes != W && s->lanes != 1)
         return sgl_fail(err, SGL_EINVAL, "lanes", "must be 0 (default), 1 or %d", W);
-    if ((s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) && !lt->has_saddle)
+    if (ev->needs_saddle && !lt->has_saddle)
         return sgl_fail(err, SGL_ECAPS, "event", "%s needs a landscape with a saddle (doublewell, moriwell, "
-                        "styblinski-tang); landscape %s has none: use loss, ball or none",
-                        sgl_escape_events[s->event]->name, lt->name);
-    if (s->event == SGL_ESC_EV_HYPERPLANE && !(isfinite(s->offset) && s->offset >= 0.0))
-        return sgl_fail(err, SGL_EINVAL, "offset", "must be a finite number >= 0 (noise widths past the saddle), got %g",
-                        s->offset);
-    if (s->event == SGL_ESC_EV_LOSS && !(isfinite(s->c) && s->c > 1.0))
-        return sgl_fail(err, SGL_EINVAL, "c", "must be a finite number > 1 (exit at L >= c L*), got %g", s->c);
-    if (s->event == SGL_ESC_EV_LOSS && !(p->L0 > 0.0))
-        return sgl_fail(err, SGL_EINVAL, "L0", "event loss (L >= c L*) needs L* = L0 > 0");
-    if (s->event == SGL_ESC_EV_BALL && !finite_pos(s->r))
-        return sgl_fail(err, SGL_EINVAL, "r", "must be a finite number > 0, got %g", s->r);
-    if (s->start == SGL_ESC_START_BURN_IN && !finite_pos(s->burn_in))
-        return sgl_fail(err, SGL_EINVAL, "burn-in", "must be a finite number > 0 with --start burn-in, got %g",
-                        s->burn_in);
-    if (s->start == SGL_ESC_START_MIN && s->burn_in != 0.0)
-        return sgl_fail(err, SGL_EINVAL, "burn-in", "only used with --start burn-in");
-    if (s->start == SGL_ESC_START_BURN_IN && s->x0)
-        return sgl_fail(err, SGL_EINVAL, "x0", "not used with --start burn-in (which starts at theta*)");
-    return SGL_OK;
+                        "styblinski-tang); landscape %s has none: use loss, ball or none", ev->kind.name, lt->name);
+    if ((st = ev->check(s, err)) != SGL_OK) return st;
+    return sgl_esc_start_of(s->start)->check(s, err);
 }

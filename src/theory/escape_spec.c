@@ -21,6 +21,45 @@ static void note(sgl_prediction *out, size_t cap, size_t *n, const char *name, c
     snprintf(q->note, sizeof q->note, "%s", text);
 }
 
+/* The theory's model of each engine landscape, noise kind and event, by
+ * name or id: table lookups, never calls into the engine.  A kind missing
+ * here (or with why set) has no prediction, and the reason is printed. */
+static const struct {
+    const char *name;
+    sgl_theory_landscape tl;
+    int well;        /* a double-well geometry (sgl_theory_well_geometry) */
+    int isotropic;   /* only its isotropic case (h-ratio 1 or n = 1) */
+    int one_dim;     /* the theory's model is 1-D */
+} k_landscapes[] = {
+    {"doublewell", SGL_TL_DOUBLEWELL, 1, 0, 1},
+    {"moriwell", SGL_TL_MORI_ND, 1, 0, 0},
+    {"styblinski-tang", SGL_TL_STYBLINSKI, 1, 0, 0},
+    {"quadratic", SGL_TL_QUADRATIC, 0, 1, 0},
+};
+static const struct {
+    int tn;           /* sgl_theory_noise, or -1 */
+    const char *why;  /* tn < 0: why no formula applies */
+} k_noises[] = {
+    [SGL_ESC_ISOTROPIC] = {SGL_TN_ISOTROPIC, NULL},
+    [SGL_ESC_MORI] = {SGL_TN_MORI, NULL},
+    [SGL_ESC_XIE] = {-1, "xie noise H(theta)^+/B: D vanishes between the inflection points of the escape coordinate, "
+                         "so no 1-D escape path exists and no formula applies; use xie-frozen for Xie's H*/B"},
+    [SGL_ESC_XIE_FROZEN] = {SGL_TN_XIE, NULL},
+};
+enum { EXIT_NONE = 0, EXIT_NEXT_MIN, EXIT_OFFSET };
+static const struct {
+    sgl_theory_event te;
+    int exit;        /* how x_exit is placed (hyperplane events) */
+    int on_well;     /* defined on a double well */
+} k_events[] = {
+    [SGL_ESC_EV_HYPERPLANE] = {SGL_TE_HYPERPLANE, EXIT_OFFSET, 1},
+    [SGL_ESC_EV_NEXT_MIN] = {SGL_TE_HYPERPLANE, EXIT_NEXT_MIN, 1},
+    [SGL_ESC_EV_LOSS] = {SGL_TE_LOSS_RATIO, EXIT_NONE, 0},
+    [SGL_ESC_EV_BALL] = {SGL_TE_BALL, EXIT_NONE, 0},
+    [SGL_ESC_EV_NONE] = {SGL_TE_NONE, EXIT_NONE, 1},
+};
+#define COUNT(a) (sizeof (a) / sizeof *(a))
+
 sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_problem *pp, int *applies, const char **why,
                                      sgl_err *err)
 {
@@ -37,48 +76,42 @@ sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_proble
     p.B_over_eta = s->B_over_eta;
     p.c = s->c;
     p.r = s->r;
-    int well = 0;
-    if (strcmp(s->landscape, "doublewell") == 0) { p.landscape = SGL_TL_DOUBLEWELL; p.n = 1; well = 1; }
-    else if (strcmp(s->landscape, "moriwell") == 0) { p.landscape = SGL_TL_MORI_ND; well = 1; }
-    else if (strcmp(s->landscape, "styblinski-tang") == 0) { p.landscape = SGL_TL_STYBLINSKI; well = 1; }
-    else if (strcmp(s->landscape, "quadratic") == 0 && (s->lp.q == 1.0 || p.n == 1)) p.landscape = SGL_TL_QUADRATIC;
-    else {
+    size_t li = 0;
+    while (li < COUNT(k_landscapes) && strcmp(k_landscapes[li].name, s->landscape) != 0) ++li;
+    if (li == COUNT(k_landscapes) || (k_landscapes[li].isotropic && !(s->lp.q == 1.0 || p.n == 1))) {
         *why = "no closed-form or quadrature prediction for this landscape (theory covers doublewell, moriwell, "
                "styblinski-tang and the isotropic quadratic)";
         return SGL_OK;
     }
-    switch (s->noise) {
-    case SGL_ESC_ISOTROPIC: p.noise = SGL_TN_ISOTROPIC; break;
-    case SGL_ESC_MORI: p.noise = SGL_TN_MORI; break;
-    case SGL_ESC_XIE_FROZEN: p.noise = SGL_TN_XIE; break;
-    default:
-        *why = "xie noise H(theta)^+/B: D vanishes between the inflection points of the escape coordinate, so no 1-D "
-               "escape path exists and no formula applies; use xie-frozen for Xie's H*/B";
+    const int well = k_landscapes[li].well;
+    p.landscape = k_landscapes[li].tl;
+    if (k_landscapes[li].one_dim) p.n = 1;
+    if ((size_t)s->noise >= COUNT(k_noises) || k_noises[s->noise].tn < 0) {
+        *why = (size_t)s->noise < COUNT(k_noises) ? k_noises[s->noise].why : "no theory model of this noise kind";
         return SGL_OK;
     }
-    if (well && (s->event == SGL_ESC_EV_LOSS || s->event == SGL_ESC_EV_BALL)) {
+    p.noise = (sgl_theory_noise)k_noises[s->noise].tn;
+    if ((size_t)s->event >= COUNT(k_events)) {
+        *why = "no theory model of this event";
+        return SGL_OK;
+    }
+    if (well && !k_events[s->event].on_well) {
         *why = "no prediction for a loss-ratio or ball exit from a double well (theory: hyperplane, next-min or none)";
         return SGL_OK;
     }
     sgl_theory_geometry g = {0};
     if (well && (st = sgl_theory_well_geometry(&p, &g, err)) != SGL_OK) return st;
-    switch (s->event) {
-    case SGL_ESC_EV_NEXT_MIN: p.event = SGL_TE_HYPERPLANE; p.x_exit = g.x_next; break;
-    case SGL_ESC_EV_HYPERPLANE: {
+    p.event = k_events[s->event].te;
+    if (k_events[s->event].exit == EXIT_NEXT_MIN) p.x_exit = g.x_next;
+    if (k_events[s->event].exit == EXIT_OFFSET) {
         /* x_sad + offset * w in the escape direction, w = sqrt(D_0(x_sad) / |H_00(x_sad)|) */
         double D0 = p.noise == SGL_TN_ISOTROPIC ? p.D : p.noise == SGL_TN_MORI ? g.L_sad * g.h_min / p.B_over_eta
                                                                                 : g.h_min / (2.0 * p.B_over_eta);
-        p.event = SGL_TE_HYPERPLANE;
         p.x_exit = g.x_sad + g.dir * s->offset * sqrt(D0 / -g.h_sad);
         if (g.dir * (p.x_exit - g.x_next) > 0.0)
             return sgl_fail(err, SGL_EINVAL, "offset",
                             "%g noise widths put the hyperplane (theta_1 = %g) past the next minimum (%g): use a "
                             "smaller offset or --event next-min", s->offset, p.x_exit, g.x_next);
-        break;
-    }
-    case SGL_ESC_EV_LOSS: p.event = SGL_TE_LOSS_RATIO; break;
-    case SGL_ESC_EV_BALL: p.event = SGL_TE_BALL; break;
-    default: p.event = SGL_TE_NONE; break;
     }
     *pp = p;
     *applies = 1;

@@ -1,0 +1,82 @@
+/* Escape dynamics (include/sgdlab.h, sgl_escape_dynamics): each a const
+ * sgl_esc_dynamics with its step, step size and spec checks; the registry
+ * sgl_escape_dynamics_kinds at the end (order = the enum).  Adding an update
+ * rule (e.g. a normalized or sqrt-loss step): its type here and one registry
+ * line. */
+#include "escape.h"
+#include "../internal.h"
+
+#include <math.h>
+
+/* Euler-Maruyama / Gaussian-noise SGD (the inline sgl_esc_euler of escape.h) */
+double sgl_esc_euler_step(const sgl_esc_ctx *c, double *x, const double *z, double h)
+{
+    return sgl_esc_euler(c, x, z, h);
+}
+
+/* ---- sgd: the step is eta, --dt is refused */
+static sgl_status sgd_check(const sgl_escape_spec *s, sgl_err *err)
+{
+    if (s->dt != 0.0 && s->dt != s->eta)
+        return sgl_fail(err, SGL_EINVAL, "dt", "not used by --dynamics sgd (its step is eta = %g)", s->eta);
+    return SGL_OK;
+}
+static double sgd_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
+{
+    (void)in;
+    return s->eta;
+}
+static const sgl_esc_dynamics k_sgd = {
+    .kind = {.id = SGL_ESC_SGD, .name = "sgd", .reads = "eta",
+             .doc = "theta <- theta - eta grad L + eta xi, t = eta k"},
+    .lane_euler = 1, .check = sgd_check, .step_size = sgd_step_size, .step = sgl_esc_euler_step};
+
+/* ---- sde: Euler-Maruyama with step --dt (default eta) */
+static sgl_status no_check(const sgl_escape_spec *s, sgl_err *err)
+{
+    (void)s; (void)err;
+    return SGL_OK;
+}
+static double sde_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
+{
+    (void)in;
+    return s->dt > 0.0 ? s->dt : s->eta;
+}
+static const sgl_esc_dynamics k_sde = {
+    .kind = {.id = SGL_ESC_SDE, .name = "sde", .reads = "eta dt",
+             .doc = "Euler-Maruyama with step --dt (default eta: the sgd trajectory bit for bit)"},
+    .lane_euler = 1, .check = no_check, .step_size = sde_step_size, .step = sgl_esc_euler_step};
+
+/* ---- mori-tc: Mori's time-changed SDE (Eq. 15) in tau:
+ * x <- x - dtau grad L / L + sqrt(2 h* / (B/eta) dtau) z, t += dtau / L */
+static sgl_status tc_check(const sgl_escape_spec *s, sgl_err *err)
+{
+    if (s->noise != SGL_ESC_MORI)
+        return sgl_fail(err, SGL_ECAPS, "dynamics",
+                        "mori-tc (Mori's time change) needs --noise mori, got --noise %s; valid dynamics for it: sgd, sde",
+                        sgl_escape_noises[s->noise]->name);
+    return SGL_OK;
+}
+static double tc_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
+{
+    return s->dt > 0.0 ? s->dt : s->eta * in->L_min;
+}
+static double tc_step(const sgl_esc_ctx *c, double *x, const double *z, double h)
+{
+    const sgl_escape_spec *s = c->s;
+    const unsigned n = s->lp.n;
+    double g[SGL_ESC_MAX_DIM];
+    const double L = c->lt->value(&s->lp, x);
+    c->lt->grad(&s->lp, x, g);
+    for (unsigned i = 0; i < n; ++i) {
+        double sd = sqrt((2.0 * c->in.hstar[i] / s->B_over_eta) * h);
+        x[i] = x[i] - h * (g[i] / L) + sd * z[i];
+    }
+    return L;
+}
+static const sgl_esc_dynamics k_mori_tc = {
+    .kind = {.id = SGL_ESC_MORI_TC, .name = "mori-tc", .reads = "eta dt",
+             .doc = "Mori's time-changed SDE (Eq. 15) with step dtau = --dt (default eta L*); noise mori only"},
+    .time_changed = 1, .check = tc_check, .step_size = tc_step_size, .step = tc_step};
+
+const sgl_escape_kind *const sgl_escape_dynamics_kinds[] = {&k_sgd.kind, &k_sde.kind, &k_mori_tc.kind, NULL};
