@@ -1,11 +1,19 @@
 /* sgdlab export DB: any table of the store as CSV or JSON Lines, each row
- * with its run key and, in CSV, every run parameter as a column.  Rows come
- * from the library (sgl_store_export); every value is quoted on the
- * library's one path (sgl_quote_csv, the JSON writer). */
+ * with its run key and, in CSV, every parameter of its kind as a column
+ * (names unique; see sgl_store_export).  A JSON Lines record carries its
+ * "type" (series, run, estimate, event) and the export "schema" version; a
+ * flag (censored) is true/false in both formats.  Rows come from the library
+ * (sgl_store_export); every value is quoted on the library's one path
+ * (sgl_quote_csv, the JSON writer). */
 #include "report.h"
 
 #include <errno.h>
 #include <string.h>
+
+/* the version of the export's JSON Lines records (and CSV columns): 2 added
+ * type, schema, run_kind, kind-specific parameter columns, unique CSV names
+ * and true/false flags to the unversioned first form */
+#define EXPORT_SCHEMA 2
 
 static void put_value(FILE *f, const sgl_value *v)   /* CSV */
 {
@@ -15,6 +23,7 @@ static void put_value(FILE *f, const sgl_value *v)   /* CSV */
         break;
     case SGL_VAL_INT: fprintf(f, "%lld", (long long)v->i); break;
     case SGL_VAL_REAL: sgl_print_double(f, v->x, 0); break;
+    case SGL_VAL_BOOL: fputs(v->i ? "true" : "false", f); break;
     default: rep_put_quoted(f, sgl_quote_csv, v->text);
     }
 }
@@ -28,6 +37,7 @@ static void json_value(sgl_json *w, const sgl_value *v)
         break;
     case SGL_VAL_INT: sgl_json_int(w, v->i); break;
     case SGL_VAL_REAL: sgl_json_double(w, v->x); break;
+    case SGL_VAL_BOOL: sgl_json_bool(w, v->i != 0); break;
     default: sgl_json_string(w, v->text);
     }
 }
@@ -40,33 +50,42 @@ static int export_row(void *user, const sgl_export_row *row)
     FILE *f = c->f;
     if (c->o->format == SGL_FMT_CSV) {
         if (row->header) {
-            fputs("run_key", f);
+            fputs(row->mixed ? "run_key,run_kind" : "run_key", f);
             for (size_t i = 0; i < row->n_params; ++i) {
                 fputc(',', f);
                 rep_put_quoted(f, sgl_quote_csv, row->param_name[i]);
             }
-            for (size_t i = 0; i < row->n_cols; ++i) {
-                fputc(',', f);
-                rep_put_quoted(f, sgl_quote_csv, row->col_name[i]);
-            }
+            for (size_t i = 0; i < row->n_cols; ++i)
+                if (row->col_csv[i]) {
+                    fputc(',', f);
+                    rep_put_quoted(f, sgl_quote_csv, row->col_csv[i]);
+                }
             fputc('\n', f);
             return rep_write_failed(f);
         }
         rep_put_quoted(f, sgl_quote_csv, row->run_key);
+        if (row->mixed) {
+            fputc(',', f);
+            rep_put_quoted(f, sgl_quote_csv, row->kind);
+        }
         for (size_t i = 0; i < row->n_params; ++i) {
             fputc(',', f);
             put_value(f, &row->param[i]);
         }
-        for (size_t i = 0; i < row->n_cols; ++i) {
-            fputc(',', f);
-            put_value(f, &row->col[i]);
-        }
+        for (size_t i = 0; i < row->n_cols; ++i)
+            if (row->col_csv[i]) {
+                fputc(',', f);
+                put_value(f, &row->col[i]);
+            }
         fputc('\n', f);
     } else if (!row->header) {
         sgl_json w;
         sgl_json_to_file(&w, f);
         sgl_json_begin_object(&w);
+        sgl_json_kstring(&w, "type", row->type);
+        sgl_json_kint(&w, "schema", EXPORT_SCHEMA);
         sgl_json_kstring(&w, "run_key", row->run_key);
+        sgl_json_kstring(&w, "run_kind", row->kind);
         sgl_json_key(&w, "params");   /* the stored JSON (or the text as a JSON string) */
         sgl_json_raw(&w, row->params_json);
         for (size_t i = 0; i < row->n_cols; ++i) {
@@ -101,7 +120,7 @@ int rep_export(const rep_opts *o)
         }
     }
     export_ctx c = {o, out.f};
-    sgl_status s = sgl_store_export(st, table, export_row, &c, &err);
+    sgl_status s = sgl_store_export(st, table, o->kind, export_row, &c, &err);
     code = SGL_EXIT_OK;
     if (s != SGL_OK && s != SGL_ECANCELED) {
         rep_fail(s, &err);

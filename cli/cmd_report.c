@@ -133,7 +133,8 @@ static void rep_usage(FILE *f)
     fprintf(f,
             "usage: sgdlab report DB [--obs NAME] [--by KEY,KEY...] [--step K] [--where KEY=VALUE]...\n"
             "                        [--kind run|escape] [--format table|csv|jsonl]\n"
-            "       sgdlab export DB [--table series|runs|estimates|events] [--format csv|jsonl] [--out FILE]\n"
+            "       sgdlab export DB [--table series|runs|estimates|events] [--kind run|limit|escape]\n"
+            "                        [--format csv|jsonl] [--out FILE]\n"
             "       sgdlab plot   DB --x KEY|step|t_eta [--curve KEY] [--obs NAME] [--step K] [--where KEY=VALUE]...\n"
             "                        [--kind run|escape] [--logx] [--logy] [--out FILE.png|FILE.svg]\n"
             "  KEY: a run parameter (sgdlab sweep --keys; plot --x: a numeric one), or of escape runs a key of\n"
@@ -179,13 +180,14 @@ static int parse_value_flag(rep_opts *o, const char *a, const char *v, int is_ex
     else if (strcmp(a, "--curve") == 0 && is_plot) dst = &o->curve;
     else if (strcmp(a, "--table") == 0 && is_export) dst = &o->table;
     else if (strcmp(a, "--out") == 0 && (is_export || is_plot)) dst = &o->out;
-    else if (strcmp(a, "--kind") == 0 && !is_export) dst = &o->kind;
+    else if (strcmp(a, "--kind") == 0) dst = &o->kind;
     if (dst) {
         if (!v || !v[0]) return rep_usage_err(a, "needs a value") ? -1 : -1;
         *dst = v;
         if (by && parse_by(by, o)) return -1;
-        if (dst == &o->kind && strcmp(v, "run") != 0 && strcmp(v, "escape") != 0) {
-            fprintf(stderr, "sgdlab: --kind: unknown kind '%s'; valid: run, escape\n", v);
+        if (dst == &o->kind && strcmp(v, "run") != 0 && strcmp(v, "escape") != 0 &&
+            !(is_export && strcmp(v, "limit") == 0)) {
+            fprintf(stderr, "sgdlab: --kind: unknown kind '%s'; valid: run, %sescape\n", v, is_export ? "limit, " : "");
             return -1;
         }
         return 1;
@@ -250,7 +252,7 @@ static int parse_rep(int argc, char **argv, rep_opts *o)
         if (r > 0) { ++i; continue; }
         if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sgdlab: %s: unknown flag for %s; valid: %s\n", a, o->cmd,
-                    is_export ? "--table, --format, --out" :
+                    is_export ? "--table, --kind, --format, --out" :
                     is_plot ? "--x, --curve, --obs, --step, --where, --kind, --logx, --logy, --out"
                             : "--obs, --by, --step, --where, --kind, --format");
             return -1;

@@ -1103,8 +1103,9 @@ sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *sp
  * text (a 64-bit key such as seed: the exact stored digits, never through a
  * double), a number's shortest text that reads back to the same double, a
  * string as stored, "null"; a non-finite number has type NULL and text "nan",
- * "inf" or "-inf".  i / x hold INT / REAL values (x also for INT). */
-typedef enum { SGL_VAL_NULL = 0, SGL_VAL_INT, SGL_VAL_REAL, SGL_VAL_TEXT } sgl_val_type;
+ * "inf" or "-inf"; a BOOL (export of a 0/1 flag) "true" or "false".  i / x
+ * hold INT, BOOL / REAL values (x also for INT). */
+typedef enum { SGL_VAL_NULL = 0, SGL_VAL_INT, SGL_VAL_REAL, SGL_VAL_TEXT, SGL_VAL_BOOL } sgl_val_type;
 typedef struct {
     sgl_val_type type;
     int64_t i;
@@ -1203,22 +1204,37 @@ sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double lev
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
 
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
- * finished runs; runs: all) in run order.  fn gets one header row first
+ * finished runs; runs: all) in run order, of the runs of one kind (kind
+ * "run", "limit", "escape") or all (NULL).  fn gets one header row first
  * (names only, values NULL), then each row: the run key, the stored params
- * JSON (a JSON string's text when the store holds something else), the
- * parameter columns, then the table's own columns. */
+ * JSON (a JSON string's text when the store holds something else), the run's
+ * kind, the parameter columns, then the table's own columns.  Parameter
+ * columns: the run table's (sgl_params) for runs of kind run and limit, the
+ * stored keys of the escape runs (landscape, n, L0, B-over-eta, t-max, ...)
+ * for escape runs, each only when such runs are selected; when both are
+ * (mixed), each is filled only for its kind and an escape key a run key
+ * already names is called "escape.KEY" (the escape dimension n is not the
+ * samples column n).  Names are unique in CSV (col_csv): an own column a
+ * parameter column also names is left out in `runs` of one kind (seed,
+ * counter_layout: the same value) and called "TABLE.NAME" otherwise
+ * (estimates.n, a count; runs.seed when mixed).
+ * A 0/1 flag (events.censored) comes as SGL_VAL_BOOL. */
 typedef struct {
-    int header;                    /* 1: only the names below are set */
+    int header;                    /* 1: only the names (and type, mixed) are set */
+    const char *type;              /* the record type: "series", "run", "estimate", "event" */
+    int mixed;                     /* run and escape runs both selected */
     const char *run_key;
     const char *params_json;
+    const char *kind;              /* the run's kind */
     size_t n_params, n_cols;
-    const char *const *param_name; /* n_params */
-    const sgl_value *param;        /* n_params */
-    const char *const *col_name;   /* n_cols */
+    const char *const *param_name; /* n_params: unique column names */
+    const sgl_value *param;        /* n_params: NULL where the parameter is not the run's kind's */
+    const char *const *col_name;   /* n_cols: the table's own columns (JSON keys) */
+    const char *const *col_csv;    /* n_cols: their CSV names; NULL: left out of CSV */
     const sgl_value *col;          /* n_cols */
 } sgl_export_row;
-sgl_status sgl_store_export(sgl_store *st, const char *table, int (*fn)(void *user, const sgl_export_row *row),
-                            void *user, sgl_err *err);
+sgl_status sgl_store_export(sgl_store *st, const char *table, const char *kind,
+                            int (*fn)(void *user, const sgl_export_row *row), void *user, sgl_err *err);
 
 
 /* ================================================================= escape

@@ -689,101 +689,238 @@ sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double lev
 
 /* ------------------------------------------------------------ export */
 
+/* The export's parameter columns: the run table's (runs of kind run, limit)
+ * and the escape runs' stored keys, each only when the selected runs hold
+ * that kind; in a store holding both, each filled only for its own kind and
+ * an escape key that a run key already names prefixed "escape." (the escape
+ * dimension n is not the samples column n). */
+typedef struct {
+    char **name;                   /* CSV names, owned */
+    char **key;                    /* stored keys (escape columns), owned; NULL for run columns */
+    size_t n, n_run;               /* columns; the first n_run are the run table's */
+    int mixed;                     /* both kinds among the selected runs */
+} export_params;
+
+static void export_params_free(export_params *p)
+{
+    for (size_t i = 0; i < p->n; ++i) {
+        sgl_free(p->name[i]);
+        sgl_free(p->key[i]);
+    }
+    sgl_free(p->name);
+    sgl_free(p->key);
+}
+
+static int export_params_add(export_params *p, const char *name, const char *key)
+{
+    char **nn = sgl_realloc(p->name, (p->n + 1) * sizeof *nn);
+    if (!nn) return -1;
+    p->name = nn;
+    char **nk = sgl_realloc(p->key, (p->n + 1) * sizeof *nk);
+    if (!nk) return -1;
+    p->key = nk;
+    p->name[p->n] = p->key[p->n] = NULL;
+    ++p->n;
+    if (!(p->name[p->n - 1] = sgl_strdup(name))) return -1;
+    return key && !(p->key[p->n - 1] = sgl_strdup(key)) ? -1 : 0;
+}
+
+static int add_escape_key(void *user, const char *key)
+{
+    export_params *p = user;
+    int clash = 0;
+    for (size_t i = 0; i < p->n_run; ++i) clash |= strcmp(p->name[i], key) == 0;
+    char name[80];
+    snprintf(name, sizeof name, "%s%s", clash ? "escape." : "", key);
+    return export_params_add(p, name, key);
+}
+
+/* kinds among the runs (kind: NULL all, else only those) -> the parameter columns */
+static sgl_status export_columns(sgl_store *st, const char *ks, const char *kind, export_params *p, sgl_err *err)
+{
+    char sql[1024];
+    int64_t n_esc = 0, n_run = 0;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs r WHERE %s = 'escape'%s", ks,
+             kind && strcmp(kind, "escape") != 0 ? " AND 0" : "");
+    sgl_status s = count_sql(st, sql, &n_esc, err);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs r WHERE %s <> 'escape'%s", ks,
+             kind && strcmp(kind, "escape") == 0 ? " AND 0" : "");
+    if (s == SGL_OK) s = count_sql(st, sql, &n_run, err);
+    if (s != SGL_OK) return s;
+    p->mixed = n_esc > 0 && n_run > 0;
+    if (n_run > 0 || n_esc == 0)
+        for (const sgl_param *q = sgl_params; q->name; ++q)
+            if (export_params_add(p, q->name, NULL)) return oom(err);
+    p->n_run = p->n;
+    if (n_esc > 0) {
+        s = sgl_store_param_names(st, "escape", add_escape_key, p, err);
+        if (s == SGL_ECANCELED) return oom(err);
+    }
+    return s;
+}
+
 static const char *const k_export_tables[] = {"series", "runs", "estimates", "events", NULL};
+static const char *const k_export_types[] = {"series", "run", "estimate", "event", NULL};
 
 static const char *export_own_sql(const char *table)
 {
     if (strcmp(table, "runs") == 0)
         return ", r.command, r.status, r.seed, r.n_traj, r.sweep_id, r.sweep_index, r.version, r.git,"
                " r.counter_layout, r.threads, r.ranks, r.started_at, r.finished_at, r.seconds FROM runs r"
-               " ORDER BY r.run_id";
+               " WHERE %s ORDER BY r.run_id";
     if (strcmp(table, "series") == 0)
         return ", t.observable, t.traj, t.step, t.t_eta, t.t_eta2, t.value FROM series t JOIN runs r"
-               " USING(run_id) WHERE r.status = 'finished' ORDER BY r.run_id, t.observable, t.traj, t.step";
+               " USING(run_id) WHERE r.status = 'finished' AND %s ORDER BY r.run_id, t.observable, t.traj, t.step";
     if (strcmp(table, "estimates") == 0)
         return ", t.name, t.method, t.step, t.time, t.time_unit, t.mean, t.se, t.ci_lo, t.ci_hi, t.min, t.max,"
                " t.n, t.n_diverged, t.n_censored, t.n_nonfinite FROM estimates t JOIN runs r USING(run_id)"
-               " WHERE r.status = 'finished' ORDER BY r.run_id, t.name, t.step";
+               " WHERE r.status = 'finished' AND %s ORDER BY r.run_id, t.name, t.step";
     return ", t.traj, t.kind, t.time, t.time_unit, t.censored, t.value FROM events t JOIN runs r"
-           " USING(run_id) WHERE r.status = 'finished' ORDER BY r.run_id, t.traj, t.kind, t.time";
+           " USING(run_id) WHERE r.status = 'finished' AND %s ORDER BY r.run_id, t.traj, t.kind, t.time";
+}
+
+/* SELECT run_key, params (JSON text), kind, each parameter column, then the table's own */
+static sgl_status export_prepare(sgl_store *st, const char *table, const char *kind, const char *ks,
+                                 const export_params *p, sqlite3_stmt **q, sgl_err *err)
+{
+    size_t len = 8192 + 256 * p->n, k;
+    char *sql = sgl_malloc(len), filt[600];
+    if (!sql) return oom(err);
+    /* params: the stored JSON as is when it is JSON, else as a JSON string */
+    k = (size_t)snprintf(sql, len, "SELECT r.run_key, CASE WHEN json_valid(r.params) THEN r.params ELSE "
+                                   "json_quote(r.params) END, %s", ks);
+    for (size_t i = 0; i < p->n && k < len; ++i) {
+        const int esc = i >= p->n_run;
+        const char *key = esc ? p->key[i] : p->name[i];
+        if (p->mixed)
+            k += (size_t)snprintf(sql + k, len - k, ", CASE WHEN %s %s 'escape' THEN json_extract(r.params, "
+                                                   "'$.\"%s\"') END", ks, esc ? "=" : "<>", key);
+        else k += (size_t)snprintf(sql + k, len - k, ", json_extract(r.params, '$.\"%s\"')", key);
+    }
+    snprintf(filt, sizeof filt, kind ? "%s = ?1" : "1", ks);
+    if (k < len) snprintf(sql + k, len - k, export_own_sql(table), filt);
+    int rc = sqlite3_prepare_v2(sgl_store_db(st), sql, -1, q, NULL);
+    sgl_free(sql);
+    if (rc != SQLITE_OK) return q_fail(st, err, "query failed");
+    if (kind) sqlite3_bind_text(*q, 1, kind, -1, SQLITE_STATIC);
+    return SGL_OK;
 }
 
 typedef struct {
-    const char **name;            /* ncol column names (0: run_key, 1: params, then parameters, then own) */
+    const char **name;             /* ncol names: run_key, params, kind, parameters (CSV names), own */
+    const char **csv;              /* own columns' CSV names (NULL: left out of CSV) */
+    char **csv_owned;
     sgl_value *v;
     char (*buf)[40];
-    int ncol, np;
+    int ncol, np, nown;
 } export_cols;
-
-static int export_alloc(export_cols *c, sqlite3_stmt *q, int np)
-{
-    c->ncol = sqlite3_column_count(q);
-    c->np = np;
-    c->name = sgl_calloc((size_t)c->ncol, sizeof *c->name);
-    c->v = sgl_calloc((size_t)c->ncol, sizeof *c->v);
-    c->buf = sgl_calloc((size_t)c->ncol, sizeof *c->buf);
-    if (!c->name || !c->v || !c->buf) return -1;
-    for (int i = 0; i < c->ncol; ++i) c->name[i] = sqlite3_column_name(q, i);
-    for (int i = 0; i < np; ++i) c->name[2 + i] = sgl_params[i].name;
-    return 0;
-}
 
 static void export_free(export_cols *c)
 {
+    for (int i = 0; c->csv_owned && i < c->nown; ++i) sgl_free(c->csv_owned[i]);
+    sgl_free(c->csv_owned);
+    sgl_free(c->csv);
     sgl_free(c->name);
     sgl_free(c->v);
     sgl_free(c->buf);
 }
 
-static void export_fill(sgl_export_row *row, const export_cols *c, int header)
+/* own columns' CSV names: unique.  One a parameter column also names: in
+ * runs of one kind the same value (seed, counter_layout), left out;
+ * elsewhere (another quantity: estimates.n, a count; or a parameter column
+ * filled only for one kind) prefixed with the table's name */
+static int export_alloc(export_cols *c, sqlite3_stmt *q, const export_params *p, const char *table)
+{
+    c->ncol = sqlite3_column_count(q);
+    c->np = (int)p->n;
+    c->nown = c->ncol - 3 - c->np;
+    c->name = sgl_calloc((size_t)c->ncol, sizeof *c->name);
+    c->v = sgl_calloc((size_t)c->ncol, sizeof *c->v);
+    c->buf = sgl_calloc((size_t)c->ncol, sizeof *c->buf);
+    c->csv = sgl_calloc((size_t)c->nown + 1, sizeof *c->csv);
+    c->csv_owned = sgl_calloc((size_t)c->nown + 1, sizeof *c->csv_owned);
+    if (!c->name || !c->v || !c->buf || !c->csv || !c->csv_owned) return -1;
+    for (int i = 0; i < c->ncol; ++i) c->name[i] = sqlite3_column_name(q, i);
+    for (int i = 0; i < c->np; ++i) c->name[3 + i] = p->name[i];
+    for (int j = 0; j < c->nown; ++j) {
+        const char *own = c->name[3 + c->np + j];
+        int clash = 0;
+        for (size_t i = 0; i < p->n; ++i) clash |= strcmp(p->name[i], own) == 0;
+        c->csv[j] = own;
+        if (clash && strcmp(table, "runs") == 0 && !p->mixed) c->csv[j] = NULL;   /* filled for every row */
+        else if (clash) {
+            size_t n = strlen(table) + strlen(own) + 2;
+            if (!(c->csv_owned[j] = sgl_malloc(n))) return -1;
+            snprintf(c->csv_owned[j], n, "%s.%s", table, own);
+            c->csv[j] = c->csv_owned[j];
+        }
+    }
+    return 0;
+}
+
+static void export_fill(sgl_export_row *row, const export_cols *c, const export_params *p, int type, int header)
 {
     memset(row, 0, sizeof *row);
     row->header = header;
+    row->type = k_export_types[type];
+    row->mixed = p->mixed;
     row->n_params = (size_t)c->np;
-    row->param_name = c->name + 2;
-    row->n_cols = (size_t)(c->ncol - 2 - c->np);
-    row->col_name = c->name + 2 + c->np;
+    row->param_name = c->name + 3;
+    row->n_cols = (size_t)c->nown;
+    row->col_name = c->name + 3 + c->np;
+    row->col_csv = c->csv;
     if (header) return;
     row->run_key = c->v[0].text;
     row->params_json = c->v[1].text;
-    row->param = c->v + 2;
-    row->col = c->v + 2 + c->np;
+    row->kind = c->v[2].text;
+    row->param = c->v + 3;
+    row->col = c->v + 3 + c->np;
 }
 
-sgl_status sgl_store_export(sgl_store *st, const char *table, int (*fn)(void *user, const sgl_export_row *row),
-                            void *user, sgl_err *err)
+/* one row's values; a 0/1 flag (events.censored) as a boolean */
+static void export_read(sqlite3_stmt *q, export_cols *c)
 {
-    int ok = 0;
-    for (int i = 0; k_export_tables[i]; ++i) ok |= strcmp(k_export_tables[i], table) == 0;
-    if (!ok) return sgl_fail(err, SGL_EINVAL, "--table", "unknown table '%s'; valid: series, runs, estimates, events",
-                             table);
-    char sql[4096];
-    /* params: the stored JSON as is when it is JSON, else as a JSON string */
-    size_t k = (size_t)snprintf(sql, sizeof sql, "SELECT r.run_key, CASE WHEN json_valid(r.params) THEN r.params "
-                                                 "ELSE json_quote(r.params) END");
-    int np = 0;
-    for (const sgl_param *p = sgl_params; p->name; ++p, ++np)
-        k += (size_t)snprintf(sql + k, sizeof sql - k, ", json_extract(r.params, '$.\"%s\"')", p->name);
-    snprintf(sql + k, sizeof sql - k, "%s", export_own_sql(table));
+    for (int i = 0; i < c->ncol; ++i) {
+        read_value(q, i, 0, 1, c->buf[i], sizeof c->buf[i], &c->v[i]);
+        if (c->v[i].type == SGL_VAL_INT && i >= 3 + c->np && strcmp(c->name[i], "censored") == 0) {
+            c->v[i].type = SGL_VAL_BOOL;
+            c->v[i].text = c->v[i].i ? "true" : "false";
+        }
+    }
+}
+
+sgl_status sgl_store_export(sgl_store *st, const char *table, const char *kind,
+                            int (*fn)(void *user, const sgl_export_row *row), void *user, sgl_err *err)
+{
+    int type = -1;
+    for (int i = 0; k_export_tables[i]; ++i)
+        if (strcmp(k_export_tables[i], table) == 0) type = i;
+    if (type < 0)
+        return sgl_fail(err, SGL_EINVAL, "--table", "unknown table '%s'; valid: series, runs, estimates, events", table);
+    char ks[512];
+    kind_sql(sgl_store_db(st), ks, sizeof ks);
+    export_params p;
+    memset(&p, 0, sizeof p);
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, &q, NULL) != SQLITE_OK) return q_fail(st, err, "query failed");
+    sgl_status rs = export_columns(st, ks, kind, &p, err);
+    if (rs == SGL_OK) rs = export_prepare(st, table, kind, ks, &p, &q, err);
     export_cols c;
     memset(&c, 0, sizeof c);
     sgl_export_row row;
-    sgl_status rs = SGL_OK;
     int rc = SQLITE_DONE;
-    if (export_alloc(&c, q, np)) rs = oom(err);
-    else {
-        export_fill(&row, &c, 1);
+    if (rs == SGL_OK && export_alloc(&c, q, &p, table)) rs = oom(err);
+    else if (rs == SGL_OK) {
+        export_fill(&row, &c, &p, type, 1);
         if (fn(user, &row)) rs = SGL_ECANCELED;
     }
     while (rs == SGL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        for (int i = 0; i < c.ncol; ++i) read_value(q, i, 0, 1, c.buf[i], sizeof c.buf[i], &c.v[i]);
-        export_fill(&row, &c, 0);
+        export_read(q, &c);
+        export_fill(&row, &c, &p, type, 0);
         if (fn(user, &row)) rs = SGL_ECANCELED;
     }
     if (rs == SGL_OK && rc != SQLITE_DONE) rs = q_fail(st, err, "read failed");
     export_free(&c);
+    export_params_free(&p);
     sqlite3_finalize(q);
     return rs;
 }

@@ -177,6 +177,55 @@ EOF2
 "$SGDLAB" report e.db --kind run --format csv > noshared.csv 2> /dev/null
 check "no shared run: no replicate columns" grep -q '^mean,se,runs,n,n_diverged,n_nonfinite,step_min,step_max$' noshared.csv
 
+# ---- export (issue 16 item 5): unique CSV columns, escape runs with their own parameter columns (the
+# escape dimension is escape.n, never the samples column n), type + schema on every JSON Lines record,
+# one boolean spelling (true/false)
+"$SGDLAB" export e.db --table runs --format csv > x_runs.csv 2> /dev/null
+"$SGDLAB" export e.db --table estimates --format csv > x_est.csv 2> /dev/null
+"$SGDLAB" export e.db --table events --format csv --kind escape > x_ev.csv 2> /dev/null
+"$SGDLAB" export s.db --table runs --format csv > x_sruns.csv 2> /dev/null
+for t in series runs estimates events; do
+    "$SGDLAB" export e.db --table "$t" --format jsonl > "x_$t.jsonl" 2> /dev/null || fail "export $t jsonl"
+done
+pycheck "export tidy" - <<'EOF2'
+import csv, json
+def rows(f):
+    r = list(csv.reader(open(f, newline="")))
+    return r[0], [dict(zip(r[0], x)) for x in r[1:]]
+for f in ["x_runs.csv", "x_est.csv", "x_ev.csv", "x_sruns.csv"]:
+    h, _ = rows(f)
+    print(("PASS" if len(h) == len(set(h)) else "FAIL") + ": %s: unique column names (%d)" % (f, len(h)))
+h, rs = rows("x_runs.csv")
+esc = [r for r in rs if r["run_kind"] == "escape"]
+run = [r for r in rs if r["run_kind"] == "run"]
+ok = len(esc) == 5 and len(run) == 1
+ok = ok and all(r["landscape"] == "doublewell" and r["B-over-eta"] == "20" and r["t-max"] in ("20", "10") and r["escape.n"] == "1" and r["n"] == "" and r["model"] == "" for r in esc)
+print(("PASS" if ok else "FAIL") + ": mixed store: escape rows keep landscape, B-over-eta, t-max; dimension in escape.n, not n")
+ok = all(r["n"] == "8" and r["model"] == "diagnet" and r["escape.n"] == "" and r["landscape"] == "" for r in run)
+print(("PASS" if ok else "FAIL") + ": mixed store: the run row has n = 8 samples and no escape values")
+ok = "runs.seed" in h and all(r["runs.seed"] == (r["seed"] or r["escape.seed"]) for r in rs)
+print(("PASS" if ok else "FAIL") + ": mixed store: the runs table's seed as runs.seed, equal to the run's seed")
+h, rs = rows("x_sruns.csv")
+ok = h.count("seed") == 1 and "counter_layout" in h and all(r["seed"] in ("1", "2", "3") for r in rs)
+print(("PASS" if ok else "FAIL") + ": run store: one seed column (was two)")
+h, rs = rows("x_est.csv")
+ok = "estimates.n" in h and all(r["estimates.n"] == "40" for r in rs if r["run_kind"] == "escape")
+print(("PASS" if ok else "FAIL") + ": estimates: the count as estimates.n, apart from the parameter n")
+h, rs = rows("x_ev.csv")
+ok = "model" not in h and h[1] == "landscape" and "n" in h and {r["censored"] for r in rs} == {"true", "false"}
+ok = ok and all(r["n"] == "1" for r in rs)
+print(("PASS" if ok else "FAIL") + ": --kind escape: only the escape keys (n = dimension 1), censored true/false")
+types = {"series": "series", "runs": "run", "estimates": "estimate", "events": "event"}
+for t, ty in types.items():
+    recs = [json.loads(l) for l in open("x_%s.jsonl" % t)]
+    ok = len(recs) > 0 and all(r["type"] == ty and r["schema"] == 2 and r["run_kind"] in ("run", "escape") for r in recs)
+    print(("PASS" if ok else "FAIL") + ": jsonl %s: every record has type %s, schema 2, run_kind (%d)" % (t, ty, len(recs)))
+ev = [json.loads(l) for l in open("x_events.jsonl")]
+ok = all(isinstance(r["censored"], bool) for r in ev)
+print(("PASS" if ok else "FAIL") + ": jsonl events: censored is a JSON boolean")
+EOF2
+bad "export --kind bogus" "valid: run, limit, escape" export e.db --kind bogus
+
 # plot: MFPT with CI error bars against L0
 if command -v gnuplot > /dev/null 2>&1; then
     "$SGDLAB" plot e.db --kind escape --x L0 --curve t-max --out p.png > /dev/null 2> err.txt
