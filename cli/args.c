@@ -58,7 +58,7 @@ static const flag k_flags[] = {
     {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
     {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "table | csv | jsonl"},
     {"--out", SGL_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
-    {"--db", SGL_CMD_RUN | SGL_CMD_REPRODUCE, F_STR, O(db_path), NULL, "also store the run(s) in this SQLite results file (sgdlab report)"},
+    {"--db", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_STR, O(db_path), NULL, "also store the run(s) in this SQLite results file (sgdlab report)"},
     {"--json", SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_FLAG, O(json), NULL, "reproduce: one JSON object on stdout"},
     {"--out-dir", SGL_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "reproduce: directory for the plot and its data"},
     {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},

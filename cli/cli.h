@@ -86,8 +86,6 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
                             void *ctx, sgl_err *err);
 void sgl_mpi_release_workers(void);   /* rank 0: stop workers waiting for runs (idempotent) */
 
-/* the canonical parameter set of s (sgl_spec_canonical), malloc'd; NULL when out of memory */
-char *sgl_cli_canonical(const sgl_spec *s);
 
 /* output.c */
 void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */

@@ -249,19 +249,6 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     return NAN;
 }
 
-/* --db: the run's full parameter set as JSON (the library's canonical form of the escape spec; its run key is
- * sgl_text_run_key of this text, so the same escape spec maps to the same stored run) */
-static char *escape_params(const sgl_escape_spec *s)
-{
-    sgl_any_spec a;
-    sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
-    a.u.escape = *s;
-    size_t n = sgl_any_spec_canonical(&a, NULL, 0);
-    char *p = malloc(n + 1);
-    if (p) sgl_any_spec_canonical(&a, p, n + 1);
-    return p;
-}
-
 int sgl_cmd_escape(int argc, char **argv)
 {
     sgl_escape_opts o;
@@ -273,21 +260,19 @@ int sgl_cmd_escape(int argc, char **argv)
     sgl_escape_info in;
     sgl_record rec = {0};
     sgl_store *db = NULL;
-    int64_t run_id = 0;
-    char *params = NULL;
     if ((st = sgl_escape_describe(s, &in, &err)) != SGL_OK) goto done;
-    /* --db: open the store and mark the run started before it runs, so an
-     * unusable store fails at once and a killed run is seen as unfinished */
-    if (o.db_path) {
-        char key[17];
-        if (!(params = escape_params(s))) { st = sgl_fail(&err, SGL_ENOMEM, "--db", "out of memory"); goto done; }
-        sgl_text_run_key(params, key);
-        sgl_run_info info = {key, "escape", params, s->seed, s->trajectories, 0, -1, s->threads, 1};
-        if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
-        if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
+    /* --db: the library's life cycle marks the run started before it runs (an
+     * unusable store fails at once, a killed run is seen as unfinished), then
+     * stores every first passage and the estimates in one transaction */
+    if (o.db_path && (st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+    sgl_any_spec spec;
+    sgl_any_spec_default(&spec, SGL_KIND_ESCAPE);
+    spec.u.escape = *s;
+    sgl_run_info info = {.command = "escape", .sweep_index = -1, .threads = s->threads, .ranks = 1};
+    if ((st = sgl_store_run_any(db, &spec, &info, NULL, &rec, NULL, &err)) != SGL_OK) {
+        if (!rec.esc) sgl_escape_err_flag(&err);
+        goto done;
     }
-    if ((st = sgl_record_escape(s, &rec, &err)) != SGL_OK) { sgl_escape_err_flag(&err); goto done; }
-    if (db && (st = sgl_store_write_escape(db, run_id, s, &rec, &err)) != SGL_OK) goto done;
     const sgl_escape_results *r = rec.esc;
     const sgl_rate_est rate = rec.rate;
     const sgl_mfpt_est mf = rec.mfpt;
@@ -421,7 +406,6 @@ int sgl_cmd_escape(int argc, char **argv)
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:
-    free(params);
     if (db) {
         sgl_err e2 = {{0}, {0}};
         sgl_status cs = sgl_store_close(db, &e2);

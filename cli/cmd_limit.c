@@ -2,13 +2,13 @@
  * minimisers for the same spec as `sgdlab run`, in limit time t = eta^2 k;
  * with --compare-sgd also SGD for round(T / eta^2) steps at each eta, in one
  * table: per observable (and per coordinate for models with <= 8 live
- * parameters) the mean +- SE over trajectories at t = T. */
+ * parameters) the mean +- SE over trajectories at t = T.  With --db the
+ * limit and each SGD column are runs in the store (command "limit"). */
 #include "cli.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,16 +151,24 @@ int sgl_cmd_limit(int argc, char **argv)
     o.spec.steps = 1;
     o.spec.every = 1;
     sgl_plan *p = NULL;
-    sgl_results *r = NULL;
+    sgl_record lrec = {0};
+    sgl_store *db = NULL;
     column *cols = calloc(1 + n_eta, sizeof *cols);
     if (!cols) return sgl_cli_report(SGL_ENOMEM, &err);
-    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK) goto done;
+    sgl_any_spec ls;
+    sgl_any_spec_default(&ls, SGL_KIND_LIMIT);
+    ls.u.limit.run = o.spec;
+    ls.u.limit.T = lo.T;
+    ls.u.limit.dt = lo.dt;
+    ls.u.limit.form = lo.form;
+    if ((st = sgl_limit_plan_alloc(&ls.u.limit, &p, &err)) != SGL_OK) goto done;
     size_t cidx[8];
     const size_t nc = coord_rows(p, cidx);
     const size_t n_rows = p->n_obs + nc;
-    sgl_limit_info info;
-    double t0 = omp_get_wtime();
-    if ((st = sgl_limit_execute(p, &lo, o.threads, &r, &info, &err)) != SGL_OK) {
+    /* --db: the limit (and each SGD column) is a run in the store, through the library's life cycle */
+    if (o.db_path && (st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+    sgl_run_info rinfo = {.command = "limit", .sweep_index = -1, .threads = o.threads, .ranks = 1};
+    if ((st = sgl_store_run_any(db, &ls, &rinfo, p, &lrec, NULL, &err)) != SGL_OK) {
         /* only the start point fails the whole call: name the flag that gave it */
         if (st == SGL_EINVAL && strcmp(err.field, "theta") == 0) {
             char msg[sizeof err.msg];
@@ -170,30 +178,25 @@ int sgl_cmd_limit(int argc, char **argv)
         }
         goto done;
     }
-    cols[0].secs = omp_get_wtime() - t0;
+    const sgl_limit_info info = lrec.limit;
+    cols[0].secs = lrec.seconds;
     cols[0].eta = NAN;
     cols[0].steps = info.em_steps;
-    fill_column(p, r, cidx, nc, &cols[0]);
+    fill_column(p, lrec.res, cidx, nc, &cols[0]);
     for (size_t i = 0; i < n_eta; ++i) {
-        sgl_spec s = o.spec;
-        s.lr = etas[i];
-        s.steps = (uint64_t)nearbyint(lo.T / (etas[i] * etas[i]));
-        s.every = s.steps;
-        sgl_plan *q = NULL;
-        sgl_results *rq = NULL;
-        if ((st = sgl_plan_alloc(&s, &q, &err)) != SGL_OK) goto done;
-        if ((st = sgl_results_alloc(q, &rq)) != SGL_OK) {
-            sgl_plan_free(q);
-            goto done;
-        }
-        t0 = omp_get_wtime();
-        st = sgl_plan_execute(q, o.threads, rq);
-        cols[1 + i].secs = omp_get_wtime() - t0;
+        sgl_any_spec rs;
+        sgl_any_spec_default(&rs, SGL_KIND_RUN);
+        rs.u.run = o.spec;
+        rs.u.run.lr = etas[i];
+        rs.u.run.steps = (uint64_t)nearbyint(lo.T / (etas[i] * etas[i]));
+        rs.u.run.every = rs.u.run.steps;
+        sgl_record rec;
+        st = sgl_store_run_any(db, &rs, &rinfo, NULL, &rec, NULL, &err);
+        cols[1 + i].secs = rec.seconds;
         cols[1 + i].eta = etas[i];
-        cols[1 + i].steps = s.steps;
-        if (st == SGL_OK) fill_column(q, rq, cidx, nc, &cols[1 + i]);
-        sgl_results_free(rq);
-        sgl_plan_free(q);
+        cols[1 + i].steps = rs.u.run.steps;
+        if (st == SGL_OK) fill_column(p, rec.res, cidx, nc, &cols[1 + i]);
+        sgl_record_clear(&rec);
         if (st != SGL_OK) goto done;
     }
     char names[MAX_ROWS][32];
@@ -285,7 +288,12 @@ int sgl_cmd_limit(int argc, char **argv)
     }
 done:
     free(cols);
-    sgl_results_free(r);
+    if (db) {
+        sgl_err e2 = {{0}, {0}};
+        sgl_status cs = sgl_store_close(db, &e2);
+        if (st == SGL_OK && cs != SGL_OK) st = cs, err = e2;
+    }
+    sgl_record_clear(&lrec);
     sgl_plan_free(p);
     return sgl_cli_report(st, &err);
 }

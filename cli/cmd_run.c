@@ -4,7 +4,6 @@
  * interrupted run never leaves a partial file or clobbers an old one. */
 #include "cli.h"
 
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +20,10 @@ int sgl_cmd_run(int argc, char **argv)
     /* CSV data: its shape and content hash go into the stored parameters and the run key */
     if ((st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK) return sgl_cli_report(st, &err);
     sgl_plan *p = NULL;
-    sgl_results *r = NULL;
+    sgl_record rec = {0};
     sgl_out out = {0};
     FILE *f = stdout;
-    char *params = NULL;
     sgl_store *db = NULL;
-    int64_t run_id = 0;
-    sgl_run_state was = SGL_RUN_ABSENT;
     int code = -1;
     int phase = 0;   /* 1: simulated, 2: and stored */
     st = sgl_plan_alloc(&o.spec, &p, &err);
@@ -42,39 +38,27 @@ int sgl_cmd_run(int argc, char **argv)
         if ((st = sgl_out_open(&out, o.out_path, "--out", &err)) != SGL_OK) goto done;
         f = out.f;
     }
-    /* --db: open the store and mark the run started before it runs, so an
-     * unusable store fails at once and a killed run is seen as unfinished */
-    if (o.db_path) {
-        char key[17];
-        sgl_spec_run_key(&o.spec, key);
-        size_t need = sgl_spec_canonical(&o.spec, NULL, 0) + 1;
-        params = malloc(need);
-        if (!params) { st = SGL_ENOMEM; goto done; }
-        sgl_spec_canonical(&o.spec, params, need);
-        sgl_run_info info = {key, "run", params, o.spec.seed, o.spec.seeds, 0, -1, o.threads, 1};
-        if ((st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
-        if ((st = sgl_store_run_state(db, key, &was, &err)) != SGL_OK) goto done;
-        /* a finished run stays as it is until this execution commits in its place */
-        if ((st = sgl_store_run_begin(db, &info, &run_id, &err)) != SGL_OK) goto done;
-    }
-    if ((st = sgl_results_alloc(p, &r)) != SGL_OK) goto done;
-    double t0 = omp_get_wtime();
-    if ((st = sgl_plan_execute(p, o.threads, r)) != SGL_OK) goto done;
-    double secs = omp_get_wtime() - t0;
-    phase = 1;
+    /* --db: the library's life cycle marks the run started before it runs (an
+     * unusable store fails at once, a killed run is seen as unfinished) and
+     * commits its results in one transaction */
+    if (o.db_path && (st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+    sgl_any_spec spec;
+    sgl_any_spec_default(&spec, SGL_KIND_RUN);
+    spec.u.run = o.spec;
+    sgl_run_info info = {.command = "run", .sweep_index = -1, .threads = o.threads, .ranks = 1};
+    sgl_claim claim = SGL_CLAIM_NEW;
+    st = sgl_store_run_any(db, &spec, &info, p, &rec, &claim, &err);
+    phase = rec.res ? 1 : 0;
+    if (st != SGL_OK) goto done;
+    const double secs = rec.seconds;
     if (db) {
-        sgl_record rec = {.res = r, .seconds = secs, .threads = o.threads};
-        sgl_spec_run_key(&o.spec, rec.key);
-        rec.n_obs = p->n_obs;
-        for (size_t i = 0; i < p->n_obs; ++i) rec.obs[i] = p->obs[i];
-        if ((st = sgl_store_write_run(db, run_id, &o.spec, &rec, &err)) != SGL_OK) goto done;
-        if (was == SGL_RUN_FINISHED)
+        if (claim == SGL_CLAIM_REPLACE)
             fprintf(stderr, "sgdlab run: run %s was already finished in '%s'; this execution replaced it (same "
                             "parameters and seed)\n", rec.key, o.db_path);
         phase = 2;
     }
     /* an interrupt stops the output after a whole record (line) */
-    sgl_write_results(f, p, r, o.format);
+    sgl_write_results(f, p, rec.res, o.format);
     if (sgl_cli_signal) goto done;
     if (o.out_path && sgl_out_commit(&out) != 0) {
         code = SGL_EXIT_FAIL;
@@ -85,13 +69,12 @@ int sgl_cmd_run(int argc, char **argv)
             1e9 * secs / ((double)o.spec.seeds * (double)o.spec.steps));
 done:
     sgl_out_abort(&out);
-    free(params);
     if (db) {
         sgl_err e2 = {{0}, {0}};
         sgl_status cs = sgl_store_close(db, &e2);
         if (st == SGL_OK && cs != SGL_OK) { st = cs; err = e2; }
     }
-    sgl_results_free(r);
+    sgl_record_clear(&rec);
     sgl_plan_free(p);
     if (sgl_cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
         fprintf(stderr, "sgdlab: interrupted (%s): %s%s%s\n", sgl_cli_signal_name(),

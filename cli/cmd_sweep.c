@@ -4,8 +4,8 @@
  * Expand a sweep spec (YAML/JSON) into runs, validate all of them, then for
  * each run not yet finished in the store: claim it (committed; a run another
  * live writer holds or has finished is left to it), execute it
- * (sgl_record_run, no I/O), and commit its results in one transaction
- * (sgl_store_write_run).  A killed sweep resumes with --resume: finished runs
+ * (sgl_record_sweep_run, no I/O; any spec kind), and commit its results in
+ * one transaction (sgl_store_write_any).  A killed sweep resumes with --resume: finished runs
  * are skipped, started-but-unfinished ones redone; two sweeps with --resume
  * on one store share the runs, each executed once.  The three steps are the
  * seam for spreading runs over processes: only the writer touches the store. */
@@ -159,17 +159,16 @@ static sgl_status sweep_begin(void *vctx, size_t i, int *take, sgl_err *err)
     sweep_ctx *c = vctx;
     *take = 1;
     if (!c->db) return SGL_OK;
-    const sgl_spec *s = sgl_sweep_spec(c->w, i);
-    char key[17], *params = sgl_cli_canonical(s);
-    if (!params) return sgl_fail(err, SGL_ENOMEM, "sweep", "out of memory");
-    sgl_spec_run_key(s, key);
-    sgl_run_info info = {key, "sweep", params, s->seed, s->seeds, c->sweep_id, (int64_t)i, c->o->threads, c->ranks};
+    sgl_any_spec s;
+    sgl_status st = sgl_sweep_any_spec(c->w, i, &s, err);
+    if (st != SGL_OK) return st;
+    sgl_run_info info = {.command = "sweep", .sweep_id = c->sweep_id, .sweep_index = (int64_t)i,
+                         .threads = c->o->threads, .ranks = c->ranks};
     double ts = omp_get_wtime();
     sgl_claim cl = SGL_CLAIM_BUSY;
     /* another writer (a concurrent --resume) may have finished or hold it */
-    sgl_status st = sgl_store_run_claim(c->db, &info, SGL_CLAIM_SKIP_FINISHED, &c->run_id[i], &cl, err);
+    st = sgl_store_claim_any(c->db, &s, &info, SGL_CLAIM_SKIP_FINISHED, &c->run_id[i], &cl, err);
     c->t_store += omp_get_wtime() - ts;
-    free(params);
     if (st != SGL_OK) return st;
     *take = cl <= SGL_CLAIM_REPLACE;
     c->redone += cl == SGL_CLAIM_UNFINISHED || cl == SGL_CLAIM_ABANDONED;
@@ -184,21 +183,36 @@ static sgl_status sweep_begin(void *vctx, size_t i, int *take, sgl_err *err)
 static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_err *err)
 {
     sweep_ctx *c = vctx;
-    const sgl_spec *s = sgl_sweep_spec(c->w, i);
+    sgl_any_spec s;
+    sgl_status st = sgl_sweep_any_spec(c->w, i, &s, err);
+    if (st != SGL_OK) return st;
     char key[17];
-    sgl_spec_run_key(s, key);
-    if (strcmp(rec->key, key) != 0)   /* e.g. an MPI rank running another build */
+    sgl_any_spec_run_key(&s, key);
+    if (strcmp(rec->key, key) != 0 || rec->kind != s.kind)   /* e.g. an MPI rank running another build */
         return sgl_fail(err, SGL_EIO, "mpi", "the record for run %zu has run key %s, expected %s (do all ranks run "
                         "the same sgdlab?)", i, rec->key, key);
     if (c->db) {
         double ts = omp_get_wtime();
-        sgl_status st = sgl_store_write_run(c->db, c->run_id[i], s, rec, err);
+        st = sgl_store_write_any(c->db, c->run_id[i], &s, rec, err);
         c->t_store += omp_get_wtime() - ts;
         if (st != SGL_OK) return st;
     }
-    c->traj += s->seeds;
+    c->traj += sgl_any_spec_n_traj(&s);
     ++c->done_now;
     progress(c->show, c->skipped + c->done_now, c->n, c->traj, omp_get_wtime() - c->t0, c->done_now);
+    return SGL_OK;
+}
+
+/* run i's key and canonical parameters (*params malloc'd) */
+static sgl_status run_params(const sgl_sweep *w, size_t i, char key[17], char **params, sgl_err *err)
+{
+    sgl_any_spec s;
+    sgl_status st = sgl_sweep_any_spec(w, i, &s, err);
+    if (st != SGL_OK) return st;
+    sgl_any_spec_run_key(&s, key);
+    size_t need = sgl_any_spec_canonical(&s, NULL, 0) + 1;
+    if (!(*params = malloc(need))) return sgl_fail(err, SGL_ENOMEM, "sweep", "out of memory");
+    sgl_any_spec_canonical(&s, *params, need);
     return SGL_OK;
 }
 
@@ -220,12 +234,12 @@ static int sweep_main(const sweep_opts *op, int ranks)
     const size_t n = sgl_sweep_size(w);
     int code = SGL_EXIT_OK;
     if (o.list) {
-        for (size_t i = 0; i < n; ++i) {
-            char key[17], *params = sgl_cli_canonical(sgl_sweep_spec(w, i));
-            sgl_spec_run_key(sgl_sweep_spec(w, i), key);
-            printf("%zu %s %s\n", i, key, params ? params : "(out of memory)");
+        for (size_t i = 0; i < n && st == SGL_OK; ++i) {
+            char key[17], *params = NULL;
+            if ((st = run_params(w, i, key, &params, &err)) == SGL_OK) printf("%zu %s %s\n", i, key, params);
             free(params);
         }
+        if (st != SGL_OK) code = sgl_cli_report(st, &err);
         if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, SGL_EXIT_OK, &err);
         goto done;
     }
@@ -259,7 +273,9 @@ static int sweep_main(const sweep_opts *op, int ranks)
         sgl_run_state rs = SGL_RUN_ABSENT;
         if (db) {
             char key[17];
-            sgl_spec_run_key(sgl_sweep_spec(w, i), key);
+            sgl_any_spec s;
+            if ((st = sgl_sweep_any_spec(w, i, &s, &err)) != SGL_OK) goto fail;
+            sgl_any_spec_run_key(&s, key);
             if ((st = sgl_store_run_state(db, key, &rs, &err)) != SGL_OK) goto fail;
         }
         if (rs == SGL_RUN_FINISHED) ++skipped;
@@ -289,7 +305,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
                 if (sgl_cli_signal) break;   /* interrupted: stop between runs */
                 if ((st = sweep_begin(&c, i, &take, &err)) != SGL_OK) break;
                 if (!take) continue;
-                if ((st = sgl_record_run(sgl_sweep_spec(w, i), o.threads, &rec, &err)) != SGL_OK) break;
+                if ((st = sgl_record_sweep_run(w, i, o.threads, &rec, &err)) != SGL_OK) break;
                 st = sweep_commit(&c, i, &rec, &err);
                 sgl_record_clear(&rec);
             }

@@ -143,7 +143,7 @@ int sgl_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int th
         } else if ((size_t)index >= sgl_sweep_size(w)) {
             st = sgl_fail(&err, SGL_EINVAL, "mpi", "run index %lld out of range", (long long)index);
         } else {
-            st = sgl_record_run(sgl_sweep_spec(w, (size_t)index), threads, &rec, &err);
+            st = sgl_record_sweep_run(w, (size_t)index, threads, &rec, &err);
             if (st == SGL_OK) {
                 st = sgl_record_pack(&rec, &buf, &len);
                 if (st != SGL_OK) sgl_fail(&err, st, "mpi", "out of memory packing a record");

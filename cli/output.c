@@ -273,14 +273,6 @@ void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_for
     }
 }
 
-char *sgl_cli_canonical(const sgl_spec *s)
-{
-    size_t need = sgl_spec_canonical(s, NULL, 0) + 1;
-    char *buf = malloc(need);
-    if (buf) sgl_spec_canonical(s, buf, need);
-    return buf;
-}
-
 /* ------------------------------------------------------------ checked output */
 
 int sgl_cli_out_close(FILE *f, const char *what)

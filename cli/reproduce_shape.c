@@ -220,23 +220,22 @@ static void usage(FILE *f)
                "  --db FILE: also store each variant as a run in this SQLite results file (sgdlab report)\n");
 }
 
-/* --db: every variant is one finished run in the store (command "reproduce shape-matters") */
+/* --db: every variant is one finished run in the store (command "reproduce shape-matters"),
+ * claimed and committed with its results by the library's life cycle */
 static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int threads, sgl_err *err)
 {
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
         const sgl_shape_cell *c = &r->cell[v];
-        int64_t run_id = 0;
-        char key[17];
-        char *params = sgl_cli_canonical(&c->spec);
-        sgl_spec_run_key(&c->spec, key);
-        sgl_run_info info = {key, "reproduce " EXPERIMENT, params, c->spec.seed, c->spec.seeds, 0, -1, threads, 1};
-        sgl_status st = params ? sgl_store_run_begin(db, &info, &run_id, err) : SGL_ENOMEM;
-        free(params);
-        if (st != SGL_OK) return st;
-        sgl_record rec = {.n_obs = c->plan->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads};
-        memcpy(rec.key, key, sizeof key);
+        sgl_any_spec spec;
+        sgl_any_spec_default(&spec, SGL_KIND_RUN);
+        spec.u.run = c->spec;
+        sgl_record rec = {.n_obs = c->plan->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads,
+                          .kind = SGL_KIND_RUN};   /* the cell keeps its results */
+        sgl_any_spec_run_key(&spec, rec.key);
         for (size_t i = 0; i < c->plan->n_obs; ++i) rec.obs[i] = c->plan->obs[i];
-        if ((st = sgl_store_write_run(db, run_id, &c->spec, &rec, err)) != SGL_OK) return st;
+        sgl_run_info info = {.command = "reproduce " EXPERIMENT, .sweep_index = -1, .threads = threads, .ranks = 1};
+        sgl_status st = sgl_store_commit_any(db, &spec, &info, &rec, NULL, err);
+        if (st != SGL_OK) return st;
     }
     return SGL_OK;
 }

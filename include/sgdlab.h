@@ -968,22 +968,9 @@ const char *sgl_sweep_path(const sgl_sweep *w);
 
 /* ------------------------------------------------- one run -> a record */
 
-/* What a finished run produced, independent of where it goes: the seam
- * between executing (any process, any rank) and committing (the one store
- * writer).  An ensemble run fills res; an escape run fills esc and its two
- * estimates (res NULL).  sgl_record_run and sgl_record_escape do no I/O. */
-struct sgl_escape_results;
-typedef struct {
-    char key[17];                /* the run key of the spec */
-    size_t n_obs;
-    const sgl_observable_type *obs[16];
-    sgl_results *res;            /* owned; ensemble runs */
-    double seconds;              /* wall time of the execution */
-    int threads;
-    struct sgl_escape_results *esc;   /* owned; escape runs */
-    sgl_rate_est rate;           /* escape: censored exponential MLE of the rate (level 0.95) */
-    sgl_mfpt_est mfpt;           /* escape: mean of min(tau, t_max), 1000-resample bootstrap CI (level 0.95) */
-} sgl_record;
+/* One run's results, independent of where they go (struct sgl_record, below
+ * with the spec kinds). */
+typedef struct sgl_record sgl_record;
 sgl_status sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 void sgl_record_clear(sgl_record *rec);   /* frees rec->res and rec->esc; safe on a zeroed record */
 /* Flat bytes for sending a record to another process (MPI) and back:
@@ -1406,6 +1393,7 @@ sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err 
  * rate estimates; the run row ends 'finished'. */
 sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
                                   sgl_err *err);
+
 /* ============================================================ end escape */
 /* Every prediction that applies to one escape problem (src/theory/escape.c).
  * The problem is described by its formulas, not by the simulator: */
@@ -1592,5 +1580,65 @@ void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
  * spec of that kind (its strings point into w: valid while w lives) */
 sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w);
 sgl_status sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
+
+/* ---------------------------------------- one run of any kind, stored */
+
+/* What a finished run of any kind produced, independent of where it goes:
+ * the seam between executing (any process, any rank) and committing (the one
+ * store writer, sgl_store_write_any).  run and limit fill res (limit: log
+ * steps are Euler-Maruyama steps of limit.dt in limit time t = eta^2 k); an
+ * escape run fills esc and its two estimates.  No I/O in sgl_record_*. */
+struct sgl_escape_results;
+struct sgl_record {
+    char key[17];                /* the run key of the spec (sgl_any_spec_run_key) */
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    sgl_results *res;            /* owned; run and limit */
+    double seconds;              /* wall time of the execution */
+    int threads;
+    sgl_spec_kind kind;
+    sgl_limit_info limit;        /* limit: form used, rank, EM steps, dt */
+    struct sgl_escape_results *esc;   /* owned; escape */
+    sgl_rate_est rate;           /* escape: censored exponential MLE of the rate (level 0.95) */
+    sgl_mfpt_est mfpt;           /* escape: mean of min(tau, t_max), 1000-resample bootstrap CI (level 0.95) */
+};
+/* the plan a limit spec runs on: its run spec with steps = every = 1 */
+sgl_status sgl_limit_plan_alloc(const sgl_limit_spec *s, sgl_plan **p, sgl_err *err);
+
+/* Execute one spec of any kind (no I/O): run (sgl_record_run), limit
+ * (sgl_limit_execute on sgl_limit_plan_alloc's plan), escape
+ * (sgl_record_escape; threads > 0 replaces the spec's own).  rec->key is the
+ * spec's run key. */
+sgl_status sgl_record_run_any(const sgl_any_spec *s, int threads, sgl_record *rec, sgl_err *err);
+/* run i of a sweep (sgl_sweep_any_spec), executed as above */
+sgl_status sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err);
+/* The one store writer of every kind, one transaction ending 'finished':
+ * run: sgl_store_write_run; limit: the same rows with step = EM step, t_eta
+ * NULL, t_eta2 = limit time (estimates and divergence events in "t_eta2");
+ * escape: sgl_store_write_escape.  rec must be of s's kind and key. */
+sgl_status sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec,
+                               sgl_err *err);
+/* the seed and the trajectory count of a spec of any kind (the runs row's seed, n_traj) */
+uint64_t sgl_any_spec_seed(const sgl_any_spec *s);
+uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s);
+/* Claim the row of spec s: info's command, sweep, threads and ranks; its key,
+ * params, seed and n_traj are set here from s (canonical JSON, run key). */
+sgl_status sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,
+                               int64_t *run_id, sgl_claim *outcome, sgl_err *err);
+/* Claim and write a record executed elsewhere (an experiment that ran its
+ * cells first): claim (flags 0; another live claimant is an SGL_EIO error),
+ * then sgl_store_write_any.  *outcome as for sgl_store_run_any. */
+sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const sgl_record *rec,
+                                sgl_claim *outcome, sgl_err *err);
+/* The whole life cycle of one run of a command: claim (flags 0, committed at
+ * once; another live claimant is an SGL_EIO error), execute, write and finish
+ * in one transaction.  st NULL: only execute.  plan (run and limit kinds, may
+ * be NULL): the caller's plan of s (limit: from sgl_limit_plan_alloc), kept
+ * for printing.  *rec: the results, also on a failed write (the caller clears
+ * it); *outcome (may be NULL): the claim's outcome (SGL_CLAIM_REPLACE: a
+ * finished run was replaced).  On a failure after the claim the row stays as
+ * it was (a new run 'started', a finished one with its results). */
+sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info,
+                             const sgl_plan *plan, sgl_record *rec, sgl_claim *outcome, sgl_err *err);
 
 #endif

@@ -39,4 +39,14 @@ uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);
  * SGL_P_TRUTH) exactly as sgl_data_alloc adds it, and yt_i = f(ctx, zt_i). */
 void sgl_data_relabel(sgl_data *D, double label_noise, uint64_t seed, uint32_t draw,
                       double (*f)(const void *ctx, const double *z), const void *ctx);
+
+/* records (src/record.c): execute a prepared plan (run kind; limit: its plan
+ * from sgl_limit_plan_alloc), or any spec on the caller's plan (NULL: made here) */
+sgl_status sgl_record_plan(const sgl_plan *p, int threads, sgl_record *rec, sgl_err *err);
+sgl_status sgl_record_limit_plan(const sgl_plan *p, const sgl_limit_spec *s, int threads, sgl_record *rec,
+                                 sgl_err *err);
+sgl_status sgl_record_any_plan(const sgl_any_spec *s, const sgl_plan *plan, int threads, sgl_record *rec,
+                               sgl_err *err);
+/* a limit spec's options for sgl_limit_execute (dt 0: T / 1000) */
+void sgl_limit_spec_opts(const sgl_limit_spec *s, sgl_limit_opts *lo);
 #endif

@@ -736,14 +736,18 @@ out:
     return s;
 }
 
+static sgl_status busy(sgl_store *st, const char *key, sgl_err *err)
+{
+    return sgl_fail(err, SGL_EIO, "--db",
+                    "run %s in '%s' is being executed by another sgdlab process (its claim is alive); nothing was "
+                    "written; run again when that process has ended", key, st->path);
+}
+
 sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *in, int64_t *run_id, sgl_err *err)
 {
     sgl_claim c;
     sgl_status s = sgl_store_run_claim(st, in, 0, run_id, &c, err);
-    if (s == SGL_OK && c == SGL_CLAIM_BUSY)
-        s = sgl_fail(err, SGL_EIO, "--db",
-                     "run %s in '%s' is being executed by another sgdlab process (its claim is alive); nothing was "
-                     "written; run again when that process has ended", in->key, st->path);
+    if (s == SGL_OK && c == SGL_CLAIM_BUSY) s = busy(st, in->key, err);
     return s;
 }
 
@@ -924,8 +928,40 @@ static sgl_status clear_run(sgl_store *st, int64_t run_id, sgl_err *err)
 
 sgl_status sgl_store_clear_run(sgl_store *st, int64_t run_id, sgl_err *err) { return clear_run(st, run_id, err); }
 
-sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
-                               sgl_err *err)
+/* the rows of an ensemble run (run or limit kind) inside the open transaction:
+ * series of every observable at every logged step with both clocks,
+ * divergence events and mean +- SE at every logged step.  run: time in
+ * t_eta, divergence at step k; limit (t_eta NaN): limit time in t_eta2. */
+static sgl_status write_ensemble(sgl_store *st, int64_t run_id, const sgl_record *rec, const double *t1,
+                                 const double *t2, int limit, sgl_err *err)
+{
+    const sgl_results *r = rec->res;
+    sgl_status s = SGL_OK;
+    for (size_t o = 0; o < rec->n_obs && s == SGL_OK; ++o)
+        for (uint32_t t = 0; t < r->n_traj && s == SGL_OK; ++t)
+            for (size_t l = 0; l < r->n_log && s == SGL_OK; ++l)
+                s = sgl_store_add_series(st, run_id, t, rec->obs[o]->name, r->log_steps[l], t1[l], t2[l],
+                                         r->series[((size_t)t * r->n_log + l) * r->n_obs + o], err);
+    for (uint32_t t = 0; t < r->n_traj && s == SGL_OK; ++t)
+        if (r->diverged[t])
+            s = limit ? sgl_store_add_event(st, run_id, t, "diverged", (double)r->diverged_step[t] * rec->limit.dt,
+                                            "t_eta2", 0, NAN, err)
+                      : sgl_store_add_event(st, run_id, t, "diverged", (double)r->diverged_step[t], "k", 0, NAN, err);
+    for (size_t o = 0; o < rec->n_obs && s == SGL_OK; ++o)
+        for (size_t l = 0; l < r->n_log && s == SGL_OK; ++l) {
+            sgl_summary sm;
+            sgl_summarize(r, l, o, &sm);
+            sgl_estimate_row e = {rec->obs[o]->name, "mean+-se over live trajectories", (double)r->log_steps[l],
+                                  limit ? t2[l] : t1[l], limit ? "t_eta2" : "t_eta", sm.mean, sm.std_err, NAN, NAN,
+                                  sm.min, sm.max, sm.n, sm.n_diverged, 0, sm.n_nonfinite};
+            s = sgl_store_add_estimate(st, run_id, &e, err);
+        }
+    return s;
+}
+
+/* run (spec given) or limit (spec NULL: the clocks of rec->limit.dt) */
+static sgl_status write_ensemble_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
+                                     sgl_err *err)
 {
     const sgl_results *r = rec->res;
     sgl_status s = sgl_store_txn_begin(st, err);
@@ -934,30 +970,23 @@ sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *sp
     double *t1 = sgl_malloc(r->n_log * 2 * sizeof *t1);
     if (!t1) { s = sgl_fail(err, SGL_ENOMEM, "--db", "out of memory"); goto fail; }
     double *t2 = t1 + r->n_log;
-    for (size_t l = 0; l < r->n_log; ++l) sgl_spec_clock(spec, r->log_steps[l], &t1[l], &t2[l]);
-    for (size_t o = 0; o < rec->n_obs && s == SGL_OK; ++o)
-        for (uint32_t t = 0; t < r->n_traj && s == SGL_OK; ++t)
-            for (size_t l = 0; l < r->n_log && s == SGL_OK; ++l)
-                s = sgl_store_add_series(st, run_id, t, rec->obs[o]->name, r->log_steps[l], t1[l], t2[l],
-                                         r->series[((size_t)t * r->n_log + l) * r->n_obs + o], err);
-    for (uint32_t t = 0; t < r->n_traj && s == SGL_OK; ++t)
-        if (r->diverged[t]) s = sgl_store_add_event(st, run_id, t, "diverged", (double)r->diverged_step[t], "k", 0,
-                                                    NAN, err);
-    for (size_t o = 0; o < rec->n_obs && s == SGL_OK; ++o)
-        for (size_t l = 0; l < r->n_log && s == SGL_OK; ++l) {
-            sgl_summary sm;
-            sgl_summarize(r, l, o, &sm);
-            sgl_estimate_row e = {rec->obs[o]->name, "mean+-se over live trajectories", (double)r->log_steps[l],
-                                  t1[l], "t_eta", sm.mean, sm.std_err, NAN, NAN, sm.min, sm.max, sm.n,
-                                  sm.n_diverged, 0, sm.n_nonfinite};
-            s = sgl_store_add_estimate(st, run_id, &e, err);
-        }
+    for (size_t l = 0; l < r->n_log; ++l) {
+        if (spec) sgl_spec_clock(spec, r->log_steps[l], &t1[l], &t2[l]);
+        else t1[l] = NAN, t2[l] = (double)r->log_steps[l] * rec->limit.dt;
+    }
+    s = write_ensemble(st, run_id, rec, t1, t2, !spec, err);
     sgl_free(t1);
     if (s != SGL_OK) goto fail;
     return sgl_store_run_finish(st, run_id, rec->seconds, err);
 fail:
     sgl_store_txn_rollback(st);
     return s;
+}
+
+sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *spec, const sgl_record *rec,
+                               sgl_err *err)
+{
+    return write_ensemble_run(st, run_id, spec, rec, err);
 }
 
 sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
@@ -985,4 +1014,117 @@ sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escap
     if (e == SGL_OK) return sgl_store_run_finish(st, run_id, rec->seconds, err);
     sgl_store_txn_rollback(st);
     return e;
+}
+
+sgl_status sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec,
+                               sgl_err *err)
+{
+    char key[17];
+    sgl_any_spec_run_key(s, key);
+    if (rec->kind != s->kind || strcmp(rec->key, key) != 0)
+        return sgl_fail(err, SGL_EINVAL, "record", "a %s record with run key %s does not belong to the %s spec with "
+                        "run key %s", sgl_spec_kind_names[rec->kind], rec->key, sgl_spec_kind_names[s->kind], key);
+    switch (s->kind) {
+    case SGL_KIND_RUN: return write_ensemble_run(st, run_id, &s->u.run, rec, err);
+    case SGL_KIND_LIMIT: return write_ensemble_run(st, run_id, NULL, rec, err);
+    case SGL_KIND_ESCAPE: return sgl_store_write_escape(st, run_id, &s->u.escape, rec, err);
+    }
+    return sgl_fail(err, SGL_EINVAL, "kind", "unknown spec kind %d", (int)s->kind);
+}
+
+uint64_t sgl_any_spec_seed(const sgl_any_spec *s)
+{
+    return s->kind == SGL_KIND_ESCAPE ? s->u.escape.seed : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seed
+                                                                                      : s->u.run.seed;
+}
+
+uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s)
+{
+    return s->kind == SGL_KIND_ESCAPE ? s->u.escape.trajectories
+           : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seeds : s->u.run.seeds;
+}
+
+sgl_status sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,
+                               int64_t *run_id, sgl_claim *outcome, sgl_err *err)
+{
+    size_t need = sgl_any_spec_canonical(s, NULL, 0) + 1;
+    char key[17], *params = sgl_malloc(need);
+    if (!params) return sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
+    sgl_any_spec_canonical(s, params, need);
+    sgl_any_spec_run_key(s, key);
+    sgl_run_info in = *info;
+    in.key = key;
+    in.params = params;
+    in.seed = sgl_any_spec_seed(s);
+    in.n_traj = sgl_any_spec_n_traj(s);
+    sgl_status e = sgl_store_run_claim(st, &in, flags, run_id, outcome, err);
+    sgl_free(params);
+    return e;
+}
+
+/* Bad input found only while executing (a limit's start point): give the
+ * claim back and delete the row this claim created (nothing else was
+ * written); a row that existed stays as it was.  Best effort: the caller
+ * reports the input error. */
+static void withdraw(sgl_store *st, int64_t run_id, int created)
+{
+    static const char *const sql[] = {"DELETE FROM claims WHERE run_id = ?1 AND owner = ?2",
+                                      "DELETE FROM runs WHERE run_id = ?1 AND status = 'started' AND ?2 IS NOT NULL"};
+    if (exec(st, "BEGIN IMMEDIATE") != SQLITE_OK) return;
+    int rc = SQLITE_DONE;
+    for (int i = 0; i < 1 + created && rc == SQLITE_DONE; ++i) {
+        sqlite3_stmt *q = NULL;
+        rc = sqlite3_prepare_v2(st->db, sql[i], -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, run_id);
+            bind_text(q, 2, st->owner);
+            rc = sqlite3_step(q);
+        }
+        sqlite3_finalize(q);
+    }
+    if (rc == SQLITE_DONE && exec(st, "COMMIT") == SQLITE_OK) {
+        if (st->n_claims > 0) --st->n_claims;
+    } else {
+        exec(st, "ROLLBACK");
+    }
+}
+
+/* claim with flags 0: another live claimant is an error */
+static sgl_status claim_own(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, int64_t *run_id,
+                            sgl_claim *cl, sgl_err *err)
+{
+    sgl_status e = sgl_store_claim_any(st, s, info, 0, run_id, cl, err);
+    if (e == SGL_OK && *cl == SGL_CLAIM_BUSY) {
+        char key[17];
+        sgl_any_spec_run_key(s, key);
+        e = busy(st, key, err);
+    }
+    return e;
+}
+
+sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const sgl_record *rec,
+                                sgl_claim *outcome, sgl_err *err)
+{
+    int64_t run_id = 0;
+    sgl_claim cl = SGL_CLAIM_NEW;
+    sgl_status e = claim_own(st, s, info, &run_id, &cl, err);
+    if (outcome) *outcome = cl;
+    return e == SGL_OK ? sgl_store_write_any(st, run_id, s, rec, err) : e;
+}
+
+sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const sgl_plan *plan,
+                             sgl_record *rec, sgl_claim *outcome, sgl_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    int64_t run_id = 0;
+    sgl_claim cl = SGL_CLAIM_NEW;
+    sgl_status e = SGL_OK;
+    if (st) e = claim_own(st, s, info, &run_id, &cl, err);
+    if (outcome) *outcome = cl;
+    if (e != SGL_OK) return e;
+    if ((e = sgl_record_any_plan(s, plan, info->threads, rec, err)) != SGL_OK) {
+        if (st && e == SGL_EINVAL) withdraw(st, run_id, cl == SGL_CLAIM_NEW);
+        return e;
+    }
+    return st ? sgl_store_write_any(st, run_id, s, rec, err) : SGL_OK;
 }

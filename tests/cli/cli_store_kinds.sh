@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One store life cycle for every spec kind (issue 11 items 7 and 8): `limit
+# --db` stores the limit (and each --compare-sgd column) like `run --db`,
+# prints what it prints without --db, and a bad start point found only while
+# executing leaves no row.  Deterministic: exact checks only.
+. "$(dirname "$0")/common.sh" "$@"
+cd "$WORK" || exit 1
+q() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
+nowall() { grep -v '^wall seconds' "$1"; }
+
+L=(--model toy2d --T 0.05 --dt 0.001 --seeds 2)
+"$SGDLAB" limit "${L[@]}" > plain.txt 2> /dev/null
+check "limit without --db: exit 0" test $? -eq 0
+"$SGDLAB" limit "${L[@]}" --db l.db > db.txt 2> err.txt
+check "limit --db: exit 0" test $? -eq 0
+check "limit --db prints what limit prints (but the timings)" cmp -s <(nowall plain.txt) <(nowall db.txt)
+check "limit --db: one finished run, command limit" test "$(q l.db "SELECT count(*) FROM runs WHERE status = 'finished' AND command = 'limit'")" -eq 1
+check "limit --db: params name the kind" test "$(q l.db "SELECT count(*) FROM runs WHERE params LIKE '{\"kind\":\"limit\"%'")" -eq 1
+# 50 EM steps logged at 10 points + t = 0: 11 log points x 2 trajectories x 3 observables
+check "limit --db: every series point in limit time (t_eta NULL, t_eta2 up to T)" \
+    test "$(q l.db "SELECT count(*) FROM series WHERE t_eta IS NULL AND t_eta2 BETWEEN 0 AND 0.05 + 1e-15")" -eq 66
+check "limit --db: estimates in t_eta2" test "$(q l.db "SELECT count(*) FROM estimates WHERE time_unit = 't_eta2'")" -eq 33
+final=$(awk '$1 == "norm" {print $2}' plain.txt)
+check "limit --db: the stored norm at T is the printed one ($final)" \
+    test "$(q l.db "SELECT printf('%.6g', mean) FROM estimates WHERE name = 'norm' AND step = 50")" = "$final"
+"$SGDLAB" limit "${L[@]}" --db l.db > /dev/null 2>&1
+check "limit --db again: replaces the run (still one, finished)" test "$(q l.db "SELECT count(*) FROM runs")" -eq 1
+check "limit --db again: one copy of its series" test "$(q l.db "SELECT count(*) FROM series")" -eq 66
+
+"$SGDLAB" limit "${L[@]}" --compare-sgd --etas 0.05,0.025 --db c.db > /dev/null 2>&1
+check "limit --compare-sgd --db: the limit and two SGD runs" \
+    test "$(q c.db "SELECT count(*) FROM runs WHERE status = 'finished' AND command = 'limit'")" -eq 3
+check "limit --compare-sgd --db: SGD runs of T/eta^2 steps (20 and 80)" \
+    test "$(q c.db "SELECT group_concat(k) FROM (SELECT json_extract(params, '\$.steps') AS k FROM runs WHERE params NOT LIKE '{\"kind\"%' ORDER BY k)")" = "20,80"
+
+# bad input that only the execution finds (the start point): exit 2, no row left behind
+"$SGDLAB" limit "${L[@]}" --alpha 1e300 --db l.db > /dev/null 2> err.txt
+rc=$?
+check "limit --db with an unusable start point: exit 2 (got $rc)" test "$rc" -eq 2
+check "limit --db with an unusable start point: names --alpha" grep -q -- "--alpha" err.txt
+check "limit --db with an unusable start point: no row written" test "$(q l.db "SELECT count(*) FROM runs")" -eq 1
+"$SGDLAB" limit "${L[@]}" --db '' > /dev/null 2> err.txt
+check "limit --db '': exit 2" test $? -eq 2
+finish
