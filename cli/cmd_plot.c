@@ -29,6 +29,8 @@ typedef struct {
     int cur_type;
     int n_curves;
     char *titles[64];
+    /* per curve: live (series) or escaped (escape), censored, diverged; said in the legend */
+    unsigned long long n_live[64], n_cens[64], n_div[64];
     size_t n_points;
     char unit[16];                 /* escape: the groups' time unit ("mixed" when they differ) */
 } plot_ctx;
@@ -74,6 +76,8 @@ static int series_point(void *user, const sgl_series_group *g)
     int r = next_curve(c, g->n_keys, g->key);
     if (r) return r < 0 ? -1 : 0;
     const sgl_value *xv = &g->key[g->n_keys - 1];
+    c->n_live[c->n_curves - 1] += g->n;
+    c->n_div[c->n_curves - 1] += g->n_diverged + g->n_nonfinite;
     if (!x_ok(c, xv)) return rep_write_failed(c->dat) ? -3 : 0;
     if (!(g->n > 0)) {   /* drawn as a gap, said in the data file */
         fputs("# x = ", c->dat);
@@ -96,6 +100,9 @@ static int escape_point(void *user, const sgl_escape_group *g)
     int r = next_curve(c, g->n_keys, g->key);
     if (r) return r < 0 ? -1 : 0;
     const sgl_value *xv = &g->key[g->n_keys - 1];
+    c->n_live[c->n_curves - 1] += g->rate.escaped;
+    c->n_cens[c->n_curves - 1] += g->rate.censored;
+    c->n_div[c->n_curves - 1] += g->rate.diverged;
     if (!c->unit[0] && strlen(g->time_unit) < sizeof c->unit) snprintf(c->unit, sizeof c->unit, "%s", g->time_unit);
     else if (strcmp(c->unit, g->time_unit) != 0) snprintf(c->unit, sizeof c->unit, "mixed");
     if (!x_ok(c, xv)) return rep_write_failed(c->dat) ? -3 : 0;
@@ -207,7 +214,6 @@ static void put_title(FILE *g, const rep_opts *o)
     size_t k = 0;
     for (size_t i = 0; i < o->n_where && k < sizeof filt; ++i)
         k += (size_t)snprintf(filt + k, sizeof filt - k, "%s%s", i ? ", " : "; only ", o->where_arg[i]);
-    if (strcmp(o->kind, "escape") != 0) filt[0] = '\0';   /* run plots keep their title */
     put_gp3(g, what, filt, "");
 }
 
@@ -221,7 +227,16 @@ static void write_plot_lines(FILE *g, const plot_ctx *c, const char *q_dat)
         rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
         fprintf(g, esc ? " index %d using 1:2:3:4 with yerrorlines title " : " index %d using 1:2:3 with yerrorlines title ",
                 i);
-        put_gp3(g, o->curve ? o->curve : "", o->curve ? " = " : "", c->titles[i]);
+        char counts[160] = "";
+        if (esc)
+            snprintf(counts, sizeof counts, " (%llu escaped, %llu censored%s)", c->n_live[i], c->n_cens[i],
+                     c->n_div[i] ? ", some diverged" : "");
+        else if (c->n_div[i])
+            snprintf(counts, sizeof counts, " (%llu of %llu diverged or non-finite)", c->n_div[i],
+                     c->n_div[i] + c->n_live[i]);
+        char pre[80];
+        snprintf(pre, sizeof pre, "%s%s", o->curve ? o->curve : "", o->curve ? " = " : "");
+        put_gp3(g, pre, c->titles[i], counts);
         fputs(" noenhanced", g);
     }
     fputc('\n', g);
@@ -253,7 +268,7 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
     if (esc) put_gp3(g, c->rate ? "escape rate, per unit of " : "MFPT, in ", unit, "");
     else rep_put_quoted(g, sgl_quote_gnuplot, o->obs);
     /* a margin of 5 % each side in x: no point or error bar sits on the frame */
-    fputs(" noenhanced\nset key outside right\nset grid\nset offsets graph 0.05, graph 0.05, 0, 0\n", g);
+    fputs(" noenhanced\nset key below\nset grid\nset offsets graph 0.05, graph 0.05, 0, 0\n", g);
     if (o->logx) fputs("set logscale x\n", g);
     if (o->logy) fputs("set logscale y\n", g);
     write_plot_lines(g, c, q_dat);

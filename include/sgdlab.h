@@ -1001,6 +1001,13 @@ typedef struct sgl_store sgl_store;
 enum { SGL_STORE_READONLY = 1u };
 sgl_status sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
 sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
+/* Group commit: results commits within every_s seconds of the last fsync go
+ * to the OS without one (synchronous=NORMAL; a killed process loses nothing,
+ * a power cut at most the runs of that window, which --resume redoes; the
+ * store stays consistent).  0 (the default): every results commit is
+ * fsynced.  sgl_store_sync (also run by sgl_store_close) fsyncs what is left. */
+void sgl_store_set_sync(sgl_store *st, double every_s);
+sgl_status sgl_store_sync(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
 sgl_status sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text,

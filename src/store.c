@@ -41,6 +41,10 @@ struct sgl_store {
     int busy_ms;
     int in_txn;
     int readonly;
+    double sync_every;        /* sgl_store_set_sync: 0 = fsync every results commit */
+    double last_sync;         /* when the last results commit ran with synchronous=FULL */
+    int unsynced;             /* results committed without an fsync since */
+    int txn_full;             /* the open results transaction commits with an fsync */
     int64_t n_claims;         /* claims this connection holds that it has not finished */
     sqlite3_stmt *ins_series, *ins_event, *ins_estimate;
 };
@@ -477,6 +481,8 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
 {
     if (!st) return SGL_OK;
     if (st->in_txn) exec(st, "ROLLBACK");
+    sgl_err e_sync = {{0}, {0}};
+    sgl_status s_sync = sgl_store_sync(st, &e_sync);
     /* runs claimed and not finished (a failure, an interrupted sweep): give
      * them back, so the next writer takes them at once; best effort, a dead
      * owner's claims are abandoned anyway */
@@ -493,6 +499,10 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
     sqlite3_finalize(st->ins_estimate);
     int rc = sqlite3_close(st->db);
     sgl_status s = rc == SQLITE_OK ? SGL_OK : db_fail(st, err, rc, "closing");
+    if (s == SGL_OK && s_sync != SGL_OK) {
+        s = s_sync;
+        if (err) *err = e_sync;
+    }
     sgl_free(st->path);
     sgl_free(st->owner);
     sgl_free(st);
@@ -751,8 +761,30 @@ sgl_status sgl_store_run_begin(sgl_store *st, const sgl_run_info *in, int64_t *r
     return s;
 }
 
+void sgl_store_set_sync(sgl_store *st, double every_s) { st->sync_every = every_s > 0 ? every_s : 0; }
+
+sgl_status sgl_store_sync(sgl_store *st, sgl_err *err)
+{
+    if (!st->unsynced || st->readonly) return SGL_OK;
+    /* a commit with synchronous=FULL fsyncs the WAL, and with it every earlier commit */
+    int rc = exec(st, "PRAGMA synchronous=FULL");
+    if (rc == SQLITE_OK) rc = exec(st, "UPDATE meta SET value = value WHERE key = 'schema_version'");
+    if (rc != SQLITE_OK) return db_fail(st, err, rc, "syncing the results to disk");
+    st->unsynced = 0;
+    st->last_sync = now();
+    return SGL_OK;
+}
+
 sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err)
 {
+    /* group commit: within sync_every seconds of the last fsync a results
+     * commit goes to the OS only (a killed process loses nothing; a power cut
+     * at most these runs, which resume redoes) */
+    const double t = now();
+    const int full = st->sync_every <= 0 || t - st->last_sync >= st->sync_every;
+    exec(st, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    if (full) st->last_sync = t;
+    st->txn_full = full;
     int rc = exec(st, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) return db_fail(st, err, rc, "beginning a transaction");
     st->in_txn = 1;
@@ -905,6 +937,7 @@ sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, s
         return s;
     }
     st->in_txn = 0;
+    st->unsynced = !st->txn_full;
     if (mine && st->n_claims > 0) --st->n_claims;
     return SGL_OK;
 }

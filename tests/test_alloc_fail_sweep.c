@@ -1,5 +1,6 @@
 /* Allocation failures in the sweep parser, the record executor and its byte
- * form, and the store writer: failing the k-th library allocation, for every
+ * form, the store writer and its read queries (series and escape groups,
+ * export): failing the k-th library allocation, for every
  * k in turn, must return SGL_ENOMEM with a message (where the function takes
  * an sgl_err), leak nothing, and the first run where nothing fails must give
  * the reference result.  (SQLite's and libfyaml's own allocations are not
@@ -114,6 +115,75 @@ static sgl_status case_store(sgl_err *err, uint64_t *digest)
     return st;
 }
 
+/* the read side (src/store_query.c) on the store case_store left, plus one
+ * escape run written by hand (setup_escape, nothing armed) */
+static int mix_series(void *user, const sgl_series_group *g)
+{
+    mix(user, &g->mean, sizeof g->mean);
+    mix(user, &g->n, sizeof g->n);
+    for (size_t i = 0; i < g->n_keys; ++i) mix(user, g->key[i].text, strlen(g->key[i].text));
+    return 0;
+}
+
+static int mix_escape(void *user, const sgl_escape_group *g)
+{
+    mix(user, &g->mfpt, sizeof g->mfpt);
+    mix(user, &g->rate.ci_hi, sizeof g->rate.ci_hi);
+    return 0;
+}
+
+static int mix_export(void *user, const sgl_export_row *row)
+{
+    for (size_t i = 0; i < row->n_params; ++i) mix(user, row->param_name[i], strlen(row->param_name[i]));
+    for (size_t i = 0; !row->header && i < row->n_cols; ++i) mix(user, row->col[i].text, strlen(row->col[i].text));
+    return 0;
+}
+
+static sgl_status setup_escape(sgl_err *err)
+{
+    sgl_store *db = NULL;
+    sgl_status st = sgl_store_open(g_db, 0, 1000, &db, err);
+    if (st != SGL_OK) return st;
+    sgl_run_info info = {"00000000000000e5", "escape", "{\"landscape\":\"doublewell\",\"n\":1,\"L0\":0.5,\"seed\":1}",
+                         1, 3, 0, -1, 1, 1};
+    int64_t id = 0;
+    st = sgl_store_run_begin(db, &info, &id, err);
+    if (st == SGL_OK) st = sgl_store_txn_begin(db, err);
+    const double t[3] = {1.0, 2.0, 5.0};
+    for (uint32_t i = 0; st == SGL_OK && i < 3; ++i)
+        st = sgl_store_add_event(db, id, i, "first_passage", t[i], "t", i == 2, 0.5, err);
+    if (st == SGL_OK) st = sgl_store_run_finish(db, id, 0.0, err);
+    sgl_status cs = sgl_store_close(db, NULL);
+    return st == SGL_OK ? cs : st;
+}
+
+static sgl_store *g_ro;   /* opened read-only before the case: the case covers the queries only */
+
+static sgl_status case_query(sgl_err *err, uint64_t *digest)
+{
+    sgl_store *db = g_ro;
+    sgl_status st = SGL_OK;
+    sgl_query q;
+    memset(&q, 0, sizeof q);
+    q.kind = "run";
+    q.observable = "test_error";
+    q.n_keys = 1;
+    q.keys[0] = "noise";
+    char buf[400];
+    st = sgl_query_filter_set(&q.where[0], sgl_param_lookup("lr", 2), NULL, "1e-3", buf, sizeof buf, err);
+    q.n_where = 1;
+    if (st == SGL_OK) st = sgl_store_series_groups(db, &q, mix_series, digest, err);
+    sgl_query e;
+    memset(&e, 0, sizeof e);
+    e.kind = "escape";
+    e.n_keys = 1;
+    e.keys[0] = "L0";
+    if (st == SGL_OK) st = sgl_store_escape_groups(db, &e, 0.95, mix_escape, digest, err);
+    if (st == SGL_OK) st = sgl_store_export(db, "runs", NULL, mix_export, digest, err);
+    if (st == SGL_OK) st = sgl_store_export(db, "events", "escape", mix_export, digest, err);
+    return st;
+}
+
 static void run_case(const char *name, case_fn fn, int has_err)
 {
     sgl_err err = {{0}, {0}};
@@ -155,6 +225,13 @@ int main(void)
     run_case("sgl_record_run", case_record, 1);
     run_case("sgl_record_pack/unpack", case_pack, 1);
     run_case("sgl_store_open/run_begin/write_run", case_store, 1);
+    sgl_err err = {{0}, {0}};
+    uint64_t dg = 0;
+    check_true(case_store(&err, &dg) == SGL_OK && setup_escape(&err) == SGL_OK &&
+               sgl_store_open(g_db, SGL_STORE_READONLY, 1000, &g_ro, &err) == SGL_OK,
+               "query store written and opened (%s)", err.msg);
+    if (g_ro) run_case("sgl_store_series_groups/escape_groups/export", case_query, 1);
+    sgl_store_close(g_ro, NULL);
     char p[80];
     unlink(g_db);
     snprintf(p, sizeof p, "%s-wal", g_db); unlink(p);

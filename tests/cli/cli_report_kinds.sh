@@ -226,6 +226,14 @@ print(("PASS" if ok else "FAIL") + ": jsonl events: censored is a JSON boolean")
 EOF2
 bad "export --kind bogus" "valid: run, limit, escape" export e.db --kind bogus
 
+# a store whose runs table has a kind column (a later schema): the same groups and export
+cp e.db ek.db
+"$PY" -c "import sqlite3; d = sqlite3.connect('ek.db'); d.execute('ALTER TABLE runs ADD COLUMN kind TEXT'); d.execute(\"UPDATE runs SET kind = CASE WHEN command = 'escape' THEN 'escape' ELSE 'run' END\"); d.commit()"
+"$SGDLAB" report ek.db --kind escape --by L0 --format csv > k_rep.csv 2> /dev/null
+check "kind column: the same escape groups" cmp -s k_rep.csv rep.csv
+"$SGDLAB" export ek.db --table runs --format csv > k_runs.csv 2> /dev/null
+check "kind column: the same export" cmp -s k_runs.csv x_runs.csv
+
 # plot: MFPT with CI error bars against L0
 if command -v gnuplot > /dev/null 2>&1; then
     "$SGDLAB" plot e.db --kind escape --x L0 --curve t-max --out p.png > /dev/null 2> err.txt

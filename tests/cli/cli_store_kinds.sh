@@ -2,7 +2,9 @@
 # One store life cycle for every spec kind (issue 11 items 7 and 8): `limit
 # --db` stores the limit (and each --compare-sgd column) like `run --db`,
 # prints what it prints without --db, and a bad start point found only while
-# executing leaves no row.  Deterministic: exact checks only.
+# executing leaves no row.  Group commit (sweep --sync-every, issue 14 item 5):
+# every window stores the same rows, bad values are refused.  Deterministic:
+# exact checks only.
 . "$(dirname "$0")/common.sh" "$@"
 cd "$WORK" || exit 1
 q() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
@@ -41,4 +43,30 @@ check "limit --db with an unusable start point: names --alpha" grep -q -- "--alp
 check "limit --db with an unusable start point: no row written" test "$(q l.db "SELECT count(*) FROM runs")" -eq 1
 "$SGDLAB" limit "${L[@]}" --db '' > /dev/null 2> err.txt
 check "limit --db '': exit 2" test $? -eq 2
+
+# ---- group commit: the commit policy changes when the store is fsynced, never what it holds
+DUMP="$(cd "$(dirname "$0")" && pwd)/dump_db.py"
+cat > tiny.yaml <<'EOF2'
+name: tiny
+base: {model: diagnet, d: 10, n: 8, kappa: 2, steps: 50, every: 50, seeds: 2}
+grid:
+  lr: [0.001, 0.002]
+  seed: [1, 2, 3, 4, 5, 6]
+EOF2
+for s in 0 0.05 default; do
+    if [ "$s" = default ]; then "$SGDLAB" sweep tiny.yaml --db "g$s.db" --quiet 2> /dev/null
+    else "$SGDLAB" sweep tiny.yaml --db "g$s.db" --quiet --sync-every "$s" 2> /dev/null; fi
+    check "sweep --sync-every $s: exit 0" test $? -eq 0
+    "$PY" "$DUMP" "g$s.db" > "g$s.dump"
+done
+check "sweep --sync-every 0.05 stores what --sync-every 0 stores" cmp -s g0.dump g0.05.dump
+check "sweep with the default window stores what --sync-every 0 stores" cmp -s g0.dump gdefault.dump
+for bad in -1 abc 3601 ''; do
+    "$SGDLAB" sweep tiny.yaml --db gbad.db --sync-every "$bad" > /dev/null 2> err.txt
+    rc=$?
+    check "sweep --sync-every '$bad': exit 2 (got $rc), names the flag" test "$rc" -eq 2 -a -n "$(grep -- --sync-every err.txt)"
+done
+check "sweep --sync-every bad: no store created" test ! -e gbad.db
+"$SGDLAB" sweep tiny.yaml --no-store --sync-every 1 > /dev/null 2> err.txt
+check "sweep --no-store --sync-every: exit 2" test $? -eq 2
 finish
