@@ -235,6 +235,39 @@ static sgl_status run_params(const sgl_sweep *w, size_t i, char key[17], char **
     return SGL_OK;
 }
 
+/* Execute and commit the runs in todo (order kept): here, or spread over the
+ * MPI ranks.  A second pass over the runs another writer held: those it has
+ * since finished are skipped, those whose claimant died are taken; any still
+ * held are left to their writer.  todo is overwritten. */
+static sgl_status run_todo(sweep_ctx *c, size_t *todo, size_t n_todo, sgl_err *err)
+{
+    sgl_status st = SGL_OK;
+    for (int pass = 0; pass < 2 && st == SGL_OK && !sgl_cli_signal; ++pass) {
+        if (pass == 1) {
+            if (c->n_passed == 0) break;
+            memcpy(todo, c->passed, c->n_passed * sizeof *todo);
+            n_todo = c->n_passed;
+            c->n_passed = c->running_elsewhere = 0;
+        }
+        if (c->ranks > 1) {
+            st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, c, err);
+            continue;
+        }
+        for (size_t j = 0; j < n_todo && st == SGL_OK; ++j) {
+            const size_t i = todo[j];
+            sgl_record rec;
+            int take = 1;
+            if (sgl_cli_signal) break;   /* interrupted: stop between runs */
+            if ((st = sweep_begin(c, i, &take, err)) != SGL_OK) break;
+            if (!take) continue;
+            if ((st = sgl_record_sweep_run(c->w, i, c->o->threads, &rec, err)) != SGL_OK) break;
+            st = sweep_commit(c, i, &rec, err);
+            sgl_record_clear(&rec);
+        }
+    }
+    return st;
+}
+
 /* rank 0 (or the only process) */
 static int sweep_main(const sweep_opts *op, int ranks)
 {
@@ -305,32 +338,7 @@ static int sweep_main(const sweep_opts *op, int ranks)
                    .show = !o.quiet && isatty(2), .skipped = skipped, .n = n, .passed = passed,
                    .t0 = omp_get_wtime()};
     progress(c.show, skipped, n, 0, 0, 0);
-    /* a second pass over the runs another writer held: those it has since
-     * finished are skipped, those whose claimant died are taken; any still
-     * held are left to their writer */
-    for (int pass = 0; pass < 2 && st == SGL_OK && !sgl_cli_signal; ++pass) {
-        if (pass == 1) {
-            if (c.n_passed == 0) break;
-            memcpy(todo, passed, c.n_passed * sizeof *todo);
-            n_todo = c.n_passed;
-            c.n_passed = c.running_elsewhere = 0;
-        }
-        if (ranks > 1) {
-            st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, &c, &err);
-        } else {
-            for (size_t j = 0; j < n_todo && st == SGL_OK; ++j) {
-                const size_t i = todo[j];
-                sgl_record rec;
-                int take = 1;
-                if (sgl_cli_signal) break;   /* interrupted: stop between runs */
-                if ((st = sweep_begin(&c, i, &take, &err)) != SGL_OK) break;
-                if (!take) continue;
-                if ((st = sgl_record_sweep_run(w, i, o.threads, &rec, &err)) != SGL_OK) break;
-                st = sweep_commit(&c, i, &rec, &err);
-                sgl_record_clear(&rec);
-            }
-        }
-    }
+    st = run_todo(&c, todo, n_todo, &err);
     double secs = omp_get_wtime() - c.t0;
     if (c.show) fputc('\n', stderr);
     if (sgl_cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
