@@ -1,302 +1,357 @@
-/* Flag parsing for `sgdlab run` and `sgdlab reproduce`: one table of flags.
- * Numbers are parsed strictly (the whole token, finite); integer flags accept
- * 3e5 but not 2.5 or -1.  Range checks live in the library (sgl_spec_validate)
- * so every caller gets the same messages. */
+/* The command-line flags of run, limit, reproduce, escape and theory: one
+ * generic loop over the library's parameter table of the command's spec kind
+ * (flag = "--" + key; sgl_any_spec_set parses, so the CLI, sweeps and every
+ * other front end read a value the same way) and a small table of CLI-only
+ * flags per command (--threads, --format, --out, --db, --json, ...).  --help
+ * is generated from the same rows: defaults, units, allowed values and which
+ * kind reads a key. */
 #include "cli.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { F_SIZE, F_U64, F_U32, F_INT, F_DOUBLE, F_STR, F_ENUM, F_DECAY, F_FLAG, F_VEC } ftype;
+typedef enum { F_INT, F_DOUBLE, F_STR, F_ENUM, F_FLAG } ftype;
 
 typedef struct {
     const char *name;
-    unsigned cmds;              /* SGL_CMD_RUN | SGL_CMD_REPRODUCE */
+    unsigned cmds;              /* SGL_CMD_* */
     ftype type;
-    size_t off;                 /* offset into sgl_cli_opts */
+    size_t off;                 /* offset into the command's options */
     const char *const *choices; /* F_ENUM: NULL-terminated names, value = index */
     const char *help;
-} flag;
+} cli_flag;
 
 #define O(field) offsetof(sgl_cli_opts, field)
 static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
-
-static const flag k_flags[] = {
-    {"--model", SGL_CMD_RUN | SGL_CMD_LIMIT, F_STR, O(spec.model), NULL, "model name (sgdlab list)"},
-    {"--noise", SGL_CMD_RUN | SGL_CMD_LIMIT, F_STR, O(spec.noise), NULL, "noise kind (sgdlab list)"},
-    {"--d", SGL_CMD_RUN | SGL_CMD_LIMIT, F_SIZE, O(spec.data.d), NULL, "input dimension"},
-    {"--n", SGL_CMD_RUN | SGL_CMD_LIMIT, F_SIZE, O(spec.data.n), NULL, "training samples"},
-    {"--kappa", SGL_CMD_RUN | SGL_CMD_LIMIT, F_SIZE, O(spec.data.kappa), NULL, "sparsity of w* (first kappa coordinates)"},
-    {"--n-test", SGL_CMD_RUN, F_SIZE, O(spec.data.n_test), NULL, "held-out samples (0: none)"},
-    {"--data", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.data.input), sgl_input_names, "inputs: gaussian | boolean | csv"},
-    {"--data-file", SGL_CMD_RUN | SGL_CMD_LIMIT, F_STR, O(spec.data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (--data csv)"},
-    {"--truth", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.data.truth), sgl_truth_names, "w* on its support: ones | signs"},
-    {"--data-noise", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.data.label_noise), NULL, "std of noise in the stored labels"},
-    {"--data-draw", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.data_draw), sgl_draw_names, "per-seed (each seed its own data) | shared"},
-    {"--width", SGL_CMD_RUN | SGL_CMD_LIMIT, F_SIZE, O(spec.data.width), NULL, "hidden units of the student (tanhnet; default 16)"},
-    {"--loss-a", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.a), NULL, "loss constant a in a*r^2 (default: the model's)"},
-    {"--alpha", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.alpha), NULL, "initialisation scale"},
-    {"--init", SGL_CMD_RUN | SGL_CMD_LIMIT, F_VEC, O(init), NULL, "initial point x1,x2,... (one value per parameter; replaces --alpha)"},
-    {"--observe", SGL_CMD_RUN | SGL_CMD_LIMIT, F_STR, O(spec.observe), NULL, "optional observables to log too, comma-separated: lambda_max, theta_1"},
-    {"--delta", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.delta), NULL, "label-noise std / minibatch-diff scale"},
-    {"--sigma", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.sigma), NULL, "Gaussian parameter-noise std"},
-    {"--sigma-scale", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.sigma_scale), sgl_scale_names, "eta | sqrt-eta (required with gaussian)"},
-    {"--batch", SGL_CMD_RUN | SGL_CMD_LIMIT, F_SIZE, O(spec.batch), NULL, "batch size B"},
-    {"--sampling", SGL_CMD_RUN | SGL_CMD_LIMIT, F_ENUM, O(spec.with_replacement), sgl_sampling_names, "without | with replacement"},
-    {"--lr", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.lr), NULL, "learning rate eta"},
-    {"--lr-decay", SGL_CMD_RUN, F_DECAY, 0, NULL, "steps K1,K2,... where eta is multiplied by the factor"},
-    {"--lr-decay-factor", SGL_CMD_RUN, F_DOUBLE, O(spec.decay_factor), NULL, "factor of --lr-decay (0.1)"},
-    {"--steps", SGL_CMD_RUN, F_U64, O(spec.steps), NULL, "SGD steps k"},
-    {"--every", SGL_CMD_RUN, F_U64, O(spec.every), NULL, "log every k steps"},
-    {"--seeds", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_U32, O(spec.seeds), NULL, "trajectories M"},
-    {"--seed", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_U64, O(spec.seed), NULL, "Philox key"},
-    {"--bound", SGL_CMD_RUN, F_DOUBLE, O(spec.bound), NULL, "diverged when max|theta_j| exceeds it (checked every 256 steps and at the end)"},
-    {"--threshold", SGL_CMD_RUN | SGL_CMD_LIMIT, F_DOUBLE, O(spec.threshold), NULL, "|w_j| counted active off-support above it"},
-    {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
-    {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "table | csv | jsonl"},
+static const cli_flag k_flags[] = {
+    {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_INT, O(threads), NULL,
+     "OpenMP threads (results do not depend on it)"},
+    {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "output format [default table; allowed table | csv | jsonl]"},
     {"--out", SGL_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
-    {"--db", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_STR, O(db_path), NULL, "also store the run(s) in this SQLite results file (sgdlab report)"},
-    {"--json", SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_FLAG, O(json), NULL, "reproduce: one JSON object on stdout"},
-    {"--out-dir", SGL_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "reproduce: directory for the plot and its data"},
-    {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "reproduce: 10x fewer steps (smoke test)"},
-    {"--T", SGL_CMD_LIMIT, F_DOUBLE, O(T), NULL, "limit: horizon in limit time t = eta^2 k (default 1)"},
-    {"--dt", SGL_CMD_LIMIT, F_DOUBLE, O(dt), NULL, "limit: Euler-Maruyama step in limit time (default T/1000)"},
-    {"--form", SGL_CMD_LIMIT, F_ENUM, O(form), sgl_limit_form_names, "limit: auto | general (four-term) | closed"},
-    {"--compare-sgd", SGL_CMD_LIMIT, F_FLAG, O(compare_sgd), NULL, "limit: also run SGD for T/eta^2 steps at each eta"},
-    {"--etas", SGL_CMD_LIMIT, F_STR, O(etas), NULL, "limit: SGD step sizes e1,e2,... (default --lr, lr/2, lr/4)"},
+    {"--db", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_STR, O(db_path), NULL,
+     "also store the run(s) in this SQLite results file (sgdlab report)"},
+    {"--json", SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_FLAG, O(json), NULL, "one JSON object on stdout"},
+    {"--out-dir", SGL_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "directory for the plot and its data"},
+    {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "10x fewer steps (smoke test)"},
+    {"--compare-sgd", SGL_CMD_LIMIT, F_FLAG, O(compare_sgd), NULL, "also run SGD for T/eta^2 steps at each eta"},
+    {"--etas", SGL_CMD_LIMIT, F_STR, O(etas), NULL, "SGD step sizes e1,e2,... [default lr, lr/2, lr/4]"},
 };
-#define N_FLAGS (sizeof k_flags / sizeof k_flags[0])
-_Static_assert(N_FLAGS <= 64, "sgl_cli_opts.given holds one bit per flag");
+#undef O
+#define O(field) offsetof(sgl_escape_opts, field)
+static const cli_flag k_eflags[] = {
+    {"--B", SGL_CMD_ESCAPE, F_DOUBLE, O(B), NULL, "batch size B (with --eta: B/eta = B / eta)"},
+    {"--threads", SGL_CMD_ESCAPE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
+    {"--json", SGL_CMD_ESCAPE, F_FLAG, O(json), NULL, "one JSON object on stdout"},
+    {"--db", SGL_CMD_ESCAPE, F_STR, O(db_path), NULL,
+     "also store the run (every first-passage event, the estimates) in this SQLite file"},
+};
+#undef O
+_Static_assert(sizeof k_flags / sizeof k_flags[0] <= 64, "one given bit per CLI-only flag");
 
-static const flag *find_flag(const char *name, size_t len)
+/* one command's flags: the rows of its spec's table (all, or the names in only) and its CLI-only flags */
+typedef struct {
+    unsigned cmd;
+    sgl_any_spec *spec;
+    const char *const *only;
+    const cli_flag *flags;
+    size_t n_flags;
+    void *base;          /* the options the CLI-only flags write */
+    uint64_t *given;     /* bit i: flags[i] given */
+} flagset;
+
+static const char *const k_reproduce_rows[] = {"seeds", "seed", NULL};
+
+static int row_taken(const flagset *fs, const sgl_param *p)
 {
-    for (size_t k = 0; k < N_FLAGS; ++k)
-        if (strlen(k_flags[k].name) == len && strncmp(k_flags[k].name, name, len) == 0) return &k_flags[k];
+    if (!fs->only) return 1;
+    for (size_t i = 0; fs->only[i]; ++i)
+        if (strcmp(fs->only[i], p->name) == 0) return 1;
+    return 0;
+}
+
+static const cli_flag *find_cli(const cli_flag *t, size_t n, const char *name, size_t len)
+{
+    for (size_t k = 0; k < n; ++k)
+        if (strlen(t[k].name) == len && strncmp(t[k].name, name, len) == 0) return &t[k];
+    return NULL;
+}
+
+/* the row of "--key" (name[0..len)), or NULL */
+static const sgl_param *find_row(const sgl_any_spec *s, const char *name, size_t len)
+{
+    if (len < 3 || strncmp(name, "--", 2) != 0) return NULL;
+    for (const sgl_param *p = sgl_param_table(s->kind); p->name; ++p)
+        if (strlen(p->name) == len - 2 && strncmp(p->name, name + 2, len - 2) == 0) return p;
     return NULL;
 }
 
 int sgl_cli_given(const sgl_cli_opts *o, const char *name)
 {
-    const flag *f = find_flag(name, strlen(name));
+    const sgl_param *p = find_row(&o->any, name, strlen(name));
+    if (p) return sgl_any_spec_given(&o->any, p->name);
+    const cli_flag *f = find_cli(k_flags, sizeof k_flags / sizeof k_flags[0], name, strlen(name));
     return f && (o->given >> (f - k_flags) & 1u);
+}
+
+int sgl_escape_given(const sgl_escape_opts *o, const char *name)
+{
+    const sgl_param *p = find_row(&o->any, name, strlen(name));
+    if (p) return sgl_any_spec_given(&o->any, p->name);
+    const cli_flag *f = find_cli(k_eflags, sizeof k_eflags / sizeof k_eflags[0], name, strlen(name));
+    return f && (o->given >> (f - k_eflags) & 1u);
+}
+
+void sgl_escape_err_flag(sgl_err *err)
+{
+    if (!err->field[0] || strncmp(err->field, "--", 2) == 0 || strcmp(err->field, "key") == 0) return;
+    char tmp[sizeof err->field];
+    snprintf(tmp, sizeof tmp, "--%.*s", (int)sizeof tmp - 3, err->field);
+    memcpy(err->field, tmp, sizeof tmp);
 }
 
 sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
 {
-    const sgl_noise_type *nt = sgl_noise_lookup(o->spec.noise);
-    const int csv = o->spec.data.input == SGL_INPUT_CSV;
-    static const char *const csv_fixed[] = {"--d", "--n", "--kappa", "--n-test", "--truth", "--data-noise",
-                                            "--data-draw", NULL};
-    for (int i = 0; csv && csv_fixed[i]; ++i)
-        if (sgl_cli_given(o, csv_fixed[i]))
-            return sgl_fail(err, SGL_EINVAL, csv_fixed[i],
-                            "not used with --data csv (the file fixes d, n and the labels, and has no ground truth)");
-    if (!csv && sgl_cli_given(o, "--data-file"))
-        return sgl_fail(err, SGL_EINVAL, "--data-file", "only used with --data csv");
-    if (sgl_cli_given(o, "--lr-decay-factor") && o->spec.n_decay == 0)
-        return sgl_fail(err, SGL_EINVAL, "--lr-decay-factor", "only used with --lr-decay K1,K2,... (the steps where it applies)");
-    if (sgl_cli_given(o, "--init") && sgl_cli_given(o, "--alpha"))
-        return sgl_fail(err, SGL_EINVAL, "--alpha", "not used with --init (which gives the initial point itself)");
-    const sgl_model_type *mt = sgl_model_lookup(o->spec.model);
-    if (mt && (mt->caps & SGL_CAP_NODATA)) {
-        static const char *const data_flags[] = {"--d", "--n", "--kappa", "--n-test", "--data", "--data-file",
-                                                 "--truth", "--data-noise", "--data-draw", NULL};
-        for (int i = 0; data_flags[i]; ++i)
-            if (sgl_cli_given(o, data_flags[i]))
-                return sgl_fail(err, SGL_EINVAL, data_flags[i],
-                                "not used with --model %s (its loss does not depend on data)", mt->name);
-    }
-    if (!nt) return SGL_OK;   /* the spec check names the unknown noise */
-    const struct { const char *flag; int used; } uses[] = {
-        {"--batch", nt->uses_batch}, {"--sampling", nt->uses_batch}, {"--delta", nt->uses_delta},
-        {"--sigma", nt->uses_sigma}, {"--sigma-scale", nt->uses_sigma}};
-    for (size_t i = 0; i < sizeof uses / sizeof uses[0]; ++i)
-        if (!uses[i].used && sgl_cli_given(o, uses[i].flag))
-            return sgl_fail(err, SGL_EINVAL, uses[i].flag, "not used by --noise %s (sgdlab list: what each kind reads)",
-                            nt->name);
-    return SGL_OK;
+    return sgl_any_spec_check_given(&o->any, err);
 }
 
-/* Plain digits are read exactly (all 64 bits); a decimal or exponent form such
- * as 3e5 is accepted when it is an integer below 2^53; signs, hex, inf and nan
- * are not. */
-static sgl_status parse_integer(const char *flag, const char *s, unsigned long long max,
-                                unsigned long long *out, sgl_err *err)
+static sgl_status set_cli(const cli_flag *f, void *opts, const char *val, sgl_err *err)
 {
-    size_t nd = strspn(s, "0123456789");
-    char *end;
-    errno = 0;
-    if (nd > 0 && s[nd] == '\0') {
-        unsigned long long v = strtoull(s, &end, 10);
-        if (errno != ERANGE && v <= max) {
-            *out = v;
-            return SGL_OK;
-        }
-    } else if (nd > 0 && s[strspn(s, "0123456789.eE+")] == '\0') {
-        double v = strtod(s, &end);
-        if (*end == '\0' && errno != ERANGE && v == floor(v) && v <= (double)max && v <= 0x1p53) {
-            *out = (unsigned long long)v;
-            return SGL_OK;
-        }
-    }
-    return sgl_fail(err, SGL_EINVAL, flag, "must be a non-negative integer <= %llu, got '%s'", max, s);
-}
-
-static sgl_status set_flag(const flag *f, const char *val, sgl_cli_opts *o, sgl_err *err)
-{
-    char *base = (char *)o + f->off;
+    char *base = (char *)opts + f->off;
     unsigned long long u;
-    sgl_status st;
     switch (f->type) {
-    case F_SIZE:
-        if ((st = parse_integer(f->name, val, (1ull << 53), &u, err))) return st;
-        *(size_t *)base = (size_t)u;
-        return SGL_OK;
-    case F_U64:
-        if ((st = parse_integer(f->name, val, f->off == O(spec.seed) ? ~0ull : (1ull << 53), &u, err))) return st;
-        *(uint64_t *)base = u;
-        return SGL_OK;
-    case F_U32:
-        if ((st = parse_integer(f->name, val, 0xffffffffull, &u, err))) return st;
-        *(uint32_t *)base = (uint32_t)u;
-        return SGL_OK;
     case F_INT:
-        if ((st = parse_integer(f->name, val, 4096, &u, err))) return st;
+        if (sgl_parse_uint(val, 4096, &u) != 0)
+            return sgl_fail(err, SGL_EINVAL, f->name, "must be a non-negative integer <= 4096, got '%s'", val);
         *(int *)base = (int)u;
         return SGL_OK;
-    case F_DOUBLE: {
-        char *end;
-        errno = 0;
-        double v = strtod(val, &end);
-        if (end == val || isspace((unsigned char)val[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
+    case F_DOUBLE:
+        if (sgl_parse_double(val, (double *)base) != 0)
             return sgl_fail(err, SGL_EINVAL, f->name, "must be a finite number, got '%s'", val);
-        *(double *)base = v;
         return SGL_OK;
-    }
-    case F_STR:
-        *(const char **)base = val;
-        return SGL_OK;
+    case F_STR: *(const char **)base = val; return SGL_OK;
+    case F_FLAG: *(int *)base = 1; return SGL_OK;
     case F_ENUM: {
-        char names[128] = "";
-        size_t k = 0;
-        for (int i = 0; f->choices[i]; ++i) {
-            if (strcmp(f->choices[i], val) == 0 && strcmp(val, "unset") != 0) {
-                *(int *)base = i;
+        char names[128] = "", hint[80];
+        size_t k = 0, n = 0;
+        for (; f->choices[n]; ++n) {
+            if (strcmp(f->choices[n], val) == 0) {
+                *(int *)base = (int)n;
                 return SGL_OK;
             }
-            if (strcmp(f->choices[i], "unset") != 0 && k < sizeof names)
-                k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", f->choices[i]);
+            k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", f->choices[n]);
         }
-        return sgl_fail(err, SGL_EINVAL, f->name, "unknown value '%s'; valid: %s", val, names);
-    }
-    case F_DECAY: {
-        /* K1,K2,...: every token an integer >= 1 (no empty ones); increasing
-         * order is checked with the rest of the spec */
-        o->spec.n_decay = 0;
-        for (const char *tok = val;; ) {
-            const char *comma = strchr(tok, ',');
-            size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
-            char buf[32];
-            if (len == 0 || len >= sizeof buf)
-                return sgl_fail(err, SGL_EINVAL, f->name,
-                                "must be steps K1,K2,... (integers >= 1, increasing), got '%s'", val);
-            if (o->spec.n_decay == SGL_MAX_DECAY)
-                return sgl_fail(err, SGL_EINVAL, f->name, "at most %d decay steps", SGL_MAX_DECAY);
-            memcpy(buf, tok, len);
-            buf[len] = '\0';
-            if ((st = parse_integer(f->name, buf, (1ull << 53), &u, err))) return st;
-            o->spec.decay_at[o->spec.n_decay++] = u;
-            if (!comma) break;
-            tok = comma + 1;
-        }
-        return SGL_OK;
-    }
-    case F_FLAG:
-        *(int *)base = 1;
-        return SGL_OK;
-    case F_VEC: {
-        /* v1,v2,...: finite numbers, no empty tokens */
-        const size_t cap = sizeof o->init / sizeof o->init[0];
-        o->spec.n_init = 0;
-        for (const char *tok = val;; ) {
-            const char *comma = strchr(tok, ',');
-            size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
-            char buf[64];
-            char *end;
-            if (len == 0 || len >= sizeof buf)
-                return sgl_fail(err, SGL_EINVAL, f->name, "must be finite numbers v1,v2,... , got '%s'", val);
-            if (o->spec.n_init == cap) return sgl_fail(err, SGL_EINVAL, f->name, "at most %zu values", cap);
-            memcpy(buf, tok, len);
-            buf[len] = '\0';
-            errno = 0;
-            double v = strtod(buf, &end);
-            if (end == buf || isspace((unsigned char)buf[0]) || *end != '\0' || errno == ERANGE || !isfinite(v))
-                return sgl_fail(err, SGL_EINVAL, f->name, "must be finite numbers v1,v2,... , got '%s' in '%s'", buf,
-                                val);
-            o->init[o->spec.n_init++] = v;
-            if (!comma) break;
-            tok = comma + 1;
-        }
-        o->spec.init = o->init;
-        return SGL_OK;
+        sgl_did_you_mean(val, f->choices, n, hint, sizeof hint);
+        return sgl_fail(err, SGL_EINVAL, f->name, "unknown value '%s'%s; valid: %s", val, hint, names);
     }
     }
     return SGL_EINVAL;
 }
 
-static void print_help(unsigned cmd)
+/* ------------------------------------------------------------------ help */
+
+/* which kinds read an escape key (the registries' .reads), "" when none names it */
+static void escape_readers(const char *key, char *buf, size_t len)
 {
-    printf("flags:\n");
-    for (size_t i = 0; i < N_FLAGS; ++i)
-        if (k_flags[i].cmds & cmd) printf("  %-18s %s\n", k_flags[i].name, k_flags[i].help);
+    static const struct { const char *what; const sgl_escape_kind *const *reg; } regs[] = {
+        {"noise", sgl_escape_noises}, {"dynamics", sgl_escape_dynamics_kinds}, {"event", sgl_escape_events},
+        {"start", sgl_escape_starts}};
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t r = 0; r < sizeof regs / sizeof regs[0]; ++r)
+        for (size_t i = 0; regs[r].reg[i] && k < len; ++i)
+            if (sgl_escape_reads(regs[r].reg[i]->reads, key))
+                k += (size_t)snprintf(buf + k, len - k, "%s%s %s", k ? ", " : "", regs[r].what, regs[r].reg[i]->name);
+    for (size_t i = 0; sgl_landscapes[i] && k < len; ++i)
+        if (sgl_escape_reads(sgl_landscapes[i]->reads, key))
+            k += (size_t)snprintf(buf + k, len - k, "%s%s %s", k ? ", " : "", "landscape", sgl_landscapes[i]->name);
 }
 
-sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err)
+/* which run settings a run / limit key needs (its use bits) */
+static void run_readers(unsigned use, char *buf, size_t len)
 {
-    memset(o, 0, sizeof *o);
-    sgl_spec_defaults(&o->spec);
-    o->format = SGL_FMT_TABLE;
+    size_t k = 0;
+    buf[0] = '\0';
+    if (use & (SGL_USE_BATCH | SGL_USE_DELTA | SGL_USE_SIGMA)) {
+        k += (size_t)snprintf(buf, len, "noise");
+        for (size_t i = 0; sgl_noises[i] && k < len; ++i) {
+            const sgl_noise_type *n = sgl_noises[i];
+            if (((use & SGL_USE_BATCH) && n->uses_batch) || ((use & SGL_USE_DELTA) && n->uses_delta) ||
+                ((use & SGL_USE_SIGMA) && n->uses_sigma))
+                k += (size_t)snprintf(buf + k, len - k, " %s", n->name);
+        }
+    }
+    if ((use & SGL_USE_CSV) && k < len) k += (size_t)snprintf(buf + k, len - k, "%sdata csv", k ? ", " : "");
+    if ((use & SGL_USE_GEN) && k < len) k += (size_t)snprintf(buf + k, len - k, "%sgenerated data", k ? ", " : "");
+    if ((use & SGL_USE_DECAY) && k < len) k += (size_t)snprintf(buf + k, len - k, "%slr-decay", k ? ", " : "");
+    if ((use & SGL_USE_WIDTH) && k < len) {
+        k += (size_t)snprintf(buf + k, len - k, "%smodel", k ? ", " : "");
+        for (size_t i = 0; sgl_models[i] && k < len; ++i)
+            if (sgl_models[i]->caps & SGL_CAP_WIDTH) k += (size_t)snprintf(buf + k, len - k, " %s", sgl_models[i]->name);
+    }
+}
+
+/* "  --key  help [default D; unit U; allowed A; read by R]" */
+static void print_row(const sgl_param *p, sgl_spec_kind kind)
+{
+    char allowed[300] = "", reads[300] = "", flag[40];
+    if (p->type == SGL_PARAM_KIND) {
+        sgl_escape_kind_names(p->kinds, " | ", allowed, sizeof allowed);
+    } else if (p->type == SGL_PARAM_ENUM) {
+        size_t k = 0;
+        for (int i = 0; p->choices[i] && k < sizeof allowed; ++i)
+            if (strcmp(p->choices[i], "unset") != 0)
+                k += (size_t)snprintf(allowed + k, sizeof allowed - k, "%s%s", k ? " | " : "", p->choices[i]);
+    } else if (p->type == SGL_PARAM_STR && p->range && strcmp(p->range, "sgdlab list") == 0) {
+        /* a registry name: landscape (escape), model and noise (run, limit) */
+        size_t k = 0;
+        const int esc = kind == SGL_KIND_ESCAPE, model = strcmp(p->name, "model") == 0;
+        for (size_t i = 0; k < sizeof allowed; ++i) {
+            const char *nm = esc ? (sgl_landscapes[i] ? sgl_landscapes[i]->name : NULL)
+                             : model ? (sgl_models[i] ? sgl_models[i]->name : NULL)
+                                     : (sgl_noises[i] ? sgl_noises[i]->name : NULL);
+            if (!nm) break;
+            k += (size_t)snprintf(allowed + k, sizeof allowed - k, "%s%s", k ? " | " : "", nm);
+        }
+    } else if (p->range) {
+        snprintf(allowed, sizeof allowed, "%s", p->range);
+    }
+    if (kind == SGL_KIND_ESCAPE) escape_readers(p->name, reads, sizeof reads);
+    else run_readers(p->use, reads, sizeof reads);
+    snprintf(flag, sizeof flag, "--%s", p->name);
+    printf("  %-18s %s [default %s", flag, p->help, p->def && p->def[0] ? p->def : "none");
+    if (p->unit) printf("; unit %s", p->unit);
+    if (allowed[0]) printf("; allowed %s", allowed);
+    if (reads[0]) printf("; used with %s", reads);
+    printf("]\n");
+}
+
+static void print_help(const flagset *fs)
+{
+    printf("flags:\n");
+    for (const sgl_param *p = sgl_param_table(fs->spec->kind); p->name; ++p)
+        if (row_taken(fs, p)) print_row(p, fs->spec->kind);
+    for (size_t i = 0; i < fs->n_flags; ++i)
+        if (fs->flags[i].cmds & fs->cmd) printf("  %-18s %s\n", fs->flags[i].name, fs->flags[i].help);
+}
+
+/* ------------------------------------------------------------------ parse */
+
+/* an unknown flag, or one another command takes: the message lists this command's flags, and the nearest */
+static sgl_status not_a_flag(const flagset *fs, const char *arg, size_t len, int elsewhere, sgl_err *err)
+{
+    char name[64], valid[600] = "", flags[80][24], hint[80];
+    const char *cand[80];
+    size_t k = 0, n = 0;
+    if (len > 0) snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
+    else snprintf(name, sizeof name, "'%.60s'", arg);   /* "" or "=x": quoted, so the message still names it */
+    for (const sgl_param *p = sgl_param_table(fs->spec->kind); p->name; ++p)
+        if (row_taken(fs, p) && n < 80) {
+            snprintf(flags[n], sizeof flags[n], "--%s", p->name);
+            cand[n] = flags[n];
+            ++n;
+        }
+    for (size_t i = 0; i < fs->n_flags && n < 80; ++i)
+        if (fs->flags[i].cmds & fs->cmd) cand[n++] = fs->flags[i].name;
+    for (size_t i = 0; i < n && k < sizeof valid; ++i)
+        k += (size_t)snprintf(valid + k, sizeof valid - k, "%s%s", k ? ", " : "", cand[i]);
+    sgl_did_you_mean(name, cand, elsewhere ? 0 : n, hint, sizeof hint);
+    return sgl_fail(err, SGL_EINVAL, name, "%s%s; valid: %s",
+                    elsewhere ? "not a flag of this command (its other settings are fixed)" : "unknown flag", hint,
+                    valid);
+}
+
+static sgl_status parse_flags(int argc, char **argv, int first, const flagset *fs, int *help, sgl_err *err)
+{
     for (int i = first; i < argc; ++i) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             if (argc > first + 1)
                 return sgl_fail(err, SGL_EINVAL, arg, "takes no other arguments (got %d more)", argc - first - 1);
-            print_help(cmd);
-            o->help = 1;
+            print_help(fs);
+            *help = 1;
             return SGL_OK;
         }
         const char *eq = strchr(arg, '=');
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-        const flag *f = find_flag(arg, len);
-        if (!f || !(f->cmds & cmd)) {
-            char name[64], valid[400] = "";
-            if (len > 0)
-                snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
-            else   /* "" or "=x": quote it, so the message still names what was given */
-                snprintf(name, sizeof name, "'%.60s'", arg);
-            size_t k = 0;
-            for (size_t q = 0; q < N_FLAGS && k < sizeof valid; ++q)
-                if (k_flags[q].cmds & cmd)
-                    k += (size_t)snprintf(valid + k, sizeof valid - k, "%s%s", k ? ", " : "", k_flags[q].name);
-            return sgl_fail(err, SGL_EINVAL, name, "%s; valid: %s",
-                            f ? "not a flag of this command (its other settings are fixed)" : "unknown flag", valid);
-        }
-        o->given |= 1ull << (f - k_flags);
+        const sgl_param *row = find_row(fs->spec, arg, len);
+        const cli_flag *f = row ? NULL : find_cli(fs->flags, fs->n_flags, arg, len);
+        if (row ? !row_taken(fs, row) : !f || !(f->cmds & fs->cmd))
+            return not_a_flag(fs, arg, len, row || f, err);
         const char *val = NULL;
-        if (f->type != F_FLAG) {
-            if (eq) val = eq + 1;
-            else if (i + 1 < argc) val = argv[++i];
-            else return sgl_fail(err, SGL_EINVAL, f->name, "needs a value");
+        char flag[40];
+        snprintf(flag, sizeof flag, "%.*s", (int)(len < 39 ? len : 39), arg);
+        if (f && f->type == F_FLAG) {
+            if (eq) return sgl_fail(err, SGL_EINVAL, flag, "takes no value");
         } else if (eq) {
-            return sgl_fail(err, SGL_EINVAL, f->name, "takes no value");
+            val = eq + 1;
+        } else if (i + 1 < argc) {
+            val = argv[++i];
+        } else {
+            return sgl_fail(err, SGL_EINVAL, flag, "needs a value");
         }
-        sgl_status st = set_flag(f, val, o, err);
+        sgl_status st;
+        if (f) {
+            *fs->given |= 1ull << (f - fs->flags);
+            st = set_cli(f, fs->base, val, err);
+        } else if (row->type == SGL_PARAM_DECAY && !val[0]) {   /* the library reads "" as no decay (a sweep's []) */
+            st = sgl_fail(err, SGL_EINVAL, flag, "must be steps K1,K2,... (integers >= 1, increasing), got ''");
+        } else if ((st = sgl_any_spec_set(fs->spec, row->name, val, err)) != SGL_OK) {
+            snprintf(err->field, sizeof err->field, "%s", flag);
+        }
         if (st != SGL_OK) return st;
     }
     return SGL_OK;
+}
+
+sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err)
+{
+    memset(o, 0, sizeof *o);
+    sgl_any_spec_default(&o->any, cmd == SGL_CMD_LIMIT ? SGL_KIND_LIMIT : SGL_KIND_RUN);
+    o->any.vec = o->init;
+    o->any.vec_cap = sizeof o->init / sizeof o->init[0];
+    o->format = SGL_FMT_TABLE;
+    flagset fs = {cmd, &o->any, cmd == SGL_CMD_REPRODUCE ? k_reproduce_rows : NULL, k_flags,
+                  sizeof k_flags / sizeof k_flags[0], o, &o->given};
+    sgl_status st = parse_flags(argc, argv, first, &fs, &o->help, err);
+    o->spec = o->any.u.run;   /* the limit spec starts with its run spec */
+    o->T = o->any.u.limit.T;
+    o->dt = o->any.u.limit.dt;
+    o->form = (int)o->any.u.limit.form;
+    if (cmd != SGL_CMD_LIMIT) o->T = o->dt = 0.0, o->form = 0;
+    return st;
+}
+
+/* escape and theory: the escape table, --B (with --eta) and the CLI-only flags; then every check of the spec */
+sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err)
+{
+    memset(o, 0, sizeof *o);
+    sgl_any_spec_default(&o->any, SGL_KIND_ESCAPE);
+    o->any.vec = o->x0;
+    o->any.vec_cap = SGL_ESC_MAX_DIM;
+    flagset fs = {SGL_CMD_ESCAPE, &o->any, NULL, k_eflags, sizeof k_eflags / sizeof k_eflags[0], o, &o->given};
+    sgl_status st = parse_flags(argc, argv, first, &fs, &o->help, err);
+    o->spec = o->any.u.escape;
+    o->spec.threads = o->threads;
+    if (st != SGL_OK || o->help) return st;
+    sgl_escape_spec *s = &o->spec;
+    if (sgl_escape_given(o, "--B") && !sgl_escape_reads(sgl_escape_noises[s->noise]->reads, "B-over-eta"))
+        return sgl_fail(err, SGL_EINVAL, "--B", "not used by --noise %s (it reads --D)", sgl_escape_noises[s->noise]->name);
+    if ((st = sgl_any_spec_check_given(&o->any, err)) != SGL_OK) {
+        sgl_escape_err_flag(err);
+        return st;
+    }
+    if (sgl_escape_given(o, "--B")) {
+        if (sgl_escape_given(o, "--B-over-eta"))
+            return sgl_fail(err, SGL_EINVAL, "--B", "give either --B (with --eta) or --B-over-eta, not both");
+        if (!sgl_escape_given(o, "--eta")) return sgl_fail(err, SGL_EINVAL, "--B", "needs --eta (B/eta = B / eta)");
+        if (!(o->B > 0)) return sgl_fail(err, SGL_EINVAL, "--B", "must be > 0, got %g", o->B);
+        if (!(s->eta > 0)) return sgl_fail(err, SGL_EINVAL, "--eta", "must be > 0, got %g", s->eta);
+        s->B_over_eta = o->B / s->eta;
+        o->any.u.escape.B_over_eta = s->B_over_eta;
+    }
+    o->any.u.escape.threads = o->threads;
+    if ((st = sgl_any_spec_validate(&o->any, err)) != SGL_OK) sgl_escape_err_flag(err);
+    return st;
 }
 
 /* Write s with every control byte (a newline or a tab from a user's value,

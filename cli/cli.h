@@ -9,7 +9,8 @@ enum { SGL_EXIT_OK = 0, SGL_EXIT_FAIL = 1, SGL_EXIT_USAGE = 2 };
 typedef enum { SGL_FMT_TABLE, SGL_FMT_CSV, SGL_FMT_JSONL } sgl_format;
 
 typedef struct {
-    sgl_spec spec;
+    sgl_spec spec;          /* the run spec parsed (limit: the run part of any.u.limit) */
+    sgl_any_spec any;       /* the spec as parsed: kind run, limit for `sgdlab limit`; any.given: its rows given */
     int threads;
     sgl_format format;
     const char *out_path;   /* NULL: stdout */
@@ -18,25 +19,26 @@ typedef struct {
     const char *out_dir;    /* reproduce: where the plot goes */
     int quick;              /* reproduce --quick: fewer steps, for tests */
     int help;               /* --help was given and printed */
-    uint64_t given;         /* bit i: flag i of the flag table was on the command line */
+    uint64_t given;         /* bit i: CLI-only flag i (args.c) was on the command line */
     double init[4096];      /* --init values (spec.init points here) */
-    /* limit */
+    /* limit (copies of any.u.limit, and its CLI-only flags) */
     double T;               /* --T: limit time t = eta^2 k */
-    double dt;              /* --dt: Euler-Maruyama step in limit time */
+    double dt;              /* --dt: Euler-Maruyama step in limit time (0: not given) */
     int compare_sgd;        /* --compare-sgd */
     const char *etas;       /* --etas e1,e2,...: SGD step sizes to compare */
     int form;               /* --form: sgl_limit_form */
 } sgl_cli_opts;
 
-/* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first).  Unknown flags and bad
- * values fill err and return SGL_EINVAL. */
-enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u, SGL_CMD_LIMIT = 4u };
+/* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first): the flags are the rows of the
+ * library's parameter table of the command's spec kind ("--" + key; reproduce: --seeds and --seed) and the
+ * command's CLI-only flags (args.c).  Unknown flags and bad values fill err and return SGL_EINVAL. */
+enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u, SGL_CMD_LIMIT = 4u, SGL_CMD_ESCAPE = 8u };
 sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err);
 int sgl_cli_report(sgl_status st, const sgl_err *err);   /* prints, returns exit code */
 /* was this flag ("--kappa") on the command line? */
 int sgl_cli_given(const sgl_cli_opts *o, const char *flag);
-/* `run`: a flag the chosen data or noise kind does not use is an error, not
- * silently ignored (e.g. --batch with --noise none, --d with --data csv). */
+/* `run`, `limit`: a flag the chosen data or noise kind does not use is an error, not
+ * silently ignored (e.g. --batch with --noise none, --d with --data csv): sgl_any_spec_check_given. */
 sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
 
 int sgl_cmd_list(int argc, char **argv);
@@ -53,13 +55,15 @@ int sgl_cmd_escape(int argc, char **argv);
  * landscape/noise compatibility come from sgl_escape_spec_validate, whose
  * field names are the flags without "--". */
 typedef struct {
-    sgl_escape_spec spec;
+    sgl_escape_spec spec;           /* = any.u.escape, with --threads and B/eta from --B */
+    sgl_any_spec any;               /* the spec as parsed; any.given: its rows given */
     double B;                       /* --B (with --eta): B/eta = B / eta */
     double x0[SGL_ESC_MAX_DIM];     /* --x0 values (spec.x0 points here) */
+    int threads;
     int json;
     int help;
     const char *db_path;            /* --db: also store the run in this SQLite results file */
-    uint64_t given;                 /* bit i: escape flag i was given */
+    uint64_t given;                 /* bit i: CLI-only escape flag i was given */
 } sgl_escape_opts;
 sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err);
 int sgl_escape_given(const sgl_escape_opts *o, const char *flag);

@@ -6,8 +6,6 @@
  * limit and each SGD column are runs in the store (command "limit"). */
 #include "cli.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,15 +77,14 @@ static sgl_status parse_etas(const char *s, double *etas, size_t *n, sgl_err *er
     for (const char *tok = s;;) {
         const char *comma = strchr(tok, ',');
         size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
-        char buf[64], *end;
+        char buf[64];
+        double v;
         if (len == 0 || len >= sizeof buf || *n == MAX_ETAS)
             return sgl_fail(err, SGL_EINVAL, "--etas", "must be 1 to %d step sizes e1,e2,... > 0, got '%s'", MAX_ETAS,
                             s);
         memcpy(buf, tok, len);
         buf[len] = '\0';
-        errno = 0;
-        double v = strtod(buf, &end);
-        if (end == buf || isspace((unsigned char)buf[0]) || *end || errno == ERANGE || !isfinite(v) || !(v > 0.0))
+        if (sgl_parse_double(buf, &v) != 0 || !(v > 0.0))
             return sgl_fail(err, SGL_EINVAL, "--etas", "must be step sizes > 0, got '%s' in '%s'", buf, s);
         etas[(*n)++] = v;
         if (!comma) break;
@@ -115,13 +112,11 @@ int sgl_cmd_limit(int argc, char **argv)
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o.help) return SGL_EXIT_OK;
     if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+    if ((st = sgl_any_spec_validate(&o.any, &err)) != SGL_OK) return sgl_cli_report(st, &err);
     sgl_limit_opts lo;
     sgl_limit_opts_default(&lo);
-    if (sgl_cli_given(&o, "--T")) lo.T = o.T;
-    if (!(lo.T > 0.0)) return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--T", "must be > 0, got %g", lo.T), &err);
+    lo.T = o.T;
     lo.dt = sgl_cli_given(&o, "--dt") ? o.dt : lo.T / 1000.0;
-    if (!(lo.dt > 0.0) || lo.dt > lo.T)
-        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--dt", "must be in (0, --T], got %g", lo.dt), &err);
     lo.form = (sgl_limit_form)o.form;
     double etas[MAX_ETAS];
     size_t n_eta = 0;

@@ -74,7 +74,10 @@ enum sgl_purpose {
     SGL_P_KSNULL = 10, /* parametric null samples of the KS test (traj = replicate) */
     SGL_P_LIMIT = 11,  /* Brownian increments of the limiting SDE on Gamma (step = Euler-Maruyama step) */
     SGL_P_ESCAPE = 12, /* escape engine: dynamics noise (see sgl_escape_run) */
-    SGL_P_ESCBURN = 13 /* escape engine: quasi-stationary burn-in noise */
+    SGL_P_ESCBURN = 13, /* escape engine: quasi-stationary burn-in noise */
+    SGL_P_AMSLOOP = 14, /* splitting: loop walkers (traj = run << 20 | walker) */
+    SGL_P_AMS = 15,     /* splitting: replica noise (traj = run << 20 | lineage id, step = its own step) */
+    SGL_P_AMSPICK = 16  /* splitting: which survivor a killed replica clones (traj = run, step = iteration) */
 };
 
 /* The raw block function: out = philox4x32_10(ctr, key). */
@@ -853,6 +856,15 @@ extern const sgl_param sgl_params[];
 const sgl_param *sgl_param_lookup(const char *name, size_t len);
 void sgl_param_names(char *buf, size_t len);            /* "model, noise, ..." */
 const char *sgl_param_type_name(sgl_param_type t);      /* "a finite number", ... */
+/* The one strict number parser.  sgl_parse_uint: plain digits exactly (64 bits), or 3e5-style when an integer
+ * <= 2^53; at most max; no sign, blank, hex, inf or nan.  sgl_parse_double: the whole text a finite number.
+ * Both return 0 on success, -1 (out untouched) otherwise. */
+int sgl_parse_uint(const char *text, unsigned long long max, unsigned long long *out);
+int sgl_parse_double(const char *text, double *out);
+/* "Did you mean": the name of names[0..n) (NULL entries skipped) one or two edits from given (a typo), or NULL;
+ * sgl_did_you_mean writes " (did you mean 'NAME'?)" or "" into buf. */
+const char *sgl_nearest_name(const char *given, const char *const *names, size_t n);
+void sgl_did_you_mean(const char *given, const char *const *names, size_t n, char *buf, size_t len);
 /* Parse text strictly into a run spec (type only; ranges: sgl_spec_validate).
  * A string value stores the pointer: text must outlive s.  VEC rows need
  * sgl_any_spec_set (storage). */
@@ -1390,6 +1402,61 @@ void sgl_escape_results_free(sgl_escape_results *r);
  * c0 = p low, c1 = p high), the cos output for even k and the sin output for
  * odd k.  So results are bitwise independent of threads, lanes and ISA. */
 sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err);
+
+/* ----------------------------------------- rare escapes: adaptive multilevel splitting
+ * (src/escape/ams.c).  The generalized AMS of Brehier, Lelievre and Rousset
+ * on the escape engine's own dynamics, with the mean first-passage time
+ * assembled as Cerou, Guyader, Lelievre and Pommier do:
+ *   E[tau] = E[T_first] + (1 - p) / p * E[T_loop] + E[T_reactive]
+ * xi is the event's reaction coordinate (0 at theta*, 1 on the exit
+ * boundary); A = {xi <= z_A} is the minimum's neighbourhood and Sigma =
+ * {xi >= z_sigma} the level where excursions start (both automatic by
+ * default: quantiles of xi sampled near the minimum).  Per run: `replicas`
+ * walkers run from the start point to Sigma (T_first), then `cycles` loops
+ * Sigma -> A -> Sigma (T_loop: time between successive entrances into
+ * Sigma); their last entrance points start the N replicas, each run until
+ * it returns to A or the event happens.  While the k-th lowest score (the
+ * highest xi a replica reached; +inf once it escaped) is below +inf, every
+ * replica at or below it is killed and restarted as a clone of a uniformly
+ * chosen survivor, branched at the survivor's first state above that level;
+ * p_run = prod_j (1 - K_j / N) * (escaped / N) is unbiased.  T_reactive is
+ * the mean time from Sigma to the event of the final escaped replicas.
+ * `runs` independent runs are pooled (p: their mean; SEs: across runs; CIs:
+ * log-normal with Student t quantiles), so runs >= 2 for an uncertainty.
+ * Time is t (as sgl_escape_run); the spec's t_max caps each loop segment
+ * and each replica excursion (a capped replica counts as returned; the
+ * count is reported).  Random numbers: walkers SGL_P_AMSLOOP, replicas
+ * SGL_P_AMS (each lineage its own stream), survivor choice SGL_P_AMSPICK;
+ * runs are spread over threads: bitwise the same for any thread count. */
+typedef struct {
+    uint32_t replicas;   /* N (default 100) */
+    uint32_t kill;       /* k: kill all replicas at or below the k-th lowest score (default 1) */
+    uint32_t runs;       /* K independent runs pooled (default 8) */
+    uint32_t cycles;     /* loops per walker before its entrance point is taken (default 2) */
+    double z_A;          /* return level; NaN (default): automatic, the median of xi near the minimum */
+    double z_sigma;      /* start level; NaN (default): automatic, the 90 % quantile of xi there */
+} sgl_ams_opts;
+void sgl_ams_opts_default(sgl_ams_opts *o);
+typedef struct {
+    double p, p_se, p_ci[2];               /* P(event before A | start on Sigma) */
+    double t_first, t_first_se;            /* mean time start -> Sigma */
+    double t_loop, t_loop_se;              /* mean time between entrances into Sigma */
+    double t_reactive, t_reactive_se;      /* mean time Sigma -> event of the escaped replicas */
+    double mfpt, mfpt_se, mfpt_ci[2];      /* t units; CI level 0.95 */
+    double rate, rate_se, rate_ci[2];      /* 1 / mfpt */
+    uint32_t runs, extinct;                /* runs pooled; runs where every replica returned (p_run = 0) */
+    uint64_t iterations;                   /* killing iterations, all runs */
+    uint64_t clones;                       /* replicas restarted from a survivor, all runs */
+    uint64_t evaluations;                  /* dynamics steps (one gradient each), all phases and runs */
+    uint64_t capped;                       /* replica excursions stopped at t_max */
+    uint64_t direct_escapes;               /* walkers that escaped during the loop phase (event not rare) */
+    double z_A, z_sigma;                   /* the levels used */
+    double seconds;
+} sgl_ams_result;
+/* Estimate the MFPT of spec s (start min or x0; an event other than none) by
+ * splitting.  Bad options fail with SGL_EINVAL naming the key
+ * (replicas, kill, runs, cycles, ams-z-a, ams-z-sigma). */
+sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_err *err);
 /* An escape run as a record (sgl_record above): sgl_escape_run with
  * s->threads, then the rate and MFPT estimates at level 0.95 (bootstrap: 1000
  * resamples, key s->seed).  rec->key stays "" (the caller sets the run key). */
@@ -1574,6 +1641,13 @@ int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
  * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
  * "key" (as the kinds' validations always named them). */
 sgl_status sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err);
+
+/* Keys given (sgl_any_spec_set) that the spec's other settings make unused are refused, not ignored: run and
+ * limit by the rows' use (SGL_USE_*: --batch with --noise none, --d with --data csv or a model without data,
+ * --lr-decay-factor without --lr-decay, --alpha with --init); escape by the registries' .reads (--D with
+ * --noise mori, --c with --event hyperplane).  The CLI calls it; sweeps do not (a sweep over noise kinds shares
+ * one batch size). */
+sgl_status sgl_any_spec_check_given(const sgl_any_spec *s, sgl_err *err);
 
 /* canonical JSON text and run key of any kind.  run: the bytes sgl_spec_canonical gives (existing run keys stay
  * valid); escape: the bytes `sgdlab escape --db` has always stored (table order, "counter_layout" last; run key

@@ -184,7 +184,7 @@ const char *sgl_param_type_name(sgl_param_type t)
 /* ------------------------------------------------------------------ parser */
 
 /* Plain digits exactly (64 bits); 3e5-style only when an integer below 2^53. */
-static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+int sgl_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
     size_t nd = strspn(s, "0123456789");
     char *end;
@@ -206,7 +206,7 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 }
 
 /* the whole token a finite number (no leading blank) */
-static int parse_double(const char *s, double *out)
+int sgl_parse_double(const char *s, double *out)
 {
     char *end;
     errno = 0;
@@ -214,6 +214,47 @@ static int parse_double(const char *s, double *out)
     if (end == s || isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE || !isfinite(v)) return -1;
     *out = v;
     return 0;
+}
+
+/* edit distance of a and b (insert, delete, substitute, swap two neighbours), capped at 9: names are short */
+static unsigned edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 47 || lb > 47) return 9;
+    unsigned d[48][48];
+    for (size_t i = 0; i <= la; ++i) d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= lb; ++j) d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= la; ++i)
+        for (size_t j = 1; j <= lb; ++j) {
+            unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb] < 9 ? d[la][lb] : 9;
+}
+
+const char *sgl_nearest_name(const char *given, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    unsigned bd = 9;
+    for (size_t i = 0; given && i < n; ++i) {
+        if (!names[i]) continue;
+        unsigned d = edit_distance(given, names[i]);
+        if (d < bd) bd = d, best = names[i];
+    }
+    /* a typo, not another word: 1 edit in a short name, 2 in a longer one */
+    if (!best || bd == 0 || bd > (strlen(best) <= 4 ? 1u : 2u)) return NULL;
+    return best;
+}
+
+void sgl_did_you_mean(const char *given, const char *const *names, size_t n, char *buf, size_t len)
+{
+    const char *best = sgl_nearest_name(given, names, n);
+    if (len) buf[0] = '\0';
+    if (best && len) snprintf(buf, len, " (did you mean '%s'?)", best);
 }
 
 static unsigned long long int_max(const sgl_param *p)
@@ -251,9 +292,14 @@ static sgl_status set_enum(const sgl_param *p, char *base, const char *text, sgl
                 return SGL_OK;
             }
     }
-    char names[200];
+    char names[200], hint[80];
+    const char *cand[32];
+    size_t n = 0;
+    for (; n < 32 && (p->type == SGL_PARAM_KIND ? p->kinds[n] != NULL : p->choices[n] != NULL); ++n)
+        cand[n] = p->type == SGL_PARAM_KIND ? p->kinds[n]->name : p->choices[n];
     enum_names(p, names, sizeof names);
-    return sgl_fail(err, SGL_EINVAL, p->name, "unknown value '%s'; valid: %s", text, names);
+    sgl_did_you_mean(text, cand, n, hint, sizeof hint);
+    return sgl_fail(err, SGL_EINVAL, p->name, "unknown value '%s'%s; valid: %s", text, hint, names);
 }
 
 /* K1,K2,...: every token an integer >= 1 (no empty ones); increasing order is checked by the validation */
@@ -272,7 +318,7 @@ static sgl_status set_decay(const sgl_param *p, sgl_spec *s, const char *text, s
         if (s->n_decay == SGL_MAX_DECAY) return sgl_fail(err, SGL_EINVAL, p->name, "at most %d decay steps", SGL_MAX_DECAY);
         memcpy(buf, tok, len);
         buf[len] = '\0';
-        if (parse_uint(buf, 1ull << 53, &u) != 0)
+        if (sgl_parse_uint(buf, 1ull << 53, &u) != 0)
             return sgl_fail(err, SGL_EINVAL, p->name, "must be steps K1,K2,... (integers >= 1, increasing), got '%s'",
                             text);
         s->decay_at[s->n_decay++] = u;
@@ -296,7 +342,7 @@ static sgl_status set_vec(const sgl_param *p, double *vec, size_t cap, size_t *n
         if (*n == cap) return sgl_fail(err, SGL_EINVAL, p->name, "at most %zu values", cap);
         memcpy(buf, tok, len);
         buf[len] = '\0';
-        if (parse_double(buf, &vec[*n]) != 0)
+        if (sgl_parse_double(buf, &vec[*n]) != 0)
             return sgl_fail(err, SGL_EINVAL, p->name, "must be finite numbers v1,v2,... , got '%s' in '%s'", buf, text);
         ++*n;
         if (!comma) break;
@@ -317,14 +363,14 @@ static sgl_status set_row(const sgl_param *p, void *spec, const char *text, sgl_
     case SGL_PARAM_SIZE:
     case SGL_PARAM_U64:
     case SGL_PARAM_U32:
-        if (parse_uint(text, max, &u) != 0)
+        if (sgl_parse_uint(text, max, &u) != 0)
             return sgl_fail(err, SGL_EINVAL, p->name, "must be a non-negative integer <= %llu, got '%s'", max, text);
         if (p->type == SGL_PARAM_SIZE) *(size_t *)base = (size_t)u;
         else if (p->type == SGL_PARAM_U64) *(uint64_t *)base = u;
         else *(uint32_t *)base = (uint32_t)u;
         return SGL_OK;
     case SGL_PARAM_DOUBLE:
-        if (parse_double(text, (double *)base) != 0)
+        if (sgl_parse_double(text, (double *)base) != 0)
             return sgl_fail(err, SGL_EINVAL, p->name, "must be a finite number, got '%s'", text);
         return SGL_OK;
     case SGL_PARAM_ENUM:
@@ -502,13 +548,17 @@ sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text,
     if (!t) return sgl_fail(err, SGL_EINVAL, "kind", "unknown spec kind %d", (int)s->kind);
     const sgl_param *p = sgl_param_find(s->kind, name);
     if (!p) {
-        char names[800];
-        size_t k = 0;
+        char names[800], hint[80];
+        const char *cand[64];
+        size_t k = 0, n = 0;
         names[0] = '\0';
-        for (const sgl_param *q = t; q->name && k < sizeof names; ++q)
+        for (const sgl_param *q = t; q->name && k < sizeof names; ++q) {
             k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", q->name);
-        return sgl_fail(err, SGL_EINVAL, "key", "unknown %s key '%s'; valid: %s", sgl_spec_kind_names[s->kind],
-                        name ? name : "", names);
+            if (n < 64) cand[n++] = q->name;
+        }
+        sgl_did_you_mean(name, cand, n, hint, sizeof hint);
+        return sgl_fail(err, SGL_EINVAL, "key", "unknown %s key '%s'%s; valid: %s", sgl_spec_kind_names[s->kind],
+                        name ? name : "", hint, names);
     }
     if (!text) return sgl_fail(err, SGL_EINVAL, p->name, "needs a value");
     sgl_status st;

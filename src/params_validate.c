@@ -1,11 +1,12 @@
 /* sgl_any_spec_validate: every check of a spec of any kind in one call.  Run:
  * sgl_spec_validate.  Limit: that and the limit's horizon and step.  Escape:
- * a key the chosen noise, event or landscape does not read (the registries'
- * .reads) is refused when it was set, the x0 count must be n-dim, then
- * sgl_escape_spec_validate. */
+ * the x0 count must be n-dim, then sgl_escape_spec_validate.
+ * sgl_any_spec_check_given: a key given that the rest of the spec does not
+ * read (run and limit: the rows' use; escape: the registries' .reads). */
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static sgl_status validate_limit(const sgl_any_spec *a, sgl_err *err)
@@ -25,22 +26,6 @@ static sgl_status validate_limit(const sgl_any_spec *a, sgl_err *err)
 static sgl_status validate_escape(const sgl_any_spec *a, sgl_err *err)
 {
     const sgl_escape_spec *s = &a->u.escape;
-    if ((unsigned)s->noise <= SGL_ESC_XIE_FROZEN && (unsigned)s->event <= SGL_ESC_EV_NONE) {
-        const sgl_escape_kind *noise = sgl_escape_noises[s->noise], *event = sgl_escape_events[s->event];
-        if (!sgl_escape_reads(noise->reads, "B-over-eta") && sgl_any_spec_given(a, "B-over-eta"))
-            return sgl_fail(err, SGL_EINVAL, "B-over-eta", "not used by --noise %s (it reads --D)", noise->name);
-        if (!sgl_escape_reads(noise->reads, "D") && sgl_any_spec_given(a, "D"))
-            return sgl_fail(err, SGL_EINVAL, "D",
-                            "only used by --noise isotropic (--noise %s reads --B-over-eta or --B)", noise->name);
-        /* the event's and the landscape's parameters: read by the chosen kinds or refused */
-        const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
-        static const char *const kind_keys[] = {"offset", "c", "r", "h", "h-ratio", "a"};
-        for (size_t i = 0; lt && i < sizeof kind_keys / sizeof kind_keys[0]; ++i)
-            if (sgl_any_spec_given(a, kind_keys[i]) && !sgl_escape_reads(event->reads, kind_keys[i]) &&
-                !sgl_escape_reads(lt->reads, kind_keys[i]))
-                return sgl_fail(err, SGL_EINVAL, kind_keys[i], "not used with --landscape %s --event %s", s->landscape,
-                                event->name);
-    }
     if (s->x0 && a->n_vec != s->lp.n)
         return sgl_fail(err, SGL_EINVAL, "x0", "needs %u values (--n-dim), got %zu", s->lp.n, a->n_vec);
     /* k = 0 is the library's "unset" (read as 1): a given k must be the sharpness it uses */
@@ -57,5 +42,68 @@ sgl_status sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err)
     case SGL_KIND_LIMIT: return validate_limit(s, err);
     case SGL_KIND_ESCAPE: return validate_escape(s, err);
     }
+    return sgl_fail(err, SGL_EINVAL, "kind", "unknown spec kind %d", (int)s->kind);
+}
+
+/* run and limit: the rows' use against the data, model and noise chosen */
+static sgl_status given_run(const sgl_any_spec *a, sgl_err *err)
+{
+    const sgl_spec *s = &a->u.run;
+    const sgl_param *t = sgl_param_table(a->kind);
+    const int csv = s->data.input == SGL_INPUT_CSV;
+    const sgl_model_type *mt = sgl_model_lookup(s->model);
+    const sgl_noise_type *nt = sgl_noise_lookup(s->noise);
+    char flag[40];
+    for (int pass = 0; pass < 3; ++pass)
+        for (const sgl_param *p = t; p->name; ++p) {
+            if (!(a->given >> (p - t) & 1u)) continue;
+            snprintf(flag, sizeof flag, "--%s", p->name);
+            if (pass == 0 && csv && (p->use & SGL_USE_GEN))
+                return sgl_fail(err, SGL_EINVAL, flag,
+                                "not used with --data csv (the file fixes d, n and the labels, and has no ground truth)");
+            if (pass == 0 && !csv && (p->use & SGL_USE_CSV))
+                return sgl_fail(err, SGL_EINVAL, flag, "only used with --data csv");
+            if (pass == 0 && (p->use & SGL_USE_DECAY) && s->n_decay == 0)
+                return sgl_fail(err, SGL_EINVAL, flag, "only used with --lr-decay K1,K2,... (the steps where it applies)");
+            if (pass == 1 && mt && (mt->caps & SGL_CAP_NODATA) && (p->use & SGL_USE_DATA))
+                return sgl_fail(err, SGL_EINVAL, flag, "not used with --model %s (its loss does not depend on data)",
+                                mt->name);
+            if (pass == 2 && nt &&
+                (((p->use & SGL_USE_BATCH) && !nt->uses_batch) || ((p->use & SGL_USE_DELTA) && !nt->uses_delta) ||
+                 ((p->use & SGL_USE_SIGMA) && !nt->uses_sigma)))
+                return sgl_fail(err, SGL_EINVAL, flag, "not used by --noise %s (sgdlab list: what each kind reads)",
+                                nt->name);
+            if (pass == 0 && strcmp(p->name, "alpha") == 0 && sgl_any_spec_given(a, "init"))
+                return sgl_fail(err, SGL_EINVAL, "--alpha", "not used with --init (which gives the initial point itself)");
+        }
+    return SGL_OK;
+}
+
+/* escape: a key none of the chosen noise, event and landscape reads */
+static sgl_status given_escape(const sgl_any_spec *a, sgl_err *err)
+{
+    const sgl_escape_spec *s = &a->u.escape;
+    if ((unsigned)s->noise > SGL_ESC_XIE_FROZEN || (unsigned)s->event > SGL_ESC_EV_NONE) return SGL_OK;
+    const sgl_escape_kind *noise = sgl_escape_noises[s->noise], *event = sgl_escape_events[s->event];
+    if (!sgl_escape_reads(noise->reads, "B-over-eta") && sgl_any_spec_given(a, "B-over-eta"))
+        return sgl_fail(err, SGL_EINVAL, "B-over-eta", "not used by --noise %s (it reads --D)", noise->name);
+    if (!sgl_escape_reads(noise->reads, "D") && sgl_any_spec_given(a, "D"))
+        return sgl_fail(err, SGL_EINVAL, "D", "only used by --noise isotropic (--noise %s reads --B-over-eta or --B)",
+                        noise->name);
+    /* the event's and the landscape's parameters: read by the chosen kinds or refused */
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
+    static const char *const kind_keys[] = {"offset", "c", "r", "h", "h-ratio", "a"};
+    for (size_t i = 0; lt && i < sizeof kind_keys / sizeof kind_keys[0]; ++i)
+        if (sgl_any_spec_given(a, kind_keys[i]) && !sgl_escape_reads(event->reads, kind_keys[i]) &&
+            !sgl_escape_reads(lt->reads, kind_keys[i]))
+            return sgl_fail(err, SGL_EINVAL, kind_keys[i], "not used with --landscape %s --event %s", s->landscape,
+                            event->name);
+    return SGL_OK;
+}
+
+sgl_status sgl_any_spec_check_given(const sgl_any_spec *s, sgl_err *err)
+{
+    if (s->kind == SGL_KIND_ESCAPE) return given_escape(s, err);
+    if (s->kind == SGL_KIND_RUN || s->kind == SGL_KIND_LIMIT) return given_run(s, err);
     return sgl_fail(err, SGL_EINVAL, "kind", "unknown spec kind %d", (int)s->kind);
 }

@@ -45,16 +45,23 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
 {
     char names[256];
     const sgl_model_type *mt = sgl_model_lookup(s->model);
+    char hint[80];
+    const char *cand[64];
+    size_t nc = 0;
     if (!mt) {
         sgl_model_names(names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "--model", "unknown model '%s'; valid: %s",
-                        s->model ? s->model : "", names);
+        for (nc = 0; nc < 64 && sgl_models[nc]; ++nc) cand[nc] = sgl_models[nc]->name;
+        sgl_did_you_mean(s->model, cand, nc, hint, sizeof hint);
+        return sgl_fail(err, SGL_EINVAL, "--model", "unknown model '%s'%s; valid: %s",
+                        s->model ? s->model : "", hint, names);
     }
     const sgl_noise_type *nt = sgl_noise_lookup(s->noise);
     if (!nt) {
         sgl_noise_names(names, sizeof names);
-        return sgl_fail(err, SGL_EINVAL, "--noise", "unknown noise '%s'; valid: %s",
-                        s->noise ? s->noise : "", names);
+        for (nc = 0; nc < 64 && sgl_noises[nc]; ++nc) cand[nc] = sgl_noises[nc]->name;
+        sgl_did_you_mean(s->noise, cand, nc, hint, sizeof hint);
+        return sgl_fail(err, SGL_EINVAL, "--noise", "unknown noise '%s'%s; valid: %s",
+                        s->noise ? s->noise : "", hint, names);
     }
     if ((mt->caps & nt->needs_caps) != nt->needs_caps)
         return sgl_fail(err, SGL_ECAPS, "--noise", "noise '%s' needs per-sample residuals, which model '%s' lacks",

@@ -158,8 +158,50 @@ static void errors_and_kinds(void)
     /* validation per kind */
     start(&s, SGL_KIND_ESCAPE);
     set_all(&s, (const char *const[]){"D", "0.3", NULL});
-    check_true(sgl_any_spec_validate(&s, &e) == SGL_EINVAL && strcmp(e.field, "D") == 0,
+    check_true(sgl_any_spec_validate(&s, &e) == SGL_OK && sgl_any_spec_check_given(&s, &e) == SGL_EINVAL &&
+                   strcmp(e.field, "D") == 0,
                "escape: D given under noise mori refused: %s: %s", e.field, e.msg);
+    start(&s, SGL_KIND_ESCAPE);
+    set_all(&s, (const char *const[]){"event", "loss", "c", "3", "noise", "isotropic", "D", "0.2", NULL});
+    check_true(sgl_any_spec_check_given(&s, &e) == SGL_OK, "escape: c with event loss, D with isotropic: used");
+    set_all(&s, (const char *const[]){"offset", "1", NULL});
+    check_true(sgl_any_spec_check_given(&s, &e) == SGL_EINVAL && strcmp(e.field, "offset") == 0,
+               "escape: offset with event loss refused: %s", e.msg);
+    /* run: the rows' use */
+    static const struct { const char *const kv[7]; const char *field; } unused[] = {
+        {{"noise", "none", "batch", "4", NULL}, "--batch"},
+        {{"noise", "label", "sigma", "0.1", NULL}, "--sigma"},
+        {{"data", "csv", "data-file", "x.csv", "kappa", "2", NULL}, "--kappa"},
+        {{"data-file", "x.csv", NULL}, "--data-file"},
+        {{"lr-decay-factor", "0.5", NULL}, "--lr-decay-factor"},
+        {{"init", "1,2", "alpha", "2", NULL}, "--alpha"},
+        {{"model", "toy2d", "n", "5", NULL}, "--n"},
+    };
+    for (size_t i = 0; i < sizeof unused / sizeof unused[0]; ++i) {
+        start(&s, SGL_KIND_RUN);
+        set_all(&s, unused[i].kv);
+        sgl_err u = {{0}, {0}};
+        check_true(sgl_any_spec_check_given(&s, &u) == SGL_EINVAL && strcmp(u.field, unused[i].field) == 0,
+                   "run: unused %s refused: %s: %s", unused[i].field, u.field, u.msg);
+    }
+    start(&s, SGL_KIND_RUN);
+    set_all(&s, (const char *const[]){"noise", "minibatch", "batch", "4", "lr-decay", "5", "lr-decay-factor", "0.5",
+                                      NULL});
+    check_true(sgl_any_spec_check_given(&s, &e) == SGL_OK, "run: batch with minibatch noise, decay factor with decay");
+    /* did you mean: keys, enum and registry values, model names */
+    start(&s, SGL_KIND_RUN);
+    check_true(sgl_any_spec_set(&s, "seedz", "1", &e) == SGL_EINVAL && strstr(e.msg, "(did you mean 'seeds'?)"),
+               "did you mean seeds: %s", e.msg);
+    check_true(sgl_any_spec_set(&s, "data", "gausian", &e) == SGL_EINVAL && strstr(e.msg, "did you mean 'gaussian'"),
+               "did you mean gaussian: %s", e.msg);
+    check_true(sgl_any_spec_set(&s, "data", "csvfile", &e) == SGL_EINVAL && !strstr(e.msg, "did you mean"),
+               "no suggestion for a different word: %s", e.msg);
+    set_all(&s, (const char *const[]){"model", "diagnett", NULL});
+    check_true(sgl_any_spec_validate(&s, &e) == SGL_EINVAL && strstr(e.msg, "did you mean 'diagnet'"),
+               "did you mean diagnet: %s", e.msg);
+    start(&s, SGL_KIND_ESCAPE);
+    check_true(sgl_any_spec_set(&s, "noise", "mroi", &e) == SGL_EINVAL && strstr(e.msg, "did you mean 'mori'"),
+               "did you mean mori (a swap): %s", e.msg);
     start(&s, SGL_KIND_ESCAPE);
     set_all(&s, (const char *const[]){"x0", "0.9,1", NULL});
     check_true(sgl_any_spec_validate(&s, &e) == SGL_EINVAL && strcmp(e.field, "x0") == 0,

@@ -52,12 +52,16 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     char names[256];
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
     if (!lt) {
-        size_t k = 0;
+        size_t k = 0, nc = 0;
+        const char *cand[64];
+        char hint[80];
         names[0] = '\0';
         for (size_t i = 0; sgl_landscapes[i] && k < sizeof names; ++i)
             k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "", sgl_landscapes[i]->name);
-        return sgl_fail(err, SGL_EINVAL, "landscape", "unknown landscape '%s'; valid: %s",
-                        s->landscape ? s->landscape : "(null)", names);
+        for (nc = 0; nc < 64 && sgl_landscapes[nc]; ++nc) cand[nc] = sgl_landscapes[nc]->name;
+        sgl_did_you_mean(s->landscape, cand, nc, hint, sizeof hint);
+        return sgl_fail(err, SGL_EINVAL, "landscape", "unknown landscape '%s'%s; valid: %s",
+                        s->landscape ? s->landscape : "(null)", hint, names);
     }
     const sgl_landscape_params *p = &s->lp;
     if (p->n < 1 || p->n > lt->max_dim)
