@@ -357,6 +357,28 @@ static int resolve_plot_keys(rep_opts *o, sgl_store *st)
     return 0;
 }
 
+/* an escape --where value: checked by the escape table's row of that stored
+ * key (as `sgdlab escape` would read it), so a bad value is bad input */
+static int check_escape_value(const char *key, const char *text)
+{
+    for (const sgl_param *p = sgl_param_table(SGL_KIND_ESCAPE); p && p->name; ++p) {
+        if (strcmp(p->key ? p->key : p->name, key) != 0) continue;
+        sgl_any_spec a;
+        double vec[SGL_ESC_MAX_DIM];
+        sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+        a.vec = vec;
+        a.vec_cap = SGL_ESC_MAX_DIM;
+        sgl_err err = {{0}, {0}};
+        if (sgl_any_spec_set(&a, p->name, text, &err) == SGL_OK) {
+            /* a name checked only by validation (landscape): its own complaint, not another key's */
+            if (sgl_any_spec_validate(&a, &err) == SGL_OK || strcmp(err.field, p->name) != 0) return 0;
+        }
+        fprintf(stderr, "sgdlab: --where %s: %s\n", key, err.msg);
+        return SGL_EXIT_USAGE;
+    }
+    return 0;   /* a key of a newer store: matched as given */
+}
+
 /* --where KEY=VALUE: VALUE parsed as the key's type (as `sgdlab run` would),
  * so a bad value is bad input; of escape runs matched as a number or text */
 static int resolve_where(rep_opts *o, sgl_store *st)
@@ -372,6 +394,7 @@ static int resolve_where(rep_opts *o, sgl_store *st)
         sgl_err err = {{0}, {0}};
         char *key = o->where_key[i];   /* r == 0: a known key, shorter than 64 bytes */
         snprintf(key, sizeof o->where_key[i], "%.*s", (int)(eq - v), v);
+        if (esc && (r = check_escape_value(key, eq + 1)) != 0) return r;
         if (sgl_query_filter_set(&o->q.where[i], p, key, eq + 1, o->where_text[i], sizeof o->where_text[i], &err) !=
             SGL_OK) {
             fprintf(stderr, "sgdlab: --where %s: %s\n", p ? p->name : key, err.msg);

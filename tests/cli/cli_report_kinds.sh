@@ -127,6 +127,8 @@ bad() {
 bad "--by unknown escape key" "unknown parameter 'L1' of the store's escape runs; valid: landscape, n, L0" report e.db --kind escape --by L1
 bad "--obs for escape" "valid: mfpt, rate" report e.db --kind escape --obs test_error
 bad "--kind bogus" "valid: run, escape" report e.db --kind bogus
+bad "--where bad escape landscape" "unknown landscape 'foo'; valid: doublewell" report e.db --kind escape --where landscape=foo
+bad "--where bad escape number" "L0: must be a finite number" report e.db --kind escape --where L0=abc
 bad "--step for escape" "escape runs have no steps" report e.db --kind escape --step 3
 bad "plot --x step for escape" "no step axis" plot e.db --kind escape --x step
 
