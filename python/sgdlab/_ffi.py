@@ -22,6 +22,8 @@ typedef struct {
     const char *csv_path;
     size_t width;
     uint64_t hash;
+    const char *truth_path;
+    uint64_t truth_hash;
 } sgl_data_spec;
 
 typedef struct {
@@ -195,7 +197,8 @@ int sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap,
 # struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {
     "sgl_err": ["field", "msg"],
-    "sgl_data_spec": ["input", "truth", "d", "n", "kappa", "n_test", "label_noise", "csv_path", "width", "hash"],
+    "sgl_data_spec": ["input", "truth", "d", "n", "kappa", "n_test", "label_noise", "csv_path", "width", "hash",
+                      "truth_path", "truth_hash"],
     "sgl_spec": ["model", "noise", "data", "data_draw", "a", "alpha", "init", "n_init", "delta", "sigma",
                  "sigma_scale", "batch", "with_replacement", "lr", "decay_at", "n_decay", "decay_factor", "steps",
                  "every", "seeds", "seed", "bound", "threshold", "observe"],
