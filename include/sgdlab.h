@@ -831,7 +831,7 @@ enum {
 enum {
     SGL_PF_CSV_OMIT = 1u << 0,   /* canonical form: left out under data csv (the file fixes it) */
     SGL_PF_HASH = 1u << 1,       /* canonical form: followed by "data-hash" under data csv */
-    SGL_PF_OPTIONAL = 1u << 2,   /* canonical form: written only when set (run init) */
+    SGL_PF_OPTIONAL = 1u << 2,   /* canonical form: written only when set (run init; escape: nonzero) */
     SGL_PF_NOSWEEP = 1u << 3,    /* not a sweep key (a vector a library caller or the CLI sets) */
 };
 struct sgl_escape_kind;
@@ -1259,6 +1259,9 @@ typedef struct {
     double q;       /* quadratic: curvature ratio, h_i = h q^i (1: isotropic) */
     double k;       /* sharpness (0 is read as 1) */
     unsigned n;     /* dimension */
+    uint32_t n_data;     /* data landscapes (linreg): samples N (0 = 1000) */
+    uint64_t data_seed;  /* data landscapes: Philox key of the data (the engine sets the spec's seed) */
+    double stats[8];     /* data landscapes: statistics of the data, filled by .prepare (not set by callers) */
 } sgl_landscape_params;
 
 typedef struct sgl_landscape_type {
@@ -1275,6 +1278,16 @@ typedef struct sgl_landscape_type {
      * index-1 saddle on the escape path and the minimum beyond it.  The
      * escape direction is coordinate 0 (sign of x_sad[0] - x_min[0]). */
     void (*critical)(const sgl_landscape_params *p, double *x_min, double *x_sad, double *x_next);
+    /* data landscapes only (NULL otherwise).  check: its own fields; prepare:
+     * draw the data (key p->data_seed) and fill p->stats before any other
+     * hook runs; sample_grad: gradient of sample i's loss (true minibatch
+     * SGD); grad_var: the variance over the samples of each coordinate of
+     * the per-sample gradient at x (the exact minibatch covariance's diagonal
+     * times B). */
+    sgl_status (*check)(const sgl_landscape_params *p, sgl_err *err);
+    void (*prepare)(sgl_landscape_params *p);
+    void (*sample_grad)(const sgl_landscape_params *p, uint32_t i, const double *x, double *g);
+    void (*grad_var)(const sgl_landscape_params *p, const double *x, double *v);
 } sgl_landscape_type;
 extern const sgl_landscape_type *const sgl_landscapes[];   /* NULL-terminated */
 const sgl_landscape_type *sgl_landscape_lookup(const char *name);
@@ -1286,16 +1299,24 @@ const sgl_landscape_type *sgl_landscape_lookup(const char *name);
  *   mori        Sigma = (2 L(theta) / B) H*, i.e. D = L(theta) H* / (B/eta)
  *   xie         Sigma = H(theta)^+ / B (PSD part), D = H^+ / (2 B/eta)
  *   xie-frozen  Sigma = H* / B, D = H* / (2 B/eta) (constant, anisotropic)
+ *   data        data landscapes: Sigma = the exact covariance of a minibatch of
+ *               B = batch samples drawn without replacement, (N - B) / (N - 1)
+ *               Var_i[grad l_i(theta)] / B (diagonal), D = eta Sigma / 2
  * H* = Hessian at the minimum; every landscape here is separable, so D is
  * diagonal. */
-typedef enum { SGL_ESC_ISOTROPIC = 0, SGL_ESC_MORI = 1, SGL_ESC_XIE = 2, SGL_ESC_XIE_FROZEN = 3 } sgl_escape_noise;
+typedef enum { SGL_ESC_ISOTROPIC = 0, SGL_ESC_MORI = 1, SGL_ESC_XIE = 2, SGL_ESC_XIE_FROZEN = 3,
+               SGL_ESC_DATA = 4 } sgl_escape_noise;
 /* sgd: theta <- theta - eta grad L + eta xi, time t = eta k.
  * sde: Euler-Maruyama with step dt (default eta), noise at the start of the
  *      step, t = dt k; dt = eta gives the sgd trajectory bit for bit.
  * mori-tc: Mori's time-changed SDE (Eq. 15) in tau with step dtau = dt
  *      (default eta L*): dtheta = -grad log L dtau + sqrt(2 H* / (B/eta)) dW,
- *      t += dtau / L(theta) at the start of each step (mori noise only). */
-typedef enum { SGL_ESC_SGD = 0, SGL_ESC_SDE = 1, SGL_ESC_MORI_TC = 2 } sgl_escape_dynamics;
+ *      t += dtau / L(theta) at the start of each step (mori noise only).
+ * minibatch: true minibatch SGD on a data landscape, theta <- theta - (eta /
+ *      B) sum_{i in batch} grad l_i(theta), t = eta k; the batch: B = batch
+ *      distinct indices from Philox (seed, traj, step k, SGL_P_BATCH) (noise
+ *      data only: its Gaussian version). */
+typedef enum { SGL_ESC_SGD = 0, SGL_ESC_SDE = 1, SGL_ESC_MORI_TC = 2, SGL_ESC_MINIBATCH = 3 } sgl_escape_dynamics;
 /* hyperplane: theta_0 past x_sad[0] + offset * w in the escape direction,
  *      w = sqrt(D_0(x_sad) / |H_00(x_sad)|) the noise width at the saddle
  *      (D of xie: its frozen value); offset 0 = the saddle itself.
@@ -1338,6 +1359,7 @@ typedef struct {
     sgl_escape_noise noise;
     double D;                       /* isotropic */
     double B_over_eta;              /* mori, xie, xie-frozen */
+    uint32_t batch;                 /* data noise, minibatch dynamics: batch size B (0 = 1) */
     double eta;                     /* learning rate: sgd step, t = eta k; default SDE step */
     sgl_escape_dynamics dynamics;
     double dt;                      /* sde: step in t; mori-tc: step in tau; 0 = default */

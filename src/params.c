@@ -111,11 +111,16 @@ static const sgl_param k_escape[] = {
     EROW("h-ratio", SGL_PARAM_DOUBLE, E(lp.q), NULL, "quadratic: h_i = h q^i", "1", NULL, "> 0", 0, NULL)
     EROW("k", SGL_PARAM_DOUBLE, E(lp.k), NULL, "sharpness: theta -> sqrt(k) theta, Hessian x k", "1", NULL, "> 0", 0,
          NULL)
+    /* rows of a later release: optional, written only when nonzero (earlier run keys stay) */
+    {"n-data", SGL_PARAM_U32, E(lp.n_data), NULL, "data landscapes (linreg): samples N, drawn from the seed",
+     "0 (1000)", NULL, "0 or 2..2^32-1", NULL, 0, 0, SGL_PF_OPTIONAL, NULL},
     EROW("noise", SGL_PARAM_KIND, E(noise), sgl_escape_noises, "noise kind", "mori", NULL, NULL, 0, NULL)
     EROW("D", SGL_PARAM_DOUBLE, E(D), NULL, "isotropic: diffusion D (per-step std sqrt(2 D eta))", "0.1", NULL, "> 0", 0,
          NULL)
     EROW("B-over-eta", SGL_PARAM_DOUBLE, E(B_over_eta), NULL, "B / eta of mori, xie, xie-frozen", "40", NULL, "> 0", 0,
          NULL)
+    {"batch", SGL_PARAM_U32, E(batch), NULL, "noise data, dynamics minibatch: batch size B", "0 (1)", NULL,
+     "0..1024, below n-data", NULL, 0, 0, SGL_PF_OPTIONAL, NULL},
     EROW("eta", SGL_PARAM_DOUBLE, E(eta), NULL, "learning rate eta: t = eta k", "0.01", NULL, "> 0", 0, NULL)
     EROW("dynamics", SGL_PARAM_KIND, E(dynamics), sgl_escape_dynamics_kinds, "dynamics", "sde", NULL, NULL, 0, NULL)
     EROW("dt", SGL_PARAM_DOUBLE, E(dt), NULL, "sde: step in t; mori-tc: step in tau (0: eta; eta L*)", "0", NULL,
@@ -472,6 +477,14 @@ static void write_row(sgl_json *w, const sgl_param *p, const void *spec, sgl_spe
  * file (sgl_spec_resolve_data), its content hash after data-file, and no
  * generator keys; init only when given.  Escape: "counter_layout" last (its
  * run key hashes the text alone). */
+/* an SGL_PF_OPTIONAL row is written when set: run init given; an escape
+ * integer nonzero (so the escape specs of earlier releases keep their bytes) */
+static int optional_set(const sgl_param *p, const void *spec, const sgl_spec *run)
+{
+    if (run) return run->n_init > 0 && run->init;
+    return p->type == SGL_PARAM_U32 && *(const uint32_t *)((const char *)spec + p->off) != 0;
+}
+
 static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
 {
     const sgl_spec *run = kind == SGL_KIND_ESCAPE ? NULL : spec;
@@ -482,7 +495,7 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
     if (kind == SGL_KIND_LIMIT) sgl_json_kstring(&w, "kind", "limit");
     for (const sgl_param *p = sgl_param_table(kind); p->name; ++p) {
         if (csv && (p->flags & SGL_PF_CSV_OMIT)) continue;
-        if ((p->flags & SGL_PF_OPTIONAL) && !(run->n_init > 0 && run->init)) continue;
+        if ((p->flags & SGL_PF_OPTIONAL) && !optional_set(p, spec, run)) continue;
         sgl_json_key(&w, p->key ? p->key : p->name);
         if (kind == SGL_KIND_LIMIT && p->off == offsetof(sgl_limit_spec, dt) && p->type == SGL_PARAM_DOUBLE) {
             const sgl_limit_spec *ls = spec;   /* the step used: 0 is T/1000 */

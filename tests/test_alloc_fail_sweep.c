@@ -86,6 +86,47 @@ static sgl_status case_pack(sgl_err *err, uint64_t *digest)
 
 static char g_db[64];
 
+/* escape and limit: the store life cycle of one run (sgl_store_run_any) and the record's byte form */
+static sgl_status case_any(sgl_spec_kind kind, sgl_err *err, uint64_t *digest)
+{
+    sgl_any_spec a;
+    sgl_any_spec_default(&a, kind);
+    if (kind == SGL_KIND_ESCAPE) {
+        a.u.escape.landscape = "doublewell";
+        a.u.escape.trajectories = 12;
+        a.u.escape.t_max = 5;
+        a.u.escape.threads = 1;
+    } else {
+        a.u.limit.run.model = "toy2d";
+        a.u.limit.run.seeds = 2;
+        a.u.limit.T = 0.01;
+        a.u.limit.dt = 0.001;
+    }
+    unlink(g_db);
+    sgl_store *db = NULL;
+    sgl_status st = sgl_store_open(g_db, 0, 1000, &db, err);
+    if (st != SGL_OK) return st;
+    sgl_record rec, back;
+    sgl_run_info info = {.command = "test", .sweep_index = -1, .threads = 1, .ranks = 1};
+    st = sgl_store_run_any(db, &a, &info, NULL, &rec, NULL, err);
+    sgl_err e2;
+    sgl_status cs = sgl_store_close(db, &e2);
+    if (st == SGL_OK && cs != SGL_OK) { st = cs; *err = e2; }
+    void *buf = NULL;
+    size_t len = 0;
+    if (st == SGL_OK && (st = sgl_record_pack(&rec, &buf, &len)) != SGL_OK) sgl_fail(err, st, "record", "pack failed");
+    if (st == SGL_OK) st = sgl_record_unpack(buf, len, &back, err);
+    sgl_record_buf_free(buf);
+    sgl_record_clear(&rec);
+    if (st != SGL_OK) return st;
+    if (kind == SGL_KIND_ESCAPE) mix(digest, back.esc->t, back.esc->M * sizeof(double));
+    else mix(digest, back.res->series, (size_t)back.res->n_traj * back.res->n_log * back.res->n_obs * sizeof(double));
+    sgl_record_clear(&back);
+    return SGL_OK;
+}
+static sgl_status case_escape(sgl_err *err, uint64_t *digest) { return case_any(SGL_KIND_ESCAPE, err, digest); }
+static sgl_status case_limit(sgl_err *err, uint64_t *digest) { return case_any(SGL_KIND_LIMIT, err, digest); }
+
 static sgl_status case_store(sgl_err *err, uint64_t *digest)
 {
     sgl_spec s;
@@ -225,6 +266,8 @@ int main(void)
     run_case("sgl_record_run", case_record, 1);
     run_case("sgl_record_pack/unpack", case_pack, 1);
     run_case("sgl_store_open/run_begin/write_run", case_store, 1);
+    run_case("sgl_store_run_any escape + pack/unpack", case_escape, 1);
+    run_case("sgl_store_run_any limit + pack/unpack", case_limit, 1);
     sgl_err err = {{0}, {0}};
     uint64_t dg = 0;
     check_true(case_store(&err, &dg) == SGL_OK && setup_escape(&err) == SGL_OK &&

@@ -26,7 +26,9 @@ static void test_landscapes(void)
 {
     for (size_t q = 0; sgl_landscapes[q]; ++q) {
         const sgl_landscape_type *lt = sgl_landscapes[q];
-        sgl_landscape_params p = {0.3, 1.3, 2.0, 0.5, 1.7, lt->max_dim < 3 ? lt->max_dim : 3};
+        sgl_landscape_params p = {.L0 = 0.3, .a = 1.3, .h = 2.0, .q = 0.5, .k = 1.7,
+                                  .n = lt->max_dim < 3 ? lt->max_dim : 3, .n_data = 50, .data_seed = 3};
+        if (lt->prepare) lt->prepare(&p);   /* data landscapes: their data's statistics */
         const unsigned n = p.n;
         double x[SGL_ESC_MAX_DIM], g[SGL_ESC_MAX_DIM], gp[SGL_ESC_MAX_DIM], gm[SGL_ESC_MAX_DIM];
         double H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM];
@@ -63,7 +65,7 @@ static void test_landscapes(void)
         for (unsigned i = 0; i < n; ++i) pd &= H[i * n + i] > 0;   /* all separable: H diagonal */
         check_le(gn, 1e-10, "%s: gradient at the minimum", lt->name);
         check_true(pd, "%s: Hessian positive definite at the minimum\n", lt->name);
-        check_abs(lt->value(&p, xm), p.L0, 1e-12, "%s: L(theta*) = L0", lt->name);
+        if (!lt->prepare) check_abs(lt->value(&p, xm), p.L0, 1e-12, "%s: L(theta*) = L0", lt->name);
         if (lt->has_saddle) {
             double gs = 0, g2 = 0;
             lt->grad(&p, xs, g);
@@ -77,7 +79,7 @@ static void test_landscapes(void)
     }
     /* known values: Styblinski-Tang critical points (THEORY 7.5 table), k = 1, n = 1, a = 1 */
     const sgl_landscape_type *st = sgl_landscape_lookup("styblinski-tang");
-    sgl_landscape_params p = {0.0, 1.0, 1.0, 1.0, 1.0, 1};
+    sgl_landscape_params p = {.L0 = 0.0, .a = 1.0, .h = 1.0, .q = 1.0, .k = 1.0, .n = 1};
     double xm[1], xs[1], xn[1], H[1];
     st->critical(&p, xm, xs, xn);
     check_abs(xm[0], -2.903534, 1e-6, "styblinski-tang global minimum u");

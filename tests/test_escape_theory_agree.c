@@ -30,7 +30,7 @@ static void test_registries(void)
         }
         check_true(n >= 2 && sgl_escape_kind_find(regs[r], "no-such-kind") == NULL, "registry %zu: %zu kinds", r, n);
     }
-    check_true(sgl_escape_noises[SGL_ESC_XIE_FROZEN + 1] == NULL && sgl_escape_dynamics_kinds[SGL_ESC_MORI_TC + 1] == NULL &&
+    check_true(sgl_escape_noises[SGL_ESC_DATA + 1] == NULL && sgl_escape_dynamics_kinds[SGL_ESC_MINIBATCH + 1] == NULL &&
                    sgl_escape_events[SGL_ESC_EV_NONE + 1] == NULL && sgl_escape_starts[SGL_ESC_START_BURN_IN + 1] == NULL,
                "every enum value has a registry entry and no more");
     check_true(sgl_escape_reads("h h-ratio", "h-ratio") && sgl_escape_reads("h h-ratio", "h") &&
@@ -102,7 +102,9 @@ int main(void)
                                 if (!check_true(sgl_escape_theory_problem(&s, &p, &applies, &why, &err) == SGL_OK,
                                                 "%s: translated (%s: %s)", what, err.field, err.msg))
                                     continue;
-                                const int excluded = s.noise == SGL_ESC_XIE || (quad && aniso && n > 1) ||
+                                /* linreg: finite data, its L*, H, theta* are the data's (the theory has
+                                 * only the population limit) */
+                                const int excluded = s.noise == SGL_ESC_XIE || (quad && aniso && n > 1) || lt->prepare ||
                                                      (!quad && (s.event == SGL_ESC_EV_LOSS || s.event == SGL_ESC_EV_BALL));
                                 check_true(applies == !excluded && (applies || (why && why[0])),
                                            "%s: theory model %s (%s)", what, excluded ? "absent, with a reason" : "present",

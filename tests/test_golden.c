@@ -93,6 +93,9 @@ typedef struct { const char *landscape; unsigned n; sgl_escape_noise noise; sgl_
 static const esc_case esc_cases[] = {
     ESC_ROWS("doublewell", 1), ESC_ROWS("moriwell", 2), ESC_ROWS("quadratic", 2), ESC_ROWS("styblinski-tang", 2),
     {"doublewell", 1, SGL_ESC_MORI, SGL_ESC_SDE, 1}, {"moriwell", 2, SGL_ESC_ISOTROPIC, SGL_ESC_SDE, 1},
+    /* the data landscape (its data from the seed) with the exact minibatch noise and true minibatch SGD */
+    {"linreg", 1, SGL_ESC_DATA, SGL_ESC_SDE, 0}, {"linreg", 1, SGL_ESC_DATA, SGL_ESC_SGD, 0},
+    {"linreg", 1, SGL_ESC_DATA, SGL_ESC_MINIBATCH, 0}, {"linreg", 1, SGL_ESC_MORI, SGL_ESC_SDE, 0},
 };
 #define N_ESC (sizeof esc_cases / sizeof esc_cases[0])
 
@@ -110,6 +113,8 @@ static int esc_values(const esc_case *c, double v[3])
     s.D = 0.3;
     s.B_over_eta = 2.0;
     s.eta = 0.01;
+    s.batch = 2;
+    s.lp.n_data = 200;
     s.event = SGL_ESC_EV_NONE;
     s.trajectories = 5;
     s.t_max = 0.06;
@@ -197,8 +202,8 @@ int main(int argc, char **argv)
         kinds += found;
         if (!found) check_true(0, "noise kind %s has no golden value: add it to run_cases", sgl_noises[k]->name);
     }
-    check_true(sgl_escape_noises[4] == NULL && sgl_landscapes[4] == NULL,
-               "the escape tables cover the 4 escape noises and 4 landscapes (a new one needs rows here)");
+    check_true(sgl_escape_noises[5] == NULL && sgl_landscapes[5] == NULL,
+               "the escape tables cover the 5 escape noises and 5 landscapes (a new one needs rows here)");
     printf("INFO %zu noise kinds, %zu run rows, %zu escape rows\n", kinds, N_RUN, N_ESC);
     return done();
 }

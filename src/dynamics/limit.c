@@ -217,10 +217,13 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
     for (size_t l = 0; l < n_log; ++l) {
         for (; !dead && k < log_steps[l]; ++k) {
             sgl_err e2 = {{0}, {0}};
-            if (sgl_gamma_geometry(m, zeta, o->near_tol, o->rank_tol, g, &e2) != SGL_OK ||
-                sgl_limit_coeffs(p, m, zeta, g, o->form, b, R, &used, &e2) != SGL_OK) {
-                if (k == 0) {   /* a start point that is not usable: the whole call fails with it */
-                    ss->st = SGL_EINVAL;
+            sgl_status ge = sgl_gamma_geometry(m, zeta, o->near_tol, o->rank_tol, g, &e2);
+            if (ge == SGL_OK) ge = sgl_limit_coeffs(p, m, zeta, g, o->form, b, R, &used, &e2);
+            if (ge != SGL_OK) {
+                /* out of memory fails the whole call as that; otherwise a start point that is not
+                 * usable fails it (bad input), a later step ends the trajectory (diverged) */
+                if (k == 0 || ge == SGL_ENOMEM) {
+                    ss->st = ge == SGL_ENOMEM ? ge : SGL_EINVAL;
                     ss->err = e2;
                 }
                 dead = 1;
@@ -239,7 +242,12 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
                 for (size_t j = 0; j < D; ++j) s += R[i * D + j] * xi[j];
                 y[i] = zeta[i] + b[i] * dt + sq * s;
             }
-            if (sgl_gamma_project(m, y, &o->flow, zeta, &fi, &e2) != SGL_OK) {
+            sgl_status pe = sgl_gamma_project(m, y, &o->flow, zeta, &fi, &e2);
+            if (pe != SGL_OK) {   /* the step left Gamma's neighbourhood: diverged; out of memory fails the call */
+                if (pe == SGL_ENOMEM) {
+                    ss->st = pe;
+                    ss->err = e2;
+                }
                 dead = 1;
                 break;
             }

@@ -430,7 +430,7 @@ sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_a
     r->z_A = oo.z_A;
     r->z_sigma = oo.z_sigma;
     o = &oo;
-    const double xi0 = sgl_esc_coord(&c, s->x0 ? s->x0 : c.in.x_min, c.lt->value(&s->lp, s->x0 ? s->x0 : c.in.x_min));
+    const double xi0 = sgl_esc_coord(&c, s->x0 ? s->x0 : c.in.x_min, c.lt->value(&c.lp, s->x0 ? s->x0 : c.in.x_min));
     if (!(xi0 < o->z_sigma))
         return sgl_fail(err, SGL_EINVAL, "x0", "the start's reaction coordinate %g is not below ams-z-sigma = %g", xi0,
                         o->z_sigma);

@@ -25,12 +25,30 @@
 #define W SGL_VM_LANES
 #define DIV_BOUND 1e60
 
-sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
+/* c from a checked spec: the kinds' types and the landscape parameters,
+ * prepared (data landscapes draw their data from the spec's seed) */
+static void ctx_init(sgl_esc_ctx *c, const sgl_escape_spec *s)
 {
-    sgl_status st = sgl_escape_spec_check(s, err);
-    if (st != SGL_OK) return st;
-    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
-    const sgl_landscape_params *p = &s->lp;
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    c->lp = s->lp;
+    c->lp.data_seed = s->seed;
+    c->lt = sgl_landscape_lookup(s->landscape);
+    if (c->lt->prepare) c->lt->prepare(&c->lp);
+    c->noise = sgl_esc_noise_of(s->noise);
+    c->dyn = sgl_esc_dynamics_of(s->dynamics);
+    c->event = sgl_esc_event_of(s->event);
+    c->start = sgl_esc_start_of(s->start);
+}
+
+/* c->in: critical points, the exit geometry, the step; the start checked */
+static sgl_status describe_ctx(sgl_esc_ctx *c, sgl_err *err)
+{
+    const sgl_escape_spec *s = c->s;
+    const sgl_landscape_type *lt = c->lt;
+    const sgl_landscape_params *p = &c->lp;
+    sgl_escape_info *in = &c->in;
+    sgl_status st;
     memset(in, 0, sizeof *in);
     const unsigned n = p->n;
     double H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM];
@@ -47,11 +65,9 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
         in->h_sad0 = H[0];
         in->dir = in->x_sad[0] > in->x_min[0] ? 1 : -1;
     }
-    const sgl_esc_event *ev = sgl_esc_event_of(s->event);
-    const sgl_esc_dynamics *dy = sgl_esc_dynamics_of(s->dynamics);
-    if (ev->geometry && (st = ev->geometry(s, in, err)) != SGL_OK) return st;   /* --offset is the hyperplane's alone */
-    in->step = dy->step_size(s, in);
-    if (!dy->time_changed) {
+    if (c->event->geometry && (st = c->event->geometry(c, err)) != SGL_OK) return st;   /* --offset: hyperplane's */
+    in->step = c->dyn->step_size(s, in);
+    if (!c->dyn->time_changed) {
         double km = floor(s->t_max / in->step * (1.0 + 1e-12));
         if (km < 1.0) return sgl_fail(err, SGL_EINVAL, "t-max", "must be at least one step (%g), got %g", in->step, s->t_max);
         if (km > 0x1p62) return sgl_fail(err, SGL_EINVAL, "t-max", "t-max / step must be below 2^62");
@@ -64,11 +80,26 @@ sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sg
     if (lt->has_saddle && in->dir * (x0[0] - in->x_sad[0]) >= 0.0)
         return sgl_fail(err, SGL_EINVAL, "x0", "start theta_1 = %g is outside the basin of the minimum %g (the saddle "
                         "is at %g)", x0[0], in->x_min[0], in->x_sad[0]);
-    const sgl_esc_ctx c = {.s = s, .in = *in, .lt = lt, .event = ev};
-    if (ev->hit(&c, x0, lt->value(p, x0)))
+    if (c->event->hit(c, x0, lt->value(p, x0)))
         return sgl_fail(err, SGL_EINVAL, "x0", "the start already satisfies the exit event (%s): it is outside the basin",
-                        ev->kind.name);
+                        c->event->kind.name);
     return SGL_OK;
+}
+
+sgl_status sgl_esc_prepare(sgl_esc_ctx *c, const sgl_escape_spec *s, sgl_err *err)
+{
+    sgl_status st = sgl_escape_spec_check(s, err);
+    if (st != SGL_OK) return st;
+    ctx_init(c, s);
+    return describe_ctx(c, err);
+}
+
+sgl_status sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
+{
+    sgl_esc_ctx c;
+    sgl_status st = sgl_esc_prepare(&c, s, err);
+    if (st == SGL_OK) *in = c.in;
+    return st;
 }
 
 sgl_status sgl_escape_spec_validate(const sgl_escape_spec *s, sgl_err *err)
@@ -136,19 +167,6 @@ static inline void normals_v(uint64_t seed, const u64v pair, const u64v traj, un
 
 /* ------------------------------------------------ one step, one state */
 
-sgl_status sgl_esc_prepare(sgl_esc_ctx *c, const sgl_escape_spec *s, sgl_err *err)
-{
-    sgl_status st = sgl_escape_describe(s, &c->in, err);
-    if (st != SGL_OK) return st;
-    c->s = s;
-    c->lt = sgl_landscape_lookup(s->landscape);
-    c->noise = sgl_esc_noise_of(s->noise);
-    c->dyn = sgl_esc_dynamics_of(s->dynamics);
-    c->event = sgl_esc_event_of(s->event);
-    c->start = sgl_esc_start_of(s->start);
-    return SGL_OK;
-}
-
 /* 0 inside, 1 event, 2 diverged; *Lout = L(x) (NaN past the bound) */
 static inline int check_state(const sgl_esc_ctx *c, const double *x, double *Lout)
 {
@@ -157,7 +175,7 @@ static inline int check_state(const sgl_esc_ctx *c, const double *x, double *Lou
     *Lout = NAN;
     for (unsigned i = 0; i < n; ++i)
         if (!(fabs(x[i]) <= DIV_BOUND)) return 2;
-    double L = c->lt->value(&s->lp, x);
+    double L = c->lt->value(&c->lp, x);
     *Lout = L;
     if (!isfinite(L)) return 2;
     if (c->event->lane_threshold) return c->in.dir * (x[0] - c->in.x_exit) >= 0.0;   /* inline */
@@ -191,7 +209,7 @@ void sgl_esc_replica_init(const sgl_esc_ctx *c, sgl_esc_replica *r, uint32_t str
     const double *x0 = c->s->x0 ? c->s->x0 : c->in.x_min;
     memset(r, 0, sizeof *r);
     for (unsigned i = 0; i < n; ++i) r->x[i] = x0[i];
-    r->L = c->lt->value(&c->s->lp, r->x);
+    r->L = c->lt->value(&c->lp, r->x);
     r->stream = stream;
     r->purpose = purpose;
 }
@@ -224,8 +242,8 @@ int sgl_esc_replica_advance(const sgl_esc_ctx *c, sgl_esc_replica *r, uint64_t n
     int v = SGL_ESC_RUNNING;
     for (uint64_t j = 0; j < nsteps && v == SGL_ESC_RUNNING; ++j) {
         double z[SGL_ESC_MAX_DIM];
-        replica_normals(c, r, z);
-        const double L_start = c->dyn->step(c, r->x, z, c->in.step);
+        if (!c->dyn->no_normals) replica_normals(c, r, z);
+        const double L_start = c->dyn->step(c, r->x, z, c->in.step, r->stream, r->k);
         r->k++;
         r->steps++;
         const int ev = check_state(c, r->x, &r->L);
@@ -301,12 +319,12 @@ static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
         if (l < width && next < b1) lane_start(c, &S, l, next++);
         else { S.phase[l] = PH_IDLE; S.traj[l] = 0; S.k[l] = 0; }
     }
-    sgl_vm zc[SGL_ESC_MAX_DIM], zs[SGL_ESC_MAX_DIM];
+    sgl_vm zc[SGL_ESC_MAX_DIM] = {{0}}, zs[SGL_ESC_MAX_DIM] = {{0}};   /* stay 0 when the step reads none */
     for (;;) {
         int any = 0;
         for (int l = 0; l < W; ++l) any |= S.phase[l] != PH_IDLE;
         if (!any) break;
-        for (int ph = PH_BURN; ph <= PH_MAIN; ++ph) {
+        for (int ph = PH_BURN; ph <= PH_MAIN && !ec->dyn->no_normals; ++ph) {
             int has = 0;
             for (int l = 0; l < W; ++l) has |= S.phase[l] == ph;
             if (!has) continue;
@@ -332,7 +350,7 @@ static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
                     x[i] = S.x[i * W + l];
                     z[i] = half ? zs[i][l] : zc[i][l];
                 }
-                double L_start = euler ? sgl_esc_euler(ec, x, z, h) : ec->dyn->step(ec, x, z, h);
+                double L_start = euler ? sgl_esc_euler(ec, x, z, h) : ec->dyn->step(ec, x, z, h, S.traj[l], S.k[l]);
                 for (unsigned i = 0; i < n; ++i) S.x[i * W + l] = x[i];
                 S.k[l]++;
                 steps += 1.0;
@@ -394,7 +412,7 @@ static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
     const sgl_escape_spec *s = c->c->s;
     const sgl_escape_info *in = &c->c->in;
     sgl_esc_lane_D ld;
-    c->c->noise->lane_D(s, in, &ld);
+    c->c->noise->lane_D(c->c, &ld);
     const double kk = s->lp.k > 0 ? s->lp.k : 1.0;
     const sgl_vm vL0 = sgl_vm_splat(s->lp.L0), va = sgl_vm_splat(s->lp.a), vk = sgl_vm_splat(kk),
                  c4 = sgl_vm_splat(4.0 * s->lp.a * kk), one = sgl_vm_splat(1.0), vh = sgl_vm_splat(in->step),

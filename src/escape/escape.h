@@ -30,12 +30,12 @@ typedef struct sgl_esc_noise {
     int hess;           /* D reads the Hessian at theta (the step evaluates it) */
     /* its own spec fields (D or B/eta, L0 where it needs L* > 0) */
     sgl_status (*check)(const sgl_escape_spec *s, sgl_err *err);
-    /* D[i], i < n, at a point with loss L and Hessian H (n x n row-major; only
+    /* D[i], i < n, at x with loss L and Hessian H (n x n row-major; only
      * read, and only non-NULL, when .hess) */
-    void (*diffusion)(const sgl_escape_spec *s, const sgl_escape_info *in, double L, const double *H, double *D);
+    void (*diffusion)(const struct sgl_esc_ctx *c, const double *x, double L, const double *H, double *D);
     /* the specialised 1-D vector kernel's form of D along coordinate 0, or
      * NULL where the kernel does not handle the noise */
-    void (*lane_D)(const sgl_escape_spec *s, const sgl_escape_info *in, sgl_esc_lane_D *out);
+    void (*lane_D)(const struct sgl_esc_ctx *c, sgl_esc_lane_D *out);
 } sgl_esc_noise;
 
 /* Dynamics: the update rule. */
@@ -43,11 +43,13 @@ typedef struct sgl_esc_dynamics {
     sgl_escape_kind kind;
     int time_changed;   /* t advances by step / L(theta) at the start of each step; censoring by t, not k */
     int lane_euler;     /* theta <- theta - h grad L + sqrt(2 D h) z: the vector kernel's step */
+    int no_normals;     /* the step reads no Gaussian z (the kernels skip drawing them) */
     sgl_status (*check)(const sgl_escape_spec *s, sgl_err *err);
     /* the integrator step (t, or tau when time_changed) of a checked spec */
     double (*step_size)(const sgl_escape_spec *s, const sgl_escape_info *in);
-    /* one step of x (n coordinates) with standard normals z; returns L(x) at its start */
-    double (*step)(const struct sgl_esc_ctx *c, double *x, const double *z, double h);
+    /* one step of x (n coordinates) with standard normals z, the step number k
+     * of trajectory (stream) traj; returns L(x) at its start */
+    double (*step)(const struct sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k);
 } sgl_esc_dynamics;
 
 /* The plain Euler step (sgd, sde): x <- x - h grad L + sqrt(2 D h) z, D from
@@ -56,7 +58,8 @@ typedef struct sgl_esc_dynamics {
  * sgl_esc_euler_step, the out-of-line copy in dynamics.c). */
 struct sgl_esc_ctx;
 static inline double sgl_esc_euler(const struct sgl_esc_ctx *c, double *x, const double *z, double h);
-double sgl_esc_euler_step(const struct sgl_esc_ctx *c, double *x, const double *z, double h);
+double sgl_esc_euler_step(const struct sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj,
+                          uint64_t k);
 
 /* Exit event. */
 typedef struct sgl_esc_event {
@@ -64,8 +67,8 @@ typedef struct sgl_esc_event {
     int needs_saddle;   /* defined only on landscapes with a saddle */
     int lane_threshold; /* the exit is theta_0 crossing in->x_exit in direction in->dir (vector kernel) */
     sgl_status (*check)(const sgl_escape_spec *s, sgl_err *err);   /* its own spec fields */
-    /* its geometry (in->x_exit) from the critical points already in *in; NULL: none */
-    sgl_status (*geometry)(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err);
+    /* its geometry (c->in.x_exit) from the critical points already in c->in; NULL: none */
+    sgl_status (*geometry)(struct sgl_esc_ctx *c, sgl_err *err);
     /* has x (loss L, finite) met the exit condition? */
     int (*hit)(const struct sgl_esc_ctx *c, const double *x, double L);
     /* reaction coordinate: 0 at theta*, 1 on the exit boundary (NULL: none) */
@@ -78,6 +81,9 @@ typedef struct sgl_esc_start {
     int burn_in;        /* run a burn-in phase (stream SGL_P_ESCBURN) before the main one */
     sgl_status (*check)(const sgl_escape_spec *s, sgl_err *err);
 } sgl_esc_start;
+
+/* the data landscape (linreg.c), listed in sgl_landscapes (landscapes.c) */
+extern const sgl_landscape_type sgl_landscape_linreg;
 
 /* the type behind a registry entry (its first member) */
 static inline const sgl_esc_noise *sgl_esc_noise_of(int id)
@@ -99,10 +105,12 @@ static inline const sgl_esc_start *sgl_esc_start_of(int id)
 /* entries in a registry */
 size_t sgl_escape_kind_count(const sgl_escape_kind *const *reg);
 
-/* Everything a step needs: the spec (kept alive by the caller), its derived
- * quantities and the four kinds' types. */
+/* Everything a step needs: the spec (kept alive by the caller), its
+ * landscape parameters prepared (data landscapes: their data's statistics;
+ * use c->lp, not c->s->lp), its derived quantities and the kinds' types. */
 typedef struct sgl_esc_ctx {
     const sgl_escape_spec *s;
+    sgl_landscape_params lp;
     sgl_escape_info in;
     const sgl_landscape_type *lt;
     const sgl_esc_noise *noise;
@@ -115,10 +123,10 @@ static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double
     const sgl_escape_spec *s = c->s;
     const unsigned n = s->lp.n;
     double g[SGL_ESC_MAX_DIM], H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM], D[SGL_ESC_MAX_DIM];
-    const double L = c->lt->value(&s->lp, x);
-    c->lt->grad(&s->lp, x, g);
-    if (c->noise->hess) c->lt->hess(&s->lp, x, H);
-    c->noise->diffusion(s, &c->in, L, H, D);
+    const double L = c->lt->value(&c->lp, x);
+    c->lt->grad(&c->lp, x, g);
+    if (c->noise->hess) c->lt->hess(&c->lp, x, H);
+    c->noise->diffusion(c, x, L, H, D);
     for (unsigned i = 0; i < n; ++i) {
         double sd = sqrt((2.0 * D[i]) * h);
         x[i] = x[i] - h * g[i] + sd * z[i];

@@ -37,13 +37,14 @@ static sgl_status hyper_check(const sgl_escape_spec *s, sgl_err *err)
 }
 /* x_sad + offset * w, w = sqrt(D_0(x_sad) / |H_00(x_sad)|); a noise that reads
  * the Hessian at theta (xie) takes it frozen at the minimum here */
-static sgl_status hyper_geometry(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
+static sgl_status hyper_geometry(sgl_esc_ctx *c, sgl_err *err)
 {
-    const sgl_esc_noise *nz = sgl_esc_noise_of(s->noise);
+    const sgl_escape_spec *s = c->s;
+    sgl_escape_info *in = &c->in;
     const unsigned n = s->lp.n;
     double H[SGL_ESC_MAX_DIM * SGL_ESC_MAX_DIM] = {0}, D[SGL_ESC_MAX_DIM];
     for (unsigned i = 0; i < n; ++i) H[i * n + i] = in->hstar[i];
-    nz->diffusion(s, in, in->L_sad, H, D);
+    c->noise->diffusion(c, in->x_sad, in->L_sad, H, D);
     in->x_exit = in->x_sad[0] + in->dir * s->offset * sqrt(D[0] / fabs(in->h_sad0));
     if (in->dir * (in->x_exit - in->x_next[0]) > 0.0)
         return sgl_fail(err, SGL_EINVAL, "offset",
@@ -57,10 +58,10 @@ static const sgl_esc_event k_hyperplane = {
     .needs_saddle = 1, .lane_threshold = 1, .check = hyper_check, .geometry = hyper_geometry,
     .hit = plane_hit, .coord = plane_coord};
 
-static sgl_status next_geometry(const sgl_escape_spec *s, sgl_escape_info *in, sgl_err *err)
+static sgl_status next_geometry(sgl_esc_ctx *c, sgl_err *err)
 {
-    (void)s; (void)err;
-    in->x_exit = in->x_next[0];
+    (void)err;
+    c->in.x_exit = c->in.x_next[0];
     return SGL_OK;
 }
 static const sgl_esc_event k_next_min = {

@@ -1,7 +1,7 @@
 /* Escape landscapes (issue 5): analytic value, gradient, Hessian and the
  * critical points of each, in one registry.  k is the sharpness
  * reparametrisation theta -> sqrt(k) theta (THEORY 6.4, 7.5). */
-#include "sgdlab.h"
+#include "escape.h"
 
 #include <math.h>
 #include <string.h>
@@ -162,7 +162,7 @@ static const sgl_landscape_type k_st = {
 
 /* The landscape registry: adding a landscape is its functions and type above
  * (or in a file of its own) and one line here. */
-const sgl_landscape_type *const sgl_landscapes[] = {&k_dw, &k_mw, &k_qd, &k_st, NULL};
+const sgl_landscape_type *const sgl_landscapes[] = {&k_dw, &k_mw, &k_qd, &k_st, &sgl_landscape_linreg, NULL};
 
 const sgl_landscape_type *sgl_landscape_lookup(const char *name)
 {

@@ -23,13 +23,18 @@ static sgl_status iso_check(const sgl_escape_spec *s, sgl_err *err)
     if (!finite_pos(s->D)) return sgl_fail(err, SGL_EINVAL, "D", "must be a finite number > 0, got %g", s->D);
     return SGL_OK;
 }
-static void iso_diffusion(const sgl_escape_spec *s, const sgl_escape_info *in, double L, const double *H, double *D)
+static void iso_diffusion(const sgl_esc_ctx *c, const double *x, double L, const double *H, double *D)
 {
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = &c->in;
+    (void)x;
     (void)in; (void)L; (void)H;
     for (unsigned i = 0; i < s->lp.n; ++i) D[i] = s->D;
 }
-static void iso_lane(const sgl_escape_spec *s, const sgl_escape_info *in, sgl_esc_lane_D *o)
+static void iso_lane(const sgl_esc_ctx *c, sgl_esc_lane_D *o)
 {
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = &c->in;
     (void)in;
     *o = (sgl_esc_lane_D){.per_L = 0, .D0 = s->D};
 }
@@ -48,13 +53,18 @@ static sgl_status mori_check(const sgl_escape_spec *s, sgl_err *err)
                         "noise mori needs L* = L0 > 0 (the noise vanishes at L = 0 and the minimum never escapes)");
     return SGL_OK;
 }
-static void mori_diffusion(const sgl_escape_spec *s, const sgl_escape_info *in, double L, const double *H, double *D)
+static void mori_diffusion(const sgl_esc_ctx *c, const double *x, double L, const double *H, double *D)
 {
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = &c->in;
+    (void)x;
     (void)H;
     for (unsigned i = 0; i < s->lp.n; ++i) D[i] = L * in->hstar[i] / s->B_over_eta;
 }
-static void mori_lane(const sgl_escape_spec *s, const sgl_escape_info *in, sgl_esc_lane_D *o)
+static void mori_lane(const sgl_esc_ctx *c, sgl_esc_lane_D *o)
 {
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = &c->in;
     *o = (sgl_esc_lane_D){.per_L = 1, .num = in->hstar[0], .den = s->B_over_eta};
 }
 static const sgl_esc_noise k_mori = {
@@ -63,8 +73,11 @@ static const sgl_esc_noise k_mori = {
     .check = mori_check, .diffusion = mori_diffusion, .lane_D = mori_lane};
 
 /* ---- xie: D_i = H_ii(theta)^+ / (2 B/eta) */
-static void xie_diffusion(const sgl_escape_spec *s, const sgl_escape_info *in, double L, const double *H, double *D)
+static void xie_diffusion(const sgl_esc_ctx *c, const double *x, double L, const double *H, double *D)
 {
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = &c->in;
+    (void)x;
     (void)in; (void)L;
     const unsigned n = s->lp.n;
     for (unsigned i = 0; i < n; ++i) {
@@ -78,8 +91,11 @@ static const sgl_esc_noise k_xie = {
     .hess = 1, .check = check_B, .diffusion = xie_diffusion};
 
 /* ---- xie-frozen: D_i = h*_i / (2 B/eta) */
-static void xief_diffusion(const sgl_escape_spec *s, const sgl_escape_info *in, double L, const double *H, double *D)
+static void xief_diffusion(const sgl_esc_ctx *c, const double *x, double L, const double *H, double *D)
 {
+    const sgl_escape_spec *s = c->s;
+    const sgl_escape_info *in = &c->in;
+    (void)x;
     (void)L; (void)H;
     for (unsigned i = 0; i < s->lp.n; ++i) D[i] = in->hstar[i] / (2.0 * s->B_over_eta);
 }
@@ -88,5 +104,32 @@ static const sgl_esc_noise k_xie_frozen = {
              .doc = "Sigma = H* / B, the Hessian frozen at the minimum (constant, anisotropic)"},
     .check = check_B, .diffusion = xief_diffusion};
 
+/* ---- data: the exact covariance of a minibatch of B of the N samples drawn
+ * without replacement, Sigma = (N - B)/(N - 1) Var_i[grad l_i] / B, D = eta Sigma / 2 */
+static sgl_status data_check(const sgl_escape_spec *s, sgl_err *err)
+{
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
+    if (!lt->grad_var)
+        return sgl_fail(err, SGL_ECAPS, "noise", "data (the exact minibatch noise) needs a data landscape (linreg), "
+                        "got --landscape %s", lt->name);
+    const uint32_t N = s->lp.n_data ? s->lp.n_data : 1000u, B = s->batch ? s->batch : 1u;
+    if (B >= N || B > 1024)
+        return sgl_fail(err, SGL_EINVAL, "batch", "must be in 1..1024 and below n-data (%u), got %u", N, B);
+    return SGL_OK;
+}
+static void data_diffusion(const sgl_esc_ctx *c, const double *x, double L, const double *H, double *D)
+{
+    (void)L; (void)H;
+    const double N = c->lp.n_data ? c->lp.n_data : 1000.0, B = c->s->batch ? c->s->batch : 1.0;
+    double v[SGL_ESC_MAX_DIM];
+    c->lt->grad_var(&c->lp, x, v);
+    for (unsigned i = 0; i < c->s->lp.n; ++i) D[i] = 0.5 * c->s->eta * ((N - B) / (N - 1.0) * v[i] / B);
+}
+static const sgl_esc_noise k_data = {
+    .kind = {.id = SGL_ESC_DATA, .name = "data", .reads = "batch",
+             .doc = "data landscapes: Gaussian with the exact covariance of a minibatch of --batch samples "
+                    "(without replacement), D = eta Sigma / 2"},
+    .check = data_check, .diffusion = data_diffusion};
+
 const sgl_escape_kind *const sgl_escape_noises[] = {&k_isotropic.kind, &k_mori.kind, &k_xie.kind,
-                                                    &k_xie_frozen.kind, NULL};
+                                                    &k_xie_frozen.kind, &k_data.kind, NULL};

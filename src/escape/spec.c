@@ -67,6 +67,10 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     if (p->n < 1 || p->n > lt->max_dim)
         return sgl_fail(err, SGL_EINVAL, "n-dim", "must be in 1..%u for landscape %s, got %u", lt->max_dim, lt->name,
                         p->n);
+    if (lt->check) {
+        sgl_status st = lt->check(p, err);
+        if (st != SGL_OK) return st;
+    }
     if (!isfinite(p->L0) || p->L0 < 0.0)
         return sgl_fail(err, SGL_EINVAL, "L0", "must be a finite number >= 0, got %g", p->L0);
     if (!finite_pos(p->a)) return sgl_fail(err, SGL_EINVAL, "a", "must be a finite number > 0, got %g", p->a);

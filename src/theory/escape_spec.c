@@ -35,6 +35,7 @@ static const struct {
     {"moriwell", SGL_TL_MORI_ND, 1, 0, 0},
     {"styblinski-tang", SGL_TL_STYBLINSKI, 1, 0, 0},
     {"quadratic", SGL_TL_QUADRATIC, 0, 1, 0},
+    /* linreg: none (its L*, H and theta* are those of its drawn data) */
 };
 static const struct {
     int tn;           /* sgl_theory_noise, or -1 */
@@ -45,6 +46,8 @@ static const struct {
     [SGL_ESC_XIE] = {-1, "xie noise H(theta)^+/B: D vanishes between the inflection points of the escape coordinate, "
                          "so no 1-D escape path exists and no formula applies; use xie-frozen for Xie's H*/B"},
     [SGL_ESC_XIE_FROZEN] = {SGL_TN_XIE, NULL},
+    [SGL_ESC_DATA] = {-1, "exact minibatch noise of a finite data set: the theory has its population limit only "
+                          "(sgdlab reproduce mori-escape (d))"},
 };
 enum { EXIT_NONE = 0, EXIT_NEXT_MIN, EXIT_OFFSET };
 static const struct {
