@@ -355,6 +355,7 @@ static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err 
     frame stack[128];
     unknown bad[3] = {{{0, 0}, 0, 0, {0}}, {{0, 0}, 0, 0, {0}}, {{0, 0}, 0, 0, {0}}};
     size_t depth = 0, docs = 0, ended = 0;
+    int kind_bad = 0;
     sgl_status st = SGL_OK;
     struct fy_event *ev;
     while (st == SGL_OK && (ev = fy_parser_parse(fyp)) != NULL) {
@@ -400,7 +401,7 @@ static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err 
                 if (top->kind == K_ROOT && top->sec == 4 && t == FYET_SCALAR) {
                     size_t len = 0;
                     const char *s = fy_token_get_text(fy_event_get_token(ev), &len);
-                    st = read_kind(w, s, len, mark_loc(fy_event_start_mark(ev)), err);
+                    kind_bad = (st = read_kind(w, s, len, mark_loc(fy_event_start_mark(ev)), err)) != SGL_OK;
                 }
                 if (top->kind == K_ROOT && top->sec >= 1 && top->sec <= 3) { kind = K_PARAMS; sec = top->sec; }
             }
@@ -419,7 +420,8 @@ static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err 
         }
         fy_parser_event_free(fyp, ev);
     }
-    if (st == SGL_OK && bad[w->kind].set) {
+    /* an unknown key comes before any later error in the text (the loop stops at the first) */
+    if (!kind_bad && bad[w->kind].set) {
         const unknown *u = &bad[w->kind];
         if (w->kind != SGL_KIND_RUN) {
             st = unknown_key(w, u->at, k_secs[u->sec], u->name, err);
