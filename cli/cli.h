@@ -67,6 +67,8 @@ typedef struct {
 } sgl_escape_opts;
 sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err);
 int sgl_escape_given(const sgl_escape_opts *o, const char *flag);
+/* escape_ams.c: `escape --method ams` (sgl_escape_ams), printed like the direct method */
+int escape_ams(const sgl_escape_opts *o);
 /* turn a library error field ("t-max") into the flag ("--t-max") in place */
 void sgl_escape_err_flag(sgl_err *err);
 int sgl_cmd_limit(int argc, char **argv);

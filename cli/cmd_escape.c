@@ -24,6 +24,7 @@ int sgl_cmd_escape(int argc, char **argv)
     sgl_status st = sgl_cli_parse_escape(argc, argv, 2, &o, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o.help) return SGL_EXIT_OK;
+    if (o.spec.method == SGL_ESC_METHOD_AMS) return escape_ams(&o);
     const sgl_escape_spec *s = &o.spec;
     sgl_escape_info in;
     sgl_record rec = {0};

@@ -277,10 +277,17 @@ void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_for
 
 int sgl_cli_out_close(FILE *f, const char *what)
 {
+    /* an earlier write that failed (output longer than the stdio buffer) left
+     * its reason in errno: the best one to give when the flush has nothing
+     * left to fail on */
+    const int e_before = errno;
     errno = 0;
     int bad = fflush(f) != 0;
     int e = bad ? errno : 0;
-    bad |= ferror(f) != 0;
+    if (ferror(f)) {
+        bad = 1;
+        if (!e) e = e_before;
+    }
     if (fclose(f) != 0) {
         /* stdout closed by the caller (>&-) with nothing written is not an error */
         if (errno != EBADF || bad) {

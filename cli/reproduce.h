@@ -16,17 +16,16 @@ int sgl_reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
 
 int sgl_rep_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
 /* The common start of an experiment: --help (usage on stdout), the reproduce
- * flags into o, the replicate count *count (--seeds, else full or quick;
- * below min_count is exit 2 naming --seeds and `what`), and --out-dir
- * (default: the experiment's name) created.  Returns -1 to go on, else the
- * exit code to return. */
-int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
-                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir);
+ * flags into o, --db refused unless takes_db, the replicate count *count
+ * (--seeds, else full or quick; below min_count is exit 2 naming --seeds and
+ * `what`), and --out-dir (default: the experiment's name) created.  Returns
+ * -1 to go on, else the exit code to return. */
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count,
+                  const char **out_dir);
 char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
 void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
-void sgl_rep_json_string(FILE *f, const char *s);
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma);   /* ,"k":v (comma) */
 void sgl_rep_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
 /* gnuplot on script in dir after removing a stale png: png, or NULL and why */
 const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len);
@@ -35,10 +34,21 @@ void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c);   /* null whe
 void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c);
 /* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
 void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
+/* --db: open o->db_path (-1 to go on, else the exit code; *db NULL without --db); store one simulated
+ * escape cell as one finished escape run through sgl_store_commit_any (keyed like `sgdlab escape --db`;
+ * no-op without db); close */
+int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db);
+sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err);
+/* one ensemble run (spec and its record, rec->res) as one finished run (sgl_store_commit_any), keyed like
+ * `sgdlab run --db` */
+sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
+                          sgl_err *err);
+int sgl_rep_db_close(sgl_store *db, int code);
 
-/* One Monte-Carlo escape experiment, described with the theory's own problem
- * struct plus the simulation settings; run through the library's escape
- * engine (sgl_escape_run) by escape_sim.c. */
+/* One Monte-Carlo escape experiment of `reproduce mori-escape` (d) that the
+ * engine cannot express yet (Gaussian-data noise, true minibatch SGD),
+ * described with the theory's own problem struct plus the simulation
+ * settings; run by the compact simulators of escape_sim.c. */
 typedef struct {
     sgl_theory_problem prob;     /* landscape, noise, event, start theta* */
     const char *dynamics;        /* "sde" (Euler-Maruyama, step dt in t) or "sgd" (step eta) */
@@ -64,18 +74,4 @@ typedef struct {
 int sgl_rep_sim_escape(const rep_sim *s, rep_sim_out *o, char *why, size_t len);
 void sgl_rep_sim_free(rep_sim_out *o);
 
-/* shared by the escape experiments (reproduce_mori.c) */
-typedef struct {
-    int simulated;               /* 0: theory only (beyond the budget) */
-    uint64_t M, escaped, censored, diverged;
-    double t_max, mfpt, lo, hi;  /* MFPT in t and its 95% CI */
-    int mle;                     /* MFPT from the censored MLE (1/kappa) instead of the sample mean */
-    double seconds, steps;
-    char note[160];
-} simres;
-int sgl_rep_simulate(const rep_sim *s, simres *r, uint64_t seed_boot, char *why, size_t len);
-double sgl_rep_theory_value(const sgl_theory_problem *p, const char *name);   /* NaN if it does not apply */
-int sgl_rep_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M0, uint32_t *M, double *t_max);
-void sgl_rep_cell_ci(char *b, size_t len, const simres *r);
-void sgl_rep_json_sim(FILE *f, const simres *r);
 #endif

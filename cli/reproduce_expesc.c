@@ -14,10 +14,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPE " [--seeds M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPE " [--seeds M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick] [--db FILE]\n"
                "  Exponential escape (Ibayashi-Imaizumi; THEORY.md 6.3, X1): log E[nu] against B/eta vs the minimum-action\n"
                "  quasi-potential, nu/E[nu] against Exp(1), start at theta* vs quasi-stationary, sharpness-k dependence.\n"
-               "  --seeds M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n");
+               "  --seeds M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"
+               "  --db FILE: also store each simulated setting as an escape run in this SQLite results file\n");
 }
 
 /* ------------------------------------------------------------- plots */
@@ -294,13 +295,29 @@ static void print_table(FILE *out, const sgl_exp_settings *o, const sgl_expesc_r
 
 static char k_progress_prefix[] = "";
 
+/* --db: every simulated setting as one escape run (command "reproduce exponential-escape") */
+static sgl_status store_cells(sgl_store *db, const sgl_expesc_result *r, sgl_err *err)
+{
+    const char *cmd = "reproduce " EXPE;
+    sgl_status st = SGL_OK;
+    for (int s = 0; s < SGL_EXPESC_NS && st == SGL_OK; ++s)
+        for (int b = 0; b < SGL_EXPESC_NB && st == SGL_OK; ++b) st = sgl_rep_db_escape(db, cmd, &r->be[s].sim[b], err);
+    for (int q = 0; q < 2 && st == SGL_OK; ++q) st = sgl_rep_db_escape(db, cmd, &r->start[q], err);
+    for (int s = 0; s < SGL_EXPESC_NS && st == SGL_OK; ++s)
+        for (int i = 0; i < SGL_EXPESC_NK && st == SGL_OK; ++i)
+            st = sgl_rep_db_escape(db, cmd, &r->sharp[s].sim[i], err);
+    return st;
+}
+
 int sgl_reproduce_exponential_escape(int argc, char **argv)
 {
     sgl_cli_opts o;
     uint32_t M0;
     const char *out_dir;
-    int rc0 = sgl_rep_begin(argc, argv, EXPE, usage, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
+    int rc0 = sgl_rep_begin(argc, argv, EXPE, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
     if (rc0 >= 0) return rc0;
+    sgl_store *db = NULL;
+    if ((rc0 = sgl_rep_db_open(&o, &db)) >= 0) return rc0;
     sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? sgl_rep_progress : NULL,
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
@@ -311,6 +328,8 @@ int sgl_reproduce_exponential_escape(int argc, char **argv)
         fprintf(stderr, "sgdlab: reproduce " EXPE ": simulation failed: %s%s%s\n", err.field, err.field[0] ? ": " : "",
                 err.msg[0] ? err.msg : sgl_strerror(st));
         code = SGL_EXIT_FAIL;
+    } else if ((st = store_cells(db, &r, &err)) != SGL_OK) {
+        code = sgl_cli_report(st, &err);
     } else {
         char why[512] = "";
         char *png = sgl_rep_join(out_dir, EXPE ".png");
@@ -322,5 +341,5 @@ int sgl_reproduce_exponential_escape(int argc, char **argv)
         free(png);
     }
     sgl_expesc_result_free(&r);
-    return code;
+    return sgl_rep_db_close(db, code);
 }

@@ -226,15 +226,10 @@ static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int thre
 {
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
         const sgl_shape_cell *c = &r->cell[v];
-        sgl_any_spec spec;
-        sgl_any_spec_default(&spec, SGL_KIND_RUN);
-        spec.u.run = c->spec;
-        sgl_record rec = {.n_obs = c->plan->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads,
+        sgl_record rec = {.n_obs = c->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads,
                           .kind = SGL_KIND_RUN};   /* the cell keeps its results */
-        sgl_any_spec_run_key(&spec, rec.key);
-        for (size_t i = 0; i < c->plan->n_obs; ++i) rec.obs[i] = c->plan->obs[i];
-        sgl_run_info info = {.command = "reproduce " EXPERIMENT, .sweep_index = -1, .threads = threads, .ranks = 1};
-        sgl_status st = sgl_store_commit_any(db, &spec, &info, &rec, NULL, err);
+        memcpy(rec.obs, c->obs, sizeof rec.obs);
+        sgl_status st = sgl_rep_db_run(db, "reproduce " EXPERIMENT, &c->spec, &rec, threads, err);
         if (st != SGL_OK) return st;
     }
     return SGL_OK;

@@ -95,8 +95,9 @@ int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
 }
 
 /* shared with the other experiments (reproduce.h) */
-int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), uint32_t full, uint32_t quick,
-                  uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count, const char **out_dir)
+int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count,
+                  const char **out_dir)
 {
     for (int i = 3; i < argc; ++i)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -107,8 +108,12 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
     sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o->help) return SGL_EXIT_OK;
-    if (sgl_cli_given(o, "--db")) {   /* checked before anything is created */
-        fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (valid with shape-matters)\n", name);
+    if (o->db_path && !o->db_path[0]) {   /* checked before anything is created */
+        fprintf(stderr, "sgdlab: --db: needs a file name\n");
+        return SGL_EXIT_USAGE;
+    }
+    if (o->db_path && !takes_db) {
+        fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (its cells are not runs of one kind)\n", name);
         return SGL_EXIT_USAGE;
     }
     *count = sgl_cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
@@ -127,20 +132,6 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
         return SGL_EXIT_FAIL;
     }
     return -1;
-}
-
-/* s as a JSON string through the library's writer (sgl_quote_json) */
-void sgl_rep_json_string(FILE *f, const char *s)
-{
-    sgl_json w;
-    sgl_json_to_file(&w, f);
-    sgl_json_string(&w, s);
-}
-
-void sgl_rep_jnum(FILE *f, const char *k, double v, int comma)
-{
-    fprintf(f, "%s\"%s\":", comma ? "," : "", k);
-    sgl_print_double(f, v, 1);
 }
 
 /* sgl_exp_progress_fn: one line on stderr, ctx the prefix */
@@ -216,4 +207,55 @@ void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s,
     sgl_json_kbool(w, "quick", s->quick);
     sgl_json_kstring(w, "time_unit", "t = eta k");
     sgl_json_kstring(w, "plot", plot);
+}
+
+/* --db of the escape experiments: the store is opened before the experiment
+ * runs (an unusable store fails at once, nothing simulated) */
+int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db)
+{
+    *db = NULL;
+    if (!o->db_path) return -1;
+    sgl_err err = {{0}, {0}};
+    sgl_status st = sgl_store_open(o->db_path, 0, 5000, db, &err);
+    return st == SGL_OK ? -1 : sgl_cli_report(st, &err);
+}
+
+/* a record executed by the experiment as one finished run of its kind, claimed and written by the
+ * library's one store writer (sgl_store_commit_any), keyed by the spec's run key: a second identical
+ * invocation replaces it */
+static sgl_status commit(sgl_store *db, const char *command, const sgl_any_spec *a, const sgl_record *rec,
+                         int threads, sgl_err *err)
+{
+    sgl_record r = *rec;   /* a view: the experiment keeps owning the results */
+    r.kind = a->kind;
+    sgl_any_spec_run_key(a, r.key);
+    sgl_run_info info = {.command = command, .sweep_index = -1, .threads = threads, .ranks = 1};
+    return sgl_store_commit_any(db, a, &info, &r, NULL, err);
+}
+
+sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err)
+{
+    if (!db || !c->simulated) return SGL_OK;
+    sgl_any_spec a;
+    sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+    a.u.escape = c->spec;
+    return commit(db, command, &a, &c->rec, c->spec.threads, err);
+}
+
+sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
+                          sgl_err *err)
+{
+    if (!db || !rec->res) return SGL_OK;
+    sgl_any_spec a;
+    sgl_any_spec_default(&a, SGL_KIND_RUN);
+    a.u.run = *s;
+    return commit(db, command, &a, rec, threads, err);
+}
+
+/* close the store (NULL: none); a failed close turns exit code 0 into 1 */
+int sgl_rep_db_close(sgl_store *db, int code)
+{
+    sgl_err err = {{0}, {0}};
+    if (db && sgl_store_close(db, &err) != SGL_OK && code == SGL_EXIT_OK) return sgl_cli_report(SGL_EIO, &err);
+    return code;
 }

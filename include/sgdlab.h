@@ -833,6 +833,7 @@ enum {
     SGL_PF_HASH = 1u << 1,       /* canonical form: followed by "data-hash" under data csv */
     SGL_PF_OPTIONAL = 1u << 2,   /* canonical form: written only when set (run init; escape: nonzero) */
     SGL_PF_NOSWEEP = 1u << 3,    /* not a sweep key (a vector a library caller or the CLI sets) */
+    SGL_PF_AMS = 1u << 4,        /* escape: read (and in the canonical form) only under method ams */
 };
 struct sgl_escape_kind;
 typedef struct sgl_param {
@@ -1353,6 +1354,22 @@ void sgl_escape_kind_names(const sgl_escape_kind *const *reg, const char *sep, c
 /* does a reads list ("D", "h h-ratio") contain the spec key? */
 int sgl_escape_reads(const char *reads, const char *key);
 
+/* How an escape spec is estimated: direct (every trajectory simulated to its
+ * first passage, sgl_escape_run) or ams (adaptive multilevel splitting,
+ * sgl_escape_ams below, with the options in sgl_escape_spec.ams). */
+typedef enum { SGL_ESC_METHOD_DIRECT = 0, SGL_ESC_METHOD_AMS = 1 } sgl_escape_method;
+extern const char *const sgl_escape_method_names[];   /* "direct", "ams", NULL */
+/* splitting options (spec keys replicas, kill, ams-runs, ams-cycles, ams-z-a, ams-z-sigma) */
+typedef struct {
+    uint32_t replicas;   /* N (default 100) */
+    uint32_t kill;       /* k: kill all replicas at or below the k-th lowest score (default 1) */
+    uint32_t runs;       /* K independent runs pooled (default 8) */
+    uint32_t cycles;     /* loops per walker before its entrance point is taken (default 2) */
+    double z_A;          /* return level; NaN (default): automatic, the median of xi near the minimum */
+    double z_sigma;      /* start level; NaN (default): automatic, the 90 % quantile of xi there */
+} sgl_ams_opts;
+void sgl_ams_opts_default(sgl_ams_opts *o);
+
 typedef struct {
     const char *landscape;          /* registry name */
     sgl_landscape_params lp;
@@ -1373,6 +1390,8 @@ typedef struct {
     uint64_t seed;
     int threads;                    /* 0: all OpenMP threads; results do not depend on it */
     unsigned lanes;                 /* trajectories advanced together (0 = the vector width); results do not depend on it */
+    sgl_escape_method method;       /* direct (default) or ams; the canonical form has the ams keys only under ams */
+    sgl_ams_opts ams;
 } sgl_escape_spec;
 
 void sgl_escape_spec_default(sgl_escape_spec *s);
@@ -1450,15 +1469,6 @@ sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl
  * count is reported).  Random numbers: walkers SGL_P_AMSLOOP, replicas
  * SGL_P_AMS (each lineage its own stream), survivor choice SGL_P_AMSPICK;
  * runs are spread over threads: bitwise the same for any thread count. */
-typedef struct {
-    uint32_t replicas;   /* N (default 100) */
-    uint32_t kill;       /* k: kill all replicas at or below the k-th lowest score (default 1) */
-    uint32_t runs;       /* K independent runs pooled (default 8) */
-    uint32_t cycles;     /* loops per walker before its entrance point is taken (default 2) */
-    double z_A;          /* return level; NaN (default): automatic, the median of xi near the minimum */
-    double z_sigma;      /* start level; NaN (default): automatic, the 90 % quantile of xi there */
-} sgl_ams_opts;
-void sgl_ams_opts_default(sgl_ams_opts *o);
 typedef struct {
     double p, p_se, p_ci[2];               /* P(event before A | start on Sigma) */
     double t_first, t_first_se;            /* mean time start -> Sigma */

@@ -39,6 +39,8 @@ typedef struct {
     sgl_spec spec;               /* the run's spec (its store key) */
     sgl_plan *plan;              /* owned; parameters for the renderers and the store */
     sgl_results *res;            /* owned */
+    size_t n_obs;                /* the observables res holds, in its order (for a record of the run) */
+    const sgl_observable_type *obs[16];
     sgl_summary test, off, train;   /* test error, off-support mass, train loss at the final step */
     size_t n_log;                /* the test-error curve: */
     uint64_t *steps;             /* n_log logged steps */
@@ -71,6 +73,12 @@ typedef struct {
     int mle;                     /* 1: 1/kappa from the censored MLE (LR interval); 0: sample mean, bootstrap CI */
     double seconds, steps;       /* engine wall time, integrator steps */
 } sgl_exp_escape_cell;
+
+/* The trajectory budget of an escape setting whose expected MFPT is T_exp (in
+ * t) at step dt: M <= M0 (halved down to 100) and t_max <= 10 T_exp inside
+ * budget_steps trajectory-steps, so that >= 25 escapes are expected; 0 if
+ * hopeless (the setting is then not simulated). */
+int sgl_exp_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M0, uint32_t *M, double *t_max);
 
 /* --------------------------------------------------- exponential-escape */
 
@@ -107,6 +115,99 @@ typedef struct {
 } sgl_expesc_result;
 sgl_status sgl_exp_exponential_escape(const sgl_exp_settings *s, sgl_expesc_result *r, sgl_err *err);
 void sgl_expesc_result_free(sgl_expesc_result *r);
+
+/* ----------------------------------------------------------- lwa-sparse */
+
+/* Li-Wang-Arora's sparse recovery (THEORY.md 2.7, 9.1): over count data draws
+ * per (d, n) (count = 0: 20; quick: 6), the success probability
+ * P(|w - w*|/|w*| < 0.1) of each method below against n, kappa = 5, d in
+ * {100, 200, 400} (quick: {40, 80}); the threshold n* where it crosses 1/2
+ * and n* fitted against kappa ln d and against d.  Only the label-SGD cells
+ * are runs of a kind (ensemble runs, kept for the store). */
+enum { SGL_LWA_LIM1, SGL_LWA_LIM10, SGL_LWA_SGD, SGL_LWA_GD10, SGL_LWA_L1, SGL_LWA_WL1, SGL_LWA_L2, SGL_LWA_N };
+enum { SGL_LWA_KAPPA = 5, SGL_LWA_MAX_DIMS = 3, SGL_LWA_MAX_GRID = 20 };
+#define SGL_LWA_SUCCESS_TOL 0.1
+extern const char *const sgl_lwa_method_names[SGL_LWA_N];   /* "label-limit-a1", ... */
+extern const char *const sgl_lwa_method_docs[SGL_LWA_N];
+typedef struct {
+    int run[SGL_LWA_N];          /* draws run (0: the method does not run at this n) */
+    int succ[SGL_LWA_N];         /* of which recovered w* */
+    double err_sum[SGL_LWA_N];   /* sum of the relative errors */
+} sgl_lwa_cell;
+typedef struct {
+    double n_star, se;
+    int bound;                   /* 0 crossing found, -1 n* <= first grid point, +1 n* > last grid point, 2 not run */
+} sgl_lwa_threshold;
+typedef struct {
+    int ok;
+    double slope, slope_se, intercept, r2;
+    size_t points;
+} sgl_lwa_fit;
+typedef struct {
+    uint32_t draws;
+    size_t nd;                                   /* dimensions */
+    size_t d[SGL_LWA_MAX_DIMS], ngrid[SGL_LWA_MAX_DIMS];
+    size_t n[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
+    sgl_lwa_cell cell[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
+    sgl_lwa_threshold th[SGL_LWA_N][SGL_LWA_MAX_DIMS];
+    sgl_lwa_fit fit_kappa_ln_d[SGL_LWA_N], fit_d[SGL_LWA_N];
+    long unconverged[2];                         /* limit runs (a = 1, a = 10) stopped at t = 5000 */
+    int threads;                                 /* the thread count used */
+    double seconds;
+    /* the label-SGD cells as ensemble runs (sgd_rec[i][k].res non-NULL where run): spec and record */
+    sgl_spec sgd_spec[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
+    sgl_record sgd_rec[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
+} sgl_lwa_result;
+sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *s, sgl_lwa_result *r, sgl_err *err);
+void sgl_lwa_result_free(sgl_lwa_result *r);
+
+/* ---------------------------------------------------------- mori-escape */
+
+/* Mori, Ziyin, Liu, Ueda, power-law escape (THEORY.md 5, M1-M4): (a) the
+ * escape time of the double well L0 + (theta^2 - 1)^2 under Mori's noise at
+ * equal Delta L = 1 against L^s/L* (simulation, Eq. 16, frozen-noise
+ * Arrhenius, exact quadrature) and the power-law fit; (b) the n-dependence of
+ * Eq. 17; (c) the stationary exponent phi (M1), SDE and discrete SGD; (d) phi
+ * under true minibatch SGD on Gaussian linear regression.  count = 0: 1000
+ * trajectories per setting (quick: 200).  (d)'s first passages are the CLI's
+ * (cli/escape_sim.c) until the engine simulates true minibatches. */
+enum { SGL_MORI_NA = 11, SGL_MORI_NB = 7, SGL_MORI_NC = 6, SGL_MORI_ND = 2 };
+typedef struct {
+    double B_over_eta, L0, ratio;     /* ratio = L^s/L* = 1 + 1/L0 */
+    double validity, exact, saddle, mori, arrhenius, gld;   /* theory: dU/T and the MFPTs */
+    int series;                       /* the B/eta = 16 series of the fit */
+    int quick_skip;                   /* not simulated because of quick (else: beyond the budget) */
+    sgl_exp_escape_cell sim;
+} sgl_mori_row_a;
+typedef struct {
+    unsigned n;
+    double mori, exact, validity;
+    sgl_exp_escape_cell sim;
+} sgl_mori_row_b;
+typedef struct {
+    const char *dynamics;
+    double B_over_eta, step;
+    int ok;                           /* 0: the fit failed (why) */
+    double phi, se;
+    double theory, theory_disc;       /* 1 + B/(eta h); discrete (c) or true-SGD core (d) */
+    uint64_t samples;
+    double seconds;
+    char why[256];
+    sgl_exp_escape_cell sim;          /* (c): the run the losses come from */
+} sgl_mori_row_phi;
+typedef struct {
+    double dt, budget;                /* Euler-Maruyama step; trajectory-steps per setting */
+    sgl_mori_row_a a[SGL_MORI_NA];
+    int have_fit_a;
+    sgl_wls_est fit_a, fit_a_exact;   /* log MFPT vs log(L^s/L*) at B/eta = 16: simulation, quadrature */
+    sgl_mori_row_b b[SGL_MORI_NB];
+    int have_fit_b;
+    sgl_wls_est fit_b;                /* log MFPT per extra dimension */
+    sgl_mori_row_phi c[SGL_MORI_NC], d[SGL_MORI_ND];
+    double seconds;
+} sgl_mori_result;
+sgl_status sgl_exp_mori_escape(const sgl_exp_settings *s, sgl_mori_result *r, sgl_err *err);
+void sgl_mori_result_free(sgl_mori_result *r);
 
 #ifdef __cplusplus
 }

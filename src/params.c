@@ -101,6 +101,8 @@ static const sgl_param k_limit[] = {
 #define E(field) offsetof(sgl_escape_spec, field)
 #define EROW(name, type, off, kinds, help, def, unit, range, max, key) \
     {name, type, off, NULL, help, def, unit, range, kinds, max, 0, 0, key},
+#define AROW(name, type, off, help, def, range) {name, type, off, NULL, help, def, NULL, range, NULL, 0, 0, SGL_PF_AMS, NULL},
+const char *const sgl_escape_method_names[] = {"direct", "ams", NULL};
 static const sgl_param k_escape[] = {
     EROW("landscape", SGL_PARAM_STR, E(landscape), NULL, "landscape (sgdlab list)", "doublewell", NULL, "sgdlab list",
          0, NULL)
@@ -137,6 +139,18 @@ static const sgl_param k_escape[] = {
     EROW("trajectories", SGL_PARAM_U32, E(trajectories), NULL, "trajectories M", "1000", NULL, "1..2^32-1", 0, NULL)
     EROW("t-max", SGL_PARAM_DOUBLE, E(t_max), NULL, "censoring horizon", "1e4", "t = eta k", "> 0", 0, NULL)
     EROW("seed", SGL_PARAM_U64, E(seed), NULL, "Philox key", "1", NULL, "0..2^64-1", U64MAX, NULL)
+    {"method", SGL_PARAM_ENUM, E(method), sgl_escape_method_names, "direct simulation or adaptive multilevel splitting",
+     "direct", NULL, NULL, NULL, 0, 0, SGL_PF_AMS, NULL},
+    AROW("replicas", SGL_PARAM_U32, E(ams.replicas), "ams: replicas N", "100", "2..100000")
+    AROW("kill", SGL_PARAM_U32, E(ams.kill), "ams: kill every replica at or below the k-th lowest level", "1",
+         "1..replicas-1")
+    AROW("ams-runs", SGL_PARAM_U32, E(ams.runs), "ams: independent runs pooled (SEs across them)", "8", "1..4000")
+    AROW("ams-cycles", SGL_PARAM_U32, E(ams.cycles), "ams: loops per walker before its entrance point is used", "2",
+         "1..1000")
+    AROW("ams-z-a", SGL_PARAM_DOUBLE, E(ams.z_A), "ams: return level of the reaction coordinate (A)",
+         "auto (median near the minimum)", "< 1, with ams-z-sigma")
+    AROW("ams-z-sigma", SGL_PARAM_DOUBLE, E(ams.z_sigma), "ams: start level of the excursions (Sigma)",
+         "auto (90 % quantile near the minimum)", "(ams-z-a, 1)")
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 
@@ -496,6 +510,7 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
     for (const sgl_param *p = sgl_param_table(kind); p->name; ++p) {
         if (csv && (p->flags & SGL_PF_CSV_OMIT)) continue;
         if ((p->flags & SGL_PF_OPTIONAL) && !optional_set(p, spec, run)) continue;
+        if ((p->flags & SGL_PF_AMS) && ((const sgl_escape_spec *)spec)->method != SGL_ESC_METHOD_AMS) continue;
         sgl_json_key(&w, p->key ? p->key : p->name);
         if (kind == SGL_KIND_LIMIT && p->off == offsetof(sgl_limit_spec, dt) && p->type == SGL_PARAM_DOUBLE) {
             const sgl_limit_spec *ls = spec;   /* the step used: 0 is T/1000 */

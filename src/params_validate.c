@@ -85,6 +85,9 @@ static sgl_status given_escape(const sgl_any_spec *a, sgl_err *err)
     const sgl_escape_spec *s = &a->u.escape;
     if ((unsigned)s->noise > SGL_ESC_XIE_FROZEN || (unsigned)s->event > SGL_ESC_EV_NONE) return SGL_OK;
     const sgl_escape_kind *noise = sgl_escape_noises[s->noise], *event = sgl_escape_events[s->event];
+    for (const sgl_param *p = sgl_param_table(SGL_KIND_ESCAPE); s->method != SGL_ESC_METHOD_AMS && p->name; ++p)
+        if ((p->flags & SGL_PF_AMS) && strcmp(p->name, "method") != 0 && sgl_any_spec_given(a, p->name))
+            return sgl_fail(err, SGL_EINVAL, p->name, "only used with --method ams");
     if (!sgl_escape_reads(noise->reads, "B-over-eta") && sgl_any_spec_given(a, "B-over-eta"))
         return sgl_fail(err, SGL_EINVAL, "B-over-eta", "not used by --noise %s (it reads --D)", noise->name);
     if (!sgl_escape_reads(noise->reads, "D") && sgl_any_spec_given(a, "D"))

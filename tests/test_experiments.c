@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void count_calls(void *ctx, const char *label, double seconds)
@@ -95,9 +96,64 @@ static void exponential_escape(void)
     sgl_expesc_result_free(&r2);
 }
 
+static void mori_escape(void)
+{
+    sgl_mori_result *r = calloc(1, sizeof *r);
+    sgl_exp_settings s = {0, 5, 2, 1, NULL, NULL};
+    sgl_err err;
+    check_true(r && sgl_exp_mori_escape(&s, r, &err) == SGL_OK, "mori-escape --quick runs (%s)", err.msg);
+    int skip_ok = 1;
+    for (int i = 0; i < SGL_MORI_NA; ++i) skip_ok &= r->a[i].quick_skip == (i >= 5) && !(i >= 5 && r->a[i].sim.simulated);
+    check_true(skip_ok, "(a): quick skips exactly the B/eta = 40, 80 rows, and says so");
+    check_true(r->a[0].sim.simulated && r->a[0].sim.spec.noise == SGL_ESC_MORI, "(a) first row simulated, Mori noise");
+    sgl_prediction pr[64];
+    size_t n = 0;
+    double want = NAN;
+    if (sgl_theory_escape(&r->a[0].sim.spec, pr, 64, &n, &err) == SGL_OK)
+        for (size_t i = 0; i < n; ++i)
+            if (strcmp(pr[i].name, "exact_mfpt") == 0) want = pr[i].value;
+    check_true(r->a[0].exact == want, "(a) exact MFPT %.17g is sgl_theory_escape's %.17g", r->a[0].exact, want);
+    int phi_ok = 1;
+    for (int i = 0; i < SGL_MORI_NC; ++i) phi_ok &= r->c[i].ok && r->c[i].sim.rec.esc && r->c[i].samples > 0;
+    check_true(phi_ok, "(c): every phi fitted from its run's losses");
+    check_true(r->d[0].ok && r->d[1].ok, "(d): phi under true minibatch SGD fitted");
+    sgl_mori_result_free(r);
+    free(r);
+}
+
+static void lwa_sparse(void)
+{
+    sgl_lwa_result *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    sgl_exp_settings s = {2, 9, 1, 1, NULL, NULL};
+    sgl_err err;
+    check_true(a && b && sgl_exp_lwa_sparse(&s, a, &err) == SGL_OK, "lwa-sparse --quick runs (%s)", err.msg);
+    s.threads = 2;
+    check_true(a && b && sgl_exp_lwa_sparse(&s, b, &err) == SGL_OK, "lwa-sparse on 2 threads (%s)", err.msg);
+    int same = a->nd == 2 && b->nd == 2 && a->draws == 2;
+    for (size_t i = 0; i < a->nd && same; ++i)
+        for (size_t k = 0; k < a->ngrid[i]; ++k)
+            same &= memcmp(a->cell[i][k].run, b->cell[i][k].run, sizeof a->cell[i][k].run) == 0 &&
+                    memcmp(a->cell[i][k].succ, b->cell[i][k].succ, sizeof a->cell[i][k].succ) == 0 &&
+                    memcmp(a->cell[i][k].err_sum, b->cell[i][k].err_sum, sizeof a->cell[i][k].err_sum) == 0;
+    check_true(same, "lwa-sparse: 1 and 2 threads give the same cells");
+    /* at n = d every interpolator recovers w* */
+    const sgl_lwa_cell *last = &a->cell[0][a->ngrid[0] - 1];
+    check_true(a->n[0][a->ngrid[0] - 1] == a->d[0] && last->succ[SGL_LWA_L2] == 2 && last->succ[SGL_LWA_L1] == 2,
+               "n = d: min-l1 and min-l2 recover w* in both draws");
+    int recs = 0;
+    for (size_t k = 0; k < a->ngrid[0]; ++k) recs += a->sgd_rec[0][k].res != NULL && a->cell[0][k].run[SGL_LWA_SGD] == 2;
+    check_true(recs > 0, "the label-SGD cells keep their runs (%d)", recs);
+    sgl_lwa_result_free(a);
+    sgl_lwa_result_free(b);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     shape_matters();
     exponential_escape();
+    mori_escape();
+    lwa_sparse();
     return done();
 }

@@ -43,6 +43,8 @@ void sgl_escape_spec_default(sgl_escape_spec *s)
     s->seed = 1;
     s->threads = 0;
     s->lanes = 0;
+    s->method = SGL_ESC_METHOD_DIRECT;
+    sgl_ams_opts_default(&s->ams);
 }
 
 static int finite_pos(double x) { return isfinite(x) && x > 0.0; }

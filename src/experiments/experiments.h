@@ -26,8 +26,6 @@ void sgl_exp_escape_spec(const sgl_exp_setting *x, uint32_t M, double t_max, uin
 /* the prediction `name` of the theory for e (sgl_escape_theory_problem, then
  * sgl_theory_predict); NaN if it does not apply */
 double sgl_exp_theory(const sgl_escape_spec *e, const char *name);
-/* choose M <= M0 and t_max inside a budget of trajectory-steps; 0 if hopeless */
-int sgl_exp_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M0, uint32_t *M, double *t_max);
 /* run e (sgl_record_escape) into c and summarise: the sample mean with a
  * bootstrap CI (key seed_boot) when nothing is censored, else 1/kappa */
 sgl_status sgl_exp_escape_simulate(const sgl_escape_spec *e, uint64_t seed_boot, sgl_exp_escape_cell *c,

@@ -158,6 +158,8 @@ sgl_status sgl_exp_shape_matters(const sgl_exp_settings *o, sgl_shape_result *r,
         c->uses_delta = c->plan->noise->uses_delta;
         c->uses_sigma = c->plan->noise->uses_sigma;
         c->loss_a = c->plan->spec.a;
+        c->n_obs = c->plan->n_obs;
+        for (size_t i = 0; i < c->n_obs; ++i) c->obs[i] = c->plan->obs[i];
     }
     double t_all = omp_get_wtime();
     for (int v = 0; v < SGL_SHAPE_N; ++v) {

@@ -116,11 +116,10 @@ bad "--seeds ' 2'" "--seeds:" "non-negative integer" run --steps 10 --every 10 -
 printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, seeds: 1, lr: " 0.01"}\n' > "$IN/ws.yaml"
 bad "spec lr: ' 0.01' (quoted)" "../in/ws.yaml:1:" "lr" sweep ../in/ws.yaml --list
 
-# reproduce: --db is refused before any folder is made (mori-escape, exponential-escape, lwa-sparse), and
-# shape-matters --db '' likewise
-bad "reproduce mori-escape --db" "--db:" "not supported by reproduce mori-escape" reproduce mori-escape --quick --db x.db
-bad "reproduce exponential-escape --db" "--db:" "not supported by reproduce exponential-escape" reproduce exponential-escape --quick --db x.db
-bad "reproduce lwa-sparse --db" "--db:" "not supported by reproduce lwa-sparse" reproduce lwa-sparse --quick --db x.db
+# reproduce: every experiment takes --db; an empty file name is refused before any folder is made
+bad "reproduce mori-escape --db ''" "--db:" "file name" reproduce mori-escape --quick --db ''
+bad "reproduce exponential-escape --db ''" "--db:" "file name" reproduce exponential-escape --quick --db ''
+bad "reproduce lwa-sparse --db ''" "--db:" "file name" reproduce lwa-sparse --quick --db ''
 bad "reproduce shape-matters --db ''" "--db:" "file name" reproduce shape-matters --quick --db ''
 
 # ---------------------------------------------------------------- CSV data (items 6, 8, 11)

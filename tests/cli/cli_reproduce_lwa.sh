@@ -51,7 +51,8 @@ check "--seeds 1 exits 2 (got $rc)" test "$rc" -eq 2
 check "--seeds 1 message names the flag" grep -q -- "--seeds" "$WORK/e1"
 "$SGDLAB" reproduce lwa-sparse --lr 0.1 > /dev/null 2>"$WORK/e2"; rc=$?
 check "a run-only flag exits 2 (got $rc)" test "$rc" -eq 2
-"$SGDLAB" reproduce lwa-sparse --db "$WORK/x.db" > /dev/null 2>"$WORK/e3"; rc=$?
-check "--db exits 2 (got $rc)" test "$rc" -eq 2
-check "--db wrote nothing" test ! -e "$WORK/x.db"
+"$SGDLAB" reproduce lwa-sparse --db "" --out-dir "$WORK/none" > /dev/null 2>"$WORK/e3"; rc=$?
+check "--db with no file name exits 2 (got $rc)" test "$rc" -eq 2
+check "--db with no file name: the message names --db" grep -q -- "--db" "$WORK/e3"
+check "--db with no file name: nothing created" test ! -e "$WORK/none"
 finish

@@ -1,0 +1,183 @@
+/* sgdlab escape --method ams: the splitting estimate (sgl_escape_ams) as a
+ * table or as --json in the shape of the direct method's (mfpt, rate,
+ * theory) plus "method" and the splitting diagnostics under "ams". */
+#include "cli.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* the theory of s: sgl_theory_escape, as `sgdlab escape` prints it; *why when none */
+static size_t theory_of(const sgl_escape_spec *s, sgl_prediction *pred, size_t cap, char *why, size_t len)
+{
+    size_t n = 0;
+    sgl_err te = {{0}, {0}};
+    why[0] = '\0';
+    if (sgl_theory_escape(s, pred, cap, &n, &te) != SGL_OK) {
+        snprintf(why, len, "%s: %s", te.field, te.msg);
+        return 0;
+    }
+    if (n == 1 && strcmp(pred[0].name, "none") == 0) {
+        snprintf(why, len, "%s", pred[0].note);
+        return 0;
+    }
+    return n < cap ? n : cap;
+}
+
+static double ratio(const sgl_prediction *p, const sgl_ams_result *r, double eta)
+{
+    if (!strcmp(p->unit, "t = eta k")) return r->mfpt / p->value;
+    if (!strcmp(p->unit, "steps k")) return r->mfpt / eta / p->value;
+    if (!strcmp(p->unit, "1/t")) return r->rate / p->value;
+    return NAN;
+}
+
+static void json_ci(sgl_json *w, const double ci[2])
+{
+    sgl_json_key(w, "ci");
+    sgl_json_begin_array(w);
+    sgl_json_double(w, ci[0]);
+    sgl_json_double(w, ci[1]);
+    sgl_json_end_array(w);
+    sgl_json_key(w, "level");
+    sgl_json_double_fmt(w, "%g", 0.95);
+}
+
+static void print_json(const sgl_escape_spec *s, const sgl_ams_result *r, const sgl_prediction *pred, size_t np,
+                       const char *why)
+{
+    sgl_json w;
+    sgl_json_to_file(&w, stdout);
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "command", "escape");
+    sgl_json_kstring(&w, "method", "ams");
+    sgl_json_kstring(&w, "landscape", s->landscape);
+    sgl_json_kuint(&w, "n", s->lp.n);
+    sgl_json_kdouble(&w, "L0", s->lp.L0);
+    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
+    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
+    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+    sgl_json_kdouble(&w, "eta", s->eta);
+    sgl_json_kuint(&w, "seed", s->seed);
+    sgl_json_kstring(&w, "time_unit", "t = eta k");
+    sgl_json_key(&w, "mfpt");
+    sgl_json_begin_object(&w);
+    sgl_json_kdouble(&w, "mean", r->mfpt);
+    sgl_json_kdouble(&w, "se", r->mfpt_se);
+    json_ci(&w, r->mfpt_ci);
+    sgl_json_kstring(&w, "unit", "t = eta k");
+    sgl_json_kdouble(&w, "mean_steps", r->mfpt / s->eta);
+    sgl_json_kdouble(&w, "se_steps", r->mfpt_se / s->eta);
+    sgl_json_kstring(&w, "method", "T_first + (1 - p)/p T_loop + T_reactive; delta-method SE across runs, log-normal t CI");
+    sgl_json_end_object(&w);
+    sgl_json_key(&w, "rate");
+    sgl_json_begin_object(&w);
+    sgl_json_kdouble(&w, "value", r->rate);
+    sgl_json_kdouble(&w, "se", r->rate_se);
+    json_ci(&w, r->rate_ci);
+    sgl_json_kstring(&w, "unit", "1/t");
+    sgl_json_kdouble(&w, "per_step", r->rate * s->eta);
+    sgl_json_kstring(&w, "method", "1 / mfpt");
+    sgl_json_end_object(&w);
+    sgl_json_key(&w, "ams");
+    sgl_json_begin_object(&w);
+    sgl_json_kdouble(&w, "p", r->p);
+    sgl_json_kdouble(&w, "p_se", r->p_se);
+    json_ci(&w, r->p_ci);
+    sgl_json_kdouble(&w, "t_first", r->t_first);
+    sgl_json_kdouble(&w, "t_first_se", r->t_first_se);
+    sgl_json_kdouble(&w, "t_loop", r->t_loop);
+    sgl_json_kdouble(&w, "t_loop_se", r->t_loop_se);
+    sgl_json_kdouble(&w, "t_reactive", r->t_reactive);
+    sgl_json_kdouble(&w, "t_reactive_se", r->t_reactive_se);
+    sgl_json_kdouble(&w, "z_A", r->z_A);
+    sgl_json_kdouble(&w, "z_sigma", r->z_sigma);
+    sgl_json_kuint(&w, "replicas", s->ams.replicas);
+    sgl_json_kuint(&w, "kill", s->ams.kill);
+    sgl_json_kuint(&w, "runs", r->runs);
+    sgl_json_kuint(&w, "cycles", s->ams.cycles);
+    sgl_json_kuint(&w, "extinct_runs", r->extinct);
+    sgl_json_kuint(&w, "iterations", r->iterations);
+    sgl_json_kuint(&w, "clones", r->clones);
+    sgl_json_kuint(&w, "evaluations", r->evaluations);
+    sgl_json_kuint(&w, "capped", r->capped);
+    sgl_json_kuint(&w, "direct_escapes", r->direct_escapes);
+    sgl_json_end_object(&w);
+    sgl_json_key(&w, "theory");
+    sgl_json_begin_object(&w);
+    if (why[0]) sgl_json_kstring(&w, "unavailable", why);
+    for (size_t i = 0; i < np; ++i) {
+        sgl_json_key(&w, pred[i].name);
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "value", pred[i].value);
+        sgl_json_kstring(&w, "unit", pred[i].unit);
+        sgl_json_kdouble(&w, "ratio_sim_over_theory", ratio(&pred[i], r, s->eta));
+        sgl_json_kstring(&w, "note", pred[i].note);
+        sgl_json_end_object(&w);
+    }
+    sgl_json_end_object(&w);
+    sgl_json_kdouble(&w, "seconds", r->seconds);
+    sgl_json_end_object(&w);
+    putchar('\n');
+}
+
+static void print_table(const sgl_escape_spec *s, const sgl_ams_result *r, const sgl_prediction *pred, size_t np,
+                        const char *why)
+{
+    printf("# sgdlab escape --method ams: landscape %s (n = %u, L0 = %g), noise %s, dynamics %s, event %s, eta = %g\n",
+           s->landscape, s->lp.n, s->lp.L0, sgl_escape_noises[s->noise]->name,
+           sgl_escape_dynamics_kinds[s->dynamics]->name, sgl_escape_events[s->event]->name, s->eta);
+    printf("# adaptive multilevel splitting: %u runs x %u replicas, kill k = %u, levels z_A = %.4g, z_sigma = %.4g of "
+           "the reaction coordinate (0 at theta*, 1 at the exit)\n",
+           r->runs, s->ams.replicas, s->ams.kill, r->z_A, r->z_sigma);
+    printf("# %llu iterations, %llu clones, %llu model evaluations; %u extinct runs, %llu capped excursions, %llu "
+           "direct escapes\n",
+           (unsigned long long)r->iterations, (unsigned long long)r->clones, (unsigned long long)r->evaluations,
+           r->extinct, (unsigned long long)r->capped, (unsigned long long)r->direct_escapes);
+    printf("%-34s %14s %12s %14s %14s  %s\n", "estimate", "value", "se", "ci95_lo", "ci95_hi", "unit");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "p (reach the event before A)", r->p, r->p_se, r->p_ci[0],
+           r->p_ci[1], "");
+    printf("%-34s %14.6g %12.4g %14s %14s  %s\n", "T_first (start -> Sigma)", r->t_first, r->t_first_se, "", "",
+           "t = eta k");
+    printf("%-34s %14.6g %12.4g %14s %14s  %s\n", "T_loop (Sigma -> A -> Sigma)", r->t_loop, r->t_loop_se, "", "",
+           "t = eta k");
+    printf("%-34s %14.6g %12.4g %14s %14s  %s\n", "T_reactive (Sigma -> event)", r->t_reactive, r->t_reactive_se, "",
+           "", "t = eta k");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "MFPT", r->mfpt, r->mfpt_se, r->mfpt_ci[0], r->mfpt_ci[1],
+           "t = eta k");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "MFPT in steps", r->mfpt / s->eta, r->mfpt_se / s->eta,
+           r->mfpt_ci[0] / s->eta, r->mfpt_ci[1] / s->eta, "steps k");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate", r->rate, r->rate_se, r->rate_ci[0], r->rate_ci[1], "1/t");
+    if (why[0]) {
+        printf("# theory: %s\n", why);
+        return;
+    }
+    printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares):\n");
+    printf("%-28s %14s %10s  %-10s %s\n", "prediction", "value", "ratio", "unit", "note");
+    for (size_t i = 0; i < np; ++i)
+        printf("%-28s %14.6g %10.4g  %-10s %s\n", pred[i].name, pred[i].value, ratio(&pred[i], r, s->eta), pred[i].unit,
+               pred[i].note);
+}
+
+int escape_ams(const sgl_escape_opts *o)
+{
+    sgl_err err = {{0}, {0}};
+    if (o->db_path) {
+        sgl_fail(&err, SGL_EINVAL, "--db", "not stored yet for --method ams (the store keeps direct escape runs)");
+        return sgl_cli_report(SGL_EINVAL, &err);
+    }
+    sgl_ams_result r;
+    sgl_status st = sgl_escape_ams(&o->spec, &o->spec.ams, &r, &err);
+    if (st != SGL_OK) {
+        sgl_escape_err_flag(&err);
+        return sgl_cli_report(st, &err);
+    }
+    sgl_prediction pred[64];
+    char why[600];
+    const size_t np = theory_of(&o->spec, pred, 64, why, sizeof why);
+    if (o->json) print_json(&o->spec, &r, pred, np, why);
+    else print_table(&o->spec, &r, pred, np, why);
+    fprintf(stderr, "sgdlab escape --method ams: %llu model evaluations in %.3f s\n",
+            (unsigned long long)r.evaluations, r.seconds);
+    return SGL_EXIT_OK;   /* main closes stdout and checks it */
+}
