@@ -53,12 +53,14 @@ static void walk_params(void *f, const sgl_plan *p, kv_fn kv)
     kv(f, "noise", s->noise, 0, 0, 0);
     /* a data-free model runs on identical dummy samples: say so */
     kv(f, "data", (p->mtype->caps & SGL_CAP_NODATA) ? "none" : sgl_input_names[s->data.input], 0, 0, 0);
+    const int truth_file = s->data.input == SGL_INPUT_CSV && s->data.truth_path && s->data.truth_path[0];
     if (s->data.input == SGL_INPUT_CSV) kv(f, "data_file", s->data.csv_path, 0, 0, 0);
+    if (truth_file) kv(f, "truth_file", s->data.truth_path, 0, 0, 0);
     kv(f, "d", NULL, (double)D->d, 1, 0);
     kv(f, "n", NULL, (double)D->n, 1, 0);
     kv(f, "kappa", NULL, (double)D->kappa, 1, 0);
     kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
-    kv(f, "truth", D->wstar ? sgl_truth_names[s->data.truth] : "none", 0, 0, 0);
+    kv(f, "truth", truth_file ? "file" : D->wstar ? sgl_truth_names[s->data.truth] : "none", 0, 0, 0);
     kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
     if (p->mtype->caps & SGL_CAP_WIDTH) kv(f, "width", NULL, (double)D->width, 1, 0);
     kv(f, "data_draw", sgl_draw_names[s->data_draw], 0, 0, 0);

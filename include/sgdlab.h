@@ -159,6 +159,7 @@ typedef struct {
     size_t n_test;
     double *Zt, *yt;    /* n_test x ld, n_test */
     uint64_t hash;      /* CSV data: FNV-1a 64 of the file's bytes as read; 0 for generated data */
+    uint64_t truth_hash;   /* CSV data with a truth file: FNV-1a 64 of its bytes; else 0 */
 } sgl_data;
 
 typedef struct {
@@ -170,6 +171,10 @@ typedef struct {
     size_t width;         /* hidden units of the student (SGL_CAP_WIDTH models, --width); 0: the model's default */
     uint64_t hash;        /* SGL_INPUT_CSV: FNV-1a 64 of the file's bytes, set with d and n by
                              sgl_spec_resolve_data (0: not taken); loading checks the file still has it */
+    const char *truth_path;   /* SGL_INPUT_CSV only (--truth-file): the ground truth w*, d numbers (one per
+                                 coordinate, separated by commas, blanks or newlines; '#' starts a comment),
+                                 so test_error and off_support apply to external data; NULL or "": none */
+    uint64_t truth_hash;      /* FNV-1a 64 of the truth file's bytes, set by sgl_spec_resolve_data like hash */
 } sgl_data_spec;
 
 /* A CSV data file must be a regular file of at most this many bytes (a row
@@ -834,6 +839,8 @@ enum {
     SGL_PF_OPTIONAL = 1u << 2,   /* canonical form: written only when set (run init; escape: nonzero) */
     SGL_PF_NOSWEEP = 1u << 3,    /* not a sweep key (a vector a library caller or the CLI sets) */
     SGL_PF_AMS = 1u << 4,        /* escape: read (and in the canonical form) only under method ams */
+    SGL_PF_TRUTH = 1u << 5,      /* canonical form: written only under data csv with a truth file given,
+                                    followed by "truth-hash" */
 };
 struct sgl_escape_kind;
 typedef struct sgl_param {

@@ -1,6 +1,7 @@
 /* Training data: generated (Gaussian or Boolean inputs, kappa-sparse truth) or
- * loaded from CSV.  Generated inputs are a pure function of (seed, draw) via
- * the SGL_P_DATA / SGL_P_TEST / SGL_P_TRUTH streams: row i of draw r uses
+ * loaded from CSV, with an optional truth file (--truth-file) for the ground
+ * truth.  Generated inputs are a pure function of (seed, draw) via the
+ * SGL_P_DATA / SGL_P_TEST / SGL_P_TRUTH streams: row i of draw r uses
  * trajectory = r and step = i, so n or d can change without reshuffling the
  * other rows' randomness. */
 #include "internal.h"
@@ -109,21 +110,33 @@ static int read_line(FILE *f, char **buf, size_t *cap, uint64_t *hash)
     }
 }
 
-static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
+/* Open a file sgdlab reads (a data or truth file): a regular file of at most
+ * SGL_DATA_MAX_BYTES; errors name flag and say what the file must be. */
+static sgl_status open_input(const char *path, const char *flag, const char *what, FILE **out, sgl_err *err)
 {
-    FILE *f = fopen(spec->csv_path, "r");
-    if (!f)
-        return sgl_fail(err, SGL_EINVAL, "--data-file",
-                        "cannot open '%s': %s", spec->csv_path, strerror(errno));
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f) return sgl_fail(err, SGL_EINVAL, flag, "cannot open '%s': %s", path, strerror(errno));
     struct stat sb;
     const int reg = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
     if (!reg || (uint64_t)sb.st_size > SGL_DATA_MAX_BYTES) {
         fclose(f);
-        return sgl_fail(err, SGL_EINVAL, "--data-file",
-                        reg ? "'%s' has more than %llu bytes (%d MiB), the most a CSV data file may have"
-                            : "'%s' is not a regular file; a CSV data file of at most %llu bytes (%d MiB) is",
-                        spec->csv_path, (unsigned long long)SGL_DATA_MAX_BYTES, (int)(SGL_DATA_MAX_BYTES >> 20));
+        const unsigned long long max = SGL_DATA_MAX_BYTES;
+        if (reg)
+            return sgl_fail(err, SGL_EINVAL, flag, "'%s' has more than %llu bytes (%d MiB), the most a %s may have",
+                            path, max, (int)(max >> 20), what);
+        return sgl_fail(err, SGL_EINVAL, flag, "'%s' is not a regular file; a %s of at most %llu bytes (%d MiB) is",
+                        path, what, max, (int)(max >> 20));
     }
+    *out = f;
+    return SGL_OK;
+}
+
+static sgl_status load_csv(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
+{
+    FILE *f;
+    sgl_status ost = open_input(spec->csv_path, "--data-file", "CSV data file", &f, err);
+    if (ost != SGL_OK) return ost;
     size_t cap_rows = 64, n = 0, d = 0, ld = 0;
     double *Z = NULL, *y = NULL, *vals = NULL;
     char *line = NULL;
@@ -208,6 +221,73 @@ done:
     return st;
 }
 
+/* The ground truth of CSV data (--truth-file): exactly D->d finite numbers
+ * separated by commas, blanks or newlines ('#' starts a comment line) into
+ * D->wstar (padded with zeros to ld), the file's FNV-1a 64 into D->truth_hash,
+ * checked against spec->truth_hash when that is set. */
+static sgl_status load_truth(const sgl_data_spec *spec, sgl_data *D, sgl_err *err)
+{
+    FILE *f;
+    sgl_status st = open_input(spec->truth_path, "--truth-file", "truth file", &f, err);
+    if (st != SGL_OK) return st;
+    D->wstar = sgl_alloc_doubles(D->ld);
+    char *line = NULL;
+    size_t linecap = 0, lineno = 0, k = 0;
+    uint64_t hash = 0xcbf29ce484222325ull;
+    int got;
+    if (!D->wstar) { st = sgl_fail(err, SGL_ENOMEM, "--truth-file", "out of memory"); goto done; }
+    while ((got = read_line(f, &line, &linecap, &hash)) != 0) {
+        ++lineno;
+        if (got == -2) {
+            st = sgl_fail(err, SGL_EINVAL, "--truth-file", "%s:%zu: a NUL byte; a truth file is text",
+                          spec->truth_path, lineno);
+            goto done;
+        }
+        if (got < 0) { st = sgl_fail(err, SGL_ENOMEM, "--truth-file", "out of memory"); goto done; }
+        char *p = line;
+        while (isspace((unsigned char)*p)) ++p;
+        if (*p == '#') continue;
+        while (*p) {
+            char *end;
+            errno = 0;
+            double v = strtod(p, &end);
+            if (end == p || errno == ERANGE || !isfinite(v) ||
+                (*end && !isspace((unsigned char)*end) && *end != ',')) {
+                st = sgl_fail(err, SGL_EINVAL, "--truth-file",
+                              "%s:%zu: expected finite numbers separated by commas or blanks (w*_1 ... w*_d)",
+                              spec->truth_path, lineno);
+                goto done;
+            }
+            if (k < D->d) D->wstar[k] = v;
+            ++k;
+            p = end;
+            while (isspace((unsigned char)*p)) ++p;
+            if (*p == ',') ++p;
+            while (isspace((unsigned char)*p)) ++p;
+        }
+    }
+    if (ferror(f)) {
+        st = sgl_fail(err, SGL_EINVAL, "--truth-file", "%s: read error after line %zu", spec->truth_path, lineno);
+        goto done;
+    }
+    if (k != D->d) {
+        st = sgl_fail(err, SGL_EINVAL, "--truth-file", "%s has %zu values; the data file has d = %zu coordinates",
+                      spec->truth_path, k, D->d);
+        goto done;
+    }
+    if (spec->truth_hash && spec->truth_hash != hash) {
+        st = sgl_fail(err, SGL_EINVAL, "--truth-file",
+                      "%s changed after the run was set up (content hash %016llx, now %016llx); run again",
+                      spec->truth_path, (unsigned long long)spec->truth_hash, (unsigned long long)hash);
+        goto done;
+    }
+    D->truth_hash = hash;
+done:
+    sgl_free(line);
+    fclose(f);
+    return st;
+}
+
 sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t draw,
                           sgl_data **out, sgl_err *err)
 {
@@ -217,6 +297,7 @@ sgl_status sgl_data_alloc(const sgl_data_spec *spec, uint64_t seed, uint32_t dra
     sgl_status st = SGL_OK;
     if (spec->input == SGL_INPUT_CSV) {
         st = load_csv(spec, D, err);
+        if (st == SGL_OK && spec->truth_path && spec->truth_path[0]) st = load_truth(spec, D, err);
         if (st != SGL_OK) goto fail;
     } else {
         D->n = spec->n; D->d = spec->d; D->ld = pad_lanes(spec->d);
@@ -265,12 +346,14 @@ sgl_status sgl_spec_resolve_data(sgl_spec *s, sgl_err *err)
         return sgl_fail(err, SGL_EINVAL, "--data-file", "required with --data csv: a CSV file of rows x_1,...,x_d,y");
     sgl_data_spec ds = s->data;
     ds.hash = 0;
+    ds.truth_hash = 0;
     sgl_data *D = NULL;
     sgl_status st = sgl_data_alloc(&ds, 0, 0, &D, err);
     if (st != SGL_OK) return st;
     s->data.d = D->d;
     s->data.n = D->n;
     s->data.hash = D->hash;
+    s->data.truth_hash = D->truth_hash;
     sgl_data_free(D);
     return SGL_OK;
 }

@@ -41,6 +41,8 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
     X("data", SGL_PARAM_ENUM, P(data.input), sgl_input_names, "inputs", "gaussian", NULL, NULL, 0, SGL_USE_DATA, 0) \
     X("data-file", SGL_PARAM_STR, P(data.csv_path), NULL, "CSV of rows x_1,...,x_d,y (data: csv)", "", NULL,       \
       "a file", 0, SGL_USE_DATA | SGL_USE_CSV, SGL_PF_HASH)                                                         \
+    X("truth-file", SGL_PARAM_STR, P(data.truth_path), NULL, "ground truth w* of the CSV data: d numbers "         \
+      "(gives test_error, off_support)", "none", NULL, "a file", 0, SGL_USE_DATA | SGL_USE_CSV, SGL_PF_TRUTH)       \
     X("truth", SGL_PARAM_ENUM, P(data.truth), sgl_truth_names, "w* on its support", "ones", NULL, NULL, 0,         \
       SGL_USE_DATA | SGL_USE_GEN, SGL_PF_CSV_OMIT)                                                                  \
     X("data-noise", SGL_PARAM_DOUBLE, P(data.label_noise), NULL, "std of noise in the stored labels", "0", NULL,   \
@@ -489,8 +491,8 @@ static void write_row(sgl_json *w, const sgl_param *p, const void *spec, sgl_spe
 
 /* The rows of table t in order.  Run and limit: CSV data has d and n from the
  * file (sgl_spec_resolve_data), its content hash after data-file, and no
- * generator keys; init only when given.  Escape: "counter_layout" last (its
- * run key hashes the text alone). */
+ * generator keys; a truth file and its hash only when given; init only when
+ * given.  Escape: "counter_layout" last (its run key hashes the text alone). */
 /* an SGL_PF_OPTIONAL row is written when set: run init given; an escape
  * integer nonzero (so the escape specs of earlier releases keep their bytes) */
 static int optional_set(const sgl_param *p, const void *spec, const sgl_spec *run)
@@ -503,6 +505,8 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
 {
     const sgl_spec *run = kind == SGL_KIND_ESCAPE ? NULL : spec;
     const int csv = run && run->data.input == SGL_INPUT_CSV;
+    /* a truth file only with CSV data, and only when given: every other run keeps its key */
+    const int truth = csv && run->data.truth_path && run->data.truth_path[0];
     sgl_json w;
     sgl_json_to_sink(&w, sink, &b, SGL_JSON_RAW_BYTES);
     sgl_json_begin_object(&w);
@@ -510,6 +514,7 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
     for (const sgl_param *p = sgl_param_table(kind); p->name; ++p) {
         if (csv && (p->flags & SGL_PF_CSV_OMIT)) continue;
         if ((p->flags & SGL_PF_OPTIONAL) && !optional_set(p, spec, run)) continue;
+        if ((p->flags & SGL_PF_TRUTH) && !truth) continue;
         if ((p->flags & SGL_PF_AMS) && ((const sgl_escape_spec *)spec)->method != SGL_ESC_METHOD_AMS) continue;
         sgl_json_key(&w, p->key ? p->key : p->name);
         if (kind == SGL_KIND_LIMIT && p->off == offsetof(sgl_limit_spec, dt) && p->type == SGL_PARAM_DOUBLE) {
@@ -522,6 +527,11 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
             char hash[17];
             snprintf(hash, sizeof hash, "%016llx", (unsigned long long)run->data.hash);
             sgl_json_kstring(&w, "data-hash", hash);
+        }
+        if (truth && (p->flags & SGL_PF_TRUTH)) {
+            char hash[17];
+            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)run->data.truth_hash);
+            sgl_json_kstring(&w, "truth-hash", hash);
         }
     }
     if (kind == SGL_KIND_ESCAPE) sgl_json_kint(&w, "counter_layout", SGL_COUNTER_LAYOUT);

@@ -77,6 +77,8 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
         NEED(d->csv_path && d->csv_path[0], "--data-file", "required with --data csv: a CSV file of rows x_1,...,x_d,y");
         NEED(d->label_noise == 0, "--data-noise", "not used with --data csv (the file's labels are used as given)");
     } else {
+        NEED(!d->truth_path || !d->truth_path[0], "--truth-file",
+             "only used with --data csv (generated data has its own w*: --truth, --kappa)");
         NEED(d->d >= 1 && d->d <= 1000000, "--d", "must be an integer in [1, 1000000], got %zu", d->d);
         NEED(d->n >= 1 && d->n <= 10000000, "--n", "must be an integer in [1, 10000000], got %zu", d->n);
         NEED(d->kappa <= d->d, "--kappa", "must be an integer in [0, d = %zu], got %zu", d->d, d->kappa);
