@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
 
-pkgs=(build-essential cmake git librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3 libopenmpi-dev openmpi-bin libglpk-dev liblapacke-dev liblapack-dev)
+pkgs=(build-essential cmake git librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3 libopenmpi-dev openmpi-bin libglpk-dev liblapacke-dev liblapack-dev
+      python3-cffi python3-numpy python3-pytest)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -8,7 +8,7 @@
 #include "sgdlab.h"
 #include <math.h>
 #include <string.h>
-#if defined(__AVX512F__) || defined(__FMA__)
+#if defined(__AVX512F__) || defined(__FMA__) || defined(__AVX__)
 #include <immintrin.h>
 #endif
 
@@ -115,40 +115,76 @@ static inline double sgl_dot(const double *a, const double *b, size_t ld)
     return sgl_vk_hsum(sgl_vk_add(s0, s1));
 }
 
-/* r_i = <Z_i, w> - y_i for i < n; rows of length ld.  Eight rows per pass
- * share the loads of w and keep eight independent FMA chains in flight. */
+/* out[q] = sgl_vk_hsum(s[q]) for four vectors.  With AVX2 the four trees go
+ * through two horizontal adds and a lane swap per half: hadd pairs
+ * (x0+x1, x2+x3) exactly as the scalar tree does (IEEE addition is
+ * commutative), so the bits are those of four sgl_vk_hsum calls. */
+static inline void sgl_vk_hsum4(const sgl_vk *s, double *out)
+{
+#if defined(__AVX__) && !defined(__AVX512F__)
+    const __m256d l01 = _mm256_hadd_pd((__m256d)s[0].lo, (__m256d)s[1].lo),
+                  l23 = _mm256_hadd_pd((__m256d)s[2].lo, (__m256d)s[3].lo),
+                  h01 = _mm256_hadd_pd((__m256d)s[0].hi, (__m256d)s[1].hi),
+                  h23 = _mm256_hadd_pd((__m256d)s[2].hi, (__m256d)s[3].hi);
+    const __m256d lo = _mm256_add_pd(_mm256_permute2f128_pd(l01, l23, 0x20), _mm256_permute2f128_pd(l01, l23, 0x31)),
+                  hi = _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
+    _mm256_storeu_pd(out, _mm256_add_pd(lo, hi));
+#else
+    for (int q = 0; q < 4; ++q) out[q] = sgl_vk_hsum(s[q]);
+#endif
+}
+
+/* r_i = <Z_i, w> - y_i for i < n; rows of length ld.  Rows below n rounded
+ * down to 8 keep one FMA chain each over j (four rows per pass share the
+ * loads of w: eight accumulator halves stay in registers with AVX2, where
+ * eight rows spilled); the remaining rows go through sgl_dot. */
 static inline void sgl_gemv_resid(const double *Z, size_t n, size_t ld, const double *w,
                                   const double *y, double *r)
 {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    const size_t n8 = n / 8 * 8;
+    for (size_t i = 0; i < n8; i += 4) {
         const double *z = Z + i * ld;
-        sgl_vk s[8];
-        for (int q = 0; q < 8; ++q) s[q] = sgl_vk_splat(0.0);
+        sgl_vk s[4];
+        for (int q = 0; q < 4; ++q) s[q] = sgl_vk_splat(0.0);
         for (size_t j = 0; j < ld; j += 8) {
             sgl_vk wj = sgl_vk_ld(w + j);
-            for (int q = 0; q < 8; ++q) s[q] = sgl_vk_fma(sgl_vk_ld(z + q * ld + j), wj, s[q]);
+            for (int q = 0; q < 4; ++q) s[q] = sgl_vk_fma(sgl_vk_ld(z + q * ld + j), wj, s[q]);
         }
-        for (int q = 0; q < 8; ++q) r[i + q] = sgl_vk_hsum(s[q]) - y[i + q];
+        double f[4];
+        sgl_vk_hsum4(s, f);
+        for (int q = 0; q < 4; ++q) r[i + q] = f[q] - y[i + q];
     }
-    for (; i < n; ++i) r[i] = sgl_dot(Z + i * ld, w, ld) - y[i];
+    for (size_t i = n8; i < n; ++i) r[i] = sgl_dot(Z + i * ld, w, ld) - y[i];
 }
 
 /* q = sum_k c_k Z_{idx_k} (idx NULL: rows 0..n-1).  Even and odd k go to
  * separate accumulators (summed a + b at the end, a fixed order); column
- * blocks of 32 keep eight independent FMA chains in named registers, and the
+ * blocks (below) keep independent FMA chains in named registers, and the
  * remaining columns go 8 at a time with the same per-element order. */
 static inline const double *sgl_row(const double *Z, size_t ld, const uint32_t *idx, size_t k)
 {
     return Z + (size_t)(idx ? idx[k] : k) * ld;
 }
 
-static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, size_t n,
-                              const double *c, double *q)
+/* Column blocks of SGL_GEMV_T_COLS: 32 (eight accumulator vectors) where
+ * vectors are single registers; 24 with AVX2's register pairs, where eight
+ * pairs and the two coefficients would not fit in 16 registers and two
+ * accumulators went to the stack on every step.  Each element sees the
+ * same FMAs in the same order either way. */
+#if defined(__AVX__) && !defined(__AVX512F__)
+#define SGL_GEMV_T_COLS 24
+#else
+#define SGL_GEMV_T_COLS 32
+#endif
+static inline __attribute__((always_inline)) void
+sgl_gemv_t_k(const double *Z, size_t ld, const uint32_t *idx, size_t n, const double *c, double *q)
 {
     size_t j = 0;
-    for (; j + 32 <= ld; j += 32) {
-        sgl_vk a0 = sgl_vk_splat(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    for (; j + SGL_GEMV_T_COLS <= ld; j += SGL_GEMV_T_COLS) {
+        sgl_vk a0 = sgl_vk_splat(0.0), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+#if SGL_GEMV_T_COLS == 32
+        sgl_vk a3 = a0, b3 = a0;
+#endif
         size_t k = 0;
         for (; k + 2 <= n; k += 2) {
             const double *z0 = sgl_row(Z, ld, idx, k) + j, *z1 = sgl_row(Z, ld, idx, k + 1) + j;
@@ -156,11 +192,13 @@ static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, s
             a0 = sgl_vk_fma(c0, sgl_vk_ld(z0), a0);
             a1 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 8), a1);
             a2 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 16), a2);
-            a3 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 24), a3);
             b0 = sgl_vk_fma(c1, sgl_vk_ld(z1), b0);
             b1 = sgl_vk_fma(c1, sgl_vk_ld(z1 + 8), b1);
             b2 = sgl_vk_fma(c1, sgl_vk_ld(z1 + 16), b2);
+#if SGL_GEMV_T_COLS == 32
+            a3 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 24), a3);
             b3 = sgl_vk_fma(c1, sgl_vk_ld(z1 + 24), b3);
+#endif
         }
         if (k < n) {
             const double *z0 = sgl_row(Z, ld, idx, k) + j;
@@ -168,12 +206,16 @@ static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, s
             a0 = sgl_vk_fma(c0, sgl_vk_ld(z0), a0);
             a1 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 8), a1);
             a2 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 16), a2);
+#if SGL_GEMV_T_COLS == 32
             a3 = sgl_vk_fma(c0, sgl_vk_ld(z0 + 24), a3);
+#endif
         }
         sgl_vk_st(q + j, sgl_vk_add(a0, b0));
         sgl_vk_st(q + j + 8, sgl_vk_add(a1, b1));
         sgl_vk_st(q + j + 16, sgl_vk_add(a2, b2));
+#if SGL_GEMV_T_COLS == 32
         sgl_vk_st(q + j + 24, sgl_vk_add(a3, b3));
+#endif
     }
     for (; j < ld; j += 8) {
         sgl_vk a0 = sgl_vk_splat(0.0), b0 = a0;
@@ -185,6 +227,14 @@ static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, s
         if (k < n) a0 = sgl_vk_fma(sgl_vk_splat(c[k]), sgl_vk_ld(sgl_row(Z, ld, idx, k) + j), a0);
         sgl_vk_st(q + j, sgl_vk_add(a0, b0));
     }
+}
+
+/* (the kernel specialised for idx == NULL, where rows are consecutive) */
+static inline void sgl_gemv_t(const double *Z, size_t ld, const uint32_t *idx, size_t n,
+                              const double *c, double *q)
+{
+    if (idx) sgl_gemv_t_k(Z, ld, idx, n, c, q);
+    else sgl_gemv_t_k(Z, ld, NULL, n, c, q);
 }
 
 #endif

@@ -3,8 +3,12 @@
  *  - the helpers that turn words into draws == the stream's own draws;
  *  - the fused step + next residual == step1 followed by residuals;
  *  - the batch-1 label-noise loop (fused, chunked randomness) == a hand-written
- *    loop over the scalar streams and the unfused model calls, bit for bit. */
+ *    loop over the scalar streams and the unfused model calls, bit for bit;
+ *  - the full-batch matrix-vector kernels (src/kernels.h) == scalar loops in
+ *    their documented summation order, bit for bit, for shapes that hit every
+ *    block and tail path. */
 #include "plan.h"
+#include "kernels.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -192,8 +196,73 @@ static void bound_grid(void)
     for (int v = 0; v < 2; ++v) { sgl_results_free(res[v]); sgl_plan_free(pl[v]); }
 }
 
+/* lane tree of sgl_vk_hsum */
+static double tree8(const double *a)
+{
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* sgl_gemv_resid: rows below n rounded down to 8 keep one chain per lane
+ * over the column vectors; the others are sgl_dot (vector b to accumulator
+ * b mod 2).  sgl_gemv_t: per element, even rows and odd rows in separate
+ * chains, summed even + odd. */
+static void gemv_reference(const double *Z, size_t n, size_t ld, const double *w, const double *y,
+                           const double *c, double *r, double *q)
+{
+    for (size_t i = 0; i < n; ++i) {
+        double acc[2][8] = {{0}};
+        const int two = i >= n / 8 * 8;
+        for (size_t j = 0; j < ld; ++j) {
+            double *a = &acc[two ? (j / 8) % 2 : 0][j % 8];
+            *a = fma(Z[i * ld + j], w[j], *a);
+        }
+        double s[8];
+        for (int l = 0; l < 8; ++l) s[l] = acc[0][l] + acc[1][l];
+        r[i] = (two ? tree8(s) : tree8(acc[0])) - y[i];
+    }
+    for (size_t j = 0; j < ld; ++j) {
+        double a = 0.0, b = 0.0;
+        for (size_t k = 0; k < n; ++k) {
+            if (k % 2 == 0) a = fma(c[k], Z[k * ld + j], a);
+            else b = fma(c[k], Z[k * ld + j], b);
+        }
+        q[j] = a + b;
+    }
+}
+
+static void gemv_orders(void)
+{
+    const size_t ns[] = {1, 5, 8, 13, 40, 43}, lds[] = {8, 16, 24, 32, 56, 104, 200};
+    sgl_stream st;
+    sgl_stream_init(&st, 5, 0, 0, SGL_P_INIT);
+    int bad = 0, cases = 0;
+    for (size_t a = 0; a < sizeof ns / sizeof ns[0]; ++a)
+        for (size_t b = 0; b < sizeof lds / sizeof lds[0]; ++b) {
+            const size_t n = ns[a], ld = lds[b];
+            double *Z = malloc(n * ld * sizeof *Z), *w = malloc(ld * sizeof *w), *y = malloc(n * sizeof *y),
+                   *c = malloc(n * sizeof *c), *r0 = malloc(n * sizeof *r0), *r1 = malloc(n * sizeof *r1),
+                   *q0 = malloc(ld * sizeof *q0), *q1 = malloc(ld * sizeof *q1);
+            if (!Z || !w || !y || !c || !r0 || !r1 || !q0 || !q1) exit(1);
+            for (size_t i = 0; i < n * ld; ++i) Z[i] = sgl_stream_normal(&st);
+            for (size_t j = 0; j < ld; ++j) w[j] = sgl_stream_normal(&st);
+            for (size_t i = 0; i < n; ++i) {
+                y[i] = sgl_stream_normal(&st);
+                c[i] = sgl_stream_normal(&st);
+            }
+            gemv_reference(Z, n, ld, w, y, c, r0, q0);
+            sgl_gemv_resid(Z, n, ld, w, y, r1);
+            sgl_gemv_t(Z, ld, NULL, n, c, q1);
+            bad += memcmp(r0, r1, n * sizeof *r0) != 0 || memcmp(q0, q1, ld * sizeof *q0) != 0;
+            ++cases;
+            free(Z); free(w); free(y); free(c); free(r0); free(r1); free(q0); free(q1);
+        }
+    CHECK(bad == 0, "sgl_gemv_resid and sgl_gemv_t == scalar loops in their documented order, bitwise: %d of %d "
+          "shapes differ", bad, cases);
+}
+
 int main(void)
 {
+    gemv_orders();
     bound_grid();
     philox_blocks();
     fused_step();

@@ -24,6 +24,7 @@
  * Brownian increments from stream (seed, trajectory, EM step, SGL_P_LIMIT). */
 #include "../plan.h"
 #include "../noise/common.h"
+#include "gamma_ws.h"
 
 #include <math.h>
 #include <omp.h>
@@ -81,8 +82,29 @@ static void matvec(size_t D, const double *A, const double *x, double *y)
     }
 }
 
+/* doubles of work limit_coeffs_ws needs */
+static size_t coeffs_work(size_t D) { return 4 * D * D + 3 * D; }
+
+/* sgl_limit_coeffs with caller-provided work (coeffs_work(D) doubles); *r_set:
+ * whether R can be non-zero (the general form and the isotropic closed form) */
+static sgl_status limit_coeffs_ws(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
+                                  sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used,
+                                  double *work, int *r_set, sgl_err *err);
+
 sgl_status sgl_limit_coeffs(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
                             sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used, sgl_err *err)
+{
+    double *work = sgl_alloc_doubles(coeffs_work(m->dim));
+    if (!work) return sgl_fail(err, SGL_ENOMEM, "limit", "out of memory");
+    int r_set;
+    sgl_status st = limit_coeffs_ws(p, m, zeta, g, form, b, R, form_used, work, &r_set, err);
+    sgl_free(work);
+    return st;
+}
+
+static sgl_status limit_coeffs_ws(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
+                                  sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used,
+                                  double *work, int *r_set, sgl_err *err)
 {
     const size_t D = m->dim;
     closed_kind ck = closed_kind_of(p);
@@ -97,13 +119,9 @@ sgl_status sgl_limit_coeffs(const sgl_plan *p, const sgl_model *m, const double 
                         "noise kind '%s' is deterministic and has no covariance: its limit is the lambda_1 flow "
                         "(--form closed or auto)", p->noise->name);
     if (form_used) *form_used = form;
+    *r_set = form == SGL_LIMIT_GENERAL || ck == K_ISO;
     sgl_status st = SGL_OK;
-    double *A = sgl_alloc_doubles(D * D), *A2 = sgl_alloc_doubles(D * D), *S = sgl_alloc_doubles(D * D),
-           *v = sgl_alloc_doubles(D), *w = sgl_alloc_doubles(D), *sw = sgl_alloc_doubles(D + D * D);
-    if (!A || !A2 || !S || !v || !w || !sw) {
-        st = sgl_fail(err, SGL_ENOMEM, "limit", "out of memory");
-        goto done;
-    }
+    double *A = work, *A2 = A + D * D, *S = A2 + D * D, *v = S + D * D, *w = v + D, *sw = w + D;
     for (size_t j = 0; j < D; ++j) b[j] = 0.0;
     if (R) memset(R, 0, D * D * sizeof *R);
     if (form == SGL_LIMIT_CLOSED) {
@@ -183,7 +201,6 @@ sgl_status sgl_limit_coeffs(const sgl_plan *p, const sgl_model *m, const double 
     matvec(D, g->Ppar, v, w);
     for (size_t j = 0; j < D; ++j) b[j] -= w[j];
 done:
-    sgl_free(A); sgl_free(A2); sgl_free(S); sgl_free(v); sgl_free(w); sgl_free(sw);
     return st;
 }
 
@@ -201,24 +218,28 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
     sgl_traj_init(p, t, id);
     const sgl_model *m = &t->model;
     sgl_gamma_geom *g = NULL;
+    sgl_gamma_ws *ws = NULL;
+    /* every buffer once per trajectory, not per step */
     double *zeta = sgl_alloc_doubles(D), *b = sgl_alloc_doubles(D), *R = sgl_alloc_doubles(D * D),
-           *xi = sgl_alloc_doubles(D + 2), *y = sgl_alloc_doubles(D);
+           *xi = sgl_alloc_doubles(D + 2), *y = sgl_alloc_doubles(D), *cw = sgl_alloc_doubles(coeffs_work(D));
     uint32_t *words = sgl_malloc_array(4 * (D / 2 + 2), sizeof *words);
     ss->st = SGL_OK;
-    if (!zeta || !b || !R || !xi || !y || !words || sgl_gamma_geom_alloc(m, &g) != SGL_OK) {
+    if (!zeta || !b || !R || !xi || !y || !cw || !words || sgl_gamma_geom_alloc(m, &g) != SGL_OK ||
+        sgl_gamma_ws_alloc(m, &ws) != SGL_OK) {
         ss->st = sgl_fail(&ss->err, SGL_ENOMEM, "limit", "out of memory");
         goto done;
     }
     sgl_flow_info fi;
-    if ((ss->st = sgl_gamma_project(m, t->theta, &o->flow, zeta, &fi, &ss->err)) != SGL_OK) goto done;
+    if ((ss->st = sgl_gamma_project_ws(m, t->theta, &o->flow, ws, NULL, zeta, &fi, &ss->err)) != SGL_OK) goto done;
     int dead = 0;
     uint64_t k = 0;
     sgl_limit_form used = SGL_LIMIT_AUTO;
     for (size_t l = 0; l < n_log; ++l) {
         for (; !dead && k < log_steps[l]; ++k) {
             sgl_err e2 = {{0}, {0}};
-            sgl_status ge = sgl_gamma_geometry(m, zeta, o->near_tol, o->rank_tol, g, &e2);
-            if (ge == SGL_OK) ge = sgl_limit_coeffs(p, m, zeta, g, o->form, b, R, &used, &e2);
+            int r_set = 1;
+            sgl_status ge = sgl_gamma_geometry_ws(m, zeta, o->near_tol, o->rank_tol, g, ws->scr, k ? ws : NULL, &e2);
+            if (ge == SGL_OK) ge = limit_coeffs_ws(p, m, zeta, g, o->form, b, R, &used, cw, &r_set, &e2);
             if (ge != SGL_OK) {
                 /* out of memory fails the whole call as that; otherwise a start point that is not
                  * usable fails it (bad input), a later step ends the trajectory (diverged) */
@@ -235,14 +256,17 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
                 info0->gap_ratio = g->gap_ratio;
                 if (p->noise->label_c) info0->label_c = p->noise->label_c(p, m);
             }
-            sgl_normals_fill(p->spec.seed, id, k, SGL_P_LIMIT, D, xi, words);
+            /* the drift-only forms leave R = 0: no normals to draw (a counter-based
+             * stream, so skipping them changes no other draw) and R xi = +0 */
+            if (r_set) sgl_normals_fill(p->spec.seed, id, k, SGL_P_LIMIT, D, xi, words);
             const double sq = sqrt(dt);
             for (size_t i = 0; i < D; ++i) {
                 double s = 0.0;
-                for (size_t j = 0; j < D; ++j) s += R[i * D + j] * xi[j];
+                if (r_set)
+                    for (size_t j = 0; j < D; ++j) s += R[i * D + j] * xi[j];
                 y[i] = zeta[i] + b[i] * dt + sq * s;
             }
-            sgl_status pe = sgl_gamma_project(m, y, &o->flow, zeta, &fi, &e2);
+            sgl_status pe = sgl_gamma_project_ws(m, y, &o->flow, ws, g, zeta, &fi, &e2);
             if (pe != SGL_OK) {   /* the step left Gamma's neighbourhood: diverged; out of memory fails the call */
                 if (pe == SGL_ENOMEM) {
                     ss->st = pe;
@@ -263,7 +287,8 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
     sgl_results_end(r, t, zeta);
 done:
     sgl_gamma_geom_free(g);
-    sgl_free(zeta); sgl_free(b); sgl_free(R); sgl_free(xi); sgl_free(y); sgl_free(words);
+    sgl_gamma_ws_free(ws);
+    sgl_free(zeta); sgl_free(b); sgl_free(R); sgl_free(xi); sgl_free(y); sgl_free(cw); sgl_free(words);
 }
 
 sgl_status sgl_limit_execute(const sgl_plan *p, const sgl_limit_opts *o, int threads, sgl_results **out,
@@ -276,8 +301,9 @@ sgl_status sgl_limit_execute(const sgl_plan *p, const sgl_limit_opts *o, int thr
     if (Nd > 1e9) return sgl_fail(err, SGL_EINVAL, "--dt", "T/dt = %.3g Euler-Maruyama steps; at most 1e9", Nd);
     const uint64_t N = (uint64_t)Nd;
     if (o->n_log < 1) return sgl_fail(err, SGL_EINVAL, "--every", "need at least one log point");
-    /* every Euler-Maruyama step diagonalises the dense D x D Hessian and builds the limit's
-     * coefficients from third derivatives: O(D^3) work (D = 400: about 1 s per step here) */
+    /* the first Euler-Maruyama step (and any step where the rank may have changed)
+     * diagonalises the dense D x D Hessian, and the coefficients use third
+     * derivatives: O(D^3) work (D = 400: about 1 s per step here) */
     if (p->dim > SGL_LIMIT_MAX_DIM)
         return sgl_fail(err, SGL_EINVAL, p->mtype->caps & SGL_CAP_WIDTH ? "--width" : "--d",
                         "the limit does O(D^3) dense Hessian work per step; --model %s has D = %zu parameters here, at "

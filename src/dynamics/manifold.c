@@ -8,6 +8,7 @@
  * Everything works on the model's live coordinates (sgl_model_layout);
  * padding rows and columns of every matrix are 0. */
 #include "../plan.h"
+#include "gamma_ws.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -36,26 +37,75 @@ static int eig_live(const sgl_gamma_geom *g, const double *A, double *vals, doub
 
 /* One Gauss-Newton polish step x <- x - H^+ grad L (H^+ over eigenvalues above
  * 1e-8 lambda_1): near Gamma it lands within O(|x - Phi(x)|^2) of Phi(x). */
-static int newton_step(const sgl_model *m, sgl_gamma_geom *g, double *x, const double *grad)
+static void pinv_step(const sgl_gamma_geom *g, double *x, const double *grad)
 {
     const size_t D = g->D, n = g->live;
-    if (sgl_model_hessian(m, x, g->H, NULL) != SGL_OK) return 1;
-    if (eig_live(g, g->H, g->evals, g->evecs, g->work)) return 1;
-    const double l1 = n ? g->evals[0] : 0.0;
-    if (!(l1 > 0.0)) return 1;
+    const double l1 = g->evals[0];
     for (size_t k = 0; k < n && g->evals[k] > 1e-8 * l1; ++k) {
         double c = 0.0;
         for (size_t i = 0; i < D; ++i) c += g->evecs[i * D + k] * grad[i];
         c /= g->evals[k];
         for (size_t i = 0; i < D; ++i) x[i] -= c * g->evecs[i * D + k];
     }
+}
+
+static int newton_step(const sgl_model *m, sgl_gamma_geom *g, double *x, const double *grad)
+{
+    const size_t n = g->live;
+    if (sgl_model_hessian(m, x, g->H, NULL) != SGL_OK) return 1;
+    if (eig_live(g, g->H, g->evals, g->evecs, g->work)) return 1;
+    const double l1 = n ? g->evals[0] : 0.0;
+    if (!(l1 > 0.0)) return 1;
+    pinv_step(g, x, grad);
     return 0;
 }
 
 /* Bogacki-Shampine 2(3) with FSAL on dx/dt = -grad L, error control
  * max_i |err_i| / (rtol (|x_i| + 1)) <= 1, until |grad L| < grad_tol. */
+sgl_status sgl_gamma_ws_alloc(const sgl_model *m, sgl_gamma_ws **out)
+{
+    *out = NULL;
+    const size_t D = m->dim, n = m->data ? m->data->n : 0;
+    sgl_gamma_ws *w = sgl_calloc(1, sizeof *w);
+    if (!w) return SGL_ENOMEM;
+    w->buf = sgl_alloc_doubles(7 * D + m->scratch_len + n + 8);
+    w->scr = sgl_alloc_doubles(m->scratch_len + n + D + 8);
+    if (!w->buf || !w->scr) goto nomem;
+    if (m->type->caps & SGL_CAP_HVP) {
+        w->lw = sgl_alloc_doubles(sgl_lambda_max_work(m));
+        w->sub = sgl_alloc_doubles(3 * D * D + 3 * D);
+        if (!w->lw || !w->sub || sgl_gamma_geom_alloc(m, &w->ng) != SGL_OK) goto nomem;
+    }
+    *out = w;
+    return SGL_OK;
+nomem:
+    sgl_gamma_ws_free(w);
+    return SGL_ENOMEM;
+}
+
+void sgl_gamma_ws_free(sgl_gamma_ws *w)
+{
+    if (!w) return;
+    sgl_free(w->buf); sgl_free(w->scr); sgl_free(w->lw); sgl_free(w->sub);
+    sgl_gamma_geom_free(w->ng);
+    sgl_free(w);
+}
+
 sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow_opts *opts, double *phi,
                              sgl_flow_info *info, sgl_err *err)
+{
+    sgl_gamma_ws *w;
+    if (sgl_gamma_ws_alloc(m, &w) != SGL_OK) {
+        if (info) *info = (sgl_flow_info){0, 0, 0.0, NAN, NAN};
+        return sgl_fail(err, SGL_ENOMEM, "Phi", "out of memory");
+    }
+    sgl_status st = sgl_gamma_project_ws(m, x, opts, w, NULL, phi, info, err);
+    sgl_gamma_ws_free(w);
+    return st;
+}
+
+sgl_status sgl_gamma_project_ws(const sgl_model *m, const double *x, const sgl_flow_opts *opts, sgl_gamma_ws *ws,
+                                const sgl_gamma_geom *near, double *phi, sgl_flow_info *info, sgl_err *err)
 {
     sgl_flow_opts o;
     if (opts) o = *opts;
@@ -66,9 +116,7 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
         return sgl_fail(err, SGL_EINVAL, "Phi", "grad_tol and rtol must be > 0 and max_evals >= 1");
     }
     const size_t D = m->dim;
-    double *buf = sgl_alloc_doubles(7 * D + m->scratch_len + (m->data ? m->data->n : 0) + 8);
-    if (!buf) return sgl_fail(err, SGL_ENOMEM, "Phi", "out of memory");
-    double *y = buf, *k1 = y + D, *k2 = k1 + D, *k3 = k2 + D, *k4 = k3 + D, *yt = k4 + D, *y1 = yt + D,
+    double *y = ws->buf, *k1 = y + D, *k2 = k1 + D, *k3 = k2 + D, *k4 = k3 + D, *yt = k4 + D, *y1 = yt + D,
            *scr = y1 + D;
     memcpy(y, x, D * sizeof *y);
     double L, gn = grad_at(m, y, k1, scr, &L);
@@ -79,17 +127,8 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
      * (|h lambda| < 2.5 on the real axis), re-estimated as the flow moves, and
      * finish with Newton steps once |grad L| < 1e-6 */
     const int has_hvp = (m->type->caps & SGL_CAP_HVP) != 0;
-    sgl_gamma_geom *ng = NULL;
-    double *lw = NULL;
-    if (has_hvp) {
-        lw = sgl_alloc_doubles(sgl_lambda_max_work(m));
-        if (!lw || sgl_gamma_geom_alloc(m, &ng) != SGL_OK) {
-            sgl_free(lw);
-            sgl_gamma_geom_free(ng);
-            sgl_free(buf);
-            return sgl_fail(err, SGL_ENOMEM, "Phi", "out of memory");
-        }
-    }
+    sgl_gamma_geom *ng = ws->ng;
+    double *lw = ws->lw;
     uint64_t next_lam = 0;
     int newton = 0;
     /* |grad L| cannot fall below its rounding error, about eps lambda_max |x|:
@@ -99,13 +138,14 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
     while (1) {
         if (has_hvp && isfinite(gn) && gn >= tol && gn < 1e-6 && newton < 8) {
             ++newton;
-            newton_step(m, ng, y, k1);
+            if (near) pinv_step(near, y, k1);   /* chord Newton: the Hessian of the nearby point */
+            else newton_step(m, ng, y, k1);
             gn = grad_at(m, y, k1, scr, &L);
             ++evals;
             continue;
         }
         if (has_hvp && evals >= next_lam && isfinite(gn)) {
-            double lam = sgl_lambda_max_ws(m, y, lw);
+            double lam = near ? near->evals[0] : sgl_lambda_max_ws(m, y, lw);
             if (isfinite(lam) && lam > 0.0) {
                 hmax = 2.0 / lam;
                 double xn = 0.0;
@@ -160,15 +200,12 @@ sgl_status sgl_gamma_project(const sgl_model *m, const double *x, const sgl_flow
         if (h > hmax) h = hmax;
         if (!(h > 0.0) || !isfinite(h)) h = 1e-12;
     }
-    sgl_free(lw);
-    sgl_gamma_geom_free(ng);
     memcpy(phi, y, D * sizeof *phi);
     inf.evals = evals;
     inf.t = t;
     inf.loss = L;
     inf.grad_norm = gn;
     if (info) *info = inf;
-    sgl_free(buf);
     return st;
 }
 
@@ -235,24 +272,96 @@ static int eig_live(const sgl_gamma_geom *g, const double *A, double *vals, doub
 sgl_status sgl_gamma_geometry(const sgl_model *m, const double *x, double near_tol, double rank_tol,
                               sgl_gamma_geom *g, sgl_err *err)
 {
-    const size_t D = g->D, n = g->live;
-    if (!(near_tol > 0.0) || !(rank_tol > 0.0 && rank_tol < 1.0))
-        return sgl_fail(err, SGL_EINVAL, "geometry", "near_tol must be > 0 and rank_tol in (0, 1)");
-    double *gr = g->work;   /* D + scratch: use a fresh block */
-    double *scr = sgl_alloc_doubles(m->scratch_len + (m->data ? m->data->n : 0) + D + 8);
+    double *scr = sgl_alloc_doubles(m->scratch_len + (m->data ? m->data->n : 0) + g->D + 8);
     if (!scr) return sgl_fail(err, SGL_ENOMEM, "geometry", "out of memory");
-    g->grad_norm = grad_at(m, x, gr, scr, &g->loss);
+    sgl_status st = sgl_gamma_geometry_ws(m, x, near_tol, rank_tol, g, scr, NULL, err);
     sgl_free(scr);
-    g->rank = 0;
-    g->gap_ratio = NAN;
-    g->rank_tol = rank_tol;
-    if (!isfinite(g->grad_norm))
-        return sgl_fail(err, SGL_EINVAL, "theta", "loss or gradient is not finite at this point");
-    if (g->grad_norm > near_tol)
-        return sgl_fail(err, SGL_EINVAL, "theta",
-                        "not near the manifold of minimisers: |grad L| = %.3g > %.3g (L = %.6g); project with Phi "
-                        "first",
-                        g->grad_norm, near_tol, g->loss);
+    return st;
+}
+
+static double dotD(const double *a, const double *b, size_t D)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < D; ++i) s += a[i] * b[i];
+    return s;
+}
+
+/* v <- (v - sum_i <q_i, v> q_i) / norm, twice (classical Gram-Schmidt over
+ * the k columns of Q, D apart); 0 if v lost more than 1 - 1e-8 of its norm. */
+static int orthonormalise(const double *Q, size_t k, size_t D, double *v)
+{
+    const double n0 = sqrt(dotD(v, v, D));
+    for (int pass = 0; pass < 2; ++pass)
+        for (size_t i = 0; i < k; ++i) {
+            const double c = dotD(Q + i * D, v, D);
+            for (size_t j = 0; j < D; ++j) v[j] -= c * Q[i * D + j];
+        }
+    const double n1 = sqrt(dotD(v, v, D));
+    if (!(n1 > 1e-8 * n0) || !isfinite(n1)) return 0;
+    for (size_t j = 0; j < D; ++j) v[j] /= n1;
+    return 1;
+}
+
+/* The normal space at x from the M normal eigenvectors in g (those of a
+ * point of Gamma O(dt) away, the limit's previous step): on Gamma the
+ * Hessian has rank M, so its range is spanned by H v_1..H v_M, and a
+ * Rayleigh-Ritz step on that span gives its M non-zero eigenpairs: 2M + 1
+ * Hessian-vector products and an M x M eigenproblem instead of D products
+ * and a D x D one.  A probe orthogonal to the result must see |H z| below
+ * rank_tol lambda_1 (no new normal direction), else 1: the caller then
+ * takes the dense route.  Fills evals (0 beyond M), evecs, rank, gap_ratio
+ * (the probe's Rayleigh quotient over lambda_M). */
+static int geometry_warm(const sgl_model *m, const double *x, sgl_gamma_geom *g, size_t M, double rank_tol,
+                         sgl_gamma_ws *ws)
+{
+    const size_t D = g->D, n = g->live;
+    double *Q = ws->sub, *HQ = Q + D * M, *T = HQ + D * M, *th = T + M * M, *z = th + M, *hz = z + D;
+    double *hs = ws->lw;   /* Hessian-vector scratch (the Lanczos workspace is not in use here) */
+    for (size_t k = 0; k < M; ++k) {
+        for (size_t i = 0; i < D; ++i) z[i] = g->evecs[i * D + k];
+        m->type->hvp(m, x, z, Q + k * D, hs);
+        if (!orthonormalise(Q, k, D, Q + k * D)) return 1;
+    }
+    for (size_t k = 0; k < M; ++k) m->type->hvp(m, x, Q + k * D, HQ + k * D, hs);
+    for (size_t a = 0; a < M; ++a)
+        for (size_t b = a; b < M; ++b) {
+            const double t = 0.5 * (dotD(Q + a * D, HQ + b * D, D) + dotD(Q + b * D, HQ + a * D, D));
+            T[a * M + b] = t;
+            T[b * M + a] = t;
+        }
+    if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)M, T, (lapack_int)M, th) != 0) return 1;
+    const double l1 = th[M - 1];   /* ascending */
+    if (!(l1 > 0.0) || !(th[0] > rank_tol * l1)) return 1;
+    memset(g->evecs, 0, D * D * sizeof *g->evecs);
+    for (size_t j = 0; j < n; ++j) g->evals[j] = 0.0;
+    for (size_t j = 0; j < M; ++j) {
+        const size_t src = M - 1 - j;
+        g->evals[j] = th[src];
+        for (size_t i = 0; i < D; ++i) {
+            double s = 0.0;
+            for (size_t a = 0; a < M; ++a) s += Q[a * D + i] * T[a * M + src];
+            g->evecs[i * D + j] = s;
+        }
+    }
+    /* probe: 1 + a Weyl sequence on the live coordinates, off the normal space */
+    memset(z, 0, D * sizeof *z);
+    for (size_t q = 0; q < n; ++q) z[g->live_idx[q]] = 1.0 + fmod(0.7548776662466927 * (double)(q + 1), 1.0);
+    for (size_t k = 0; k < M; ++k)
+        for (size_t i = 0; i < D; ++i) HQ[k * D + i] = g->evecs[i * D + k];
+    if (!orthonormalise(HQ, M, D, z)) return 1;
+    m->type->hvp(m, x, z, hz, hs);
+    const double hn = sqrt(dotD(hz, hz, D));
+    if (!(hn <= rank_tol * l1)) return 1;
+    g->rank = M;
+    g->gap_ratio = fmax(dotD(z, hz, D), 0.0) / g->evals[M - 1];
+    return 0;
+}
+
+/* the dense route: Hessian, full eigen-decomposition, checks, rank */
+static sgl_status geometry_dense(const sgl_model *m, const double *x, double rank_tol, sgl_gamma_geom *g,
+                                 sgl_err *err)
+{
+    const size_t n = g->live;
     sgl_status st = sgl_model_hessian(m, x, g->H, err);
     if (st != SGL_OK) return st;
     if (eig_live(g, g->H, g->evals, g->evecs, g->work))
@@ -271,6 +380,32 @@ sgl_status sgl_gamma_geometry(const sgl_model *m, const double *x, double near_t
     while (M < n && g->evals[M] > rank_tol * lmax) ++M;
     g->rank = M;
     g->gap_ratio = M < n ? fmax(g->evals[M], 0.0) / g->evals[M - 1] : 0.0;
+    return SGL_OK;
+}
+
+sgl_status sgl_gamma_geometry_ws(const sgl_model *m, const double *x, double near_tol, double rank_tol,
+                                 sgl_gamma_geom *g, double *scr, sgl_gamma_ws *warm, sgl_err *err)
+{
+    const size_t D = g->D, n = g->live, M0 = g->rank;
+    if (!(near_tol > 0.0) || !(rank_tol > 0.0 && rank_tol < 1.0))
+        return sgl_fail(err, SGL_EINVAL, "geometry", "near_tol must be > 0 and rank_tol in (0, 1)");
+    double *gr = g->work;   /* D + scratch: use a fresh block */
+    g->grad_norm = grad_at(m, x, gr, scr, &g->loss);
+    g->rank = 0;
+    g->gap_ratio = NAN;
+    g->rank_tol = rank_tol;
+    if (!isfinite(g->grad_norm))
+        return sgl_fail(err, SGL_EINVAL, "theta", "loss or gradient is not finite at this point");
+    if (g->grad_norm > near_tol)
+        return sgl_fail(err, SGL_EINVAL, "theta",
+                        "not near the manifold of minimisers: |grad L| = %.3g > %.3g (L = %.6g); project with Phi "
+                        "first",
+                        g->grad_norm, near_tol, g->loss);
+    if (!(warm && warm->sub && M0 > 0 && M0 <= n && geometry_warm(m, x, g, M0, rank_tol, warm) == 0)) {
+        sgl_status st = geometry_dense(m, x, rank_tol, g, err);
+        if (st != SGL_OK) return st;
+    }
+    const size_t M = g->rank;
     memset(g->Hpinv, 0, D * D * sizeof *g->Hpinv);
     memset(g->Pperp, 0, D * D * sizeof *g->Pperp);
     memset(g->Ppar, 0, D * D * sizeof *g->Ppar);

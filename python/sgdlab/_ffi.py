@@ -1,0 +1,263 @@
+"""The C side: a cffi (ABI mode) declaration of the parts of include/sgdlab.h the package uses, and the
+shared library (libsgdlab.so, built by CMake) it is loaded from.
+
+The struct layouts below must match include/sgdlab.h; the test suite checks every size and offset used here
+against the C compiler's (test_0_layout.py, which runs first), so a change in the header that is not made here
+fails a test instead of reading the wrong bytes.
+"""
+import os
+
+import cffi
+
+CDEF = r"""
+typedef struct { char field[64]; char msg[448]; } sgl_err;
+const char *sgl_strerror(int s);
+const char *sgl_version(void);
+const char *sgl_git_hash(void);
+
+typedef struct {
+    int input; int truth;
+    size_t d, n, kappa, n_test;
+    double label_noise;
+    const char *csv_path;
+    size_t width;
+    uint64_t hash;
+    const char *truth_path;
+    uint64_t truth_hash;
+} sgl_data_spec;
+
+typedef struct {
+    const char *model; const char *noise;
+    sgl_data_spec data;
+    int data_draw;
+    double a; double alpha;
+    const double *init; size_t n_init;
+    double delta; double sigma; int sigma_scale;
+    size_t batch; int with_replacement;
+    double lr;
+    uint64_t decay_at[16]; size_t n_decay; double decay_factor;
+    uint64_t steps; uint64_t every; uint32_t seeds; uint64_t seed;
+    double bound; double threshold;
+    const char *observe;
+} sgl_spec;
+
+typedef struct { sgl_spec run; double T; double dt; int form; } sgl_limit_spec;
+
+typedef struct {
+    double L0; double a; double h; double q; double k; unsigned n;
+    uint32_t n_data; uint64_t data_seed; double stats[8];
+} sgl_landscape_params;
+
+typedef struct {
+    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma;
+} sgl_ams_opts;
+
+typedef struct {
+    const char *landscape;
+    sgl_landscape_params lp;
+    int noise; double D; double B_over_eta; uint32_t batch; double eta;
+    int dynamics; double dt;
+    int event; double offset, c, r;
+    int start; double burn_in;
+    const double *x0;
+    uint32_t trajectories; double t_max; uint64_t seed;
+    int threads; unsigned lanes;
+    int method;
+    sgl_ams_opts ams;
+} sgl_escape_spec;
+
+typedef struct {
+    int kind;
+    union { sgl_spec run; sgl_limit_spec limit; sgl_escape_spec escape; } u;
+    uint64_t given;
+    double *vec;
+    size_t vec_cap, n_vec;
+} sgl_any_spec;
+
+typedef struct sgl_param {
+    const char *name; int type; size_t off;
+    const char *const *choices;
+    const char *help; const char *def; const char *unit; const char *range;
+    const void *kinds;
+    unsigned long long max;
+    unsigned use; unsigned flags;
+    const char *key;
+} sgl_param;
+
+void sgl_any_spec_default(sgl_any_spec *s, int kind);
+int sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err);
+int sgl_any_spec_validate(const sgl_any_spec *s, sgl_err *err);
+int sgl_any_spec_check_given(const sgl_any_spec *s, sgl_err *err);
+int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
+size_t sgl_any_spec_canonical(const sgl_any_spec *s, char *buf, size_t len);
+void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
+const sgl_param *sgl_param_table(int kind);
+int sgl_spec_resolve_data(sgl_spec *s, sgl_err *err);
+void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
+double sgl_spec_lr(const sgl_spec *s, uint64_t k);
+
+typedef struct { const char *name; const char *doc; } sgl_observable_type;   /* leading fields only */
+
+typedef struct {
+    uint32_t n_traj;
+    size_t n_log, n_obs;
+    uint64_t *log_steps;
+    double *series;
+    int *diverged;
+    uint64_t *diverged_step;
+    double *theta_final;
+    size_t dim;
+} sgl_results;
+
+typedef struct {
+    double mean, std_err, min, max;
+    uint64_t n, n_diverged, n_nonfinite;
+} sgl_summary;
+void sgl_summarize(const sgl_results *r, size_t l, size_t o, sgl_summary *out);
+
+typedef struct {
+    double value, se, ci_lo, ci_hi, level; double exposure;
+    uint64_t n, escaped, censored, diverged;
+} sgl_rate_est;
+typedef struct {
+    double mean, se, ci_lo, ci_hi, level; double mle_mean;
+    uint32_t n_boot; int lower_bound;
+    uint64_t n, escaped, censored, diverged;
+} sgl_mfpt_est;
+
+typedef struct {
+    size_t M; unsigned n;
+    double *t; uint64_t *steps; int *state; double *L; double *x;
+    uint64_t escaped, censored, diverged;
+    double traj_steps; double seconds;
+} sgl_escape_results;
+
+typedef struct {
+    int form_used; size_t rank; double gap_ratio; uint64_t em_steps; double dt; double label_c;
+} sgl_limit_info;
+
+typedef struct {
+    char key[17];
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    sgl_results *res;
+    double seconds;
+    int threads;
+    int kind;
+    sgl_limit_info limit;
+    sgl_escape_results *esc;
+    sgl_rate_est rate;
+    sgl_mfpt_est mfpt;
+} sgl_record;
+int sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
+int sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
+int sgl_record_run_any(const sgl_any_spec *s, int threads, sgl_record *rec, sgl_err *err);
+void sgl_record_clear(sgl_record *rec);
+
+typedef struct {
+    double x_min[16], x_sad[16], x_next[16];
+    double L_min, L_sad, h_min0, h_sad0;
+    double hstar[16];
+    double step; double x_exit; int dir; uint64_t k_max;
+} sgl_escape_info;
+int sgl_escape_describe(const sgl_escape_spec *s, sgl_escape_info *info, sgl_err *err);
+
+typedef struct { char name[40]; double value; char unit[24]; char note[200]; } sgl_prediction;
+
+typedef struct sgl_sweep sgl_sweep;
+int sgl_sweep_parse(const char *buf, size_t len, const char *path, sgl_sweep **out, sgl_err *err);
+int sgl_sweep_load(const char *path, sgl_sweep **out, sgl_err *err);
+void sgl_sweep_free(sgl_sweep *w);
+size_t sgl_sweep_size(const sgl_sweep *w);
+const char *sgl_sweep_name(const sgl_sweep *w);
+const char *sgl_sweep_text(const sgl_sweep *w);
+int sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
+int sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err);
+
+typedef struct sgl_store sgl_store;
+int sgl_store_open(const char *path, unsigned flags, int busy_ms, sgl_store **out, sgl_err *err);
+int sgl_store_close(sgl_store *st, sgl_err *err);
+int sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
+int sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text, int64_t *id,
+                        sgl_err *err);
+typedef struct {
+    const char *key; const char *command; const char *params;
+    uint64_t seed; uint64_t n_traj;
+    int64_t sweep_id; int64_t sweep_index;
+    int threads, ranks;
+} sgl_run_info;
+int sgl_store_claim_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,
+                        int64_t *run_id, int *outcome, sgl_err *err);
+int sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec, sgl_err *err);
+int sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, const void *plan,
+                      sgl_record *rec, int *outcome, sgl_err *err);
+int sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err);
+"""
+
+# struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
+LAYOUT = {
+    "sgl_err": ["field", "msg"],
+    "sgl_data_spec": ["input", "truth", "d", "n", "kappa", "n_test", "label_noise", "csv_path", "width", "hash",
+                      "truth_path", "truth_hash"],
+    "sgl_spec": ["model", "noise", "data", "data_draw", "a", "alpha", "init", "n_init", "delta", "sigma",
+                 "sigma_scale", "batch", "with_replacement", "lr", "decay_at", "n_decay", "decay_factor", "steps",
+                 "every", "seeds", "seed", "bound", "threshold", "observe"],
+    "sgl_limit_spec": ["run", "T", "dt", "form"],
+    "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
+    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "event", "offset",
+                        "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
+                        "method", "ams"],
+    "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
+    "sgl_param": ["name", "type", "off", "choices", "help", "def", "unit", "range", "kinds", "max", "use", "flags",
+                  "key"],
+    "sgl_results": ["n_traj", "n_log", "n_obs", "log_steps", "series", "diverged", "diverged_step", "theta_final",
+                    "dim"],
+    "sgl_summary": ["mean", "std_err", "min", "max", "n", "n_diverged", "n_nonfinite"],
+    "sgl_rate_est": ["value", "se", "ci_lo", "ci_hi", "level", "exposure", "n", "escaped", "censored", "diverged"],
+    "sgl_mfpt_est": ["mean", "se", "ci_lo", "ci_hi", "level", "mle_mean", "n_boot", "lower_bound", "n", "escaped",
+                     "censored", "diverged"],
+    "sgl_escape_results": ["M", "n", "t", "steps", "state", "L", "x", "escaped", "censored", "diverged",
+                           "traj_steps", "seconds"],
+    "sgl_limit_info": ["form_used", "rank", "gap_ratio", "em_steps", "dt", "label_c"],
+    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt"],
+    "sgl_escape_info": ["x_min", "x_sad", "x_next", "L_min", "L_sad", "h_min0", "h_sad0", "hstar", "step", "x_exit",
+                        "dir", "k_max"],
+    "sgl_prediction": ["name", "value", "unit", "note"],
+    "sgl_run_info": ["key", "command", "params", "seed", "n_traj", "sweep_id", "sweep_index", "threads", "ranks"],
+}
+# structs declared with their leading fields only (never allocated here): offsets checked, size not
+PARTIAL = {"sgl_observable_type": ["name", "doc"]}
+
+ffi = cffi.FFI()
+ffi.cdef(CDEF)
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _candidates():
+    env = os.environ.get("SGDLAB_LIB")
+    if env:
+        return [env]
+    return [os.path.join(_HERE, "libsgdlab.so"),                                  # installed next to the package
+            os.path.join(os.path.dirname(os.path.dirname(_HERE)), "build", "libsgdlab.so")]   # repository build/
+
+
+def _load():
+    tried = _candidates()
+    for path in tried:
+        if os.path.isfile(path):
+            return ffi.dlopen(path), path
+    raise ImportError("sgdlab: cannot find libsgdlab.so (looked at %s); build it first (bash scripts/bootstrap.sh "
+                      "build) or set SGDLAB_LIB to its path" % ", ".join(tried))
+
+
+lib, LIB_PATH = _load()
+
+
+def has(name):
+    """Does the loaded library export this declared function (e.g. one added in a later release)?"""
+    try:
+        getattr(lib, name)
+        return True
+    except AttributeError:
+        return False

@@ -1,0 +1,40 @@
+/* Reusable workspaces for the projection onto Gamma and the geometry there
+ * (src/dynamics/manifold.c), private to manifold.c and limit.c: the limit
+ * calls both once per Euler-Maruyama step, and allocating (and zeroing) their
+ * buffers each time cost about a fifth of a step on small models. */
+#ifndef SGL_GAMMA_WS_H
+#define SGL_GAMMA_WS_H
+#include "../plan.h"
+
+typedef struct sgl_gamma_ws {
+    double *buf;         /* the flow's stages: 7 D + scratch_len + n + 8 */
+    double *scr;         /* model scratch for one gradient: scratch_len + n + D + 8 */
+    double *lw;          /* sgl_lambda_max_ws workspace (models with a Hessian) */
+    sgl_gamma_geom *ng;  /* the Newton polish's Hessian and eigenvectors */
+    double *sub;         /* the warm-started normal space: 3 D^2 + 3 D */
+} sgl_gamma_ws;
+
+sgl_status sgl_gamma_ws_alloc(const sgl_model *m, sgl_gamma_ws **out);
+void sgl_gamma_ws_free(sgl_gamma_ws *w);
+/* sgl_gamma_project with the workspace; with near == NULL the same results.
+ * near: the geometry (sgl_gamma_geometry) at a point of Gamma close to x (the
+ * limit's previous point, O(dt) away): its lambda_1 stands in for the
+ * Lanczos estimate that caps the flow's step, and its eigenpairs replace
+ * the Hessian in the Newton polish (chord Newton, linear rate O(|x - near|)
+ * instead of a dense Hessian and eigen-decomposition per polish step).  The
+ * stopping rule (|grad L| < tol) is unchanged, so the result moves only
+ * within that tolerance. */
+sgl_status sgl_gamma_project_ws(const sgl_model *m, const double *x, const sgl_flow_opts *opts, sgl_gamma_ws *ws,
+                                const sgl_gamma_geom *near, double *phi, sgl_flow_info *info, sgl_err *err);
+/* sgl_gamma_geometry with model scratch of scratch_len + n + D + 8 doubles;
+ * warm == NULL: the same results.  With warm, g must hold the geometry of a
+ * point of Gamma close to x (the limit's previous step): its normal space
+ * seeds a Rayleigh-Ritz step on Hessian-vector products (2M + 1 of them, M
+ * = rank) instead of the dense Hessian and its D x D eigen-decomposition;
+ * where the rank may have changed (a probe says so) the dense route runs.
+ * The eigenpairs then agree with the dense ones to rounding and the
+ * O(residual) curvature the Gauss-Newton range leaves out; evals beyond M
+ * are 0 and gap_ratio is the probe's estimate. */
+sgl_status sgl_gamma_geometry_ws(const sgl_model *m, const double *x, double near_tol, double rank_tol,
+                                 sgl_gamma_geom *g, double *scr, sgl_gamma_ws *warm, sgl_err *err);
+#endif
