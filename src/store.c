@@ -622,6 +622,39 @@ static int step_info(sgl_store *st, const char *sql, const sgl_run_info *in, int
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* the first claim of a key: its runs row, marked started; returns the SQLite code (SQLITE_DONE when inserted) */
+static int insert_started_run(sgl_store *st, const sgl_run_info *in, double t, int64_t *id)
+{
+    sqlite3_stmt *q = NULL;
+    int rc;
+    rc = sqlite3_prepare_v2(st->db,
+                            "INSERT INTO runs(run_key, command, params, seed, n_traj, sweep_id, sweep_index, status,"
+                            " version, git, counter_layout, threads, ranks, started_at, attempts)"
+                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started', ?8, ?9, ?10, ?11, ?12, ?13, 1)",
+                            -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        bind_text(q, 1, in->key);
+        bind_text(q, 2, in->command);
+        bind_text(q, 3, in->params);
+        sqlite3_bind_int64(q, 4, (sqlite3_int64)in->seed);   /* >= 2^63 reads back negative; params has it exactly */
+        sqlite3_bind_int64(q, 5, (sqlite3_int64)in->n_traj);
+        if (in->sweep_id > 0) sqlite3_bind_int64(q, 6, in->sweep_id);
+        else sqlite3_bind_null(q, 6);
+        if (in->sweep_index >= 0) sqlite3_bind_int64(q, 7, in->sweep_index);
+        else sqlite3_bind_null(q, 7);
+        bind_text(q, 8, sgl_version());
+        bind_text(q, 9, sgl_git_hash());
+        sqlite3_bind_int(q, 10, SGL_COUNTER_LAYOUT);
+        sqlite3_bind_int(q, 11, in->threads);
+        sqlite3_bind_int(q, 12, in->ranks);
+        sqlite3_bind_double(q, 13, t);
+        rc = sqlite3_step(q);
+        *id = sqlite3_last_insert_rowid(st->db);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 sgl_status sgl_store_run_claim(sgl_store *st, const sgl_run_info *in, unsigned flags, int64_t *run_id,
                                sgl_claim *outcome, sgl_err *err)
 {
@@ -663,31 +696,7 @@ sgl_status sgl_store_run_claim(sgl_store *st, const sgl_run_info *in, unsigned f
     sqlite3_finalize(q);
     if (s != SGL_OK || rc != SQLITE_DONE) goto out;
     if (!have) {
-        rc = sqlite3_prepare_v2(st->db,
-                                "INSERT INTO runs(run_key, command, params, seed, n_traj, sweep_id, sweep_index, status,"
-                                " version, git, counter_layout, threads, ranks, started_at, attempts)"
-                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started', ?8, ?9, ?10, ?11, ?12, ?13, 1)",
-                                -1, &q, NULL);
-        if (rc == SQLITE_OK) {
-            bind_text(q, 1, in->key);
-            bind_text(q, 2, in->command);
-            bind_text(q, 3, in->params);
-            sqlite3_bind_int64(q, 4, (sqlite3_int64)in->seed);   /* >= 2^63 reads back negative; params has it exactly */
-            sqlite3_bind_int64(q, 5, (sqlite3_int64)in->n_traj);
-            if (in->sweep_id > 0) sqlite3_bind_int64(q, 6, in->sweep_id);
-            else sqlite3_bind_null(q, 6);
-            if (in->sweep_index >= 0) sqlite3_bind_int64(q, 7, in->sweep_index);
-            else sqlite3_bind_null(q, 7);
-            bind_text(q, 8, sgl_version());
-            bind_text(q, 9, sgl_git_hash());
-            sqlite3_bind_int(q, 10, SGL_COUNTER_LAYOUT);
-            sqlite3_bind_int(q, 11, in->threads);
-            sqlite3_bind_int(q, 12, in->ranks);
-            sqlite3_bind_double(q, 13, t);
-            rc = sqlite3_step(q);
-            id = sqlite3_last_insert_rowid(st->db);
-        }
-        sqlite3_finalize(q);
+        rc = insert_started_run(st, in, t, &id);
         if (rc != SQLITE_DONE) goto out;
         *outcome = SGL_CLAIM_NEW;
     } else if (finished && (flags & SGL_CLAIM_SKIP_FINISHED)) {
