@@ -44,7 +44,29 @@ struct sgl_sweep {
     axis axes[64];
     size_t n_axes, n_grid;           /* axes[0..n_grid) grid, then zip */
     loc root_at;
+    /* limit and escape sweeps (kind != run): the runs as any specs, each with
+     * its own vector storage (vecs[r * vec_cap ...]); base values as texts */
+    sgl_spec_kind kind;
+    loc kind_at;
+    sgl_any_spec *any;
+    double *vecs;
+    size_t vec_cap;
+    const char *base_text[64];       /* by row index of the kind's table */
 };
+
+/* the row index of p in w's kind table (base_at, base_text) */
+static size_t row_of(const sgl_sweep *w, const sgl_param *p)
+{
+    return (size_t)(p - (w->kind == SGL_KIND_RUN ? sgl_params : sgl_param_table(w->kind)));
+}
+
+/* values in a text v1,v2,... (the vector storage a run needs) */
+static size_t count_values(const char *t)
+{
+    size_t n = 1;
+    for (; *t; ++t) n += *t == ',';
+    return n;
+}
 
 static char *pool_add(sgl_sweep *w, const char *s, size_t len)
 {
@@ -162,7 +184,7 @@ static sgl_status read_value(sgl_sweep *w, const sgl_param *p, struct fy_node *n
     char buf[1024];
     const char *txt;
     size_t len;
-    if (n && fy_node_get_type(n) == FYNT_SEQUENCE && p->type == SGL_PARAM_DECAY) {
+    if (n && fy_node_get_type(n) == FYNT_SEQUENCE && (p->type == SGL_PARAM_DECAY || p->type == SGL_PARAM_VEC)) {
         size_t k = 0;
         void *it = NULL;
         struct fy_node *c;
@@ -172,7 +194,8 @@ static sgl_status read_value(sgl_sweep *w, const sgl_param *p, struct fy_node *n
             const char *s = fy_node_get_type(c) == FYNT_SCALAR && fy_node_get_style(c) != FYNS_ALIAS
                                 ? fy_node_get_scalar(c, &l) : NULL;
             if (!s || is_quoted(c))
-                return fail_at(err, w, node_loc(c), p->name, "each step must be an integer, got %s",
+                return fail_at(err, w, node_loc(c), p->name, "each %s, got %s",
+                               p->type == SGL_PARAM_VEC ? "value must be a finite number" : "step must be an integer",
                                s ? "a quoted string" : kind_name(c));
             if (k + l + 2 >= sizeof buf) return fail_at(err, w, node_loc(c), p->name, "list too long");
             k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%.*s", k ? "," : "", (int)l, s);
@@ -184,7 +207,8 @@ static sgl_status read_value(sgl_sweep *w, const sgl_param *p, struct fy_node *n
             return fail_at(err, w, at, p->name, "must be %s, got %s", sgl_param_type_name(p->type), kind_name(n));
         txt = fy_node_get_scalar(n, &len);
         if (!txt) { txt = ""; len = 0; }
-        if (is_quoted(n) && p->type != SGL_PARAM_STR && p->type != SGL_PARAM_ENUM && p->type != SGL_PARAM_DECAY)
+        if (is_quoted(n) && p->type != SGL_PARAM_STR && p->type != SGL_PARAM_ENUM && p->type != SGL_PARAM_DECAY &&
+            p->type != SGL_PARAM_KIND)
             return fail_at(err, w, at, p->name, "must be %s, got the quoted string \"%.*s\"",
                            sgl_param_type_name(p->type), (int)(len > 64 ? 64 : len), txt);
         if (memchr(txt, '\0', len))
@@ -192,14 +216,37 @@ static sgl_status read_value(sgl_sweep *w, const sgl_param *p, struct fy_node *n
     }
     out->text = pool_add(w, txt, len);
     if (!out->text) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
-    sgl_spec scratch;
-    sgl_spec_defaults(&scratch);
     sgl_err e = {{0}, {0}};
-    if (sgl_param_set(&scratch, p, out->text, &e) != SGL_OK)
-        return fail_at(err, w, at, p->name, "%s", e.msg);
+    if (w->kind == SGL_KIND_RUN) {
+        sgl_spec scratch;
+        sgl_spec_defaults(&scratch);
+        if (sgl_param_set(&scratch, p, out->text, &e) != SGL_OK) return fail_at(err, w, at, p->name, "%s", e.msg);
+    } else {
+        sgl_any_spec scratch;
+        sgl_any_spec_default(&scratch, w->kind);
+        size_t nv = p->type == SGL_PARAM_VEC ? count_values(out->text) : 0;
+        double *v = nv ? sgl_malloc_array(nv, sizeof *v) : NULL;
+        if (nv && !v) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
+        scratch.vec = v;
+        scratch.vec_cap = nv;
+        sgl_status st = sgl_any_spec_set(&scratch, p->name, out->text, &e);
+        sgl_free(v);
+        if (st != SGL_OK) return fail_at(err, w, at, p->name, "%s", e.msg);
+        if (nv > w->vec_cap) w->vec_cap = nv;
+    }
     if (p->type == SGL_PARAM_STR && out->text[0] == '\0')
         return fail_at(err, w, at, p->name, "must not be empty");
     return SGL_OK;
+}
+
+/* an unknown key of a limit or escape sweep: the library's text (with its did-you-mean) */
+static sgl_status unknown_key(const sgl_sweep *w, loc at, const char *section, const char *name, sgl_err *err)
+{
+    sgl_any_spec scratch;
+    sgl_any_spec_default(&scratch, w->kind);
+    sgl_err e = {{0}, {0}};
+    sgl_any_spec_set(&scratch, name, "", &e);
+    return fail_at(err, w, at, NULL, "%s: %s", section, e.msg);
 }
 
 static const sgl_param *key_param(sgl_sweep *w, struct fy_node *k, const char *section, sgl_err *err,
@@ -207,6 +254,13 @@ static const sgl_param *key_param(sgl_sweep *w, struct fy_node *k, const char *s
 {
     size_t len = 0;
     const char *s = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar(k, &len) : NULL;
+    if (w->kind != SGL_KIND_RUN) {
+        char name[80];
+        snprintf(name, sizeof name, "%.*s", (int)(len > 64 ? 64 : len), s ? s : "(not a scalar)");
+        const sgl_param *p = s && len < 64 ? sgl_param_find(w->kind, name) : NULL;
+        if (!p) *st = unknown_key(w, node_loc(k), section, name, err);
+        return p;
+    }
     const sgl_param *p = s ? sgl_param_lookup(s, len) : NULL;
     if (!p) {
         char names[600];
@@ -261,7 +315,21 @@ static sgl_status read_axes(sgl_sweep *w, struct fy_node *m, int zip, sgl_err *e
     return SGL_OK;
 }
 
-static const char *const k_secs[] = {"name", "base", "grid", "zip"};
+static const char *const k_secs[] = {"name", "base", "grid", "zip", "kind"};
+#define K_SECS "name, kind, base, grid, zip"
+
+/* the top-level kind: value (run when absent) */
+static sgl_status read_kind(sgl_sweep *w, const char *s, size_t len, loc at, sgl_err *err)
+{
+    for (int k = 0; s && sgl_spec_kind_names[k]; ++k)
+        if (strlen(sgl_spec_kind_names[k]) == len && strncmp(sgl_spec_kind_names[k], s, len) == 0) {
+            w->kind = (sgl_spec_kind)k;
+            w->kind_at = at;
+            return SGL_OK;
+        }
+    return fail_at(err, w, at, "kind", "unknown kind '%.*s'; valid: run, limit, escape", (int)(len > 64 ? 64 : len),
+                   s ? s : "(not a scalar)");
+}
 
 static loc mark_loc(const struct fy_mark *m) { return m ? (loc){m->line + 1, m->column + 1} : (loc){0, 0}; }
 
@@ -272,6 +340,8 @@ static loc mark_loc(const struct fy_mark *m) { return m ? (loc){m->line + 1, m->
  * syntax error anywhere in the stream is reported here (the document build
  * would stop after one JSON value and ignore the rest). */
 typedef struct { unsigned char map, want_key, kind, sec; size_t keys; } frame;
+/* the first key unknown to each kind's table (the kind: may come after base): reported at the end */
+typedef struct { loc at; int set; unsigned char sec; char name[65]; } unknown;
 enum { K_OTHER, K_ROOT, K_PARAMS };
 
 static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err *err)
@@ -283,7 +353,9 @@ static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err 
         return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
     }
     frame stack[128];
+    unknown bad[3] = {{{0, 0}, 0, 0, {0}}, {{0, 0}, 0, 0, {0}}, {{0, 0}, 0, 0, {0}}};
     size_t depth = 0, docs = 0, ended = 0;
+    int kind_bad = 0;
     sgl_status st = SGL_OK;
     struct fy_event *ev;
     while (st == SGL_OK && (ev = fy_parser_parse(fyp)) != NULL) {
@@ -308,21 +380,30 @@ static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err 
                                  "run parameter in a mapping", SGL_SWEEP_MAX_KEYS);
                 } else if (s && top->kind == K_ROOT) {
                     int which = -1;
-                    for (int q = 0; q < 4; ++q)
+                    for (int q = 0; q < 5; ++q)
                         if (strlen(k_secs[q]) == len && strncmp(k_secs[q], s, len) == 0) which = q;
                     if (which < 0)
-                        st = fail_at(err, w, at, NULL, "unknown top-level key '%.*s'; valid: name, base, grid, zip",
+                        st = fail_at(err, w, at, NULL, "unknown top-level key '%.*s'; valid: " K_SECS,
                                      (int)(len > 64 ? 64 : len), s);
                     top->sec = (unsigned char)(which < 0 ? 0 : which);
-                } else if (s && top->kind == K_PARAMS && !sgl_param_lookup(s, len)) {
-                    char names[600];
-                    sgl_param_names(names, sizeof names);
-                    st = fail_at(err, w, at, NULL, "%s: unknown key '%.*s'; valid: %s", k_secs[top->sec],
-                                 (int)(len > 64 ? 64 : len), s, names);
+                } else if (s && top->kind == K_PARAMS) {
+                    char name[65];
+                    snprintf(name, sizeof name, "%.*s", (int)(len > 64 ? 64 : len), s);
+                    for (int k = 0; k < 3; ++k)
+                        if (!bad[k].set && (len > 64 || !(k == SGL_KIND_RUN ? sgl_param_lookup(s, len)
+                                                                            : sgl_param_find((sgl_spec_kind)k, name)))) {
+                            bad[k] = (unknown){at, 1, top->sec, {0}};
+                            memcpy(bad[k].name, name, sizeof name);
+                        }
                 }
             } else if (top && top->map) {
                 top->want_key = 1;
-                if (top->kind == K_ROOT && top->sec >= 1) { kind = K_PARAMS; sec = top->sec; }
+                if (top->kind == K_ROOT && top->sec == 4 && t == FYET_SCALAR) {
+                    size_t len = 0;
+                    const char *s = fy_token_get_text(fy_event_get_token(ev), &len);
+                    kind_bad = (st = read_kind(w, s, len, mark_loc(fy_event_start_mark(ev)), err)) != SGL_OK;
+                }
+                if (top->kind == K_ROOT && top->sec >= 1 && top->sec <= 3) { kind = K_PARAMS; sec = top->sec; }
             }
             if (st == SGL_OK && (t == FYET_SEQUENCE_START || t == FYET_MAPPING_START)) {
                 if (depth == sizeof stack / sizeof stack[0]) {   /* libfyaml's depth limit reports it */
@@ -338,6 +419,17 @@ static sgl_status prescan(sgl_sweep *w, const struct fy_parse_cfg *cfg, sgl_err 
             ++ended;
         }
         fy_parser_event_free(fyp, ev);
+    }
+    /* an unknown key comes before any later error in the text (the loop stops at the first) */
+    if (!kind_bad && bad[w->kind].set) {
+        const unknown *u = &bad[w->kind];
+        if (w->kind != SGL_KIND_RUN) {
+            st = unknown_key(w, u->at, k_secs[u->sec], u->name, err);
+        } else {
+            char names[600];
+            sgl_param_names(names, sizeof names);
+            st = fail_at(err, w, u->at, NULL, "%s: unknown key '%s'; valid: %s", k_secs[u->sec], u->name, names);
+        }
     }
     if (st == SGL_OK && fy_parser_get_stream_error(fyp)) {
         /* JSON "{...} {...}" too: the document build would take the first value and drop the rest */
@@ -356,9 +448,9 @@ static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
     struct fy_node *root = fy_document_root(doc);
     if (!root || fy_node_get_type(root) != FYNT_MAPPING)
         return fail_at(err, w, node_loc(root), NULL,
-                       "a sweep spec must be a mapping with keys name, base, grid, zip; got %s", kind_name(root));
+                       "a sweep spec must be a mapping with keys " K_SECS "; got %s", kind_name(root));
     w->root_at = node_loc(root);
-    struct fy_node *sec[4] = {NULL, NULL, NULL, NULL};   /* name, base, grid, zip */
+    struct fy_node *sec[5] = {NULL, NULL, NULL, NULL, NULL};   /* name, base, grid, zip, kind */
     static const char *const *const secs = k_secs;
     void *it = NULL;
     struct fy_node_pair *pr;
@@ -367,15 +459,17 @@ static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
         size_t len = 0;
         const char *s = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar(k, &len) : NULL;
         int which = -1;
-        for (int q = 0; q < 4 && s; ++q)
+        for (int q = 0; q < 5 && s; ++q)
             if (strlen(secs[q]) == len && strncmp(secs[q], s, len) == 0) which = q;
         if (which < 0)
-            return fail_at(err, w, node_loc(k), NULL, "unknown top-level key '%.*s'; valid: name, base, grid, zip",
+            return fail_at(err, w, node_loc(k), NULL, "unknown top-level key '%.*s'; valid: " K_SECS,
                            (int)(len > 64 ? 64 : len), s ? s : "(not a scalar)");
         sec[which] = fy_node_pair_value(pr);
         if (!sec[which]) return fail_at(err, w, node_loc(k), secs[which], "has no value");
     }
     sgl_status st;
+    if (sec[4] && (fy_node_get_type(sec[4]) != FYNT_SCALAR || fy_node_get_style(sec[4]) == FYNS_ALIAS))
+        return fail_at(err, w, node_loc(sec[4]), "kind", "must be one of run, limit, escape, got %s", kind_name(sec[4]));
     if (sec[0]) {
         size_t len;
         const char *s = fy_node_get_type(sec[0]) == FYNT_SCALAR && fy_node_get_style(sec[0]) != FYNS_ALIAS
@@ -396,8 +490,9 @@ static sgl_status parse_doc(sgl_sweep *w, struct fy_document *doc, sgl_err *err)
             if (!p) return st;
             value v;
             if ((st = read_value(w, p, fy_node_pair_value(pr), &v, err)) != SGL_OK) return st;
-            sgl_param_set(&w->base, p, v.text, NULL);   /* checked by read_value */
-            w->base_at[p - sgl_params] = v.at;
+            if (w->kind == SGL_KIND_RUN) sgl_param_set(&w->base, p, v.text, NULL);   /* checked by read_value */
+            w->base_text[row_of(w, p)] = v.text;
+            w->base_at[row_of(w, p)] = v.at;
         }
     }
     if (sec[2] && (st = read_axes(w, sec[2], 0, err)) != SGL_OK) return st;
@@ -411,7 +506,7 @@ static loc param_loc(const sgl_sweep *w, const size_t *digit, const sgl_param *p
 {
     for (size_t a = 0; a < w->n_axes; ++a)
         if (w->axes[a].p == p) return w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].at;
-    return w->base_at[p - sgl_params];
+    return w->base_at[row_of(w, p)];
 }
 
 typedef struct { uint64_t key; size_t run; } keyed;
@@ -431,7 +526,8 @@ static sgl_status check_duplicates(sgl_sweep *w, sgl_err *err)
     if (!k) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory");
     for (size_t r = 0; r < w->n_runs; ++r) {
         char hex[17];
-        sgl_spec_run_key(&w->runs[r], hex);
+        if (w->kind == SGL_KIND_RUN) sgl_spec_run_key(&w->runs[r], hex);
+        else sgl_any_spec_run_key(&w->any[r], hex);
         k[r].key = strtoull(hex, NULL, 16);
         k[r].run = r;
     }
@@ -448,6 +544,64 @@ static sgl_status check_duplicates(sgl_sweep *w, sgl_err *err)
     return SGL_OK;
 }
 
+/* the digits of run r: mixed radix, zip fastest, first grid key slowest */
+static void run_digits(const sgl_sweep *w, size_t r, size_t nzip, size_t *digit)
+{
+    size_t q = r;
+    digit[w->n_grid] = q % nzip;
+    q /= nzip;
+    for (size_t a = w->n_grid; a-- > 0;) {
+        digit[a] = q % w->axes[a].n;
+        q /= w->axes[a].n;
+    }
+}
+
+/* a failed validation of run r, located at the value that caused it */
+static sgl_status fail_run(sgl_sweep *w, const size_t *digit, sgl_err *e, size_t r, size_t n, sgl_err *err)
+{
+    const char *f = e->field;
+    while (*f == '-') ++f;
+    const sgl_param *p = w->kind == SGL_KIND_RUN ? sgl_param_lookup(f, strlen(f)) : sgl_param_find(w->kind, f);
+    loc at = p ? param_loc(w, digit, p) : (loc){0, 0};
+    char *m = e->msg, *dash;
+    /* the library names CLI flags; a spec file names keys */
+    while ((dash = strstr(m, "--")) != NULL) memmove(dash, dash + 2, strlen(dash + 2) + 1);
+    return fail_at(err, w, at.line ? at : w->root_at, p ? p->name : f, "%s%s (run %zu of %zu)", e->msg,
+                   at.line ? "" : " (the default value)", r + 1, n);
+}
+
+/* limit and escape sweeps: each run an any spec set key by key (base, then axes) and validated */
+static sgl_status expand_any(sgl_sweep *w, size_t n, size_t nzip, sgl_err *err)
+{
+    const sgl_param *t = sgl_param_table(w->kind);
+    w->any = sgl_calloc(n, sizeof *w->any);
+    if (w->vec_cap && n > SIZE_MAX / sizeof(double) / w->vec_cap)
+        return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
+    w->vecs = w->vec_cap ? sgl_malloc_array(n * w->vec_cap, sizeof *w->vecs) : NULL;
+    if (!w->any || (w->vec_cap && !w->vecs)) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
+    w->n_runs = n;
+    size_t digit[65];
+    for (size_t r = 0; r < n; ++r) {
+        run_digits(w, r, nzip, digit);
+        sgl_any_spec *s = &w->any[r];
+        sgl_any_spec_default(s, w->kind);
+        s->vec = w->vecs ? w->vecs + r * w->vec_cap : NULL;
+        s->vec_cap = w->vec_cap;
+        for (const sgl_param *p = t; p->name; ++p)   /* checked by read_value */
+            if (w->base_text[p - t]) sgl_any_spec_set(s, p->name, w->base_text[p - t], NULL);
+        for (size_t a = 0; a < w->n_axes; ++a)
+            sgl_any_spec_set(s, w->axes[a].p->name, w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].text,
+                             NULL);
+        sgl_err e = {{0}, {0}};
+        sgl_status st = sgl_any_spec_validate(s, &e);
+        if (st != SGL_OK) {
+            fail_run(w, digit, &e, r, n, err);
+            return st == SGL_ECAPS || st == SGL_EINVAL ? SGL_EINVAL : st;
+        }
+    }
+    return check_duplicates(w, err);
+}
+
 static sgl_status expand(sgl_sweep *w, sgl_err *err)
 {
     size_t n = 1;
@@ -460,20 +614,14 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
     if (nzip > SGL_SWEEP_MAX_RUNS / n)
         return fail_at(err, w, w->axes[w->n_grid].at, NULL, "the sweep has more than %u runs", SGL_SWEEP_MAX_RUNS);
     n *= nzip;
+    if (w->kind != SGL_KIND_RUN) return expand_any(w, n, nzip, err);
     w->runs = sgl_calloc(n, sizeof *w->runs);
     if (!w->runs) return sgl_fail(err, SGL_ENOMEM, "spec", "out of memory for %zu runs", n);
     w->n_runs = n;
     size_t digit[65];
     const sgl_spec *resolved = NULL;   /* the last CSV run resolved: the next with its file reuses it */
     for (size_t r = 0; r < n; ++r) {
-        /* mixed radix, zip fastest, first grid key slowest */
-        size_t q = r;
-        digit[w->n_grid] = q % nzip;
-        q /= nzip;
-        for (size_t a = w->n_grid; a-- > 0;) {
-            digit[a] = q % w->axes[a].n;
-            q /= w->axes[a].n;
-        }
+        run_digits(w, r, nzip, digit);
         sgl_spec *s = &w->runs[r];
         *s = w->base;
         for (size_t a = 0; a < w->n_axes; ++a)
@@ -506,15 +654,7 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
             }
         }
         if (st != SGL_OK) {
-            const char *f = e.field;
-            while (*f == '-') ++f;
-            const sgl_param *p = sgl_param_lookup(f, strlen(f));
-            loc at = p ? param_loc(w, digit, p) : (loc){0, 0};
-            char *m = e.msg, *dash;
-            /* the library names CLI flags; a spec file names keys */
-            while ((dash = strstr(m, "--")) != NULL) memmove(dash, dash + 2, strlen(dash + 2) + 1);
-            fail_at(err, w, at.line ? at : w->root_at, p ? p->name : f, "%s%s (run %zu of %zu)", e.msg,
-                    at.line ? "" : " (the default value)", r + 1, n);
+            fail_run(w, digit, &e, r, n, err);
             return st == SGL_ECAPS ? SGL_EINVAL : st;
         }
     }
@@ -628,6 +768,8 @@ void sgl_sweep_free(sgl_sweep *w)
     for (size_t a = 0; a < w->n_axes; ++a) sgl_free(w->axes[a].v);
     sgl_free(w->pool);
     sgl_free(w->runs);
+    sgl_free(w->any);
+    sgl_free(w->vecs);
     sgl_free(w->path);
     sgl_free(w->text);
     sgl_free(w->name);
@@ -635,22 +777,22 @@ void sgl_sweep_free(sgl_sweep *w)
 }
 
 size_t sgl_sweep_size(const sgl_sweep *w) { return w->n_runs; }
-const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i) { return i < w->n_runs ? &w->runs[i] : NULL; }
+/* run sweeps only (NULL for a limit or escape sweep: sgl_sweep_any_spec) */
+const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i) { return w->runs && i < w->n_runs ? &w->runs[i] : NULL; }
 const char *sgl_sweep_name(const sgl_sweep *w) { return w->name ? w->name : ""; }
 const char *sgl_sweep_text(const sgl_sweep *w) { return w->text; }
 const char *sgl_sweep_path(const sgl_sweep *w) { return w->path; }
 
-/* Spec kinds (the sweep file's `kind:`; until sweeps of limit and escape
- * specs land, every sweep is a run sweep). */
-sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w)
-{
-    (void)w;
-    return SGL_KIND_RUN;
-}
+/* the sweep file's kind: (run when absent) */
+sgl_spec_kind sgl_sweep_kind(const sgl_sweep *w) { return w->kind; }
 
 sgl_status sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err)
 {
     if (!w || i >= w->n_runs) return sgl_fail(err, SGL_EINVAL, "run", "no run %zu in this sweep", i + 1);
+    if (w->kind != SGL_KIND_RUN) {
+        *out = w->any[i];   /* its strings and vector point into w */
+        return SGL_OK;
+    }
     sgl_any_spec_default(out, SGL_KIND_RUN);
     out->u.run = w->runs[i];
     return SGL_OK;

@@ -98,7 +98,7 @@ static void test_errors(void)
 {
     expect_error("unknown base key", "base:\n  model: diagnet\n  lrr: 0.1", "t.yaml:3:3", "unknown key 'lrr'; valid: model, noise");
     expect_error("unknown grid key", "grid:\n  etaa: [1]", "t.yaml:2:3", "unknown key 'etaa'");
-    expect_error("unknown top-level key", "bases: {}", "t.yaml:1:1", "valid: name, base, grid, zip");
+    expect_error("unknown top-level key", "bases: {}", "t.yaml:1:1", "valid: name, kind, base, grid, zip");
     expect_error("wrong type: quoted number", "base:\n  lr: \"0.1\"", "t.yaml:2:8", "lr: must be a finite number");
     expect_error("wrong type: list for scalar", "base:\n  steps: [1, 2]", "t.yaml:2:11", "steps: must be a non-negative integer, got a list");
     expect_error("wrong type: not an integer", "grid:\n  seeds: [2, 2.5]", "t.yaml:2:14", "seeds: must be a non-negative integer");
@@ -266,9 +266,52 @@ static void test_record_and_store(void)
     sgl_record_clear(&rec);
 }
 
+/* kind: limit | escape sweeps: the kind's table, per-run vectors, located errors */
+static void test_kinds(void)
+{
+    sgl_err err = {{0}, {0}};
+    sgl_status st;
+    sgl_sweep *w = parse("kind: escape\nbase: {landscape: quadratic, trajectories: 10, event: ball}\n"
+                         "grid: {L0: [0.3, 0.5]}\nzip: {n-dim: [1, 2], x0: [[0.9], [0.9, 0.1]]}", &err, &st);
+    check_true(st == SGL_OK && w, "escape sweep parses (%s %s)", err.field, err.msg);
+    if (w) {
+        check_true(sgl_sweep_kind(w) == SGL_KIND_ESCAPE && sgl_sweep_size(w) == 4, "escape: kind and 4 runs");
+        check_true(sgl_sweep_spec(w, 0) == NULL, "escape: no run spec");
+        sgl_any_spec a, b;
+        check_true(sgl_sweep_any_spec(w, 1, &a, &err) == SGL_OK && sgl_sweep_any_spec(w, 3, &b, &err) == SGL_OK,
+                   "escape: runs 2 and 4");
+        check_true(a.kind == SGL_KIND_ESCAPE && a.u.escape.lp.L0 == 0.3 && a.u.escape.lp.n == 2 && a.n_vec == 2 &&
+                       a.vec[0] == 0.9 && a.vec[1] == 0.1 && b.u.escape.lp.L0 == 0.5 && b.vec != a.vec &&
+                       b.u.escape.trajectories == 10,
+                   "escape: run 2 = (L0 0.3, n 2, x0 0.9,0.1), run 4 L0 0.5 with its own x0 storage");
+        char k0[17], k1[17];
+        sgl_any_spec_run_key(&a, k0);
+        sgl_any_spec_run_key(&b, k1);
+        check_true(strcmp(k0, k1) != 0, "escape: runs differ in key");
+        sgl_sweep_free(w);
+    }
+    w = parse("base: {steps: 5}\nkind: run", &err, &st);
+    check_true(st == SGL_OK && w && sgl_sweep_kind(w) == SGL_KIND_RUN && sgl_sweep_spec(w, 0)->steps == 5,
+               "kind: run after base");
+    sgl_sweep_free(w);
+    w = parse("kind: limit\nbase: {model: diagnet}\ngrid: {T: [0.5, 1]}", &err, &st);
+    check_true(st == SGL_OK && w && sgl_sweep_kind(w) == SGL_KIND_LIMIT && sgl_sweep_size(w) == 2,
+               "limit sweep parses (%s)", err.msg);
+    sgl_sweep_free(w);
+    expect_error("bad kind", "kind: escapee", "t.yaml:1:7", "kind: unknown kind 'escapee'; valid: run, limit, escape");
+    expect_error("kind a list", "kind: [escape]", "t.yaml:1:8", "kind: must be one of run, limit, escape");
+    expect_error("escape key typo", "kind: escape\nbase: {L00: 1}", "t.yaml:2:8",
+                 "unknown escape key 'L00' (did you mean 'L0'?)");
+    expect_error("kind after base: its table", "base: {L0: 1}\nkind: limit", "t.yaml:1:8", "unknown limit key 'L0'");
+    expect_error("run key in escape sweep", "kind: escape\ngrid: {lr: [1]}", "t.yaml:2:8", "unknown escape key 'lr'");
+    expect_error("escape validation located", "kind: escape\ngrid: {L0: [0.3, -1]}", "t.yaml:2:18", "(run 2 of 2)");
+    expect_error("escape duplicate runs", "kind: escape\ngrid: {L0: [0.3, 0.30]}", "t.yaml:1:1", "same parameters");
+}
+
 int main(void)
 {
     test_expand();
+    test_kinds();
     test_errors();
     test_record_and_store();
     return done();

@@ -33,13 +33,15 @@ static void fuzz_one(const unsigned char *data, size_t size)
     char buf[4096];
     /* the first and last few runs: enough to reach every axis value's code */
     for (size_t i = 0; i < n; i = (i == 7 && n > 16) ? n - 8 : i + 1) {
-        const sgl_spec *s = sgl_sweep_spec(w, i);
+        sgl_any_spec s;   /* any kind (kind: run | limit | escape) */
         sgl_err e2 = {{0}, {0}};
-        require(sgl_spec_validate(s, &e2) == SGL_OK);
+        require(sgl_sweep_any_spec(w, i, &s, &e2) == SGL_OK);
+        require((sgl_sweep_spec(w, i) != NULL) == (sgl_sweep_kind(w) == SGL_KIND_RUN));
+        require(sgl_any_spec_validate(&s, &e2) == SGL_OK);
         char key[17];
-        sgl_spec_run_key(s, key);
+        sgl_any_spec_run_key(&s, key);
         require(strlen(key) == 16);
-        size_t need = sgl_spec_canonical(s, buf, sizeof buf);
+        size_t need = sgl_any_spec_canonical(&s, buf, sizeof buf);
         require(need < sizeof buf ? strlen(buf) == need : strlen(buf) == sizeof buf - 1);
     }
     sgl_sweep_free(w);
