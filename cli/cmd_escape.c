@@ -17,6 +17,133 @@ static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sg
     return NAN;
 }
 
+/* the --json object of one escape run: spec, counts, MFPT, rate and the theory with its ratios */
+static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
+                              const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
+                              size_t npred, const char *why)
+{
+    const sgl_mfpt_est mf = *mfp;
+    const sgl_rate_est rate = *ratep;
+    const double level = 0.95;
+    const double eta = s->eta;
+    const char *tu = "t = eta k";
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
+    sgl_json w;
+    sgl_json_to_file(&w, stdout);
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "command", "escape");
+    sgl_json_kstring(&w, "landscape", lt->name);
+    sgl_json_kuint(&w, "n", s->lp.n);
+    sgl_json_kdouble(&w, "L0", s->lp.L0);
+    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
+    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
+    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+    sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
+    sgl_json_kdouble(&w, "eta", eta);
+    sgl_json_kdouble(&w, "step", in->step);
+    sgl_json_kdouble(&w, "x_exit",
+                     s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN ? in->x_exit : NAN);
+    sgl_json_kuint(&w, "trajectories", s->trajectories);
+    sgl_json_kdouble(&w, "t_max", s->t_max);
+    sgl_json_kuint(&w, "seed", s->seed);
+    sgl_json_kstring(&w, "time_unit", tu);
+    sgl_json_kuint(&w, "escaped", r->escaped);
+    sgl_json_kuint(&w, "censored", r->censored);
+    sgl_json_kuint(&w, "diverged", r->diverged);
+    sgl_json_key(&w, "mfpt");
+    sgl_json_begin_object(&w);
+    sgl_json_kdouble(&w, "mean", mf.mean);
+    sgl_json_kdouble(&w, "se", mf.se);
+    sgl_json_key(&w, "ci");
+    sgl_json_begin_array(&w);
+    sgl_json_double(&w, mf.ci_lo);
+    sgl_json_double(&w, mf.ci_hi);
+    sgl_json_end_array(&w);
+    sgl_json_key(&w, "level");
+    sgl_json_double_fmt(&w, "%g", level);
+    sgl_json_kbool(&w, "lower_bound", mf.lower_bound);
+    sgl_json_kdouble(&w, "mle_mean", mf.mle_mean);
+    sgl_json_kstring(&w, "unit", tu);
+    sgl_json_kdouble(&w, "mean_steps", mf.mean / eta);
+    sgl_json_kdouble(&w, "se_steps", mf.se / eta);
+    sgl_json_end_object(&w);
+    sgl_json_key(&w, "rate");
+    sgl_json_begin_object(&w);
+    sgl_json_kdouble(&w, "value", rate.value);
+    sgl_json_kdouble(&w, "se", rate.se);
+    sgl_json_key(&w, "ci");
+    sgl_json_begin_array(&w);
+    sgl_json_double(&w, rate.ci_lo);
+    sgl_json_double(&w, rate.ci_hi);
+    sgl_json_end_array(&w);
+    sgl_json_key(&w, "level");
+    sgl_json_double_fmt(&w, "%g", level);
+    sgl_json_kstring(&w, "unit", "1/t");
+    sgl_json_kdouble(&w, "per_step", rate.value * eta);
+    sgl_json_kstring(&w, "method", "censored exponential MLE, likelihood-ratio CI");
+    sgl_json_end_object(&w);
+    sgl_json_key(&w, "theory");
+    sgl_json_begin_object(&w);
+    if (why) sgl_json_kstring(&w, "unavailable", why);
+    for (size_t i = 0; i < npred; ++i) {
+        sgl_json_key(&w, pred[i].name);
+        sgl_json_begin_object(&w);
+        sgl_json_kdouble(&w, "value", pred[i].value);
+        sgl_json_kstring(&w, "unit", pred[i].unit);
+        sgl_json_kdouble(&w, "ratio_sim_over_theory", ratio_of(&pred[i], &mf, &rate, eta));
+        sgl_json_kstring(&w, "note", pred[i].note);
+        sgl_json_end_object(&w);
+    }
+    sgl_json_end_object(&w);
+    sgl_json_kdouble(&w, "seconds", r->seconds);
+    sgl_json_kdouble(&w, "traj_steps", r->traj_steps);
+    sgl_json_end_object(&w);
+    putchar('\n');
+}
+
+/* the table of one escape run: the same values as print_escape_json, for reading */
+static void print_escape_table(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
+                               const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
+                               size_t npred, const char *why)
+{
+    const sgl_mfpt_est mf = *mfp;
+    const sgl_rate_est rate = *ratep;
+    const double eta = s->eta;
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
+    printf("# sgdlab escape: landscape %s (n = %u, L0 = %g, a = %g, k = %g), noise %s", lt->name, s->lp.n, s->lp.L0,
+           s->lp.a, s->lp.k, sgl_escape_noises[s->noise]->name);
+    if (s->noise == SGL_ESC_ISOTROPIC) printf(" (D = %g)", s->D);
+    else printf(" (B/eta = %g)", s->B_over_eta);
+    printf(", dynamics %s (step %g%s), eta = %g\n", sgl_escape_dynamics_kinds[s->dynamics]->name, in->step,
+           s->dynamics == SGL_ESC_MORI_TC ? " in tau" : " in t", eta);
+    printf("# event %s", sgl_escape_events[s->event]->name);
+    if (s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) printf(" (theta_1 crosses %g)", in->x_exit);
+    if (s->event == SGL_ESC_EV_LOSS) printf(" (L >= %g L* = %g)", s->c, s->c * in->L_min);
+    if (s->event == SGL_ESC_EV_BALL) printf(" (|theta - theta*| >= %g)", s->r);
+    printf(", start %s; times in t = eta k, steps k = t / eta\n", sgl_escape_starts[s->start]->name);
+    printf("# trajectories %u: escaped %llu, censored %llu (at t_max = %g), diverged %llu (never averaged)\n",
+           s->trajectories, (unsigned long long)r->escaped, (unsigned long long)r->censored, s->t_max,
+           (unsigned long long)r->diverged);
+    printf("%-34s %14s %12s %14s %14s  %s\n", "estimate", "value", "se", "ci95_lo", "ci95_hi", "unit");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", mf.lower_bound ? "MFPT mean min(tau,t_max) (lower bd)" : "MFPT (mean)",
+           mf.mean, mf.se, mf.ci_lo, mf.ci_hi, "t = eta k");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "MFPT in steps", mf.mean / eta, mf.se / eta, mf.ci_lo / eta,
+           mf.ci_hi / eta, "steps k");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate (censored exp. MLE)", rate.value, rate.se, rate.ci_lo,
+           rate.ci_hi, "1/t");
+    printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate per step", rate.value * eta, rate.se * eta,
+           rate.ci_lo * eta, rate.ci_hi * eta, "1/step");
+    printf("%-34s %14.6g %12s %14s %14s  %s\n", "1/rate (MLE mean)", mf.mle_mean, "", "", "", "t = eta k");
+    if (why) printf("# theory: %s\n", why);
+    else {
+        printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares):\n");
+        printf("%-28s %14s %10s  %-10s %s\n", "prediction", "value", "ratio", "unit", "note");
+        for (size_t i = 0; i < npred; ++i)
+            printf("%-28s %14.6g %10.4g  %-10s %s\n", pred[i].name, pred[i].value,
+                   ratio_of(&pred[i], &mf, &rate, eta), pred[i].unit, pred[i].note);
+    }
+}
+
 int sgl_cmd_escape(int argc, char **argv)
 {
     sgl_escape_opts o;
@@ -45,9 +172,6 @@ int sgl_cmd_escape(int argc, char **argv)
     const sgl_escape_results *r = rec.esc;
     const sgl_rate_est rate = rec.rate;
     const sgl_mfpt_est mf = rec.mfpt;
-    const double level = 0.95;
-    const double eta = s->eta;
-    const char *tu = "t = eta k";
     /* the theory of this spec: the library's one translation (sgl_theory_escape), as `sgdlab theory` prints it */
     sgl_prediction pred[64];
     size_t npred = 0;
@@ -65,113 +189,8 @@ int sgl_cmd_escape(int argc, char **argv)
     }
     if (npred > 64) npred = 64;
     const int json = o.json;
-    const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
-    if (json) {
-        sgl_json w;
-        sgl_json_to_file(&w, stdout);
-        sgl_json_begin_object(&w);
-        sgl_json_kstring(&w, "command", "escape");
-        sgl_json_kstring(&w, "landscape", lt->name);
-        sgl_json_kuint(&w, "n", s->lp.n);
-        sgl_json_kdouble(&w, "L0", s->lp.L0);
-        sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
-        sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
-        sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
-        sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
-        sgl_json_kdouble(&w, "eta", eta);
-        sgl_json_kdouble(&w, "step", in.step);
-        sgl_json_kdouble(&w, "x_exit",
-                         s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN ? in.x_exit : NAN);
-        sgl_json_kuint(&w, "trajectories", s->trajectories);
-        sgl_json_kdouble(&w, "t_max", s->t_max);
-        sgl_json_kuint(&w, "seed", s->seed);
-        sgl_json_kstring(&w, "time_unit", tu);
-        sgl_json_kuint(&w, "escaped", r->escaped);
-        sgl_json_kuint(&w, "censored", r->censored);
-        sgl_json_kuint(&w, "diverged", r->diverged);
-        sgl_json_key(&w, "mfpt");
-        sgl_json_begin_object(&w);
-        sgl_json_kdouble(&w, "mean", mf.mean);
-        sgl_json_kdouble(&w, "se", mf.se);
-        sgl_json_key(&w, "ci");
-        sgl_json_begin_array(&w);
-        sgl_json_double(&w, mf.ci_lo);
-        sgl_json_double(&w, mf.ci_hi);
-        sgl_json_end_array(&w);
-        sgl_json_key(&w, "level");
-        sgl_json_double_fmt(&w, "%g", level);
-        sgl_json_kbool(&w, "lower_bound", mf.lower_bound);
-        sgl_json_kdouble(&w, "mle_mean", mf.mle_mean);
-        sgl_json_kstring(&w, "unit", tu);
-        sgl_json_kdouble(&w, "mean_steps", mf.mean / eta);
-        sgl_json_kdouble(&w, "se_steps", mf.se / eta);
-        sgl_json_end_object(&w);
-        sgl_json_key(&w, "rate");
-        sgl_json_begin_object(&w);
-        sgl_json_kdouble(&w, "value", rate.value);
-        sgl_json_kdouble(&w, "se", rate.se);
-        sgl_json_key(&w, "ci");
-        sgl_json_begin_array(&w);
-        sgl_json_double(&w, rate.ci_lo);
-        sgl_json_double(&w, rate.ci_hi);
-        sgl_json_end_array(&w);
-        sgl_json_key(&w, "level");
-        sgl_json_double_fmt(&w, "%g", level);
-        sgl_json_kstring(&w, "unit", "1/t");
-        sgl_json_kdouble(&w, "per_step", rate.value * eta);
-        sgl_json_kstring(&w, "method", "censored exponential MLE, likelihood-ratio CI");
-        sgl_json_end_object(&w);
-        sgl_json_key(&w, "theory");
-        sgl_json_begin_object(&w);
-        if (why) sgl_json_kstring(&w, "unavailable", why);
-        for (size_t i = 0; i < npred; ++i) {
-            sgl_json_key(&w, pred[i].name);
-            sgl_json_begin_object(&w);
-            sgl_json_kdouble(&w, "value", pred[i].value);
-            sgl_json_kstring(&w, "unit", pred[i].unit);
-            sgl_json_kdouble(&w, "ratio_sim_over_theory", ratio_of(&pred[i], &mf, &rate, eta));
-            sgl_json_kstring(&w, "note", pred[i].note);
-            sgl_json_end_object(&w);
-        }
-        sgl_json_end_object(&w);
-        sgl_json_kdouble(&w, "seconds", r->seconds);
-        sgl_json_kdouble(&w, "traj_steps", r->traj_steps);
-        sgl_json_end_object(&w);
-        putchar('\n');
-    } else {
-        printf("# sgdlab escape: landscape %s (n = %u, L0 = %g, a = %g, k = %g), noise %s", lt->name, s->lp.n, s->lp.L0,
-               s->lp.a, s->lp.k, sgl_escape_noises[s->noise]->name);
-        if (s->noise == SGL_ESC_ISOTROPIC) printf(" (D = %g)", s->D);
-        else printf(" (B/eta = %g)", s->B_over_eta);
-        printf(", dynamics %s (step %g%s), eta = %g\n", sgl_escape_dynamics_kinds[s->dynamics]->name, in.step,
-               s->dynamics == SGL_ESC_MORI_TC ? " in tau" : " in t", eta);
-        printf("# event %s", sgl_escape_events[s->event]->name);
-        if (s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) printf(" (theta_1 crosses %g)", in.x_exit);
-        if (s->event == SGL_ESC_EV_LOSS) printf(" (L >= %g L* = %g)", s->c, s->c * in.L_min);
-        if (s->event == SGL_ESC_EV_BALL) printf(" (|theta - theta*| >= %g)", s->r);
-        printf(", start %s; times in t = eta k, steps k = t / eta\n", sgl_escape_starts[s->start]->name);
-        printf("# trajectories %u: escaped %llu, censored %llu (at t_max = %g), diverged %llu (never averaged)\n",
-               s->trajectories, (unsigned long long)r->escaped, (unsigned long long)r->censored, s->t_max,
-               (unsigned long long)r->diverged);
-        printf("%-34s %14s %12s %14s %14s  %s\n", "estimate", "value", "se", "ci95_lo", "ci95_hi", "unit");
-        printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", mf.lower_bound ? "MFPT mean min(tau,t_max) (lower bd)" : "MFPT (mean)",
-               mf.mean, mf.se, mf.ci_lo, mf.ci_hi, "t = eta k");
-        printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "MFPT in steps", mf.mean / eta, mf.se / eta, mf.ci_lo / eta,
-               mf.ci_hi / eta, "steps k");
-        printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate (censored exp. MLE)", rate.value, rate.se, rate.ci_lo,
-               rate.ci_hi, "1/t");
-        printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate per step", rate.value * eta, rate.se * eta,
-               rate.ci_lo * eta, rate.ci_hi * eta, "1/step");
-        printf("%-34s %14.6g %12s %14s %14s  %s\n", "1/rate (MLE mean)", mf.mle_mean, "", "", "", "t = eta k");
-        if (why) printf("# theory: %s\n", why);
-        else {
-            printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares):\n");
-            printf("%-28s %14s %10s  %-10s %s\n", "prediction", "value", "ratio", "unit", "note");
-            for (size_t i = 0; i < npred; ++i)
-                printf("%-28s %14.6g %10.4g  %-10s %s\n", pred[i].name, pred[i].value,
-                       ratio_of(&pred[i], &mf, &rate, eta), pred[i].unit, pred[i].note);
-        }
-    }
+    if (json) print_escape_json(s, &in, r, &mf, &rate, pred, npred, why);
+    else print_escape_table(s, &in, r, &mf, &rate, pred, npred, why);
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:

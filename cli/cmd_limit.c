@@ -104,6 +104,99 @@ static const char *form_text(const sgl_plan *p, sgl_limit_form f)
     return "closed: Sigma = 0 on Gamma, no motion on the eta^2 clock";
 }
 
+/* the --json object of a limit run: the limit, its form, and one column per SGD eta */
+static void print_limit_json(const sgl_plan *p, const sgl_spec *spec, const sgl_limit_info *info, double T,
+                              const column *cols, size_t n_eta, char (*names)[32], size_t n_rows)
+{
+    sgl_json w;
+    sgl_json_to_file(&w, stdout);
+    sgl_json_begin_object(&w);
+    sgl_json_kstring(&w, "command", "limit");
+    sgl_json_kstring(&w, "model", p->mtype->name);
+    sgl_json_kstring(&w, "noise", p->noise->name);
+    sgl_json_kstring(&w, "time_unit", "t = eta^2 k");
+    sgl_json_kdouble(&w, "T", T);
+    sgl_json_kdouble(&w, "dt", info->dt);
+    sgl_json_kuint(&w, "em_steps", info->em_steps);
+    sgl_json_kstring(&w, "form", sgl_limit_form_names[info->form_used]);
+    sgl_json_kstring(&w, "form_text", form_text(p, info->form_used));
+    sgl_json_kuint(&w, "rank", info->rank);
+    sgl_json_kdouble(&w, "gap_ratio", info->gap_ratio);
+    sgl_json_kdouble(&w, "label_c", info->label_c);
+    sgl_json_kuint(&w, "seeds", spec->seeds);
+    sgl_json_kuint(&w, "seed", spec->seed);
+    sgl_json_key(&w, "columns");
+    sgl_json_begin_array(&w);
+    for (size_t c = 0; c <= n_eta; ++c) {
+        sgl_json_begin_object(&w);
+        sgl_json_kstring(&w, "kind", c ? "sgd" : "limit");
+        sgl_json_kdouble(&w, "eta", cols[c].eta);
+        sgl_json_kuint(&w, c ? "steps" : "em_steps", cols[c].steps);
+        sgl_json_kdouble(&w, "seconds", cols[c].secs);
+        sgl_json_kuint(&w, "n", cols[c].n_ok);
+        sgl_json_kuint(&w, "diverged", cols[c].n_div);
+        sgl_json_key(&w, "observables");
+        sgl_json_begin_object(&w);
+        for (size_t q = 0; q < n_rows; ++q) {
+            sgl_json_key(&w, names[q]);
+            sgl_json_begin_object(&w);
+            sgl_json_kdouble(&w, "mean", cols[c].mean[q]);
+            sgl_json_kdouble(&w, "se", cols[c].se[q]);
+            sgl_json_kuint(&w, "n", cols[c].n[q]);
+            sgl_json_end_object(&w);
+        }
+        sgl_json_end_object(&w);
+        sgl_json_end_object(&w);
+    }
+    sgl_json_end_array(&w);
+    sgl_json_end_object(&w);
+    putchar('\n');
+}
+
+/* the table of a limit run: one row per observable, one column for the limit and one per SGD eta */
+static void print_limit_table(const sgl_plan *p, const sgl_spec *spec, const sgl_limit_info *info, double T,
+                               const column *cols, size_t n_eta, char (*names)[32], size_t n_rows)
+{
+    printf("# sgdlab limit: model %s, noise %s, %u trajectories (seed %llu)\n", p->mtype->name, p->noise->name,
+           spec->seeds, (unsigned long long)spec->seed);
+    printf("# limit: %s\n", form_text(p, info->form_used));
+    printf("# rank of the Hessian on Gamma at the start: %zu (gap ratio lambda_{M+1}/lambda_M = %.3g)", info->rank,
+           info->gap_ratio);
+    if (!isnan(info->label_c)) printf("; label-noise constant c = 2 a delta^2 / B = %.6g", info->label_c);
+    printf("\n# time: limit time t = eta^2 k; T = %g; Euler-Maruyama dt = %g (%llu steps) with projection by Phi\n",
+           T, info->dt, (unsigned long long)info->em_steps);
+    printf("# values: mean +- SE over trajectories at t = T\n");
+    printf("%-16s %-28s", "observable", "limit");
+    for (size_t c = 1; c <= n_eta; ++c) {
+        char h[64];
+        snprintf(h, sizeof h, "SGD eta=%g k=%llu", cols[c].eta, (unsigned long long)cols[c].steps);
+        printf(" %-28s", h);
+    }
+    printf("\n");
+    for (size_t q = 0; q < n_rows; ++q) {
+        printf("%-16s", names[q]);
+        for (size_t c = 0; c <= n_eta; ++c) {
+            char v[64];
+            snprintf(v, sizeof v, "%.6g +- %.2g", cols[c].mean[q], cols[c].se[q]);
+            printf(" %-28s", v);
+        }
+        printf("\n");
+    }
+    printf("%-16s", "ok/diverged");
+    for (size_t c = 0; c <= n_eta; ++c) {
+        char v[64];
+        snprintf(v, sizeof v, "%llu/%llu", (unsigned long long)cols[c].n_ok, (unsigned long long)cols[c].n_div);
+        printf(" %-28s", v);
+    }
+    printf("\n%-16s", "wall seconds");
+    for (size_t c = 0; c <= n_eta; ++c) {
+        char v[64];
+        snprintf(v, sizeof v, "%.3g", cols[c].secs);
+        printf(" %-28s", v);
+    }
+    printf("\n");
+}
+
 int sgl_cmd_limit(int argc, char **argv)
 {
     sgl_cli_opts o;
@@ -197,90 +290,8 @@ int sgl_cmd_limit(int argc, char **argv)
     char names[MAX_ROWS][32];
     for (size_t q = 0; q < p->n_obs; ++q) snprintf(names[q], sizeof names[q], "%s", p->obs[q]->name);
     for (size_t q = 0; q < nc; ++q) snprintf(names[p->n_obs + q], sizeof names[0], "theta[%zu]", cidx[q]);
-    if (o.json) {
-        sgl_json w;
-        sgl_json_to_file(&w, stdout);
-        sgl_json_begin_object(&w);
-        sgl_json_kstring(&w, "command", "limit");
-        sgl_json_kstring(&w, "model", p->mtype->name);
-        sgl_json_kstring(&w, "noise", p->noise->name);
-        sgl_json_kstring(&w, "time_unit", "t = eta^2 k");
-        sgl_json_kdouble(&w, "T", lo.T);
-        sgl_json_kdouble(&w, "dt", info.dt);
-        sgl_json_kuint(&w, "em_steps", info.em_steps);
-        sgl_json_kstring(&w, "form", sgl_limit_form_names[info.form_used]);
-        sgl_json_kstring(&w, "form_text", form_text(p, info.form_used));
-        sgl_json_kuint(&w, "rank", info.rank);
-        sgl_json_kdouble(&w, "gap_ratio", info.gap_ratio);
-        sgl_json_kdouble(&w, "label_c", info.label_c);
-        sgl_json_kuint(&w, "seeds", o.spec.seeds);
-        sgl_json_kuint(&w, "seed", o.spec.seed);
-        sgl_json_key(&w, "columns");
-        sgl_json_begin_array(&w);
-        for (size_t c = 0; c <= n_eta; ++c) {
-            sgl_json_begin_object(&w);
-            sgl_json_kstring(&w, "kind", c ? "sgd" : "limit");
-            sgl_json_kdouble(&w, "eta", cols[c].eta);
-            sgl_json_kuint(&w, c ? "steps" : "em_steps", cols[c].steps);
-            sgl_json_kdouble(&w, "seconds", cols[c].secs);
-            sgl_json_kuint(&w, "n", cols[c].n_ok);
-            sgl_json_kuint(&w, "diverged", cols[c].n_div);
-            sgl_json_key(&w, "observables");
-            sgl_json_begin_object(&w);
-            for (size_t q = 0; q < n_rows; ++q) {
-                sgl_json_key(&w, names[q]);
-                sgl_json_begin_object(&w);
-                sgl_json_kdouble(&w, "mean", cols[c].mean[q]);
-                sgl_json_kdouble(&w, "se", cols[c].se[q]);
-                sgl_json_kuint(&w, "n", cols[c].n[q]);
-                sgl_json_end_object(&w);
-            }
-            sgl_json_end_object(&w);
-            sgl_json_end_object(&w);
-        }
-        sgl_json_end_array(&w);
-        sgl_json_end_object(&w);
-        putchar('\n');
-    } else {
-        printf("# sgdlab limit: model %s, noise %s, %u trajectories (seed %llu)\n", p->mtype->name, p->noise->name,
-               o.spec.seeds, (unsigned long long)o.spec.seed);
-        printf("# limit: %s\n", form_text(p, info.form_used));
-        printf("# rank of the Hessian on Gamma at the start: %zu (gap ratio lambda_{M+1}/lambda_M = %.3g)", info.rank,
-               info.gap_ratio);
-        if (!isnan(info.label_c)) printf("; label-noise constant c = 2 a delta^2 / B = %.6g", info.label_c);
-        printf("\n# time: limit time t = eta^2 k; T = %g; Euler-Maruyama dt = %g (%llu steps) with projection by Phi\n",
-               lo.T, info.dt, (unsigned long long)info.em_steps);
-        printf("# values: mean +- SE over trajectories at t = T\n");
-        printf("%-16s %-28s", "observable", "limit");
-        for (size_t c = 1; c <= n_eta; ++c) {
-            char h[64];
-            snprintf(h, sizeof h, "SGD eta=%g k=%llu", cols[c].eta, (unsigned long long)cols[c].steps);
-            printf(" %-28s", h);
-        }
-        printf("\n");
-        for (size_t q = 0; q < n_rows; ++q) {
-            printf("%-16s", names[q]);
-            for (size_t c = 0; c <= n_eta; ++c) {
-                char v[64];
-                snprintf(v, sizeof v, "%.6g +- %.2g", cols[c].mean[q], cols[c].se[q]);
-                printf(" %-28s", v);
-            }
-            printf("\n");
-        }
-        printf("%-16s", "ok/diverged");
-        for (size_t c = 0; c <= n_eta; ++c) {
-            char v[64];
-            snprintf(v, sizeof v, "%llu/%llu", (unsigned long long)cols[c].n_ok, (unsigned long long)cols[c].n_div);
-            printf(" %-28s", v);
-        }
-        printf("\n%-16s", "wall seconds");
-        for (size_t c = 0; c <= n_eta; ++c) {
-            char v[64];
-            snprintf(v, sizeof v, "%.3g", cols[c].secs);
-            printf(" %-28s", v);
-        }
-        printf("\n");
-    }
+    if (o.json) print_limit_json(p, &o.spec, &info, lo.T, cols, n_eta, names, n_rows);
+    else print_limit_table(p, &o.spec, &info, lo.T, cols, n_eta, names, n_rows);
 done:
     free(cols);
     if (db) {
