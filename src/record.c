@@ -82,6 +82,11 @@ sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err 
 {
     memset(rec, 0, sizeof *rec);
     rec->kind = SGL_KIND_ESCAPE;
+    /* a record holds per-trajectory first passages: a splitting estimate has none (and must not be
+     * replaced by a direct simulation of the same spec) */
+    if (s->method != SGL_ESC_METHOD_DIRECT)
+        return sgl_fail(err, SGL_EINVAL, "method", "ams runs cannot be stored or swept yet (use sgdlab escape "
+                        "--method ams without --db)");
     sgl_escape_results *r = NULL;
     sgl_status st = sgl_escape_results_alloc(s, &r, err);
     if (st != SGL_OK) return st;
