@@ -45,33 +45,4 @@ sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s,
                           sgl_err *err);
 int sgl_rep_db_close(sgl_store *db, int code);
 
-/* One Monte-Carlo escape experiment of `reproduce mori-escape` (d) that the
- * engine cannot express yet (Gaussian-data noise, true minibatch SGD),
- * described with the theory's own problem struct plus the simulation
- * settings; run by the compact simulators of escape_sim.c. */
-typedef struct {
-    sgl_theory_problem prob;     /* landscape, noise, event, start theta* */
-    const char *dynamics;        /* "sde" (Euler-Maruyama, step dt in t) or "sgd" (step eta) */
-    double dt;
-    double t_max;                /* censoring time, in t = eta k */
-    uint32_t M;                  /* trajectories */
-    uint64_t seed;
-    int threads;
-    int start_qs;                /* 1: quasi-stationary burn-in of length burn_in (t) conditioned on no exit */
-    double burn_in;
-    int true_minibatch;          /* quadratic landscape only: true minibatch SGD on Gaussian linear regression */
-    size_t n_data;               /* its sample count N */
-} rep_sim;
-typedef struct {
-    double *t;                   /* M exit times in t (censored: t_max) */
-    int *state;                  /* SGL_FP_* */
-    double *L_final;             /* M losses at the exit or censoring time */
-    size_t n;
-    double seconds;
-    double traj_steps;           /* trajectory-steps simulated */
-} rep_sim_out;
-/* 0 ok; else why holds the reason (and the caller reports it) */
-int sgl_rep_sim_escape(const rep_sim *s, rep_sim_out *o, char *why, size_t len);
-void sgl_rep_sim_free(rep_sim_out *o);
-
 #endif

@@ -1,9 +1,6 @@
 /* sgdlab reproduce mori-escape: the renderer of sgl_exp_mori_escape
  * (src/experiments/mori_escape.c) -- table (or --json), the plot data and two
- * gnuplot plots in --out-dir -- plus (d)'s first passages under true
- * minibatch SGD and Gaussian-data noise, which still run on the compact
- * simulators of cli/escape_sim.c (the engine has no linear-regression
- * landscape yet).  Times are GD time t = eta k unless a column says steps.
+ * gnuplot plots in --out-dir.  Times are GD time t = eta k unless a column says steps.
  * Disagreements are printed as results (exit code 0); 2 is bad flags, 1 a
  * run-time failure. */
 #include "cli.h"
@@ -25,97 +22,6 @@ static void usage(FILE *f)
                "  (b) n-dependence, (c) stationary exponent phi, (d) true minibatch SGD on Gaussian regression.\n"
                "  --seeds M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"
                "  --db FILE: also store each simulated setting of (a)-(c) as an escape run in this SQLite results file\n");
-}
-
-/* ------------------------------------------- (d) first passage (CLI simulators) */
-
-typedef struct { double c, ideal, data, gld; sgl_exp_escape_cell s, sde, gsgd; } rowD2;
-
-/* one compact simulation (cli/escape_sim.c) summarised like the library's cells */
-static int d2_simulate(const rep_sim *s, sgl_exp_escape_cell *c, uint64_t seed_boot, char *why, size_t len)
-{
-    rep_sim_out o;
-    memset(&o, 0, sizeof o);
-    if (sgl_rep_sim_escape(s, &o, why, len) != 0) return -1;
-    sgl_rate_est k;
-    sgl_mfpt_est m;
-    sgl_err err;
-    c->simulated = 1;
-    c->M = o.n;
-    c->t_max = s->t_max;
-    c->seconds = o.seconds;
-    c->steps = o.traj_steps;
-    if (sgl_est_rate(o.t, o.state, o.n, 0.95, &k, &err) != SGL_OK) {
-        snprintf(why, len, "%.60s: %.300s", err.field, err.msg);
-        sgl_rep_sim_free(&o);
-        return -1;
-    }
-    c->escaped = k.escaped, c->censored = k.censored, c->diverged = k.diverged;
-    if (k.censored == 0 && k.escaped >= 2 && sgl_est_mfpt(o.t, o.state, o.n, 0.95, 1000, seed_boot, &m, &err) == SGL_OK) {
-        c->mfpt = m.mean, c->lo = m.ci_lo, c->hi = m.ci_hi, c->mle = 0;
-    } else {
-        c->mfpt = k.value > 0 ? 1.0 / k.value : INFINITY;
-        c->lo = k.ci_hi > 0 ? 1.0 / k.ci_hi : INFINITY;
-        c->hi = k.ci_lo > 0 ? 1.0 / k.ci_lo : INFINITY;
-        c->mle = 1;
-    }
-    sgl_rep_sim_free(&o);
-    return 0;
-}
-
-static double theory_value(const sgl_theory_problem *p, const char *name)
-{
-    sgl_prediction pr[64];
-    size_t n = 0;
-    if (sgl_theory_predict(p, pr, 64, &n, NULL) != SGL_OK) return NAN;
-    for (size_t i = 0; i < n; ++i)
-        if (strcmp(pr[i].name, name) == 0) return pr[i].value;
-    return NAN;
-}
-
-/* the quadratic well L = 1/2 + theta^2/2, exit L >= c L*, SGD step 0.1 (Gaussian-data noise has
- * no escape-spec description yet, so this problem is the theory's own) */
-static sgl_theory_problem d2_problem(double c, int noise)
-{
-    sgl_theory_problem p;
-    memset(&p, 0, sizeof p);
-    p.landscape = SGL_TL_QUADRATIC; p.L0 = 0.5; p.h = 1.0; p.n = 1; p.eta = 0.1;
-    p.event = SGL_TE_LOSS_RATIO; p.c = c;
-    p.noise = noise; p.B_over_eta = 10.0; p.D = 0.05;
-    return p;
-}
-
-static void part_d2(const sgl_cli_opts *o, uint32_t M0, double budget, rowD2 *D2, char *d2why, size_t len)
-{
-    static const double cs[] = {1.5, 2.0, 3.0};
-    for (int i = 0; i < 3; ++i) {
-        rowD2 *r = &D2[i];
-        r->c = cs[i];
-        sgl_theory_problem p = d2_problem(cs[i], SGL_TN_MORI);
-        r->ideal = theory_value(&p, "exact_mfpt");
-        p.noise = SGL_TN_ISOTROPIC;
-        r->gld = theory_value(&p, "exact_mfpt");
-        p.noise = SGL_TN_DATA;
-        r->data = theory_value(&p, "exact_mfpt");
-    }
-    for (int i = 0; i < (o->quick ? 2 : 3) && !d2why[0]; ++i) {
-        rowD2 *r = &D2[i];
-        sgl_theory_problem p = d2_problem(cs[i], SGL_TN_DATA);
-        uint32_t M;
-        double tm;
-        if (!sgl_exp_plan_budget(r->data, 0.1, budget, M0, &M, &tm)) continue;
-        rep_sim s = {p, "sgd", 0.1, 3.0 * tm, M, o->spec.seed + 300 + i, o->threads, 0, 0, 1, o->quick ? 10000 : 100000};
-        d2_simulate(&s, &r->s, o->spec.seed, d2why, len);
-        /* the same noise model as a Gaussian SDE (validates the quadrature) and as
-         * Gaussian-noise SGD with step eta = 0.1 (isolates the discreteness) */
-        rep_sim s2 = {p, "sde", 0.001, tm, M, o->spec.seed + 310 + i, o->threads, 0, 0, 0, 0};
-        if (!d2why[0] && sgl_exp_plan_budget(r->data, 0.001, budget, M0, &M, &tm)) {
-            s2.t_max = tm; s2.M = M;
-            if (d2_simulate(&s2, &r->sde, o->spec.seed, d2why, len) != 0) break;
-        }
-        rep_sim s3 = {p, "sgd", 0.1, 3.0 * s.t_max / 3.0, s.M, o->spec.seed + 320 + i, o->threads, 0, 0, 0, 0};
-        if (!d2why[0] && d2_simulate(&s3, &r->gsgd, o->spec.seed, d2why, len) != 0) break;
-    }
 }
 
 /* ------------------------------------------------------------- plots */
@@ -290,7 +196,7 @@ static void json_phi(sgl_json *w, const sgl_mori_row_phi *r, int c)
     sgl_json_end_object(w);
 }
 
-static void json_d2(sgl_json *w, const rowD2 *D2, const char *d2why)
+static void json_d2(sgl_json *w, const sgl_mori_row_fp *D2, const char *d2why)
 {
     sgl_json_key(w, "d_first_passage");
     sgl_json_begin_array(w);
@@ -312,8 +218,8 @@ static void json_d2(sgl_json *w, const rowD2 *D2, const char *d2why)
     if (d2why[0]) sgl_json_kstring(w, "d_first_passage_error", d2why);
 }
 
-static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_mori_result *R, const rowD2 *D2,
-                       const char *d2why, const char *plot, const char *plotb, double total)
+static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_mori_result *R,
+                       const char *plot, const char *plotb, double total)
 {
     sgl_json w;
     sgl_json_to_file(&w, f);
@@ -327,7 +233,7 @@ static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_mori_result
     for (int i = 0; i < SGL_MORI_NC; ++i) json_phi(&w, &R->c[i], 1);
     for (int i = 0; i < SGL_MORI_ND; ++i) json_phi(&w, &R->d[i], 0);
     sgl_json_end_array(&w);
-    json_d2(&w, D2, d2why);
+    json_d2(&w, R->fp, R->fp_why);
     sgl_json_kdouble(&w, "seconds", total);
     sgl_json_end_object(&w);
     fputc('\n', f);
@@ -404,7 +310,7 @@ static void table_phi(FILE *out, const sgl_mori_result *R)
     }
 }
 
-static void table_d2(FILE *out, int quick, const rowD2 *D2, const char *d2why)
+static void table_d2(FILE *out, int quick, const sgl_mori_row_fp *D2, const char *d2why)
 {
     fprintf(out, "\n(d) first passage to L >= c L* from theta*, B = 1, eta = 0.1, N = %d (M2): true minibatch SGD vs exact quadratures\n"
                  "    (THEORY 5.7: true SGD should follow the Gaussian-data column, not Mori's idealized one)\n",
@@ -424,8 +330,8 @@ static void table_d2(FILE *out, int quick, const rowD2 *D2, const char *d2why)
     if (d2why[0]) fprintf(out, "    true-minibatch first passage not simulated: %s\n", d2why);
 }
 
-static void print_table(FILE *out, const sgl_exp_settings *o, const sgl_mori_result *R, const rowD2 *D2,
-                        const char *d2why, const char *plot, const char *plotb, const char *why, double total)
+static void print_table(FILE *out, const sgl_exp_settings *o, const sgl_mori_result *R,
+                        const char *plot, const char *plotb, const char *why, double total)
 {
     fprintf(out, "# sgdlab reproduce " EXPM ": Mori, Ziyin, Liu, Ueda, power-law escape (THEORY.md 5, checks M1-M4)\n");
     fprintf(out, "# sgdlab %s (git %s, Philox4x32-10 counter layout %d), seed %llu%s\n", sgl_version(), sgl_git_hash(),
@@ -435,7 +341,7 @@ static void print_table(FILE *out, const sgl_exp_settings *o, const sgl_mori_res
     table_a(out, o, R);
     table_b(out, R);
     table_phi(out, R);
-    table_d2(out, o->quick, D2, d2why);
+    table_d2(out, o->quick, R->fp, R->fp_why);
     if (plot) fprintf(out, "\nplot: %s\n", plot);
     else fprintf(out, "\nplot: not written (%s)\n", why);
     if (plotb) fprintf(out, "plot: %s\n", plotb);
@@ -471,8 +377,6 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
     sgl_mori_result *R = calloc(1, sizeof *R);
-    rowD2 D2[3];
-    memset(D2, 0, sizeof D2);
     double t_all = omp_get_wtime();
     sgl_status st = R ? sgl_exp_mori_escape(&set, R, &err) : SGL_ENOMEM;
     if (st != SGL_OK) {
@@ -488,8 +392,6 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
         free(R);
         return sgl_rep_db_close(db, code);
     }
-    char d2why[512] = "";
-    part_d2(&o, M0, R->budget, D2, d2why, sizeof d2why);
     double total = omp_get_wtime() - t_all;
     char why[512] = "";
     char *png = sgl_rep_join(out_dir, EXPM ".png"), *pngb = sgl_rep_join(out_dir, EXPM "-n.png");
@@ -497,8 +399,8 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
     if (png && pngb) plot(out_dir, png, pngb, o.quick, R, &shown, &shownb, why, sizeof why);
     else snprintf(why, sizeof why, "out of memory");
     if (!shown) fprintf(stderr, "sgdlab: warning: plot not written (%s); the results follow\n", why);
-    if (o.json) print_json(stdout, &set, R, D2, d2why, shown, shownb, total);
-    else print_table(stdout, &set, R, D2, d2why, shown, shownb, why, total);
+    if (o.json) print_json(stdout, &set, R, shown, shownb, total);
+    else print_table(stdout, &set, R, shown, shownb, why, total);
     free(png);
     free(pngb);
     sgl_mori_result_free(R);

@@ -169,8 +169,11 @@ void sgl_lwa_result_free(sgl_lwa_result *r);
  * Arrhenius, exact quadrature) and the power-law fit; (b) the n-dependence of
  * Eq. 17; (c) the stationary exponent phi (M1), SDE and discrete SGD; (d) phi
  * under true minibatch SGD on Gaussian linear regression.  count = 0: 1000
- * trajectories per setting (quick: 200).  (d)'s first passages are the CLI's
- * (cli/escape_sim.c) until the engine simulates true minibatches. */
+ * trajectories per setting (quick: 200).  (d)'s first passages (fp) run on
+ * the escape engine's linreg landscape (N Gaussian samples, B = 1, eta =
+ * 0.1): true minibatch SGD, and the exact minibatch noise as an SDE and as
+ * Gaussian-noise SGD; their theory is the population limit (quadratic well,
+ * Gaussian-data noise), which the escape-spec translation does not cover. */
 enum { SGL_MORI_NA = 11, SGL_MORI_NB = 7, SGL_MORI_NC = 6, SGL_MORI_ND = 2 };
 typedef struct {
     double B_over_eta, L0, ratio;     /* ratio = L^s/L* = 1 + 1/L0 */
@@ -196,6 +199,11 @@ typedef struct {
     sgl_exp_escape_cell sim;          /* (c): the run the losses come from */
 } sgl_mori_row_phi;
 typedef struct {
+    double c;                         /* exit L >= c L* from theta* */
+    double ideal, data, gld;          /* exact MFPTs: Mori noise, Gaussian-data noise, isotropic (frozen) */
+    sgl_exp_escape_cell s, sde, gsgd; /* true minibatch SGD; data noise as SDE (dt 0.001), as SGD (eta 0.1) */
+} sgl_mori_row_fp;
+typedef struct {
     double dt, budget;                /* Euler-Maruyama step; trajectory-steps per setting */
     sgl_mori_row_a a[SGL_MORI_NA];
     int have_fit_a;
@@ -204,6 +212,9 @@ typedef struct {
     int have_fit_b;
     sgl_wls_est fit_b;                /* log MFPT per extra dimension */
     sgl_mori_row_phi c[SGL_MORI_NC], d[SGL_MORI_ND];
+    uint32_t fp_n_data;               /* (d) first passage: samples N */
+    sgl_mori_row_fp fp[3];
+    char fp_why[512];                 /* non-empty: the first passages stopped here (reported, not an error) */
     double seconds;
 } sgl_mori_result;
 sgl_status sgl_exp_mori_escape(const sgl_exp_settings *s, sgl_mori_result *r, sgl_err *err);

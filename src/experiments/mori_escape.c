@@ -225,6 +225,78 @@ static int part_d_phi(const sgl_exp_settings *o, size_t B, double eta, sgl_mori_
     return 0;
 }
 
+/* the theory's population limit of (d)'s first passage: the quadratic well L = 1/2 + theta^2/2, exit
+ * L >= c L*, step 0.1, B = 1 (the escape-spec translation has no model of a drawn data set) */
+static double fp_theory(double c, sgl_theory_noise noise)
+{
+    sgl_theory_problem p;
+    memset(&p, 0, sizeof p);
+    p.landscape = SGL_TL_QUADRATIC; p.L0 = 0.5; p.h = 1.0; p.n = 1; p.eta = 0.1;
+    p.event = SGL_TE_LOSS_RATIO; p.c = c;
+    p.noise = noise; p.B_over_eta = 10.0; p.D = 0.05;
+    sgl_prediction pr[64];
+    size_t n = 0;
+    if (sgl_theory_predict(&p, pr, 64, &n, NULL) != SGL_OK) return NAN;
+    for (size_t i = 0; i < n; ++i)
+        if (strcmp(pr[i].name, "exact_mfpt") == 0) return pr[i].value;
+    return NAN;
+}
+
+/* one first passage of (d) on the engine's linreg landscape (N samples, exact minibatch noise, B = 1,
+ * eta = 0.1) from theta*; a failure is kept in R->fp_why */
+static int fp_simulate(const sgl_exp_settings *o, sgl_mori_result *R, sgl_escape_dynamics dyn, double dt, double c,
+                       uint32_t M, double t_max, uint64_t seed, sgl_exp_escape_cell *cell)
+{
+    sgl_escape_spec e;
+    sgl_escape_spec_default(&e);
+    e.landscape = "linreg";
+    e.lp.n_data = R->fp_n_data;
+    e.noise = SGL_ESC_DATA;
+    e.batch = 1;
+    e.eta = 0.1;
+    e.dynamics = dyn;
+    e.dt = dt;
+    e.event = SGL_ESC_EV_LOSS;
+    e.c = c;
+    e.start = SGL_ESC_START_MIN;
+    e.trajectories = M;
+    e.t_max = t_max;
+    e.seed = seed;
+    e.threads = o->threads;
+    sgl_err err = {{0}, {0}};
+    if (sgl_exp_escape_simulate(&e, o->seed, cell, &err) == SGL_OK) return 0;
+    snprintf(R->fp_why, sizeof R->fp_why, "escape engine: %.60s: %.300s", err.field, err.msg);
+    return -1;
+}
+
+/* (d) first passage to L >= c L* (c = 1.5, 2, 3; quick: the first two simulated): true minibatch SGD,
+ * and the same exact minibatch noise as an SDE (validates the quadrature) and as Gaussian-noise SGD with
+ * step 0.1 (isolates the discreteness), against the population limit's quadratures */
+static void part_d_fp(const sgl_exp_settings *o, sgl_mori_result *R, uint32_t M0)
+{
+    static const double cs[] = {1.5, 2.0, 3.0};
+    R->fp_n_data = o->quick ? 10000 : 100000;
+    for (int i = 0; i < 3; ++i) {
+        sgl_mori_row_fp *r = &R->fp[i];
+        r->c = cs[i];
+        r->ideal = fp_theory(cs[i], SGL_TN_MORI);
+        r->gld = fp_theory(cs[i], SGL_TN_ISOTROPIC);
+        r->data = fp_theory(cs[i], SGL_TN_DATA);
+    }
+    for (int i = 0; i < (o->quick ? 2 : 3); ++i) {
+        sgl_mori_row_fp *r = &R->fp[i];
+        uint32_t M, Ms;
+        double tm, tms;
+        if (!sgl_exp_plan_budget(r->data, 0.1, R->budget, M0, &M, &tm)) continue;
+        if (fp_simulate(o, R, SGL_ESC_MINIBATCH, 0, r->c, M, 3.0 * tm, o->seed + 300 + (uint64_t)i, &r->s) != 0)
+            return;
+        if (sgl_exp_plan_budget(r->data, 0.001, R->budget, M0, &Ms, &tms) &&
+            fp_simulate(o, R, SGL_ESC_SDE, 0.001, r->c, Ms, tms, o->seed + 310 + (uint64_t)i, &r->sde) != 0)
+            return;
+        if (fp_simulate(o, R, SGL_ESC_SGD, 0, r->c, M, 3.0 * tm, o->seed + 320 + (uint64_t)i, &r->gsgd) != 0) return;
+    }
+}
+
 sgl_status sgl_exp_mori_escape(const sgl_exp_settings *o, sgl_mori_result *r, sgl_err *err)
 {
     memset(r, 0, sizeof *r);
@@ -237,6 +309,7 @@ sgl_status sgl_exp_mori_escape(const sgl_exp_settings *o, sgl_mori_result *r, sg
     for (int i = 0; i < SGL_MORI_ND && st == SGL_OK; ++i)
         if (part_d_phi(o, (size_t)(i + 1), 0.1, &r->d[i]) != 0)
             st = sgl_fail(err, SGL_EINVAL, "(d)", "%s", r->d[i].why);
+    if (st == SGL_OK) part_d_fp(o, r, M0);
     r->seconds = omp_get_wtime() - t_all;
     return st;
 }
@@ -246,5 +319,10 @@ void sgl_mori_result_free(sgl_mori_result *r)
     for (int i = 0; i < SGL_MORI_NA; ++i) sgl_exp_escape_cell_free(&r->a[i].sim);
     for (int i = 0; i < SGL_MORI_NB; ++i) sgl_exp_escape_cell_free(&r->b[i].sim);
     for (int i = 0; i < SGL_MORI_NC; ++i) sgl_exp_escape_cell_free(&r->c[i].sim);
+    for (int i = 0; i < 3; ++i) {
+        sgl_exp_escape_cell_free(&r->fp[i].s);
+        sgl_exp_escape_cell_free(&r->fp[i].sde);
+        sgl_exp_escape_cell_free(&r->fp[i].gsgd);
+    }
     memset(r, 0, sizeof *r);
 }
