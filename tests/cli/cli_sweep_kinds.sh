@@ -68,7 +68,9 @@ else
             *suppressions=*) ;;
             *) export LSAN_OPTIONS="suppressions=$HERE/../lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" ;;
         esac
-        mpiargs+=(-x OMPI_MCA_mca_base_component_disable_dlclose -x LSAN_OPTIONS)
+        # full stacks for the malloc traces, so lsan.supp's Open MPI frames match (as in cli_mpi.sh)
+        export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+        mpiargs+=(-x OMPI_MCA_mca_base_component_disable_dlclose -x LSAN_OPTIONS -x ASAN_OPTIONS)
     fi
     "$MPIRUN" "${mpiargs[@]}" -np 2 "$SGDLAB" sweep esc.yaml --db mpi.db --quiet 2> err.txt
     check "mpirun -np 2 escape sweep: exit 0" test $? -eq 0
