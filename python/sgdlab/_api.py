@@ -225,10 +225,12 @@ class EscapeResult(Result):
 
 
 def _ratio(unit, value, mf, rate, eta):
+    # as sgl_escape_sim_over_theory: times against the censored MLE when any trajectory is censored
+    t = mf.mle_mean if mf.lower_bound else mf.mean
     if unit == "t = eta k":
-        return mf.mean / value
+        return t / value
     if unit == "steps k":
-        return mf.mean / eta / value
+        return t / eta / value
     if unit == "1/t":
         return rate.value / value
     return math.nan
