@@ -137,8 +137,11 @@ def limit(threads=0, **kwargs):
     threads = _threads(threads)
     spec = Spec("limit", kwargs)
     spec.check_given()
-    spec.validate()
     err = ffi.new("sgl_err *")
+    st = lib.sgl_spec_resolve_plugin(ffi.addressof(spec.c, "u", "limit", "run"), err)   # model_plugin: its hash
+    if st != 0:
+        raise_err(st, err)
+    spec.validate()
     rec = ffi.new("sgl_record *")
     st = lib.sgl_record_run_any(spec.c, threads, rec, err)
     if st != 0:
