@@ -682,6 +682,15 @@ typedef struct {
 } sgl_mfpt_est;
 sgl_status sgl_est_mfpt(const double *t, const int *state, size_t n, double level, uint32_t n_boot,
                         uint64_t seed, sgl_mfpt_est *out, sgl_err *err);
+/* The censored exponential MLE of the MFPT, 1/kappa_hat = exposure / m
+ * (value = mf->mle_mean), with the rate's uncertainty carried over: se =
+ * value / sqrt(m) (the rate's relative SE) and the rate's likelihood-ratio CI
+ * inverted, [1/ci_hi, 1/ci_lo] (an LR interval is invariant under kappa ->
+ * 1/kappa).  With m = 0: value and ci_hi inf, se NaN. */
+typedef struct {
+    double value, se, ci_lo, ci_hi, level;
+} sgl_mfpt_mle;
+void sgl_est_mfpt_mle(const sgl_mfpt_est *mf, const sgl_rate_est *rate, sgl_mfpt_mle *out);
 
 /* Kaplan-Meier survival: at each distinct escape time time[j] (ascending),
  * surv[j] = S(time[j]) and se[j] its Greenwood standard error; *n_out points
@@ -1605,6 +1614,13 @@ sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size
  * loss or ball exit from a well); p is then unspecified. */
 sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_problem *p, int *applies, const char **why,
                                      sgl_err *err);
+/* Simulation over prediction for one escape run: a time (unit "t = eta k" or
+ * "steps k") against the MFPT, a rate ("1/t") against the censored MLE
+ * kappa_hat, NaN for the rest.  The MFPT is the sample mean when nothing is
+ * censored, else the censored exponential MLE mf->mle_mean: the mean of
+ * min(tau, t_max) is then only a lower bound and would bias the ratio low. */
+double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate,
+                                  double eta);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 
@@ -1693,6 +1709,9 @@ void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind);
  * for CLI, sweep, MPI, Python).  NULL for a kind out of range. */
 const sgl_param *sgl_param_table(sgl_spec_kind kind);
 const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name);
+/* what row p of kind's table accepts, for help texts: ENUM/KIND names and registry names (model, noise,
+ * landscape) joined by " | ", else the row's range text ("" when none); buf always terminated, cut at len */
+void sgl_param_allowed(sgl_spec_kind kind, const sgl_param *p, char *buf, size_t len);
 /* set one key from text: an unknown key (SGL_EINVAL, field "key"), a bad text (field = the key) */
 sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err);
 /* the value of one row as text that sgl_any_spec_set reads back (doubles %.17g); length needed, like snprintf */
