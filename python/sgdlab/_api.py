@@ -115,7 +115,8 @@ def _ensemble(r, params, rec):
     r.summaries = _summaries(res, r.observables)
     r.summary = {n: {k: v[-1].item() for k, v in d.items()} for n, d in r.summaries.items()}
     r.n_traj, r.n_diverged = M, int(r.diverged.sum())
-    r.seconds, r.threads = rec.seconds, rec.threads
+    r.seconds = rec.seconds
+    r.threads = rec.threads if ffi.typeof(rec) in (ffi.typeof("sgl_record"), ffi.typeof("sgl_record *")) else 0
     return r
 
 
