@@ -1,5 +1,5 @@
-/* Columnar reads of a results store (src/store_columns.c), for bindings that
- * want whole columns at once (python/sgdlab's Store: numpy arrays without a
+/* Columnar reads of a results store (src/store_columns.c) and whole arrays
+ * of a run's results (src/results_bulk.c), for bindings that want them at once (python/sgdlab's Store: numpy arrays without a
  * per-row Python step).  Like the queries of "reading a store" in sgdlab.h,
  * no SQL outside the library; every value is data. */
 #ifndef SGDLAB_COLUMNS_H
@@ -44,6 +44,13 @@ typedef struct {
  * NULL (all).  Release with sgl_columns_free (also after a failure). */
 sgl_status sgl_store_columns(sgl_store *st, const char *table, const char *kind, sgl_columns *out, sgl_err *err);
 void sgl_columns_free(sgl_columns *c);
+
+/* Whole arrays of a run's results (src/results_bulk.c), the values of the
+ * per-point calls: out[o * n_log + l] = sgl_summarize(r, l, o) for every
+ * observable o and logged point l; and at each of n steps the clocks of
+ * sgl_spec_clock and the learning rate of sgl_spec_lr. */
+void sgl_summarize_all(const sgl_results *r, sgl_summary *out);
+void sgl_spec_clocks(const sgl_spec *s, const uint64_t *steps, size_t n, double *t_eta, double *t_eta2, double *lr);
 
 #ifdef __cplusplus
 }

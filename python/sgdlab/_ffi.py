@@ -334,6 +334,8 @@ typedef struct {
 typedef struct { size_t n_rows, n_cols; sgl_column *col; size_t cap; } sgl_columns;
 int sgl_store_columns(sgl_store *st, const char *table, const char *kind, sgl_columns *out, sgl_err *err);
 void sgl_columns_free(sgl_columns *c);
+void sgl_summarize_all(const sgl_results *r, sgl_summary *out);
+void sgl_spec_clocks(const sgl_spec *s, const uint64_t *steps, size_t n, double *t_eta, double *t_eta2, double *lr);
 """
 # experiment structs: every field (sizes and offsets checked against sgdlab_experiments.h)
 LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell", "sgl_shape_result",
