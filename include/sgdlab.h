@@ -323,6 +323,31 @@ sgl_status sgl_model_d3(const sgl_model *m, const double *theta, const double *A
 #define SGL_D3_FD_STEP 6.0554544523933395e-06   /* cbrt(DBL_EPSILON) */
 sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double *A, double *out,
                            sgl_err *err);
+/* Derivative checks (`sgdlab check-model`, src/models/check.c): the checks the test suite applies to every
+ * built-in, for any model (a plugin's above all).  Each compares a slot with an independent value and keeps
+ * the worst coordinate: residuals batched vs one at a time, the gradient (jt) vs central differences of the
+ * loss, jt on an index list vs differences of the residuals, hvp vs differences of the gradient, symmetry
+ * u^T H p = p^T H u, trace vs sum e_i^T H e_i, d3 vs sgl_model_d3_fd.  Random directions from seed. */
+typedef struct {
+    const char *name;      /* residuals, gradient, jt, hvp, symmetry, trace, d3 */
+    const char *against;   /* what the expected values are (a skipped check: why it was skipped) */
+    int ran, ok;
+    size_t coord;          /* the worst coordinate of theta (residuals: the sample; scalars: 0) */
+    double observed, expected;   /* the slot's value and the independent one there */
+    double err, tol;       /* max |observed - expected| / max |expected|, and the tolerance */
+} sgl_check_result;
+#define SGL_CHECK_MAX 8
+typedef struct {
+    size_t n;
+    sgl_check_result c[SGL_CHECK_MAX];
+    int ok;                /* every check that ran passed */
+} sgl_check_report;
+/* A failed check is a result (rep->ok 0), not an error; errors: SGL_ENOMEM, SGL_ECAPS. */
+sgl_status sgl_model_check(const sgl_model *m, const double *theta, uint64_t seed, sgl_check_report *rep,
+                           sgl_err *err);
+/* The point sgdlab check-model uses: init(alpha) plus 0.3 N(0,1) on every live coordinate (stream seed) */
+sgl_status sgl_model_check_point(const sgl_model *m, double alpha, uint64_t seed, double *theta);
+
 /* Largest eigenvalue lambda_1 of the Hessian (the sharpness), deterministic:
  * Lanczos from a fixed start vector with full reorthogonalisation over the
  * live coordinates, min(live, SGL_LANCZOS_MAX) steps (exact up to rounding when
@@ -1718,6 +1743,11 @@ sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text,
 size_t sgl_any_spec_get(const sgl_any_spec *s, const sgl_param *p, char *buf, size_t len);
 /* was the row named name set (sgl_any_spec_set)? */
 int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
+/* Escape: the event's default depends on the landscape: hyperplane, or loss on a landscape without a saddle
+ * (quadratic, linreg), set by sgl_any_spec_set whenever the landscape is set and the event was not given.  This
+ * returns why the event was so defaulted (a sentence, static storage), NULL when it was given or is the plain
+ * default. */
+const char *sgl_escape_event_defaulted(const sgl_any_spec *s);
 /* Every check of the kind: run: sgl_spec_validate; limit: that and T, dt; escape: the keys the chosen kinds do
  * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
  * "key" (as the kinds' validations always named them). */
