@@ -1715,6 +1715,10 @@ sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_proble
  * min(tau, t_max) is then only a lower bound and would bias the ratio low. */
 double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate,
                                   double eta);
+/* The members of the "theory" JSON object of `escape --json` and `theory --json` (the caller opens and closes
+ * it): "unavailable": why when why is non-NULL and non-empty, then one member per prediction {"value", "unit",
+ * "ratio_sim_over_theory" (only when ratio is non-NULL: ratio[i]), "note"}. */
+void sgl_json_predictions(sgl_json *w, const char *why, const sgl_prediction *p, size_t n, const double *ratio);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 
