@@ -1313,6 +1313,39 @@ typedef struct {
 sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
 
+/* Plot data (src/plot_data.c): the groups of a resolved plot request (r->x set) as curves of points, one curve per
+ * value of --curve (one curve "all" without it; at most SGL_PLOT_MAX_CURVES, later ones dropped), x the last key.
+ * fn gets every group, in order: a point, or a gap and why.  c: per curve its title (the curve key's value) and
+ * counts, the points drawn, the escape groups' time unit ("mixed" when they differ); sgl_plot_curves_clear frees. */
+#define SGL_PLOT_MAX_CURVES 64
+typedef struct {
+    int n_curves;
+    char *title[SGL_PLOT_MAX_CURVES];
+    unsigned long long n_live[SGL_PLOT_MAX_CURVES];   /* series: live trajectories; escape: escaped */
+    unsigned long long n_cens[SGL_PLOT_MAX_CURVES];   /* escape: censored */
+    unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
+    size_t n_points;
+    char unit[16];
+} sgl_plot_curves;
+typedef enum {
+    SGL_PLOT_POINT,          /* drawn */
+    SGL_PLOT_X_NOT_NUMBER,   /* the x key's stored value is not a number */
+    SGL_PLOT_NO_LIVE,        /* series: no live trajectory */
+    SGL_PLOT_NO_ESTIMATE     /* escape: no finite estimate and CI (on a log y axis: none > 0) */
+} sgl_plot_what;
+typedef struct {
+    sgl_plot_what what;
+    int curve, new_curve;               /* the curve's index; 1 on its first group */
+    const sgl_value *x;                 /* the x key's value (a clock x: the step) */
+    double t_eta;                       /* series: the group's GD time (x = t_eta) */
+    double y, lo, hi;                   /* series: mean, SE (0 when not finite); escape: MFPT or rate, its CI */
+    const sgl_series_group *series;     /* the group (one of the two) */
+    const sgl_escape_group *escape;
+} sgl_plot_point;
+sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_plot_curves *c,
+                         int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
+void sgl_plot_curves_clear(sgl_plot_curves *c);
+
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
  * finished runs; runs: all) in run order, of the runs of one kind (kind
  * "run", "limit", "escape") or all (NULL).  fn gets one header row first
@@ -1702,6 +1735,10 @@ sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_proble
  * min(tau, t_max) is then only a lower bound and would bias the ratio low. */
 double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate,
                                   double eta);
+/* The members of the "theory" JSON object of `escape --json` and `theory --json` (the caller opens and closes
+ * it): "unavailable": why when why is non-NULL and non-empty, then one member per prediction {"value", "unit",
+ * "ratio_sim_over_theory" (only when ratio is non-NULL: ratio[i]), "note"}. */
+void sgl_json_predictions(sgl_json *w, const char *why, const sgl_prediction *p, size_t n, const double *ratio);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 
