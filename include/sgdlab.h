@@ -1492,7 +1492,16 @@ typedef struct {
     unsigned lanes;                 /* trajectories advanced together (0 = the vector width); results do not depend on it */
     sgl_escape_method method;       /* direct (default) or ams; the canonical form has the ams keys only under ams */
     sgl_ams_opts ams;
+    /* a landscape plugin (include/sgdlab_plugin.h) instead of a registry landscape: its path (NULL or "": none)
+     * and the FNV-1a 64 of its bytes, set by sgl_escape_spec_resolve_plugin with landscape = its registered
+     * name NAME@HASH8 */
+    const char *landscape_plugin;
+    uint64_t landscape_hash;
 } sgl_escape_spec;
+/* Load the spec's landscape plugin (kept for the process) and set landscape and landscape_hash; nothing
+ * without one.  Errors name --landscape-plugin (no file, not loadable, no symbol, wrong ABI version or
+ * struct size, a missing slot). */
+sgl_status sgl_escape_spec_resolve_plugin(sgl_escape_spec *s, sgl_err *err);
 
 void sgl_escape_spec_default(sgl_escape_spec *s);
 /* Every field checked; err names the field (spec key = CLI flag without
