@@ -58,6 +58,7 @@ typedef struct {
     sgl_landscape_params lp;
     int noise; double D; double B_over_eta; uint32_t batch; double eta;
     int dynamics; double dt;
+    int bridge;
     int event; double offset, c, r;
     int start; double burn_in;
     const double *x0;
@@ -360,7 +361,7 @@ LAYOUT = {
                  "plugin_param"],
     "sgl_limit_spec": ["run", "T", "dt", "form"],
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
-    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "event", "offset",
+    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "bridge", "event", "offset",
                         "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
                         "method", "ams", "landscape_plugin", "landscape_hash"],
     "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
