@@ -1,7 +1,7 @@
 """sgdlab.Model: a model from numpy functions runs through the plugin bridge (libsgdlab_pymodel.so).  Known
 answer: gradient descent on a Python linear regression ends at the least-squares solution of the run's own data;
-the same bits for threads 1 and 2; the model's code is in the run key; a function that raises makes its
-trajectories diverge (counted), it does not crash the run."""
+the same bits for threads 1 and 2; the limiting SDE runs on it; the model's code is in the run key; a function
+that raises makes its trajectories diverge (counted), it does not crash the run."""
 import numpy as np
 import pytest
 
@@ -63,3 +63,12 @@ def test_raising_function_diverges_not_crashes(sgdlab):
 def test_bad_model_arguments(sgdlab):
     with pytest.raises(ValueError):
         sgdlab.Model(residuals, jt, hvp, dim=3, name="a,b")
+
+
+def test_limit_with_a_python_model(sgdlab):
+    """the limiting SDE runs on a Python model as on a built-in: an overparametrised linear regression (n = 5
+    < d = 10) has a rank-5 Hessian at its minimisers and the limit stays on them (train loss at rounding level)"""
+    m = linreg(sgdlab, name="limit_py")
+    r = sgdlab.limit(model=m, noise="label", d=10, n=5, kappa=2, T=0.05, dt=0.001, seeds=2, threads=1)
+    assert r.rank == 5 and r.form in ("closed", "general")
+    assert r.summary["train_loss"]["n"] == 2 and r.summary["train_loss"]["mean"] < 1e-20
