@@ -186,6 +186,31 @@ int sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 int sgl_store_add_sweep(sgl_store *st, const char *name, const char *path, const char *text, int64_t *id,
                         sgl_err *err);
 typedef struct {
+    size_t n;
+    size_t skipped;
+    size_t done;
+    size_t redone;
+    size_t finished_elsewhere;
+    size_t running_elsewhere;
+    uint64_t traj;
+    double t_store;
+} sgl_sweep_progress;
+typedef struct {
+    const char *path;
+    const char *db_path;
+    int resume;
+    int threads;
+    int ranks;
+    void (*progress)(void *user, const sgl_sweep_progress *p);
+    void *user;
+} sgl_sweep_exec_opts;
+typedef struct sgl_sweep_exec sgl_sweep_exec;
+int sgl_sweep_exec_open(const sgl_sweep *w, sgl_store *db, const sgl_sweep_exec_opts *o, sgl_sweep_exec **out,
+                        sgl_err *err);
+int sgl_sweep_exec_run(sgl_sweep_exec *x, void *dispatch, sgl_err *err);
+const sgl_sweep_progress *sgl_sweep_exec_progress(const sgl_sweep_exec *x);
+void sgl_sweep_exec_free(sgl_sweep_exec *x);
+typedef struct {
     const char *key; const char *command; const char *params;
     uint64_t seed; uint64_t n_traj;
     int64_t sweep_id; int64_t sweep_index;
@@ -401,6 +426,9 @@ LAYOUT = {
                         "dir", "k_max"],
     "sgl_prediction": ["name", "value", "unit", "note"],
     "sgl_run_info": ["key", "command", "params", "seed", "n_traj", "sweep_id", "sweep_index", "threads", "ranks"],
+    "sgl_sweep_progress": ["n", "skipped", "done", "redone", "finished_elsewhere", "running_elsewhere", "traj",
+                           "t_store"],
+    "sgl_sweep_exec_opts": ["path", "db_path", "resume", "threads", "ranks", "progress", "user"],
 }
 # structs declared with their leading fields only (never allocated here): offsets checked, size not
 PARTIAL = {"sgl_observable_type": ["name", "doc"]}

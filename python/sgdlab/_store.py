@@ -50,56 +50,53 @@ def sweep(spec, db=None, resume=False, threads=0):
     threads = _threads(threads)
     err = ffi.new("sgl_err *")
     w, path = _load(spec, err)
-    st_p = ffi.new("sgl_store **")
-    store = ffi.NULL
     try:
-        n = lib.sgl_sweep_size(w)
         out = SweepResult()
-        out.n, out.done, out.skipped, out.keys, out.results = n, 0, 0, [], {}
-        sweep_id = ffi.new("int64_t *")
-        if db is not None:
-            _check(lib.sgl_store_open(os.fsencode(db), 0, 5000, st_p, err), err)
-            store = st_p[0]
-            have = ffi.new("int64_t *")
-            _check(lib.sgl_store_count_runs(store, have, err), err)
-            if have[0] > 0 and not resume:
-                raise SpecError("--db", "'%s' already holds %d runs; pass --resume to continue a sweep into it "
-                                "(finished runs are skipped), or choose another --db" % (db, have[0]))
-            _check(lib.sgl_store_add_sweep(store, lib.sgl_sweep_name(w), path.encode(), lib.sgl_sweep_text(w),
-                                           sweep_id, err), err)
+        out.n, out.done, out.skipped, out.keys, out.results = lib.sgl_sweep_size(w), 0, 0, [], {}
         s = ffi.new("sgl_any_spec *")
-        run_id, outcome = ffi.new("int64_t *"), ffi.new("int *")
-        rec = ffi.new("sgl_record *")
-        command = ffi.new("char[]", b"sweep")   # kept alive while info points at it
-        for i in range(n):
+        key = ffi.new("char[17]")
+        for i in range(out.n):
             _check(lib.sgl_sweep_any_spec(w, i, s, err), err)
-            key = ffi.new("char[17]")
             lib.sgl_any_spec_run_key(s, key)
             out.keys.append(ffi.string(key).decode())
-            if store != ffi.NULL:
-                info = ffi.new("sgl_run_info *", {"command": command, "sweep_id": sweep_id[0],
-                                                  "sweep_index": i, "threads": threads, "ranks": 1})
-                _check(lib.sgl_store_claim_any(store, s, info, 1, run_id, outcome, err), err)   # skip finished
-                if outcome[0] > _CLAIM_REPLACE:
-                    out.skipped += 1
-                    continue
-            _check(lib.sgl_record_sweep_run(w, i, threads, rec, err), err)
-            try:
-                if store != ffi.NULL:
-                    _check(lib.sgl_store_write_any(store, run_id[0], s, rec, err), err)
-                else:
+        if db is None:   # no store: every run executed here, its results returned
+            rec = ffi.new("sgl_record *")
+            for i in range(out.n):
+                _check(lib.sgl_record_sweep_run(w, i, threads, rec, err), err)
+                try:
+                    _check(lib.sgl_sweep_any_spec(w, i, s, err), err)
                     out.results[i] = result_of(s, rec)
-            finally:
-                lib.sgl_record_clear(rec)
-            out.done += 1
+                finally:
+                    lib.sgl_record_clear(rec)
+                out.done += 1
+            return out
+        _drive(w, path, db, resume, threads, out, err)
         return out
     finally:
-        if store != ffi.NULL:
-            cerr = ffi.new("sgl_err *")
-            st = lib.sgl_store_close(store, cerr)
-            if st != 0:
-                raise_err(st, cerr)
         lib.sgl_sweep_free(w)
+
+
+def _drive(w, path, db, resume, threads, out, err):
+    """The store's side of a sweep: the library's driver (src/sweep_run.c, the one `sgdlab sweep` runs): claims,
+    executes and commits every run not finished in the store, in sweep order, resumable by run key."""
+    st_p = ffi.new("sgl_store **")
+    _check(lib.sgl_store_open(os.fsencode(db), 0, 5000, st_p, err), err)
+    store, x_p = st_p[0], ffi.new("sgl_sweep_exec **")
+    keep = [ffi.new("char[]", os.fsencode(path)), ffi.new("char[]", os.fsencode(db))]   # alive while the driver runs
+    opts = ffi.new("sgl_sweep_exec_opts *", {"path": keep[0], "db_path": keep[1], "resume": 1 if resume else 0,
+                                             "threads": threads, "ranks": 1})
+    try:
+        _check(lib.sgl_sweep_exec_open(w, store, opts, x_p, err), err)
+        _check(lib.sgl_sweep_exec_run(x_p[0], ffi.NULL, err), err)
+        p = lib.sgl_sweep_exec_progress(x_p[0])
+        out.done, out.skipped = p.done, p.skipped
+    finally:
+        if x_p[0] != ffi.NULL:
+            lib.sgl_sweep_exec_free(x_p[0])
+        cerr = ffi.new("sgl_err *")
+        st = lib.sgl_store_close(store, cerr)
+        if st != 0:
+            raise_err(st, cerr)
 
 
 # ------------------------------------------------------------------------------------------------- reading
