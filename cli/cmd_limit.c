@@ -25,7 +25,7 @@ typedef struct {
 static size_t coord_rows(const sgl_plan *p, size_t *idx)
 {
     sgl_model m;
-    if (sgl_model_init(&m, p->mtype, p->data[0], isnan(p->spec.a) ? p->mtype->default_a : p->spec.a, NULL) != SGL_OK)
+    if (sgl_model_init(&m, sgl_plan_model(p), sgl_plan_data(p, 0), isnan(sgl_plan_spec(p)->a) ? sgl_plan_model(p)->default_a : sgl_plan_spec(p)->a, NULL) != SGL_OK)
         return 0;
     size_t nb, len, stride;
     sgl_model_layout(&m, &nb, &len, &stride);
@@ -37,7 +37,7 @@ static size_t coord_rows(const sgl_plan *p, size_t *idx)
 static void fill_column(const sgl_plan *p, const sgl_results *r, const size_t *cidx, size_t nc, column *c)
 {
     size_t row = 0;
-    for (size_t o = 0; o < p->n_obs; ++o, ++row) {
+    for (size_t o = 0; o < sgl_plan_n_obs(p); ++o, ++row) {
         sgl_summary s;
         sgl_summarize(r, r->n_log - 1, o, &s);
         c->mean[row] = s.mean;
@@ -96,8 +96,8 @@ static sgl_status parse_etas(const char *s, double *etas, size_t *n, sgl_err *er
 static const char *form_text(const sgl_plan *p, sgl_limit_form f)
 {
     if (f == SGL_LIMIT_GENERAL) return "general four-term form (THEORY 2.5) from the noise covariance";
-    const char *nm = p->noise->name;
-    if (p->noise->label_c) return "closed: label noise, dzeta/dt = -(c/4) grad_Gamma tr H";
+    const char *nm = sgl_plan_noise(p)->name;
+    if (sgl_plan_noise(p)->label_c) return "closed: label noise, dzeta/dt = -(c/4) grad_Gamma tr H";
     if (strcmp(nm, "gaussian") == 0) return "closed: isotropic, Brownian motion on Gamma - (sigma^2/4) grad_Gamma log pdet H";
     if (strcmp(nm, "sqrt-loss") == 0) return "closed: GD on sqrt L, dzeta/dt = -(1/8) grad_Gamma lambda_1";
     if (strcmp(nm, "normalized") == 0) return "closed: normalised GD, dzeta/dt = -(1/4) grad_Gamma log lambda_1";
@@ -112,8 +112,8 @@ static void print_limit_json(const sgl_plan *p, const sgl_spec *spec, const sgl_
     sgl_json_to_file(&w, stdout);
     sgl_json_begin_object(&w);
     sgl_json_kstring(&w, "command", "limit");
-    sgl_json_kstring(&w, "model", p->mtype->name);
-    sgl_json_kstring(&w, "noise", p->noise->name);
+    sgl_json_kstring(&w, "model", sgl_plan_model(p)->name);
+    sgl_json_kstring(&w, "noise", sgl_plan_noise(p)->name);
     sgl_json_kstring(&w, "time_unit", "t = eta^2 k");
     sgl_json_kdouble(&w, "T", T);
     sgl_json_kdouble(&w, "dt", info->dt);
@@ -157,7 +157,7 @@ static void print_limit_json(const sgl_plan *p, const sgl_spec *spec, const sgl_
 static void print_limit_table(const sgl_plan *p, const sgl_spec *spec, const sgl_limit_info *info, double T,
                                const column *cols, size_t n_eta, char (*names)[32], size_t n_rows)
 {
-    printf("# sgdlab limit: model %s, noise %s, %u trajectories (seed %llu)\n", p->mtype->name, p->noise->name,
+    printf("# sgdlab limit: model %s, noise %s, %u trajectories (seed %llu)\n", sgl_plan_model(p)->name, sgl_plan_noise(p)->name,
            spec->seeds, (unsigned long long)spec->seed);
     printf("# limit: %s\n", form_text(p, info->form_used));
     printf("# rank of the Hessian on Gamma at the start: %zu (gap ratio lambda_{M+1}/lambda_M = %.3g)", info->rank,
@@ -252,7 +252,7 @@ int sgl_cmd_limit(int argc, char **argv)
     if ((st = sgl_limit_plan_alloc(&ls.u.limit, &p, &err)) != SGL_OK) goto done;
     size_t cidx[8];
     const size_t nc = coord_rows(p, cidx);
-    const size_t n_rows = p->n_obs + nc;
+    const size_t n_rows = sgl_plan_n_obs(p) + nc;
     /* --db: the limit (and each SGD column) is a run in the store, through the library's life cycle */
     if (o.db_path && (st = sgl_store_open(o.db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
     sgl_run_info rinfo = {.command = "limit", .sweep_index = -1, .threads = o.threads, .ranks = 1};
@@ -288,8 +288,8 @@ int sgl_cmd_limit(int argc, char **argv)
         if (st != SGL_OK) goto done;
     }
     char names[MAX_ROWS][32];
-    for (size_t q = 0; q < p->n_obs; ++q) snprintf(names[q], sizeof names[q], "%s", p->obs[q]->name);
-    for (size_t q = 0; q < nc; ++q) snprintf(names[p->n_obs + q], sizeof names[0], "theta[%zu]", cidx[q]);
+    for (size_t q = 0; q < sgl_plan_n_obs(p); ++q) snprintf(names[q], sizeof names[q], "%s", sgl_plan_obs(p, q)->name);
+    for (size_t q = 0; q < nc; ++q) snprintf(names[sgl_plan_n_obs(p) + q], sizeof names[0], "theta[%zu]", cidx[q]);
     if (o.json) print_limit_json(p, &o.spec, &info, lo.T, cols, n_eta, names, n_rows);
     else print_limit_table(p, &o.spec, &info, lo.T, cols, n_eta, names, n_rows);
 done:

@@ -42,17 +42,17 @@ typedef void (*kv_fn)(void *f, const char *key, const char *sval, double dval, i
 
 static void walk_params(void *f, const sgl_plan *p, kv_fn kv)
 {
-    const sgl_spec *s = &p->spec;
+    const sgl_spec *s = sgl_plan_spec(p);
     char decay[400] = "";
     size_t k = 0;
     for (size_t i = 0; i < s->n_decay && k < sizeof decay; ++i)
         k += (size_t)snprintf(decay + k, sizeof decay - k, "%s%llu", i ? "," : "",
                               (unsigned long long)s->decay_at[i]);
-    const sgl_data *D = p->data[0];
+    const sgl_data *D = sgl_plan_data(p, 0);
     kv(f, "model", s->model, 0, 0, 1);
     kv(f, "noise", s->noise, 0, 0, 0);
     /* a data-free model runs on identical dummy samples: say so */
-    kv(f, "data", (p->mtype->caps & SGL_CAP_NODATA) ? "none" : sgl_input_names[s->data.input], 0, 0, 0);
+    kv(f, "data", (sgl_plan_model(p)->caps & SGL_CAP_NODATA) ? "none" : sgl_input_names[s->data.input], 0, 0, 0);
     const int truth_file = s->data.input == SGL_INPUT_CSV && s->data.truth_path && s->data.truth_path[0];
     if (s->data.input == SGL_INPUT_CSV) kv(f, "data_file", s->data.csv_path, 0, 0, 0);
     if (truth_file) kv(f, "truth_file", s->data.truth_path, 0, 0, 0);
@@ -62,7 +62,7 @@ static void walk_params(void *f, const sgl_plan *p, kv_fn kv)
     kv(f, "n_test", NULL, (double)D->n_test, 1, 0);
     kv(f, "truth", truth_file ? "file" : D->wstar ? sgl_truth_names[s->data.truth] : "none", 0, 0, 0);
     kv(f, "data_noise", NULL, s->data.label_noise, 1, 0);
-    if (p->mtype->caps & SGL_CAP_WIDTH) kv(f, "width", NULL, (double)D->width, 1, 0);
+    if (sgl_plan_model(p)->caps & SGL_CAP_WIDTH) kv(f, "width", NULL, (double)D->width, 1, 0);
     kv(f, "data_draw", sgl_draw_names[s->data_draw], 0, 0, 0);
     kv(f, "loss_a", NULL, s->a, 1, 0);
     kv(f, "alpha", NULL, s->alpha, 1, 0);
@@ -131,15 +131,15 @@ static void write_table(FILE *f, const sgl_plan *p, const sgl_results *r)
     sgl_print_params_text(f, p, "# ");
     fprintf(f, "# each cell: mean +- standard error over the non-diverged trajectories\n");
     fprintf(f, "%12s %12s %12s", "step", "t_eta", "t_eta2");
-    for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, " %26s", p->obs[o]->name);
+    for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) fprintf(f, " %26s", sgl_plan_obs(p, o)->name);
     fprintf(f, " %5s %5s\n", "n", "div");
-    for (size_t l = 0; l < p->n_log; ++l) {
+    for (size_t l = 0; l < sgl_plan_n_log(p); ++l) {
         if (sgl_cli_signal) return;   /* interrupted: stop after a whole line */
         double t1, t2;
-        sgl_clock(&p->spec, p->log_steps[l], &t1, &t2);
-        fprintf(f, "%12llu %12.6g %12.6g", (unsigned long long)p->log_steps[l], t1, t2);
+        sgl_clock(sgl_plan_spec(p), sgl_plan_log_steps(p)[l], &t1, &t2);
+        fprintf(f, "%12llu %12.6g %12.6g", (unsigned long long)sgl_plan_log_steps(p)[l], t1, t2);
         sgl_summary sm = {0};
-        for (size_t o = 0; o < p->n_obs; ++o) {
+        for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) {
             sgl_summarize(r, l, o, &sm);
             char cell[64];
             snprintf(cell, sizeof cell, "%.6g +- %.2g", sm.mean, sm.std_err);
@@ -148,13 +148,13 @@ static void write_table(FILE *f, const sgl_plan *p, const sgl_results *r)
         fprintf(f, " %5llu %5llu\n", (unsigned long long)sm.n, (unsigned long long)sm.n_diverged);
     }
     if (sgl_cli_signal) return;
-    fprintf(f, "\nsummary at step %llu over %u trajectories:\n", (unsigned long long)p->spec.steps, r->n_traj);
+    fprintf(f, "\nsummary at step %llu over %u trajectories:\n", (unsigned long long)sgl_plan_spec(p)->steps, r->n_traj);
     fprintf(f, "%-16s %24s %24s %24s %24s %6s %6s %9s\n", "observable", "mean", "se", "min", "max", "n", "div",
             "nonfinite");
-    for (size_t o = 0; o < p->n_obs; ++o) {
+    for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) {
         sgl_summary sm;
-        sgl_summarize(r, p->n_log - 1, o, &sm);
-        fprintf(f, "%-16s %24.17g %24.17g %24.17g %24.17g %6llu %6llu %9llu\n", p->obs[o]->name, sm.mean,
+        sgl_summarize(r, sgl_plan_n_log(p) - 1, o, &sm);
+        fprintf(f, "%-16s %24.17g %24.17g %24.17g %24.17g %6llu %6llu %9llu\n", sgl_plan_obs(p, o)->name, sm.mean,
                 sm.std_err, sm.min, sm.max, (unsigned long long)sm.n, (unsigned long long)sm.n_diverged,
                 (unsigned long long)sm.n_nonfinite);
     }
@@ -172,16 +172,16 @@ static void write_csv(FILE *f, const sgl_plan *p, const sgl_results *r)
 {
     sgl_print_params_text(f, p, "# ");
     fprintf(f, "traj,step,t_eta,t_eta2,lr");
-    for (size_t o = 0; o < p->n_obs; ++o) fprintf(f, ",%s", p->obs[o]->name);
+    for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) fprintf(f, ",%s", sgl_plan_obs(p, o)->name);
     fprintf(f, ",diverged,diverged_step\n");
     for (uint32_t t = 0; t < r->n_traj; ++t)
-        for (size_t l = 0; l < p->n_log; ++l) {
+        for (size_t l = 0; l < sgl_plan_n_log(p); ++l) {
             if (sgl_cli_signal) return;   /* interrupted: stop after a whole record */
-            uint64_t k = p->log_steps[l];
+            uint64_t k = sgl_plan_log_steps(p)[l];
             double t1, t2;
-            sgl_clock(&p->spec, k, &t1, &t2);
-            fprintf(f, "%u,%llu,%.17g,%.17g,%.17g", t, (unsigned long long)k, t1, t2, sgl_spec_lr(&p->spec, k));
-            for (size_t o = 0; o < p->n_obs; ++o) {
+            sgl_clock(sgl_plan_spec(p), k, &t1, &t2);
+            fprintf(f, "%u,%llu,%.17g,%.17g,%.17g", t, (unsigned long long)k, t1, t2, sgl_spec_lr(sgl_plan_spec(p), k));
+            for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) {
                 fputc(',', f);
                 sgl_print_double(f, r->series[((size_t)t * r->n_log + l) * r->n_obs + o], 0);
             }
@@ -210,25 +210,25 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
     sgl_json_end_object(&w);
     sgl_json_key(&w, "observables");
     sgl_json_begin_array(&w);
-    for (size_t o = 0; o < p->n_obs; ++o) sgl_json_string(&w, p->obs[o]->name);
+    for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) sgl_json_string(&w, sgl_plan_obs(p, o)->name);
     sgl_json_end_array(&w);
     sgl_json_end_object(&w);
     fputc('\n', f);
     for (uint32_t t = 0; t < r->n_traj; ++t)
-        for (size_t l = 0; l < p->n_log; ++l) {
+        for (size_t l = 0; l < sgl_plan_n_log(p); ++l) {
             if (sgl_cli_signal) return;   /* interrupted: stop after a whole record */
-            uint64_t k = p->log_steps[l];
+            uint64_t k = sgl_plan_log_steps(p)[l];
             double t1, t2;
-            sgl_clock(&p->spec, k, &t1, &t2);
+            sgl_clock(sgl_plan_spec(p), k, &t1, &t2);
             sgl_json_to_file(&w, f);   /* one record per line */
             sgl_json_begin_object(&w);
             sgl_json_kuint(&w, "traj", t);
             sgl_json_kuint(&w, "step", k);
             sgl_json_kdouble(&w, "t_eta", t1);
             sgl_json_kdouble(&w, "t_eta2", t2);
-            sgl_json_kdouble(&w, "lr", sgl_spec_lr(&p->spec, k));
-            for (size_t o = 0; o < p->n_obs; ++o)
-                sgl_json_kdouble(&w, p->obs[o]->name, r->series[((size_t)t * r->n_log + l) * r->n_obs + o]);
+            sgl_json_kdouble(&w, "lr", sgl_spec_lr(sgl_plan_spec(p), k));
+            for (size_t o = 0; o < sgl_plan_n_obs(p); ++o)
+                sgl_json_kdouble(&w, sgl_plan_obs(p, o)->name, r->series[((size_t)t * r->n_log + l) * r->n_obs + o]);
             sgl_json_kbool(&w, "diverged", r->diverged[t] && k >= r->diverged_step[t]);
             sgl_json_key(&w, "diverged_step");
             if (r->diverged[t]) sgl_json_uint(&w, r->diverged_step[t]);
@@ -242,15 +242,15 @@ static void write_jsonl(FILE *f, const sgl_plan *p, const sgl_results *r)
     sgl_json_to_file(&w, f);
     sgl_json_begin_object(&w);
     sgl_json_kbool(&w, "summary", 1);
-    sgl_json_kuint(&w, "step", p->spec.steps);
+    sgl_json_kuint(&w, "step", sgl_plan_spec(p)->steps);
     sgl_json_kuint(&w, "n_traj", r->n_traj);
     sgl_json_kuint(&w, "n_diverged", nd);
     sgl_json_key(&w, "observables");
     sgl_json_begin_object(&w);
-    for (size_t o = 0; o < p->n_obs; ++o) {
+    for (size_t o = 0; o < sgl_plan_n_obs(p); ++o) {
         sgl_summary sm;
-        sgl_summarize(r, p->n_log - 1, o, &sm);
-        sgl_json_key(&w, p->obs[o]->name);
+        sgl_summarize(r, sgl_plan_n_log(p) - 1, o, &sm);
+        sgl_json_key(&w, sgl_plan_obs(p, o)->name);
         sgl_json_begin_object(&w);
         sgl_json_kdouble(&w, "mean", sm.mean);
         sgl_json_kdouble(&w, "se", sm.std_err);

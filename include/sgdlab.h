@@ -433,33 +433,12 @@ double sgl_spec_lr(const sgl_spec *s, uint64_t k);
 
 /* ------------------------------------------------------- plan / execute */
 
-typedef struct sgl_traj {
-    uint32_t id;
-    const sgl_data *data;
-    sgl_model model;       /* bound to this trajectory's data */
-    double *theta;         /* D */
-    double *g;             /* D, gradient scratch */
-    double *scratch;       /* model scratch (scratch_len) | residuals (n) | coefficients (n, >= B), + 2 B,
-                              and >= D + 2; Gaussian noise reuses it for Philox words */
-    uint32_t *idx;         /* 2*B sample indices */
-    uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
-    double *work;          /* sgl_lambda_max_work doubles for the lambda_max observable (NULL without hvp) */
-    int diverged;
-    uint64_t diverged_step;
-} sgl_traj;
-
-typedef struct sgl_plan {
-    sgl_spec spec;
-    const sgl_model_type *mtype;
-    const sgl_noise_type *noise;
-    size_t n_obs;
-    const sgl_observable_type *obs[16];
-    size_t n_data;
-    sgl_data **data;        /* n_data draws (1 if shared, else seeds) */
-    size_t n_log;           /* logged steps per trajectory */
-    uint64_t *log_steps;    /* n_log */
-    size_t dim;
-} sgl_plan;
+/* A plan: a validated spec bound to its model and noise kind, its observables,
+ * its data draws and its logging grid.  Opaque (the layout is the library's,
+ * src/plan.h); read it through the accessors below.  A trajectory (sgl_traj)
+ * is library-internal: noise kinds and observables receive one. */
+typedef struct sgl_plan sgl_plan;
+typedef struct sgl_traj sgl_traj;
 
 /* Per-trajectory results, indexed by trajectory id. */
 typedef struct {
@@ -479,6 +458,22 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
  * this machine's physical memory.  Errors name the flag (--d, --n, --seeds). */
 sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
+
+/* What a plan holds (p as returned by sgl_plan_alloc or sgl_limit_plan_alloc):
+ * its spec (a copy), model type and noise kind, the observables it logs (in
+ * column order of sgl_results.series), its data draws (draw < n_data: 1 when
+ * shared, else one per trajectory), its logged steps (n_log, ascending, from 0
+ * to spec.steps) and the parameter dimension D (with the model's padding). */
+const sgl_spec *sgl_plan_spec(const sgl_plan *p);
+const sgl_model_type *sgl_plan_model(const sgl_plan *p);
+const sgl_noise_type *sgl_plan_noise(const sgl_plan *p);
+size_t sgl_plan_n_obs(const sgl_plan *p);
+const sgl_observable_type *sgl_plan_obs(const sgl_plan *p, size_t i);
+size_t sgl_plan_n_data(const sgl_plan *p);
+const sgl_data *sgl_plan_data(const sgl_plan *p, size_t draw);
+size_t sgl_plan_n_log(const sgl_plan *p);
+const uint64_t *sgl_plan_log_steps(const sgl_plan *p);
+size_t sgl_plan_dim(const sgl_plan *p);
 
 /* The bound (spec.bound on max|theta_j|) is checked at every multiple of this
  * many steps and at the last step; non-finite residuals are caught at every
