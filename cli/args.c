@@ -193,28 +193,8 @@ static void run_readers(unsigned use, char *buf, size_t len)
 /* "  --key  help [default D; unit U; allowed A; read by R]" */
 static void print_row(const sgl_param *p, sgl_spec_kind kind)
 {
-    char allowed[300] = "", reads[300] = "", flag[40];
-    if (p->type == SGL_PARAM_KIND) {
-        sgl_escape_kind_names(p->kinds, " | ", allowed, sizeof allowed);
-    } else if (p->type == SGL_PARAM_ENUM) {
-        size_t k = 0;
-        for (int i = 0; p->choices[i] && k < sizeof allowed; ++i)
-            if (strcmp(p->choices[i], "unset") != 0)
-                k += (size_t)snprintf(allowed + k, sizeof allowed - k, "%s%s", k ? " | " : "", p->choices[i]);
-    } else if (p->type == SGL_PARAM_STR && p->range && strcmp(p->range, "sgdlab list") == 0) {
-        /* a registry name: landscape (escape), model and noise (run, limit) */
-        size_t k = 0;
-        const int esc = kind == SGL_KIND_ESCAPE, model = strcmp(p->name, "model") == 0;
-        for (size_t i = 0; k < sizeof allowed; ++i) {
-            const char *nm = esc ? (sgl_landscapes[i] ? sgl_landscapes[i]->name : NULL)
-                             : model ? (sgl_models[i] ? sgl_models[i]->name : NULL)
-                                     : (sgl_noises[i] ? sgl_noises[i]->name : NULL);
-            if (!nm) break;
-            k += (size_t)snprintf(allowed + k, sizeof allowed - k, "%s%s", k ? " | " : "", nm);
-        }
-    } else if (p->range) {
-        snprintf(allowed, sizeof allowed, "%s", p->range);
-    }
+    char allowed[300], reads[300] = "", flag[40];
+    sgl_param_allowed(kind, p, allowed, sizeof allowed);
     if (kind == SGL_KIND_ESCAPE) escape_readers(p->name, reads, sizeof reads);
     else run_readers(p->use, reads, sizeof reads);
     snprintf(flag, sizeof flag, "--%s", p->name);

@@ -35,7 +35,8 @@ static void sweep_usage(FILE *f)
             "usage: sgdlab sweep SPEC.yaml [--db FILE] [--resume] [--no-store] [--list] [--threads T] [--quiet]\n"
             "                    [--busy-timeout MS] [--sync-every S]\n"
             "  SPEC              YAML or JSON: base (run parameters), grid (product), zip (lists in step);\n"
-            "                    keys are the `sgdlab run` flags without \"--\" (sgdlab sweep --keys lists them)\n"
+            "                    keys are the `sgdlab run|limit|escape` flags without \"--\" (top-level `kind:`, default run;\n"
+            "                    sgdlab sweep --keys [--kind run|limit|escape] lists them)\n"
             "  --db FILE         SQLite results store (default results.db)\n"
             "  --resume          continue a sweep in an existing store: skip finished runs, redo unfinished\n"
             "  --no-store        execute the runs without storing anything (timing baseline)\n"
@@ -61,23 +62,64 @@ static int parse_int_arg(const char *flag, const char *v, int max, int *out)
     return 0;
 }
 
+/* sweep --keys [--kind run|limit|escape]: the keys a spec file of that kind may set, one row each (name
+ * first): type, default, unit, allowed values.  1 done, -1 bad arguments. */
+static int sweep_keys(int argc, char **argv)
+{
+    const char *kind_arg = NULL;
+    for (int i = 2; i < argc; ++i) {
+        if (strcmp(argv[i], "--keys") == 0) continue;
+        if (strcmp(argv[i], "--kind") == 0 && !kind_arg && i + 1 < argc) {
+            kind_arg = argv[++i];
+            continue;
+        }
+        if (strcmp(argv[i], "--kind") == 0 && !kind_arg) {
+            fprintf(stderr, "sgdlab: --kind: needs a value: run, limit or escape\n");
+            return -1;
+        }
+        fprintf(stderr, "sgdlab: --keys: takes no other arguments than --kind run|limit|escape (got '%s')\n",
+                argv[i]);
+        return -1;
+    }
+    int kind = SGL_KIND_RUN;
+    if (kind_arg) {
+        for (kind = 0; sgl_spec_kind_names[kind] && strcmp(sgl_spec_kind_names[kind], kind_arg) != 0; ++kind) {}
+        if (!sgl_spec_kind_names[kind]) {
+            fprintf(stderr, "sgdlab: --kind: must be run, limit or escape, got '%s'\n", kind_arg);
+            return -1;
+        }
+    }
+    for (const sgl_param *p = sgl_param_table((sgl_spec_kind)kind); p->name; ++p) {
+        if (p->flags & SGL_PF_NOSWEEP) continue;   /* set by library callers, not in spec files */
+        char allowed[300];
+        sgl_param_allowed((sgl_spec_kind)kind, p, allowed, sizeof allowed);
+        printf("%-16s %-42s default %s", p->name, sgl_param_type_name(p->type), p->def && p->def[0] ? p->def : "none");
+        if (p->unit) printf("; unit %s", p->unit);
+        if (allowed[0]) printf("; allowed %s", allowed);
+        printf("\n");
+    }
+    return 1;
+}
+
 static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->db_path = "results.db";
     o->busy_ms = 5000;
     o->sync_every = SYNC_DEFAULT;
+    for (int i = 2; i < argc; ++i)
+        if (strcmp(argv[i], "--keys") == 0) return sweep_keys(argc, argv);
     for (int i = 2; i < argc; ++i) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "--keys") == 0) && argc > 3) {
+        if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) && argc > 3) {
             fprintf(stderr, "sgdlab: %s: takes no other arguments (got %d more)\n", a, argc - 3);
             return -1;
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { sweep_usage(stdout); return 1; }
-        if (strcmp(a, "--keys") == 0) {
-            for (const sgl_param *p = sgl_params; p->name; ++p) printf("%s\n", p->name);
-            return 1;
+        if (strcmp(a, "--kind") == 0) {
+            fprintf(stderr, "sgdlab: --kind: only used with --keys (a spec file says its kind with `kind:`)\n");
+            return -1;
         }
         if (strcmp(a, "--resume") == 0) o->resume = 1;
         else if (strcmp(a, "--no-store") == 0) o->no_store = 1;
@@ -110,7 +152,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
             }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sgdlab: %s: unknown flag; valid: --db, --resume, --no-store, --list, --threads, "
-                            "--quiet, --busy-timeout, --sync-every, --keys, --help\n", a);
+                            "--quiet, --busy-timeout, --sync-every, --keys [--kind K], --help\n", a);
             return -1;
         } else if (!o->spec_path) o->spec_path = a;
         else {

@@ -1665,6 +1665,9 @@ void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind);
  * for CLI, sweep, MPI, Python).  NULL for a kind out of range. */
 const sgl_param *sgl_param_table(sgl_spec_kind kind);
 const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name);
+/* what row p of kind's table accepts, for help texts: ENUM/KIND names and registry names (model, noise,
+ * landscape) joined by " | ", else the row's range text ("" when none); buf always terminated, cut at len */
+void sgl_param_allowed(sgl_spec_kind kind, const sgl_param *p, char *buf, size_t len);
 /* set one key from text: an unknown key (SGL_EINVAL, field "key"), a bad text (field = the key) */
 sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err);
 /* the value of one row as text that sgl_any_spec_set reads back (doubles %.17g); length needed, like snprintf */

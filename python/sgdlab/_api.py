@@ -2,6 +2,8 @@
 (_spec.Spec), runs the library, and copies the C buffers into numpy arrays in one go (np.frombuffer on
 ffi.buffer), so the numbers are the bits the CLI prints."""
 import math
+import os
+import warnings
 
 import numpy as np
 
@@ -24,6 +26,42 @@ def _threads(threads):
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 0 <= threads <= 4096:
         raise SpecError("--threads", "must be a non-negative integer <= 4096, got '%s'" % (threads,))
     return int(threads)
+
+
+_CLAIM_REPLACE = 3   # SGL_CLAIM_REPLACE: a finished run of the same key was replaced
+
+
+def _life_cycle(spec, command, threads, db):
+    """Execute spec (a _spec.Spec) through the library's one run life cycle, sgl_store_run_any: without db only
+    execute; with db the run is claimed in that store before it runs (an unusable store fails at once) and its
+    results are written in one transaction ending 'finished': the rows `sgdlab COMMAND --db` leaves.
+    Returns (status, err, rec); on a nonzero status rec is already cleared (the caller translates err)."""
+    err = ffi.new("sgl_err *")
+    store = ffi.NULL
+    if db is not None:
+        out = ffi.new("sgl_store **")
+        st = lib.sgl_store_open(os.fsencode(db), 0, 5000, out, err)
+        if st != 0:
+            raise_err(st, err)
+        store = out[0]
+    rec = ffi.new("sgl_record *")
+    outcome = ffi.new("int *")
+    ccmd = ffi.new("char[]", command.encode())
+    info = ffi.new("sgl_run_info *", {"command": ccmd, "sweep_index": -1, "threads": threads, "ranks": 1})
+    st = lib.sgl_store_run_any(store, spec.c, info, ffi.NULL, rec, outcome, err)
+    if store != ffi.NULL:
+        cerr = ffi.new("sgl_err *")
+        cst = lib.sgl_store_close(store, cerr)
+        if st == 0 and cst != 0:
+            lib.sgl_record_clear(rec)
+            raise_err(cst, cerr)
+        if st == 0 and outcome[0] == _CLAIM_REPLACE:
+            warnings.warn("sgdlab %s: run %s was already finished in '%s'; this execution replaced it (same "
+                          "parameters and seed)" % (command, ffi.string(rec.key).decode(), os.fsdecode(db)),
+                          stacklevel=3)
+    if st != 0:
+        lib.sgl_record_clear(rec)
+    return st, err, rec
 
 
 class Result:
@@ -94,10 +132,11 @@ def _run_result(params, cspec, rec):
     return r
 
 
-def run(threads=0, **kwargs):
+def run(threads=0, db=None, **kwargs):
     """`sgdlab run` as a call: keyword arguments named as its flags ("_" for "-"), e.g.
     sgdlab.run(model="diagnet", noise="label", lr=1e-3, steps=3e5, seeds=32).  Returns a RunResult; bad input
-    raises SpecError with the CLI's message.  The results do not depend on threads (0: all cores)."""
+    raises SpecError with the CLI's message.  The results do not depend on threads (0: all cores).  db: a
+    results store the run is written into, as `sgdlab run --db` writes it."""
     threads = _threads(threads)
     spec = Spec("run", kwargs)
     spec.check_given()
@@ -106,8 +145,7 @@ def run(threads=0, **kwargs):
     st = lib.sgl_spec_resolve_data(cspec, err)
     if st != 0:
         raise_err(st, err)
-    rec = ffi.new("sgl_record *")
-    st = lib.sgl_record_run(cspec, threads, rec, err)
+    st, err, rec = _life_cycle(spec, "run", threads, db)
     if st != 0:
         if st == -1 and ffi.string(err.field) == b"--kappa" and "kappa" not in spec.given:
             raise SpecError("--kappa", "%s (%d is the default; pass --kappa)" % (
@@ -131,16 +169,15 @@ class LimitResult(RunResult):
     form used), rank, gap_ratio, em_steps, dt, label_c (NaN unless label-shaped noise) as `limit --json`."""
 
 
-def limit(threads=0, **kwargs):
+def limit(threads=0, db=None, **kwargs):
     """`sgdlab limit` as a call (without --compare-sgd: run sgdlab.run at each eta for that): the run's keys plus
-    T, dt, form.  Returns a LimitResult; bad input raises SpecError."""
+    T, dt, form.  Returns a LimitResult; bad input raises SpecError.  db: a results store the limit run is
+    written into, as `sgdlab limit --db` writes it."""
     threads = _threads(threads)
     spec = Spec("limit", kwargs)
     spec.check_given()
     spec.validate()
-    err = ffi.new("sgl_err *")
-    rec = ffi.new("sgl_record *")
-    st = lib.sgl_record_run_any(spec.c, threads, rec, err)
+    st, err, rec = _life_cycle(spec, "limit", threads, db)
     if st != 0:
         if st == -1 and ffi.string(err.field) == b"theta":   # the start point: named by the key that gave it
             raise SpecError("--init" if "init" in spec.given else "--alpha",
@@ -206,10 +243,11 @@ def _escape_estimates(r, rec, eta):
               "method": "censored exponential MLE, likelihood-ratio CI"}
 
 
-def escape(threads=0, **kwargs):
+def escape(threads=0, db=None, **kwargs):
     """`sgdlab escape` as a call: keyword arguments named as its flags (landscape, noise, L0, B_over_eta, eta,
     dynamics, event, trajectories, t_max, seed, ...).  Returns an EscapeResult; bad input raises SpecError.
-    The results do not depend on threads."""
+    The results do not depend on threads.  db: a results store the run (every first passage and the
+    estimates) is written into, as `sgdlab escape --db` writes it."""
     threads = _threads(threads)
     spec = Spec("escape", kwargs)
     spec.check_given()
@@ -221,8 +259,7 @@ def escape(threads=0, **kwargs):
     st = lib.sgl_escape_describe(cspec, info, err)
     if st != 0:
         raise_err(st, err)
-    rec = ffi.new("sgl_record *")
-    st = lib.sgl_record_escape(cspec, rec, err)
+    st, err, rec = _life_cycle(spec, "escape", threads, db)
     if st != 0:
         raise_err(st, err)
     try:

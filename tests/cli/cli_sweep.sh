@@ -29,10 +29,35 @@ zip:
 EOF
 
 # ---- the keys of a spec are exactly the run flags (without --) that set parameters
-keys=$("$SGDLAB" sweep --keys | sort)
+# (--keys prints one row per key, the name first: type, default, unit, allowed values)
+keys=$("$SGDLAB" sweep --keys | awk '{ print $1 }' | sort)
 # (--init is a vector, an explicit initial point: library callers set spec.init; not a sweep key)
 flags=$("$SGDLAB" run --help | awk '/^  --/ { print substr($1, 3) }' | grep -v -x -e threads -e format -e out -e db -e init | sort)
 check "spec keys == sgdlab run parameter flags" test "$keys" = "$flags"
+
+# ---- --keys --kind: the table of that kind (default run); a bad kind is refused naming --kind and the kinds
+"$SGDLAB" sweep --keys > keys_def.txt
+"$SGDLAB" sweep --keys --kind run > keys_run.txt
+check "--keys == --keys --kind run" cmp -s keys_def.txt keys_run.txt
+check "--keys: lr row: type, default, allowed" grep -qE '^lr +a finite number +default 0.001; allowed > 0$' keys_run.txt
+"$SGDLAB" sweep --kind escape --keys > keys_esc.txt
+check "--keys --kind escape: noise row lists the escape noises" \
+    grep -qE '^noise +one of the names +default mori; allowed isotropic \| mori \|' keys_esc.txt
+check "--keys --kind escape: x0 and t-max (unit), no run key" \
+    sh -c 'grep -q "^x0 " keys_esc.txt && grep -qE "^t-max .*default 1e4; unit t = eta k" keys_esc.txt && ! grep -q "^lr " keys_esc.txt'
+"$SGDLAB" sweep --keys --kind limit > keys_lim.txt
+check "--keys --kind limit: T, dt, form and the run keys, no steps" \
+    sh -c 'grep -q "^T " keys_lim.txt && grep -q "^dt " keys_lim.txt && grep -qE "^form .*allowed auto \| general \| closed" keys_lim.txt && grep -q "^model " keys_lim.txt && ! grep -q "^steps " keys_lim.txt'
+"$SGDLAB" sweep --keys --kind walk > kout.txt 2> kerr.txt
+rc=$?
+check "--keys --kind walk: exit 2 (got $rc), nothing on stdout" test $rc -eq 2 -a ! -s kout.txt
+check "--keys --kind walk: names --kind and the kinds" grep -q "^sgdlab: --kind: must be run, limit or escape, got 'walk'" kerr.txt
+"$SGDLAB" sweep --keys --kind > kout.txt 2> kerr.txt
+rc=$?
+check "--keys --kind (no value): exit 2 (got $rc)" test $rc -eq 2 -a ! -s kout.txt
+"$SGDLAB" sweep spec.yaml --kind escape > kout.txt 2> kerr.txt
+rc=$?
+check "--kind without --keys: exit 2 (got $rc), says --kind" sh -c "test $rc -eq 2 && grep -q -- '--kind: only used with --keys' kerr.txt"
 
 # ---- every example spec expands and validates
 nex=0

@@ -80,5 +80,5 @@ bad "a missing file" "cannot open" "${RUN[@]}" --truth-file "$D/none.txt"
 bad "a directory" "not a regular file" "${RUN[@]}" --truth-file "$D"
 bad "generated data" "only used with --data csv" run --model linreg --noise none --truth-file "$D/t.txt" --steps 1
 "$SGDLAB" sweep --keys > "$D/keys" 2>&1
-check "sweep --keys lists truth-file" grep -qx "truth-file" "$D/keys"
+check "sweep --keys lists truth-file" grep -q "^truth-file " "$D/keys"
 finish
