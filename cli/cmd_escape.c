@@ -7,16 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* simulation / prediction: a time in t or steps against the MFPT, a rate
- * in 1/t against the censored MLE; NaN for the rest */
-static double ratio_of(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate, double eta)
-{
-    if (!strcmp(p->unit, "t = eta k")) return mf->mean / p->value;
-    if (!strcmp(p->unit, "steps k")) return mf->mean / eta / p->value;
-    if (!strcmp(p->unit, "1/t")) return rate->value / p->value;
-    return NAN;
-}
-
 /* the --json object of one escape run: spec, counts, MFPT, rate and the theory with its ratios */
 static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
                               const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
@@ -63,6 +53,18 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
     sgl_json_double_fmt(&w, "%g", level);
     sgl_json_kbool(&w, "lower_bound", mf.lower_bound);
     sgl_json_kdouble(&w, "mle_mean", mf.mle_mean);
+    if (mf.lower_bound && s->event != SGL_ESC_EV_NONE) {
+        /* censored (not by design, as under --event none): the MLE (exposure / escapes) is the MFPT the ratios use, with the rate's SE and CI */
+        sgl_mfpt_mle mle;
+        sgl_est_mfpt_mle(&mf, &rate, &mle);
+        sgl_json_kdouble(&w, "mle_se", mle.se);
+        sgl_json_key(&w, "mle_ci");
+        sgl_json_begin_array(&w);
+        sgl_json_double(&w, mle.ci_lo);
+        sgl_json_double(&w, mle.ci_hi);
+        sgl_json_end_array(&w);
+        sgl_json_kstring(&w, "ratios_use", "mle_mean (censored exponential MLE)");
+    }
     sgl_json_kstring(&w, "unit", tu);
     sgl_json_kdouble(&w, "mean_steps", mf.mean / eta);
     sgl_json_kdouble(&w, "se_steps", mf.se / eta);
@@ -90,7 +92,7 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
         sgl_json_begin_object(&w);
         sgl_json_kdouble(&w, "value", pred[i].value);
         sgl_json_kstring(&w, "unit", pred[i].unit);
-        sgl_json_kdouble(&w, "ratio_sim_over_theory", ratio_of(&pred[i], &mf, &rate, eta));
+        sgl_json_kdouble(&w, "ratio_sim_over_theory", sgl_escape_sim_over_theory(&pred[i], &mf, &rate, eta));
         sgl_json_kstring(&w, "note", pred[i].note);
         sgl_json_end_object(&w);
     }
@@ -133,14 +135,24 @@ static void print_escape_table(const sgl_escape_spec *s, const sgl_escape_info *
            rate.ci_hi, "1/t");
     printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "rate per step", rate.value * eta, rate.se * eta,
            rate.ci_lo * eta, rate.ci_hi * eta, "1/step");
-    printf("%-34s %14.6g %12s %14s %14s  %s\n", "1/rate (MLE mean)", mf.mle_mean, "", "", "", "t = eta k");
+    sgl_mfpt_mle mle;
+    sgl_est_mfpt_mle(&mf, &rate, &mle);
+    const int use_mle = mf.lower_bound && s->event != SGL_ESC_EV_NONE;   /* censored, not by design as under none */
+    if (use_mle)   /* the MFPT the ratios of times use, with the rate's SE and CI */
+        printf("%-34s %14.6g %12.4g %14.6g %14.6g  %s\n", "MFPT censored exp. MLE (1/rate)", mle.value, mle.se,
+               mle.ci_lo, mle.ci_hi, "t = eta k");
+    else printf("%-34s %14.6g %12s %14s %14s  %s\n", "1/rate (MLE mean)", mf.mle_mean, "", "", "", "t = eta k");
     if (why) printf("# theory: %s\n", why);
     else {
-        printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares):\n");
+        if (use_mle)
+            printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares; times against "
+                   "the censored exp. MLE of the MFPT, as %llu of %u trajectories are censored):\n",
+                   (unsigned long long)r->censored, s->trajectories);
+        else printf("# theory (sgl_theory_predict; ratio = simulation / prediction where one compares):\n");
         printf("%-28s %14s %10s  %-10s %s\n", "prediction", "value", "ratio", "unit", "note");
         for (size_t i = 0; i < npred; ++i)
             printf("%-28s %14.6g %10.4g  %-10s %s\n", pred[i].name, pred[i].value,
-                   ratio_of(&pred[i], &mf, &rate, eta), pred[i].unit, pred[i].note);
+                   sgl_escape_sim_over_theory(&pred[i], &mf, &rate, eta), pred[i].unit, pred[i].note);
     }
 }
 

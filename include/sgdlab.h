@@ -658,6 +658,15 @@ typedef struct {
 } sgl_mfpt_est;
 sgl_status sgl_est_mfpt(const double *t, const int *state, size_t n, double level, uint32_t n_boot,
                         uint64_t seed, sgl_mfpt_est *out, sgl_err *err);
+/* The censored exponential MLE of the MFPT, 1/kappa_hat = exposure / m
+ * (value = mf->mle_mean), with the rate's uncertainty carried over: se =
+ * value / sqrt(m) (the rate's relative SE) and the rate's likelihood-ratio CI
+ * inverted, [1/ci_hi, 1/ci_lo] (an LR interval is invariant under kappa ->
+ * 1/kappa).  With m = 0: value and ci_hi inf, se NaN. */
+typedef struct {
+    double value, se, ci_lo, ci_hi, level;
+} sgl_mfpt_mle;
+void sgl_est_mfpt_mle(const sgl_mfpt_est *mf, const sgl_rate_est *rate, sgl_mfpt_mle *out);
 
 /* Kaplan-Meier survival: at each distinct escape time time[j] (ascending),
  * surv[j] = S(time[j]) and se[j] its Greenwood standard error; *n_out points
@@ -1577,6 +1586,13 @@ sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size
  * loss or ball exit from a well); p is then unspecified. */
 sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_problem *p, int *applies, const char **why,
                                      sgl_err *err);
+/* Simulation over prediction for one escape run: a time (unit "t = eta k" or
+ * "steps k") against the MFPT, a rate ("1/t") against the censored MLE
+ * kappa_hat, NaN for the rest.  The MFPT is the sample mean when nothing is
+ * censored, else the censored exponential MLE mf->mle_mean: the mean of
+ * min(tau, t_max) is then only a lower bound and would bias the ratio low. */
+double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate,
+                                  double eta);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 

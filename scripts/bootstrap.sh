@@ -1,38 +1,78 @@
 #!/usr/bin/env bash
 # One-command set-up for a fresh Debian 12 machine (README):
-#   scripts/bootstrap.sh reproduce   install what is missing, build, run `sgdlab reproduce shape-matters`
-#   scripts/bootstrap.sh test        install what is missing, build, run the whole ctest suite
-#   scripts/bootstrap.sh build       install and build only
-# Packages come from Debian's apt; nothing else is downloaded.
+#   scripts/bootstrap.sh reproduce   install what is missing, build, install sgdlab, run `sgdlab reproduce shape-matters`
+#   scripts/bootstrap.sh test        install what is missing, build, install sgdlab, run the whole ctest suite
+#   scripts/bootstrap.sh build       install what is missing, build and install sgdlab only
+# sgdlab (binary, library, headers, pkg-config and CMake files, man page, bash
+# completion) is installed with `cmake --install` into $SGDLAB_PREFIX, by
+# default /usr/local as root (on PATH) and ~/.local otherwise; the last line
+# says where, and how to put it on PATH when it is not.
+# Quiet: package installation and builds write to build/bootstrap.log, which is
+# shown only when a step fails.  Packages come from Debian's apt; nothing else
+# is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
+case "$what" in
+  reproduce|test|build) ;;
+  *) echo "bootstrap: unknown target '$what'; valid: reproduce, test, build" >&2; exit 2 ;;
+esac
+if [ -z "${SGDLAB_PREFIX:-}" ]; then
+  if [ "$(id -u)" -eq 0 ]; then SGDLAB_PREFIX=/usr/local; else SGDLAB_PREFIX=$HOME/.local; fi
+fi
+mkdir -p build
+log=$PWD/build/bootstrap.log
+: > "$log"
+# step WHAT CMD...: CMD's output into the log; on failure the log's tail on stderr and exit 1
+step() {
+  local what=$1
+  shift
+  printf '\n== %s: %s\n' "$what" "$*" >> "$log"
+  if ! "$@" >> "$log" 2>&1; then
+    echo "bootstrap: $what failed; the last 60 lines of $log:" >&2
+    tail -n 60 "$log" >&2
+    echo "bootstrap: $what failed (full log: $log)" >&2
+    exit 1
+  fi
+}
 
-pkgs=(build-essential cmake git librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3 libopenmpi-dev openmpi-bin libglpk-dev liblapacke-dev liblapack-dev
+pkgs=(build-essential cmake git pkg-config librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3 libopenmpi-dev openmpi-bin libglpk-dev liblapacke-dev liblapack-dev
       python3-cffi python3-numpy python3-pytest)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "bootstrap: installing ${missing[*]}" >&2
-  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "bootstrap: installing ${missing[*]} (apt-get; log: $log)" >&2
+  step "apt-get update" $SUDO apt-get update -qq
+  step "apt-get install" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
+echo "bootstrap: building sgdlab (a few minutes; log: $log)" >&2
+step "cmake configure" cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+step "build" cmake --build build -j"$(nproc)"
+# install: into a prefix the user may not write (/usr/local as non-root with SGDLAB_PREFIX set) through sudo
+inst=; [ -w "$(dirname "$SGDLAB_PREFIX")" ] || [ -w "$SGDLAB_PREFIX" ] || inst=$SUDO
+step "install into $SGDLAB_PREFIX" $inst cmake --install build --prefix "$SGDLAB_PREFIX"
+if [ "$(id -u)" -eq 0 ] && command -v ldconfig > /dev/null; then ldconfig; fi   # the new libsgdlab.so
+sgdlab=$SGDLAB_PREFIX/bin/sgdlab
+where() {   # the closing line: what is installed where, and how to run it by name
+  local onpath=no
+  case ":$PATH:" in *":$SGDLAB_PREFIX/bin:"*) onpath=yes ;; esac
+  echo "bootstrap: $("$sgdlab" version) installed in $SGDLAB_PREFIX (bin/sgdlab, lib/libsgdlab.*, include/, man page, bash completion); build log: $log" >&2
+  [ $onpath = yes ] || echo "bootstrap: $SGDLAB_PREFIX/bin is not on PATH: export PATH=\"$SGDLAB_PREFIX/bin:\$PATH\" to run sgdlab by name" >&2
+}
 
 case "$what" in
-  reproduce) ./build/sgdlab reproduce shape-matters ;;
+  reproduce) "$sgdlab" reproduce shape-matters ;;
   test)
     (cd build && ctest --output-on-failure -j"$(nproc)")
     # The same suite on a portable build (no -march=native: SSE2 on x86-64), and
     # the same run printed by both builds must be byte-identical: results do not
     # depend on the instruction set (explicit FMA, own log/sincos, fixed orders).
-    cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DSGL_NATIVE=OFF >/dev/null
-    cmake --build build-portable -j"$(nproc)" >/dev/null
+    step "configure build-portable" cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DSGL_NATIVE=OFF
+    step "build build-portable" cmake --build build-portable -j"$(nproc)"
     (cd build-portable && ctest --output-on-failure -j"$(nproc)")
     for noise in "label" "label-gauss --batch 4" "gaussian --sigma 0.1 --sigma-scale eta" "minibatch-diff --lr 0.01 --model quadratic" "lngd --lr 0.01 --model quadratic" "label --model toy2d --init 1,0.2" "sqrt-loss --model msense --d 25 --kappa 1 --observe lambda_max" "label --model tanhnet --d 6 --kappa 2 --width 8 --lr 0.02"; do
       args="--noise $noise --steps 3000 --every 1000 --seeds 5 --format csv"
@@ -46,8 +86,8 @@ case "$what" in
     # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
     # (-O1 -g, native ISA): any report (out-of-bounds, use-after-free, leak,
     # overflow, misaligned access, ...) aborts the test and fails the build.
-    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DSGL_SANITIZE=ON >/dev/null
-    cmake --build build-asan -j"$(nproc)" >/dev/null
+    step "configure build-asan" cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DSGL_SANITIZE=ON
+    step "build build-asan" cmake --build build-asan -j"$(nproc)"
     (cd build-asan &&
       ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -56,5 +96,5 @@ case "$what" in
     echo "bootstrap: the sanitizer build (ASan + UBSan) passes the whole suite"
     ;;
   build) ;;
-  *) echo "bootstrap: unknown target '$what'; valid: reproduce, test, build" >&2; exit 2 ;;
 esac
+where

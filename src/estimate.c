@@ -427,3 +427,12 @@ sgl_status sgl_est_wls(const double *x, const double *y, const double *sy, size_
     out->n = n; out->dof = n - 2;
     return SGL_OK;
 }
+
+void sgl_est_mfpt_mle(const sgl_mfpt_est *mf, const sgl_rate_est *rate, sgl_mfpt_mle *out)
+{
+    out->value = mf->mle_mean;
+    out->level = rate->level;
+    out->se = mf->escaped ? mf->mle_mean / sqrt((double)mf->escaped) : NAN;
+    out->ci_lo = 1.0 / rate->ci_hi;
+    out->ci_hi = rate->ci_lo > 0.0 ? 1.0 / rate->ci_lo : INFINITY;
+}

@@ -1,6 +1,6 @@
 /* Status codes, the error funnel and version strings. */
 #include "internal.h"
-#include "sgl_git.h"   /* generated at build time: SGL_GIT */
+#include "sgl_git.h"   /* generated at build time: SGL_GIT, SGL_GIT_VERSION */
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@ sgl_status sgl_fail(sgl_err *err, sgl_status s, const char *field, const char *f
     return s;
 }
 
-const char *sgl_version(void) { return SGL_VERSION; }
+const char *sgl_version(void) { return SGL_GIT_VERSION; }   /* git tag, else project VERSION */
 const char *sgl_git_hash(void) { return SGL_GIT; }
 
 void sgl_join_names(const void *const *table, char *buf, size_t len)

@@ -148,6 +148,24 @@ static void test_mfpt(void)
     sgl_est_mfpt(t, cst, 5, 0.95, 100, 7, &m, &e);
     check_true(m.lower_bound && m.censored == 1, "mfpt: censored flagged as lower bound");
     check_abs(m.mle_mean, 20.0 / 4.0, 1e-15, "mfpt: MLE mean = exposure/m");
+    /* its SE and CI are the rate's carried over (issue 11: the escape table's ratios use it when censored):
+     * se = (exposure/m)/sqrt(m), CI = [1/kappa_hi, 1/kappa_lo] of the rate's likelihood-ratio interval */
+    sgl_rate_est re;
+    sgl_mfpt_mle ml;
+    check_true(sgl_est_rate(t, cst, 5, 0.95, &re, &e) == SGL_OK, "mfpt mle: rate ok");
+    sgl_est_mfpt_mle(&m, &re, &ml);
+    check_abs(ml.value, 5.0, 1e-15, "mfpt mle: value = exposure/m = 5");
+    check_abs(ml.se, 5.0 / 2.0, 1e-15, "mfpt mle: se = value / sqrt(m) = 2.5");
+    check_rel(ml.ci_lo, 1.0 / re.ci_hi, 1e-15, "mfpt mle: ci_lo = 1/rate ci_hi");
+    check_rel(ml.ci_hi, 1.0 / re.ci_lo, 1e-15, "mfpt mle: ci_hi = 1/rate ci_lo");
+    check_true(ml.ci_lo < 5.0 && 5.0 < ml.ci_hi && ml.level == 0.95, "mfpt mle: CI [%g, %g] around 5", ml.ci_lo,
+               ml.ci_hi);
+    int none[] = {0, 0, 0, 0, 0};
+    sgl_est_mfpt(t, none, 5, 0.95, 100, 7, &m, &e);
+    sgl_est_rate(t, none, 5, 0.95, &re, &e);
+    sgl_est_mfpt_mle(&m, &re, &ml);
+    check_true(isinf(ml.value) && isnan(ml.se) && isinf(ml.ci_hi) && ml.ci_lo == 1.0 / re.ci_hi,
+               "mfpt mle: no escape: value inf, se NaN, CI [1/kappa_hi, inf]");
     check_true(sgl_est_mfpt(t, st, 5, 0.95, 1, 7, &m, &e) == SGL_EINVAL, "mfpt: n_boot 1 rejected");
 }
 

@@ -115,7 +115,8 @@ def _ensemble(r, params, rec):
     r.summaries = _summaries(res, r.observables)
     r.summary = {n: {k: v[-1].item() for k, v in d.items()} for n, d in r.summaries.items()}
     r.n_traj, r.n_diverged = M, int(r.diverged.sum())
-    r.seconds, r.threads = rec.seconds, rec.threads
+    r.seconds = rec.seconds
+    r.threads = rec.threads if ffi.typeof(rec) in (ffi.typeof("sgl_record"), ffi.typeof("sgl_record *")) else 0
     return r
 
 
@@ -224,10 +225,12 @@ class EscapeResult(Result):
 
 
 def _ratio(unit, value, mf, rate, eta):
+    # as sgl_escape_sim_over_theory: times against the censored MLE when any trajectory is censored
+    t = mf.mle_mean if mf.lower_bound else mf.mean
     if unit == "t = eta k":
-        return mf.mean / value
+        return t / value
     if unit == "steps k":
-        return mf.mean / eta / value
+        return t / eta / value
     if unit == "1/t":
         return rate.value / value
     return math.nan

@@ -194,6 +194,146 @@ int sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *
 int sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err);
 """
 
+# ------------------------------------------------------------------ include/sgdlab_experiments.h
+CDEF_EXP = r"""
+typedef struct sgl_plan sgl_plan;
+typedef struct { double D, p_value, p_asym, kappa; uint32_t n_sim; uint64_t n_used; } sgl_ks_est;
+typedef struct { double slope, slope_se, intercept, intercept_se, cov, chi2; size_t n, dof; } sgl_wls_est;
+
+typedef void (*sgl_exp_progress_fn)(void *ctx, const char *label, double seconds);
+typedef struct {
+    uint32_t count; uint64_t seed; int threads; int quick;
+    sgl_exp_progress_fn progress; void *progress_ctx;
+} sgl_exp_settings;
+
+typedef struct {
+    const char *name; const char *expected; const char *reference;
+    sgl_spec spec;
+    sgl_plan *plan;
+    sgl_results *res;
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    sgl_summary test, off, train;
+    size_t n_log;
+    uint64_t *steps;
+    sgl_summary *curve;
+    int uses_delta, uses_sigma;
+    double loss_a;
+    double seconds;
+    int verdict;
+} sgl_shape_cell;
+typedef struct { sgl_shape_cell cell[5]; int ordering; double seconds; } sgl_shape_result;
+int sgl_exp_shape_matters(const sgl_exp_settings *s, sgl_shape_result *r, sgl_err *err);
+void sgl_shape_result_free(sgl_shape_result *r);
+
+typedef struct {
+    int simulated;
+    sgl_escape_spec spec;
+    sgl_record rec;
+    uint64_t M, escaped, censored, diverged;
+    double t_max, mfpt, lo, hi;
+    int mle;
+    double seconds, steps;
+} sgl_exp_escape_cell;
+
+typedef struct {
+    const char *label; const char *theory_name;
+    double x[5]; double theory[5];
+    sgl_exp_escape_cell sim[5];
+    double barrier, barrier_closed;
+    int have_fit;
+    sgl_wls_est fit; sgl_wls_est fit_log;
+} sgl_expesc_series;
+typedef struct {
+    sgl_expesc_series be[3];
+    sgl_exp_escape_cell start[2];
+    double burn_in, t0;
+    sgl_rate_est rate[2], tail[2];
+    sgl_mfpt_est mfpt[2];
+    int have_ks[2];
+    sgl_ks_est ks[2];
+    size_t km_n;
+    double *km_t, *km_S, *km_se;
+    double rate_ratio, rate_ratio_se, tail_ratio, tail_ratio_se;
+    sgl_expesc_series sharp[3];
+    double seconds;
+} sgl_expesc_result;
+int sgl_exp_exponential_escape(const sgl_exp_settings *s, sgl_expesc_result *r, sgl_err *err);
+void sgl_expesc_result_free(sgl_expesc_result *r);
+
+extern const char *const sgl_lwa_method_names[7];
+extern const char *const sgl_lwa_method_docs[7];
+typedef struct { int run[7]; int succ[7]; double err_sum[7]; } sgl_lwa_cell;
+typedef struct { double n_star, se; int bound; } sgl_lwa_threshold;
+typedef struct { int ok; double slope, slope_se, intercept, r2; size_t points; } sgl_lwa_fit;
+typedef struct {
+    uint32_t draws;
+    size_t nd;
+    size_t d[3], ngrid[3];
+    size_t n[3][20];
+    sgl_lwa_cell cell[3][20];
+    sgl_lwa_threshold th[7][3];
+    sgl_lwa_fit fit_kappa_ln_d[7], fit_d[7];
+    long unconverged[2];
+    int threads;
+    double seconds;
+    sgl_spec sgd_spec[3][20];
+    sgl_record sgd_rec[3][20];
+} sgl_lwa_result;
+int sgl_exp_lwa_sparse(const sgl_exp_settings *s, sgl_lwa_result *r, sgl_err *err);
+void sgl_lwa_result_free(sgl_lwa_result *r);
+
+typedef struct {
+    double B_over_eta, L0, ratio;
+    double validity, exact, saddle, mori, arrhenius, gld;
+    int series;
+    int quick_skip;
+    sgl_exp_escape_cell sim;
+} sgl_mori_row_a;
+typedef struct { unsigned n; double mori, exact, validity; sgl_exp_escape_cell sim; } sgl_mori_row_b;
+typedef struct {
+    const char *dynamics;
+    double B_over_eta, step;
+    int ok;
+    double phi, se;
+    double theory, theory_disc;
+    uint64_t samples;
+    double seconds;
+    char why[256];
+    sgl_exp_escape_cell sim;
+} sgl_mori_row_phi;
+typedef struct {
+    double c;
+    double ideal, data, gld;
+    sgl_exp_escape_cell s, sde, gsgd;
+} sgl_mori_row_fp;
+typedef struct {
+    double dt, budget;
+    sgl_mori_row_a a[11];
+    int have_fit_a;
+    sgl_wls_est fit_a, fit_a_exact;
+    sgl_mori_row_b b[7];
+    int have_fit_b;
+    sgl_wls_est fit_b;
+    sgl_mori_row_phi c[6], d[2];
+    uint32_t fp_n_data;
+    sgl_mori_row_fp fp[3];
+    char fp_why[512];
+    double seconds;
+} sgl_mori_result;
+int sgl_exp_mori_escape(const sgl_exp_settings *s, sgl_mori_result *r, sgl_err *err);
+void sgl_mori_result_free(sgl_mori_result *r);
+"""
+# experiment structs: every field (sizes and offsets checked against sgdlab_experiments.h)
+LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell", "sgl_shape_result",
+              "sgl_exp_escape_cell", "sgl_expesc_series", "sgl_expesc_result", "sgl_lwa_cell", "sgl_lwa_threshold",
+              "sgl_lwa_fit", "sgl_lwa_result", "sgl_mori_row_a", "sgl_mori_row_b", "sgl_mori_row_phi",
+              "sgl_mori_row_fp", "sgl_mori_result"]
+# array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
+EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_LWA_N": 7,
+                 "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
+                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2}
+
 # struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {
     "sgl_err": ["field", "msg"],
@@ -230,6 +370,9 @@ PARTIAL = {"sgl_observable_type": ["name", "doc"]}
 
 ffi = cffi.FFI()
 ffi.cdef(CDEF)
+ffi.cdef(CDEF_EXP)
+for _name in LAYOUT_EXP:
+    LAYOUT[_name] = [f for f, _ in ffi.typeof(_name).fields]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

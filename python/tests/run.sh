@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ctest entry of the Python tests: pytest on python/tests with the package from python/.  Exit 77 (ctest:
+# ctest entry of the Python tests: pytest on python/tests (or on the arguments: files, -k ...) with the package from python/.  Exit 77 (ctest:
 # skipped) with a message when no python3 here has cffi, numpy and pytest (scripts/bootstrap.sh installs
 # python3-cffi python3-numpy python3-pytest).  Env: SGDLAB_LIB (the shared library), SGDLAB_CLI (the binary).
 set -u
@@ -16,4 +16,5 @@ if [ -z "$py" ]; then
   exit 77
 fi
 export PYTHONPATH="$here/..${PYTHONPATH:+:$PYTHONPATH}"
-exec "$py" -m pytest -q -p no:cacheprovider "$here" "$@"
+[ $# -gt 0 ] || set -- "$here"   # arguments: what to test (pytest's), default every test here
+exec "$py" -m pytest -q -p no:cacheprovider "$@"

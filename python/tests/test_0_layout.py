@@ -11,13 +11,16 @@ from conftest import ROOT
 
 
 def test_struct_layout_matches_header(tmp_path):
-    from sgdlab._ffi import ffi, LAYOUT, PARTIAL
+    from sgdlab._ffi import ffi, LAYOUT, PARTIAL, EXP_CONSTANTS
     cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if not cc:
         pytest.skip("no C compiler")
-    lines = ['#include <stdio.h>', '#include <stddef.h>', '#include "sgdlab.h"', "int main(void) {",
+    lines = ['#include <stdio.h>', '#include <stddef.h>', '#include "sgdlab_experiments.h"', "int main(void) {",
              'printf("{");']
     sep = ""
+    for name in EXP_CONSTANTS:
+        lines.append('printf("%s\\"%s\\": %%d", (int)%s);' % (sep, name, name))
+        sep = ","
     for name, fields in list(LAYOUT.items()) + list(PARTIAL.items()):
         if name in LAYOUT:
             lines.append('printf("%s\\"%s\\": %%zu", sizeof(%s));' % (sep, name, name))
@@ -31,7 +34,7 @@ def test_struct_layout_matches_header(tmp_path):
     exe = tmp_path / "layout"
     subprocess.run([cc, "-std=gnu11", "-I", os.path.join(ROOT, "include"), str(src), "-o", str(exe)], check=True)
     want = json.loads(subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout)
-    got = {}
+    got = dict(EXP_CONSTANTS)
     for name, fields in list(LAYOUT.items()) + list(PARTIAL.items()):
         if name in LAYOUT:
             got[name] = ffi.sizeof(name)

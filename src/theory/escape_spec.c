@@ -144,3 +144,13 @@ sgl_status sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size
              "predictions are for the continuous SDE");
     return SGL_OK;
 }
+
+double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate,
+                                  double eta)
+{
+    const double t = mf->lower_bound ? mf->mle_mean : mf->mean;
+    if (!strcmp(p->unit, "t = eta k")) return t / p->value;
+    if (!strcmp(p->unit, "steps k")) return t / eta / p->value;
+    if (!strcmp(p->unit, "1/t")) return rate->value / p->value;
+    return NAN;
+}
