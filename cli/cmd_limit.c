@@ -205,6 +205,10 @@ int sgl_cmd_limit(int argc, char **argv)
     if (st != SGL_OK) return sgl_cli_report(st, &err);
     if (o.help) return SGL_EXIT_OK;
     if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+    /* a model plugin: its content hash goes into the stored parameters and the run key */
+    if ((st = sgl_spec_resolve_plugin(&o.any.u.limit.run, &err)) != SGL_OK ||
+        (st = sgl_spec_resolve_plugin(&o.spec, &err)) != SGL_OK)
+        return sgl_cli_report(st, &err);
     if ((st = sgl_any_spec_validate(&o.any, &err)) != SGL_OK) return sgl_cli_report(st, &err);
     sgl_limit_opts lo;
     sgl_limit_opts_default(&lo);

@@ -10,6 +10,7 @@
  * of gnuplot's special files; the files are created, never written through a
  * link or into a device. */
 #include "report.h"
+#include "reproduce.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct {
@@ -275,21 +275,12 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
     return rep_finish_write(g, gp) != 0 ? SGL_EXIT_FAIL : 0;
 }
 
-/* gnuplot on q_gp; 0 or the exit code */
+/* gnuplot on q_gp (reproduce's launcher: its warnings shown only when it fails); 0 or the exit code */
 static int run_gnuplot(const char *q_gp, const char *tmp, const char *out)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("gnuplot", "gnuplot", q_gp, (char *)NULL);   /* "./": never an option or '<command' */
-        _exit(127);
-    }
-    int wst = 0;
-    if (pid < 0 || waitpid(pid, &wst, 0) < 0 || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-        fprintf(stderr, "sgdlab: plot: gnuplot failed (%s); nothing written\n",
-                pid < 0 ? strerror(errno)
-                : WIFEXITED(wst) && WEXITSTATUS(wst) == 127 ? "not installed: apt-get install gnuplot-nox"
-                                                            : "see above");
+    char why[256];
+    if (sgl_rep_gnuplot(NULL, q_gp, why, sizeof why) != 0) {   /* q_gp starts "./": never an option */
+        fprintf(stderr, "sgdlab: plot: gnuplot failed (%s); nothing written\n", why);
         return SGL_EXIT_FAIL;
     }
     struct stat sb;

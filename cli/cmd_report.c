@@ -511,6 +511,23 @@ int rep_default_keys(rep_opts *o, sgl_store *st)
 
 /* ---------------------------------------------------------------- report rows */
 
+#define ESC_LEVEL 0.95
+
+/* One CSV / JSON Lines column of a report row: its name (CSV header, JSON
+ * member) and value.  Each kind of row lists its columns once (escape_cols,
+ * series_cols), for the header and for every row; the table has its own
+ * layout. */
+typedef enum { COL_REAL, COL_G, COL_UINT, COL_INT, COL_TEXT } col_type;
+typedef struct {
+    const char *name;
+    col_type type;
+    double x;
+    unsigned long long u;
+    long long i;
+    const char *s;
+} rep_col;
+#define MAX_COLS 16
+
 /* the group's key values: table cells, CSV fields (each followed by a comma) or JSON members */
 static void put_keys(const rep_opts *o, sgl_json *w, const sgl_value *key, size_t nk)
 {
@@ -526,8 +543,57 @@ static void put_keys(const rep_opts *o, sgl_json *w, const sgl_value *key, size_
     }
 }
 
-/* the header's filter line (table) and key names (table, CSV) */
-static void put_keys_header(const rep_opts *o)
+/* a CSV or JSON Lines row: the key values, then (JSON: the member lead = value and) the columns */
+static void put_row(const rep_opts *o, const sgl_value *key, size_t nk, const char *lead, const char *value,
+                    const rep_col *c, size_t n)
+{
+    sgl_json w;
+    const int json = o->format == SGL_FMT_JSONL;
+    if (json) {
+        sgl_json_to_file(&w, stdout);
+        sgl_json_begin_object(&w);
+    }
+    put_keys(o, &w, key, nk);
+    if (json) sgl_json_kstring(&w, lead, value);
+    for (size_t j = 0; j < n; ++j) {
+        if (!json && j) putchar(',');
+        switch (c[j].type) {
+        case COL_REAL:
+            if (json) sgl_json_kdouble(&w, c[j].name, c[j].x);
+            else sgl_print_double(stdout, c[j].x, 0);
+            break;
+        case COL_G:
+            if (json) {
+                sgl_json_key(&w, c[j].name);
+                sgl_json_double_fmt(&w, "%g", c[j].x);
+            } else {
+                printf("%g", c[j].x);
+            }
+            break;
+        case COL_UINT:
+            if (json) sgl_json_kuint(&w, c[j].name, c[j].u);
+            else printf("%llu", c[j].u);
+            break;
+        case COL_INT:
+            if (json) sgl_json_kint(&w, c[j].name, c[j].i);
+            else printf("%lld", c[j].i);
+            break;
+        case COL_TEXT:
+            if (json) sgl_json_kstring(&w, c[j].name, c[j].s);
+            else rep_put_quoted(stdout, sgl_quote_csv, c[j].s);
+            break;
+        }
+    }
+    if (json) {
+        sgl_json_end_object(&w);
+        rep_json_line_end(&w, stdout);
+    } else {
+        putchar('\n');
+    }
+}
+
+/* the header's filter line (table) and key names (table, CSV); CSV: then the columns' names */
+static void put_keys_header(const rep_opts *o, const rep_col *c, size_t n)
 {
     if (o->format == SGL_FMT_TABLE) {
         for (size_t i = 0; i < o->n_where; ++i)
@@ -539,76 +605,58 @@ static void put_keys_header(const rep_opts *o)
             rep_put_quoted(stdout, sgl_quote_csv, o->q.keys[i]);
             putchar(',');
         }
+        for (size_t j = 0; j < n; ++j) printf("%s%s", j ? "," : "", c[j].name);
+        putchar('\n');
     }
 }
 
 /* ---------------------------------------------------------------- report: escape */
 
-#define ESC_LEVEL 0.95
-
+/* an escape group's columns (g NULL: the names only) */
+static size_t escape_cols(const sgl_escape_group *g, rep_col *c)
+{
+    static const sgl_escape_group none;
+    if (!g) g = &none;
+    const sgl_rate_est *r = &g->rate;
+    const rep_col v[] = {
+        {"mfpt", COL_REAL, .x = g->mfpt}, {"mfpt_se", COL_REAL, .x = g->mfpt_se},
+        {"mfpt_ci_lo", COL_REAL, .x = g->mfpt_ci_lo}, {"mfpt_ci_hi", COL_REAL, .x = g->mfpt_ci_hi},
+        {"rate", COL_REAL, .x = r->value}, {"rate_se", COL_REAL, .x = r->se},
+        {"rate_ci_lo", COL_REAL, .x = r->ci_lo}, {"rate_ci_hi", COL_REAL, .x = r->ci_hi},
+        {"level", COL_G, .x = ESC_LEVEL}, {"runs", COL_UINT, .u = g->n_runs},
+        {"n", COL_UINT, .u = (unsigned long long)(r->escaped + r->censored)},
+        {"escaped", COL_UINT, .u = (unsigned long long)r->escaped},
+        {"censored", COL_UINT, .u = (unsigned long long)r->censored},
+        {"n_diverged", COL_UINT, .u = (unsigned long long)r->diverged}, {"time_unit", COL_TEXT, .s = g->time_unit}};
+    memcpy(c, v, sizeof v);
+    return sizeof v / sizeof v[0];
+}
 
 static int escape_row(void *user, const sgl_escape_group *g)
 {
     const rep_opts *o = user;
     const sgl_rate_est *r = &g->rate;
-    const size_t n = (size_t)(r->escaped + r->censored);
-    switch (o->format) {
-    case SGL_FMT_TABLE: {
+    rep_col c[MAX_COLS];
+    const size_t nc = escape_cols(g, c);
+    if (o->format == SGL_FMT_TABLE) {
         put_keys(o, NULL, g->key, g->n_keys);
         char mf[48], ci[64], rate[48];
         snprintf(mf, sizeof mf, "%.6g +- %.2g", g->mfpt, g->mfpt_se);
         snprintf(ci, sizeof ci, "[%.4g, %.4g]", g->mfpt_ci_lo, g->mfpt_ci_hi);
         snprintf(rate, sizeof rate, "%.4g +- %.2g", r->value, r->se);
-        printf("%-22s %-22s %-20s %4zu %6zu %7llu %8llu %5llu %s\n", mf, ci, rate, g->n_runs, n,
-               (unsigned long long)r->escaped, (unsigned long long)r->censored, (unsigned long long)r->diverged,
-               g->time_unit);
-        break;
-    }
-    case SGL_FMT_CSV: {
-        put_keys(o, NULL, g->key, g->n_keys);
-        const double v[] = {g->mfpt, g->mfpt_se, g->mfpt_ci_lo, g->mfpt_ci_hi, r->value, r->se, r->ci_lo, r->ci_hi};
-        for (size_t i = 0; i < sizeof v / sizeof v[0]; ++i) {
-            sgl_print_double(stdout, v[i], 0);
-            putchar(',');
-        }
-        printf("%g,%zu,%zu,%llu,%llu,%llu,", ESC_LEVEL, g->n_runs, n, (unsigned long long)r->escaped,
-               (unsigned long long)r->censored, (unsigned long long)r->diverged);
-        rep_put_quoted(stdout, sgl_quote_csv, g->time_unit);
-        putchar('\n');
-        break;
-    }
-    case SGL_FMT_JSONL: {
-        sgl_json w;
-        sgl_json_to_file(&w, stdout);
-        sgl_json_begin_object(&w);
-        put_keys(o, &w, g->key, g->n_keys);
-        sgl_json_kstring(&w, "estimate", "escape");
-        sgl_json_kdouble(&w, "mfpt", g->mfpt);
-        sgl_json_kdouble(&w, "mfpt_se", g->mfpt_se);
-        sgl_json_kdouble(&w, "mfpt_ci_lo", g->mfpt_ci_lo);
-        sgl_json_kdouble(&w, "mfpt_ci_hi", g->mfpt_ci_hi);
-        sgl_json_kdouble(&w, "rate", r->value);
-        sgl_json_kdouble(&w, "rate_se", r->se);
-        sgl_json_kdouble(&w, "rate_ci_lo", r->ci_lo);
-        sgl_json_kdouble(&w, "rate_ci_hi", r->ci_hi);
-        sgl_json_key(&w, "level");
-        sgl_json_double_fmt(&w, "%g", ESC_LEVEL);
-        sgl_json_kuint(&w, "runs", g->n_runs);
-        sgl_json_kuint(&w, "n", n);
-        sgl_json_kuint(&w, "escaped", r->escaped);
-        sgl_json_kuint(&w, "censored", r->censored);
-        sgl_json_kuint(&w, "n_diverged", r->diverged);
-        sgl_json_kstring(&w, "time_unit", g->time_unit);
-        sgl_json_end_object(&w);
-        rep_json_line_end(&w, stdout);
-        break;
-    }
+        printf("%-22s %-22s %-20s %4zu %6zu %7llu %8llu %5llu %s\n", mf, ci, rate, g->n_runs,
+               (size_t)(r->escaped + r->censored), (unsigned long long)r->escaped, (unsigned long long)r->censored,
+               (unsigned long long)r->diverged, g->time_unit);
+    } else {
+        put_row(o, g->key, g->n_keys, "estimate", "escape", c, nc);
     }
     return rep_write_failed(stdout) ? -3 : 0;
 }
 
 static void escape_header(const rep_opts *o)
 {
+    rep_col c[MAX_COLS];
+    const size_t nc = escape_cols(NULL, c);
     if (o->format == SGL_FMT_TABLE) {
         printf("# sgdlab report %s: escape runs; per group, the first-passage times of the trajectories of its "
                "finished runs pooled into the censored exponential MLE of the rate kappa = escapes / exposure "
@@ -616,13 +664,11 @@ static void escape_header(const rep_opts *o)
                "method, CI the rate's inverted; diverged trajectories counted apart\n"
                "# time unit: t (SDE time) or t_eta = eta k (SGD), as the unit column says; the MFPT of a group "
                "with no escape is unbounded (inf; CI from its lower end)\n", o->db);
-        put_keys_header(o);
+        put_keys_header(o, c, nc);
         printf("%-22s %-22s %-20s %4s %6s %7s %8s %5s %s\n", "mfpt +- se", "mfpt 95% ci", "rate +- se", "runs", "n",
                "escaped", "censored", "div", "unit");
-    } else if (o->format == SGL_FMT_CSV) {
-        put_keys_header(o);
-        printf("mfpt,mfpt_se,mfpt_ci_lo,mfpt_ci_hi,rate,rate_se,rate_ci_lo,rate_ci_hi,level,runs,n,escaped,censored,"
-               "n_diverged,time_unit\n");
+    } else {
+        put_keys_header(o, c, nc);
     }
 }
 
@@ -645,67 +691,49 @@ static int rep_report_escape(rep_opts *o, sgl_store *st)
 /* A group with data-draw: shared runs: its trajectories are not independent
  * replicates over data draws (each run's share one draw), so mean +- se are
  * over the runs' means, one replicate per draw (sgl_series_group); se_traj,
- * the SE over trajectories, is conditional on the draws. */
+ * the SE over trajectories, is conditional on the draws.  g NULL: the names
+ * only. */
+static size_t series_cols(const rep_opts *o, const sgl_series_group *g, rep_col *c)
+{
+    static const sgl_series_group none;
+    if (!g) g = &none;
+    const int sh = g->n_shared_runs != 0;
+    const rep_col v[] = {
+        {"mean", COL_REAL, .x = sh ? g->mean_draws : g->mean}, {"se", COL_REAL, .x = sh ? g->se_draws : g->se},
+        {"runs", COL_UINT, .u = g->n_runs}, {"n", COL_UINT, .u = g->n}, {"n_diverged", COL_UINT, .u = g->n_diverged},
+        {"n_nonfinite", COL_UINT, .u = g->n_nonfinite}, {"step_min", COL_INT, .i = g->step_min},
+        {"step_max", COL_INT, .i = g->step_max},
+        /* only when the store holds shared runs: */
+        {"replicate", COL_TEXT, .s = sh ? "data-draw" : "trajectory"},
+        {"n_replicates", COL_UINT, .u = sh ? g->n_draws : g->n}, {"se_traj", COL_REAL, .x = g->se}};
+    memcpy(c, v, sizeof v);
+    return o->shared ? sizeof v / sizeof v[0] : 8;
+}
+
 static int series_row(void *user, const sgl_series_group *g)
 {
     const rep_opts *o = user;
-    const double mean = g->n_shared_runs ? g->mean_draws : g->mean, se = g->n_shared_runs ? g->se_draws : g->se;
-    const size_t nrep = g->n_shared_runs ? g->n_draws : g->n;
-    char stepbuf[64];
-    if (g->step_min == g->step_max) snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)g->step_min);
-    else snprintf(stepbuf, sizeof stepbuf, "%lld..%lld", (long long)g->step_min, (long long)g->step_max);
-    switch (o->format) {
-    case SGL_FMT_TABLE: {
+    rep_col c[MAX_COLS];
+    const size_t nc = series_cols(o, g, c);
+    if (o->format == SGL_FMT_TABLE) {
         put_keys(o, NULL, g->key, g->n_keys);
-        char cell[80];
-        snprintf(cell, sizeof cell, "%.6g +- %.2g", mean, se);
+        char cell[80], stepbuf[64];
+        if (g->step_min == g->step_max) snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)g->step_min);
+        else snprintf(stepbuf, sizeof stepbuf, "%lld..%lld", (long long)g->step_min, (long long)g->step_max);
+        snprintf(cell, sizeof cell, "%.6g +- %.2g", c[0].x, c[1].x);
         printf("%-28s %5zu %6zu %5zu %9zu %12s", cell, g->n_runs, g->n, g->n_diverged, g->n_nonfinite, stepbuf);
-        if (o->shared) printf(" %-10s %8zu %10.2g", g->n_shared_runs ? "data-draw" : "trajectory", nrep, g->se);
+        if (o->shared) printf(" %-10s %8zu %10.2g", c[8].s, (size_t)c[9].u, g->se);
         putchar('\n');
-        break;
-    }
-    case SGL_FMT_CSV:
-        put_keys(o, NULL, g->key, g->n_keys);
-        sgl_print_double(stdout, mean, 0);
-        putchar(',');
-        sgl_print_double(stdout, se, 0);
-        printf(",%zu,%zu,%zu,%zu,%lld,%lld", g->n_runs, g->n, g->n_diverged, g->n_nonfinite,
-               (long long)g->step_min, (long long)g->step_max);
-        if (o->shared) {
-            printf(",%s,%zu,", g->n_shared_runs ? "data-draw" : "trajectory", nrep);
-            sgl_print_double(stdout, g->se, 0);
-        }
-        putchar('\n');
-        break;
-    case SGL_FMT_JSONL: {
-        sgl_json w;
-        sgl_json_to_file(&w, stdout);
-        sgl_json_begin_object(&w);
-        put_keys(o, &w, g->key, g->n_keys);
-        sgl_json_kstring(&w, "observable", o->obs);
-        sgl_json_kdouble(&w, "mean", mean);
-        sgl_json_kdouble(&w, "se", se);
-        sgl_json_kuint(&w, "runs", g->n_runs);
-        sgl_json_kuint(&w, "n", g->n);
-        sgl_json_kuint(&w, "n_diverged", g->n_diverged);
-        sgl_json_kuint(&w, "n_nonfinite", g->n_nonfinite);
-        sgl_json_kint(&w, "step_min", g->step_min);
-        sgl_json_kint(&w, "step_max", g->step_max);
-        if (o->shared) {
-            sgl_json_kstring(&w, "replicate", g->n_shared_runs ? "data-draw" : "trajectory");
-            sgl_json_kuint(&w, "n_replicates", nrep);
-            sgl_json_kdouble(&w, "se_traj", g->se);
-        }
-        sgl_json_end_object(&w);
-        rep_json_line_end(&w, stdout);
-        break;
-    }
+    } else {
+        put_row(o, g->key, g->n_keys, "observable", o->obs, c, nc);
     }
     return rep_write_failed(stdout) ? -3 : 0;
 }
 
 static void series_header(const rep_opts *o)
 {
+    rep_col c[MAX_COLS];
+    const size_t nc = series_cols(o, NULL, c);
     if (o->format == SGL_FMT_TABLE) {
         printf("# sgdlab report %s: %s at %s; mean +- standard error over the pooled trajectories of each group's "
                "finished runs (diverged and non-finite counted apart)\n# time unit: step = k (SGD steps)\n",
@@ -715,13 +743,11 @@ static void series_header(const rep_opts *o)
                    "independent replicates; in a group with such runs mean +- se is over the runs' means (one "
                    "replicate per data draw; replicate = data-draw, n_rep of them) and se_traj, the SE over "
                    "trajectories, is conditional on the draws\n");
-        put_keys_header(o);
+        put_keys_header(o, c, nc);
         printf("%-28s %5s %6s %5s %9s %12s", "mean +- se", "runs", "n", "div", "nonfinite", "step");
         printf(o->shared ? " %-10s %8s %10s\n" : "\n", "replicate", "n_rep", "se_traj");
-    } else if (o->format == SGL_FMT_CSV) {
-        put_keys_header(o);
-        printf("mean,se,runs,n,n_diverged,n_nonfinite,step_min,step_max%s\n",
-               o->shared ? ",replicate,n_replicates,se_traj" : "");
+    } else {
+        put_keys_header(o, c, nc);
     }
 }
 

@@ -50,6 +50,14 @@ static void walk_params(void *f, const sgl_plan *p, kv_fn kv)
                               (unsigned long long)s->decay_at[i]);
     const sgl_data *D = sgl_plan_data(p, 0);
     kv(f, "model", s->model, 0, 0, 1);
+    if (s->model_plugin && s->model_plugin[0]) {   /* the plugin, its content hash and parameters */
+        char hash[17];
+        snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->plugin_hash);
+        kv(f, "model_plugin", s->model_plugin, 0, 0, 0);
+        kv(f, "plugin_name", p->mtype->name, 0, 0, 0);
+        kv(f, "plugin_hash", hash, 0, 0, 0);
+        kv(f, "plugin_param", s->plugin_param, 0, 0, 0);
+    }
     kv(f, "noise", s->noise, 0, 0, 0);
     /* a data-free model runs on identical dummy samples: say so */
     kv(f, "data", (sgl_plan_model(p)->caps & SGL_CAP_NODATA) ? "none" : sgl_input_names[s->data.input], 0, 0, 0);

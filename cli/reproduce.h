@@ -25,6 +25,8 @@ int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *)
                   const char **out_dir);
 char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
 void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
+/* gnuplot on script inside dir (NULL: here), without a shell; its own output shown only when it fails.
+ * 0, or -1 and why ("gnuplot not installed: ...", "gnuplot exited with status N", ...) */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
 void sgl_rep_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
 /* gnuplot on script in dir after removing a stale png: png, or NULL and why */

@@ -60,19 +60,41 @@ void sgl_rep_gp_string(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-/* Run gnuplot on the script without a shell, inside dir (the script names its
- * files relative to it, so it can be rerun there by hand).  0 on success. */
+/* gnuplot's own output (warnings such as "Skipping data file with no valid
+ * points", anything it prints) from f, the file it wrote into, onto stderr:
+ * at most 64 KiB, said when cut */
+static void show_captured(FILE *f)
+{
+    char buf[4096];
+    size_t n, total = 0;
+    if (fseek(f, 0, SEEK_SET) != 0) return;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && total < 65536) {
+        fwrite(buf, 1, n, stderr);
+        total += n;
+    }
+    if (n > 0) fputs("[gnuplot's output cut at 64 KiB]\n", stderr);
+}
+
+/* Run gnuplot on the script without a shell, inside dir (NULL: here; the
+ * script names its files relative to it, so it can be rerun there by hand).
+ * Its standard output and error go to an unnamed temporary file, shown on
+ * stderr only when gnuplot fails: a plot that succeeds prints nothing of
+ * gnuplot's (its warnings are about the figure, not the results), and nothing
+ * of it can mix into sgdlab's own output.  0 on success. */
 int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
 {
     fflush(stdout);
     fflush(stderr);
+    FILE *cap = tmpfile();   /* NULL: gnuplot's output goes to stderr as it comes */
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(why, len, "gnuplot could not be started: %s", strerror(errno));
+        if (cap) fclose(cap);
         return -1;
     }
     if (pid == 0) {
-        if (chdir(dir) != 0) _exit(126);
+        if (cap && (dup2(fileno(cap), STDOUT_FILENO) < 0 || dup2(fileno(cap), STDERR_FILENO) < 0)) _exit(126);
+        if (dir && chdir(dir) != 0) _exit(126);
         execlp("gnuplot", "gnuplot", script, (char *)NULL);
         _exit(127);
     }
@@ -80,13 +102,19 @@ int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {
             snprintf(why, len, "gnuplot: wait failed: %s", strerror(errno));
+            if (cap) fclose(cap);
             return -1;
         }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (cap) {
+        if (!ok) show_captured(cap);
+        fclose(cap);
+    }
+    if (ok) return 0;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        snprintf(why, len, "gnuplot not found on PATH");
+        snprintf(why, len, "gnuplot not installed: apt-get install gnuplot-nox");
     else if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
-        snprintf(why, len, "cannot enter '%s' to run gnuplot", dir);
+        snprintf(why, len, "cannot enter '%s' to run gnuplot", dir ? dir : ".");
     else if (WIFEXITED(status))
         snprintf(why, len, "gnuplot exited with status %d", WEXITSTATUS(status));
     else

@@ -384,6 +384,7 @@ extern const sgl_observable_type *const sgl_observables[];
 typedef enum { SGL_DRAW_PER_SEED = 0, SGL_DRAW_SHARED = 1 } sgl_data_draw;
 
 #define SGL_MAX_DECAY 16
+#define SGL_PLUGIN_PARAM_MAX 256   /* bytes of --plugin-param text, with its NUL */
 typedef struct {
     const char *model;         /* registry name */
     const char *noise;         /* registry name */
@@ -410,6 +411,12 @@ typedef struct {
     double bound;              /* diverged when max |theta_j| exceeds it (checked every SGL_BOUND_EVERY steps) */
     double threshold;          /* |w_j| above it counts as active off-support */
     const char *observe;       /* optional observables to log too, comma-separated (NULL: none) */
+    /* a model plugin (include/sgdlab_plugin.h) instead of a registry model: its path (NULL or "": none), the
+     * FNV-1a 64 of its bytes (set by sgl_spec_resolve_data, which also sets model to "plugin") and its
+     * parameters "k1=v1,k2=v2" (sorted by key; each set of plugin-param adds or replaces keys) */
+    const char *model_plugin;
+    uint64_t plugin_hash;
+    char plugin_param[SGL_PLUGIN_PARAM_MAX];
 } sgl_spec;
 
 /* Names of the enum values, indexed by value, NULL-terminated: what the CLI
@@ -421,11 +428,23 @@ extern const char *const sgl_scale_names[];      /* sgl_sigma_scale ("unset" fir
 extern const char *const sgl_sampling_names[];   /* spec.with_replacement: 0 without, 1 with */
 
 void sgl_spec_defaults(sgl_spec *s);
-/* CSV data: read the file once and put its shape (data.d, data.n) and content
+/* A model plugin: its content hash and model "plugin" (sgl_spec_resolve_plugin).
+ * CSV data: read the file once and put its shape (data.d, data.n) and content
  * hash (data.hash) into the spec, so the canonical form and run key describe
  * the data actually used (a changed file is a different run).  Generated data:
  * nothing to do.  Errors name --data-file. */
 sgl_status sgl_spec_resolve_data(sgl_spec *s, sgl_err *err);
+/* Model plugins (include/sgdlab_plugin.h, src/models/plugin.c).  The model type of a spec: its plugin's
+ * (loaded once per process and kept, keyed by path, content hash and parameters) when model_plugin is set,
+ * else the registry's (*out NULL for an unknown name, which sgl_spec_validate reports).  Errors name
+ * --model-plugin (cannot load, wrong ABI version or struct size, missing slot, changed since resolved) or
+ * --plugin-param (the plugin rejected its parameters). */
+sgl_status sgl_spec_model(const sgl_spec *s, const sgl_model_type **out, sgl_err *err);
+/* The plugin at path with parameters "k=v,..." (hash 0: any content). */
+sgl_status sgl_plugin_model(const char *path, uint64_t hash, const char *params, const sgl_model_type **out,
+                            sgl_err *err);
+/* Hash the plugin file into the spec and set model "plugin" (sgl_spec_resolve_data does this too). */
+sgl_status sgl_spec_resolve_plugin(sgl_spec *s, sgl_err *err);
 /* Validate a spec; each problem names its field (CLI flag) and the allowed range. */
 sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err);
 /* eta at step k under the spec's schedule */
@@ -822,7 +841,9 @@ sgl_status sgl_theory_min_action(const sgl_sde_nd *sde, const double *x_from, co
 typedef enum {
     SGL_PARAM_STR, SGL_PARAM_SIZE, SGL_PARAM_U64, SGL_PARAM_U32, SGL_PARAM_DOUBLE, SGL_PARAM_ENUM, SGL_PARAM_DECAY,
     SGL_PARAM_KIND,   /* a name from an escape registry (kinds); the value is the kind's id (an int) */
-    SGL_PARAM_VEC     /* finite numbers v1,v2,...: run init, escape x0 (stored in sgl_any_spec.vec) */
+    SGL_PARAM_VEC,    /* finite numbers v1,v2,...: run init, escape x0 (stored in sgl_any_spec.vec) */
+    SGL_PARAM_TEXT    /* key=value pairs k1=v1,k2=v2 in a char array of the spec (plugin-param): a set adds or
+                         replaces keys, kept sorted */
 } sgl_param_type;
 /* which run settings make a run / limit row relevant (sgl_param.use): a row
  * given while its condition is false is refused by the CLI, not ignored */
@@ -845,6 +866,8 @@ enum {
     SGL_PF_AMS = 1u << 4,        /* escape: read (and in the canonical form) only under method ams */
     SGL_PF_TRUTH = 1u << 5,      /* canonical form: written only under data csv with a truth file given,
                                     followed by "truth-hash" */
+    SGL_PF_PLUGIN = 1u << 6,     /* canonical form: followed by "plugin-hash" (model-plugin) */
+    SGL_PF_EXPORT_USED = 1u << 7,   /* export: a column only when a run in the store has the key */
 };
 struct sgl_escape_kind;
 typedef struct sgl_param {

@@ -37,7 +37,7 @@ step() {
 }
 
 pkgs=(build-essential cmake git pkg-config librandom123-dev gnuplot-nox python3 libsqlite3-dev libfyaml-dev sqlite3 libopenmpi-dev openmpi-bin libglpk-dev liblapacke-dev liblapack-dev
-      python3-cffi python3-numpy python3-pytest)
+      python3-cffi python3-numpy python3-pytest python3-matplotlib)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

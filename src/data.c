@@ -341,6 +341,8 @@ fail:
 
 sgl_status sgl_spec_resolve_data(sgl_spec *s, sgl_err *err)
 {
+    sgl_status pst = sgl_spec_resolve_plugin(s, err);
+    if (pst != SGL_OK) return pst;
     if (s->data.input != SGL_INPUT_CSV) return SGL_OK;
     if (!s->data.csv_path || !s->data.csv_path[0])
         return sgl_fail(err, SGL_EINVAL, "--data-file", "required with --data csv: a CSV file of rows x_1,...,x_d,y");

@@ -49,7 +49,7 @@ static sgl_status fits(double need, const char *flag, const char *what, sgl_err 
 
 sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err)
 {
-    const sgl_model_type *mt = sgl_model_lookup(spec->model);
+    const sgl_model_type *mt = sgl_spec_model_or_null(spec);
     const sgl_noise_type *nt = sgl_noise_lookup(spec->noise);
     if (!mt || !nt) return SGL_OK;   /* sgl_spec_validate names them */
     sgl_status st;
@@ -91,7 +91,7 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
     p->spec.n_init = 0;
     p->spec.observe = NULL;
     if (spec->observe && !(p->spec.observe = sgl_strdup(spec->observe))) goto nomem;
-    p->mtype = sgl_model_lookup(spec->model);
+    if ((st = sgl_spec_model(spec, &p->mtype, err)) != SGL_OK) goto fail;
     p->noise = sgl_noise_lookup(spec->noise);
     if (isnan(p->spec.a)) p->spec.a = p->mtype->default_a;
     /* CSV data (and the dummy data of a data-free model) is one fixed data set whatever the draw policy */

@@ -34,6 +34,14 @@ const char *sgl_store_path(sgl_store *st);
 
 uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);
 
+/* model plugins (src/models/plugin.c): FNV-1a 64 of a regular file's bytes (errors name field); a spec with
+ * a plugin path; its model type or NULL when it cannot be had (the validation reports why) */
+sgl_status sgl_file_hash(const char *path, const char *field, uint64_t *hash, sgl_err *err);
+int sgl_spec_has_plugin(const sgl_spec *s);
+const sgl_model_type *sgl_spec_model_or_null(const sgl_spec *s);
+/* a plugin model with a teacher (its label slot): generated data relabelled (other models: nothing) */
+void sgl_plugin_relabel(const sgl_model_type *t, const sgl_data_spec *spec, uint64_t seed, uint32_t draw, sgl_data *D);
+
 /* New labels for generated data (models with their own teacher, make_data):
  * y_i = f(ctx, z_i) plus label_noise * N(0,1) from stream (seed, draw, 1,
  * SGL_P_TRUTH) exactly as sgl_data_alloc adds it, and yt_i = f(ctx, zt_i). */

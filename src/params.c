@@ -78,6 +78,10 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
       NULL, ">= 0", 0, 0, 0)                                                                                        \
     X("observe", SGL_PARAM_STR, P(observe), NULL, "optional observables to log too, comma-separated: lambda_max, " \
       "theta_1", "none", NULL, "lambda_max, theta_1", 0, 0, 0)                                                      \
+    X("model-plugin", SGL_PARAM_STR, P(model_plugin), NULL, "a model plugin: a shared object built against "      \
+      "include/sgdlab_plugin.h (replaces model)", "none", NULL, "a file", 0, 0, SGL_PF_OPTIONAL | SGL_PF_PLUGIN | SGL_PF_EXPORT_USED)    \
+    X("plugin-param", SGL_PARAM_TEXT, P(plugin_param), NULL, "parameter key=value of the model plugin "          \
+      "(repeatable; or k1=v1,k2=v2)", "none", NULL, "key=value pairs", 0, 0, SGL_PF_OPTIONAL | SGL_PF_EXPORT_USED)                        \
     V("init", SGL_PARAM_VEC, P(init), NULL, "initial point x1,x2,... (one value per parameter; replaces alpha)",   \
       "none", NULL, "finite numbers", 0, 0, SGL_PF_OPTIONAL | SGL_PF_NOSWEEP)
 
@@ -198,6 +202,7 @@ const char *sgl_param_type_name(sgl_param_type t)
     case SGL_PARAM_ENUM: case SGL_PARAM_KIND: return "one of the names";
     case SGL_PARAM_DECAY: return "a list of steps K1,K2,... (or a sequence)";
     case SGL_PARAM_VEC: return "a list of finite numbers v1,v2,...";
+    case SGL_PARAM_TEXT: return "key=value pairs k1=v1,k2=v2";
     }
     return "?";
 }
@@ -372,6 +377,54 @@ static sgl_status set_vec(const sgl_param *p, double *vec, size_t cap, size_t *n
     return SGL_OK;
 }
 
+/* k1=v1,k2=v2 merged into the sorted pairs of buf (cap bytes): a key given again takes the new value.  Keys
+ * are letters, digits, '_', '-', '.'; a value has no ',' and no control byte. */
+static sgl_status set_pairs(const sgl_param *p, char *buf, size_t cap, const char *text, sgl_err *err)
+{
+    const char *key[SGL_PLUGIN_PARAM_MAX / 2], *val[SGL_PLUGIN_PARAM_MAX / 2];
+    size_t klen[SGL_PLUGIN_PARAM_MAX / 2], vlen[SGL_PLUGIN_PARAM_MAX / 2], n = 0;
+    char old[SGL_PLUGIN_PARAM_MAX], out[SGL_PLUGIN_PARAM_MAX];
+    snprintf(old, sizeof old, "%s", buf);
+    for (int pass = 0; pass < 2; ++pass) {   /* the pairs held, then the new ones */
+        const char *tok = pass ? text : old;
+        if (!tok[0]) continue;
+        for (;;) {
+            const char *comma = strchr(tok, ','), *eq = strchr(tok, '=');
+            size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
+            if (!eq || eq >= tok + len || eq == tok || strspn(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                 "0123456789_-.") != (size_t)(eq - tok))
+                return sgl_fail(err, SGL_EINVAL, p->name,
+                                "must be key=value pairs k1=v1,k2=v2 (keys of letters, digits, _ - .), got '%s'", text);
+            for (const char *c = eq + 1; c < tok + len; ++c)
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                    return sgl_fail(err, SGL_EINVAL, p->name, "must not contain control characters");
+            size_t kl = (size_t)(eq - tok), at = 0;
+            while (at < n && (strncmp(key[at], tok, kl < klen[at] ? kl : klen[at]) < 0 ||
+                              (strncmp(key[at], tok, kl < klen[at] ? kl : klen[at]) == 0 && klen[at] < kl)))
+                ++at;
+            if (at < n && klen[at] == kl && strncmp(key[at], tok, kl) == 0) {
+                val[at] = eq + 1, vlen[at] = len - kl - 1;   /* replaced */
+            } else {
+                if (n == sizeof key / sizeof key[0]) return sgl_fail(err, SGL_EINVAL, p->name, "too many pairs");
+                memmove(key + at + 1, key + at, (n - at) * sizeof *key);
+                memmove(klen + at + 1, klen + at, (n - at) * sizeof *klen);
+                memmove(val + at + 1, val + at, (n - at) * sizeof *val);
+                memmove(vlen + at + 1, vlen + at, (n - at) * sizeof *vlen);
+                key[at] = tok, klen[at] = kl, val[at] = eq + 1, vlen[at] = len - kl - 1, ++n;
+            }
+            if (!comma) break;
+            tok = comma + 1;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i)
+        k += (size_t)snprintf(k < sizeof out ? out + k : NULL, k < sizeof out ? sizeof out - k : 0, "%s%.*s=%.*s",
+                              i ? "," : "", (int)klen[i], key[i], (int)vlen[i], val[i]);
+    if (k >= cap) return sgl_fail(err, SGL_EINVAL, p->name, "at most %zu bytes of key=value pairs", cap - 1);
+    memcpy(buf, out, k + 1);
+    return SGL_OK;
+}
+
 /* one row from text into the spec at base (a run spec for DECAY) */
 static sgl_status set_row(const sgl_param *p, void *spec, const char *text, sgl_err *err)
 {
@@ -397,6 +450,7 @@ static sgl_status set_row(const sgl_param *p, void *spec, const char *text, sgl_
     case SGL_PARAM_ENUM:
     case SGL_PARAM_KIND: return set_enum(p, base, text, err);
     case SGL_PARAM_DECAY: return set_decay(p, spec, text, err);
+    case SGL_PARAM_TEXT: return set_pairs(p, base, SGL_PLUGIN_PARAM_MAX, text, err);
     case SGL_PARAM_VEC: break;   /* needs the any spec's storage */
     }
     return sgl_fail(err, SGL_EINVAL, p->name, "a vector value needs storage (sgl_any_spec.vec)");
@@ -451,6 +505,7 @@ static void write_row(sgl_json *w, const sgl_param *p, const void *spec, sgl_spe
         sgl_json_string(w, v ? v : "");
         break;
     }
+    case SGL_PARAM_TEXT: sgl_json_string(w, base); break;
     case SGL_PARAM_SIZE: sgl_json_uint(w, *(const size_t *)base); break;
     case SGL_PARAM_U64: sgl_json_uint(w, *(const uint64_t *)base); break;
     case SGL_PARAM_U32: sgl_json_uint(w, *(const uint32_t *)base); break;
@@ -497,6 +552,9 @@ static void write_row(sgl_json *w, const sgl_param *p, const void *spec, sgl_spe
  * integer nonzero (so the escape specs of earlier releases keep their bytes) */
 static int optional_set(const sgl_param *p, const void *spec, const sgl_spec *run)
 {
+    const char *base = (const char *)spec + p->off;
+    if (p->type == SGL_PARAM_STR) return *(const char *const *)base && (*(const char *const *)base)[0];
+    if (p->type == SGL_PARAM_TEXT) return base[0] != '\0';
     if (run) return run->n_init > 0 && run->init;
     return p->type == SGL_PARAM_U32 && *(const uint32_t *)((const char *)spec + p->off) != 0;
 }
@@ -527,6 +585,11 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
             char hash[17];
             snprintf(hash, sizeof hash, "%016llx", (unsigned long long)run->data.hash);
             sgl_json_kstring(&w, "data-hash", hash);
+        }
+        if (p->flags & SGL_PF_PLUGIN) {   /* the plugin's content: a changed file is a different run */
+            char hash[17];
+            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)run->plugin_hash);
+            sgl_json_kstring(&w, "plugin-hash", hash);
         }
         if (truth && (p->flags & SGL_PF_TRUTH)) {
             char hash[17];
@@ -636,6 +699,7 @@ size_t sgl_any_spec_get(const sgl_any_spec *s, const sgl_param *p, char *buf, si
     case SGL_PARAM_U64: PUT("%llu", (unsigned long long)*(const uint64_t *)base); break;
     case SGL_PARAM_U32: PUT("%u", (unsigned)*(const uint32_t *)base); break;
     case SGL_PARAM_DOUBLE: PUT("%.17g", *(const double *)base); break;
+    case SGL_PARAM_TEXT: PUT("%s", base); break;
     case SGL_PARAM_ENUM: PUT("%s", p->choices[*(const int *)base]); break;
     case SGL_PARAM_KIND: PUT("%s", p->kinds[*(const int *)base]->name); break;
     case SGL_PARAM_DECAY:

@@ -51,9 +51,11 @@ static sgl_status given_run(const sgl_any_spec *a, sgl_err *err)
     const sgl_spec *s = &a->u.run;
     const sgl_param *t = sgl_param_table(a->kind);
     const int csv = s->data.input == SGL_INPUT_CSV;
-    const sgl_model_type *mt = sgl_model_lookup(s->model);
+    const sgl_model_type *mt = sgl_spec_model_or_null(s);
     const sgl_noise_type *nt = sgl_noise_lookup(s->noise);
     char flag[40];
+    if (sgl_spec_has_plugin(s) && sgl_any_spec_given(a, "model"))
+        return sgl_fail(err, SGL_EINVAL, "--model", "not used with --model-plugin (the plugin is the model)");
     for (int pass = 0; pass < 3; ++pass)
         for (const sgl_param *p = t; p->name; ++p) {
             if (!(a->given >> (p - t) & 1u)) continue;

@@ -44,10 +44,16 @@ void sgl_spec_defaults(sgl_spec *s)
 sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
 {
     char names[256];
-    const sgl_model_type *mt = sgl_model_lookup(s->model);
+    const sgl_model_type *mt = NULL;
     char hint[80];
     const char *cand[64];
     size_t nc = 0;
+    sgl_status pst = sgl_spec_model(s, &mt, err);   /* a plugin: loaded and checked here */
+    if (pst != SGL_OK) return pst;
+    if (!mt && s->model && strcmp(s->model, "plugin") == 0)
+        return sgl_fail(err, SGL_EINVAL, "--model", "'plugin' needs --model-plugin FILE (a model plugin)");
+    if (!sgl_spec_has_plugin(s) && s->plugin_param[0])
+        return sgl_fail(err, SGL_EINVAL, "--plugin-param", "only used with --model-plugin FILE");
     if (!mt) {
         sgl_model_names(names, sizeof names);
         for (nc = 0; nc < 64 && sgl_models[nc]; ++nc) cand[nc] = sgl_models[nc]->name;

@@ -184,6 +184,11 @@ sgl_status sgl_query_filter_set(sgl_query_filter *f, const sgl_param *p, const c
     const char *base = (const char *)&scratch + p->off;
     f->v.text = buf;
     switch (p->type) {
+    case SGL_PARAM_TEXT:   /* the stored text is the sorted pairs */
+        if (strlen(base) >= len) return sgl_fail(err, SGL_EINVAL, p->name, "value too long (at most %zu bytes)", len - 1);
+        f->v.type = SGL_VAL_TEXT;
+        snprintf(buf, len, "%s", base);
+        break;
     case SGL_PARAM_STR:
         if (strlen(text) >= len) return sgl_fail(err, SGL_EINVAL, p->name, "value too long (at most %zu bytes)", len - 1);
         f->v.type = SGL_VAL_TEXT;
@@ -749,8 +754,16 @@ static sgl_status export_columns(sgl_store *st, const char *ks, const char *kind
     if (s != SGL_OK) return s;
     p->mixed = n_esc > 0 && n_run > 0;
     if (n_run > 0 || n_esc == 0)
-        for (const sgl_param *q = sgl_params; q->name; ++q)
+        for (const sgl_param *q = sgl_params; q->name; ++q) {
+            if (q->flags & SGL_PF_EXPORT_USED) {   /* a column only when a run has the key (plugin keys) */
+                int64_t used = 0;
+                snprintf(sql, sizeof sql, "SELECT count(*) FROM runs r WHERE json_valid(r.params) AND "
+                         "json_type(r.params, '$.\"%s\"') IS NOT NULL", q->name);
+                if ((s = count_sql(st, sql, &used, err)) != SGL_OK) return s;
+                if (!used) continue;
+            }
             if (export_params_add(p, q->name, NULL)) return oom(err);
+        }
     p->n_run = p->n;
     if (n_esc > 0) {
         s = sgl_store_param_names(st, "escape", add_escape_key, p, err);

@@ -207,7 +207,7 @@ static sgl_status read_value(sgl_sweep *w, const sgl_param *p, struct fy_node *n
             return fail_at(err, w, at, p->name, "must be %s, got %s", sgl_param_type_name(p->type), kind_name(n));
         txt = fy_node_get_scalar(n, &len);
         if (!txt) { txt = ""; len = 0; }
-        if (is_quoted(n) && p->type != SGL_PARAM_STR && p->type != SGL_PARAM_ENUM && p->type != SGL_PARAM_DECAY &&
+        if (is_quoted(n) && p->type != SGL_PARAM_STR && p->type != SGL_PARAM_TEXT && p->type != SGL_PARAM_ENUM && p->type != SGL_PARAM_DECAY &&
             p->type != SGL_PARAM_KIND)
             return fail_at(err, w, at, p->name, "must be %s, got the quoted string \"%.*s\"",
                            sgl_param_type_name(p->type), (int)(len > 64 ? 64 : len), txt);

@@ -83,6 +83,7 @@ static const char *good_text(const sgl_param *p)
     case SGL_PARAM_KIND: return p->kinds[1]->name;
     case SGL_PARAM_DECAY: return "7,9";
     case SGL_PARAM_VEC: return "1.5,-2";
+    case SGL_PARAM_TEXT: return "w=4,seed=x.1";
     }
     return "";
 }

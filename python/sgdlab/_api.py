@@ -177,6 +177,10 @@ def limit(threads=0, db=None, **kwargs):
     threads = _threads(threads)
     spec = Spec("limit", kwargs)
     spec.check_given()
+    err = ffi.new("sgl_err *")
+    st = lib.sgl_spec_resolve_plugin(ffi.addressof(spec.c, "u", "limit", "run"), err)   # model_plugin: its hash
+    if st != 0:
+        raise_err(st, err)
     spec.validate()
     st, err, rec = _life_cycle(spec, "limit", threads, db)
     if st != 0:

@@ -39,6 +39,7 @@ typedef struct {
     uint64_t steps; uint64_t every; uint32_t seeds; uint64_t seed;
     double bound; double threshold;
     const char *observe;
+    const char *model_plugin; uint64_t plugin_hash; char plugin_param[256];
 } sgl_spec;
 
 typedef struct { sgl_spec run; double T; double dt; int form; } sgl_limit_spec;
@@ -93,6 +94,7 @@ size_t sgl_any_spec_canonical(const sgl_any_spec *s, char *buf, size_t len);
 void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
 const sgl_param *sgl_param_table(int kind);
 int sgl_spec_resolve_data(sgl_spec *s, sgl_err *err);
+int sgl_spec_resolve_plugin(sgl_spec *s, sgl_err *err);
 void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 double sgl_spec_lr(const sgl_spec *s, uint64_t k);
 
@@ -341,7 +343,8 @@ LAYOUT = {
                       "truth_path", "truth_hash"],
     "sgl_spec": ["model", "noise", "data", "data_draw", "a", "alpha", "init", "n_init", "delta", "sigma",
                  "sigma_scale", "batch", "with_replacement", "lr", "decay_at", "n_decay", "decay_factor", "steps",
-                 "every", "seeds", "seed", "bound", "threshold", "observe"],
+                 "every", "seeds", "seed", "bound", "threshold", "observe", "model_plugin", "plugin_hash",
+                 "plugin_param"],
     "sgl_limit_spec": ["run", "T", "dt", "form"],
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
     "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "event", "offset",

@@ -72,6 +72,7 @@ sgl_status sgl_model_data_alloc(const sgl_model_type *t, const sgl_data_spec *sp
         st = sgl_data_alloc(&one, seed, draw, out, err);
     } else {
         st = sgl_data_alloc(spec, seed, draw, out, err);
+        if (st == SGL_OK) sgl_plugin_relabel(t, spec, seed, draw, *out);
     }
     if (st == SGL_OK && t->check) st = t->check(*out, err);
     if (st != SGL_OK) {

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Model plugins (issue 12 items 3 and 6): a plugin copy of the built-in sphere
+# (tests/plugins/sphere_copy.c) gives bitwise the built-in's run and limit
+# results, also where trajectories diverge; a plugin that cannot be used (wrong
+# ABI version, no symbol, no file, not a shared object, rejected parameters) is
+# exit 2 naming --model-plugin / --plugin-param with nothing on stdout; the run
+# key covers the plugin's content (plugin-hash = FNV-1a 64 of its bytes); the
+# shipped example examples/plugins/relu2.c trains and is deterministic.
+# usage: cli_plugins.sh SGDLAB [SCRATCH]; SGL_PLUGIN_DIR: the built plugins
+set -u
+. "$(dirname "$0")/common.sh" "$@"
+P=${SGL_PLUGIN_DIR:?SGL_PLUGIN_DIR: the directory of the built test plugins}
+D=$WORK/plugins
+mkdir -p "$D"
+cp "$P/sphere_copy.so" "$P/relu2.so" "$D/"
+cd "$D" || exit 1
+
+# (a) bitwise equal to the built-in: label noise, minibatch noise (B = 2), Gaussian noise, divergence
+same_run() { # description args...
+    local desc=$1
+    shift
+    "$SGDLAB" run --model sphere "$@" --format csv > a.csv 2> /dev/null
+    local ra=$?
+    "$SGDLAB" run --model-plugin ./sphere_copy.so "$@" --format csv > b.csv 2> /dev/null
+    local rb=$?
+    check "$desc: both exit 0" test $ra -eq 0 -a $rb -eq 0
+    check "$desc: bitwise the built-in's values" bash -c "test -s b.csv && tail -n +3 a.csv | cmp -s - <(tail -n +3 b.csv)"
+}
+COMMON=(--steps 3000 --every 500 --seeds 5 --alpha 1.3)
+same_run "label noise" --noise label --lr 0.01 --delta 0.5 "${COMMON[@]}"
+same_run "minibatch B = 2" --noise minibatch --batch 2 --lr 0.02 "${COMMON[@]}"
+same_run "gaussian" --noise gaussian --sigma 0.3 --sigma-scale sqrt-eta --lr 0.01 "${COMMON[@]}"
+same_run "diverging (lr 2)" --noise label --lr 2 "${COMMON[@]}"
+check "diverging (lr 2): the plugin's trajectories are counted diverged" grep -q ',1,[0-9][0-9]*$' b.csv
+"$SGDLAB" limit --model sphere --noise label --T 0.5 --alpha 1.3 --seeds 3 > la.txt 2> /dev/null
+ra=$?
+"$SGDLAB" limit --model-plugin ./sphere_copy.so --noise label --T 0.5 --alpha 1.3 --seeds 3 > lb.txt 2> /dev/null
+rb=$?
+check "limit: both exit 0" test $ra -eq 0 -a $rb -eq 0
+check "limit: bitwise the built-in's table (model name and wall seconds aside)" \
+    bash -c "diff <(grep -v -e '^# sgdlab limit' -e '^wall seconds' la.txt) <(grep -v -e '^# sgdlab limit' -e '^wall seconds' lb.txt)"
+check "limit: the plugin named" grep -q 'model sphere_copy' lb.txt
+
+# (b) bad plugins and parameters: exit 2, the flag and the reason named, nothing on stdout
+bad() { # description flag expected-message-part args...
+    local desc=$1 flag=$2 pat=$3
+    shift 3
+    "$SGDLAB" "$@" > bad.out 2> bad.err
+    local rc=$?
+    check "$desc: exit 2 (got $rc)" test $rc -eq 2
+    check "$desc: names $flag ($(head -c 200 bad.err))" grep -q -- "$flag.*$pat" bad.err
+    check "$desc: nothing on stdout" test ! -s bad.out
+}
+printf 'not a shared object\n' > text.so
+bad "wrong ABI version" --model-plugin "ABI version 99; this sgdlab loads version 1" run --model-plugin "$P/badabi.so" --steps 10
+bad "no plugin symbol" --model-plugin "no symbol 'sgdlab_model_plugin'" run --model-plugin "$P/nosym.so" --steps 10
+bad "no such file" --model-plugin "cannot open" run --model-plugin ./missing.so --steps 10
+bad "not a shared object" --model-plugin "cannot load" run --model-plugin ./text.so --steps 10
+bad "a directory" --model-plugin "not a regular file" run --model-plugin "$D" --steps 10
+bad "limit: wrong ABI version" --model-plugin "ABI version" limit --model-plugin "$P/badabi.so" --T 0.1
+bad "parameters to a plugin without any" --plugin-param "takes no parameters" \
+    run --model-plugin ./sphere_copy.so --plugin-param w=1 --steps 10
+bad "a parameter the plugin rejects" --plugin-param "relu2.*'depth=3': keys are width" \
+    run --model-plugin ./relu2.so --plugin-param depth=3 --steps 10
+bad "not key=value" --plugin-param "must be key=value pairs" run --model-plugin ./relu2.so --plugin-param width --steps 10
+bad "plugin-param without a plugin" --plugin-param "only used with --model-plugin" run --plugin-param width=3 --steps 10
+bad "--model with --model-plugin" --model "not used with --model-plugin" \
+    run --model-plugin ./sphere_copy.so --model sphere --steps 10
+bad "data keys with a data-free plugin" --d "not used with --model sphere_copy" \
+    run --model-plugin ./sphere_copy.so --d 5 --steps 10
+
+# (c) the run key covers the plugin's bytes; the path, the hash and the parameters are stored
+R=(--steps 50 --every 50 --seeds 2 --db s.db)
+"$SGDLAB" run --model-plugin ./relu2.so "${R[@]}" > /dev/null 2>&1
+cp sphere_copy.so relu2.so   # the same path, other content
+"$SGDLAB" run --model-plugin ./relu2.so "${R[@]}" > /dev/null 2>&1
+cp "$P/relu2.so" relu2.so
+"$SGDLAB" run --model-plugin ./relu2.so --plugin-param width=3 "${R[@]}" > /dev/null 2>&1
+"$SGDLAB" run --model diagnet "${R[@]}" > /dev/null 2>&1
+"$SGDLAB" export s.db --table runs --format jsonl > runs.jsonl 2> /dev/null
+check "export runs: exit 0" test $? -eq 0
+pycheck "run keys" - runs.jsonl "$P/relu2.so" "$P/sphere_copy.so" <<'PY'
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+def fnv(path):
+    h = 0xcbf29ce484222325
+    for b in open(path, "rb").read():
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return "%016x" % h
+def check(ok, what): print(("PASS: " if ok else "FAIL: ") + what)
+check(len(runs) == 4 and len({r["run_key"] for r in runs}) == 4, "four runs, four run keys (%d)" % len(runs))
+p = [r["params"] for r in runs]
+check(all(q.get("model-plugin") == "./relu2.so" and q.get("model") == "plugin" for q in p[:3]),
+      "model plugin and its path stored")
+check(p[0]["plugin-hash"] == fnv(sys.argv[2]) and p[1]["plugin-hash"] == fnv(sys.argv[3]),
+      "plugin-hash is FNV-1a 64 of the file's bytes (%s, %s)" % (p[0]["plugin-hash"], p[1]["plugin-hash"]))
+check(p[2].get("plugin-param") == "width=3" and "plugin-param" not in p[0], "plugin-param stored when given")
+check(not any(k.startswith("plugin") or k == "model-plugin" for k in p[3]), "a built-in model's run has no plugin keys")
+PY
+
+"$SGDLAB" export s.db --format csv > series.csv 2> /dev/null
+check "export series: the plugin columns (model-plugin, plugin-param) when a run has them" \
+    bash -c "head -1 series.csv | grep -q ',model-plugin,plugin-param,'"
+
+# (d) the example: trains, deterministic for any thread count, parameters in any order
+EX=(run --model-plugin ./relu2.so --d 10 --n 100 --noise label --delta 0.2 --lr 0.02 --steps 4000 --every 4000 --seeds 4)
+"$SGDLAB" "${EX[@]}" --plugin-param width=6 --plugin-param teacher-seed=3 --threads 1 --format csv > r1.csv 2> /dev/null
+check "relu2: exit 0" test $? -eq 0
+"$SGDLAB" "${EX[@]}" --plugin-param teacher-seed=3,width=6 --threads 2 --format csv > r2.csv 2> /dev/null
+check "relu2: the same bits with 2 threads and the parameters in another order" cmp -s r1.csv r2.csv
+pycheck "relu2 trains" - r1.csv <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))]
+def check(ok, what): print(("PASS: " if ok else "FAIL: ") + what)
+first = {r["traj"]: float(r["train_loss"]) for r in rows if r["step"] == "0"}
+last = {r["traj"]: float(r["train_loss"]) for r in rows if r["step"] == "4000"}
+check(len(first) == 4 and all(last[t] < 0.2 * first[t] for t in first),
+      "every trajectory's loss fell below 1/5 of its start: %s -> %s" % (first, last))
+PY
+finish
