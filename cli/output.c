@@ -54,7 +54,7 @@ static void walk_params(void *f, const sgl_plan *p, kv_fn kv)
         char hash[17];
         snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->plugin_hash);
         kv(f, "model_plugin", s->model_plugin, 0, 0, 0);
-        kv(f, "plugin_name", p->mtype->name, 0, 0, 0);
+        kv(f, "plugin_name", sgl_plan_model(p)->name, 0, 0, 0);
         kv(f, "plugin_hash", hash, 0, 0, 0);
         kv(f, "plugin_param", s->plugin_param, 0, 0, 0);
     }
