@@ -10,7 +10,7 @@
 /* the --json object of one escape run: spec, counts, MFPT, rate and the theory with its ratios */
 static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
                               const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
-                              size_t npred, const char *why)
+                              size_t npred, const char *why, const char *evdef)
 {
     const sgl_mfpt_est mf = *mfp;
     const sgl_rate_est rate = *ratep;
@@ -28,6 +28,7 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
     sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
     sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
     sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+    if (evdef) sgl_json_kstring(&w, "event_defaulted", evdef);
     sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
     sgl_json_kdouble(&w, "eta", eta);
     sgl_json_kdouble(&w, "step", in->step);
@@ -106,7 +107,7 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
 /* the table of one escape run: the same values as print_escape_json, for reading */
 static void print_escape_table(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
                                const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
-                               size_t npred, const char *why)
+                               size_t npred, const char *why, const char *evdef)
 {
     const sgl_mfpt_est mf = *mfp;
     const sgl_rate_est rate = *ratep;
@@ -119,6 +120,7 @@ static void print_escape_table(const sgl_escape_spec *s, const sgl_escape_info *
     printf(", dynamics %s (step %g%s), eta = %g\n", sgl_escape_dynamics_kinds[s->dynamics]->name, in->step,
            s->dynamics == SGL_ESC_MORI_TC ? " in tau" : " in t", eta);
     printf("# event %s", sgl_escape_events[s->event]->name);
+    if (evdef) printf(" (%s)", evdef);
     if (s->event == SGL_ESC_EV_HYPERPLANE || s->event == SGL_ESC_EV_NEXT_MIN) printf(" (theta_1 crosses %g)", in->x_exit);
     if (s->event == SGL_ESC_EV_LOSS) printf(" (L >= %g L* = %g)", s->c, s->c * in->L_min);
     if (s->event == SGL_ESC_EV_BALL) printf(" (|theta - theta*| >= %g)", s->r);
@@ -201,8 +203,9 @@ int sgl_cmd_escape(int argc, char **argv)
     }
     if (npred > 64) npred = 64;
     const int json = o.json;
-    if (json) print_escape_json(s, &in, r, &mf, &rate, pred, npred, why);
-    else print_escape_table(s, &in, r, &mf, &rate, pred, npred, why);
+    const char *evdef = sgl_escape_event_defaulted(&o.any);
+    if (json) print_escape_json(s, &in, r, &mf, &rate, pred, npred, why, evdef);
+    else print_escape_table(s, &in, r, &mf, &rate, pred, npred, why, evdef);
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:

@@ -44,6 +44,7 @@ int sgl_cmd_theory(int argc, char **argv)
         return sgl_cli_report(st, &err);
     }
     FILE *f = stdout;
+    const char *evdef = sgl_escape_event_defaulted(&o.any);
     if (o.json) {
         sgl_json w;
         sgl_json_to_file(&w, f);
@@ -52,6 +53,10 @@ int sgl_cmd_theory(int argc, char **argv)
         sgl_json_kstring(&w, "version", sgl_version());
         sgl_json_kstring(&w, "git", sgl_git_hash());
         sgl_json_kstring(&w, "landscape", o.spec.landscape);
+        if (evdef) {
+            sgl_json_kstring(&w, "event", sgl_escape_events[o.spec.event]->name);
+            sgl_json_kstring(&w, "event_defaulted", evdef);
+        }
         sgl_json_kstring(&w, "time_unit", "t = eta k");
         sgl_json_key(&w, "theory");
         sgl_json_begin_object(&w);
@@ -69,6 +74,7 @@ int sgl_cmd_theory(int argc, char **argv)
     } else {
         fprintf(f, "# sgdlab theory (sgdlab %s, git %s): predictions without simulation; times in t = eta k unless the unit says steps\n",
                 sgl_version(), sgl_git_hash());
+        if (evdef) fprintf(f, "# event %s (%s)\n", sgl_escape_events[o.spec.event]->name, evdef);
         fprintf(f, "%-28s %16s %-10s %s\n", "prediction", "value", "unit", "what / when it holds");
         for (size_t i = 0; i < n; ++i)
             fprintf(f, "%-28s %16.8g %-10s %s\n", pr[i].name, pr[i].value, pr[i].unit[0] ? pr[i].unit : "-", pr[i].note);

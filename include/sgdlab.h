@@ -1764,6 +1764,11 @@ sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text,
 size_t sgl_any_spec_get(const sgl_any_spec *s, const sgl_param *p, char *buf, size_t len);
 /* was the row named name set (sgl_any_spec_set)? */
 int sgl_any_spec_given(const sgl_any_spec *s, const char *name);
+/* Escape: the event's default depends on the landscape: hyperplane, or loss on a landscape without a saddle
+ * (quadratic, linreg), set by sgl_any_spec_set whenever the landscape is set and the event was not given.  This
+ * returns why the event was so defaulted (a sentence, static storage), NULL when it was given or is the plain
+ * default. */
+const char *sgl_escape_event_defaulted(const sgl_any_spec *s);
 /* Every check of the kind: run: sgl_spec_validate; limit: that and T, dt; escape: the keys the chosen kinds do
  * not read (when given), the x0 count, then sgl_escape_spec_validate.  Fields: run and limit "--key", escape
  * "key" (as the kinds' validations always named them). */

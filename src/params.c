@@ -133,7 +133,8 @@ static const sgl_param k_escape[] = {
     EROW("dynamics", SGL_PARAM_KIND, E(dynamics), sgl_escape_dynamics_kinds, "dynamics", "sde", NULL, NULL, 0, NULL)
     EROW("dt", SGL_PARAM_DOUBLE, E(dt), NULL, "sde: step in t; mori-tc: step in tau (0: eta; eta L*)", "0", NULL,
          ">= 0", 0, NULL)
-    EROW("event", SGL_PARAM_KIND, E(event), sgl_escape_events, "exit event", "hyperplane", NULL, NULL, 0, NULL)
+    EROW("event", SGL_PARAM_KIND, E(event), sgl_escape_events, "exit event",
+         "hyperplane (loss on a landscape without a saddle)", NULL, NULL, 0, NULL)
     EROW("offset", SGL_PARAM_DOUBLE, E(offset), NULL, "hyperplane: noise widths past the saddle", "3", NULL, ">= 0", 0,
          NULL)
     EROW("c", SGL_PARAM_DOUBLE, E(c), NULL, "loss: exit at L >= c L*", "2", NULL, "> 1", 0, NULL)
@@ -643,6 +644,26 @@ void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind)
     else sgl_spec_defaults(&s->u.run);
 }
 
+/* escape: the event's default depends on the landscape (hyperplane needs a
+ * saddle; a landscape without one, quadratic, defaults to loss) unless the
+ * event was given, in any order of the keys */
+static void escape_default_event(sgl_any_spec *s)
+{
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->u.escape.landscape);
+    if (!lt || sgl_any_spec_given(s, "event")) return;
+    sgl_escape_spec d;
+    sgl_escape_spec_default(&d);
+    s->u.escape.event = lt->has_saddle ? d.event : SGL_ESC_EV_LOSS;
+}
+
+const char *sgl_escape_event_defaulted(const sgl_any_spec *s)
+{
+    if (s->kind != SGL_KIND_ESCAPE || sgl_any_spec_given(s, "event")) return NULL;
+    const sgl_landscape_type *lt = sgl_landscape_lookup(s->u.escape.landscape);
+    return lt && !lt->has_saddle && s->u.escape.event == SGL_ESC_EV_LOSS
+               ? "defaulted: the landscape has no saddle for hyperplane" : NULL;
+}
+
 sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err)
 {
     const sgl_param *t = sgl_param_table(s->kind);
@@ -673,6 +694,7 @@ sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text,
         return st;
     }
     s->given |= 1ull << (p - t);
+    if (s->kind == SGL_KIND_ESCAPE && strcmp(p->name, "landscape") == 0) escape_default_event(s);
     return SGL_OK;
 }
 

@@ -66,10 +66,58 @@ static void test_offset_hyperplane_only(void)
                "the same with event hyperplane: the hyperplane past the next minimum is refused (%s)", err.field);
 }
 
+/* The event's default follows the landscape (issue 11 item 11): every registered landscape set through the
+ * one setter without an event gets hyperplane if it has a saddle, else loss, in either order of the keys; the
+ * spec is then valid for the engine, and the theory has a model of the quadratic's.  A given event is kept
+ * (hyperplane on quadratic still refused, as before). */
+static void test_default_event(void)
+{
+    for (size_t q = 0; sgl_landscapes[q]; ++q) {
+        const sgl_landscape_type *lt = sgl_landscapes[q];
+        sgl_any_spec a;
+        sgl_err err = {{0}, {0}};
+        sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+        check_true(sgl_any_spec_set(&a, "landscape", lt->name, &err) == SGL_OK, "%s: set", lt->name);
+        const sgl_escape_event want = lt->has_saddle ? SGL_ESC_EV_HYPERPLANE : SGL_ESC_EV_LOSS;
+        check_true(a.u.escape.event == want && (sgl_escape_event_defaulted(&a) != NULL) == !lt->has_saddle,
+                   "%s: event defaults to %s (%s)", lt->name, sgl_escape_events[want]->name,
+                   sgl_escape_event_defaulted(&a) ? sgl_escape_event_defaulted(&a) : "plain default");
+        if (lt->has_saddle) sgl_any_spec_set(&a, "offset", "0.5", &err);   /* styblinski-tang: 3 widths pass its next minimum */
+        check_true(sgl_any_spec_validate(&a, &err) == SGL_OK, "%s: the defaulted spec is valid (%s: %s)", lt->name,
+                   err.field, err.msg);
+        sgl_theory_problem p;
+        int applies = 0;
+        const char *why = NULL;
+        check_true(sgl_escape_theory_problem(&a.u.escape, &p, &applies, &why, &err) == SGL_OK &&
+                       applies == !lt->prepare,
+                   "%s: the theory %s the defaulted spec (%s)", lt->name, lt->prepare ? "has no model of" : "applies to",
+                   why ? why : "-");
+        /* a given event stays, whatever the order */
+        sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+        sgl_any_spec_set(&a, "event", "ball", &err);
+        sgl_any_spec_set(&a, "landscape", lt->name, &err);
+        check_true(a.u.escape.event == SGL_ESC_EV_BALL && !sgl_escape_event_defaulted(&a), "%s: a given event is kept",
+                   lt->name);
+    }
+    sgl_any_spec a;
+    sgl_err err = {{0}, {0}};
+    sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+    sgl_any_spec_set(&a, "landscape", "quadratic", &err);
+    sgl_any_spec_set(&a, "event", "hyperplane", &err);
+    check_true(sgl_any_spec_validate(&a, &err) == SGL_ECAPS && strcmp(err.field, "event") == 0,
+               "quadratic with a given hyperplane event: refused as before (%s: %s)", err.field, err.msg);
+    sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
+    sgl_any_spec_set(&a, "landscape", "quadratic", &err);
+    sgl_any_spec_set(&a, "landscape", "doublewell", &err);
+    check_true(a.u.escape.event == SGL_ESC_EV_HYPERPLANE && !sgl_escape_event_defaulted(&a),
+               "landscape set twice: the default follows the last one");
+}
+
 int main(void)
 {
     test_registries();
     test_offset_hyperplane_only();
+    test_default_event();
     int accepted = 0, compared = 0;
     for (size_t q = 0; sgl_landscapes[q]; ++q) {
         const sgl_landscape_type *lt = sgl_landscapes[q];

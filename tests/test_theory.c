@@ -376,6 +376,22 @@ static void test_predict(void)
     check_rel(ex / kr, 1.0, 0.1, "ST exact MFPT within 10%% of Kramers at Delta V / D = 15.7 (ratio %g)", ex / kr);
     st.k = 4; st.x_exit = geo.x_next / 2;
     check_rel(pred(&st, "exact_mfpt"), ex / 4, 1e-7, "ST sharpness k = 4, isotropic: MFPT / 4");
+    /* Mori noise on the quadratic with n >= n_c = 2 (B/(eta h*) + 1): flagged, no Eq. 17 slope, and the drift
+     * of log L, h* (n - n_c) / (B/(eta h*)) (B/eta = 2, h = 1, k = 2: h* = 2, n_c = 4; n = 8: 2 * 4 / 1 = 8) */
+    sgl_theory_problem m;
+    memset(&m, 0, sizeof m);
+    m.landscape = SGL_TL_QUADRATIC; m.L0 = 0.5; m.h = 1; m.k = 2; m.n = 8; m.noise = SGL_TN_MORI; m.B_over_eta = 2;
+    m.eta = 0.01; m.event = SGL_TE_LOSS_RATIO; m.c = 2;
+    check_rel(pred(&m, "n_c"), 4, 1e-15, "predict: quadratic n_c = 2 (B/(eta h*) + 1) = 4");
+    check_true(isnan(pred(&m, "n_ge_n_c")) && isnan(pred(&m, "mori_slope")), "predict: n = 8 >= n_c flagged, no slope");
+    check_rel(pred(&m, "log_loss_growth"), 8, 1e-15, "predict: log L drift h* (n - n_c) / (B/(eta h*)) = 8");
+    m.n = 4;
+    check_abs(pred(&m, "log_loss_growth"), 0, 0, "predict: n = n_c: drift 0 (null-recurrent)");
+    m.n = 3;
+    check_rel(pred(&m, "mori_slope"), 1 + 1 - 1.5, 1e-15, "predict: n = 3 < n_c: the Eq. 17 slope B/(eta h*) + 1 - n/2");
+    m.event = SGL_TE_NONE;
+    m.n = 5;
+    check_abs(pred(&m, "log_loss_growth"), 2, 1e-15, "predict: event none, n = 5 > n_c: still flagged");
     /* bad problems */
     sgl_prediction pr[32];
     size_t n;

@@ -268,6 +268,24 @@ static sgl_status predict_well(pctx *q, size_t *n_out, sgl_err *err)
     return finish(q, n_out, err);
 }
 
+/* Mori noise with n >= n_c = 2 (B/(eta h) + 1) (Eq. 19): the stationary law
+ * L^-phi is not normalisable, so no MFPT row built on it (Eq. 17's slope) applies.
+ * What does [derived, THEORY 5.3]: far from the minimum (L ~ (h/2)|theta|^2,
+ * per-coordinate D = h L / (B/eta)), Ito on log |theta|^2 gives the drift
+ * h (n - n_c) / (B/(eta h)): the loss grows without bound (n > n_c) or is
+ * null-recurrent (n = n_c), and the time to L >= c L* grows only like log c.
+ * Adds the two rows; returns 1 when n >= n_c. */
+static int beyond_n_c(plist *l, unsigned n, double k0, double h)
+{
+    const double n_c = 2.0 * (k0 + 1.0);
+    if ((double)n < n_c) return 0;
+    add(l, "n_ge_n_c", NAN, "", "n = %u >= n_c = %.6g: L^-phi is not normalisable (Eq. 19), no stationary law; the "
+        "exact and asymptotic MFPT rows (Eq. 17 slope) do not apply (see log_loss_growth)", n, n_c);
+    add(l, "log_loss_growth", h * ((double)n - n_c) / k0, "", "drift of log L per unit t far from the minimum, "
+        "h (n - n_c)/(B/(eta h)) [derived]: > 0 runaway, 0 null-recurrent; time to L >= c L* ~ log c / this");
+    return 1;
+}
+
 /* the quadratic well L0 + (h/2)|theta|^2 from theta = 0: loss-ratio or ball exit, or none */
 static sgl_status predict_quadratic(pctx *q, size_t *n_out, sgl_err *err)
 {
@@ -281,6 +299,7 @@ static sgl_status predict_quadratic(pctx *q, size_t *n_out, sgl_err *err)
             add(l, "phi_core_true_sgd", 2.0 + p->B_over_eta, "", "true minibatch SGD on Gaussian data: phi_core ~ 2 + B/eta "
                 "(THEORY 5.7), times ~(1 - eta h/2) in discrete time");
     }
+    const int beyond = p->noise == SGL_TN_MORI ? beyond_n_c(l, p->n, k0, q->c.hstar) : 0;
     double xa = NAN;
     const char *what = "";
     if (p->event == SGL_TE_LOSS_RATIO) {
@@ -288,7 +307,7 @@ static sgl_status predict_quadratic(pctx *q, size_t *n_out, sgl_err *err)
         if (!(p->L0 > 0.0)) return sgl_fail(err, SGL_EINVAL, "L0", "the loss-ratio event needs L* = L0 > 0");
         xa = sqrt(2.0 * p->L0 * (p->c - 1.0) / (p->h * k));
         what = "L >= c L*";
-        if (p->noise == SGL_TN_MORI)
+        if (p->noise == SGL_TN_MORI && beyond == 0)
             add(l, "mori_slope", k0 + 1.0 - 0.5 * p->n, "", "asymptotic slope of log MFPT against log c: "
                 "B/(eta h) + 1 - n/2 (Eq. 17; M2)");
     } else if (p->event == SGL_TE_NONE) {

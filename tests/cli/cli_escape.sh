@@ -38,7 +38,7 @@ bad "noise the dynamics cannot use" "--dynamics" --noise isotropic --D 0.1 --dyn
 bad "t_max <= 0" "--t-max" --t-max 0
 bad "negative t_max" "--t-max" --t-max -5
 bad "start outside the basin" "--x0" --x0 -0.5
-bad "hyperplane on a landscape without saddle" "--event" --landscape quadratic
+bad "hyperplane on a landscape without saddle (given: the default is loss there)" "--event" --landscape quadratic --event hyperplane
 bad "--D with mori noise" "--D" --D 0.1
 bad "--B without --eta" "--B" --B 4
 bad "unknown noise" "--noise" --noise pink
