@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,17 +40,16 @@ sgl_status sgl_file_close(FILE *f, const char *what, sgl_err *err)
     return sgl_fail(err, SGL_EIO, "", "cannot write %s: %s", what, e ? strerror(e) : "write error");
 }
 
-/* the file a path names: a symbolic link resolved (realpath's buffer is libc's, copied) */
+/* the file a path names: a symbolic link resolved */
 static sgl_status resolve(const char *path, const char *flag, char **out, sgl_err *err)
 {
     struct stat sb;
     if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-        char *t = realpath(path, NULL);
-        if (!t)
+        char t[PATH_MAX];
+        if (!realpath(path, t))
             return sgl_fail(err, SGL_EINVAL, flag, "'%s' is a symbolic link to a missing file (%s); give the "
                             "target's path", path, strerror(errno));
         *out = sgl_strdup(t);
-        free(t);
     } else {
         *out = sgl_strdup(path);
     }
