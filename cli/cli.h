@@ -71,6 +71,7 @@ int escape_ams(const sgl_escape_opts *o);
 /* turn a library error field ("t-max") into the flag ("--t-max") in place */
 void sgl_escape_err_flag(sgl_err *err);
 int sgl_cmd_limit(int argc, char **argv);
+int sgl_cmd_check_model(int argc, char **argv);   /* cmd_check.c: derivative checks of a model (plugin) */
 
 /* mpi.c: `sgdlab sweep` over MPI ranks, rank 0 the only store writer */
 int sgl_mpi_launched(void);   /* started by an MPI launcher (mpirun, srun, ...)? */

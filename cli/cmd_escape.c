@@ -7,6 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* key: [a, b] */
+static void kpair(sgl_json *w, const char *key, double a, double b)
+{
+    sgl_json_key(w, key);
+    sgl_json_begin_array(w);
+    sgl_json_double(w, a);
+    sgl_json_double(w, b);
+    sgl_json_end_array(w);
+}
+
+/* key: {vkey: value, "se", "ci", "level", ... (left open for the estimate's own members) */
+static void est_head(sgl_json *w, const char *key, const char *vkey, double value, double se, double lo, double hi,
+                     double level)
+{
+    sgl_json_key(w, key);
+    sgl_json_begin_object(w);
+    sgl_json_kdouble(w, vkey, value);
+    sgl_json_kdouble(w, "se", se);
+    kpair(w, "ci", lo, hi);
+    sgl_json_key(w, "level");
+    sgl_json_double_fmt(w, "%g", level);
+}
+
 /* the --json object of one escape run: spec, counts, MFPT, rate and the theory with its ratios */
 static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
                               const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
@@ -41,62 +64,32 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
     sgl_json_kuint(&w, "escaped", r->escaped);
     sgl_json_kuint(&w, "censored", r->censored);
     sgl_json_kuint(&w, "diverged", r->diverged);
-    sgl_json_key(&w, "mfpt");
-    sgl_json_begin_object(&w);
-    sgl_json_kdouble(&w, "mean", mf.mean);
-    sgl_json_kdouble(&w, "se", mf.se);
-    sgl_json_key(&w, "ci");
-    sgl_json_begin_array(&w);
-    sgl_json_double(&w, mf.ci_lo);
-    sgl_json_double(&w, mf.ci_hi);
-    sgl_json_end_array(&w);
-    sgl_json_key(&w, "level");
-    sgl_json_double_fmt(&w, "%g", level);
+    est_head(&w, "mfpt", "mean", mf.mean, mf.se, mf.ci_lo, mf.ci_hi, level);
     sgl_json_kbool(&w, "lower_bound", mf.lower_bound);
     sgl_json_kdouble(&w, "mle_mean", mf.mle_mean);
     if (mf.lower_bound && s->event != SGL_ESC_EV_NONE) {
-        /* censored (not by design, as under --event none): the MLE (exposure / escapes) is the MFPT the ratios use, with the rate's SE and CI */
+        /* censored (not by design, as under --event none): the MLE (exposure / escapes) is the MFPT the ratios
+         * use, with the rate's SE and CI */
         sgl_mfpt_mle mle;
         sgl_est_mfpt_mle(&mf, &rate, &mle);
         sgl_json_kdouble(&w, "mle_se", mle.se);
-        sgl_json_key(&w, "mle_ci");
-        sgl_json_begin_array(&w);
-        sgl_json_double(&w, mle.ci_lo);
-        sgl_json_double(&w, mle.ci_hi);
-        sgl_json_end_array(&w);
+        kpair(&w, "mle_ci", mle.ci_lo, mle.ci_hi);
         sgl_json_kstring(&w, "ratios_use", "mle_mean (censored exponential MLE)");
     }
     sgl_json_kstring(&w, "unit", tu);
     sgl_json_kdouble(&w, "mean_steps", mf.mean / eta);
     sgl_json_kdouble(&w, "se_steps", mf.se / eta);
     sgl_json_end_object(&w);
-    sgl_json_key(&w, "rate");
-    sgl_json_begin_object(&w);
-    sgl_json_kdouble(&w, "value", rate.value);
-    sgl_json_kdouble(&w, "se", rate.se);
-    sgl_json_key(&w, "ci");
-    sgl_json_begin_array(&w);
-    sgl_json_double(&w, rate.ci_lo);
-    sgl_json_double(&w, rate.ci_hi);
-    sgl_json_end_array(&w);
-    sgl_json_key(&w, "level");
-    sgl_json_double_fmt(&w, "%g", level);
+    est_head(&w, "rate", "value", rate.value, rate.se, rate.ci_lo, rate.ci_hi, level);
     sgl_json_kstring(&w, "unit", "1/t");
     sgl_json_kdouble(&w, "per_step", rate.value * eta);
     sgl_json_kstring(&w, "method", "censored exponential MLE, likelihood-ratio CI");
     sgl_json_end_object(&w);
+    double ratio[64];
+    for (size_t i = 0; i < npred && i < 64; ++i) ratio[i] = sgl_escape_sim_over_theory(&pred[i], &mf, &rate, eta);
     sgl_json_key(&w, "theory");
     sgl_json_begin_object(&w);
-    if (why) sgl_json_kstring(&w, "unavailable", why);
-    for (size_t i = 0; i < npred; ++i) {
-        sgl_json_key(&w, pred[i].name);
-        sgl_json_begin_object(&w);
-        sgl_json_kdouble(&w, "value", pred[i].value);
-        sgl_json_kstring(&w, "unit", pred[i].unit);
-        sgl_json_kdouble(&w, "ratio_sim_over_theory", sgl_escape_sim_over_theory(&pred[i], &mf, &rate, eta));
-        sgl_json_kstring(&w, "note", pred[i].note);
-        sgl_json_end_object(&w);
-    }
+    sgl_json_predictions(&w, why, pred, npred, ratio);
     sgl_json_end_object(&w);
     sgl_json_kdouble(&w, "seconds", r->seconds);
     sgl_json_kdouble(&w, "traj_steps", r->traj_steps);

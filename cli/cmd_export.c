@@ -120,7 +120,7 @@ int rep_export(const rep_opts *o)
         }
     }
     export_ctx c = {o, out.f};
-    sgl_status s = sgl_store_export(st, table, o->kind, export_row, &c, &err);
+    sgl_status s = sgl_store_export(st, table, o->r.kind, export_row, &c, &err);
     code = SGL_EXIT_OK;
     if (s != SGL_OK && s != SGL_ECANCELED) {
         rep_fail(s, &err);

@@ -181,19 +181,19 @@ static int check_beside(const char *path)
 static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
 {
     const rep_opts *o = c->o;
-    const int esc = strcmp(o->kind, "escape") == 0;
+    const int esc = strcmp(o->r.kind, "escape") == 0;
     if (!(c->dat = create_regular(dat))) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", dat, strerror(errno));
         return SGL_EXIT_FAIL;
     }
     *created = 1;
     fputs("# sgdlab plot of ", c->dat);
-    put_comment(c->dat, o->obs);
+    put_comment(c->dat, o->r.obs);
     fputs(esc ? ": x value ci_lo ci_hi escaped censored diverged (one block per curve)\n"
               : ": x mean se n (one block per curve)\n", c->dat);
     sgl_err err = {{0}, {0}};
-    sgl_status s = esc ? sgl_store_escape_groups(st, &o->q, 0.95, escape_point, c, &err)
-                       : sgl_store_series_groups(st, &o->q, series_point, c, &err);
+    sgl_status s = esc ? sgl_store_escape_groups(st, &o->r.q, 0.95, escape_point, c, &err)
+                       : sgl_store_series_groups(st, &o->r.q, series_point, c, &err);
     if (s != SGL_OK) rep_fail(s, &err);
     FILE *df = c->dat;
     c->dat = NULL;
@@ -204,23 +204,23 @@ static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
 static void put_title(FILE *g, const rep_opts *o)
 {
     char what[200], filt[600] = "";
-    if (strcmp(o->kind, "escape") == 0)
-        snprintf(what, sizeof what, "%s", strcmp(o->obs, "rate") == 0
+    if (strcmp(o->r.kind, "escape") == 0)
+        snprintf(what, sizeof what, "%s", strcmp(o->r.obs, "rate") == 0
                                               ? "escape rate: censored exponential MLE, 95% likelihood-ratio CI"
                                               : "MFPT = 1/rate (censored exponential MLE), 95% CI");
     else
-        snprintf(what, sizeof what, "%s: mean +- SE over trajectories%s", o->obs,
-                 o->x_clock ? "" : o->has_step ? " at the chosen step" : " at the final step");
+        snprintf(what, sizeof what, "%s: mean +- SE over trajectories%s", o->r.obs,
+                 o->r.x_clock ? "" : o->r.has_step ? " at the chosen step" : " at the final step");
     size_t k = 0;
-    for (size_t i = 0; i < o->n_where && k < sizeof filt; ++i)
-        k += (size_t)snprintf(filt + k, sizeof filt - k, "%s%s", i ? ", " : "; only ", o->where_arg[i]);
+    for (size_t i = 0; i < o->r.n_where && k < sizeof filt; ++i)
+        k += (size_t)snprintf(filt + k, sizeof filt - k, "%s%s", i ? ", " : "; only ", o->r.where[i]);
     put_gp3(g, what, filt, "");
 }
 
 static void write_plot_lines(FILE *g, const plot_ctx *c, const char *q_dat)
 {
     const rep_opts *o = c->o;
-    const int esc = strcmp(o->kind, "escape") == 0;
+    const int esc = strcmp(o->r.kind, "escape") == 0;
     fputs("plot ", g);
     for (int i = 0; i < c->n_curves; ++i) {
         if (i) fputs(", \\\n     ", g);
@@ -235,7 +235,7 @@ static void write_plot_lines(FILE *g, const plot_ctx *c, const char *q_dat)
             snprintf(counts, sizeof counts, " (%llu of %llu diverged or non-finite)", c->n_div[i],
                      c->n_div[i] + c->n_live[i]);
         char pre[80];
-        snprintf(pre, sizeof pre, "%s%s", o->curve ? o->curve : "", o->curve ? " = " : "");
+        snprintf(pre, sizeof pre, "%s%s", o->r.curve ? o->r.curve : "", o->r.curve ? " = " : "");
         put_gp3(g, pre, c->titles[i], counts);
         fputs(" noenhanced", g);
     }
@@ -247,14 +247,14 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
                         int *created)
 {
     const rep_opts *o = c->o;
-    const int esc = strcmp(o->kind, "escape") == 0;
+    const int esc = strcmp(o->r.kind, "escape") == 0;
     FILE *g = create_regular(gp);
     if (!g) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", gp, strerror(errno));
         return SGL_EXIT_FAIL;
     }
     *created = 1;
-    const char *xl = strcmp(o->x, "step") == 0 ? "step k (SGD steps)" : c->t_eta ? "t = sum eta_k (GD time)" : o->x;
+    const char *xl = strcmp(o->r.x, "step") == 0 ? "step k (SGD steps)" : c->t_eta ? "t = sum eta_k (GD time)" : o->r.x;
     fprintf(g, "set terminal %s size 900,600\nset output ", svg ? "svg" : "pngcairo");
     rep_put_quoted(g, sgl_quote_gnuplot, q_out);
     fputs("\nset title ", g);
@@ -266,7 +266,7 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
                      : strcmp(c->unit, "t_eta") == 0 ? "t = eta k (SGD steps x eta)"
                                                      : "mixed units";
     if (esc) put_gp3(g, c->rate ? "escape rate, per unit of " : "MFPT, in ", unit, "");
-    else rep_put_quoted(g, sgl_quote_gnuplot, o->obs);
+    else rep_put_quoted(g, sgl_quote_gnuplot, o->r.obs);
     /* a margin of 5 % each side in x: no point or error bar sits on the frame */
     fputs(" noenhanced\nset key below\nset grid\nset offsets graph 0.05, graph 0.05, 0, 0\n", g);
     if (o->logx) fputs("set logscale x\n", g);
@@ -316,7 +316,7 @@ static int make_tmp(char *tmp, size_t len, const char *out)
     return 0;
 }
 
-typedef struct { char *dat, *gp, *tmp, *q_out, *q_dat, *q_gp, *obs_owned; int have_dat, have_gp, have_tmp; } plot_files;
+typedef struct { char *dat, *gp, *tmp, *q_out, *q_dat, *q_gp; int have_dat, have_gp, have_tmp; } plot_files;
 
 static int plot_files_init(plot_files *p, const char *out)
 {
@@ -345,7 +345,6 @@ static void plot_files_done(plot_files *p, int ok)
     free(p->q_out);
     free(p->q_dat);
     free(p->q_gp);
-    free(p->obs_owned);
     free(p->dat);
     free(p->gp);
     free(p->tmp);
@@ -362,10 +361,10 @@ int rep_plot(rep_opts *o)
     c.o = o;
     plot_files p;
     int code = plot_files_init(&p, out);
-    if (code || (code = rep_open_db(o, &st)) != 0 || (code = rep_resolve(o, st, &p.obs_owned)) != 0) goto done;
-    c.t_eta = strcmp(o->x, "t_eta") == 0;
-    c.rate = strcmp(o->kind, "escape") == 0 && strcmp(o->obs, "rate") == 0;
-    if (strcmp(o->kind, "escape") == 0) o->logy = 1;   /* MFPTs span decades */
+    if (code || (code = rep_open_db(o, &st)) != 0 || (code = rep_resolve(o, st, 0)) != 0) goto done;
+    c.t_eta = strcmp(o->r.x, "t_eta") == 0;
+    c.rate = strcmp(o->r.kind, "escape") == 0 && strcmp(o->r.obs, "rate") == 0;
+    if (strcmp(o->r.kind, "escape") == 0) o->logy = 1;   /* MFPTs span decades */
     if ((code = write_data(&c, st, p.dat, &p.have_dat)) != 0) goto done;
     int r = make_tmp(p.tmp, ol + 16, out);
     p.have_tmp = r != SGL_EXIT_FAIL;

@@ -147,7 +147,7 @@ static void rep_usage(FILE *f)
 /* --by KEY,KEY...: each once, no empty item (checked against the kind's keys in rep_resolve) */
 static int parse_by(const char *v, rep_opts *o)
 {
-    o->has_by = 1;
+    o->r.has_by = 1;
     for (const char *tok = v;;) {
         const char *comma = strchr(tok, ',');
         size_t len = comma ? (size_t)(comma - tok) : strlen(tok);
@@ -156,15 +156,15 @@ static int parse_by(const char *v, rep_opts *o)
                             "once\n", v);
             return -1;
         }
-        if (o->n_by == REP_MAX_KEYS) return rep_usage_err("--by", "at most 8 keys") ? -1 : -1;
+        if (o->r.n_by == REP_MAX_KEYS) return rep_usage_err("--by", "at most 8 keys") ? -1 : -1;
         if (len >= sizeof o->by_text[0]) {
             fprintf(stderr, "sgdlab: --by: unknown parameter '%.*s' (too long)\n", (int)len, tok);
             return -1;
         }
-        memcpy(o->by_text[o->n_by], tok, len);
-        o->by_text[o->n_by][len] = '\0';
-        o->by[o->n_by] = o->by_text[o->n_by];
-        ++o->n_by;
+        memcpy(o->by_text[o->r.n_by], tok, len);
+        o->by_text[o->r.n_by][len] = '\0';
+        o->r.by[o->r.n_by] = o->by_text[o->r.n_by];
+        ++o->r.n_by;
         if (!comma) return 0;
         tok = comma + 1;
     }
@@ -174,18 +174,18 @@ static int parse_by(const char *v, rep_opts *o)
 static int parse_value_flag(rep_opts *o, const char *a, const char *v, int is_export, int is_plot)
 {
     const char **dst = NULL, *by = NULL;
-    if (strcmp(a, "--obs") == 0 && !is_export) dst = &o->obs;
+    if (strcmp(a, "--obs") == 0 && !is_export) dst = &o->r.obs;
     else if (strcmp(a, "--by") == 0 && !is_export && !is_plot) dst = &by;
-    else if (strcmp(a, "--x") == 0 && is_plot) dst = &o->x;
-    else if (strcmp(a, "--curve") == 0 && is_plot) dst = &o->curve;
+    else if (strcmp(a, "--x") == 0 && is_plot) dst = &o->r.x;
+    else if (strcmp(a, "--curve") == 0 && is_plot) dst = &o->r.curve;
     else if (strcmp(a, "--table") == 0 && is_export) dst = &o->table;
     else if (strcmp(a, "--out") == 0 && (is_export || is_plot)) dst = &o->out;
-    else if (strcmp(a, "--kind") == 0) dst = &o->kind;
+    else if (strcmp(a, "--kind") == 0) dst = &o->r.kind;
     if (dst) {
         if (!v || !v[0]) return rep_usage_err(a, "needs a value") ? -1 : -1;
         *dst = v;
         if (by && parse_by(by, o)) return -1;
-        if (dst == &o->kind && strcmp(v, "run") != 0 && strcmp(v, "escape") != 0 &&
+        if (dst == &o->r.kind && strcmp(v, "run") != 0 && strcmp(v, "escape") != 0 &&
             !(is_export && strcmp(v, "limit") == 0)) {
             fprintf(stderr, "sgdlab: --kind: unknown kind '%s'; valid: run, %sescape\n", v, is_export ? "limit, " : "");
             return -1;
@@ -197,15 +197,15 @@ static int parse_value_flag(rep_opts *o, const char *a, const char *v, int is_ex
         if (!eq || eq == v)
             return rep_usage_err("--where", "must be KEY=VALUE with KEY a run parameter, e.g. --where noise=label") ? -1
                                                                                                                     : -1;
-        if (o->n_where == REP_MAX_KEYS) return rep_usage_err("--where", "at most 8 filters") ? -1 : -1;
-        o->where_arg[o->n_where++] = v;
+        if (o->r.n_where == REP_MAX_KEYS) return rep_usage_err("--where", "at most 8 filters") ? -1 : -1;
+        o->r.where[o->r.n_where++] = v;
         return 1;
     }
     if (strcmp(a, "--step") == 0 && !is_export) {
         char *end;
-        if (!v || (o->step = strtoll(v, &end, 10), *end || end == v || o->step < 0))
+        if (!v || (o->r.step = strtoll(v, &end, 10), *end || end == v || o->r.step < 0))
             return rep_usage_err(a, "must be a step k (an integer >= 0)") ? -1 : -1;
-        o->has_step = 1;
+        o->r.has_step = 1;
         return 1;
     }
     if (strcmp(a, "--format") == 0 && !is_plot) {
@@ -267,246 +267,27 @@ static int parse_rep(int argc, char **argv, rep_opts *o)
         fprintf(stderr, "sgdlab: %s: missing the results database (e.g. results.db)\n", o->cmd);
         return -1;
     }
-    for (size_t i = 0; i < o->n_by; ++i)
-        for (size_t j = 0; j < i; ++j)
-            if (strcmp(o->by[i], o->by[j]) == 0) {
-                fprintf(stderr, "sgdlab: --by: '%s' given twice; each key once\n", o->by[i]);
-                return -1;
-            }
-    if (is_plot) {
-        if (!o->x) return rep_usage_err("--x", "required: a numeric run parameter, or step, t_eta") ? -1 : -1;
-        if (strcmp(o->x, "t_eta2") == 0)
-            return rep_usage_err("--x", "t_eta2 is not plotted yet; use step or t_eta") ? -1 : -1;
-        if (o->curve && strcmp(o->curve, o->x) == 0)
-            return rep_usage_err("--curve", "must differ from --x (one curve per value of another parameter)") ? -1
-                                                                                                               : -1;
-        if (check_plot_out(o->out ? o->out : "plot.png")) return -1;
-    }
+    if (is_plot && !o->r.x) return rep_usage_err("--x", "required: a numeric run parameter, or step, t_eta") ? -1 : -1;
+    sgl_err err = {{0}, {0}};
+    if (sgl_report_check(&o->r, &err) != SGL_OK) return rep_usage_err(err.field, err.msg) ? -1 : -1;
+    if (is_plot && check_plot_out(o->out ? o->out : "plot.png")) return -1;
     return 0;
 }
 
 /* ------------------------------------------------- keys checked against the kind */
 
-typedef struct { char names[1024]; size_t k; const char *want; int found; } names_ctx;
-
-static int add_name(void *user, const char *name)
+int rep_resolve(rep_opts *o, sgl_store *st, int keys)
 {
-    names_ctx *c = user;
-    if (c->want && strcmp(c->want, name) == 0) c->found = 1;
-    if (c->k < sizeof c->names)
-        c->k += (size_t)snprintf(c->names + c->k, sizeof c->names - c->k, "%s%s", c->k ? ", " : "", name);
-    return 0;
-}
-
-/* a parameter name of the kind's runs, or one message naming flag (exit 2) */
-static int check_key(sgl_store *st, const rep_opts *o, const char *flag, const char *key, size_t len)
-{
-    if (strcmp(o->kind, "escape") != 0) {
-        const sgl_param *p = sgl_param_lookup(key, len);
-        if (p) return 0;
-        char names[600];
-        sgl_param_names(names, sizeof names);
-        fprintf(stderr, "sgdlab: %s: unknown parameter '%.*s'; valid: %s\n", flag, (int)len, key, names);
-        return SGL_EXIT_USAGE;
-    }
-    char want[64];
-    snprintf(want, sizeof want, "%.*s", (int)(len < 63 ? len : 63), key);
-    names_ctx c = {"", 0, want, 0};
     sgl_err err = {{0}, {0}};
-    sgl_status s = sgl_store_param_names(st, "escape", add_name, &c, &err);
-    if (s != SGL_OK) return rep_fail(s, &err);
-    if (c.found && len < 63) return 0;
-    fprintf(stderr, "sgdlab: %s: unknown parameter '%.*s' of the store's escape runs; valid: %s\n", flag, (int)len,
-            key, c.names);
+    sgl_status s = sgl_report_resolve(st, &o->r, &err);
+    if (s == SGL_OK && keys) s = sgl_report_default_keys(st, &o->r, &err);
+    if (s == SGL_OK) return 0;
+    if (s != SGL_EINVAL) {
+        rep_fail(s, &err);   /* a store failure: its message, exit 1 */
+        return SGL_EXIT_FAIL;
+    }
+    fprintf(stderr, "sgdlab: %s: %s\n", err.field, err.msg);   /* bad input, by flag */
     return SGL_EXIT_USAGE;
-}
-
-static int is_numeric(const sgl_param *p)
-{
-    return p->type == SGL_PARAM_SIZE || p->type == SGL_PARAM_U64 || p->type == SGL_PARAM_U32 ||
-           p->type == SGL_PARAM_DOUBLE;
-}
-
-/* plot --x and --curve: a clock or a numeric run parameter; of escape runs any stored key */
-static int resolve_plot_keys(rep_opts *o, sgl_store *st)
-{
-    const int esc = strcmp(o->kind, "escape") == 0;
-    o->x_clock = strcmp(o->x, "step") == 0 || strcmp(o->x, "t_eta") == 0;
-    if (o->x_clock && esc) return rep_usage_err("--x", "escape runs have no step axis; use one of their keys");
-    if (!o->x_clock && !esc) {
-        const sgl_param *p = sgl_param_lookup(o->x, strlen(o->x));
-        if (!p || !is_numeric(p)) {
-            char names[600];
-            size_t k = 0;
-            for (const sgl_param *q = sgl_params; q->name; ++q)
-                if (is_numeric(q) && k < sizeof names)
-                    k += (size_t)snprintf(names + k, sizeof names - k, ", %s", q->name);
-            fprintf(stderr, "sgdlab: --x: %s '%s'; valid: step, t_eta%s\n", p ? "not a numeric parameter:" : "unknown",
-                    o->x, k ? names : "");
-            return SGL_EXIT_USAGE;
-        }
-    } else if (!o->x_clock) {
-        int r = check_key(st, o, "--x", o->x, strlen(o->x));
-        if (r) return r;
-    }
-    int r = o->curve ? check_key(st, o, "--curve", o->curve, strlen(o->curve)) : 0;
-    if (r) return r;
-    if (o->curve) o->q.keys[o->q.n_keys++] = o->curve;
-    o->q.keys[o->q.n_keys++] = o->x_clock ? NULL : o->x;   /* NULL: the step */
-    o->q.all_steps = o->x_clock;
-    return 0;
-}
-
-/* an escape --where value: checked by the escape table's row of that stored
- * key (as `sgdlab escape` would read it), so a bad value is bad input */
-static int check_escape_value(const char *key, const char *text)
-{
-    for (const sgl_param *p = sgl_param_table(SGL_KIND_ESCAPE); p && p->name; ++p) {
-        if (strcmp(p->key ? p->key : p->name, key) != 0) continue;
-        sgl_any_spec a;
-        double vec[SGL_ESC_MAX_DIM];
-        sgl_any_spec_default(&a, SGL_KIND_ESCAPE);
-        a.vec = vec;
-        a.vec_cap = SGL_ESC_MAX_DIM;
-        sgl_err err = {{0}, {0}};
-        if (sgl_any_spec_set(&a, p->name, text, &err) == SGL_OK) {
-            /* a name checked only by validation (landscape): its own complaint, not another key's */
-            if (sgl_any_spec_validate(&a, &err) == SGL_OK || strcmp(err.field, p->name) != 0) return 0;
-        }
-        fprintf(stderr, "sgdlab: --where %s: %s\n", key, err.msg);
-        return SGL_EXIT_USAGE;
-    }
-    return 0;   /* a key of a newer store: matched as given */
-}
-
-/* --where KEY=VALUE: VALUE parsed as the key's type (as `sgdlab run` would),
- * so a bad value is bad input; of escape runs matched as a number or text */
-static int resolve_where(rep_opts *o, sgl_store *st)
-{
-    const int esc = strcmp(o->kind, "escape") == 0;
-    for (size_t i = 0; i < o->n_where; ++i) {
-        const char *v = o->where_arg[i], *eq = strchr(v, '=');
-        int r = check_key(st, o, "--where", v, (size_t)(eq - v));
-        if (r) return r;
-        const sgl_param *p = esc ? NULL : sgl_param_lookup(v, (size_t)(eq - v));
-        if (p && p->type == SGL_PARAM_STR && strlen(eq + 1) >= sizeof o->where_text[i])
-            return rep_usage_err("--where", "value too long (at most 399 bytes)");
-        sgl_err err = {{0}, {0}};
-        char *key = o->where_key[i];   /* r == 0: a known key, shorter than 64 bytes */
-        snprintf(key, sizeof o->where_key[i], "%.*s", (int)(eq - v), v);
-        if (esc && (r = check_escape_value(key, eq + 1)) != 0) return r;
-        if (sgl_query_filter_set(&o->q.where[i], p, key, eq + 1, o->where_text[i], sizeof o->where_text[i], &err) !=
-            SGL_OK) {
-            fprintf(stderr, "sgdlab: --where %s: %s\n", p ? p->name : key, err.msg);
-            return SGL_EXIT_USAGE;
-        }
-    }
-    o->q.n_where = o->n_where;
-    return 0;
-}
-
-/* the observable: --obs when the store has it, else test_error when present, else the first */
-typedef struct { const char *want; int found, has_test; char *first; char names[1024]; size_t k; } obs_ctx;
-
-static int obs_one(void *user, const char *s)
-{
-    obs_ctx *c = user;
-    if (!c->first) {
-        size_t n = strlen(s) + 1;
-        if (!(c->first = malloc(n))) return 1;
-        memcpy(c->first, s, n);
-    }
-    if (c->want && strcmp(s, c->want) == 0) c->found = 1;
-    if (strcmp(s, "test_error") == 0) c->has_test = 1;
-    if (c->k < sizeof c->names)
-        c->k += (size_t)snprintf(c->names + c->k, sizeof c->names - c->k, "%s%s", c->k ? ", " : "", s);
-    return 0;
-}
-
-static int pick_obs(rep_opts *o, sgl_store *st, char **owned)
-{
-    obs_ctx c;
-    memset(&c, 0, sizeof c);
-    c.want = o->obs;
-    *owned = NULL;
-    sgl_err err = {{0}, {0}};
-    sgl_status s = sgl_store_observables(st, obs_one, &c, &err);
-    if (s != SGL_OK) {
-        if (s == SGL_ECANCELED) fprintf(stderr, "sgdlab: cannot read the store: out of memory\n");
-        else rep_fail(s, &err);
-        free(c.first);
-        return SGL_EXIT_FAIL;
-    }
-    if (!c.first) {
-        fprintf(stderr, "sgdlab: the store has no time series yet (no finished run)\n");
-        return SGL_EXIT_FAIL;
-    }
-    if (!o->obs) o->obs = c.has_test ? "test_error" : (*owned = c.first);
-    else if (!c.found) {
-        fprintf(stderr, "sgdlab: --obs: '%s' is not in the store; valid: %s\n", o->obs, c.names);
-        free(c.first);
-        return SGL_EXIT_USAGE;
-    }
-    if (*owned != c.first) free(c.first);
-    o->q.observable = o->obs;
-    return 0;
-}
-
-int rep_resolve(rep_opts *o, sgl_store *st, char **obs_owned)
-{
-    *obs_owned = NULL;
-    sgl_err err = {{0}, {0}};
-    if (!o->kind) {
-        int64_t n_other = 0;
-        sgl_status s = sgl_store_default_kind(st, &o->kind, &n_other, &err);
-        if (s != SGL_OK) return rep_fail(s, &err);
-    }
-    o->q.kind = o->kind;
-    o->q.has_step = o->has_step;
-    o->q.step = o->has_step ? o->step : 0;
-    const int esc = strcmp(o->kind, "escape") == 0;
-    if (esc) {
-        if (o->has_step) return rep_usage_err("--step", "escape runs have no steps; leave it out");
-        if (!o->obs) o->obs = "mfpt";
-        else if (strcmp(o->obs, "mfpt") != 0 && strcmp(o->obs, "rate") != 0) {
-            fprintf(stderr, "sgdlab: --obs: '%s' is not an escape estimate; valid: mfpt, rate\n", o->obs);
-            return SGL_EXIT_USAGE;
-        }
-    }
-    for (size_t i = 0; i < o->n_by; ++i) {
-        int r = check_key(st, o, "--by", o->by[i], strlen(o->by[i]));
-        if (r) return r;
-    }
-    int r = resolve_where(o, st);
-    if (!r && o->x) r = resolve_plot_keys(o, st);
-    if (!r && !esc) r = pick_obs(o, st, obs_owned);
-    int64_t n_shared = 0;
-    sgl_status s = !r && !esc ? sgl_store_count_param(st, "data-draw", "shared", &n_shared, &err) : SGL_OK;
-    if (s != SGL_OK) return rep_fail(s, &err);
-    o->shared = n_shared > 0;
-    return r;
-}
-
-static int take_key(void *user, const char *name)
-{
-    rep_opts *o = user;
-    size_t i = o->q.n_keys;
-    snprintf(o->key_text[i], sizeof o->key_text[i], "%s", name);
-    o->q.keys[o->q.n_keys++] = o->key_text[i];
-    return o->q.n_keys == REP_MAX_KEYS;
-}
-
-int rep_default_keys(rep_opts *o, sgl_store *st)
-{
-    if (o->has_by) {
-        for (size_t i = 0; i < o->n_by; ++i) o->q.keys[i] = o->by[i];
-        o->q.n_keys = o->n_by;
-        return 0;
-    }
-    sgl_err err = {{0}, {0}};
-    o->q.n_keys = 0;
-    sgl_status s = sgl_store_varying_keys(st, o->kind, take_key, o, &err);
-    return s == SGL_OK || s == SGL_ECANCELED ? 0 : rep_fail(s, &err);
 }
 
 /* ---------------------------------------------------------------- report rows */
@@ -537,7 +318,7 @@ static void put_keys(const rep_opts *o, sgl_json *w, const sgl_value *key, size_
             rep_put_quoted(stdout, sgl_quote_csv, key[i].text);
             putchar(',');
         } else {
-            sgl_json_key(w, o->q.keys[i]);
+            sgl_json_key(w, o->r.q.keys[i]);
             rep_put_json_value(w, &key[i]);
         }
     }
@@ -596,13 +377,13 @@ static void put_row(const rep_opts *o, const sgl_value *key, size_t nk, const ch
 static void put_keys_header(const rep_opts *o, const rep_col *c, size_t n)
 {
     if (o->format == SGL_FMT_TABLE) {
-        for (size_t i = 0; i < o->n_where; ++i)
-            printf("%s%s = %s%s", i ? ", " : "# only runs with ", o->q.where[i].key, strchr(o->where_arg[i], '=') + 1,
-                   i + 1 == o->n_where ? "\n" : "");
-        for (size_t i = 0; i < o->q.n_keys; ++i) printf("%-14s ", o->q.keys[i]);
+        for (size_t i = 0; i < o->r.n_where; ++i)
+            printf("%s%s = %s%s", i ? ", " : "# only runs with ", o->r.q.where[i].key, strchr(o->r.where[i], '=') + 1,
+                   i + 1 == o->r.n_where ? "\n" : "");
+        for (size_t i = 0; i < o->r.q.n_keys; ++i) printf("%-14s ", o->r.q.keys[i]);
     } else if (o->format == SGL_FMT_CSV) {
-        for (size_t i = 0; i < o->q.n_keys; ++i) {
-            rep_put_quoted(stdout, sgl_quote_csv, o->q.keys[i]);
+        for (size_t i = 0; i < o->r.q.n_keys; ++i) {
+            rep_put_quoted(stdout, sgl_quote_csv, o->r.q.keys[i]);
             putchar(',');
         }
         for (size_t j = 0; j < n; ++j) printf("%s%s", j ? "," : "", c[j].name);
@@ -677,7 +458,7 @@ static int rep_report_escape(rep_opts *o, sgl_store *st)
     sgl_err err = {{0}, {0}};
     escape_header(o);
     int code = SGL_EXIT_OK;
-    sgl_status s = sgl_store_escape_groups(st, &o->q, ESC_LEVEL, escape_row, o, &err);
+    sgl_status s = sgl_store_escape_groups(st, &o->r.q, ESC_LEVEL, escape_row, o, &err);
     if (s != SGL_OK) {
         rep_fail(s, &err);
         code = SGL_EXIT_FAIL;
@@ -707,7 +488,7 @@ static size_t series_cols(const rep_opts *o, const sgl_series_group *g, rep_col 
         {"replicate", COL_TEXT, .s = sh ? "data-draw" : "trajectory"},
         {"n_replicates", COL_UINT, .u = sh ? g->n_draws : g->n}, {"se_traj", COL_REAL, .x = g->se}};
     memcpy(c, v, sizeof v);
-    return o->shared ? sizeof v / sizeof v[0] : 8;
+    return o->r.shared ? sizeof v / sizeof v[0] : 8;
 }
 
 static int series_row(void *user, const sgl_series_group *g)
@@ -722,10 +503,10 @@ static int series_row(void *user, const sgl_series_group *g)
         else snprintf(stepbuf, sizeof stepbuf, "%lld..%lld", (long long)g->step_min, (long long)g->step_max);
         snprintf(cell, sizeof cell, "%.6g +- %.2g", c[0].x, c[1].x);
         printf("%-28s %5zu %6zu %5zu %9zu %12s", cell, g->n_runs, g->n, g->n_diverged, g->n_nonfinite, stepbuf);
-        if (o->shared) printf(" %-10s %8zu %10.2g", c[8].s, (size_t)c[9].u, g->se);
+        if (o->r.shared) printf(" %-10s %8zu %10.2g", c[8].s, (size_t)c[9].u, g->se);
         putchar('\n');
     } else {
-        put_row(o, g->key, g->n_keys, "observable", o->obs, c, nc);
+        put_row(o, g->key, g->n_keys, "observable", o->r.obs, c, nc);
     }
     return rep_write_failed(stdout) ? -3 : 0;
 }
@@ -737,15 +518,15 @@ static void series_header(const rep_opts *o)
     if (o->format == SGL_FMT_TABLE) {
         printf("# sgdlab report %s: %s at %s; mean +- standard error over the pooled trajectories of each group's "
                "finished runs (diverged and non-finite counted apart)\n# time unit: step = k (SGD steps)\n",
-               o->db, o->obs, o->has_step ? "the chosen step" : "each run's final step");
-        if (o->shared)
+               o->db, o->r.obs, o->r.has_step ? "the chosen step" : "each run's final step");
+        if (o->r.shared)
             printf("# data-draw shared: the trajectories of one such run share one data draw, so they are not "
                    "independent replicates; in a group with such runs mean +- se is over the runs' means (one "
                    "replicate per data draw; replicate = data-draw, n_rep of them) and se_traj, the SE over "
                    "trajectories, is conditional on the draws\n");
         put_keys_header(o, c, nc);
         printf("%-28s %5s %6s %5s %9s %12s", "mean +- se", "runs", "n", "div", "nonfinite", "step");
-        printf(o->shared ? " %-10s %8s %10s\n" : "\n", "replicate", "n_rep", "se_traj");
+        printf(o->r.shared ? " %-10s %8s %10s\n" : "\n", "replicate", "n_rep", "se_traj");
     } else {
         put_keys_header(o, c, nc);
     }
@@ -754,25 +535,23 @@ static void series_header(const rep_opts *o)
 static int cmd_report(rep_opts *o)
 {
     sgl_store *st = NULL;
-    char *obs_owned = NULL;
     int code = rep_open_db(o, &st);
     if (code) return code;
-    if ((code = rep_resolve(o, st, &obs_owned)) != 0 || (code = rep_default_keys(o, st)) != 0) goto done;
+    if ((code = rep_resolve(o, st, 1)) != 0) goto done;
     sgl_err err = {{0}, {0}};
     sgl_status s;
-    if (strcmp(o->kind, "escape") == 0) {
+    if (strcmp(o->r.kind, "escape") == 0) {
         code = rep_report_escape(o, st);
         goto done;
     }
     series_header(o);
-    s = sgl_store_series_groups(st, &o->q, series_row, o, &err);
+    s = sgl_store_series_groups(st, &o->r.q, series_row, o, &err);
     if (s != SGL_OK) {
         rep_fail(s, &err);
         code = SGL_EXIT_FAIL;
     }
     if (rep_finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
 done:
-    free(obs_owned);
     sgl_store_close(st, NULL);
     return code;
 }

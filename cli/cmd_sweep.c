@@ -1,14 +1,12 @@
 /* sgdlab sweep SPEC [--db F] [--resume] [--no-store] [--list] [--threads T]
- *              [--quiet] [--busy-timeout MS]
+ *              [--quiet] [--busy-timeout MS] [--sync-every S] | --keys [--kind K]
  *
- * Expand a sweep spec (YAML/JSON) into runs, validate all of them, then for
- * each run not yet finished in the store: claim it (committed; a run another
- * live writer holds or has finished is left to it), execute it
- * (sgl_record_sweep_run, no I/O; any spec kind), and commit its results in
- * one transaction (sgl_store_write_any).  A killed sweep resumes with --resume: finished runs
- * are skipped, started-but-unfinished ones redone; two sweeps with --resume
- * on one store share the runs, each executed once.  The three steps are the
- * seam for spreading runs over processes: only the writer touches the store. */
+ * Expand a sweep spec (YAML/JSON) into runs, validate all of them, then run
+ * the library's sweep driver (src/sweep_run.c: claim, execute, commit each
+ * run not yet finished in the store; resumable, shared by concurrent
+ * writers).  This file parses argv, prints the progress line and the
+ * summary, and under MPI hands the driver cli/mpi.c's dispatcher (ranks
+ * 1..N-1 execute, rank 0 alone touches the store). */
 #include "cli.h"
 
 #include <errno.h>
@@ -184,158 +182,91 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
     return 0;
 }
 
-static void progress(int on, size_t done, size_t total, uint64_t traj, double elapsed, size_t done_now)
+/* the progress line (a terminal only) */
+typedef struct { int on; double t0; } progress_ctx;
+
+static void progress(void *user, const sgl_sweep_progress *p)
 {
-    if (!on) return;
-    double rate = elapsed > 0 ? (double)done_now / elapsed : 0;
+    const progress_ctx *c = user;
+    if (!c->on) return;
+    const double elapsed = omp_get_wtime() - c->t0;
+    const size_t done = p->skipped + p->done;
+    double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
     char eta[32] = "?";
-    if (rate > 0) snprintf(eta, sizeof eta, "%.0f s", (double)(total - done) / rate);
-    fprintf(stderr, "\rsgdlab sweep: %zu/%zu runs, %llu trajectories, %.2f runs/s, ETA %s   ", done, total,
-            (unsigned long long)traj, rate, eta);
+    if (rate > 0) snprintf(eta, sizeof eta, "%.0f s", (double)(p->n - done) / rate);
+    fprintf(stderr, "\rsgdlab sweep: %zu/%zu runs, %llu trajectories, %.2f runs/s, ETA %s   ", done, p->n,
+            (unsigned long long)p->traj, rate, eta);
     fflush(stderr);
 }
 
-/* The commit side of a run, shared by the single-process loop and the MPI
- * dispatcher (cli/mpi.c): begin claims run i in the store (committed at once)
- * in to-do order; commit writes its record in one transaction, in the
- * same order, so both paths leave the same rows. */
-typedef struct {
-    const sweep_opts *o;
-    const sgl_sweep *w;
-    sgl_store *db;
-    int64_t sweep_id;
-    int64_t *run_id;          /* by sweep index */
-    int ranks;
-    int show;
-    size_t skipped, n, done_now;
-    size_t redone, finished_elsewhere, running_elsewhere;   /* claim outcomes */
-    size_t *passed, n_passed;  /* runs another live writer held when this one came to them */
-    uint64_t traj;
-    double t0;
-    double t_store;           /* wall time inside the store calls (begin + write) */
-} sweep_ctx;
-
-static sgl_status sweep_begin(void *vctx, size_t i, int *take, sgl_err *err)
-{
-    sweep_ctx *c = vctx;
-    *take = 1;
-    if (!c->db) return SGL_OK;
-    sgl_any_spec s;
-    sgl_status st = sgl_sweep_any_spec(c->w, i, &s, err);
-    if (st != SGL_OK) return st;
-    sgl_run_info info = {.command = "sweep", .sweep_id = c->sweep_id, .sweep_index = (int64_t)i,
-                         .threads = c->o->threads, .ranks = c->ranks};
-    double ts = omp_get_wtime();
-    sgl_claim cl = SGL_CLAIM_BUSY;
-    /* another writer (a concurrent --resume) may have finished or hold it */
-    st = sgl_store_claim_any(c->db, &s, &info, SGL_CLAIM_SKIP_FINISHED, &c->run_id[i], &cl, err);
-    c->t_store += omp_get_wtime() - ts;
-    if (st != SGL_OK) return st;
-    *take = cl <= SGL_CLAIM_REPLACE;
-    c->redone += cl == SGL_CLAIM_UNFINISHED || cl == SGL_CLAIM_ABANDONED;
-    c->finished_elsewhere += cl == SGL_CLAIM_FINISHED;
-    if (cl == SGL_CLAIM_BUSY) {
-        ++c->running_elsewhere;
-        c->passed[c->n_passed++] = i;
-    }
-    return SGL_OK;
-}
-
-static sgl_status sweep_commit(void *vctx, size_t i, const sgl_record *rec, sgl_err *err)
-{
-    sweep_ctx *c = vctx;
-    sgl_any_spec s;
-    sgl_status st = sgl_sweep_any_spec(c->w, i, &s, err);
-    if (st != SGL_OK) return st;
-    char key[17];
-    sgl_any_spec_run_key(&s, key);
-    if (strcmp(rec->key, key) != 0 || rec->kind != s.kind)   /* e.g. an MPI rank running another build */
-        return sgl_fail(err, SGL_EIO, "mpi", "the record for run %zu has run key %s, expected %s (do all ranks run "
-                        "the same sgdlab?)", i, rec->key, key);
-    if (c->db) {
-        double ts = omp_get_wtime();
-        st = sgl_store_write_any(c->db, c->run_id[i], &s, rec, err);
-        c->t_store += omp_get_wtime() - ts;
-        if (st != SGL_OK) return st;
-    }
-    c->traj += sgl_any_spec_n_traj(&s);
-    ++c->done_now;
-    progress(c->show, c->skipped + c->done_now, c->n, c->traj, omp_get_wtime() - c->t0, c->done_now);
-    return SGL_OK;
-}
-
-/* run i's key and canonical parameters (*params malloc'd) */
-static sgl_status run_params(const sgl_sweep *w, size_t i, char key[17], char **params, sgl_err *err)
-{
-    sgl_any_spec s;
-    sgl_status st = sgl_sweep_any_spec(w, i, &s, err);
-    if (st != SGL_OK) return st;
-    sgl_any_spec_run_key(&s, key);
-    size_t need = sgl_any_spec_canonical(&s, NULL, 0) + 1;
-    if (!(*params = malloc(need))) return sgl_fail(err, SGL_ENOMEM, "sweep", "out of memory");
-    sgl_any_spec_canonical(&s, *params, need);
-    return SGL_OK;
-}
-
-/* Execute and commit the runs in todo (order kept): here, or spread over the
- * MPI ranks.  A second pass over the runs another writer held: those it has
- * since finished are skipped, those whose claimant died are taken; any still
- * held are left to their writer.  todo is overwritten. */
-static sgl_status run_todo(sweep_ctx *c, size_t *todo, size_t n_todo, sgl_err *err)
+/* --list: index, run key, canonical parameters of every run */
+static sgl_status list_runs(const sgl_sweep *w, sgl_err *err)
 {
     sgl_status st = SGL_OK;
-    for (int pass = 0; pass < 2 && st == SGL_OK && !sgl_cli_signal; ++pass) {
-        if (pass == 1) {
-            if (c->n_passed == 0) break;
-            memcpy(todo, c->passed, c->n_passed * sizeof *todo);
-            n_todo = c->n_passed;
-            c->n_passed = c->running_elsewhere = 0;
-        }
-        if (c->ranks > 1) {
-            st = sgl_mpi_dispatch(n_todo, todo, sweep_begin, sweep_commit, c, err);
-            continue;
-        }
-        for (size_t j = 0; j < n_todo && st == SGL_OK; ++j) {
-            const size_t i = todo[j];
-            sgl_record rec;
-            int take = 1;
-            if (sgl_cli_signal) break;   /* interrupted: stop between runs */
-            if ((st = sweep_begin(c, i, &take, err)) != SGL_OK) break;
-            if (!take) continue;
-            if ((st = sgl_record_sweep_run(c->w, i, c->o->threads, &rec, err)) != SGL_OK) break;
-            st = sweep_commit(c, i, &rec, err);
-            sgl_record_clear(&rec);
-        }
+    for (size_t i = 0; i < sgl_sweep_size(w) && st == SGL_OK; ++i) {
+        sgl_any_spec s;
+        if ((st = sgl_sweep_any_spec(w, i, &s, err)) != SGL_OK) break;
+        char key[17];
+        sgl_any_spec_run_key(&s, key);
+        size_t need = sgl_any_spec_canonical(&s, NULL, 0) + 1;
+        char *params = malloc(need);
+        if (!params) return sgl_fail(err, SGL_ENOMEM, "sweep", "out of memory");
+        sgl_any_spec_canonical(&s, params, need);
+        printf("%zu %s %s\n", i, key, params);
+        free(params);
     }
     return st;
 }
 
-/* rank 0 (or the only process) */
-static int sweep_main(const sweep_opts *op, int ranks)
+/* the closing lines on stderr: what was done, or where an interrupted sweep stands */
+static int sweep_summary(const sweep_opts *o, const sgl_sweep_progress *p, int stored, int ranks, double secs)
 {
-    const sweep_opts o = *op;
+    if (sgl_cli_signal) {
+        /* the run in progress was abandoned before its transaction; every
+         * committed run stays, and --resume redoes only the rest */
+        if (stored)
+            fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs finished and stored in '%s'; `sgdlab sweep %s "
+                            "--db %s --resume` continues\n", sgl_cli_signal_name(),
+                    p->skipped + p->done + p->finished_elsewhere, p->n, o->db_path, o->spec_path, o->db_path);
+        else
+            fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs executed; nothing stored (--no-store)\n",
+                    sgl_cli_signal_name(), p->done, p->n);
+        return sgl_cli_signal_exit();
+    }
+    char on[48] = "";
+    if (ranks > 1) snprintf(on, sizeof on, " on %d MPI ranks (%d worker%s)", ranks, ranks - 1, ranks > 2 ? "s" : "");
+    fprintf(stderr,
+            "sgdlab sweep: %zu runs executed%s (%zu already finished and skipped, %zu unfinished redone), "
+            "%llu trajectories in %.3f s: %.2f runs/s (of which storing %.3f s = %.2f ms per run); %s%s\n",
+            p->done, on, p->skipped, p->redone, (unsigned long long)p->traj, secs,
+            secs > 0 ? (double)p->done / secs : 0.0, p->t_store,
+            p->done ? 1e3 * p->t_store / (double)p->done : 0.0, stored ? "store: " : "not stored (--no-store)",
+            stored ? o->db_path : "");
+    if (p->finished_elsewhere || p->running_elsewhere)
+        fprintf(stderr, "sgdlab sweep: %zu runs were finished by another writer meanwhile, %zu are being executed by "
+                        "another sgdlab process (left to it; --resume after it ends completes any it leaves)\n",
+                p->finished_elsewhere, p->running_elsewhere);
+    return SGL_EXIT_OK;
+}
+
+/* rank 0 (or the only process) */
+static int sweep_main(const sweep_opts *o, int ranks)
+{
     sgl_err err = {{0}, {0}};
     sgl_sweep *w = NULL;
     sgl_store *db = NULL;
-    size_t *todo = NULL, *passed = NULL;
-    int64_t *run_id = NULL;
-    sgl_status st = sgl_sweep_load(o.spec_path, &w, &err);
-    if (st != SGL_OK) {
-        int code = sgl_cli_report(st, &err);
-        if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, code, &err);
-        return code;
-    }
-    const size_t n = sgl_sweep_size(w);
+    sgl_sweep_exec *x = NULL;
     int code = SGL_EXIT_OK;
-    if (o.list) {
-        for (size_t i = 0; i < n && st == SGL_OK; ++i) {
-            char key[17], *params = NULL;
-            if ((st = run_params(w, i, key, &params, &err)) == SGL_OK) printf("%zu %s %s\n", i, key, params);
-            free(params);
-        }
-        if (st != SGL_OK) code = sgl_cli_report(st, &err);
+    sgl_status st = sgl_sweep_load(o->spec_path, &w, &err);
+    if (st == SGL_OK && o->list) {
+        if ((st = list_runs(w, &err)) != SGL_OK) code = sgl_cli_report(st, &err);
         if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, SGL_EXIT_OK, &err);
         goto done;
+    }
+    if (st != SGL_OK) {
+        code = sgl_cli_report(st, &err);
+        if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, code, &err);
+        return code;
     }
     if (ranks > 1) {
         /* the workers parse the same text (no shared file system needed) */
@@ -343,74 +274,27 @@ static int sweep_main(const sweep_opts *op, int ranks)
         size_t len = strlen(text);
         sgl_mpi_bcast_text(&text, &len, -1, &err);
     }
-    int64_t sweep_id = 0;
-    if (!o.no_store) {
-        if ((st = sgl_store_open(o.db_path, 0, o.busy_ms, &db, &err)) != SGL_OK) goto fail;
-        sgl_store_set_sync(db, o.sync_every);
-        int64_t have = 0;
-        if ((st = sgl_store_count_runs(db, &have, &err)) != SGL_OK) goto fail;
-        if (have > 0 && !o.resume) {
-            fprintf(stderr, "sgdlab: --db: '%s' already holds %lld runs; pass --resume to continue a sweep into it "
-                            "(finished runs are skipped), or choose another --db\n", o.db_path, (long long)have);
-            code = SGL_EXIT_USAGE;
-            goto done;
-        }
-        if ((st = sgl_store_add_sweep(db, sgl_sweep_name(w), o.spec_path, sgl_sweep_text(w), &sweep_id, &err)) != SGL_OK)
-            goto fail;
+    if (!o->no_store) {
+        if ((st = sgl_store_open(o->db_path, 0, o->busy_ms, &db, &err)) != SGL_OK) goto fail;
+        sgl_store_set_sync(db, o->sync_every);
     }
-    /* which runs are left */
-    size_t n_todo = 0, skipped = 0;
-    todo = malloc((n ? n : 1) * sizeof *todo);
-    run_id = calloc(n ? n : 1, sizeof *run_id);
-    passed = malloc((n ? n : 1) * sizeof *passed);
-    if (!todo || !run_id || !passed) { st = sgl_fail(&err, SGL_ENOMEM, "sweep", "out of memory"); goto fail; }
-    for (size_t i = 0; i < n; ++i) {
-        sgl_run_state rs = SGL_RUN_ABSENT;
-        if (db) {
-            char key[17];
-            sgl_any_spec s;
-            if ((st = sgl_sweep_any_spec(w, i, &s, &err)) != SGL_OK) goto fail;
-            sgl_any_spec_run_key(&s, key);
-            if ((st = sgl_store_run_state(db, key, &rs, &err)) != SGL_OK) goto fail;
-        }
-        if (rs == SGL_RUN_FINISHED) ++skipped;
-        else todo[n_todo++] = i;
-    }
-    sweep_ctx c = {.o = &o, .w = w, .db = db, .sweep_id = sweep_id, .run_id = run_id, .ranks = ranks,
-                   .show = !o.quiet && isatty(2), .skipped = skipped, .n = n, .passed = passed,
-                   .t0 = omp_get_wtime()};
-    progress(c.show, skipped, n, 0, 0, 0);
-    st = run_todo(&c, todo, n_todo, &err);
-    double secs = omp_get_wtime() - c.t0;
-    if (c.show) fputc('\n', stderr);
-    if (sgl_cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
-        /* the run in progress was abandoned before its transaction; every
-         * committed run stays, and --resume redoes only the rest */
-        if (db)
-            fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs finished and stored in '%s'; `sgdlab sweep %s "
-                            "--db %s --resume` continues\n", sgl_cli_signal_name(),
-                    skipped + c.done_now + c.finished_elsewhere, n, o.db_path, o.spec_path, o.db_path);
-        else
-            fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs executed; nothing stored (--no-store)\n",
-                    sgl_cli_signal_name(), c.done_now, n);
-        code = sgl_cli_signal_exit();
+    progress_ctx pc = {!o->quiet && isatty(2), 0};
+    sgl_sweep_exec_opts eo = {.path = o->spec_path, .db_path = o->db_path, .resume = o->resume,
+                              .threads = o->threads, .ranks = ranks, .progress = progress, .user = &pc};
+    if ((st = sgl_sweep_exec_open(w, db, &eo, &x, &err)) == SGL_EINVAL) {   /* a store with runs, no --resume */
+        fprintf(stderr, "sgdlab: %s: %s\n", err.field, err.msg);
+        code = SGL_EXIT_USAGE;
         goto done;
     }
     if (st != SGL_OK) goto fail;
-    char on[48] = "";
-    if (ranks > 1) snprintf(on, sizeof on, " on %d MPI ranks (%d worker%s)", ranks, ranks - 1, ranks > 2 ? "s" : "");
-    fprintf(stderr,
-            "sgdlab sweep: %zu runs executed%s (%zu already finished and skipped, %zu unfinished redone), "
-            "%llu trajectories in %.3f s: %.2f runs/s (of which storing %.3f s = %.2f ms per run); %s%s\n",
-            c.done_now, on, skipped, c.redone, (unsigned long long)c.traj, secs,
-            secs > 0 ? (double)c.done_now / secs : 0.0, c.t_store,
-            c.done_now ? 1e3 * c.t_store / (double)c.done_now : 0.0, db ? "store: " : "not stored (--no-store)",
-            db ? o.db_path : "");
-    if (c.finished_elsewhere || c.running_elsewhere)
-        fprintf(stderr, "sgdlab sweep: %zu runs were finished by another writer meanwhile, %zu are being executed by "
-                        "another sgdlab process (left to it; --resume after it ends completes any it leaves)\n",
-                c.finished_elsewhere, c.running_elsewhere);
-    goto done;
+    pc.t0 = omp_get_wtime();
+    progress(&pc, sgl_sweep_exec_progress(x));
+    st = sgl_sweep_exec_run(x, ranks > 1 ? sgl_mpi_dispatch : NULL, &err);
+    if (pc.on) fputc('\n', stderr);
+    if (st == SGL_OK || (sgl_cli_signal && st == SGL_ECANCELED)) {
+        code = sweep_summary(o, sgl_sweep_exec_progress(x), db != NULL, ranks, omp_get_wtime() - pc.t0);
+        goto done;
+    }
 fail:
     code = sgl_cli_report(st, &err);
 done:
@@ -419,9 +303,7 @@ done:
         sgl_err e2 = {{0}, {0}};
         if (sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
     }
-    free(todo);
-    free(passed);
-    free(run_id);
+    sgl_sweep_exec_free(x);
     sgl_sweep_free(w);
     return code;
 }

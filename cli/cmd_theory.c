@@ -60,14 +60,7 @@ int sgl_cmd_theory(int argc, char **argv)
         sgl_json_kstring(&w, "time_unit", "t = eta k");
         sgl_json_key(&w, "theory");
         sgl_json_begin_object(&w);
-        for (size_t i = 0; i < n; ++i) {
-            sgl_json_key(&w, pr[i].name);
-            sgl_json_begin_object(&w);
-            sgl_json_kdouble(&w, "value", pr[i].value);
-            sgl_json_kstring(&w, "unit", pr[i].unit);
-            sgl_json_kstring(&w, "note", pr[i].note);
-            sgl_json_end_object(&w);
-        }
+        sgl_json_predictions(&w, NULL, pr, n, NULL);
         sgl_json_end_object(&w);
         sgl_json_end_object(&w);
         fputc('\n', f);

@@ -11,29 +11,12 @@
 typedef struct {
     const char *cmd;
     const char *db;
-    const char *obs;
-    const char *x;                   /* plot --x as given */
-    const char *curve;               /* plot --curve as given */
     const char *table;               /* export */
     const char *out;
-    const char *kind;                /* --kind, or the store's (sgl_store_default_kind) */
-    const char *by[REP_MAX_KEYS];    /* report --by, as given */
-    size_t n_by;
-    int has_by;
-    int has_step;
-    long long step;
     int logx, logy, busy_ms;
     sgl_format format;
-    size_t n_where;                  /* --where KEY=VALUE filters (report, plot) */
-    const char *where_arg[REP_MAX_KEYS];
-    /* resolved once the kind is known (rep_resolve) */
-    sgl_query q;
-    char where_text[REP_MAX_KEYS][400];
-    char key_text[REP_MAX_KEYS][64];  /* default group keys read from the store */
-    char by_text[REP_MAX_KEYS][64];   /* --by names */
-    char where_key[REP_MAX_KEYS][64]; /* --where names */
-    int x_clock;                     /* plot --x step | t_eta */
-    int shared;                      /* the store holds data-draw: shared runs (series) */
+    char by_text[REP_MAX_KEYS][64];  /* --by names */
+    sgl_report_req r;                /* kind, obs, --by, --where, --step, plot --x/--curve; resolved (rep_resolve) */
 } rep_opts;
 
 typedef size_t (*quote_fn)(const char *s, char *buf, size_t len);
@@ -49,11 +32,9 @@ int rep_quote_oom(void);
 int rep_open_db(const rep_opts *o, sgl_store **st);
 /* a library failure as exit code: its message (SGL_ECANCELED: said already) */
 int rep_fail(sgl_status s, const sgl_err *err);
-/* after opening: the kind, the observable (series), --by/--where/--x/--curve
- * checked against that kind's parameters; 0, or the exit code */
-int rep_resolve(rep_opts *o, sgl_store *st, char **obs_owned);
-/* the group keys of q: --by, or the keys that vary between the kind's runs */
-int rep_default_keys(rep_opts *o, sgl_store *st);
+/* after opening: sgl_report_resolve and, unless plot, sgl_report_default_keys (the messages are the
+ * library's, by flag); 0, or the exit code */
+int rep_resolve(rep_opts *o, sgl_store *st, int keys);
 
 int rep_export(const rep_opts *o);
 int rep_plot(rep_opts *o);

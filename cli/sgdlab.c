@@ -20,6 +20,8 @@ static const command k_commands[] = {
     {"run", "[flags]", "an ensemble of SGD trajectories (sgdlab run --help)", sgl_cmd_run},
     {"escape", "[flags]", "first-passage times out of a minimum (sgdlab escape --help)", sgl_cmd_escape},
     {"theory", "[flags]", "escape predictions without simulating (sgdlab theory --help)", sgl_cmd_theory},
+    {"check-model", "[flags]", "a model's derivatives against finite differences (--model-plugin F.so)",
+     sgl_cmd_check_model},
     {"limit", "[flags]", "Li-Wang-Arora limit on Gamma (t = eta^2 k); --compare-sgd: vs SGD", sgl_cmd_limit},
     {"reproduce", "shape-matters", "HaoChen et al.'s experiment end to end", sgl_cmd_reproduce},
     {"reproduce", "mori-escape | exponential-escape", "escape experiments (THEORY.md 5, 6)", sgl_cmd_reproduce},

@@ -323,6 +323,31 @@ sgl_status sgl_model_d3(const sgl_model *m, const double *theta, const double *A
 #define SGL_D3_FD_STEP 6.0554544523933395e-06   /* cbrt(DBL_EPSILON) */
 sgl_status sgl_model_d3_fd(const sgl_model *m, const double *theta, const double *A, double *out,
                            sgl_err *err);
+/* Derivative checks (`sgdlab check-model`, src/models/check.c): the checks the test suite applies to every
+ * built-in, for any model (a plugin's above all).  Each compares a slot with an independent value and keeps
+ * the worst coordinate: residuals batched vs one at a time, the gradient (jt) vs central differences of the
+ * loss, jt on an index list vs differences of the residuals, hvp vs differences of the gradient, symmetry
+ * u^T H p = p^T H u, trace vs sum e_i^T H e_i, d3 vs sgl_model_d3_fd.  Random directions from seed. */
+typedef struct {
+    const char *name;      /* residuals, gradient, jt, hvp, symmetry, trace, d3 */
+    const char *against;   /* what the expected values are (a skipped check: why it was skipped) */
+    int ran, ok;
+    size_t coord;          /* the worst coordinate of theta (residuals: the sample; scalars: 0) */
+    double observed, expected;   /* the slot's value and the independent one there */
+    double err, tol;       /* max |observed - expected| / max |expected|, and the tolerance */
+} sgl_check_result;
+#define SGL_CHECK_MAX 8
+typedef struct {
+    size_t n;
+    sgl_check_result c[SGL_CHECK_MAX];
+    int ok;                /* every check that ran passed */
+} sgl_check_report;
+/* A failed check is a result (rep->ok 0), not an error; errors: SGL_ENOMEM, SGL_ECAPS. */
+sgl_status sgl_model_check(const sgl_model *m, const double *theta, uint64_t seed, sgl_check_report *rep,
+                           sgl_err *err);
+/* The point sgdlab check-model uses: init(alpha) plus 0.3 N(0,1) on every live coordinate (stream seed) */
+sgl_status sgl_model_check_point(const sgl_model *m, double alpha, uint64_t seed, double *theta);
+
 /* Largest eigenvalue lambda_1 of the Hessian (the sharpness), deterministic:
  * Lanczos from a fixed start vector with full reorthogonalisation over the
  * live coordinates, min(live, SGL_LANCZOS_MAX) steps (exact up to rounding when
@@ -1245,6 +1270,42 @@ sgl_status sgl_store_param_names(sgl_store *st, const char *kind, int (*fn)(void
 sgl_status sgl_store_varying_keys(sgl_store *st, const char *kind, int (*fn)(void *user, const char *name),
                                   void *user, sgl_err *err);
 
+/* A report or plot request (sgdlab report|plot; any reader of a store): the
+ * flags as given, checked against the store's runs of the kind and resolved
+ * into q (src/store_resolve.c).  Errors: SGL_EINVAL with field = the flag
+ * ("--by", "--where KEY", "--x", "--obs", ...) and what is allowed; a store
+ * failure keeps its status and message.  Zero it, set the inputs, then
+ * sgl_report_resolve and sgl_report_default_keys; no cleanup (nothing is
+ * allocated; strings point at the inputs, the store's static names or r). */
+typedef struct {
+    /* as given (NULL / 0: not given) */
+    const char *kind;                          /* "run" | "escape"; NULL: the store's (sgl_store_default_kind) */
+    const char *obs;                           /* series: an observable (default test_error, else the first);
+                                                  escape: mfpt (default) | rate */
+    const char *x, *curve;                     /* plot: x axis (a numeric key, step, t_eta), one curve per curve */
+    const char *by[SGL_QUERY_MAX_KEYS];        /* group keys (has_by: given, even if none) */
+    size_t n_by;
+    int has_by;
+    const char *where[SGL_QUERY_MAX_KEYS];     /* KEY=VALUE filters */
+    size_t n_where;
+    int has_step;                              /* series: this step instead of each run's final one */
+    int64_t step;
+    /* resolved */
+    sgl_query q;                               /* for sgl_store_series_groups / sgl_store_escape_groups */
+    int x_clock;                               /* plot: x is step or t_eta */
+    int shared;                                /* series: the store holds data-draw: shared runs */
+    char obs_text[256];
+    char where_text[SGL_QUERY_MAX_KEYS][400];
+    char where_key[SGL_QUERY_MAX_KEYS][64];
+    char key_text[SGL_QUERY_MAX_KEYS][64];
+} sgl_report_req;
+/* what needs no store: --by each key once; --x not t_eta2; --curve not --x */
+sgl_status sgl_report_check(const sgl_report_req *r, sgl_err *err);
+/* the kind, the observable, --by / --where / --x / --curve checked against the kind's keys, into q */
+sgl_status sgl_report_resolve(sgl_store *st, sgl_report_req *r, sgl_err *err);
+/* q's group keys: --by, or the keys that vary between the kind's finished runs (at most SGL_QUERY_MAX_KEYS) */
+sgl_status sgl_report_default_keys(sgl_store *st, sgl_report_req *r, sgl_err *err);
+
 /* Series groups: the observable's values at the chosen step of every
  * finished run, grouped by q->keys.  Each trajectory is one replicate unless
  * its run has data-draw: shared: then its trajectories share one data draw,
@@ -1660,6 +1721,10 @@ sgl_status sgl_escape_theory_problem(const sgl_escape_spec *s, sgl_theory_proble
  * min(tau, t_max) is then only a lower bound and would bias the ratio low. */
 double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *mf, const sgl_rate_est *rate,
                                   double eta);
+/* The members of the "theory" JSON object of `escape --json` and `theory --json` (the caller opens and closes
+ * it): "unavailable": why when why is non-NULL and non-empty, then one member per prediction {"value", "unit",
+ * "ratio_sim_over_theory" (only when ratio is non-NULL: ratio[i]), "note"}. */
+void sgl_json_predictions(sgl_json *w, const char *why, const sgl_prediction *p, size_t n, const double *ratio);
 
 /* ------------------------------------- sparse recovery: interpolators and the OLM limit */
 
@@ -1825,6 +1890,54 @@ sgl_status sgl_limit_plan_alloc(const sgl_limit_spec *s, sgl_plan **p, sgl_err *
 sgl_status sgl_record_run_any(const sgl_any_spec *s, int threads, sgl_record *rec, sgl_err *err);
 /* run i of a sweep (sgl_sweep_any_spec), executed as above */
 sgl_status sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err);
+
+/* ------------------------------------------------------ running a sweep
+ *
+ * The driver of `sgdlab sweep` (src/sweep_run.c): every run of w not yet
+ * finished in the store (by run key) is claimed, executed and committed in
+ * one transaction, in sweep order; a killed sweep resumes (finished runs
+ * skipped, unfinished ones redone) and drivers sharing a store execute each
+ * run once.  db NULL: execute only.  Open (counts the runs left, records the
+ * sweep), run (here, or through a dispatcher that executes runs elsewhere and
+ * calls claim before handing run i out and commit with its record, in the
+ * same order: the MPI ranks of cli/mpi.c), read the progress, free.  Run
+ * stops between runs when cancelled (sgl_set_cancel): SGL_ECANCELED, every
+ * committed run kept. */
+typedef struct {
+    size_t n;                      /* runs in the sweep */
+    size_t skipped;                /* finished in the store when opened */
+    size_t done;                   /* executed (and committed) by this driver */
+    size_t redone;                 /* taken over: unfinished, or abandoned by a dead writer */
+    size_t finished_elsewhere;     /* finished by another writer meanwhile */
+    size_t running_elsewhere;      /* held by another live writer at the end (left to it) */
+    uint64_t traj;                 /* trajectories of the runs done */
+    double t_store;                /* wall seconds inside the store calls */
+} sgl_sweep_progress;
+typedef struct {
+    const char *path;              /* the spec file's path, stored with the sweep */
+    const char *db_path;           /* for messages */
+    int resume;                    /* a store that holds runs: continue into it (else SGL_EINVAL, field "--db") */
+    int threads;                   /* OpenMP threads per run (results do not depend on it) */
+    int ranks;                     /* recorded with each run (1: this process) */
+    void (*progress)(void *user, const sgl_sweep_progress *p);   /* after each run committed; NULL: none */
+    void *user;
+} sgl_sweep_exec_opts;
+typedef struct sgl_sweep_exec sgl_sweep_exec;
+typedef sgl_status (*sgl_sweep_dispatch_fn)(size_t n_todo, const size_t *todo,
+                                            sgl_status (*claim)(void *ctx, size_t i, int *take, sgl_err *err),
+                                            sgl_status (*commit)(void *ctx, size_t i, const sgl_record *rec,
+                                                                 sgl_err *err),
+                                            void *ctx, sgl_err *err);
+sgl_status sgl_sweep_exec_open(const sgl_sweep *w, sgl_store *db, const sgl_sweep_exec_opts *o,
+                               sgl_sweep_exec **out, sgl_err *err);
+sgl_status sgl_sweep_exec_run(sgl_sweep_exec *x, sgl_sweep_dispatch_fn dispatch, sgl_err *err);
+/* claim run i (*take: 0 when another writer finished or holds it); commit its record (run key checked) */
+sgl_status sgl_sweep_exec_claim(sgl_sweep_exec *x, size_t i, int *take, sgl_err *err);
+sgl_status sgl_sweep_exec_commit(sgl_sweep_exec *x, size_t i, const sgl_record *rec, sgl_err *err);
+const sgl_sweep_progress *sgl_sweep_exec_progress(const sgl_sweep_exec *x);
+void sgl_sweep_exec_free(sgl_sweep_exec *x);
+/* has the flag given to sgl_set_cancel been raised? */
+int sgl_cancel_requested(void);
 /* The one store writer of every kind, one transaction ending 'finished':
  * run: sgl_store_write_run; limit: the same rows with step = EM step, t_eta
  * NULL, t_eta2 = limit time (estimates and divergence events in "t_eta2");

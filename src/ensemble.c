@@ -238,6 +238,7 @@ static const volatile sig_atomic_t *g_cancel;
 void sgl_set_cancel(const volatile sig_atomic_t *flag) { g_cancel = flag; }
 
 static int cancelled(void) { return g_cancel && *g_cancel; }
+int sgl_cancel_requested(void) { return cancelled(); }
 
 int sgl_cancel_requested(void) { return cancelled(); }
 

@@ -117,6 +117,26 @@ static void value_done(sgl_json *w)
     if (w->depth_ == 0) w->top_done_ = 1;
 }
 
+/* s through a quoting function of src/quote.c (it returns the length
+ * needed, like snprintf): a stack buffer, else one from the heap */
+static void quote_by(sgl_json *w, size_t (*quote)(const char *, char *, size_t), const char *s)
+{
+    char small[256];
+    size_t need = quote(s, small, sizeof small);
+    if (need < sizeof small) {
+        out(w, small, need);
+        return;
+    }
+    char *big = sgl_malloc(need + 1);
+    if (!big) {
+        fail(w, SGL_ENOMEM);
+        return;
+    }
+    quote(s, big, need + 1);
+    out(w, big, need);
+    sgl_free(big);
+}
+
 /* s quoted as a JSON string */
 static void quoted(sgl_json *w, const char *s)
 {
@@ -141,20 +161,7 @@ static void quoted(sgl_json *w, const char *s)
         out(w, "\"", 1);
         return;
     }
-    char small[256];
-    size_t need = sgl_quote_json(s, small, sizeof small);
-    if (need < sizeof small) {
-        out(w, small, need);
-        return;
-    }
-    char *big = sgl_malloc(need + 1);
-    if (!big) {
-        fail(w, SGL_ENOMEM);
-        return;
-    }
-    sgl_quote_json(s, big, need + 1);
-    out(w, big, need);
-    sgl_free(big);
+    quote_by(w, sgl_quote_json, s);
 }
 
 static void open_c(sgl_json *w, int obj)
@@ -260,52 +267,23 @@ void sgl_json_raw(sgl_json *w, const char *json)
         return;
     }
     if (!value_slot(w)) return;
-    char small[256];
-    size_t need = sgl_quote_json_text(json, small, sizeof small);
-    if (need < sizeof small) {
-        out(w, small, need);
-    } else {
-        char *big = sgl_malloc(need + 1);
-        if (!big) {
-            fail(w, SGL_ENOMEM);
-            return;
-        }
-        sgl_quote_json_text(json, big, need + 1);
-        out(w, big, need);
-        sgl_free(big);
-    }
+    quote_by(w, sgl_quote_json_text, json);
     value_done(w);
 }
 
-void sgl_json_kstring(sgl_json *w, const char *key, const char *s)
-{
-    sgl_json_key(w, key);
-    sgl_json_string(w, s);
-}
-
-void sgl_json_kdouble(sgl_json *w, const char *key, double x)
-{
-    sgl_json_key(w, key);
-    sgl_json_double(w, x);
-}
-
-void sgl_json_kint(sgl_json *w, const char *key, int64_t x)
-{
-    sgl_json_key(w, key);
-    sgl_json_int(w, x);
-}
-
-void sgl_json_kuint(sgl_json *w, const char *key, uint64_t x)
-{
-    sgl_json_key(w, key);
-    sgl_json_uint(w, x);
-}
-
-void sgl_json_kbool(sgl_json *w, const char *key, int b)
-{
-    sgl_json_key(w, key);
-    sgl_json_bool(w, b);
-}
+/* key, then the value: one definition for every keyed writer */
+#define KEYED(name, type, plain)                          \
+    void name(sgl_json *w, const char *key, type x)       \
+    {                                                     \
+        sgl_json_key(w, key);                             \
+        plain(w, x);                                      \
+    }
+KEYED(sgl_json_kstring, const char *, sgl_json_string)
+KEYED(sgl_json_kdouble, double, sgl_json_double)
+KEYED(sgl_json_kint, int64_t, sgl_json_int)
+KEYED(sgl_json_kuint, uint64_t, sgl_json_uint)
+KEYED(sgl_json_kbool, int, sgl_json_bool)
+#undef KEYED
 
 sgl_status sgl_json_finish(sgl_json *w)
 {

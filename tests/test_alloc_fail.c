@@ -161,6 +161,12 @@ static sgl_status case_model(const void *ctx, sgl_err *err, uint64_t *digest)
         mix(digest, out, dim * sizeof *out);
         if ((st = sgl_model_lambda_max(&m, theta, &lam, err)) != SGL_OK) goto out;
         mix(digest, &lam, sizeof lam);
+        /* the derivative checks of check-model: every built-in passes them */
+        sgl_check_report rep;
+        sgl_model_check_point(&m, 0.7, 5, theta);
+        if ((st = sgl_model_check(&m, theta, 5, &rep, err)) != SGL_OK) goto out;
+        if (!rep.ok) { st = sgl_fail(err, SGL_EINVAL, "test", "sgl_model_check: a derivative of a built-in is wrong"); goto out; }
+        for (size_t i = 0; i < rep.n; ++i) mix(digest, &rep.c[i].err, sizeof rep.c[i].err);
     }
 out:
     sgl_free(theta); sgl_free(H); sgl_free(A); sgl_free(out);

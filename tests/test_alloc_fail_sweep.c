@@ -156,6 +156,32 @@ static sgl_status case_store(sgl_err *err, uint64_t *digest)
     return st;
 }
 
+/* the sweep driver (src/sweep_run.c): open, execute every run into a fresh store, free */
+static sgl_status case_exec(sgl_err *err, uint64_t *digest)
+{
+    sgl_sweep *w = NULL;
+    sgl_status st = sgl_sweep_parse(k_spec, sizeof k_spec - 1, "alloc.yaml", &w, err);
+    if (st != SGL_OK) return st;
+    unlink(g_db);
+    sgl_store *db = NULL;
+    sgl_sweep_exec *x = NULL;
+    if ((st = sgl_store_open(g_db, 0, 1000, &db, err)) == SGL_OK) {
+        sgl_sweep_exec_opts o = {.path = "alloc.yaml", .db_path = g_db, .threads = 1, .ranks = 1};
+        st = sgl_sweep_exec_open(w, db, &o, &x, err);
+        if (st == SGL_OK) st = sgl_sweep_exec_run(x, NULL, err);
+        if (st == SGL_OK) {
+            const sgl_sweep_progress *p = sgl_sweep_exec_progress(x);
+            mix(digest, &p->done, sizeof p->done);
+            mix(digest, &p->traj, sizeof p->traj);
+        }
+        sgl_sweep_exec_free(x);
+        sgl_status cs = sgl_store_close(db, NULL);
+        if (st == SGL_OK) st = cs;
+    }
+    sgl_sweep_free(w);
+    return st;
+}
+
 /* the read side (src/store_query.c) on the store case_store left, plus one
  * escape run written by hand (setup_escape, nothing armed) */
 static int mix_series(void *user, const sgl_series_group *g)
@@ -268,6 +294,7 @@ int main(void)
     run_case("sgl_store_open/run_begin/write_run", case_store, 1);
     run_case("sgl_store_run_any escape + pack/unpack", case_escape, 1);
     run_case("sgl_store_run_any limit + pack/unpack", case_limit, 1);
+    run_case("sgl_sweep_exec_open/run", case_exec, 1);
     sgl_err err = {{0}, {0}};
     uint64_t dg = 0;
     check_true(case_store(&err, &dg) == SGL_OK && setup_escape(&err) == SGL_OK &&

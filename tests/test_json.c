@@ -86,6 +86,16 @@ int main(void)
         sgl_json_to_buffer(&w);
         sgl_json_string(&w, s);
         expect(&w, want, "long string");
+        /* long raw JSON text: the same heap path (quote_by), passed through byte for byte */
+        static char raw[3000];
+        size_t k = 0;
+        raw[k++] = '[';
+        for (int i = 0; i < 700; ++i) k += (size_t)snprintf(raw + k, sizeof raw - k, "%s1", i ? "," : "");
+        raw[k++] = ']';
+        raw[k] = '\0';
+        sgl_json_to_buffer(&w);
+        sgl_json_raw(&w, raw);
+        expect(&w, raw, "long raw JSON text");
     }
 
     /* canonical mode: bytes >= 0x80 pass as they are (the run key's text) */

@@ -154,3 +154,17 @@ double sgl_escape_sim_over_theory(const sgl_prediction *p, const sgl_mfpt_est *m
     if (!strcmp(p->unit, "1/t")) return rate->value / p->value;
     return NAN;
 }
+
+void sgl_json_predictions(sgl_json *w, const char *why, const sgl_prediction *p, size_t n, const double *ratio)
+{
+    if (why && why[0]) sgl_json_kstring(w, "unavailable", why);
+    for (size_t i = 0; i < n; ++i) {
+        sgl_json_key(w, p[i].name);
+        sgl_json_begin_object(w);
+        sgl_json_kdouble(w, "value", p[i].value);
+        sgl_json_kstring(w, "unit", p[i].unit);
+        if (ratio) sgl_json_kdouble(w, "ratio_sim_over_theory", ratio[i]);
+        sgl_json_kstring(w, "note", p[i].note);
+        sgl_json_end_object(w);
+    }
+}

@@ -117,4 +117,21 @@ last = {r["traj"]: float(r["train_loss"]) for r in rows if r["step"] == "4000"}
 check(len(first) == 4 and all(last[t] < 0.2 * first[t] for t in first),
       "every trajectory's loss fell below 1/5 of its start: %s -> %s" % (first, last))
 PY
+# (e) check-model (item 5): a deliberately wrong gradient is caught, named with its coordinate and values;
+# correct models (the plugins, every built-in) pass
+"$SGDLAB" check-model --model-plugin "$P/badgrad.so" > ck.out 2> ck.err
+check "check-model, wrong gradient: exit 1 (got $?)" test $? -eq 1
+check "check-model, wrong gradient: stderr names the gradient and coordinate 1 with observed and expected values" \
+    grep -q 'check-model: gradient of model badgrad is wrong: at coordinate 1 observed -0.0082124680619153154, expected -0.00813115649812055' ck.err
+check "check-model, wrong gradient: the table marks it" grep -q '^gradient *WRONG .* theta 1 ' ck.out
+check "check-model, wrong gradient: residuals and symmetry pass" bash -c "grep -q '^residuals *ok' ck.out && grep -q '^symmetry *ok' ck.out"
+"$SGDLAB" check-model --model-plugin ./sphere_copy.so > ck.out 2>&1
+check "check-model sphere_copy: exit 0, d3 checked" bash -c "test $? -eq 0 && grep -q '^d3 *ok' ck.out"
+"$SGDLAB" check-model --model-plugin ./relu2.so --plugin-param width=3 --d 6 --n 30 > ck.out 2>&1
+check "check-model relu2: exit 0, trace checked" bash -c "test $? -eq 0 && grep -q '^trace *ok' ck.out"
+for m in $("$SGDLAB" list | awk '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 } on { print $1 }'); do
+    "$SGDLAB" check-model --model "$m" > ck.out 2>&1
+    check "check-model --model $m: exit 0 ($(grep -c ' ok ' ck.out) checks ok)" test $? -eq 0
+done
+bad "check-model with a flag it does not read" --steps "not used by check-model" check-model --model sphere --steps 3
 finish

@@ -22,7 +22,7 @@ check "no command: usage on stderr" cmp -s "$WORK/usage" "$WORK/none.err"
 check "unknown command: exit 2" test $? -eq 2
 check "unknown command: names the valid ones" grep -q "valid: list, run, .*reproduce.*version, help$" "$WORK/unk"
 # every command named in the usage reaches its handler (its own --help or error, never "unknown command")
-for c in $(sed -n 's/^  sgdlab \([a-z]*\).*/\1/p' "$WORK/usage" | sort -u); do
+for c in $(sed -n 's/^  sgdlab \([a-z-]*\).*/\1/p' "$WORK/usage" | sort -u); do
     "$SGDLAB" "$c" --help > /dev/null 2> "$WORK/c.err"
     check "'$c' dispatches" bash -c "! grep -q 'unknown command' '$WORK/c.err'"
 done
