@@ -240,8 +240,6 @@ void sgl_set_cancel(const volatile sig_atomic_t *flag) { g_cancel = flag; }
 static int cancelled(void) { return g_cancel && *g_cancel; }
 int sgl_cancel_requested(void) { return cancelled(); }
 
-int sgl_cancel_requested(void) { return cancelled(); }
-
 /* Trajectories first .. first+count-1 (count <= SGL_ILP), advanced together
  * between log points (in pieces of at most SGL_CANCEL_EVERY steps on an
  * absolute grid, checking for cancellation between them); each lands in its

@@ -48,10 +48,6 @@ void sgl_plugin_relabel(const sgl_model_type *t, const sgl_data_spec *spec, uint
 void sgl_data_relabel(sgl_data *D, double label_noise, uint64_t seed, uint32_t draw,
                       double (*f)(const void *ctx, const double *z), const void *ctx);
 
-/* has the flag of sgl_set_cancel been raised? (src/ensemble.c; the writers of
- * long outputs stop at their next whole line, as the ensemble at its next check) */
-int sgl_cancel_requested(void);
-
 /* records (src/record.c): execute a prepared plan (run kind; limit: its plan
  * from sgl_limit_plan_alloc), or any spec on the caller's plan (NULL: made here) */
 sgl_status sgl_record_plan(const sgl_plan *p, int threads, sgl_record *rec, sgl_err *err);
