@@ -25,14 +25,7 @@ typedef struct {
     const rep_opts *o;
     int t_eta;                     /* x = t_eta: the clock value, not the step */
     int rate;                      /* escape: plot the rate, not the MFPT */
-    const char *cur;               /* the current curve's value (owned by titles) */
-    int cur_type;
-    int n_curves;
-    char *titles[64];
-    /* per curve: live (series) or escaped (escape), censored, diverged; said in the legend */
-    unsigned long long n_live[64], n_cens[64], n_div[64];
-    size_t n_points;
-    char unit[16];                 /* escape: the groups' time unit ("mixed" when they differ) */
+    sgl_plot_curves cv;            /* the curves (sgl_plot_data): titles, counts, unit */
 } plot_ctx;
 
 /* a value in a comment line of the data file: control characters as '?' */
@@ -41,85 +34,35 @@ static void put_comment(FILE *f, const char *s)
     for (; *s; ++s) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 }
 
-/* start a new curve when the curve key changes; -1: out of memory, 1: too many curves */
-static int next_curve(plot_ctx *c, size_t nk, const sgl_value *key)
-{
-    const char *curve = nk == 2 ? key[0].text : "all";
-    const int ctype = nk == 2 ? (int)key[0].type : (int)SGL_VAL_TEXT;
-    if (c->n_curves && ctype == c->cur_type && strcmp(curve, c->cur) == 0) return 0;
-    if (c->n_curves == 64) return 1;   /* at most 64 curves drawn */
-    if (c->n_curves) fputs("\n\n", c->dat);
-    size_t len = strlen(curve) + 1;
-    if (!(c->titles[c->n_curves] = malloc(len))) {
-        fprintf(stderr, "sgdlab: out of memory\n");
-        return -1;
-    }
-    memcpy(c->titles[c->n_curves], curve, len);
-    c->cur = c->titles[c->n_curves++];
-    c->cur_type = ctype;
-    return 0;
-}
-
-/* x of a group: a number's text, or a gap said in the data file (then 0) */
-static int x_ok(plot_ctx *c, const sgl_value *x)
-{
-    if (x->type == SGL_VAL_INT || x->type == SGL_VAL_REAL) return 1;
-    fputs("# x = ", c->dat);
-    put_comment(c->dat, x->text);
-    fputs(": not a number in the store\n", c->dat);
-    return 0;
-}
-
-static int series_point(void *user, const sgl_series_group *g)
+/* one group: a line of the curve's block, or a gap said in a comment */
+static int put_point(void *user, const sgl_plot_point *p)
 {
     plot_ctx *c = user;
-    int r = next_curve(c, g->n_keys, g->key);
-    if (r) return r < 0 ? -1 : 0;
-    const sgl_value *xv = &g->key[g->n_keys - 1];
-    c->n_live[c->n_curves - 1] += g->n;
-    c->n_div[c->n_curves - 1] += g->n_diverged + g->n_nonfinite;
-    if (!x_ok(c, xv)) return rep_write_failed(c->dat) ? -3 : 0;
-    if (!(g->n > 0)) {   /* drawn as a gap, said in the data file */
+    if (p->new_curve && p->curve) fputs("\n\n", c->dat);
+    if (p->what != SGL_PLOT_POINT) {
         fputs("# x = ", c->dat);
-        put_comment(c->dat, xv->text);
-        fprintf(c->dat, ": no live trajectory (%zu diverged, %zu non-finite)\n", g->n_diverged, g->n_nonfinite);
-        return rep_write_failed(c->dat) ? -3 : 0;
+        put_comment(c->dat, p->x->text);
     }
-    /* data-draw shared: over the runs' means, one replicate per data draw (as report) */
-    const double mean = g->n_shared_runs ? g->mean_draws : g->mean, se = g->n_shared_runs ? g->se_draws : g->se;
-    if (c->t_eta) fprintf(c->dat, "%.17g", g->t_eta);
-    else fputs(xv->text, c->dat);
-    fprintf(c->dat, " %.17g %.17g %zu\n", mean, isfinite(se) ? se : 0.0, g->n);
-    ++c->n_points;
-    return rep_write_failed(c->dat) ? -3 : 0;
-}
-
-static int escape_point(void *user, const sgl_escape_group *g)
-{
-    plot_ctx *c = user;
-    int r = next_curve(c, g->n_keys, g->key);
-    if (r) return r < 0 ? -1 : 0;
-    const sgl_value *xv = &g->key[g->n_keys - 1];
-    c->n_live[c->n_curves - 1] += g->rate.escaped;
-    c->n_cens[c->n_curves - 1] += g->rate.censored;
-    c->n_div[c->n_curves - 1] += g->rate.diverged;
-    if (!c->unit[0] && strlen(g->time_unit) < sizeof c->unit) snprintf(c->unit, sizeof c->unit, "%s", g->time_unit);
-    else if (strcmp(c->unit, g->time_unit) != 0) snprintf(c->unit, sizeof c->unit, "mixed");
-    if (!x_ok(c, xv)) return rep_write_failed(c->dat) ? -3 : 0;
-    double y = c->rate ? g->rate.value : g->mfpt, lo = c->rate ? g->rate.ci_lo : g->mfpt_ci_lo,
-           hi = c->rate ? g->rate.ci_hi : g->mfpt_ci_hi;
-    if (!isfinite(y) || !isfinite(lo) || !isfinite(hi) || (c->o->logy && !(y > 0 && lo > 0))) {
-        fputs("# x = ", c->dat);
-        put_comment(c->dat, xv->text);
+    if (p->what == SGL_PLOT_X_NOT_NUMBER) {
+        fputs(": not a number in the store\n", c->dat);
+    } else if (p->what == SGL_PLOT_NO_LIVE) {
+        fprintf(c->dat, ": no live trajectory (%zu diverged, %zu non-finite)\n", p->series->n_diverged,
+                p->series->n_nonfinite);
+    } else if (p->what == SGL_PLOT_NO_ESTIMATE) {
+        const sgl_rate_est *r = &p->escape->rate;
         fprintf(c->dat, ": no finite estimate (%llu escaped, %llu censored, %llu diverged; unit %s)\n",
-                (unsigned long long)g->rate.escaped, (unsigned long long)g->rate.censored,
-                (unsigned long long)g->rate.diverged, g->time_unit);
-        return rep_write_failed(c->dat) ? -3 : 0;
+                (unsigned long long)r->escaped, (unsigned long long)r->censored, (unsigned long long)r->diverged,
+                p->escape->time_unit);
+    } else if (p->series) {
+        if (c->t_eta) fprintf(c->dat, "%.17g", p->t_eta);
+        else fputs(p->x->text, c->dat);
+        fprintf(c->dat, " %.17g %.17g %zu\n", p->y, p->lo, p->series->n);
+    } else {
+        const sgl_rate_est *r = &p->escape->rate;
+        fputs(p->x->text, c->dat);
+        fprintf(c->dat, " %.17g %.17g %.17g %llu %llu %llu\n", p->y, p->lo, p->hi, (unsigned long long)r->escaped,
+                (unsigned long long)r->censored, (unsigned long long)r->diverged);
     }
-    fputs(xv->text, c->dat);
-    fprintf(c->dat, " %.17g %.17g %.17g %llu %llu %llu\n", y, lo, hi, (unsigned long long)g->rate.escaped,
-            (unsigned long long)g->rate.censored, (unsigned long long)g->rate.diverged);
-    ++c->n_points;
     return rep_write_failed(c->dat) ? -3 : 0;
 }
 
@@ -192,8 +135,7 @@ static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
     fputs(esc ? ": x value ci_lo ci_hi escaped censored diverged (one block per curve)\n"
               : ": x mean se n (one block per curve)\n", c->dat);
     sgl_err err = {{0}, {0}};
-    sgl_status s = esc ? sgl_store_escape_groups(st, &o->r.q, 0.95, escape_point, c, &err)
-                       : sgl_store_series_groups(st, &o->r.q, series_point, c, &err);
+    sgl_status s = sgl_plot_data(st, &o->r, o->logy, &c->cv, put_point, c, &err);
     if (s != SGL_OK) rep_fail(s, &err);
     FILE *df = c->dat;
     c->dat = NULL;
@@ -222,21 +164,21 @@ static void write_plot_lines(FILE *g, const plot_ctx *c, const char *q_dat)
     const rep_opts *o = c->o;
     const int esc = strcmp(o->r.kind, "escape") == 0;
     fputs("plot ", g);
-    for (int i = 0; i < c->n_curves; ++i) {
+    for (int i = 0; i < c->cv.n_curves; ++i) {
         if (i) fputs(", \\\n     ", g);
         rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
         fprintf(g, esc ? " index %d using 1:2:3:4 with yerrorlines title " : " index %d using 1:2:3 with yerrorlines title ",
                 i);
         char counts[160] = "";
         if (esc)
-            snprintf(counts, sizeof counts, " (%llu escaped, %llu censored%s)", c->n_live[i], c->n_cens[i],
-                     c->n_div[i] ? ", some diverged" : "");
-        else if (c->n_div[i])
-            snprintf(counts, sizeof counts, " (%llu of %llu diverged or non-finite)", c->n_div[i],
-                     c->n_div[i] + c->n_live[i]);
+            snprintf(counts, sizeof counts, " (%llu escaped, %llu censored%s)", c->cv.n_live[i], c->cv.n_cens[i],
+                     c->cv.n_div[i] ? ", some diverged" : "");
+        else if (c->cv.n_div[i])
+            snprintf(counts, sizeof counts, " (%llu of %llu diverged or non-finite)", c->cv.n_div[i],
+                     c->cv.n_div[i] + c->cv.n_live[i]);
         char pre[80];
         snprintf(pre, sizeof pre, "%s%s", o->r.curve ? o->r.curve : "", o->r.curve ? " = " : "");
-        put_gp3(g, pre, c->titles[i], counts);
+        put_gp3(g, pre, c->cv.title[i], counts);
         fputs(" noenhanced", g);
     }
     fputc('\n', g);
@@ -262,8 +204,8 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
     fputs(" noenhanced\nset xlabel ", g);
     rep_put_quoted(g, sgl_quote_gnuplot, xl);
     fputs(" noenhanced\nset ylabel ", g);
-    const char *unit = strcmp(c->unit, "t") == 0       ? "t (SDE time)"
-                     : strcmp(c->unit, "t_eta") == 0 ? "t = eta k (SGD steps x eta)"
+    const char *unit = strcmp(c->cv.unit, "t") == 0       ? "t (SDE time)"
+                     : strcmp(c->cv.unit, "t_eta") == 0 ? "t = eta k (SGD steps x eta)"
                                                      : "mixed units";
     if (esc) put_gp3(g, c->rate ? "escape rate, per unit of " : "MFPT, in ", unit, "");
     else rep_put_quoted(g, sgl_quote_gnuplot, o->r.obs);
@@ -377,11 +319,11 @@ int rep_plot(rep_opts *o)
     if ((code = write_script(&c, p.gp, p.q_out, p.q_dat, svg, &p.have_gp)) != 0) goto done;
     if ((code = run_gnuplot(p.q_gp, p.tmp, out)) != 0) goto done;
     p.have_tmp = 0;
-    fprintf(stderr, "sgdlab plot: %s (%d curves, %zu points; data %s, script %s)\n", out, c.n_curves, c.n_points,
-            p.dat, p.gp);
+    fprintf(stderr, "sgdlab plot: %s (%d curves, %zu points; data %s, script %s)\n", out, c.cv.n_curves,
+            c.cv.n_points, p.dat, p.gp);
 done:
     if (c.dat) fclose(c.dat);
-    for (int i = 0; i < c.n_curves; ++i) free(c.titles[i]);
+    sgl_plot_curves_clear(&c.cv);
     plot_files_done(&p, code == SGL_EXIT_OK);
     sgl_store_close(st, NULL);
     return code;

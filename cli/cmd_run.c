@@ -7,6 +7,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* No silent defaults for what a user must choose: name the default used for the
+ * model and the step size, and warn about --seed N where --seeds N (the number
+ * of trajectories) is the likely intent. */
+static void note_defaults(const sgl_cli_opts *o)
+{
+    if (!sgl_cli_given(o, "--model") && !sgl_cli_given(o, "--model-plugin"))
+        fprintf(stderr, "sgdlab run: note: --model not given: using the default %s (sgdlab list shows the models)\n",
+                o->spec.model);
+    if (!sgl_cli_given(o, "--lr"))
+        fprintf(stderr, "sgdlab run: note: --lr not given: using the default %g\n", o->spec.lr);
+    if (sgl_cli_given(o, "--seed") && !sgl_cli_given(o, "--seeds") && o->spec.seed > 1 && o->spec.seed <= 100000)
+        fprintf(stderr, "sgdlab run: warning: --seed %llu sets the random key; the number of trajectories is --seeds "
+                        "(default %u): did you mean --seeds %llu?\n", (unsigned long long)o->spec.seed,
+                o->spec.seeds, (unsigned long long)o->spec.seed);
+}
+
+/* Diverged trajectories on stderr (count and first step); 0 when some survived,
+ * SGL_EXIT_FAIL when none did (the output, all NaN, is still written). */
+static int report_divergence(const sgl_results *r)
+{
+    uint32_t n = 0;
+    uint64_t first = UINT64_MAX;
+    for (uint32_t i = 0; i < r->n_traj; ++i)
+        if (r->diverged[i]) {
+            ++n;
+            if (r->diverged_step[i] < first) first = r->diverged_step[i];
+        }
+    if (n == 0) return 0;
+    if (n < r->n_traj) {
+        fprintf(stderr, "sgdlab run: warning: %u of %u trajectories diverged (the first at step %llu); the summaries "
+                        "average the %u that did not\n", n, r->n_traj, (unsigned long long)first, r->n_traj - n);
+        return 0;
+    }
+    fprintf(stderr, "sgdlab run: all %u trajectories diverged (the first at step %llu): no result survived; try a "
+                    "smaller --lr or a larger --bound\n", n, (unsigned long long)first);
+    return SGL_EXIT_FAIL;
+}
+
 int sgl_cmd_run(int argc, char **argv)
 {
     sgl_cli_opts o;
@@ -31,6 +69,7 @@ int sgl_cmd_run(int argc, char **argv)
         snprintf(err.msg + strlen(err.msg), sizeof err.msg - strlen(err.msg),
                  " (%zu is the default; pass --kappa)", o.spec.data.kappa);
     if (st != SGL_OK) return sgl_cli_report(st, &err);
+    note_defaults(&o);
     /* from here an interrupt stops the run at its next check; the temporary file goes with it */
     sgl_cli_catch_signals();
     /* open the output before the run, so an unwritable path fails at once */
@@ -67,6 +106,7 @@ int sgl_cmd_run(int argc, char **argv)
     fprintf(stderr, "sgdlab run: %u trajectories x %llu steps in %.3f s (%.1f ns per trajectory-step)\n",
             o.spec.seeds, (unsigned long long)o.spec.steps, secs,
             1e9 * secs / ((double)o.spec.seeds * (double)o.spec.steps));
+    if (report_divergence(rec.res)) code = SGL_EXIT_FAIL;
 done:
     sgl_outfile_abort(&out);
     if (db) {

@@ -77,7 +77,8 @@ enum sgl_purpose {
     SGL_P_ESCBURN = 13, /* escape engine: quasi-stationary burn-in noise */
     SGL_P_AMSLOOP = 14, /* splitting: loop walkers (traj = run << 20 | walker) */
     SGL_P_AMS = 15,     /* splitting: replica noise (traj = run << 20 | lineage id, step = its own step) */
-    SGL_P_AMSPICK = 16  /* splitting: which survivor a killed replica clones (traj = run, step = iteration) */
+    SGL_P_AMSPICK = 16, /* splitting: which survivor a killed replica clones (traj = run, step = iteration) */
+    SGL_P_BRIDGE = 17   /* escape engine: Brownian-bridge exit draws (see sgl_escape_spec.bridge; own counter words) */
 };
 
 /* The raw block function: out = philox4x32_10(ctr, key). */
@@ -893,6 +894,8 @@ enum {
                                     followed by "truth-hash" */
     SGL_PF_PLUGIN = 1u << 6,     /* canonical form: followed by "plugin-hash" (model-plugin) */
     SGL_PF_EXPORT_USED = 1u << 7,   /* export: a column only when a run in the store has the key */
+    SGL_PF_DYN = 1u << 8,        /* escape: read only when the chosen dynamics' .reads names it (bridge: sde,
+                                    mori-tc); canonical form: written only then and when nonzero (on) */
 };
 struct sgl_escape_kind;
 typedef struct sgl_param {
@@ -1349,6 +1352,39 @@ typedef struct {
 sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
 
+/* Plot data (src/plot_data.c): the groups of a resolved plot request (r->x set) as curves of points, one curve per
+ * value of --curve (one curve "all" without it; at most SGL_PLOT_MAX_CURVES, later ones dropped), x the last key.
+ * fn gets every group, in order: a point, or a gap and why.  c: per curve its title (the curve key's value) and
+ * counts, the points drawn, the escape groups' time unit ("mixed" when they differ); sgl_plot_curves_clear frees. */
+#define SGL_PLOT_MAX_CURVES 64
+typedef struct {
+    int n_curves;
+    char *title[SGL_PLOT_MAX_CURVES];
+    unsigned long long n_live[SGL_PLOT_MAX_CURVES];   /* series: live trajectories; escape: escaped */
+    unsigned long long n_cens[SGL_PLOT_MAX_CURVES];   /* escape: censored */
+    unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
+    size_t n_points;
+    char unit[16];
+} sgl_plot_curves;
+typedef enum {
+    SGL_PLOT_POINT,          /* drawn */
+    SGL_PLOT_X_NOT_NUMBER,   /* the x key's stored value is not a number */
+    SGL_PLOT_NO_LIVE,        /* series: no live trajectory */
+    SGL_PLOT_NO_ESTIMATE     /* escape: no finite estimate and CI (on a log y axis: none > 0) */
+} sgl_plot_what;
+typedef struct {
+    sgl_plot_what what;
+    int curve, new_curve;               /* the curve's index; 1 on its first group */
+    const sgl_value *x;                 /* the x key's value (a clock x: the step) */
+    double t_eta;                       /* series: the group's GD time (x = t_eta) */
+    double y, lo, hi;                   /* series: mean, SE (0 when not finite); escape: MFPT or rate, its CI */
+    const sgl_series_group *series;     /* the group (one of the two) */
+    const sgl_escape_group *escape;
+} sgl_plot_point;
+sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_plot_curves *c,
+                         int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
+void sgl_plot_curves_clear(sgl_plot_curves *c);
+
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
  * finished runs; runs: all) in run order, of the runs of one kind (kind
  * "run", "limit", "escape") or all (NULL).  fn gets one header row first
@@ -1466,6 +1502,21 @@ typedef enum { SGL_ESC_SGD = 0, SGL_ESC_SDE = 1, SGL_ESC_MORI_TC = 2, SGL_ESC_MI
  *      samples through results->L and ->x. */
 typedef enum { SGL_ESC_EV_HYPERPLANE = 0, SGL_ESC_EV_NEXT_MIN = 1, SGL_ESC_EV_LOSS = 2, SGL_ESC_EV_BALL = 3,
                SGL_ESC_EV_NONE = 4 } sgl_escape_event;
+/* The Brownian-bridge exit check (bridge = 1, dynamics sde and mori-tc,
+ * events hyperplane, next-min, loss, ball; docs/THEORY.md 8.3): checking
+ * the event only at grid times misses the excursions across the boundary
+ * between them and biases exit times by O(sqrt(dt)).  After a step from x0
+ * to x1 that ends inside, with F the event's distance to the boundary
+ * (positive inside, linearised at x0: hyperplane dir (x_exit - theta_0), loss
+ * c L* - L, ball r - |theta - theta*|) and v_i = 2 D_i(x0) dt the step's
+ * noise variance per coordinate, the Brownian bridge crossed F = 0 with
+ * probability p = exp(-2 F(x0) F(x1) / sum_i (dF/dx_i)^2 v_i); the exit is
+ * taken at the end of that step with probability p, from the uniform u of
+ * Philox (seed, counter {k low, k high, traj, SGL_P_BRIDGE << 24 | purpose
+ * of the step's normals}) (k = the step's stream counter): u < p.  x and L
+ * of such an exit are the state x1 (inside the boundary).  bridge = 0: the
+ * grid check alone (dt = eta then gives the sgd trajectory bit for bit). */
+extern const char *const sgl_escape_bridge_names[];   /* "off", "on", NULL */
 /* min: start at theta* (or x0).  burn-in: run the dynamics for burn_in (t
  * units) from theta* first, restarting from theta* whenever the event
  * happens, so the start is quasi-stationary conditioned on no exit. */
@@ -1519,6 +1570,8 @@ typedef struct {
     double eta;                     /* learning rate: sgd step, t = eta k; default SDE step */
     sgl_escape_dynamics dynamics;
     double dt;                      /* sde: step in t; mori-tc: step in tau; 0 = default */
+    int bridge;                     /* sde, mori-tc: Brownian-bridge exit check between grid points (1 = on,
+                                       the default; see above); in the canonical form only when on there */
     sgl_escape_event event;
     double offset, c, r;            /* hyperplane, loss, ball */
     sgl_escape_start start;

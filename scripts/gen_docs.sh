@@ -34,8 +34,9 @@ help_of() {
         { blk = 0; print }'
 }
 
-# the flags a help text names, one line, sorted
-flags_of() { { grep -oE -- '--[A-Za-z][A-Za-z0-9-]*' || true; echo --help; } | sort -u | tr '\n' ' '; }
+# the flags a help text names outside its prose (lines indented two blanks that
+# start with a word: "  KEY: a run parameter (sgdlab sweep --keys ...)"), one line, sorted
+flags_of() { { grep -vE '^  [^ -]' | grep -oE -- '--[A-Za-z][A-Za-z0-9-]*' || true; echo --help; } | sort -u | tr '\n' ' '; }
 
 # "FLAG VALUE VALUE ..." lines: the values a help text lists for a flag
 values_of() {

@@ -31,6 +31,8 @@ double *sgl_alloc_doubles(size_t n);
  * of src/store_query.c; not public: callers read through the query API. */
 struct sqlite3 *sgl_store_db(sgl_store *st);
 const char *sgl_store_path(sgl_store *st);
+/* the SQL expression of run r's kind (runs.kind, else told from its params), for store_columns.c */
+void sgl_store_kind_sql(struct sqlite3 *db, char *buf, size_t len);
 
 uint64_t sgl_spec_next_decay(const sgl_spec *s, uint64_t k);
 

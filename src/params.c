@@ -109,6 +109,7 @@ static const sgl_param k_limit[] = {
     {name, type, off, NULL, help, def, unit, range, kinds, max, 0, 0, key},
 #define AROW(name, type, off, help, def, range) {name, type, off, NULL, help, def, NULL, range, NULL, 0, 0, SGL_PF_AMS, NULL},
 const char *const sgl_escape_method_names[] = {"direct", "ams", NULL};
+const char *const sgl_escape_bridge_names[] = {"off", "on", NULL};
 static const sgl_param k_escape[] = {
     EROW("landscape", SGL_PARAM_STR, E(landscape), NULL, "landscape (sgdlab list)", "doublewell", NULL, "sgdlab list",
          0, NULL)
@@ -133,6 +134,9 @@ static const sgl_param k_escape[] = {
     EROW("dynamics", SGL_PARAM_KIND, E(dynamics), sgl_escape_dynamics_kinds, "dynamics", "sde", NULL, NULL, 0, NULL)
     EROW("dt", SGL_PARAM_DOUBLE, E(dt), NULL, "sde: step in t; mori-tc: step in tau (0: eta; eta L*)", "0", NULL,
          ">= 0", 0, NULL)
+    {"bridge", SGL_PARAM_ENUM, E(bridge), sgl_escape_bridge_names,
+     "sde, mori-tc: Brownian-bridge exit check between grid points (no O(sqrt(dt)) bias)", "on", NULL, NULL, NULL, 0,
+     0, SGL_PF_DYN, NULL},
     EROW("event", SGL_PARAM_KIND, E(event), sgl_escape_events, "exit event",
          "hyperplane (loss on a landscape without a saddle)", NULL, NULL, 0, NULL)
     EROW("offset", SGL_PARAM_DOUBLE, E(offset), NULL, "hyperplane: noise widths past the saddle", "3", NULL, ">= 0", 0,
@@ -560,6 +564,18 @@ static int optional_set(const sgl_param *p, const void *spec, const sgl_spec *ru
     return p->type == SGL_PARAM_U32 && *(const uint32_t *)((const char *)spec + p->off) != 0;
 }
 
+/* an SGL_PF_DYN row (an int) is written when the escape spec's dynamics reads
+ * it and it is nonzero: bridge on.  The runs of earlier releases had no
+ * bridge, so their specs (sgd, or sde / mori-tc with bridge off) keep their
+ * run keys and the default (bridge on) changes the key with the results. */
+static int dyn_written(const sgl_param *p, const void *spec)
+{
+    const sgl_escape_spec *s = spec;
+    return (unsigned)s->dynamics <= SGL_ESC_MINIBATCH &&
+           sgl_escape_reads(sgl_escape_dynamics_kinds[s->dynamics]->reads, p->name) &&
+           *(const int *)((const char *)spec + p->off) != 0;
+}
+
 static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
 {
     const sgl_spec *run = kind == SGL_KIND_ESCAPE ? NULL : spec;
@@ -575,6 +591,7 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
         if ((p->flags & SGL_PF_OPTIONAL) && !optional_set(p, spec, run)) continue;
         if ((p->flags & SGL_PF_TRUTH) && !truth) continue;
         if ((p->flags & SGL_PF_AMS) && ((const sgl_escape_spec *)spec)->method != SGL_ESC_METHOD_AMS) continue;
+        if ((p->flags & SGL_PF_DYN) && !dyn_written(p, spec)) continue;
         sgl_json_key(&w, p->key ? p->key : p->name);
         if (kind == SGL_KIND_LIMIT && p->off == offsetof(sgl_limit_spec, dt) && p->type == SGL_PARAM_DOUBLE) {
             const sgl_limit_spec *ls = spec;   /* the step used: 0 is T/1000 */

@@ -90,6 +90,12 @@ static sgl_status given_escape(const sgl_any_spec *a, sgl_err *err)
     for (const sgl_param *p = sgl_param_table(SGL_KIND_ESCAPE); s->method != SGL_ESC_METHOD_AMS && p->name; ++p)
         if ((p->flags & SGL_PF_AMS) && strcmp(p->name, "method") != 0 && sgl_any_spec_given(a, p->name))
             return sgl_fail(err, SGL_EINVAL, p->name, "only used with --method ams");
+    if ((unsigned)s->dynamics <= SGL_ESC_MINIBATCH)
+        for (const sgl_param *p = sgl_param_table(SGL_KIND_ESCAPE); p->name; ++p)
+            if ((p->flags & SGL_PF_DYN) && sgl_any_spec_given(a, p->name) &&
+                !sgl_escape_reads(sgl_escape_dynamics_kinds[s->dynamics]->reads, p->name))
+                return sgl_fail(err, SGL_EINVAL, p->name, "not used by --dynamics %s (it reads: %s)",
+                                sgl_escape_dynamics_kinds[s->dynamics]->name, sgl_escape_dynamics_kinds[s->dynamics]->reads);
     if (!sgl_escape_reads(noise->reads, "B-over-eta") && sgl_any_spec_given(a, "B-over-eta"))
         return sgl_fail(err, SGL_EINVAL, "B-over-eta", "not used by --noise %s (it reads --D)", noise->name);
     if (!sgl_escape_reads(noise->reads, "D") && sgl_any_spec_given(a, "D"))

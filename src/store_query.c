@@ -937,3 +937,6 @@ sgl_status sgl_store_export(sgl_store *st, const char *table, const char *kind,
     sqlite3_finalize(q);
     return rs;
 }
+
+/* the kind expression for the store's other reader (src/store_columns.c) */
+void sgl_store_kind_sql(struct sqlite3 *db, char *buf, size_t len) { kind_sql(db, buf, len); }

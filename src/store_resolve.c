@@ -69,7 +69,8 @@ static sgl_status resolve_plot_keys(sgl_store *st, sgl_report_req *r, sgl_err *e
     const int esc = is_escape(r);
     sgl_status s = SGL_OK;
     r->x_clock = strcmp(r->x, "step") == 0 || strcmp(r->x, "t_eta") == 0;
-    if (r->x_clock && esc) return sgl_fail(err, SGL_EINVAL, "--x", "escape runs have no step axis; use one of their keys");
+    if (r->x_clock && esc)
+        return sgl_fail(err, SGL_EINVAL, "--x", "escape runs have no step axis; use one of their keys");
     if (!r->x_clock && !esc) {
         const sgl_param *p = sgl_param_lookup(r->x, strlen(r->x));
         if (!p || !is_numeric(p)) {
@@ -145,7 +146,12 @@ static sgl_status resolve_where(sgl_store *st, sgl_report_req *r, sgl_err *err)
 }
 
 /* the observable: obs when the store has it, else test_error when present, else the first */
-typedef struct { const char *want; int found, has_test, long_first; char first[256]; char names[1024]; size_t k; } obs_ctx;
+typedef struct {
+    const char *want;
+    int found, has_test, long_first;
+    char first[256], names[1024];
+    size_t k;
+} obs_ctx;
 
 static int obs_one(void *user, const char *s)
 {

@@ -184,6 +184,13 @@ static sgl_status case_exec(sgl_err *err, uint64_t *digest)
 
 /* the read side (src/store_query.c) on the store case_store left, plus one
  * escape run written by hand (setup_escape, nothing armed) */
+static int mix_point(void *user, const sgl_plot_point *p)
+{
+    mix(user, &p->what, sizeof p->what);
+    mix(user, &p->y, sizeof p->y);
+    return 0;
+}
+
 static int mix_series(void *user, const sgl_series_group *g)
 {
     mix(user, &g->mean, sizeof g->mean);
@@ -248,6 +255,19 @@ static sgl_status case_query(sgl_err *err, uint64_t *digest)
     if (st == SGL_OK) st = sgl_store_escape_groups(db, &e, 0.95, mix_escape, digest, err);
     if (st == SGL_OK) st = sgl_store_export(db, "runs", NULL, mix_export, digest, err);
     if (st == SGL_OK) st = sgl_store_export(db, "events", "escape", mix_export, digest, err);
+    /* a plot request resolved against the store (src/store_resolve.c), then its curves (src/plot_data.c) */
+    static sgl_report_req r;
+    memset(&r, 0, sizeof r);
+    r.x = "lr";
+    r.curve = "noise";
+    sgl_plot_curves cv;
+    if (st == SGL_OK) st = sgl_report_resolve(db, &r, err);
+    if (st == SGL_OK) {
+        st = sgl_plot_data(db, &r, 0, &cv, mix_point, digest, err);
+        if (st == SGL_OK) mix(digest, &cv.n_points, sizeof cv.n_points);
+        for (int i = 0; st == SGL_OK && i < cv.n_curves; ++i) mix(digest, cv.title[i], strlen(cv.title[i]));
+        sgl_plot_curves_clear(&cv);
+    }
     return st;
 }
 
@@ -300,7 +320,7 @@ int main(void)
     check_true(case_store(&err, &dg) == SGL_OK && setup_escape(&err) == SGL_OK &&
                sgl_store_open(g_db, SGL_STORE_READONLY, 1000, &g_ro, &err) == SGL_OK,
                "query store written and opened (%s)", err.msg);
-    if (g_ro) run_case("sgl_store_series_groups/escape_groups/export", case_query, 1);
+    if (g_ro) run_case("sgl_store_series_groups/escape_groups/export, sgl_report_resolve, sgl_plot_data", case_query, 1);
     sgl_store_close(g_ro, NULL);
     char p[80];
     unlink(g_db);

@@ -9,10 +9,11 @@
  *          in the concave band (|theta| < 1/sqrt(3 k)) never moves
  *   BALL   |theta - theta*| >= r at r = 1.5 (deterministic: every exit is
  *          outside the ball, every trajectory inside before) and the MFPT at
- *          r = 0.6 against the exact 1-D quadrature
+ *          r = 0.6 against the exact 1-D quadrature, with and without the
+ *          Brownian-bridge check
  *   XIE    xie_mfpt_s0 / s1 against 2 pi/|H_be| exp[2 (B/eta) dL / H]
  *
- * Statistical checks: 2 z-tests at |z| < 5 (two-sided 5.7e-7 each before the
+ * Statistical checks: 3 z-tests at |z| < 5 (two-sided 5.7e-7 each before the
  * discretisation bias stated at each; with a bias of at most 0.5 SE: < 3.4e-6
  * each), file total < 1e-5.  Seeds fixed, no retries. */
 #include "escape_testutil.h"
@@ -105,7 +106,8 @@ static void test_xie_dw(void)
 }
 
 /* BALL at r = 1.5, 2-D quadratic, isotropic D = 0.5: an escaped trajectory
- * ends outside the ball (|theta|^2 >= r^2), a censored one inside. */
+ * ends outside the ball (|theta|^2 >= r^2), a censored one inside.  The grid
+ * check alone (--bridge off): a bridge exit ends at the state inside. */
 static void test_ball_geometry(void)
 {
     sgl_escape_spec s;
@@ -117,6 +119,7 @@ static void test_ball_geometry(void)
     s.eta = 1e-2;
     s.event = SGL_ESC_EV_BALL;
     s.r = 1.5;
+    s.bridge = 0;
     s.trajectories = 400;
     s.t_max = 3.0;
     s.seed = 5;
@@ -136,11 +139,15 @@ static void test_ball_geometry(void)
 }
 
 /* BALL MFPT, 1-D quadratic L = 0.5 + theta^2/2, isotropic D = 0.1, r = 0.6,
- * from 0: the theory's exact MFPT (1-D quadrature) at the barrier moved out by
- * the grid-monitoring shift beta sigma sqrt(dt) (Broadie-Glasserman-Kou, as
- * in test_escape M2; 0.0082 at dt = 1e-3).  Remaining bias O(dt) ~ 0.1%,
- * against an SE of ~2.2% (2000 trajectories).  With the exit at |theta| >=
- * sqrt(r) = 0.77 instead the MFPT roughly doubles: z ~ 40. */
+ * from 0, against the theory's exact MFPT (1-D quadrature): with the
+ * Brownian-bridge check (the default, test_escape_bridge) at the barrier
+ * itself; with the grid check alone (--bridge off) at the barrier moved out
+ * by the grid-monitoring shift beta sigma sqrt(dt) (Broadie-Glasserman-Kou,
+ * as in test_escape M2; 0.0082 at dt = 1e-3, +5% on the MFPT).  Remaining
+ * bias O(dt) ~ 0.1% (bridge: measured ratio 1.008 +- 0.005 over 2 x 20000
+ * trajectories, <= 0.5 SE), against an SE of ~2.2%
+ * (2000 trajectories).  With the exit at |theta| >= sqrt(r) = 0.77 instead
+ * the MFPT roughly doubles: z ~ 40. */
 static void test_ball_mfpt(void)
 {
     const double r0 = 0.6, dt = 1e-3, beta = 0.5825971579390106, D = 0.1;
@@ -158,17 +165,22 @@ static void test_ball_mfpt(void)
     const double T0 = prediction(&s, "exact_mfpt");
     s.trajectories = 2000;
     s.t_max = 1e4;
-    s.seed = 9;
-    sgl_escape_results *r = esc_run(&s, 0);
-    double m = 0, ss = 0;
-    for (size_t i = 0; i < r->M; ++i) m += r->t[i];
-    m /= (double)r->M;
-    for (size_t i = 0; i < r->M; ++i) ss += (r->t[i] - m) * (r->t[i] - m);
-    double se = sqrt(ss / (double)(r->M - 1) / (double)r->M);
-    check_true(r->escaped == r->M, "BALL r = 0.6: every trajectory escaped");
-    printf("INFO BALL r = %g: simulated %.5g +- %.3g, exact %.5g, at the shifted barrier %.5g\n", r0, m, se, T0, T);
-    check_z(m, T, se, 5.0, "BALL r = %g: MFPT vs exact 1-D quadrature at the monitoring-shifted barrier", r0);
-    sgl_escape_results_free(r);
+    for (int br = 1; br >= 0; --br) {
+        s.bridge = br;
+        s.seed = 9 + (uint64_t)(1 - br);
+        sgl_escape_results *r = esc_run(&s, 0);
+        double m = 0, ss = 0;
+        for (size_t i = 0; i < r->M; ++i) m += r->t[i];
+        m /= (double)r->M;
+        for (size_t i = 0; i < r->M; ++i) ss += (r->t[i] - m) * (r->t[i] - m);
+        double se = sqrt(ss / (double)(r->M - 1) / (double)r->M);
+        check_true(r->escaped == r->M, "BALL r = 0.6: every trajectory escaped");
+        printf("INFO BALL r = %g, bridge %s: simulated %.5g +- %.3g, exact %.5g, at the shifted barrier %.5g\n", r0,
+               br ? "on" : "off", m, se, T0, T);
+        check_z(m, br ? T0 : T, se, 5.0, "BALL r = %g: MFPT vs exact 1-D quadrature %s", r0,
+                br ? "(bridge check, no shift)" : "at the monitoring-shifted barrier (grid check alone)");
+        sgl_escape_results_free(r);
+    }
 }
 
 /* XIE (THEORY 7.5, recalled): tau = 2 pi/|H_be| exp[(2 B dL/eta)(s/H_ae + (1-s)/|H_be|)].

@@ -301,6 +301,17 @@ static double pred(const sgl_theory_problem *p, const char *name)
     return NAN;
 }
 
+/* is a row of that name among the predictions (a NaN-valued note row counts) */
+static int has(const sgl_theory_problem *p, const char *name)
+{
+    sgl_prediction pr[32];
+    size_t n = 0;
+    sgl_err err;
+    if (sgl_theory_predict(p, pr, 32, &n, &err) != SGL_OK) return 0;
+    for (size_t i = 0; i < n; ++i) if (strcmp(pr[i].name, name) == 0) return 1;
+    return 0;
+}
+
 static void test_predict(void)
 {
     sgl_theory_problem p;
@@ -383,12 +394,23 @@ static void test_predict(void)
     m.landscape = SGL_TL_QUADRATIC; m.L0 = 0.5; m.h = 1; m.k = 2; m.n = 8; m.noise = SGL_TN_MORI; m.B_over_eta = 2;
     m.eta = 0.01; m.event = SGL_TE_LOSS_RATIO; m.c = 2;
     check_rel(pred(&m, "n_c"), 4, 1e-15, "predict: quadratic n_c = 2 (B/(eta h*) + 1) = 4");
-    check_true(isnan(pred(&m, "n_ge_n_c")) && isnan(pred(&m, "mori_slope")), "predict: n = 8 >= n_c flagged, no slope");
+    check_true(has(&m, "n_ge_n_c") && !has(&m, "mori_slope"), "predict: n = 8 >= n_c flagged, no slope");
     check_rel(pred(&m, "log_loss_growth"), 8, 1e-15, "predict: log L drift h* (n - n_c) / (B/(eta h*)) = 8");
     m.n = 4;
     check_abs(pred(&m, "log_loss_growth"), 0, 0, "predict: n = n_c: drift 0 (null-recurrent)");
     m.n = 3;
     check_rel(pred(&m, "mori_slope"), 1 + 1 - 1.5, 1e-15, "predict: n = 3 < n_c: the Eq. 17 slope B/(eta h*) + 1 - n/2");
+    check_true(!has(&m, "n_ge_n_c") && !has(&m, "log_loss_growth"), "predict: n = 3 < n_c: not flagged");
+    /* a Mori well (moriwell: h* = 8a = 8, B/eta = 40: n_c = 12): flagged from n = 12 on, also under event none */
+    sgl_theory_problem w;
+    memset(&w, 0, sizeof w);
+    w.landscape = SGL_TL_MORI_ND; w.L0 = 0.5; w.a = 1; w.n = 11; w.noise = SGL_TN_MORI; w.B_over_eta = 40;
+    w.eta = 0.01; w.event = SGL_TE_HYPERPLANE; w.x_exit = -0.5;
+    check_true(!has(&w, "n_ge_n_c") && has(&w, "mori_rate"), "predict: moriwell n = 11 < n_c = 12: not flagged");
+    w.n = 12;
+    check_true(has(&w, "n_ge_n_c"), "predict: moriwell n = 12 = n_c: flagged");
+    w.event = SGL_TE_NONE; w.n = 13;
+    check_true(has(&w, "n_ge_n_c"), "predict: moriwell n = 13, event none: flagged");
     m.event = SGL_TE_NONE;
     m.n = 5;
     check_abs(pred(&m, "log_loss_growth"), 2, 1e-15, "predict: event none, n = 5 > n_c: still flagged");

@@ -86,18 +86,19 @@ class RunResult(Result):
 
 
 def _summaries(res, names):
-    L = res.n_log
-    out = {n: {k: np.empty(L, dtype=np.float64) for k in ("mean", "se", "min", "max")} for n in names}
-    for n in names:
-        out[n].update({k: np.empty(L, dtype=np.uint64) for k in ("n", "n_diverged", "n_nonfinite")})
-    sm = ffi.new("sgl_summary *")
-    for o, n in enumerate(names):
-        d = out[n]
-        for l in range(L):
-            lib.sgl_summarize(res, l, o, sm)
-            d["mean"][l], d["se"][l], d["min"][l], d["max"][l] = sm.mean, sm.std_err, sm.min, sm.max
-            d["n"][l], d["n_diverged"][l], d["n_nonfinite"][l] = sm.n, sm.n_diverged, sm.n_nonfinite
-    return out
+    """summaries[name][field] per logged point: every sgl_summarize of the run in one library call
+    (sgl_summarize_all), then one numpy view per field."""
+    L, O = res.n_log, len(names)
+    buf = ffi.new("sgl_summary[]", max(1, L * O))
+    lib.sgl_summarize_all(res, buf)
+    dt = np.dtype({"names": ["mean", "se", "min", "max", "n", "n_diverged", "n_nonfinite"],
+                   "formats": ["f8", "f8", "f8", "f8", "u8", "u8", "u8"],
+                   "offsets": [ffi.offsetof("sgl_summary", f) for f in ("mean", "std_err", "min", "max", "n",
+                                                                         "n_diverged", "n_nonfinite")],
+                   "itemsize": ffi.sizeof("sgl_summary")})
+    rows = np.frombuffer(ffi.buffer(buf, L * O * dt.itemsize), dtype=dt).reshape(O, L) if L * O else \
+        np.empty((O, L), dtype=dt)
+    return {n: {k: rows[o][k].copy() for k in dt.names} for o, n in enumerate(names)}
 
 
 def _ensemble(r, params, rec):
@@ -124,12 +125,10 @@ def _run_result(params, cspec, rec):
     r = _ensemble(RunResult(), params, rec)
     L = len(r.steps)
     r.t_eta, r.t_eta2, r.lr = np.empty(L), np.empty(L), np.empty(L)
-    t1, t2 = ffi.new("double *"), ffi.new("double *")
-    for l in range(L):
-        k = int(r.steps[l])
-        lib.sgl_spec_clock(cspec, k, t1, t2)
-        r.t_eta[l], r.t_eta2[l] = t1[0], t2[0]
-        r.lr[l] = lib.sgl_spec_lr(cspec, k)
+    if L:
+        steps = np.ascontiguousarray(r.steps)
+        lib.sgl_spec_clocks(cspec, ffi.from_buffer("uint64_t[]", steps), L, ffi.from_buffer("double[]", r.t_eta),
+                            ffi.from_buffer("double[]", r.t_eta2), ffi.from_buffer("double[]", r.lr))
     return r
 
 

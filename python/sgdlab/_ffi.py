@@ -58,6 +58,7 @@ typedef struct {
     sgl_landscape_params lp;
     int noise; double D; double B_over_eta; uint32_t batch; double eta;
     int dynamics; double dt;
+    int bridge;
     int event; double offset, c, r;
     int start; double burn_in;
     const double *x0;
@@ -196,7 +197,7 @@ int sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *
 int sgl_theory_escape(const sgl_escape_spec *s, sgl_prediction *out, size_t cap, size_t *n_out, sgl_err *err);
 """
 
-# ------------------------------------------------------------------ include/sgdlab_experiments.h
+# ------------------------------------------------- include/sgdlab_experiments.h, include/sgdlab_columns.h
 CDEF_EXP = r"""
 typedef struct sgl_plan sgl_plan;
 typedef struct { double D, p_value, p_asym, kappa; uint32_t n_sim; uint64_t n_used; } sgl_ks_est;
@@ -326,11 +327,22 @@ typedef struct {
 int sgl_exp_mori_escape(const sgl_exp_settings *s, sgl_mori_result *r, sgl_err *err);
 void sgl_mori_result_free(sgl_mori_result *r);
 """
+CDEF_COLUMNS = r"""
+typedef struct {
+    const char *name; int type;
+    int64_t *i; double *x; uint32_t *code; char **dict; size_t n_dict; unsigned char *null;
+} sgl_column;
+typedef struct { size_t n_rows, n_cols; sgl_column *col; size_t cap; } sgl_columns;
+int sgl_store_columns(sgl_store *st, const char *table, const char *kind, sgl_columns *out, sgl_err *err);
+void sgl_columns_free(sgl_columns *c);
+void sgl_summarize_all(const sgl_results *r, sgl_summary *out);
+void sgl_spec_clocks(const sgl_spec *s, const uint64_t *steps, size_t n, double *t_eta, double *t_eta2, double *lr);
+"""
 # experiment structs: every field (sizes and offsets checked against sgdlab_experiments.h)
 LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell", "sgl_shape_result",
               "sgl_exp_escape_cell", "sgl_expesc_series", "sgl_expesc_result", "sgl_lwa_cell", "sgl_lwa_threshold",
               "sgl_lwa_fit", "sgl_lwa_result", "sgl_mori_row_a", "sgl_mori_row_b", "sgl_mori_row_phi",
-              "sgl_mori_row_fp", "sgl_mori_result"]
+              "sgl_mori_row_fp", "sgl_mori_result", "sgl_column", "sgl_columns"]
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
 EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_LWA_N": 7,
                  "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
@@ -347,7 +359,7 @@ LAYOUT = {
                  "plugin_param"],
     "sgl_limit_spec": ["run", "T", "dt", "form"],
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
-    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "event", "offset",
+    "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "bridge", "event", "offset",
                         "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
                         "method", "ams"],
     "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
@@ -374,6 +386,7 @@ PARTIAL = {"sgl_observable_type": ["name", "doc"]}
 ffi = cffi.FFI()
 ffi.cdef(CDEF)
 ffi.cdef(CDEF_EXP)
+ffi.cdef(CDEF_COLUMNS)
 for _name in LAYOUT_EXP:
     LAYOUT[_name] = [f for f, _ in ffi.typeof(_name).fields]
 

@@ -1,9 +1,9 @@
 """Sweeps and the results store: sgdlab.sweep runs a sweep spec of any kind through the library's store life
 cycle (claim, execute, write, finish in one transaction per run: resumable like `sgdlab sweep --resume`), and
-sgdlab.Store reads a store as numpy structured arrays (pandas DataFrames when pandas is importable)."""
+sgdlab.Store reads a store through the library (sgl_store_columns) as numpy structured arrays (pandas DataFrames
+when pandas is importable)."""
 import json
 import os
-import sqlite3
 
 import numpy as np
 
@@ -104,40 +104,65 @@ def sweep(spec, db=None, resume=False, threads=0):
 
 # ------------------------------------------------------------------------------------------------- reading
 
-# table -> columns and their numpy types ("O": text); NULL reads as NaN (floats), -1 (integers), None (text)
-_TABLES = {
-    "runs": [("run_id", "i8"), ("run_key", "O"), ("command", "O"), ("status", "O"), ("seed", "u8"),
-             ("n_traj", "i8"), ("sweep_id", "i8"), ("sweep_index", "i8"), ("threads", "i8"), ("seconds", "f8"),
-             ("params", "O")],
-    "series": [("run_id", "i8"), ("observable", "O"), ("traj", "i8"), ("step", "i8"), ("t_eta", "f8"),
-               ("t_eta2", "f8"), ("value", "f8")],
-    "events": [("run_id", "i8"), ("traj", "i8"), ("kind", "O"), ("time", "f8"), ("time_unit", "O"),
-               ("censored", "i8"), ("value", "f8")],
-    "estimates": [("run_id", "i8"), ("name", "O"), ("method", "O"), ("step", "i8"), ("time", "f8"),
-                  ("time_unit", "O"), ("mean", "f8"), ("se", "f8"), ("ci_lo", "f8"), ("ci_hi", "f8"), ("min", "f8"),
-                  ("max", "f8"), ("n", "i8"), ("n_diverged", "i8"), ("n_censored", "i8"), ("n_nonfinite", "i8")],
-}
-_ORDER = {"runs": "run_id", "series": "run_id, observable, traj, step", "events": "run_id, rowid",
-          "estimates": "run_id, rowid"}
+_VAL_INT, _VAL_REAL, _VAL_TEXT = 1, 2, 3   # sgl_val_type
+_U64 = {"seed"}                            # 64-bit keys: stored bits, read as unsigned
+_TABLES = ("runs", "series", "estimates", "events")
+
+
+def _column(c, n):
+    """One sgl_column as a numpy array: INT int64 (NULL -1; seed uint64), REAL float64 (NULL NaN), TEXT object
+    (NULL None), copied in one go each (text through the column's dictionary, one Python string per distinct
+    value)."""
+    null = _frombuf(c.null, n, np.uint8) != 0
+    name = ffi.string(c.name).decode()
+    if c.type == _VAL_INT:
+        v = _frombuf(c.i, n, np.int64)
+        if name in _U64:
+            return v.view(np.uint64)
+        v[null] = -1
+        return v
+    if c.type == _VAL_REAL:
+        return _frombuf(c.x, n, np.float64)
+    words = np.empty(c.n_dict + 1, dtype=object)
+    words[:c.n_dict] = [ffi.string(c.dict[k]).decode("utf-8", "replace") for k in range(c.n_dict)]
+    words[c.n_dict] = None
+    codes = _frombuf(c.code, n, np.uint32).astype(np.int64)
+    codes[null] = c.n_dict
+    return words[codes]
+
+
+def _frombuf(ptr, n, dtype):
+    dt = np.dtype(dtype)
+    if n == 0:
+        return np.empty(0, dtype=dt)
+    return np.frombuffer(ffi.buffer(ptr, n * dt.itemsize), dtype=dt).copy()
 
 
 class Store:
-    """A results store (`--db`), read-only: runs, series, events and estimates as numpy structured arrays
-    (store.runs(), store.series(run_id=..., observable=...), ...), the same as pandas DataFrames through
-    store.frame("series", ...) when pandas is installed, and store.params(run_id): a run's parameters."""
+    """A results store (`--db`), read-only, through the library (sgl_store_open, sgl_store_columns): runs, series,
+    events and estimates as numpy structured arrays, whole columns at a time, filtered by any column
+    (store.series(observable="train_loss"), store.runs(status="finished"), store.events(run_key=...)); the
+    same as pandas DataFrames through store.frame("series", ...) when pandas is installed; store.params(run_key):
+    a run's parameters.  Every row carries run_key and run_kind ("run", "limit", "escape")."""
 
-    def __init__(self, path):
+    def __init__(self, path, busy_ms=5000):
         if not os.path.isfile(path):
             raise SpecError("--db", "no such results database '%s'" % path)
         self.path = os.fspath(path)
-        uri = "file:%s?mode=ro" % self.path.replace("?", "%3f").replace("#", "%23")
-        self._con = sqlite3.connect(uri, uri=True)
-        row = self._con.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
-        if not row or row[0] != "sgdlab":
-            raise SpecError("--db", "'%s' is not an sgdlab results store" % self.path)
+        out = ffi.new("sgl_store **")
+        err = ffi.new("sgl_err *")
+        _check(lib.sgl_store_open(os.fsencode(self.path), 1, int(busy_ms), out, err), err)   # SGL_STORE_READONLY
+        self._st = out[0]
 
     def close(self):
-        self._con.close()
+        if self._st is not None:
+            st, self._st = self._st, None
+            err = ffi.new("sgl_err *")
+            _check(lib.sgl_store_close(st, err), err)
+
+    def __del__(self):
+        if getattr(self, "_st", None) is not None:
+            lib.sgl_store_close(self._st, ffi.NULL)
 
     def __enter__(self):
         return self
@@ -145,44 +170,53 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
-    def _read(self, table, where):
-        cols = _TABLES[table]
-        sql = "SELECT %s FROM %s" % (", ".join(c for c, _ in cols), table)
-        args = []
-        conds = []
+    def table(self, table, **where):
+        """Table runs, series, estimates or events as a structured array (columns: include/sgdlab_columns.h),
+        only the rows whose columns equal the given values (None: no filter)."""
+        if self._st is None:
+            raise ValueError("sgdlab.Store: closed")
+        if table not in _TABLES:
+            raise SpecError("table", "unknown table '%s'; valid: %s" % (table, ", ".join(_TABLES)))
+        cols = ffi.new("sgl_columns *")
+        err = ffi.new("sgl_err *")
+        try:
+            _check(lib.sgl_store_columns(self._st, table.encode(), ffi.NULL, cols, err), err)
+            n = cols.n_rows
+            data = {ffi.string(cols.col[j].name).decode(): _column(cols.col[j], n) for j in range(cols.n_cols)}
+        finally:
+            lib.sgl_columns_free(cols)
+        keep = np.ones(n, dtype=bool)
         for k, v in where.items():
-            if v is not None:
-                conds.append("%s = ?" % k)
-                args.append(v)
-        if conds:
-            sql += " WHERE " + " AND ".join(conds)
-        rows = self._con.execute(sql + " ORDER BY " + _ORDER[table], args).fetchall()
-        dtype = np.dtype([(c, t) for c, t in cols])
-        fix = []
-        for r in rows:
-            fix.append(tuple((np.nan if t == "f8" else -1 if t == "i8" else None) if v is None else
-                             (v & 0xFFFFFFFFFFFFFFFF) if t == "u8" else v for v, (_, t) in zip(r, cols)))
-        return np.array(fix, dtype=dtype)
+            if v is None:
+                continue
+            if k not in data:
+                raise SpecError(k, "not a column of %s; columns: %s" % (table, ", ".join(data)))
+            keep &= data[k] == v
+        out = np.empty(int(keep.sum()), dtype=[(k, v.dtype) for k, v in data.items()])
+        for k, v in data.items():
+            out[k] = v[keep]
+        return out
 
-    def runs(self, command=None, status=None):
-        return self._read("runs", {"command": command, "status": status})
+    def runs(self, **where):
+        return self.table("runs", **where)
 
-    def series(self, run_id=None, observable=None):
-        return self._read("series", {"run_id": run_id, "observable": observable})
+    def series(self, **where):
+        return self.table("series", **where)
 
-    def events(self, run_id=None, kind=None):
-        return self._read("events", {"run_id": run_id, "kind": kind})
+    def events(self, **where):
+        return self.table("events", **where)
 
-    def estimates(self, run_id=None, name=None):
-        return self._read("estimates", {"run_id": run_id, "name": name})
+    def estimates(self, **where):
+        return self.table("estimates", **where)
 
-    def params(self, run_id):
-        row = self._con.execute("SELECT params FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        if row is None:
-            raise KeyError(run_id)
-        return json.loads(row[0])
+    def params(self, run_key):
+        """A run's parameters (the stored JSON, parsed)."""
+        r = self.table("runs", run_key=run_key)
+        if len(r) == 0:
+            raise KeyError(run_key)
+        return json.loads(r["params"][0])
 
     def frame(self, table, **where):
         """The table as a pandas DataFrame (ImportError without pandas)."""
         import pandas
-        return pandas.DataFrame.from_records(getattr(self, table)(**where))
+        return pandas.DataFrame.from_records(self.table(table, **where))

@@ -9,10 +9,11 @@
 #include <math.h>
 
 /* Euler-Maruyama / Gaussian-noise SGD (the inline sgl_esc_euler of escape.h) */
-double sgl_esc_euler_step(const sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k)
+double sgl_esc_euler_step(const sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k,
+                          sgl_esc_bridge_in *b)
 {
     (void)traj; (void)k;
-    return sgl_esc_euler(c, x, z, h);
+    return sgl_esc_euler(c, x, z, h, b);
 }
 
 /* ---- sgd: the step is eta, --dt is refused */
@@ -44,8 +45,8 @@ static double sde_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
     return s->dt > 0.0 ? s->dt : s->eta;
 }
 static const sgl_esc_dynamics k_sde = {
-    .kind = {.id = SGL_ESC_SDE, .name = "sde", .reads = "eta dt",
-             .doc = "Euler-Maruyama with step --dt (default eta: the sgd trajectory bit for bit)"},
+    .kind = {.id = SGL_ESC_SDE, .name = "sde", .reads = "eta dt bridge",
+             .doc = "Euler-Maruyama with step --dt (default eta; with --bridge off: the sgd trajectory bit for bit)"},
     .lane_euler = 1, .check = no_check, .step_size = sde_step_size, .step = sgl_esc_euler_step};
 
 /* ---- mori-tc: Mori's time-changed SDE (Eq. 15) in tau:
@@ -62,7 +63,8 @@ static double tc_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
 {
     return s->dt > 0.0 ? s->dt : s->eta * in->L_min;
 }
-static double tc_step(const sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k)
+static double tc_step(const sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k,
+                      sgl_esc_bridge_in *b)
 {
     (void)traj; (void)k;
     const sgl_escape_spec *s = c->s;
@@ -70,6 +72,14 @@ static double tc_step(const sgl_esc_ctx *c, double *x, const double *z, double h
     double g[SGL_ESC_MAX_DIM];
     const double L = c->lt->value(&c->lp, x);
     c->lt->grad(&c->lp, x, g);
+    if (b) {
+        b->L = L;
+        for (unsigned i = 0; i < n; ++i) {
+            b->x[i] = x[i];
+            b->g[i] = g[i];
+            b->var[i] = (2.0 * c->in.hstar[i] / s->B_over_eta) * h;
+        }
+    }
     for (unsigned i = 0; i < n; ++i) {
         double sd = sqrt((2.0 * c->in.hstar[i] / s->B_over_eta) * h);
         x[i] = x[i] - h * (g[i] / L) + sd * z[i];
@@ -77,7 +87,7 @@ static double tc_step(const sgl_esc_ctx *c, double *x, const double *z, double h
     return L;
 }
 static const sgl_esc_dynamics k_mori_tc = {
-    .kind = {.id = SGL_ESC_MORI_TC, .name = "mori-tc", .reads = "eta dt",
+    .kind = {.id = SGL_ESC_MORI_TC, .name = "mori-tc", .reads = "eta dt bridge",
              .doc = "Mori's time-changed SDE (Eq. 15) with step dtau = --dt (default eta L*); noise mori only"},
     .time_changed = 1, .check = tc_check, .step_size = tc_step_size, .step = tc_step};
 
@@ -94,9 +104,10 @@ static sgl_status mb_check(const sgl_escape_spec *s, sgl_err *err)
     return sgd_check(s, err);
 }
 #define MAX_BATCH 1024
-static double mb_step(const sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k)
+static double mb_step(const sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k,
+                      sgl_esc_bridge_in *b)
 {
-    (void)z;
+    (void)z; (void)b;
     const unsigned n = c->s->lp.n;
     const uint32_t N = c->lp.n_data ? c->lp.n_data : 1000u, B = c->s->batch ? c->s->batch : 1u;
     uint32_t idx[MAX_BATCH];

@@ -39,6 +39,7 @@ static void ctx_init(sgl_esc_ctx *c, const sgl_escape_spec *s)
     c->dyn = sgl_esc_dynamics_of(s->dynamics);
     c->event = sgl_esc_event_of(s->event);
     c->start = sgl_esc_start_of(s->start);
+    c->bridge = s->bridge && sgl_escape_reads(c->dyn->kind.reads, "bridge") && c->event->bridge;
 }
 
 /* c->in: critical points, the exit geometry, the step; the start checked */
@@ -182,6 +183,27 @@ static inline int check_state(const sgl_esc_ctx *c, const double *x, double *Lou
     return c->event->hit(c, x, L) != 0;
 }
 
+/* Brownian-bridge exit draw (include/sgdlab.h, sgl_escape_spec.bridge): did
+ * the bridge of the step with stream counter k of stream (traj, purpose),
+ * crossing probability exp(-a), cross?  u >= 2^-53 > exp(-40), so a >= 40
+ * (and NaN) never crosses and needs no draw. */
+static inline int bridge_draw(uint64_t seed, uint32_t traj, uint64_t k, unsigned purpose, double a)
+{
+    if (!(a < 40.0)) return 0;
+    const uint32_t ctr[4] = {(uint32_t)k, (uint32_t)(k >> 32), traj, (uint32_t)SGL_P_BRIDGE << 24 | purpose};
+    const uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+    uint32_t o[4];
+    sgl_philox4x32(ctr, key, o);
+    return sgl_uniform_from_words(o[0], o[1]) < exp(-a);
+}
+
+/* check_state's 0 (inside) turned into 1 when the step's bridge crossed */
+static inline int bridge_check(const sgl_esc_ctx *c, const sgl_esc_bridge_in *b, const double *x1, double L1,
+                               uint32_t traj, uint64_t k, unsigned purpose)
+{
+    return bridge_draw(c->s->seed, traj, k, purpose, c->event->bridge(c, b, x1, L1));
+}
+
 /* the main phase's verdict after step k at time t (ev from check_state) */
 static inline int verdict(const sgl_esc_ctx *c, int ev, uint64_t k, double t)
 {
@@ -242,11 +264,13 @@ int sgl_esc_replica_advance(const sgl_esc_ctx *c, sgl_esc_replica *r, uint64_t n
     int v = SGL_ESC_RUNNING;
     for (uint64_t j = 0; j < nsteps && v == SGL_ESC_RUNNING; ++j) {
         double z[SGL_ESC_MAX_DIM];
+        sgl_esc_bridge_in b;
         if (!c->dyn->no_normals) replica_normals(c, r, z);
-        const double L_start = c->dyn->step(c, r->x, z, c->in.step, r->stream, r->k);
-        r->k++;
+        const double L_start = c->dyn->step(c, r->x, z, c->in.step, r->stream, r->k, c->bridge ? &b : NULL);
+        const uint64_t k = r->k++;
         r->steps++;
-        const int ev = check_state(c, r->x, &r->L);
+        int ev = check_state(c, r->x, &r->L);
+        if (ev == 0 && c->bridge) ev = bridge_check(c, &b, r->x, r->L, r->stream, k, r->purpose);
         r->t = advance_time(c, r->t, r->steps, L_start);
         v = verdict(c, ev, r->steps, r->t);
     }
@@ -350,11 +374,14 @@ static double run_batch_generic(run_ctx *c, uint32_t b0, uint32_t b1, int width)
                     x[i] = S.x[i * W + l];
                     z[i] = half ? zs[i][l] : zc[i][l];
                 }
-                double L_start = euler ? sgl_esc_euler(ec, x, z, h) : ec->dyn->step(ec, x, z, h, S.traj[l], S.k[l]);
+                sgl_esc_bridge_in bi, *b = ec->bridge ? &bi : NULL;
+                double L_start = euler ? sgl_esc_euler(ec, x, z, h, b) : ec->dyn->step(ec, x, z, h, S.traj[l], S.k[l], b);
                 for (unsigned i = 0; i < n; ++i) S.x[i * W + l] = x[i];
-                S.k[l]++;
+                const uint64_t k = S.k[l]++;
                 steps += 1.0;
                 int ev = check_state(ec, x, &L);
+                if (ev == 0 && b)
+                    ev = bridge_check(ec, b, x, L, S.traj[l], k, S.phase[l] == PH_BURN ? SGL_P_ESCBURN : SGL_P_ESCAPE);
                 if (S.phase[l] == PH_BURN) {
                     S.t[l] += tc ? h / L_start : h;
                     if (ev == 2) { c->burn_fail = 2; lane_finish(c, &S, l, SGL_FP_DIVERGED, NAN); continue; }
@@ -418,8 +445,8 @@ static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
                  c4 = sgl_vm_splat(4.0 * s->lp.a * kk), one = sgl_vm_splat(1.0), vh = sgl_vm_splat(in->step),
                  two = sgl_vm_splat(2.0), vnum = sgl_vm_splat(ld.num), vden = sgl_vm_splat(ld.den),
                  vD = sgl_vm_splat(ld.D0), vxe = sgl_vm_splat(in->x_exit), vdir = sgl_vm_splat((double)in->dir),
-                 zero = sgl_vm_splat(0.0), bound = sgl_vm_splat(DIV_BOUND);
-    const int perL = ld.per_L;
+                 zero = sgl_vm_splat(0.0), bound = sgl_vm_splat(DIV_BOUND), v41 = sgl_vm_splat(41.0);
+    const int perL = ld.per_L, br = c->c->bridge;
     const double x0 = s->x0 ? s->x0[0] : in->x_min[0];
     const uint64_t kmax = in->k_max;
     sgl_vm x = sgl_vm_splat(x0);
@@ -440,12 +467,22 @@ static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
             sgl_vm L = vL0 + va * u * u;
             sgl_vm g = c4 * x * u;
             sgl_vm D = perL ? L * vnum / vden : vD;
-            sgl_vm sd = sgl_vm_sqrt(two * D * vh);
+            sgl_vm var = two * D * vh;
+            sgl_vm sd = sgl_vm_sqrt(var);
             sgl_vm xn = x - vh * g + sd * z;
+            const sgl_vm xo = x;
             x = sgl_vm_select(live, xn, x);
             k = k + (u64v)(live & 1);
             sgl_vmi ev = vdir * (x - vxe) >= zero;
             sgl_vmi dv = ~((x <= bound) & (x >= -bound));   /* NaN: diverged */
+            if (br) {   /* lanes where a = P / var < 40 (41: rounding) can cross: plane_bridge's a, bridge_draw */
+                sgl_vm P = two * (vdir * (vxe - xo)) * (vdir * (vxe - x));
+                sgl_vmi cand = live & ~ev & ~dv & (P < v41 * var);
+                if (any_v(cand))
+                    for (int l = 0; l < W; ++l)
+                        if (cand[l] && bridge_draw(s->seed, (uint32_t)traj[l], k[l] - 1, SGL_P_ESCAPE, P[l] / var[l]))
+                            ev[l] = -1;
+            }
             sgl_vmi cs = (sgl_vmi)(k >= kmax);
             sgl_vmi fin = live & (ev | dv | cs);
             if (any_v(fin)) {

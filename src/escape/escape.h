@@ -38,6 +38,17 @@ typedef struct sgl_esc_noise {
     void (*lane_D)(const struct sgl_esc_ctx *c, sgl_esc_lane_D *out);
 } sgl_esc_noise;
 
+/* What the Brownian-bridge exit check (include/sgdlab.h, sgl_escape_spec.bridge)
+ * needs from a step's start: the state, L and grad L there, and the variance
+ * of the step's noise per coordinate (Euler: 2 D_i h, computed as the step
+ * computes its standard deviation). */
+typedef struct sgl_esc_bridge_in {
+    double x[SGL_ESC_MAX_DIM];
+    double g[SGL_ESC_MAX_DIM];
+    double var[SGL_ESC_MAX_DIM];
+    double L;
+} sgl_esc_bridge_in;
+
 /* Dynamics: the update rule. */
 typedef struct sgl_esc_dynamics {
     sgl_escape_kind kind;
@@ -48,18 +59,23 @@ typedef struct sgl_esc_dynamics {
     /* the integrator step (t, or tau when time_changed) of a checked spec */
     double (*step_size)(const sgl_escape_spec *s, const sgl_escape_info *in);
     /* one step of x (n coordinates) with standard normals z, the step number k
-     * of trajectory (stream) traj; returns L(x) at its start */
-    double (*step)(const struct sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k);
+     * of trajectory (stream) traj; returns L(x) at its start.  b (NULL
+     * unless the Brownian-bridge check runs; only dynamics whose .reads
+     * name "bridge" get one): the step's start for the check */
+    double (*step)(const struct sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj, uint64_t k,
+                   sgl_esc_bridge_in *b);
 } sgl_esc_dynamics;
+
 
 /* The plain Euler step (sgd, sde): x <- x - h grad L + sqrt(2 D h) z, D from
  * the noise at the step's start; returns L at the start.  Inline so the lane
  * kernel runs it without an indirect call (engine.c compares .step with
  * sgl_esc_euler_step, the out-of-line copy in dynamics.c). */
 struct sgl_esc_ctx;
-static inline double sgl_esc_euler(const struct sgl_esc_ctx *c, double *x, const double *z, double h);
+static inline double sgl_esc_euler(const struct sgl_esc_ctx *c, double *x, const double *z, double h,
+                                   sgl_esc_bridge_in *b);
 double sgl_esc_euler_step(const struct sgl_esc_ctx *c, double *x, const double *z, double h, uint32_t traj,
-                          uint64_t k);
+                          uint64_t k, sgl_esc_bridge_in *b);
 
 /* Exit event. */
 typedef struct sgl_esc_event {
@@ -73,6 +89,11 @@ typedef struct sgl_esc_event {
     int (*hit)(const struct sgl_esc_ctx *c, const double *x, double L);
     /* reaction coordinate: 0 at theta*, 1 on the exit boundary (NULL: none) */
     double (*coord)(const struct sgl_esc_ctx *c, const double *x, double L);
+    /* Brownian-bridge exponent of a step from b to x1 (loss L1), both inside:
+     * a = 2 F(x0) F(x1) / sum_i (dF/dx_i)^2 var_i with F the distance to the
+     * boundary linearised at x0, so the bridge crossed with probability
+     * exp(-a) (NULL: no bridge check, e.g. event none) */
+    double (*bridge)(const struct sgl_esc_ctx *c, const sgl_esc_bridge_in *b, const double *x1, double L1);
 } sgl_esc_event;
 
 /* Start protocol. */
@@ -117,8 +138,9 @@ typedef struct sgl_esc_ctx {
     const sgl_esc_dynamics *dyn;
     const sgl_esc_event *event;
     const sgl_esc_start *start;
+    int bridge;   /* the Brownian-bridge check runs: spec bridge on, the dynamics reads it, the event has one */
 } sgl_esc_ctx;
-static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double *z, double h)
+static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double *z, double h, sgl_esc_bridge_in *b)
 {
     const sgl_escape_spec *s = c->s;
     const unsigned n = s->lp.n;
@@ -127,6 +149,14 @@ static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double
     c->lt->grad(&c->lp, x, g);
     if (c->noise->hess) c->lt->hess(&c->lp, x, H);
     c->noise->diffusion(c, x, L, H, D);
+    if (b) {
+        b->L = L;
+        for (unsigned i = 0; i < n; ++i) {
+            b->x[i] = x[i];
+            b->g[i] = g[i];
+            b->var[i] = (2.0 * D[i]) * h;
+        }
+    }
     for (unsigned i = 0; i < n; ++i) {
         double sd = sqrt((2.0 * D[i]) * h);
         x[i] = x[i] - h * g[i] + sd * z[i];

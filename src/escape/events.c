@@ -28,6 +28,15 @@ static double plane_coord(const sgl_esc_ctx *c, const double *x, double L)
     return (x[0] - c->in.x_min[0]) / (c->in.x_exit - c->in.x_min[0]);
 }
 
+/* F = dir (x_exit - theta_0), dF/dtheta_0 = -dir: a = 2 F0 F1 / var_0 (the
+ * fast 1-D kernel of engine.c repeats these operations in this order) */
+static double plane_bridge(const sgl_esc_ctx *c, const sgl_esc_bridge_in *b, const double *x1, double L1)
+{
+    (void)L1;
+    const double F0 = c->in.dir * (c->in.x_exit - b->x[0]), F1 = c->in.dir * (c->in.x_exit - x1[0]);
+    return 2.0 * F0 * F1 / b->var[0];
+}
+
 static sgl_status hyper_check(const sgl_escape_spec *s, sgl_err *err)
 {
     if (!(isfinite(s->offset) && s->offset >= 0.0))
@@ -56,7 +65,7 @@ static const sgl_esc_event k_hyperplane = {
     .kind = {.id = SGL_ESC_EV_HYPERPLANE, .name = "hyperplane", .reads = "offset",
              .doc = "theta_1 past the saddle + --offset noise widths (landscapes with a saddle)"},
     .needs_saddle = 1, .lane_threshold = 1, .check = hyper_check, .geometry = hyper_geometry,
-    .hit = plane_hit, .coord = plane_coord};
+    .hit = plane_hit, .coord = plane_coord, .bridge = plane_bridge};
 
 static sgl_status next_geometry(sgl_esc_ctx *c, sgl_err *err)
 {
@@ -68,7 +77,7 @@ static const sgl_esc_event k_next_min = {
     .kind = {.id = SGL_ESC_EV_NEXT_MIN, .name = "next-min", .reads = "",
              .doc = "theta_1 reaches the next minimum (the transition; landscapes with a saddle)"},
     .needs_saddle = 1, .lane_threshold = 1, .check = no_check, .geometry = next_geometry,
-    .hit = plane_hit, .coord = plane_coord};
+    .hit = plane_hit, .coord = plane_coord, .bridge = plane_bridge};
 
 /* ---- loss: L >= c L* */
 static sgl_status loss_check(const sgl_escape_spec *s, sgl_err *err)
@@ -88,9 +97,18 @@ static double loss_coord(const sgl_esc_ctx *c, const double *x, double L)
     (void)x;
     return (L - c->in.L_min) / ((c->s->c - 1.0) * c->in.L_min);
 }
+/* F = c L* - L, linearised at x0 (dF/dx = -grad L(x0)): a = 2 F0 F1 / sum g_i^2 var_i */
+static double loss_bridge(const sgl_esc_ctx *c, const sgl_esc_bridge_in *b, const double *x1, double L1)
+{
+    (void)x1;
+    const double Lc = c->s->c * c->in.L_min;
+    double S = 0.0;
+    for (unsigned i = 0; i < c->s->lp.n; ++i) S += b->g[i] * b->g[i] * b->var[i];
+    return 2.0 * (Lc - b->L) * (Lc - L1) / S;
+}
 static const sgl_esc_event k_loss = {
     .kind = {.id = SGL_ESC_EV_LOSS, .name = "loss", .reads = "c", .doc = "L(theta) >= --c L*"},
-    .check = loss_check, .hit = loss_hit, .coord = loss_coord};
+    .check = loss_check, .hit = loss_hit, .coord = loss_coord, .bridge = loss_bridge};
 
 /* ---- ball: |theta - theta*| >= r */
 static sgl_status ball_check(const sgl_escape_spec *s, sgl_err *err)
@@ -114,9 +132,23 @@ static double ball_coord(const sgl_esc_ctx *c, const double *x, double L)
     (void)L;
     return sqrt(dist2(c, x)) / c->s->r;
 }
+/* F = r - |theta - theta*|, normal u = (x0 - theta*) / |x0 - theta*| (x1's
+ * direction when x0 = theta*, e_1 when both are): a = 2 F0 F1 / sum u_i^2 var_i */
+static double ball_bridge(const sgl_esc_ctx *c, const sgl_esc_bridge_in *b, const double *x1, double L1)
+{
+    (void)L1;
+    const double d0 = sqrt(dist2(c, b->x)), d1 = sqrt(dist2(c, x1));
+    const double *xu = d0 > 0.0 ? b->x : x1, du = d0 > 0.0 ? d0 : d1;
+    double S = 0.0;
+    for (unsigned i = 0; i < c->s->lp.n; ++i) {
+        const double u = du > 0.0 ? (xu[i] - c->in.x_min[i]) / du : (double)(i == 0);
+        S += u * u * b->var[i];
+    }
+    return 2.0 * (c->s->r - d0) * (c->s->r - d1) / S;
+}
 static const sgl_esc_event k_ball = {
     .kind = {.id = SGL_ESC_EV_BALL, .name = "ball", .reads = "r", .doc = "|theta - theta*| >= --r"},
-    .check = ball_check, .hit = ball_hit, .coord = ball_coord};
+    .check = ball_check, .hit = ball_hit, .coord = ball_coord, .bridge = ball_bridge};
 
 /* ---- none: never */
 static int none_hit(const sgl_esc_ctx *c, const double *x, double L)

@@ -31,6 +31,7 @@ void sgl_escape_spec_default(sgl_escape_spec *s)
     s->eta = 0.01;
     s->dynamics = SGL_ESC_SDE;
     s->dt = 0.0;
+    s->bridge = 1;
     s->event = SGL_ESC_EV_HYPERPLANE;
     s->offset = 3.0;
     s->c = 2.0;
@@ -98,6 +99,7 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     if (!(isfinite(s->dt) && s->dt >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "dt", "must be a finite number > 0 (0: the default), got %g", s->dt);
     if ((st = dy->check(s, err)) != SGL_OK) return st;
+    if (s->bridge != 0 && s->bridge != 1) return sgl_fail(err, SGL_EINVAL, "bridge", "must be off (0) or on (1)");
     if (!finite_pos(s->t_max)) return sgl_fail(err, SGL_EINVAL, "t-max", "must be a finite number > 0, got %g", s->t_max);
     if (s->trajectories < 1) return sgl_fail(err, SGL_EINVAL, "trajectories", "must be >= 1");
     if (s->threads < 0 || s->threads > 4096) return sgl_fail(err, SGL_EINVAL, "threads", "must be in 0..4096");

@@ -18,7 +18,7 @@ typedef struct {
     size_t D, n, nb, len, stride;
     double *w;                       /* model scratch: sgl_model_d3_scratch doubles */
     double *tp, *tm, *a, *b, *c, *d; /* tp, tm: D; the others max(D, n + 1) */
-    uint32_t *idx;                   /* n + 1 */
+    uint32_t *idx;                   /* n + 4 */
     sgl_stream s;
 } ctx;
 
@@ -202,7 +202,7 @@ sgl_status sgl_model_check(const sgl_model *m, const double *theta, uint64_t see
     const size_t big = x.D > x.n + 1 ? x.D : x.n + 1;
     x.w = sgl_alloc_doubles(sgl_model_d3_scratch(m));
     double *v = sgl_alloc_doubles(2 * x.D + 4 * big);
-    x.idx = sgl_malloc_array(x.n + 1, sizeof *x.idx);
+    x.idx = sgl_malloc_array(x.n + 4, sizeof *x.idx);   /* n + 1 (residuals) and >= 4 (the jt list) */
     if (!x.w || !v || !x.idx) {
         sgl_free(x.w); sgl_free(v); sgl_free(x.idx);
         return sgl_fail(err, SGL_ENOMEM, "model", "out of memory");

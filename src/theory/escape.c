@@ -108,6 +108,13 @@ static void add_time(plist *l, const sgl_theory_problem *p, const char *name, do
     }
 }
 
+/* the row that says n >= n_c: no stationary law (Eq. 19), and which rows that voids */
+static void flag_n_c(plist *l, unsigned n, double n_c, const char *voids)
+{
+    add(l, "n_ge_n_c", NAN, "", "n = %u >= n_c = %.6g: L^-phi is not normalisable (Eq. 19), no stationary law; %s", n,
+        n_c, voids);
+}
+
 static const char *noise_name(sgl_theory_noise n)
 {
     return n == SGL_TN_ISOTROPIC ? "isotropic" : n == SGL_TN_MORI ? "mori" : n == SGL_TN_XIE ? "xie" : "data";
@@ -199,6 +206,8 @@ static sgl_status well_mori(pctx *q, const sgl_theory_geometry *geo, sgl_err *er
              "D = eta h* L* / B (THEORY 5.5)");
     add(l, "phi", m.phi, "", "stationary exponent 1 + B/(eta h*) of P ~ L^-phi (Eq. 18)");
     add(l, "n_c", m.n_c, "", "critical dimension 2 (B/(eta h*) + 1) (Eq. 19)");
+    if ((double)p->n >= m.n_c)
+        flag_n_c(l, p->n, m.n_c, "Mori Eq. 17 (mori_rate, mori_mfpt: exponent <= 0) does not apply; simulate");
     if (p->n > 1)
         add(l, "quasi_potential", p->B_over_eta / hs * log(Ls / Lst), "",
             "(B/eta)(1/h*) log(L^s/L*): the a-gradient quasi-potential, leading term of log E tau (THEORY 7.2)");
@@ -250,6 +259,8 @@ static sgl_status predict_well(pctx *q, size_t *n_out, sgl_err *err)
         if (p->noise == SGL_TN_MORI) {
             add(&q->l, "phi", 1.0 + k0, "", "stationary exponent 1 + B/(eta h*) of P ~ L^-phi near the minimum (Eq. 18)");
             add(&q->l, "n_c", 2.0 * (k0 + 1.0), "", "critical dimension 2 (B/(eta h*) + 1) (Eq. 19)");
+            if ((double)p->n >= 2.0 * (k0 + 1.0))
+                flag_n_c(&q->l, p->n, 2.0 * (k0 + 1.0), "stationary samples (event none) do not settle");
         }
         return finish(q, n_out, err);
     }
@@ -279,8 +290,7 @@ static int beyond_n_c(plist *l, unsigned n, double k0, double h)
 {
     const double n_c = 2.0 * (k0 + 1.0);
     if ((double)n < n_c) return 0;
-    add(l, "n_ge_n_c", NAN, "", "n = %u >= n_c = %.6g: L^-phi is not normalisable (Eq. 19), no stationary law; the "
-        "exact and asymptotic MFPT rows (Eq. 17 slope) do not apply (see log_loss_growth)", n, n_c);
+    flag_n_c(l, n, n_c, "the exact and asymptotic MFPT rows (Eq. 17 slope) do not apply (see log_loss_growth)");
     add(l, "log_loss_growth", h * ((double)n - n_c) / k0, "", "drift of log L per unit t far from the minimum, "
         "h (n - n_c)/(B/(eta h)) [derived]: > 0 runaway, 0 null-recurrent; time to L >= c L* ~ log c / this");
     return 1;

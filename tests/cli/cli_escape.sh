@@ -46,6 +46,8 @@ bad "unknown flag" "--bogus" --bogus 1
 bad "x0 of the wrong length" "--x0" --landscape moriwell --n-dim 2 --x0 1
 bad "mori with L* = 0" "--L0" --L0 0
 bad "--c with the hyperplane event" "--c" --c 3
+bad "--bridge with sgd dynamics (a discrete process has no bridge)" "--bridge" --dynamics sgd --bridge on
+bad "--bridge with an unknown value" "--bridge" --bridge maybe
 # --db: every trajectory's first passage is one event and the two estimates
 # are stored with the printed values (bitwise); repeating the run replaces its
 # rows instead of adding to them; an unusable store is a clear error

@@ -247,7 +247,18 @@ for cfg in DIV EDGE; do
         # shellcheck disable=SC2154
         "$SGDLAB" run "${args[@]}" --format "$fmt" > "$WORK/$cfg.$fmt" 2> "$WORK/$cfg.$fmt.err"
         rc=$?
-        check "$cfg: run --format $fmt exits 0 despite divergence (got $rc)" [ "$rc" -eq 0 ]
+        # every trajectory of DIV diverges: exit 1 and say so (count, first step); EDGE keeps survivors: exit 0
+        # with a warning naming how many diverged
+        want=0
+        [ "$cfg" = DIV ] && want=1
+        check "$cfg: run --format $fmt exits $want (got $rc)" [ "$rc" -eq "$want" ]
+        if [ "$cfg" = DIV ]; then
+            check "$cfg: --format $fmt says all 4 diverged and the first step" \
+                grep -q 'all 4 trajectories diverged (the first at step [0-9]*): no result survived' "$WORK/$cfg.$fmt.err"
+        else
+            check "$cfg: --format $fmt warns how many of 8 diverged" \
+                grep -q 'warning: [1-7] of 8 trajectories diverged (the first at step [0-9]*)' "$WORK/$cfg.$fmt.err"
+        fi
     done
     need=0
     [ "$cfg" = DIV ] && need=1
@@ -324,5 +335,17 @@ if check(len(hi) == 1, "table has a per-step header row"):
     check(not mism, "table per-step div column == trajectories diverged by that step (%s)" % "; ".join(mism[:3]))
 EOF
 done
+
+
+# ------------------------------------------------------------ no silent defaults
+# the model and the step size are named when defaulted; --seed N without --seeds is flagged
+"$SGDLAB" run --steps 10 --seed 32 > /dev/null 2> "$WORK/def.err"
+check "defaults: exit 0" test $? -eq 0
+check "defaults: --model default named" grep -q 'note: --model not given: using the default diagnet' "$WORK/def.err"
+check "defaults: --lr default named" grep -q 'note: --lr not given: using the default 0.001' "$WORK/def.err"
+check "defaults: --seed 32 without --seeds: did you mean --seeds 32" grep -q 'did you mean --seeds 32?' "$WORK/def.err"
+"$SGDLAB" run --model toy2d --lr 0.01 --steps 10 --seed 32 --seeds 2 > /dev/null 2> "$WORK/def2.err"
+check "defaults: nothing said when --model, --lr and --seeds are given" \
+    bash -c "! grep -q -e 'note:' -e 'did you mean' '$WORK/def2.err'"
 
 finish

@@ -38,7 +38,7 @@ if [ -w /dev/full ]; then
         check "'$c' > /dev/full: says it cannot write standard output ($(tail -n 1 err.txt))" \
             grep -q "cannot write standard output: No space left on device" err.txt
         check "'$c' > /dev/full: one message ($n lines on stderr besides timing)" \
-            test "$(grep -vc '^sgdlab [a-z]*: [0-9]* \(trajectories\|runs\)\|^sgdlab escape:' err.txt)" -eq 1
+            test "$(grep -vc '^sgdlab [a-z]*: [0-9]* \(trajectories\|runs\)\|^sgdlab escape:\|^sgdlab run: note:' err.txt)" -eq 1
     done
     # a closed standard output with nothing written is not an error
     "$SGDLAB" run --out x.txt --steps 10 --every 10 --seeds 1 >&- 2> /dev/null

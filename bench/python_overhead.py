@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Python overhead of the sgdlab package (issue 12 item 8), for bench/run: the wall time of a call beyond the
+library's own execution time (the record's seconds), per call and per returned megabyte, and the store read
+(sgdlab.Store through sgl_store_columns) per megabyte.  Reports, asserts nothing.
+
+    PYTHONPATH=python python3 bench/python_overhead.py [scale]     (scale < 1: fewer repetitions)
+"""
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import sgdlab
+
+
+def timed(fn, reps):
+    """median (wall seconds, C seconds, returned bytes) over reps calls"""
+    walls, cs, nbytes = [], [], 0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        r = fn()
+        walls.append(time.perf_counter() - t0)
+        cs.append(r.seconds)
+        nbytes = returned_bytes(r)
+    return statistics.median(walls), statistics.median(cs), nbytes
+
+
+def returned_bytes(r):
+    n = 0
+    for v in vars(r).values():
+        if isinstance(v, np.ndarray):
+            n += v.nbytes
+        elif isinstance(v, dict):
+            n += sum(a.nbytes for a in v.values() if isinstance(a, np.ndarray))
+            n += sum(a.nbytes for d in v.values() if isinstance(d, dict) for a in d.values()
+                     if isinstance(a, np.ndarray))
+    return n
+
+
+def main(scale):
+    reps = max(3, int(50 * scale))
+    print("# python: %s, numpy %s, library %s" % (sys.version.split()[0], np.__version__, sgdlab.LIB_PATH))
+    tiny = dict(model="quadratic", noise="label", d=10, n=5, lr=0.01, steps=1, every=1, seeds=1)
+    w, c, b = timed(lambda: sgdlab.run(threads=1, **tiny), reps)
+    print("python case=call_run ns_per_call=%.0f c_ns=%.0f wall_ns=%.0f bytes=%d" % (1e9 * (w - c), 1e9 * c, 1e9 * w, b))
+    esc = dict(landscape="doublewell", trajectories=1, t_max=1)
+    w, c, b = timed(lambda: sgdlab.escape(threads=1, **esc), reps)
+    print("python case=call_escape ns_per_call=%.0f c_ns=%.0f wall_ns=%.0f (includes the theory of the spec)"
+          % (1e9 * (w - c), 1e9 * c, 1e9 * w))
+    # per returned megabyte: the same run with more logged points, overhead beyond the one of a tiny call
+    pts = []
+    for every in (1000, 100, 10, 2):
+        spec = dict(model="quadratic", noise="label", d=10, n=5, lr=0.01, steps=20000, every=every, seeds=8)
+        w, c, b = timed(lambda: sgdlab.run(threads=1, **spec), max(3, reps // 10))
+        pts.append((b / 1e6, w - c))
+        print("python case=run_bytes every=%d mb=%.2f overhead_ms=%.2f c_ms=%.1f" % (every, b / 1e6, 1e3 * (w - c),
+                                                                                    1e3 * c))
+    x = np.array([p[0] for p in pts])
+    y = np.array([p[1] for p in pts])
+    slope, icpt = np.polyfit(x, y, 1)
+    print("python case=per_mb ms_per_mb=%.3f (least squares over the run_bytes rows; call overhead %.3f ms)"
+          % (1e3 * slope, 1e3 * icpt))
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, "b.db")
+        sgdlab.sweep({"base": {"model": "quadratic", "noise": "label", "steps": 10000, "every": 10, "seeds": 8},
+                      "grid": {"lr": [0.01, 0.02]}}, db=db)
+        with sgdlab.Store(db) as st:
+            t0 = time.perf_counter()
+            s = st.series()
+            w = time.perf_counter() - t0
+        mb = sum(s[n].nbytes for n in s.dtype.names if s.dtype[n] != object) / 1e6
+        print("python case=store_series rows=%d ns_per_row=%.0f ms_per_mb=%.1f (numeric columns %.2f MB)"
+              % (len(s), 1e9 * w / len(s), 1e3 * w / mb, mb))
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0)
