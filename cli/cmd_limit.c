@@ -75,39 +75,39 @@ static void print_limit_table(const sgl_limit_comparison *c)
     print_cells("wall seconds", c, 0, 2);
 }
 
-int sgl_cmd_limit(int argc, char **argv)
+int cmd_limit(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 2, SGL_CMD_LIMIT, &o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o.help) return SGL_EXIT_OK;
-    if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+    sgl_status st = cli_parse(argc, argv, 2, CLI_CMD_LIMIT, &o, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    if (o.help) return CLI_EXIT_OK;
+    if ((st = cli_check_relevance(&o, &err)) != SGL_OK) return cli_report(st, &err);
     /* a model plugin: its content hash goes into the stored parameters and the run key */
     if ((st = sgl_spec_resolve_plugin(&o.any.u.limit.run, &err)) != SGL_OK ||
         (st = sgl_spec_resolve_plugin(&o.spec, &err)) != SGL_OK)
-        return sgl_cli_report(st, &err);
-    if ((st = sgl_any_spec_validate(&o.any, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+        return cli_report(st, &err);
+    if ((st = sgl_any_spec_validate(&o.any, &err)) != SGL_OK) return cli_report(st, &err);
     sgl_limit_opts lo;
     sgl_limit_opts_default(&lo);
     lo.T = o.T;
-    lo.dt = sgl_cli_given(&o, "--dt") ? o.dt : lo.T / 1000.0;
+    lo.dt = cli_given(&o, "--dt") ? o.dt : lo.T / 1000.0;
     lo.form = (sgl_limit_form)o.form;
     double etas[SGL_LIMIT_MAX_ETAS];
     size_t n_eta = 0;
-    if (sgl_cli_given(&o, "--etas") && !o.compare_sgd)
-        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--etas", "only used with --compare-sgd"), &err);
+    if (cli_given(&o, "--etas") && !o.compare_sgd)
+        return cli_report(sgl_fail(&err, SGL_EINVAL, "--etas", "only used with --compare-sgd"), &err);
     if (o.compare_sgd) {
         if (o.etas) {
-            if ((st = parse_etas(o.etas, etas, &n_eta, &err))) return sgl_cli_report(st, &err);
+            if ((st = parse_etas(o.etas, etas, &n_eta, &err))) return cli_report(st, &err);
         } else {
             etas[0] = o.spec.lr;
             etas[1] = o.spec.lr / 2;
             etas[2] = o.spec.lr / 4;
             n_eta = 3;
         }
-    } else if (sgl_cli_given(&o, "--lr")) {
-        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--lr", "only used with --compare-sgd (the limit has no eta)"),
+    } else if (cli_given(&o, "--lr")) {
+        return cli_report(sgl_fail(&err, SGL_EINVAL, "--lr", "only used with --compare-sgd (the limit has no eta)"),
                               &err);
     }
     /* the limit of the run spec (and its SGD columns), through the library */
@@ -120,13 +120,13 @@ int sgl_cmd_limit(int argc, char **argv)
     ls.form = lo.form;
     sgl_run_info rinfo = {.command = "limit", .sweep_index = -1, .threads = o.threads, .ranks = 1};
     sgl_limit_comparison *c = malloc(sizeof *c);
-    if (!c) return sgl_cli_report(SGL_ENOMEM, &err);
+    if (!c) return cli_report(SGL_ENOMEM, &err);
     st = sgl_limit_compare(&ls, etas, n_eta, o.db_path, &rinfo, c, &err);
     if (st == SGL_EINVAL && strcmp(err.field, "theta") == 0) {
         /* only the start point fails the whole limit: name the flag that gave it */
         char msg[sizeof err.msg];
         snprintf(msg, sizeof msg, "%s", err.msg);
-        sgl_fail(&err, SGL_EINVAL, sgl_cli_given(&o, "--init") ? "--init" : "--alpha",
+        sgl_fail(&err, SGL_EINVAL, cli_given(&o, "--init") ? "--init" : "--alpha",
                  "the start point (after the gradient flow onto the minimisers) is not usable: %.400s", msg);
     }
     if (st == SGL_OK && o.json) {
@@ -138,5 +138,5 @@ int sgl_cmd_limit(int argc, char **argv)
         print_limit_table(c);
     }
     free(c);
-    return sgl_cli_report(st, &err);
+    return cli_report(st, &err);
 }

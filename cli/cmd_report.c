@@ -24,7 +24,7 @@
 int rep_usage_err(const char *flag, const char *msg)
 {
     fprintf(stderr, "sgdlab: %s: %s\n", flag, msg);
-    return SGL_EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------ checked, quoted output */
@@ -108,9 +108,9 @@ static void put_cell(const char *s, int width)
 
 int rep_fail(sgl_status s, const sgl_err *err)
 {
-    if (s == SGL_ECANCELED) return SGL_EXIT_FAIL;
+    if (s == SGL_ECANCELED) return CLI_EXIT_FAIL;
     fprintf(stderr, "sgdlab: %s\n", err->msg);
-    return s == SGL_EINVAL ? SGL_EXIT_USAGE : SGL_EXIT_FAIL;
+    return s == SGL_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 }
 
 int rep_open_db(const rep_opts *o, sgl_store **st)
@@ -119,10 +119,10 @@ int rep_open_db(const rep_opts *o, sgl_store **st)
     struct stat sb;
     if (stat(o->db, &sb) != 0) {
         fprintf(stderr, "sgdlab: %s: no such results database '%s'\n", o->cmd, o->db);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     sgl_status s = sgl_store_open(o->db, SGL_STORE_READONLY, o->busy_ms, st, &err);
-    if (s != SGL_OK) return sgl_cli_report(s, &err);
+    if (s != SGL_OK) return cli_report(s, &err);
     return 0;
 }
 
@@ -284,10 +284,10 @@ int rep_resolve(rep_opts *o, sgl_store *st, int keys)
     if (s == SGL_OK) return 0;
     if (s != SGL_EINVAL) {
         rep_fail(s, &err);   /* a store failure: its message, exit 1 */
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     fprintf(stderr, "sgdlab: %s: %s\n", err.field, err.msg);   /* bad input, by flag */
-    return SGL_EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }
 
 /* ---------------------------------------------------------------- report rows */
@@ -457,13 +457,13 @@ static int rep_report_escape(rep_opts *o, sgl_store *st)
 {
     sgl_err err = {{0}, {0}};
     escape_header(o);
-    int code = SGL_EXIT_OK;
+    int code = CLI_EXIT_OK;
     sgl_status s = sgl_store_escape_groups(st, &o->r.q, ESC_LEVEL, escape_row, o, &err);
     if (s != SGL_OK) {
         rep_fail(s, &err);
-        code = SGL_EXIT_FAIL;
+        code = CLI_EXIT_FAIL;
     }
-    if (rep_finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
+    if (rep_finish_write(stdout, "standard output")) code = CLI_EXIT_FAIL;
     return code;
 }
 
@@ -548,19 +548,19 @@ static int cmd_report(rep_opts *o)
     s = sgl_store_series_groups(st, &o->r.q, series_row, o, &err);
     if (s != SGL_OK) {
         rep_fail(s, &err);
-        code = SGL_EXIT_FAIL;
+        code = CLI_EXIT_FAIL;
     }
-    if (rep_finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
+    if (rep_finish_write(stdout, "standard output")) code = CLI_EXIT_FAIL;
 done:
     sgl_store_close(st, NULL);
     return code;
 }
 
-int sgl_cmd_report(int argc, char **argv)
+int cmd_report_export_plot(int argc, char **argv)
 {
     rep_opts o;
     int r = parse_rep(argc, argv, &o);
-    if (r) return r > 0 ? SGL_EXIT_OK : SGL_EXIT_USAGE;
+    if (r) return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     if (strcmp(o.cmd, "export") == 0) return rep_export(&o);
     if (strcmp(o.cmd, "plot") == 0) return rep_plot(&o);
     return cmd_report(&o);

@@ -28,14 +28,14 @@ int cli_out_commit(sgl_outfile *o)
 
 /* ------------------------------------------------------------------ signals */
 
-volatile sig_atomic_t sgl_cli_signal;
+volatile sig_atomic_t cli_signal;
 
-static void on_signal(int sig) { sgl_cli_signal = sig; }
+static void on_signal(int sig) { cli_signal = sig; }
 
 /* A signal ignored when sgdlab started (a background job of a script, nohup)
  * stays ignored, as the shell meant.  SA_RESTART: system calls (SQLite's,
  * stdio's) resume; the commands poll the flag at their safe points. */
-void sgl_cli_catch_signals(void)
+void cli_catch_signals(void)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; ++i) {
@@ -47,12 +47,12 @@ void sgl_cli_catch_signals(void)
         sa.sa_flags = SA_RESTART;
         sigaction(sigs[i], &sa, NULL);
     }
-    sgl_set_cancel(&sgl_cli_signal);
+    sgl_set_cancel(&cli_signal);
 }
 
-int sgl_cli_signal_exit(void) { return 128 + (int)sgl_cli_signal; }
+int cli_signal_exit(void) { return 128 + (int)cli_signal; }
 
-const char *sgl_cli_signal_name(void)
+const char *cli_signal_name(void)
 {
-    return sgl_cli_signal == SIGINT ? "SIGINT" : sgl_cli_signal == SIGTERM ? "SIGTERM" : "SIGHUP";
+    return cli_signal == SIGINT ? "SIGINT" : cli_signal == SIGTERM ? "SIGTERM" : "SIGHUP";
 }

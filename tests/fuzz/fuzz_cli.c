@@ -1,5 +1,5 @@
 /* Fuzz harness: the command-line parser (cli/args.c) and what `sgdlab run`
- * does with its result before running: sgl_cli_parse, sgl_cli_check_relevance,
+ * does with its result before running: cli_parse, cli_check_relevance,
  * sgl_spec_validate; then, for specs small enough to run in about a
  * millisecond, the plan and the run themselves.
  *
@@ -76,17 +76,17 @@ static void fuzz_one(const unsigned char *data, size_t size)
         if (p == text + size) break;
     }
     argv[argc] = NULL;
-    const unsigned cmd = strcmp(argv[0], "reproduce") == 0 ? SGL_CMD_REPRODUCE : SGL_CMD_RUN;
+    const unsigned cmd = strcmp(argv[0], "reproduce") == 0 ? CLI_CMD_REPRODUCE : CLI_CMD_RUN;
 
-    sgl_cli_opts o;
+    cli_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 1, cmd, &o, &err);
+    sgl_status st = cli_parse(argc, argv, 1, cmd, &o, &err);
     if (st != SGL_OK) {
         rejected_well(st, &err);
         return;
     }
-    if (o.help || cmd != SGL_CMD_RUN) return;
-    if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) {
+    if (o.help || cmd != CLI_CMD_RUN) return;
+    if ((st = cli_check_relevance(&o, &err)) != SGL_OK) {
         rejected_well(st, &err);
         return;
     }
