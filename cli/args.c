@@ -3,8 +3,8 @@
  * (flag = "--" + key; sgl_any_spec_set parses, so the CLI, sweeps and every
  * other front end read a value the same way) and a small table of CLI-only
  * flags per command (--threads, --format, --out, --db, --json, ...).  --help
- * is generated from the same rows: defaults, units, allowed values and which
- * kind reads a key. */
+ * is generated from the same rows by the library (sgl_param_doc: defaults,
+ * units, allowed values and which kind reads a key). */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -149,60 +149,13 @@ static sgl_status set_cli(const cli_flag *f, void *opts, const char *val, sgl_er
 
 /* ------------------------------------------------------------------ help */
 
-/* which kinds read an escape key (the registries' .reads), "" when none names it */
-static void escape_readers(const char *key, char *buf, size_t len)
-{
-    static const struct { const char *what; const sgl_escape_kind *const *reg; } regs[] = {
-        {"noise", sgl_escape_noises}, {"dynamics", sgl_escape_dynamics_kinds}, {"event", sgl_escape_events},
-        {"start", sgl_escape_starts}};
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t r = 0; r < sizeof regs / sizeof regs[0]; ++r)
-        for (size_t i = 0; regs[r].reg[i] && k < len; ++i)
-            if (sgl_escape_reads(regs[r].reg[i]->reads, key))
-                k += (size_t)snprintf(buf + k, len - k, "%s%s %s", k ? ", " : "", regs[r].what, regs[r].reg[i]->name);
-    for (size_t i = 0; sgl_landscapes[i] && k < len; ++i)
-        if (sgl_escape_reads(sgl_landscapes[i]->reads, key))
-            k += (size_t)snprintf(buf + k, len - k, "%s%s %s", k ? ", " : "", "landscape", sgl_landscapes[i]->name);
-}
-
-/* which run settings a run / limit key needs (its use bits) */
-static void run_readers(unsigned use, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    if (use & (SGL_USE_BATCH | SGL_USE_DELTA | SGL_USE_SIGMA)) {
-        k += (size_t)snprintf(buf, len, "noise");
-        for (size_t i = 0; sgl_noises[i] && k < len; ++i) {
-            const sgl_noise_type *n = sgl_noises[i];
-            if (((use & SGL_USE_BATCH) && n->uses_batch) || ((use & SGL_USE_DELTA) && n->uses_delta) ||
-                ((use & SGL_USE_SIGMA) && n->uses_sigma))
-                k += (size_t)snprintf(buf + k, len - k, " %s", n->name);
-        }
-    }
-    if ((use & SGL_USE_CSV) && k < len) k += (size_t)snprintf(buf + k, len - k, "%sdata csv", k ? ", " : "");
-    if ((use & SGL_USE_GEN) && k < len) k += (size_t)snprintf(buf + k, len - k, "%sgenerated data", k ? ", " : "");
-    if ((use & SGL_USE_DECAY) && k < len) k += (size_t)snprintf(buf + k, len - k, "%slr-decay", k ? ", " : "");
-    if ((use & SGL_USE_WIDTH) && k < len) {
-        k += (size_t)snprintf(buf + k, len - k, "%smodel", k ? ", " : "");
-        for (size_t i = 0; sgl_models[i] && k < len; ++i)
-            if (sgl_models[i]->caps & SGL_CAP_WIDTH) k += (size_t)snprintf(buf + k, len - k, " %s", sgl_models[i]->name);
-    }
-}
-
-/* "  --key  help [default D; unit U; allowed A; read by R]" */
+/* "  --key  help [default D; unit U; allowed A; used with R]" (sgl_param_doc) */
 static void print_row(const sgl_param *p, sgl_spec_kind kind)
 {
-    char allowed[300], reads[300] = "", flag[40];
-    sgl_param_allowed(kind, p, allowed, sizeof allowed);
-    if (kind == SGL_KIND_ESCAPE) escape_readers(p->name, reads, sizeof reads);
-    else run_readers(p->use, reads, sizeof reads);
+    char flag[40], doc[1200];
     snprintf(flag, sizeof flag, "--%s", p->name);
-    printf("  %-18s %s [default %s", flag, p->help, p->def && p->def[0] ? p->def : "none");
-    if (p->unit) printf("; unit %s", p->unit);
-    if (allowed[0]) printf("; allowed %s", allowed);
-    if (reads[0]) printf("; used with %s", reads);
-    printf("]\n");
+    sgl_param_doc(kind, p, doc, sizeof doc);
+    printf("  %-18s %s\n", flag, doc);
 }
 
 static void print_help(const flagset *fs)

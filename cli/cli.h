@@ -6,7 +6,6 @@
 #include <stdio.h>
 
 enum { SGL_EXIT_OK = 0, SGL_EXIT_FAIL = 1, SGL_EXIT_USAGE = 2 };
-typedef enum { SGL_FMT_TABLE, SGL_FMT_CSV, SGL_FMT_JSONL } sgl_format;
 
 typedef struct {
     sgl_spec spec;          /* the run spec parsed (limit: the run part of any.u.limit) */
@@ -94,31 +93,12 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
 void sgl_mpi_release_workers(void);   /* rank 0: stop workers waiting for runs (idempotent) */
 
 
-/* output.c */
-void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */
-void sgl_json_params(sgl_json *w, const sgl_plan *p);   /* the run parameters as one JSON object */
-void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix);
-void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt);
-/* Checked output.  sgl_cli_out_close: fflush, ferror and fclose f; on any
- * failure print "sgdlab: cannot write WHAT: REASON" once and return -1. */
-int sgl_cli_out_close(FILE *f, const char *what);
-/* --out FILE: a regular or new file is written to a unique temporary file
- * beside it (mkstemp) and renamed over it by sgl_out_commit, so a failure or
- * an interrupt never leaves a partial file under the name; a character device
- * or FIFO is written in place; a symbolic link is followed (its target is
- * replaced, the link kept), a dangling one refused; a directory or any other
- * kind of file is refused.  sgl_out_open fails with SGL_EINVAL (bad path,
- * exit 2) or SGL_EIO; sgl_out_commit prints its own message and returns -1;
- * sgl_out_abort closes and removes the temporary file (idempotent). */
-typedef struct {
-    FILE *f;
-    char *path;          /* the file written (a link resolved) */
-    char *tmp;           /* NULL: written in place */
-    const char *flag;    /* "--out", for messages */
-} sgl_out;
-sgl_status sgl_out_open(sgl_out *o, const char *path, const char *flag, sgl_err *err);
-int sgl_out_commit(sgl_out *o);
-void sgl_out_abort(sgl_out *o);
+/* output.c: checked output.  cli_out_close: sgl_file_close (fflush, ferror and
+ * fclose f); cli_out_commit: sgl_outfile_commit (--out FILE: the temporary
+ * file renamed over FILE).  On a failure each prints "sgdlab: cannot write
+ * WHAT: REASON" once and returns -1. */
+int cli_out_close(FILE *f, const char *what);
+int cli_out_commit(sgl_outfile *o);
 /* SIGINT / SIGTERM / SIGHUP: the handler only records the signal (sgl_cli_signal) and
  * the library stops at its next check (sgl_set_cancel); commands then clean
  * up, say what was kept and exit sgl_cli_signal_exit() = 128 + signal. */
@@ -128,6 +108,4 @@ void sgl_cli_catch_signals(void);
 int sgl_cli_signal_exit(void);
 const char *sgl_cli_signal_name(void);   /* "SIGINT", "SIGTERM" or "SIGHUP" */
 
-/* GD time t = sum_{k' < k} eta_k' and slow time sum eta_k'^2 under the schedule */
-void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 #endif

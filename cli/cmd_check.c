@@ -47,7 +47,7 @@ static void start_point(const sgl_model *m, const sgl_spec *s, double *theta)
 
 static void print_report(const sgl_plan *p, const sgl_model *m, const sgl_check_report *rep)
 {
-    const sgl_spec *s = &p->spec;
+    const sgl_spec *s = sgl_plan_spec(p);
     printf("# sgdlab check-model: model %s", m->type->name);
     if (s->model_plugin && s->model_plugin[0])
         printf(" (plugin %s, hash %016llx%s%s)", s->model_plugin, (unsigned long long)s->plugin_hash,
@@ -89,14 +89,14 @@ int sgl_cmd_check_model(int argc, char **argv)
     double *theta = NULL;
     sgl_check_report rep;
     sgl_model m;
-    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK || (st = sgl_model_init(&m, p->mtype, p->data[0],
-                                                                                     p->spec.a, &err)) != SGL_OK)
+    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK ||
+        (st = sgl_model_init(&m, sgl_plan_model(p), sgl_plan_data(p, 0), sgl_plan_spec(p)->a, &err)) != SGL_OK)
         goto done;
     if (!(theta = calloc(m.dim, sizeof *theta))) {
         st = sgl_fail(&err, SGL_ENOMEM, "check-model", "out of memory");
         goto done;
     }
-    start_point(&m, &p->spec, theta);
+    start_point(&m, sgl_plan_spec(p), theta);
     if ((st = sgl_model_check(&m, theta, o.spec.seed, &rep, &err)) != SGL_OK) goto done;
     print_report(p, &m, &rep);
     for (size_t i = 0; i < rep.n; ++i)

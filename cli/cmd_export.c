@@ -109,11 +109,11 @@ int rep_export(const rep_opts *o)
     sgl_store *st = NULL;
     int code = rep_open_db(o, &st);
     if (code) return code;
-    /* --out: sgl_out (a temporary file renamed over FILE; a device written in place) */
-    sgl_out out = {stdout, NULL, NULL, "--out"};
+    /* --out: sgl_outfile (a temporary file renamed over FILE; a device written in place) */
+    sgl_outfile out = {stdout, NULL, NULL, "--out"};
     sgl_err err = {{0}, {0}};
     if (o->out) {
-        sgl_status s = sgl_out_open(&out, o->out, "--out", &err);
+        sgl_status s = sgl_outfile_open(&out, o->out, "--out", &err);
         if (s != SGL_OK) {
             sgl_store_close(st, NULL);
             return sgl_cli_report(s, &err);
@@ -130,10 +130,10 @@ int rep_export(const rep_opts *o)
         if (rep_finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
     } else if (code != SGL_EXIT_OK || rep_quote_oom()) {   /* a failed read: no partial file */
         if (rep_quote_oom()) fprintf(stderr, "sgdlab: cannot write --out '%s': %s\n", o->out, strerror(ENOMEM));
-        sgl_out_abort(&out);
+        sgl_outfile_abort(&out);
         code = SGL_EXIT_FAIL;
     }
-    else if (sgl_out_commit(&out) != 0) code = SGL_EXIT_FAIL;   /* checks every write, says which failed */
+    else if (cli_out_commit(&out) != 0) code = SGL_EXIT_FAIL;   /* checks every write, says which failed */
     sgl_store_close(st, NULL);
     return code;
 }

@@ -1,5 +1,5 @@
 /* sgdlab run: one ensemble, printed as a table, CSV or JSON Lines.
- * With --out the file is written through sgl_out (cli.h): a unique temporary
+ * With --out the file is written through sgl_outfile (the library): a unique temporary
  * file renamed over FILE only on success, so bad input, a failed or an
  * interrupted run never leaves a partial file or clobbers an old one. */
 #include "cli.h"
@@ -59,7 +59,7 @@ int sgl_cmd_run(int argc, char **argv)
     if ((st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK) return sgl_cli_report(st, &err);
     sgl_plan *p = NULL;
     sgl_record rec = {0};
-    sgl_out out = {0};
+    sgl_outfile out = {0};
     FILE *f = stdout;
     sgl_store *db = NULL;
     int code = -1;
@@ -74,7 +74,7 @@ int sgl_cmd_run(int argc, char **argv)
     sgl_cli_catch_signals();
     /* open the output before the run, so an unwritable path fails at once */
     if (o.out_path) {
-        if ((st = sgl_out_open(&out, o.out_path, "--out", &err)) != SGL_OK) goto done;
+        if ((st = sgl_outfile_open(&out, o.out_path, "--out", &err)) != SGL_OK) goto done;
         f = out.f;
     }
     /* --db: the library's life cycle marks the run started before it runs (an
@@ -97,9 +97,9 @@ int sgl_cmd_run(int argc, char **argv)
         phase = 2;
     }
     /* an interrupt stops the output after a whole record (line) */
-    sgl_write_results(f, p, rec.res, o.format);
+    sgl_results_write(f, p, rec.res, o.format);
     if (sgl_cli_signal) goto done;
-    if (o.out_path && sgl_out_commit(&out) != 0) {
+    if (o.out_path && cli_out_commit(&out) != 0) {
         code = SGL_EXIT_FAIL;
         goto done;
     }
@@ -108,7 +108,7 @@ int sgl_cmd_run(int argc, char **argv)
             1e9 * secs / ((double)o.spec.seeds * (double)o.spec.steps));
     if (report_divergence(rec.res)) code = SGL_EXIT_FAIL;
 done:
-    sgl_out_abort(&out);
+    sgl_outfile_abort(&out);
     if (db) {
         sgl_err e2 = {{0}, {0}};
         sgl_status cs = sgl_store_close(db, &e2);

@@ -118,7 +118,7 @@ static void json_cell(sgl_json *w, const sgl_shape_cell *c)
     sgl_json_kstring(w, "reference", c->reference);
     sgl_json_kstring(w, "verdict", verdict_text(c->verdict));
     sgl_json_key(w, "params");
-    sgl_json_params(w, c->plan);
+    sgl_plan_params_json(w, c->plan);
     sgl_json_end_object(w);
 }
 
@@ -192,7 +192,7 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_shape_resu
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "# %s: ", c[v].name);
-        sgl_print_params_text(f, c[v].plan, prefix);
+        sgl_plan_params_text(f, c[v].plan, prefix);
     }
     fprintf(f, "# cells: mean +- standard error over non-diverged seeds, at the final step\n");
     print_rows(f, r);

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 {
     int code = dispatch(argc, argv);
     if (code == SGL_EXIT_OK) {
-        if (sgl_cli_out_close(stdout, "standard output") != 0) code = SGL_EXIT_FAIL;
+        if (cli_out_close(stdout, "standard output") != 0) code = SGL_EXIT_FAIL;
     } else {
         fclose(stdout);
     }

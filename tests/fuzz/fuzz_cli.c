@@ -45,9 +45,11 @@ static void run_small(const sgl_spec *spec)
         rejected_well(st, &err);
         return;
     }
-    require(p->n_log >= 2 || (p->n_log == 1 && spec->steps == 0));
-    require(p->log_steps[0] == 0 && p->log_steps[p->n_log - 1] == spec->steps);
-    for (size_t l = 1; l < p->n_log; ++l) require(p->log_steps[l] > p->log_steps[l - 1]);
+    const size_t n_log = sgl_plan_n_log(p);
+    const uint64_t *log_steps = sgl_plan_log_steps(p);
+    require(n_log >= 2 || (n_log == 1 && spec->steps == 0));
+    require(log_steps[0] == 0 && log_steps[n_log - 1] == spec->steps);
+    for (size_t l = 1; l < n_log; ++l) require(log_steps[l] > log_steps[l - 1]);
     sgl_results *r = NULL;
     st = sgl_results_alloc(p, &r);
     require(st == SGL_OK);
