@@ -63,6 +63,23 @@ def main(scale):
     slope, icpt = np.polyfit(x, y, 1)
     print("python case=per_mb ms_per_mb=%.3f (least squares over the run_bytes rows; call overhead %.3f ms)"
           % (1e3 * slope, 1e3 * icpt))
+    # a Python-callback model (sgdlab.Model) per step against the C built-in of the same kind (linear regression)
+    def residuals(theta, X, y):
+        return X @ theta - y
+
+    def jt(theta, X, y, c):
+        return X.T @ c
+
+    def hvp(theta, X, y, p, a):
+        return (2.0 * a / len(y)) * (X.T @ (X @ p))
+    m = sgdlab.Model(residuals, jt, hvp, dim=lambda d, n: d, name="linreg_py")
+    steps = max(200, int(5000 * scale))
+    spec = dict(noise="label", d=20, n=40, kappa=5, lr=0.01, steps=steps, every=steps, seeds=1)
+    w, c, _ = timed(lambda: sgdlab.run(model=m, threads=1, **spec), 3)
+    wb, cb, _ = timed(lambda: sgdlab.run(model="linreg", threads=1, **dict(spec, steps=100 * steps, every=100 * steps)), 3)
+    print("python case=callback_model ns_per_step=%.0f builtin_ns_per_step=%.1f ratio=%.0f (label noise, batch 1, "
+          "d=20, n=40: one residual and one J^T call per step)" % (1e9 * c / steps, 1e9 * cb / (100 * steps),
+                                                                    (c / steps) / (cb / (100 * steps))))
     with tempfile.TemporaryDirectory() as d:
         db = os.path.join(d, "b.db")
         sgdlab.sweep({"base": {"model": "quadratic", "noise": "label", "steps": 10000, "every": 10, "seeds": 8},

@@ -263,6 +263,7 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
     o->any.vec_cap = SGL_ESC_MAX_DIM;
     flagset fs = {SGL_CMD_ESCAPE, &o->any, NULL, k_eflags, sizeof k_eflags / sizeof k_eflags[0], o, &o->given};
     sgl_status st = parse_flags(argc, argv, first, &fs, &o->help, err);
+    if (st == SGL_OK && !o->help) st = sgl_escape_spec_resolve_plugin(&o->any.u.escape, err);   /* a plugin landscape */
     o->spec = o->any.u.escape;
     o->spec.threads = o->threads;
     if (st != SGL_OK || o->help) return st;

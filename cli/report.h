@@ -26,7 +26,6 @@ void rep_put_quoted(FILE *f, quote_fn q, const char *s);
 int rep_write_failed(FILE *f);
 int rep_finish_write(FILE *f, const char *what);
 void rep_json_line_end(sgl_json *w, FILE *f);
-void rep_put_json_value(sgl_json *w, const sgl_value *v);
 void rep_oom(void);                  /* a value could not be quoted: the output is incomplete */
 int rep_quote_oom(void);
 int rep_open_db(const rep_opts *o, sgl_store **st);

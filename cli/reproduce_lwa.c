@@ -12,19 +12,35 @@
 
 static double p_of(const sgl_lwa_cell *c, int m) { return c->run[m] > 0 ? (double)c->succ[m] / c->run[m] : NAN; }
 
+/* 68% Wilson score interval (z = 1) of a binomial proportion k/n: an error bar
+ * that stays inside [0, 1] and is not empty at k = 0 or k = n */
+static void wilson(const sgl_lwa_cell *c, int m, double *lo, double *hi)
+{
+    const double n = c->run[m], p = n > 0 ? c->succ[m] / n : NAN;
+    const double den = 1.0 + 1.0 / n, mid = (p + 0.5 / n) / den;
+    const double half = sqrt(p * (1.0 - p) / n + 0.25 / (n * n)) / den;
+    *lo = n > 0 ? mid - half : NAN;
+    *hi = n > 0 ? mid + half : NAN;
+}
+
 static int write_dat(const char *dat, const sgl_lwa_result *r)
 {
     FILE *f = fopen(dat, "w");
     if (!f) return -1;
     fprintf(f, "# sgdlab reproduce " EXPL ": success probability P(|w-w*|/|w*| < %g) over %u draws; NaN: not run\n"
-               "# d n",
+               "# per method three columns: p, and the 68%% Wilson interval's low and high end\n# d n",
             SGL_LWA_SUCCESS_TOL, r->draws);
-    for (int m = 0; m < SGL_LWA_N; ++m) fprintf(f, " %s", sgl_lwa_method_names[m]);
+    for (int m = 0; m < SGL_LWA_N; ++m)
+        fprintf(f, " %s %s_lo %s_hi", sgl_lwa_method_names[m], sgl_lwa_method_names[m], sgl_lwa_method_names[m]);
     fputc('\n', f);
     for (size_t i = 0; i < r->nd; ++i) {
         for (size_t k = 0; k < r->ngrid[i]; ++k) {
             fprintf(f, "%zu %zu", r->d[i], r->n[i][k]);
-            for (int m = 0; m < SGL_LWA_N; ++m) fprintf(f, " %.6g", p_of(&r->cell[i][k], m));
+            for (int m = 0; m < SGL_LWA_N; ++m) {
+                double lo, hi;
+                wilson(&r->cell[i][k], m, &lo, &hi);
+                fprintf(f, " %.6g %.6g %.6g", p_of(&r->cell[i][k], m), lo, hi);
+            }
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -34,23 +50,38 @@ static int write_dat(const char *dat, const sgl_lwa_result *r)
     return bad ? -1 : 0;
 }
 
+/* Okabe-Ito colours and distinct point types, so that methods with the same
+ * values stay visible: each is also shifted by a few per cent along n */
+static const char *const k_lwa_colors[] = {"#0072B2", "#56B4E9", "#009E73", "#000000", "#D55E00", "#E69F00",
+                                           "#CC79A7", "#999999"};
+
 static int write_gp(const char *gp, const char *dat, const char *png, const sgl_lwa_result *r)
 {
     FILE *s = fopen(gp, "w");
     if (!s) return -1;
-    fprintf(s, "set terminal pngcairo size 1500,480 font ',10'\nset output ");
+    fprintf(s, "set terminal pngcairo size %zu,560 font ',11'\nset output ", 160 + 520 * r->nd);
     sgl_rep_gp_string(s, png);
-    fprintf(s, "\nset multiplot layout 1,%zu title 'Li-Wang-Arora sparse recovery: kappa = %d, %u draws per point'\n",
+    fprintf(s, "\nset multiplot layout 1,%zu title 'Li-Wang-Arora sparse recovery: kappa = %d, %u draws per point; "
+               "bars: 68%% Wilson interval; points of equal value shifted a little along n'\n",
             r->nd, SGL_LWA_KAPPA, r->draws);
-    fprintf(s, "set logscale x\nset yrange [-0.05:1.05]\nset xlabel 'n (samples)'\nset ylabel "
-               "'P(|w - w*|/|w*| < %g)'\nset key bottom right\nset grid\n",
+    fprintf(s, "set logscale x\nset autoscale xfix\nset yrange [-0.05:1.05]\nset offsets graph 0.04, graph 0.04, 0, 0\n"
+               "set xlabel 'n (training samples)'\nset ylabel 'P(|w - w*|/|w*| < %g)'\n"
+               "set key top left box opaque font ',10'\nset grid\n",
             SGL_LWA_SUCCESS_TOL);
     for (size_t i = 0; i < r->nd; ++i) {
-        fprintf(s, "set title 'd = %zu'\nplot ", r->d[i]);
+        fprintf(s, "set title 'd = %zu'\n%sset xtics (", r->d[i], i == 1 ? "unset key\n" : "");
+        /* the grid, without labels that would touch (closer than 15 %) */
+        for (size_t k = 0, last = 0; k < r->ngrid[i]; ++k)
+            if (k == 0 || (double)r->n[i][k] >= 1.15 * (double)last)
+                fprintf(s, "%s%zu", k ? ", " : "", last = r->n[i][k]);
+        fputs(")\nplot ", s);
         for (int m = 0; m < SGL_LWA_N; ++m) {
-            fprintf(s, "%s", m ? ", " : "");
+            const double shift = 1.0 + 0.025 * (m - 0.5 * (SGL_LWA_N - 1));
+            fprintf(s, "%s", m ? ", \\\n     " : "");
             sgl_rep_gp_string(s, dat);
-            fprintf(s, " index %zu using 2:%d with linespoints title '%s'", i, 3 + m, sgl_lwa_method_names[m]);
+            fprintf(s, " index %zu using ($2 * %.4f):%d:%d:%d with yerrorlines lw 2 pt %d ps 1.2 lc rgb '%s' title '%s'",
+                    i, shift, 3 + 3 * m, 4 + 3 * m, 5 + 3 * m, 4 + 2 * (m % 6), k_lwa_colors[m % 8],
+                    sgl_lwa_method_names[m]);
         }
         fputc('\n', s);
     }

@@ -45,31 +45,73 @@ static int write_plot_data(const char *path, const sgl_shape_result *r)
     return bad ? -1 : 0;
 }
 
-static const char *const k_colors[SGL_SHAPE_N] = {"#000000", "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c"};
+/* Okabe-Ito colours (distinguishable with every common colour-vision deficiency) */
+static const char *const k_colors[SGL_SHAPE_N] = {"#000000", "#0072B2", "#D55E00", "#E69F00", "#009E73"};
 
+/* y range of a panel: the positive means of its variants, widened a little (the
+ * SE bands are clipped there, so a band reaching 0 runs to the bottom edge) */
+static void y_range(const sgl_shape_result *r, int v0, int v1, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = 0.0;
+    for (int v = v0; v < v1; ++v)
+        for (size_t l = 0; l < r->cell[v].n_log; ++l) {
+            const double m = r->cell[v].curve[l].mean;
+            if (r->cell[v].steps[l] > 0 && m > 0 && isfinite(m)) {
+                if (m < *lo) *lo = m;
+                if (m > *hi) *hi = m;
+            }
+        }
+    if (!(*hi > 0)) *lo = 1.0, *hi = 10.0;
+    *lo /= 1.5;
+    *hi *= 1.5;   /* (a linear panel starts at 0 instead: plot_panel) */
+}
+
+/* one panel: variants v0..v1-1, each a mean curve over an SE band; the legend
+ * says how many trajectories diverged (they leave the average from that step) */
+static void plot_panel(FILE *f, const char *dat, const sgl_shape_result *r, int v0, int v1, const char *title)
+{
+    double lo, hi;
+    y_range(r, v0, v1, &lo, &hi);
+    /* under a decade of spread a log axis has no labelled tick: linear there */
+    const int lin = hi / lo < 10.0;
+    if (lin) lo = 0.0;
+    fprintf(f, "set title \"%s\"\nset xlabel \"SGD step k (eta = %g)\"\n%s\nset yrange [%.6g:%.6g]\nplot ",
+            title, r->cell[v0].spec.lr, lin ? "unset logscale y\nset format y \"%g\"" : "set logscale y\nset format y \"10^{%L}\"",
+            lo, hi);
+    for (int v = v0; v < v1; ++v) {
+        const sgl_shape_cell *c = &r->cell[v];
+        fprintf(f, "%s", v > v0 ? ", \\\n     " : "");
+        sgl_rep_gp_string(f, dat);
+        /* log axes: only steps > 0; the band's lower edge clipped at the panel's bottom */
+        fprintf(f, " index %d using ($1 > 0 ? $1 : NaN):($2 - $3 > %.6g ? $2 - $3 : %.6g):($2 + $3) with filledcurves"
+                   " fs transparent solid 0.2 noborder lc rgb \"%s\" notitle, \\\n     ", v, lo, lo, k_colors[v]);
+        sgl_rep_gp_string(f, dat);
+        fprintf(f, " index %d using ($1 > 0 ? $1 : NaN):($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb \"%s\" dt %d"
+                   " title \"%s (%llu/%u diverged)\"", v, k_colors[v], v == SGL_SHAPE_SGLD ? 2 : 1, c->name,
+                (unsigned long long)c->test.n_diverged, c->spec.seeds);
+    }
+    fputs("\n", f);
+}
+
+/* two panels: HaoChen's four dynamics on the quadratic model (one eta), and
+ * label-noise SGD on the diagonal net (its own eta and scale) */
 static int write_plot_script(const char *path, const char *dat, const char *png, const sgl_shape_result *r,
                              int quick)
 {
     FILE *f = fopen(path, "w");
     if (!f) return -1;
     fprintf(f, "# sgdlab %s (git %s) reproduce " EXPERIMENT "\n", sgl_version(), sgl_git_hash());
-    fputs("set terminal pngcairo size 900,600\nset output ", f);
+    fputs("set terminal pngcairo size 1300,600 font \",11\"\nset output ", f);
     sgl_rep_gp_string(f, png);
-    fprintf(f, "\nset title \"Shape Matters (HaoChen et al.): mean test error over seeds%s\"\n",
-            quick ? " (--quick: steps / 10)" : "");
-    fputs("set logscale xy\nset format y \"10^{%L}\"\nset format x \"10^{%L}\"\n"
-          "set xlabel \"step k\"\nset ylabel \"test error ||w - w*||^2\"\n"
-          "set key left bottom box opaque\nset grid\n"
-          "set datafile missing \"nan\"\n", f);
-    fputs("plot ", f);
-    for (int v = 0; v < SGL_SHAPE_N; ++v) {
-        fprintf(f, "%s", v ? ", \\\n     " : "");
-        sgl_rep_gp_string(f, dat);
-        /* log axes: only points with step > 0 and a positive mean */
-        fprintf(f, " index %d using ($1 > 0 ? $1 : NaN):($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb \"%s\" dt %d"
-                   " title \"%s\"", v, k_colors[v], v == SGL_SHAPE_SGLD ? 2 : 1, r->cell[v].name);
-    }
-    fputs("\n", f);
+    fprintf(f, "\nset multiplot layout 1,2 title \"Shape Matters (HaoChen et al.): mean test error over %u seeds, "
+               "band = +-1 standard error%s\"\n", r->cell[0].spec.seeds, quick ? " (--quick: steps / 10)" : "");
+    fputs("set logscale x\nset format x \"10^{%L}\"\nset autoscale xfix\n"
+          "set ylabel \"test error ||w - w*||^2\"\nset key outside bottom center horizontal maxrows 2 noopaque\n"
+          "set grid\nset datafile missing \"nan\"\n", f);
+    plot_panel(f, dat, r, SGL_SHAPE_GD, SGL_SHAPE_DIAG, "quadratic model (HaoChen's four dynamics)");
+    plot_panel(f, dat, r, SGL_SHAPE_DIAG, SGL_SHAPE_N, "diagonal net, label-noise SGD");
+    fputs("unset multiplot\n", f);
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     return bad ? -1 : 0;

@@ -1352,6 +1352,16 @@ typedef struct {
 sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
 
+/* The report (src/report_write.c): the groups of a resolved request (sgl_report_req, default keys set) written to
+ * f as a table (with '#' comment lines saying what the numbers are; db names the store there), CSV (header line)
+ * or JSON Lines (one object per group: the keys, then "observable" or "estimate", then the columns).  Series: mean,
+ * se (data-draw shared groups over the runs' means; then also replicate, n_replicates, se_traj), runs, n,
+ * n_diverged, n_nonfinite, step_min, step_max; escape: mfpt, mfpt_se, mfpt_ci_lo/hi, rate, rate_se, rate_ci_lo/hi,
+ * level (0.95), runs, n, escaped, censored, n_diverged, time_unit.  A failed write or quote: field "output". */
+typedef enum { SGL_REPORT_TABLE, SGL_REPORT_CSV, SGL_REPORT_JSONL } sgl_report_format;
+sgl_status sgl_report_write(sgl_store *st, const sgl_report_req *r, sgl_report_format fmt, const char *db, FILE *f,
+                            sgl_err *err);
+
 /* Plot data (src/plot_data.c): the groups of a resolved plot request (r->x set) as curves of points, one curve per
  * value of --curve (one curve "all" without it; at most SGL_PLOT_MAX_CURVES, later ones dropped), x the last key.
  * fn gets every group, in order: a point, or a gap and why.  c: per curve its title (the curve key's value) and
@@ -1584,7 +1594,16 @@ typedef struct {
     unsigned lanes;                 /* trajectories advanced together (0 = the vector width); results do not depend on it */
     sgl_escape_method method;       /* direct (default) or ams; the canonical form has the ams keys only under ams */
     sgl_ams_opts ams;
+    /* a landscape plugin (include/sgdlab_plugin.h) instead of a registry landscape: its path (NULL or "": none)
+     * and the FNV-1a 64 of its bytes, set by sgl_escape_spec_resolve_plugin with landscape = its registered
+     * name NAME@HASH8 */
+    const char *landscape_plugin;
+    uint64_t landscape_hash;
 } sgl_escape_spec;
+/* Load the spec's landscape plugin (kept for the process) and set landscape and landscape_hash; nothing
+ * without one.  Errors name --landscape-plugin (no file, not loadable, no symbol, wrong ABI version or
+ * struct size, a missing slot). */
+sgl_status sgl_escape_spec_resolve_plugin(sgl_escape_spec *s, sgl_err *err);
 
 void sgl_escape_spec_default(sgl_escape_spec *s);
 /* Every field checked; err names the field (spec key = CLI flag without

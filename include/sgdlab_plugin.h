@@ -1,5 +1,6 @@
 /* sgdlab_plugin.h: the interface by which one C file supplies a model to sgdlab
- * (`sgdlab run --model-plugin ./m.so`, `sgdlab limit`, `sgdlab check-model`).
+ * (`sgdlab run --model-plugin ./m.so`, `sgdlab limit`, `sgdlab check-model`) or an escape landscape
+ * (`sgdlab escape --landscape-plugin ./w.so`, at the end of this file).
  *
  * A plugin is a shared object built with
  *     cc -O2 -shared -fPIC -I include -o m.so m.c
@@ -83,5 +84,34 @@ typedef struct sgl_model_plugin {
      * (NULL: all D live) */
     void (*layout)(const void *self, const sgl_plugin_data *data, size_t *nb, size_t *len, size_t *stride);
 } sgl_model_plugin;
+
+/* ------------------------------------------------------------------ escape landscapes
+ * `sgdlab escape --landscape-plugin ./w.so`: a landscape L(theta) in n = --n-dim coordinates (n <= max_dim)
+ * with its critical points, defined by one object
+ *     const sgl_landscape_plugin sgdlab_landscape_plugin = {SGL_PLUGIN_ABI_VERSION, sizeof(sgl_landscape_plugin), ...};
+ * The escape is from x_min over the index-1 saddle x_sad towards x_next (has_saddle), in the direction of
+ * coordinate 0.  It reads the escape spec's landscape parameters below (the keys named in reads are accepted
+ * on the command line; L0 and n-dim always). */
+#define SGL_LANDSCAPE_PLUGIN_SYMBOL "sgdlab_landscape_plugin"
+
+typedef struct {
+    unsigned n;                 /* --n-dim */
+    double L0, a, h, q, k;      /* --L0, --a, --h, --h-ratio, --k */
+} sgl_plugin_lparams;
+
+typedef struct sgl_landscape_plugin {
+    uint32_t abi_version;   /* SGL_PLUGIN_ABI_VERSION */
+    uint32_t size;          /* sizeof(sgl_landscape_plugin) */
+    const char *name;
+    const char *doc;
+    const char *reads;      /* spec keys it reads besides L0 and n-dim, separated by spaces: "a", "h h-ratio", "" */
+    int has_saddle;         /* an index-1 saddle and a next minimum exist (events hyperplane, next-min) */
+    unsigned max_dim;       /* n allowed: 1..max_dim (at most 16) */
+    double (*value)(const sgl_plugin_lparams *p, const double *x);
+    void (*grad)(const sgl_plugin_lparams *p, const double *x, double *g);
+    void (*hess)(const sgl_plugin_lparams *p, const double *x, double *H);   /* n x n row-major */
+    /* x_min; x_sad and x_next only when non-NULL (has_saddle) */
+    void (*critical)(const sgl_plugin_lparams *p, double *x_min, double *x_sad, double *x_next);
+} sgl_landscape_plugin;
 
 #endif

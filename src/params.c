@@ -113,6 +113,9 @@ const char *const sgl_escape_bridge_names[] = {"off", "on", NULL};
 static const sgl_param k_escape[] = {
     EROW("landscape", SGL_PARAM_STR, E(landscape), NULL, "landscape (sgdlab list)", "doublewell", NULL, "sgdlab list",
          0, NULL)
+    {"landscape-plugin", SGL_PARAM_STR, E(landscape_plugin), NULL, "a landscape plugin: a shared object built "
+     "against include/sgdlab_plugin.h (replaces landscape)", "none", NULL, "a file", NULL, 0, 0,
+     SGL_PF_OPTIONAL | SGL_PF_PLUGIN | SGL_PF_NOSWEEP, NULL},
     EROW("n-dim", SGL_PARAM_U32, E(lp.n), NULL, "dimension n", "1", NULL, "1..the landscape's maximum", 0, "n")
     EROW("L0", SGL_PARAM_DOUBLE, E(lp.L0), NULL, "loss at the minimum L*", "0.5", NULL, ">= 0", 0, NULL)
     EROW("a", SGL_PARAM_DOUBLE, E(lp.a), NULL, "well depth a", "1", NULL, "> 0", 0, NULL)
@@ -606,7 +609,8 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
         }
         if (p->flags & SGL_PF_PLUGIN) {   /* the plugin's content: a changed file is a different run */
             char hash[17];
-            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)run->plugin_hash);
+            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)(run ? run->plugin_hash
+                                                                         : ((const sgl_escape_spec *)spec)->landscape_hash));
             sgl_json_kstring(&w, "plugin-hash", hash);
         }
         if (truth && (p->flags & SGL_PF_TRUTH)) {

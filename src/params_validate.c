@@ -26,6 +26,10 @@ static sgl_status validate_limit(const sgl_any_spec *a, sgl_err *err)
 static sgl_status validate_escape(const sgl_any_spec *a, sgl_err *err)
 {
     const sgl_escape_spec *s = &a->u.escape;
+    if (s->landscape_plugin && s->landscape_plugin[0] && s->landscape_hash == 0)
+        return sgl_fail(err, SGL_EINVAL, "landscape-plugin",
+                        "'%s' not loaded: sgl_escape_spec_resolve_plugin puts it and its content hash into the spec",
+                        s->landscape_plugin);
     if (s->x0 && a->n_vec != s->lp.n)
         return sgl_fail(err, SGL_EINVAL, "x0", "needs %u values (--n-dim), got %zu", s->lp.n, a->n_vec);
     /* k = 0 is the library's "unset" (read as 1): a given k must be the sharpness it uses */
@@ -101,6 +105,8 @@ static sgl_status given_escape(const sgl_any_spec *a, sgl_err *err)
     if (!sgl_escape_reads(noise->reads, "D") && sgl_any_spec_given(a, "D"))
         return sgl_fail(err, SGL_EINVAL, "D", "only used by --noise isotropic (--noise %s reads --B-over-eta or --B)",
                         noise->name);
+    if (s->landscape_plugin && s->landscape_plugin[0] && sgl_any_spec_given(a, "landscape"))
+        return sgl_fail(err, SGL_EINVAL, "landscape", "not used with --landscape-plugin (the plugin is the landscape)");
     /* the event's and the landscape's parameters: read by the chosen kinds or refused */
     const sgl_landscape_type *lt = sgl_landscape_lookup(s->landscape);
     static const char *const kind_keys[] = {"offset", "c", "r", "h", "h-ratio", "a"};

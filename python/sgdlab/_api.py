@@ -256,9 +256,13 @@ def escape(threads=0, db=None, **kwargs):
     estimates) is written into, as `sgdlab escape --db` writes it."""
     threads = _threads(threads)
     spec = Spec("escape", kwargs)
+    cspec = ffi.addressof(spec.c, "u", "escape")
+    err = ffi.new("sgl_err *")
+    st = lib.sgl_escape_spec_resolve_plugin(cspec, err)   # landscape_plugin: loaded, its hash in the spec
+    if st != 0:
+        raise_err(st, err)
     spec.check_given()
     spec.validate()
-    cspec = ffi.addressof(spec.c, "u", "escape")
     cspec.threads = threads
     err = ffi.new("sgl_err *")
     info = ffi.new("sgl_escape_info *")

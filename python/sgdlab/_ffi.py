@@ -66,6 +66,7 @@ typedef struct {
     int threads; unsigned lanes;
     int method;
     sgl_ams_opts ams;
+    const char *landscape_plugin; uint64_t landscape_hash;
 } sgl_escape_spec;
 
 typedef struct {
@@ -96,6 +97,7 @@ void sgl_any_spec_run_key(const sgl_any_spec *s, char key[17]);
 const sgl_param *sgl_param_table(int kind);
 int sgl_spec_resolve_data(sgl_spec *s, sgl_err *err);
 int sgl_spec_resolve_plugin(sgl_spec *s, sgl_err *err);
+int sgl_escape_spec_resolve_plugin(sgl_escape_spec *s, sgl_err *err);
 void sgl_spec_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 double sgl_spec_lr(const sgl_spec *s, uint64_t k);
 
@@ -361,7 +363,7 @@ LAYOUT = {
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
     "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "bridge", "event", "offset",
                         "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
-                        "method", "ams"],
+                        "method", "ams", "landscape_plugin", "landscape_hash"],
     "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
     "sgl_param": ["name", "type", "off", "choices", "help", "def", "unit", "range", "kinds", "max", "use", "flags",
                   "key"],

@@ -81,6 +81,9 @@ class Spec:
         self.c.vec_cap = _VEC_CAP
         self._keep = []
         err = ffi.new("sgl_err *")
+        kwargs = dict(kwargs)
+        if hasattr(kwargs.get("model"), "spec_keys"):   # a Python-callback model (sgdlab.Model): its plugin keys
+            kwargs.update(kwargs.pop("model").spec_keys())
         for name, value in kwargs.items():
             key = name.replace("_", "-")
             text = ffi.new("char[]", _text(value).encode())

@@ -105,6 +105,8 @@ typedef struct sgl_esc_start {
 
 /* the data landscape (linreg.c), listed in sgl_landscapes (landscapes.c) */
 extern const sgl_landscape_type sgl_landscape_linreg;
+/* a loaded landscape plugin by its registered name NAME@HASH8 (plugin.c), else NULL */
+const sgl_landscape_type *sgl_landscape_plugin_find(const char *name);
 
 /* the type behind a registry entry (its first member) */
 static inline const sgl_esc_noise *sgl_esc_noise_of(int id)

@@ -169,5 +169,5 @@ const sgl_landscape_type *sgl_landscape_lookup(const char *name)
     if (!name) return NULL;
     for (size_t i = 0; sgl_landscapes[i]; ++i)
         if (strcmp(sgl_landscapes[i]->name, name) == 0) return sgl_landscapes[i];
-    return NULL;
+    return sgl_landscape_plugin_find(name);   /* a loaded landscape plugin (src/escape/plugin.c) */
 }

@@ -5,7 +5,8 @@
 # ABI version, no symbol, no file, not a shared object, rejected parameters) is
 # exit 2 naming --model-plugin / --plugin-param with nothing on stdout; the run
 # key covers the plugin's content (plugin-hash = FNV-1a 64 of its bytes); the
-# shipped example examples/plugins/relu2.c trains and is deterministic.
+# shipped example examples/plugins/relu2.c trains and is deterministic; check-model catches a wrong
+# gradient; a landscape plugin copy of doublewell gives bitwise the built-in's escapes (well2d runs).
 # usage: cli_plugins.sh SGDLAB [SCRATCH]; SGL_PLUGIN_DIR: the built plugins
 set -u
 . "$(dirname "$0")/common.sh" "$@"
@@ -135,4 +136,41 @@ for m in $("$SGDLAB" list | awk '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 }
     check "check-model --model $m: exit 0 ($(grep -c ' ok ' ck.out) checks ok)" test $? -eq 0
 done
 bad "check-model with a flag it does not read" --steps "not used by check-model" check-model --model sphere --steps 3
+# (f) landscape plugins (item 3): a plugin copy of doublewell gives bitwise the built-in's first passages;
+# the example well2d runs; a model plugin is not a landscape plugin (exit 2)
+ESC=(--noise mori --L0 0.5 --trajectories 40 --t-max 200 --seed 3)
+"$SGDLAB" escape --landscape doublewell "${ESC[@]}" --db ea.db > /dev/null 2>&1
+ra=$?
+"$SGDLAB" escape --landscape-plugin "$P/dw_copy.so" "${ESC[@]}" --db eb.db > eb.txt 2>&1
+rb=$?
+check "escape doublewell and its plugin copy: both exit 0" test $ra -eq 0 -a $rb -eq 0
+"$SGDLAB" export ea.db --table events --format jsonl > ea.jsonl 2> /dev/null
+"$SGDLAB" export eb.db --table events --format jsonl > eb.jsonl 2> /dev/null
+"$SGDLAB" export eb.db --table runs --format jsonl > ebr.jsonl 2> /dev/null
+pycheck "escape plugin copy" - ea.jsonl eb.jsonl ebr.jsonl "$P/dw_copy.so" <<'PY'
+import json, sys
+def ev(path):
+    return [(r["traj"], r["kind"], r["time"].hex() if isinstance(r["time"], float) else r["time"], r["censored"],
+             r["value"].hex() if isinstance(r["value"], float) else r["value"]) for r in map(json.loads, open(path))]
+def check(ok, what): print(("PASS: " if ok else "FAIL: ") + what)
+a, b = ev(sys.argv[1]), ev(sys.argv[2])
+check(len(a) == 40 and a == b, "40 first passages, bitwise the built-in's (%d, %d)" % (len(a), len(b)))
+check(any(e[1] == "first_passage" and not e[3] for e in a), "some trajectories escaped")
+h = 0xcbf29ce484222325
+for byte in open(sys.argv[4], "rb").read():
+    h = ((h ^ byte) * 0x100000001b3) & 0xffffffffffffffff
+p = json.loads(open(sys.argv[3]).readline())["params"]
+check(p.get("landscape-plugin", "").endswith("dw_copy.so") and p.get("plugin-hash") == "%016x" % h
+      and p.get("landscape", "").startswith("dw_copy@"), "stored: landscape-plugin, its plugin-hash, the name")
+PY
+"$SGDLAB" escape --landscape-plugin "$P/well2d.so" --n-dim 2 --a 1 --h 4 --noise isotropic --D 0.15 \
+    --trajectories 100 --t-max 300 > w.txt 2>&1
+rc=$?
+check "well2d example: exit 0 (got $rc)" test $rc -eq 0
+bad "a model plugin as a landscape" --landscape-plugin "no symbol 'sgdlab_landscape_plugin'" \
+    escape --landscape-plugin ./sphere_copy.so --trajectories 4
+bad "--landscape with --landscape-plugin" --landscape "not used with --landscape-plugin" \
+    escape --landscape moriwell --landscape-plugin "$P/dw_copy.so" --trajectories 4
+bad "landscape plugin: a key it does not read" --h "not used with --landscape dw_copy@" \
+    escape --landscape-plugin "$P/dw_copy.so" --h 2 --trajectories 4
 finish
