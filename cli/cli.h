@@ -68,6 +68,12 @@ sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opt
 int sgl_escape_given(const sgl_escape_opts *o, const char *flag);
 /* escape_ams.c: `escape --method ams` (sgl_escape_ams), printed like the direct method */
 int escape_ams(const sgl_escape_opts *o);
+/* the splitting diagnostics (p, times, levels, options, counts) as members of the current JSON object */
+void escape_ams_json_diag(sgl_json *w, const sgl_ams_result *r, const sgl_ams_opts *o);
+/* escape_samples.c: the stationary samples of --event none (sgl_escape_stationary_summary) below the table / in --json */
+void escape_samples_table(const sgl_escape_spec *s, const sgl_escape_stationary *st);
+void escape_samples_json(sgl_json *w, const sgl_escape_spec *s, const sgl_escape_results *r,
+                         const sgl_escape_stationary *st);
 /* turn a library error field ("t-max") into the flag ("--t-max") in place */
 void sgl_escape_err_flag(sgl_err *err);
 int sgl_cmd_limit(int argc, char **argv);

@@ -33,7 +33,7 @@ static void est_head(sgl_json *w, const char *key, const char *vkey, double valu
 /* the --json object of one escape run: spec, counts, MFPT, rate and the theory with its ratios */
 static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
                               const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
-                              size_t npred, const char *why, const char *evdef)
+                              size_t npred, const char *why, const char *evdef, const sgl_escape_stationary *stn)
 {
     const sgl_mfpt_est mf = *mfp;
     const sgl_rate_est rate = *ratep;
@@ -91,6 +91,7 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
     sgl_json_begin_object(&w);
     sgl_json_predictions(&w, why, pred, npred, ratio);
     sgl_json_end_object(&w);
+    if (stn) escape_samples_json(&w, s, r, stn);   /* --event none: the stationary samples */
     sgl_json_kdouble(&w, "seconds", r->seconds);
     sgl_json_kdouble(&w, "traj_steps", r->traj_steps);
     sgl_json_end_object(&w);
@@ -197,8 +198,11 @@ int sgl_cmd_escape(int argc, char **argv)
     if (npred > 64) npred = 64;
     const int json = o.json;
     const char *evdef = sgl_escape_event_defaulted(&o.any);
-    if (json) print_escape_json(s, &in, r, &mf, &rate, pred, npred, why, evdef);
+    sgl_escape_stationary stn;   /* --event none: the states at t-max summarised */
+    const int samples = s->event == SGL_ESC_EV_NONE && sgl_escape_stationary_summary(s, r, &stn, &te) == SGL_OK;
+    if (json) print_escape_json(s, &in, r, &mf, &rate, pred, npred, why, evdef, samples ? &stn : NULL);
     else print_escape_table(s, &in, r, &mf, &rate, pred, npred, why, evdef);
+    if (!json && samples) escape_samples_table(s, &stn);
     fprintf(stderr, "sgdlab escape: %u trajectories, %.4g integrator steps in %.3f s (%.2f ns per trajectory-step)\n",
             s->trajectories, r->traj_steps, r->seconds, r->traj_steps > 0 ? 1e9 * r->seconds / r->traj_steps : 0.0);
 done:

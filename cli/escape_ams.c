@@ -43,6 +43,31 @@ static void json_ci(sgl_json *w, const double ci[2])
     sgl_json_double_fmt(w, "%g", 0.95);
 }
 
+void escape_ams_json_diag(sgl_json *w, const sgl_ams_result *r, const sgl_ams_opts *o)
+{
+    sgl_json_kdouble(w, "p", r->p);
+    sgl_json_kdouble(w, "p_se", r->p_se);
+    json_ci(w, r->p_ci);
+    sgl_json_kdouble(w, "t_first", r->t_first);
+    sgl_json_kdouble(w, "t_first_se", r->t_first_se);
+    sgl_json_kdouble(w, "t_loop", r->t_loop);
+    sgl_json_kdouble(w, "t_loop_se", r->t_loop_se);
+    sgl_json_kdouble(w, "t_reactive", r->t_reactive);
+    sgl_json_kdouble(w, "t_reactive_se", r->t_reactive_se);
+    sgl_json_kdouble(w, "z_A", r->z_A);
+    sgl_json_kdouble(w, "z_sigma", r->z_sigma);
+    sgl_json_kuint(w, "replicas", o->replicas);
+    sgl_json_kuint(w, "kill", o->kill);
+    sgl_json_kuint(w, "runs", r->runs);
+    sgl_json_kuint(w, "cycles", o->cycles);
+    sgl_json_kuint(w, "extinct_runs", r->extinct);
+    sgl_json_kuint(w, "iterations", r->iterations);
+    sgl_json_kuint(w, "clones", r->clones);
+    sgl_json_kuint(w, "evaluations", r->evaluations);
+    sgl_json_kuint(w, "capped", r->capped);
+    sgl_json_kuint(w, "direct_escapes", r->direct_escapes);
+}
+
 static void print_json(const sgl_escape_spec *s, const sgl_ams_result *r, const sgl_prediction *pred, size_t np,
                        const char *why)
 {
@@ -81,27 +106,7 @@ static void print_json(const sgl_escape_spec *s, const sgl_ams_result *r, const 
     sgl_json_end_object(&w);
     sgl_json_key(&w, "ams");
     sgl_json_begin_object(&w);
-    sgl_json_kdouble(&w, "p", r->p);
-    sgl_json_kdouble(&w, "p_se", r->p_se);
-    json_ci(&w, r->p_ci);
-    sgl_json_kdouble(&w, "t_first", r->t_first);
-    sgl_json_kdouble(&w, "t_first_se", r->t_first_se);
-    sgl_json_kdouble(&w, "t_loop", r->t_loop);
-    sgl_json_kdouble(&w, "t_loop_se", r->t_loop_se);
-    sgl_json_kdouble(&w, "t_reactive", r->t_reactive);
-    sgl_json_kdouble(&w, "t_reactive_se", r->t_reactive_se);
-    sgl_json_kdouble(&w, "z_A", r->z_A);
-    sgl_json_kdouble(&w, "z_sigma", r->z_sigma);
-    sgl_json_kuint(&w, "replicas", s->ams.replicas);
-    sgl_json_kuint(&w, "kill", s->ams.kill);
-    sgl_json_kuint(&w, "runs", r->runs);
-    sgl_json_kuint(&w, "cycles", s->ams.cycles);
-    sgl_json_kuint(&w, "extinct_runs", r->extinct);
-    sgl_json_kuint(&w, "iterations", r->iterations);
-    sgl_json_kuint(&w, "clones", r->clones);
-    sgl_json_kuint(&w, "evaluations", r->evaluations);
-    sgl_json_kuint(&w, "capped", r->capped);
-    sgl_json_kuint(&w, "direct_escapes", r->direct_escapes);
+    escape_ams_json_diag(&w, r, &s->ams);
     sgl_json_end_object(&w);
     sgl_json_key(&w, "theory");
     sgl_json_begin_object(&w);

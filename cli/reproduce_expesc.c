@@ -31,6 +31,9 @@ static void dat_series(FILE *f, const sgl_expesc_series *S, int inv)
         if (c->simulated) fprintf(f, "%g %.10g %.10g %.10g %.10g\n", x, c->mfpt, c->lo, c->hi, S->theory[b]);
         else fprintf(f, "%g nan nan nan %.10g\n", x, S->theory[b]);
     }
+    for (unsigned j = 0; !inv && j < S->nx; ++j)   /* (1) splitting points: columns 6-8 */
+        fprintf(f, "%g nan nan nan %.10g %.10g %.10g %.10g\n", S->x_ams[j], S->theory_ams[j], S->ams[j].mfpt,
+                S->ams[j].mfpt_ci[0], S->ams[j].mfpt_ci[1]);
 }
 
 static int write_dat(const char *path, const sgl_expesc_result *r)
@@ -39,7 +42,8 @@ static int write_dat(const char *path, const sgl_expesc_result *r)
     if (!f) return -1;
     fprintf(f, "# sgdlab %s (git %s) reproduce " EXPE "\n", sgl_version(), sgl_git_hash());
     for (int s = 0; s < SGL_EXPESC_NS; ++s) {
-        fprintf(f, "%s# (1) %s: B/eta, sim MFPT, lo, hi, theory\n", s ? "\n\n" : "", r->be[s].label);
+        fprintf(f, "%s# (1) %s: B/eta, sim MFPT, lo, hi, theory[, splitting MFPT, lo, hi]\n", s ? "\n\n" : "",
+                r->be[s].label);
         dat_series(f, &r->be[s], 0);
     }
     fprintf(f, "\n\n# (2) Kaplan-Meier: t / mean, S, Greenwood se\n");
@@ -64,7 +68,9 @@ static int write_gp(const char *path, int quick)
     fputs("set xlabel 'B/eta'\nset ylabel 'MFPT (t = eta k)'\nset key left top\nset title '(1) 2-D Mori well'\n"
           "plot '" EXPE ".dat' index 0 u 1:2:3:4 w yerrorbars pt 7 lc 1 t 'Mori SDE', '' index 0 u 1:5 w l lc 1 t 'Eq. 17', \\\n"
           "  '' index 1 u 1:2:3:4 w yerrorbars pt 5 lc 2 t 'Mori discrete SGD', \\\n"
-          "  '' index 2 u 1:2:3:4 w yerrorbars pt 9 lc 3 t 'isotropic SDE', '' index 2 u 1:5 w l lc 3 t 'Eyring-Kramers'\n", f);
+          "  '' index 2 u 1:2:3:4 w yerrorbars pt 9 lc 3 t 'isotropic SDE', '' index 2 u 1:5 w l lc 3 t 'Eyring-Kramers', \\\n"
+          "  '' index 0 u 1:6:7:8 w yerrorbars pt 6 lc 1 t 'splitting', '' index 1 u 1:6:7:8 w yerrorbars pt 4 lc 2 notitle, \\\n"
+          "  '' index 2 u 1:6:7:8 w yerrorbars pt 8 lc 3 notitle\n", f);
     fputs("set xlabel 't / E t'\nset ylabel 'survival S(t)'\nset title '(2) Kaplan-Meier (quasi-stationary start) vs Exp(1)'\nset key right top\n"
           "plot '" EXPE ".dat' index 3 u 1:2 w steps lw 2 t 'Kaplan-Meier', exp(-x) w l dt 2 lw 2 t 'Exp(1)'\n", f);
     fputs("set xlabel '1/k'\nset ylabel 'MFPT (t = eta k)'\nset title '(4) sharpness k, 1-D double well'\nset key left top\n"
@@ -128,6 +134,27 @@ static void json_series(sgl_json *w, const sgl_expesc_series *S, int sharp)
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
+    if (!sharp) {   /* (1) splitting points */
+        sgl_json_key(w, "ams_rows");
+        sgl_json_begin_array(w);
+        for (unsigned j = 0; j < S->nx; ++j) {
+            sgl_ams_opts ao;
+            sgl_ams_opts_default(&ao);
+            sgl_json_begin_object(w);
+            sgl_json_kdouble(w, "B_over_eta", S->x_ams[j]);
+            sgl_json_kdouble(w, "theory_mfpt", S->theory_ams[j]);
+            sgl_json_kdouble(w, "mfpt", S->ams[j].mfpt);
+            sgl_json_kdouble(w, "mfpt_se", S->ams[j].mfpt_se);
+            json_ci(w, S->ams[j].mfpt_ci[0], S->ams[j].mfpt_ci[1]);
+            sgl_json_kdouble(w, "mean_steps", S->ams[j].mfpt / 0.005);
+            escape_ams_json_diag(w, &S->ams[j], &ao);
+            sgl_json_kdouble(w, "seconds", S->ams[j].seconds);
+            sgl_json_end_object(w);
+        }
+        sgl_json_end_array(w);
+        sgl_json_kdouble(w, "slope_all", S->have_fit_all ? S->fit_all.slope : NAN);
+        sgl_json_kdouble(w, "slope_all_se", S->have_fit_all ? S->fit_all.slope_se : NAN);
+    }
     sgl_json_end_object(w);
 }
 
@@ -206,6 +233,27 @@ static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_expesc_resu
 
 /* ------------------------------------------------------------- table */
 
+/* (1) the splitting rows of one series (E[nu] in steps of 0.005), their cost and the slope over every point */
+static void table_be_ams(FILE *out, const sgl_expesc_series *S)
+{
+    if (!S->nx) return;
+    fprintf(out, "  beyond direct simulation, adaptive multilevel splitting (escape --method ams, default options):\n"
+                 "  %6s %34s %12s %12s %9s %10s %11s %8s\n", "B/eta", "splitting MFPT [95% CI]", "E[nu] steps",
+            strcmp(S->theory_name, "mori_mfpt") == 0 ? "Mori Eq.17" : "Eyring-Kr.", "sim/th.", "p", "evaluations",
+            "seconds");
+    for (unsigned j = 0; j < S->nx; ++j) {
+        const sgl_ams_result *a = &S->ams[j];
+        char c1[96];
+        snprintf(c1, sizeof c1, "%.4g [%.4g, %.4g]s", a->mfpt, a->mfpt_ci[0], a->mfpt_ci[1]);
+        fprintf(out, "  %6g %34s %12.4g %12.5g %9.3f %10.3g %11.4g %8.2f\n", S->x_ams[j], c1, a->mfpt / 0.005,
+                S->theory_ams[j], a->mfpt / S->theory_ams[j], a->p, (double)a->evaluations, a->seconds);
+    }
+    if (S->have_fit_all)
+        fprintf(out, "  slope of log MFPT vs B/eta, direct and splitting points: %.4f +- %.4f; minimum-action barrier "
+                     "%.4f; z = %.2f\n", S->fit_all.slope, S->fit_all.slope_se, S->barrier,
+                (S->fit_all.slope - S->barrier) / S->fit_all.slope_se);
+}
+
 static void table_be(FILE *out, const sgl_expesc_result *r)
 {
     fprintf(out, "(1) log E[nu] against B/eta: 2-D Mori well L = 0.5 + (z1^2-1)^2 + 4 z2^2, exit z1 <= -1, SDE dt = SGD eta = 0.005\n");
@@ -223,6 +271,7 @@ static void table_be(FILE *out, const sgl_expesc_result *r)
                          "z = %.2f\n", S->fit.slope, S->fit.slope_se, S->barrier, S->barrier_closed,
                     (S->fit.slope - S->barrier) / S->fit.slope_se);
         else fprintf(out, "  (fewer than 3 simulated points: no slope); minimum-action barrier %.4f\n", S->barrier);
+        table_be_ams(out, S);
     }
 }
 

@@ -31,7 +31,8 @@ static int write_dat(const char *dat, const sgl_mori_result *R)
     FILE *f = fopen(dat, "w");
     if (!f) return -1;
     fprintf(f, "# sgdlab %s (git %s) reproduce " EXPM "\n# (a) blocks: B/eta = 16, 40, 80; columns: L^s/L*, "
-               "sim MFPT, CI lo, CI hi, exact, Mori 1/kappa, Arrhenius 1/kappa, exact GLD (t = eta k)\n",
+               "sim MFPT, CI lo, CI hi, exact, Mori 1/kappa, Arrhenius 1/kappa, exact GLD, splitting MFPT, CI lo, CI hi "
+               "(t = eta k)\n",
             sgl_version(), sgl_git_hash());
     static const double blocks[3] = {16, 40, 80};
     for (int b = 0; b < 3; ++b) {
@@ -42,7 +43,9 @@ static int write_dat(const char *dat, const sgl_mori_result *R)
             fprintf(f, "%.10g ", a->ratio);
             if (a->sim.simulated) fprintf(f, "%.10g %.10g %.10g", a->sim.mfpt, a->sim.lo, a->sim.hi);
             else fputs("nan nan nan", f);
-            fprintf(f, " %.10g %.10g %.10g %.10g\n", a->exact, a->mori, a->arrhenius, a->gld);
+            fprintf(f, " %.10g %.10g %.10g %.10g", a->exact, a->mori, a->arrhenius, a->gld);
+            if (a->ams_run) fprintf(f, " %.10g %.10g %.10g\n", a->ams.mfpt, a->ams.mfpt_ci[0], a->ams.mfpt_ci[1]);
+            else fputs(" nan nan nan\n", f);
         }
     }
     fprintf(f, "\n\n# (b) n, sim MFPT, lo, hi, Mori Eq. 17 1/kappa\n");
@@ -72,9 +75,12 @@ static int write_gp(const char *gp, int quick)
           "     '' index 0 using 1:5 with lines lw 2 lc rgb '#1f77b4' title 'exact quadrature, B/eta = 16', \\\n"
           "     '' index 0 using 1:6 with lines dt 2 lw 2 lc rgb '#1f77b4' title 'Mori Eq. 16, B/eta = 16', \\\n"
           "     '' index 0 using 1:7 with lines dt 3 lw 2 lc rgb '#7f7f7f' title 'frozen-noise Arrhenius, B/eta = 16', \\\n"
+          "     '' index 0 using 1:9:10:11 with yerrorbars pt 6 lc rgb '#1f77b4' title 'splitting (AMS), B/eta = 16', \\\n"
           "     '' index 1 using 1:2:3:4 with yerrorbars pt 5 lc rgb '#d62728' title 'simulation, B/eta = 40', \\\n"
           "     '' index 1 using 1:5 with lines lw 2 lc rgb '#d62728' title 'exact quadrature, B/eta = 40', \\\n"
           "     '' index 1 using 1:6 with lines dt 2 lw 2 lc rgb '#d62728' title 'Mori Eq. 16, B/eta = 40', \\\n"
+          "     '' index 1 using 1:9:10:11 with yerrorbars pt 4 lc rgb '#d62728' title 'splitting (AMS), B/eta = 40', \\\n"
+          "     '' index 2 using 1:9:10:11 with yerrorbars pt 8 lc rgb '#2ca02c' title 'splitting (AMS), B/eta = 80', \\\n"
           "     '' index 2 using 1:2:3:4 with yerrorbars pt 9 lc rgb '#2ca02c' title 'simulation, B/eta = 80', \\\n"
           "     '' index 2 using 1:5 with lines lw 2 lc rgb '#2ca02c' title 'exact quadrature, B/eta = 80'\n", f);
     fputs("set output '" EXPM "-n.png'\nunset logscale x\nset xlabel 'outlier directions n'\n"
@@ -133,6 +139,23 @@ static void json_a(sgl_json *w, const sgl_mori_result *R)
         sgl_json_kdouble(w, "gld_exact_mfpt", r->gld);
         sgl_json_key(w, "sim");
         sgl_rep_json_cell(w, &r->sim);
+        sgl_json_key(w, "ams");   /* adaptive multilevel splitting where the direct simulation did not run */
+        if (r->ams_run) {
+            sgl_ams_opts ao;
+            sgl_ams_opts_default(&ao);
+            sgl_json_begin_object(w);
+            sgl_json_kdouble(w, "mfpt", r->ams.mfpt);
+            sgl_json_kdouble(w, "mfpt_se", r->ams.mfpt_se);
+            sgl_json_key(w, "mfpt_ci");
+            sgl_json_begin_array(w);
+            sgl_json_double(w, r->ams.mfpt_ci[0]);
+            sgl_json_double(w, r->ams.mfpt_ci[1]);
+            sgl_json_end_array(w);
+            escape_ams_json_diag(w, &r->ams, &ao);
+            sgl_json_kdouble(w, "seconds", r->ams.seconds);
+            sgl_json_kdouble(w, "direct_steps_same_se", r->ams_brute_steps);
+            sgl_json_end_object(w);
+        } else sgl_json_null(w);
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
@@ -241,6 +264,24 @@ static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_mori_result
 
 /* ------------------------------------------------------------- table */
 
+/* the rows estimated by splitting: what ran, its cost, and the direct simulation it replaces */
+static void table_a_ams(FILE *out, const sgl_exp_settings *o, const sgl_mori_result *R)
+{
+    sgl_ams_opts ao;
+    sgl_ams_opts_default(&ao);
+    fprintf(out, "    s = adaptive multilevel splitting (escape --method ams: %u runs x %u replicas, kill %u, automatic "
+                 "levels; log-normal t CI) where direct\n    simulation %s; cost (model evaluations = integrator "
+                 "steps) against direct simulation to the same relative SE:\n", ao.runs, ao.replicas, ao.kill,
+            o->quick ? "is skipped by --quick or beyond the budget" : "is beyond the budget");
+    for (int i = 0; i < SGL_MORI_NA; ++i) {
+        const sgl_mori_row_a *r = &R->a[i];
+        if (r->sim.simulated || !r->ams_run) continue;
+        fprintf(out, "      B/eta = %g, L0 = %g: %.3g evaluations in %.2f s; direct: %.3g trajectory-steps (%.3g x)\n",
+                r->B_over_eta, r->L0, (double)r->ams.evaluations, r->ams.seconds, r->ams_brute_steps,
+                r->ams_brute_steps / (double)r->ams.evaluations);
+    }
+}
+
 static void table_a(FILE *out, const sgl_exp_settings *o, const sgl_mori_result *R)
 {
     fprintf(out, "(a) double well L = L0 + (theta^2 - 1)^2 (Delta L = 1, h* = 8, h^s = -4), Mori noise D = (eta/B) h* L,\n"
@@ -248,27 +289,35 @@ static void table_a(FILE *out, const sgl_exp_settings *o, const sgl_mori_result 
     fprintf(out, "%5s %5s %7s %6s %34s %15s %11s %9s %11s %11s %11s %11s %8s\n", "B/eta", "L0", "Ls/L*", "dU/T",
             "simulation MFPT [95% CI]", "esc/cens/div", "exact", "sim/exact", "Mori 1/k", "Arrhenius", "GLD exact",
             "saddle", "seconds");
-    int n_quick = 0, n_budget = 0;
+    int n_quick = 0, n_budget = 0, n_ams = 0;
     for (int i = 0; i < SGL_MORI_NA; ++i) {
         const sgl_mori_row_a *r = &R->a[i];
         char c1[96], c2[48], c3[24];
+        double secs = r->sim.seconds;
         sgl_rep_cell_text(c1, sizeof c1, c2, sizeof c2, &r->sim);
         if (r->sim.simulated) snprintf(c3, sizeof c3, "%.3f", r->sim.mfpt / r->exact);
         else snprintf(c3, sizeof c3, "-");
+        if (!r->sim.simulated && r->ams_run) {   /* splitting: marked 's' */
+            snprintf(c1, sizeof c1, "%.4g [%.4g, %.4g]s", r->ams.mfpt, r->ams.mfpt_ci[0], r->ams.mfpt_ci[1]);
+            snprintf(c2, sizeof c2, "AMS %u runs", r->ams.runs);
+            snprintf(c3, sizeof c3, "%.3f", r->ams.mfpt / r->exact);
+            secs = r->ams.seconds;
+            ++n_ams;
+        }
         fprintf(out, "%5g %5g %7.3g %6.3g %34s %15s %11.5g %9s %11.5g %11.4g %11.4g %11.5g %8.1f\n", r->B_over_eta,
-                r->L0, r->ratio, r->validity, c1, c2, r->exact, c3, r->mori, r->arrhenius, r->gld, r->saddle,
-                r->sim.seconds);
-        n_quick += r->quick_skip;
-        n_budget += !r->sim.simulated && !r->quick_skip;
+                r->L0, r->ratio, r->validity, c1, c2, r->exact, c3, r->mori, r->arrhenius, r->gld, r->saddle, secs);
+        n_quick += r->quick_skip && !r->ams_run;
+        n_budget += !r->sim.simulated && !r->quick_skip && !r->ams_run;
     }
     if (R->have_fit_a)
         fprintf(out, "    power law at B/eta = 16: WLS slope of log MFPT vs log(L^s/L*) = %.3f +- %.3f (simulation); "
                      "exact quadrature %.3f; Mori exponent 1/2 + B/(eta h*) = %.3f\n",
                 R->fit_a.slope, R->fit_a.slope_se, R->fit_a_exact.slope, 2.5);
     if (n_quick) fprintf(out, "    not simulated: %d rows (B/eta = 40, 80) skipped by --quick (theory only)\n", n_quick);
-    if (n_budget || !o->quick)
+    if (n_budget)
         fprintf(out, "    not simulated: rows whose expected MFPT exceeds the budget of %.3g trajectory-steps (theory only)\n",
                 R->budget);
+    if (n_ams) table_a_ams(out, o, R);
     fputc('\n', out);
 }
 
@@ -325,8 +374,9 @@ static void table_d2(FILE *out, int quick, const sgl_mori_row_fp *D2, const char
         fprintf(out, "%5g %34s %15s %30s %30s %11.5g %11.5g %11.5g\n", D2[i].c, c1, c2, c3, c4, D2[i].ideal,
                 D2[i].data, D2[i].gld);
     }
-    fprintf(out, "    (Euler-Maruyama checks the exit at discrete times, which biases the MFPT up by O(sqrt dt): at c = 1.5\n"
-                 "    28.2, 26.5, 25.3 at dt = 0.005, 0.001, 0.0002 against the quadrature's 24.32)\n");
+    fprintf(out, "    (the SDE checks the exit between grid points too, by the Brownian bridge (THEORY 8.3); the grid alone\n"
+                 "    (--bridge off) biased the MFPT up by O(sqrt dt): at c = 1.5 28.2, 26.5, 25.3 at dt = 0.005, 0.001,\n"
+                 "    0.0002 against the quadrature's 24.32)\n");
     if (d2why[0]) fprintf(out, "    true-minibatch first passage not simulated: %s\n", d2why);
 }
 

@@ -1655,6 +1655,31 @@ void sgl_escape_results_free(sgl_escape_results *r);
  * odd k.  So results are bitwise independent of threads, lanes and ISA. */
 sgl_status sgl_escape_run(const sgl_escape_spec *s, sgl_escape_results *res, sgl_err *err);
 
+/* Stationary samples (event none, src/escape/stationary.c): the states at
+ * t_max of the trajectories that did not diverge, summarised: mean, SE,
+ * quantiles (levels sgl_stationary_q; linear between the order statistics at
+ * (n - 1) p) and maximum of L and of |theta - theta*|; the exponent phi of
+ * P ~ L^-phi from the tail (Hill MLE above the 90 % quantile of L,
+ * sgl_est_phi_tail) and, on the quadratic landscape, the exact quadratic-well
+ * MLE (sgl_est_phi_quadratic; n_used 0 where it does not exist, n >= n_c);
+ * the closed form (Mori noise with one curvature h* in every direction)
+ * phi = 1 + (B/eta)/h* and, on the quadratic (L ~ |theta|^2), the critical
+ * dimension n_c = 2 phi: L^-phi is normalisable iff n < n_c (THEORY 5.3);
+ * NaN where none applies. */
+#define SGL_STAT_NQ 5
+extern const double sgl_stationary_q[SGL_STAT_NQ];   /* 0.05, 0.25, 0.5, 0.75, 0.95 */
+typedef struct {
+    double mean, se, q[SGL_STAT_NQ], max;
+} sgl_sample_summary;
+typedef struct {
+    uint64_t n, diverged;                /* samples used; diverged trajectories left out */
+    sgl_sample_summary L, dist;          /* L(theta), |theta - theta*| */
+    sgl_phi_est phi_tail, phi_quad;      /* n_used 0: not available */
+    double phi_theory, n_c;
+} sgl_escape_stationary;
+sgl_status sgl_escape_stationary_summary(const sgl_escape_spec *s, const sgl_escape_results *r,
+                                         sgl_escape_stationary *out, sgl_err *err);
+
 /* ----------------------------------------- rare escapes: adaptive multilevel splitting
  * (src/escape/ams.c).  The generalized AMS of Brehier, Lelievre and Rousset
  * on the escape engine's own dynamics, with the mean first-passage time

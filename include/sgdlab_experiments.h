@@ -84,10 +84,11 @@ int sgl_exp_plan_budget(double T_exp, double dt, double budget_steps, uint32_t M
 
 /* Ibayashi-Imaizumi's exponential escape (THEORY.md 6.3, 7.2-7.5, X1):
  * (1) log E[nu] against B/eta on the 2-D Mori well against the minimum-action
- * barrier; (2) nu/E[nu] against Exp(1) (KS, Kaplan-Meier); (3) the rate from
+ * barrier (direct simulation, then splitting up to E[nu] ~ 1e20 steps; quick:
+ * the Mori SDE at B/eta = 64 and 128 only); (2) nu/E[nu] against Exp(1) (KS, Kaplan-Meier); (3) the rate from
  * theta* and after a quasi-stationary burn-in; (4) the sharpness k on the 1-D
  * double well.  count = 0: 1000 trajectories per setting (quick: 200). */
-enum { SGL_EXPESC_NS = 3, SGL_EXPESC_NB = 5, SGL_EXPESC_NK = 5 };
+enum { SGL_EXPESC_NS = 3, SGL_EXPESC_NB = 5, SGL_EXPESC_NK = 5, SGL_EXPESC_NX = 6 };
 typedef struct {
     const char *label;           /* "Mori noise, SDE", ... */
     const char *theory_name;     /* the prediction compared: "mori_mfpt" / "kramers_mfpt" / "exact_mfpt" */
@@ -98,6 +99,14 @@ typedef struct {
     int have_fit;                /* >= 3 simulated points */
     sgl_wls_est fit;             /* (1) log MFPT vs B/eta; (4) log(k MFPT) vs 1/k */
     sgl_wls_est fit_log;         /* (4): log(k MFPT) vs log k */
+    /* (1) beyond direct simulation: adaptive multilevel splitting (sgl_escape_ams, default options) at B/eta =
+     * x_ams[j], j < nx, up to the first point where the theory's E[nu] (steps of 0.005) exceeds 1e20; the slope
+     * of log MFPT over the simulated and the splitting points together */
+    unsigned nx;
+    double x_ams[SGL_EXPESC_NX], theory_ams[SGL_EXPESC_NX];
+    sgl_ams_result ams[SGL_EXPESC_NX];
+    int have_fit_all;
+    sgl_wls_est fit_all;
 } sgl_expesc_series;
 typedef struct {
     sgl_expesc_series be[SGL_EXPESC_NS];      /* (1) */
@@ -165,8 +174,10 @@ void sgl_lwa_result_free(sgl_lwa_result *r);
 
 /* Mori, Ziyin, Liu, Ueda, power-law escape (THEORY.md 5, M1-M4): (a) the
  * escape time of the double well L0 + (theta^2 - 1)^2 under Mori's noise at
- * equal Delta L = 1 against L^s/L* (simulation, Eq. 16, frozen-noise
- * Arrhenius, exact quadrature) and the power-law fit; (b) the n-dependence of
+ * equal Delta L = 1 against L^s/L* (simulation -- by adaptive multilevel
+ * splitting where direct simulation is beyond the budget or skipped by
+ * quick --, Eq. 16, frozen-noise Arrhenius, exact quadrature) and the
+ * power-law fit; (b) the n-dependence of
  * Eq. 17; (c) the stationary exponent phi (M1), SDE and discrete SGD; (d) phi
  * under true minibatch SGD on Gaussian linear regression.  count = 0: 1000
  * trajectories per setting (quick: 200).  (d)'s first passages (fp) run on
@@ -181,6 +192,12 @@ typedef struct {
     int series;                       /* the B/eta = 16 series of the fit */
     int quick_skip;                   /* not simulated because of quick (else: beyond the budget) */
     sgl_exp_escape_cell sim;
+    /* rows not simulated directly: adaptive multilevel splitting (sgl_escape_ams, default options, t_max 1e4),
+     * and the direct simulation it replaces: trajectory-steps for the same relative SE,
+     * (mfpt / mfpt_se)^2 trajectories of exact / dt steps each */
+    int ams_run;
+    sgl_ams_result ams;
+    double ams_brute_steps;
 } sgl_mori_row_a;
 typedef struct {
     unsigned n;

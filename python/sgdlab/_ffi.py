@@ -242,12 +242,29 @@ typedef struct {
 } sgl_exp_escape_cell;
 
 typedef struct {
+    double p, p_se, p_ci[2];
+    double t_first, t_first_se;
+    double t_loop, t_loop_se;
+    double t_reactive, t_reactive_se;
+    double mfpt, mfpt_se, mfpt_ci[2];
+    double rate, rate_se, rate_ci[2];
+    uint32_t runs, extinct;
+    uint64_t iterations, clones, evaluations, capped, direct_escapes;
+    double z_A, z_sigma;
+    double seconds;
+} sgl_ams_result;
+typedef struct {
     const char *label; const char *theory_name;
     double x[5]; double theory[5];
     sgl_exp_escape_cell sim[5];
     double barrier, barrier_closed;
     int have_fit;
     sgl_wls_est fit; sgl_wls_est fit_log;
+    unsigned nx;
+    double x_ams[6], theory_ams[6];
+    sgl_ams_result ams[6];
+    int have_fit_all;
+    sgl_wls_est fit_all;
 } sgl_expesc_series;
 typedef struct {
     sgl_expesc_series be[3];
@@ -294,6 +311,9 @@ typedef struct {
     int series;
     int quick_skip;
     sgl_exp_escape_cell sim;
+    int ams_run;
+    sgl_ams_result ams;
+    double ams_brute_steps;
 } sgl_mori_row_a;
 typedef struct { unsigned n; double mori, exact, validity; sgl_exp_escape_cell sim; } sgl_mori_row_b;
 typedef struct {
@@ -346,7 +366,7 @@ LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell",
               "sgl_lwa_fit", "sgl_lwa_result", "sgl_mori_row_a", "sgl_mori_row_b", "sgl_mori_row_phi",
               "sgl_mori_row_fp", "sgl_mori_result", "sgl_column", "sgl_columns"]
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
-EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_LWA_N": 7,
+EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_EXPESC_NX": 6, "SGL_LWA_N": 7,
                  "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
                  "SGL_MORI_NC": 6, "SGL_MORI_ND": 2}
 

@@ -51,6 +51,9 @@ static const series k_S4[SGL_EXPESC_NS] = {
     {"SGD-type Sigma = H*/B, discrete SGD eta = 0.01", 1, SGL_ESC_XIE_FROZEN, 0.01, "exact_mfpt"},
     {"isotropic D = 0.125, SDE", 0, SGL_ESC_ISOTROPIC, 0.005, "exact_mfpt"}};
 
+static sgl_status part1_ams(const sgl_exp_settings *o, int s, sgl_expesc_series *R, double *xw, double *yw,
+                            double *sw, size_t nw);
+
 /* (1) one series: theory and simulation at each B/eta, then the WLS slope */
 static sgl_status part1(const sgl_exp_settings *o, int s, uint32_t M0, double budget, sgl_expesc_series *R,
                         sgl_err *err)
@@ -64,7 +67,7 @@ static sgl_status part1(const sgl_exp_settings *o, int s, uint32_t M0, double bu
     sgl_err e2;
     if (sgl_theory_min_action(&sde, xa, xs, 64, 1e-9, &R->barrier, NULL, &e2) != SGL_OK) R->barrier = NAN;
     R->barrier_closed = mc.frozen ? 1.0 / (8.0 * L0_) : log((L0_ + 1.0) / L0_) / 8.0;
-    double xw[SGL_EXPESC_NB], yw[SGL_EXPESC_NB], sw[SGL_EXPESC_NB];
+    double xw[SGL_EXPESC_NB + SGL_EXPESC_NX], yw[SGL_EXPESC_NB + SGL_EXPESC_NX], sw[SGL_EXPESC_NB + SGL_EXPESC_NX];
     size_t nw = 0;
     for (int b = 0; b < SGL_EXPESC_NB; ++b) {
         sgl_exp_setting x = {"moriwell", L0_, 1, 2, S->noise, k_Bes[b], 8.0 * L0_ / k_Bes[b], S->sgd, S->step,
@@ -90,6 +93,40 @@ static sgl_status part1(const sgl_exp_settings *o, int s, uint32_t M0, double bu
         }
     }
     R->have_fit = nw >= 3 && sgl_est_wls(xw, yw, sw, nw, &R->fit, NULL) == SGL_OK;
+    return part1_ams(o, s, R, xw, yw, sw, nw);
+}
+
+/* (1) beyond direct simulation: splitting at B/eta = 64, 96, ... until the
+ * theory's E[nu] passes 1e20 steps; then the slope over every point */
+static sgl_status part1_ams(const sgl_exp_settings *o, int s, sgl_expesc_series *R, double *xw, double *yw,
+                            double *sw, size_t nw)
+{
+    static const double Bx[SGL_EXPESC_NX] = {64, 96, 128, 192, 256, 320};
+    const series *S = &k_S1[s];
+    for (int j = 0; j < SGL_EXPESC_NX; ++j) {
+        if (o->quick && (s > 0 || (j != 0 && j != 2))) continue;   /* quick: the Mori SDE at 64 and 128 */
+        sgl_exp_setting x = {"moriwell", L0_, 1, 2, S->noise, Bx[j], 8.0 * L0_ / Bx[j], S->sgd, S->step,
+                             SGL_ESC_EV_NEXT_MIN, 0};
+        sgl_escape_spec e;
+        sgl_exp_escape_spec(&x, 1, 1e4, o->seed + 900 + 10 * (uint64_t)s + (uint64_t)j, o->threads, &e);
+        e.method = SGL_ESC_METHOD_AMS;
+        const unsigned k = R->nx;
+        R->x_ams[k] = Bx[j];
+        R->theory_ams[k] = sgl_exp_theory(&e, S->theory);
+        sgl_err e2 = {{0}, {0}};   /* a point splitting cannot estimate is left out, not fatal */
+        if (sgl_escape_ams(&e, &e.ams, &R->ams[k], &e2) != SGL_OK) continue;
+        R->nx++;
+        sgl_exp_progress(o, R->ams[k].seconds, "(1) %s B/eta=%g (splitting)", S->label, Bx[j]);
+        const sgl_ams_result *a = &R->ams[k];
+        if (isfinite(a->mfpt) && a->mfpt > 0 && a->mfpt_ci[0] > 0) {
+            xw[nw] = Bx[j];
+            yw[nw] = log(a->mfpt);
+            sw[nw] = (log(a->mfpt_ci[1]) - log(a->mfpt_ci[0])) / (2 * SGL_Z95);
+            ++nw;
+        }
+        if (R->theory_ams[k] / S->step > 1e20) break;
+    }
+    R->have_fit_all = nw >= 3 && sgl_est_wls(xw, yw, sw, nw, &R->fit_all, NULL) == SGL_OK;
     return SGL_OK;
 }
 

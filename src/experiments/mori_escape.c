@@ -38,6 +38,22 @@ static sgl_status simulate(const sgl_exp_settings *o, const sgl_exp_setting *x, 
     return sgl_exp_escape_simulate(&e, o->seed, c, err);
 }
 
+/* (a) a row direct simulation does not reach: adaptive multilevel splitting
+ * (default options; t_max 1e4 caps each loop and excursion) and the direct
+ * cost it replaces; a failure (the escape not rare) leaves it theory only */
+static void row_a_ams(const sgl_exp_settings *o, const sgl_exp_setting *x, uint64_t seed, sgl_mori_row_a *r)
+{
+    sgl_escape_spec e;
+    sgl_exp_escape_spec(x, 1, 1e4, seed, o->threads, &e);
+    e.method = SGL_ESC_METHOD_AMS;
+    sgl_err e2 = {{0}, {0}};   /* not rare (a tiny --seeds budget) or no levels: the row stays theory only */
+    if (sgl_escape_ams(&e, &e.ams, &r->ams, &e2) != SGL_OK) return;
+    r->ams_run = 1;
+    const double rel = r->ams.mfpt_se / r->ams.mfpt;
+    r->ams_brute_steps = r->exact / x->step / (rel * rel);
+    sgl_exp_progress(o, r->ams.seconds, "(a) B/eta=%g L0=%g (splitting)", r->B_over_eta, r->L0);
+}
+
 /* (a) one row: the theory, and the simulation unless quick skips it or it is beyond the budget */
 static sgl_status row_a(const sgl_exp_settings *o, sgl_mori_result *R, int i, uint32_t M0, sgl_err *err)
 {
@@ -61,13 +77,12 @@ static sgl_status row_a(const sgl_exp_settings *o, sgl_mori_result *R, int i, ui
     g.D = 8.0 * r->L0 / r->B_over_eta;
     sgl_exp_escape_spec(&g, 0, 0, 0, o->threads, &e);
     r->gld = sgl_exp_theory(&e, "exact_mfpt");
-    if (o->quick && i >= 5) {
-        r->quick_skip = 1;
-        return SGL_OK;
-    }
-    sgl_status st = simulate(o, &x, r->exact, R->budget, M0, o->seed + (uint64_t)i, &r->sim, err);
+    sgl_status st = SGL_OK;
+    r->quick_skip = o->quick && i >= 5;
+    if (!r->quick_skip) st = simulate(o, &x, r->exact, R->budget, M0, o->seed + (uint64_t)i, &r->sim, err);
     if (st == SGL_OK && r->sim.simulated)
         sgl_exp_progress(o, r->sim.seconds, "(a) B/eta=%g L0=%g", r->B_over_eta, r->L0);
+    if (st == SGL_OK && !r->sim.simulated) row_a_ams(o, &x, o->seed + 50 + (uint64_t)i, r);
     return st;
 }
 
