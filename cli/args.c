@@ -3,8 +3,8 @@
  * (flag = "--" + key; sgl_any_spec_set parses, so the CLI, sweeps and every
  * other front end read a value the same way) and a small table of CLI-only
  * flags per command (--threads, --format, --out, --db, --json, ...).  --help
- * is generated from the same rows: defaults, units, allowed values and which
- * kind reads a key. */
+ * is generated from the same rows by the library (sgl_param_doc: defaults,
+ * units, allowed values and which kind reads a key). */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -14,35 +14,35 @@ typedef enum { F_INT, F_DOUBLE, F_STR, F_ENUM, F_FLAG } ftype;
 
 typedef struct {
     const char *name;
-    unsigned cmds;              /* SGL_CMD_* */
+    unsigned cmds;              /* CLI_CMD_* */
     ftype type;
     size_t off;                 /* offset into the command's options */
     const char *const *choices; /* F_ENUM: NULL-terminated names, value = index */
     const char *help;
 } cli_flag;
 
-#define O(field) offsetof(sgl_cli_opts, field)
+#define O(field) offsetof(cli_opts, field)
 static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
 static const cli_flag k_flags[] = {
-    {"--threads", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_INT, O(threads), NULL,
+    {"--threads", CLI_CMD_RUN | CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_INT, O(threads), NULL,
      "OpenMP threads (results do not depend on it)"},
-    {"--format", SGL_CMD_RUN, F_ENUM, O(format), k_format, "output format [default table; allowed table | csv | jsonl]"},
-    {"--out", SGL_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
-    {"--db", SGL_CMD_RUN | SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_STR, O(db_path), NULL,
+    {"--format", CLI_CMD_RUN, F_ENUM, O(format), k_format, "output format [default table; allowed table | csv | jsonl]"},
+    {"--out", CLI_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
+    {"--db", CLI_CMD_RUN | CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_STR, O(db_path), NULL,
      "also store the run(s) in this SQLite results file (sgdlab report)"},
-    {"--json", SGL_CMD_REPRODUCE | SGL_CMD_LIMIT, F_FLAG, O(json), NULL, "one JSON object on stdout"},
-    {"--out-dir", SGL_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "directory for the plot and its data"},
-    {"--quick", SGL_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "10x fewer steps (smoke test)"},
-    {"--compare-sgd", SGL_CMD_LIMIT, F_FLAG, O(compare_sgd), NULL, "also run SGD for T/eta^2 steps at each eta"},
-    {"--etas", SGL_CMD_LIMIT, F_STR, O(etas), NULL, "SGD step sizes e1,e2,... [default lr, lr/2, lr/4]"},
+    {"--json", CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_FLAG, O(json), NULL, "one JSON object on stdout"},
+    {"--out-dir", CLI_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "directory for the plot and its data"},
+    {"--quick", CLI_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "10x fewer steps (smoke test)"},
+    {"--compare-sgd", CLI_CMD_LIMIT, F_FLAG, O(compare_sgd), NULL, "also run SGD for T/eta^2 steps at each eta"},
+    {"--etas", CLI_CMD_LIMIT, F_STR, O(etas), NULL, "SGD step sizes e1,e2,... [default lr, lr/2, lr/4]"},
 };
 #undef O
-#define O(field) offsetof(sgl_escape_opts, field)
+#define O(field) offsetof(escape_opts, field)
 static const cli_flag k_eflags[] = {
-    {"--B", SGL_CMD_ESCAPE, F_DOUBLE, O(B), NULL, "batch size B (with --eta: B/eta = B / eta)"},
-    {"--threads", SGL_CMD_ESCAPE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
-    {"--json", SGL_CMD_ESCAPE, F_FLAG, O(json), NULL, "one JSON object on stdout"},
-    {"--db", SGL_CMD_ESCAPE, F_STR, O(db_path), NULL,
+    {"--B", CLI_CMD_ESCAPE, F_DOUBLE, O(B), NULL, "batch size B (with --eta: B/eta = B / eta)"},
+    {"--threads", CLI_CMD_ESCAPE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
+    {"--json", CLI_CMD_ESCAPE, F_FLAG, O(json), NULL, "one JSON object on stdout"},
+    {"--db", CLI_CMD_ESCAPE, F_STR, O(db_path), NULL,
      "also store the run (every first-passage event, the estimates) in this SQLite file"},
 };
 #undef O
@@ -85,7 +85,7 @@ static const sgl_param *find_row(const sgl_any_spec *s, const char *name, size_t
     return NULL;
 }
 
-int sgl_cli_given(const sgl_cli_opts *o, const char *name)
+int cli_given(const cli_opts *o, const char *name)
 {
     const sgl_param *p = find_row(&o->any, name, strlen(name));
     if (p) return sgl_any_spec_given(&o->any, p->name);
@@ -93,7 +93,7 @@ int sgl_cli_given(const sgl_cli_opts *o, const char *name)
     return f && (o->given >> (f - k_flags) & 1u);
 }
 
-int sgl_escape_given(const sgl_escape_opts *o, const char *name)
+int escape_given(const escape_opts *o, const char *name)
 {
     const sgl_param *p = find_row(&o->any, name, strlen(name));
     if (p) return sgl_any_spec_given(&o->any, p->name);
@@ -101,7 +101,7 @@ int sgl_escape_given(const sgl_escape_opts *o, const char *name)
     return f && (o->given >> (f - k_eflags) & 1u);
 }
 
-void sgl_escape_err_flag(sgl_err *err)
+void escape_err_flag(sgl_err *err)
 {
     if (!err->field[0] || strncmp(err->field, "--", 2) == 0 || strcmp(err->field, "key") == 0) return;
     char tmp[sizeof err->field];
@@ -109,7 +109,7 @@ void sgl_escape_err_flag(sgl_err *err)
     memcpy(err->field, tmp, sizeof tmp);
 }
 
-sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err)
+sgl_status cli_check_relevance(const cli_opts *o, sgl_err *err)
 {
     return sgl_any_spec_check_given(&o->any, err);
 }
@@ -149,60 +149,13 @@ static sgl_status set_cli(const cli_flag *f, void *opts, const char *val, sgl_er
 
 /* ------------------------------------------------------------------ help */
 
-/* which kinds read an escape key (the registries' .reads), "" when none names it */
-static void escape_readers(const char *key, char *buf, size_t len)
-{
-    static const struct { const char *what; const sgl_escape_kind *const *reg; } regs[] = {
-        {"noise", sgl_escape_noises}, {"dynamics", sgl_escape_dynamics_kinds}, {"event", sgl_escape_events},
-        {"start", sgl_escape_starts}};
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t r = 0; r < sizeof regs / sizeof regs[0]; ++r)
-        for (size_t i = 0; regs[r].reg[i] && k < len; ++i)
-            if (sgl_escape_reads(regs[r].reg[i]->reads, key))
-                k += (size_t)snprintf(buf + k, len - k, "%s%s %s", k ? ", " : "", regs[r].what, regs[r].reg[i]->name);
-    for (size_t i = 0; sgl_landscapes[i] && k < len; ++i)
-        if (sgl_escape_reads(sgl_landscapes[i]->reads, key))
-            k += (size_t)snprintf(buf + k, len - k, "%s%s %s", k ? ", " : "", "landscape", sgl_landscapes[i]->name);
-}
-
-/* which run settings a run / limit key needs (its use bits) */
-static void run_readers(unsigned use, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    if (use & (SGL_USE_BATCH | SGL_USE_DELTA | SGL_USE_SIGMA)) {
-        k += (size_t)snprintf(buf, len, "noise");
-        for (size_t i = 0; sgl_noises[i] && k < len; ++i) {
-            const sgl_noise_type *n = sgl_noises[i];
-            if (((use & SGL_USE_BATCH) && n->uses_batch) || ((use & SGL_USE_DELTA) && n->uses_delta) ||
-                ((use & SGL_USE_SIGMA) && n->uses_sigma))
-                k += (size_t)snprintf(buf + k, len - k, " %s", n->name);
-        }
-    }
-    if ((use & SGL_USE_CSV) && k < len) k += (size_t)snprintf(buf + k, len - k, "%sdata csv", k ? ", " : "");
-    if ((use & SGL_USE_GEN) && k < len) k += (size_t)snprintf(buf + k, len - k, "%sgenerated data", k ? ", " : "");
-    if ((use & SGL_USE_DECAY) && k < len) k += (size_t)snprintf(buf + k, len - k, "%slr-decay", k ? ", " : "");
-    if ((use & SGL_USE_WIDTH) && k < len) {
-        k += (size_t)snprintf(buf + k, len - k, "%smodel", k ? ", " : "");
-        for (size_t i = 0; sgl_models[i] && k < len; ++i)
-            if (sgl_models[i]->caps & SGL_CAP_WIDTH) k += (size_t)snprintf(buf + k, len - k, " %s", sgl_models[i]->name);
-    }
-}
-
-/* "  --key  help [default D; unit U; allowed A; read by R]" */
+/* "  --key  help [default D; unit U; allowed A; used with R]" (sgl_param_doc) */
 static void print_row(const sgl_param *p, sgl_spec_kind kind)
 {
-    char allowed[300], reads[300] = "", flag[40];
-    sgl_param_allowed(kind, p, allowed, sizeof allowed);
-    if (kind == SGL_KIND_ESCAPE) escape_readers(p->name, reads, sizeof reads);
-    else run_readers(p->use, reads, sizeof reads);
+    char flag[40], doc[1200];
     snprintf(flag, sizeof flag, "--%s", p->name);
-    printf("  %-18s %s [default %s", flag, p->help, p->def && p->def[0] ? p->def : "none");
-    if (p->unit) printf("; unit %s", p->unit);
-    if (allowed[0]) printf("; allowed %s", allowed);
-    if (reads[0]) printf("; used with %s", reads);
-    printf("]\n");
+    sgl_param_doc(kind, p, doc, sizeof doc);
+    printf("  %-18s %s\n", flag, doc);
 }
 
 static void print_help(const flagset *fs)
@@ -283,55 +236,55 @@ static sgl_status parse_flags(int argc, char **argv, int first, const flagset *f
     return SGL_OK;
 }
 
-sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err)
+sgl_status cli_parse(int argc, char **argv, int first, unsigned cmd, cli_opts *o, sgl_err *err)
 {
     memset(o, 0, sizeof *o);
-    sgl_any_spec_default(&o->any, cmd == SGL_CMD_LIMIT ? SGL_KIND_LIMIT : SGL_KIND_RUN);
+    sgl_any_spec_default(&o->any, cmd == CLI_CMD_LIMIT ? SGL_KIND_LIMIT : SGL_KIND_RUN);
     o->any.vec = o->init;
     o->any.vec_cap = sizeof o->init / sizeof o->init[0];
     o->format = SGL_FMT_TABLE;
-    flagset fs = {cmd, &o->any, cmd == SGL_CMD_REPRODUCE ? k_reproduce_rows : NULL, k_flags,
+    flagset fs = {cmd, &o->any, cmd == CLI_CMD_REPRODUCE ? k_reproduce_rows : NULL, k_flags,
                   sizeof k_flags / sizeof k_flags[0], o, &o->given};
     sgl_status st = parse_flags(argc, argv, first, &fs, &o->help, err);
     o->spec = o->any.u.run;   /* the limit spec starts with its run spec */
     o->T = o->any.u.limit.T;
     o->dt = o->any.u.limit.dt;
     o->form = (int)o->any.u.limit.form;
-    if (cmd != SGL_CMD_LIMIT) o->T = o->dt = 0.0, o->form = 0;
+    if (cmd != CLI_CMD_LIMIT) o->T = o->dt = 0.0, o->form = 0;
     return st;
 }
 
 /* escape and theory: the escape table, --B (with --eta) and the CLI-only flags; then every check of the spec */
-sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err)
+sgl_status cli_parse_escape(int argc, char **argv, int first, escape_opts *o, sgl_err *err)
 {
     memset(o, 0, sizeof *o);
     sgl_any_spec_default(&o->any, SGL_KIND_ESCAPE);
     o->any.vec = o->x0;
     o->any.vec_cap = SGL_ESC_MAX_DIM;
-    flagset fs = {SGL_CMD_ESCAPE, &o->any, NULL, k_eflags, sizeof k_eflags / sizeof k_eflags[0], o, &o->given};
+    flagset fs = {CLI_CMD_ESCAPE, &o->any, NULL, k_eflags, sizeof k_eflags / sizeof k_eflags[0], o, &o->given};
     sgl_status st = parse_flags(argc, argv, first, &fs, &o->help, err);
     if (st == SGL_OK && !o->help) st = sgl_escape_spec_resolve_plugin(&o->any.u.escape, err);   /* a plugin landscape */
     o->spec = o->any.u.escape;
     o->spec.threads = o->threads;
     if (st != SGL_OK || o->help) return st;
     sgl_escape_spec *s = &o->spec;
-    if (sgl_escape_given(o, "--B") && !sgl_escape_reads(sgl_escape_noises[s->noise]->reads, "B-over-eta"))
+    if (escape_given(o, "--B") && !sgl_escape_reads(sgl_escape_noises[s->noise]->reads, "B-over-eta"))
         return sgl_fail(err, SGL_EINVAL, "--B", "not used by --noise %s (it reads --D)", sgl_escape_noises[s->noise]->name);
     if ((st = sgl_any_spec_check_given(&o->any, err)) != SGL_OK) {
-        sgl_escape_err_flag(err);
+        escape_err_flag(err);
         return st;
     }
-    if (sgl_escape_given(o, "--B")) {
-        if (sgl_escape_given(o, "--B-over-eta"))
+    if (escape_given(o, "--B")) {
+        if (escape_given(o, "--B-over-eta"))
             return sgl_fail(err, SGL_EINVAL, "--B", "give either --B (with --eta) or --B-over-eta, not both");
-        if (!sgl_escape_given(o, "--eta")) return sgl_fail(err, SGL_EINVAL, "--B", "needs --eta (B/eta = B / eta)");
+        if (!escape_given(o, "--eta")) return sgl_fail(err, SGL_EINVAL, "--B", "needs --eta (B/eta = B / eta)");
         if (!(o->B > 0)) return sgl_fail(err, SGL_EINVAL, "--B", "must be > 0, got %g", o->B);
         if (!(s->eta > 0)) return sgl_fail(err, SGL_EINVAL, "--eta", "must be > 0, got %g", s->eta);
         s->B_over_eta = o->B / s->eta;
         o->any.u.escape.B_over_eta = s->B_over_eta;
     }
     o->any.u.escape.threads = o->threads;
-    if ((st = sgl_any_spec_validate(&o->any, err)) != SGL_OK) sgl_escape_err_flag(err);
+    if ((st = sgl_any_spec_validate(&o->any, err)) != SGL_OK) escape_err_flag(err);
     return st;
 }
 
@@ -349,9 +302,9 @@ static void put_clean(FILE *f, const char *s)
     }
 }
 
-int sgl_cli_report(sgl_status st, const sgl_err *err)
+int cli_report(sgl_status st, const sgl_err *err)
 {
-    if (st == SGL_OK) return SGL_EXIT_OK;
+    if (st == SGL_OK) return CLI_EXIT_OK;
     if (err->field[0]) {
         fputs("sgdlab: ", stderr);
         put_clean(stderr, err->field);
@@ -361,5 +314,5 @@ int sgl_cli_report(sgl_status st, const sgl_err *err)
     } else {
         fprintf(stderr, "sgdlab: %s\n", sgl_strerror(st));
     }
-    return (st == SGL_EINVAL || st == SGL_ECAPS) ? SGL_EXIT_USAGE : SGL_EXIT_FAIL;
+    return (st == SGL_EINVAL || st == SGL_ECAPS) ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 }

@@ -1,12 +1,11 @@
 /* The sgdlab command line: parse, call the library, print, pick an exit code
  * (0 ok, 1 run-time failure, 2 bad input). */
-#ifndef SGL_CLI_H
-#define SGL_CLI_H
+#ifndef CLI_H
+#define CLI_H
 #include "sgdlab.h"
 #include <stdio.h>
 
-enum { SGL_EXIT_OK = 0, SGL_EXIT_FAIL = 1, SGL_EXIT_USAGE = 2 };
-typedef enum { SGL_FMT_TABLE, SGL_FMT_CSV, SGL_FMT_JSONL } sgl_format;
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 
 typedef struct {
     sgl_spec spec;          /* the run spec parsed (limit: the run part of any.u.limit) */
@@ -27,27 +26,27 @@ typedef struct {
     int compare_sgd;        /* --compare-sgd */
     const char *etas;       /* --etas e1,e2,...: SGD step sizes to compare */
     int form;               /* --form: sgl_limit_form */
-} sgl_cli_opts;
+} cli_opts;
 
-/* Parse argv[first..argc) for command cmd (SGL_CMD_*) into o (defaults first): the flags are the rows of the
+/* Parse argv[first..argc) for command cmd (CLI_CMD_*) into o (defaults first): the flags are the rows of the
  * library's parameter table of the command's spec kind ("--" + key; reproduce: --seeds and --seed) and the
  * command's CLI-only flags (args.c).  Unknown flags and bad values fill err and return SGL_EINVAL. */
-enum { SGL_CMD_RUN = 1u, SGL_CMD_REPRODUCE = 2u, SGL_CMD_LIMIT = 4u, SGL_CMD_ESCAPE = 8u };
-sgl_status sgl_cli_parse(int argc, char **argv, int first, unsigned cmd, sgl_cli_opts *o, sgl_err *err);
-int sgl_cli_report(sgl_status st, const sgl_err *err);   /* prints, returns exit code */
+enum { CLI_CMD_RUN = 1u, CLI_CMD_REPRODUCE = 2u, CLI_CMD_LIMIT = 4u, CLI_CMD_ESCAPE = 8u };
+sgl_status cli_parse(int argc, char **argv, int first, unsigned cmd, cli_opts *o, sgl_err *err);
+int cli_report(sgl_status st, const sgl_err *err);   /* prints, returns exit code */
 /* was this flag ("--kappa") on the command line? */
-int sgl_cli_given(const sgl_cli_opts *o, const char *flag);
+int cli_given(const cli_opts *o, const char *flag);
 /* `run`, `limit`: a flag the chosen data or noise kind does not use is an error, not
  * silently ignored (e.g. --batch with --noise none, --d with --data csv): sgl_any_spec_check_given. */
-sgl_status sgl_cli_check_relevance(const sgl_cli_opts *o, sgl_err *err);
+sgl_status cli_check_relevance(const cli_opts *o, sgl_err *err);
 
-int sgl_cmd_list(int argc, char **argv);
-int sgl_cmd_run(int argc, char **argv);
-int sgl_cmd_reproduce(int argc, char **argv);
-int sgl_cmd_theory(int argc, char **argv);   /* cmd_theory.c: escape predictions without simulating */
-int sgl_cmd_sweep(int argc, char **argv);
-int sgl_cmd_report(int argc, char **argv);   /* report | export | plot */
-int sgl_cmd_escape(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_reproduce(int argc, char **argv);
+int cmd_theory(int argc, char **argv);   /* cmd_theory.c: escape predictions without simulating */
+int cmd_sweep(int argc, char **argv);
+int cmd_report_export_plot(int argc, char **argv);   /* report | export | plot */
+int cmd_escape(int argc, char **argv);
 
 /* `sgdlab escape` flags (cmd_escape.c), shared with `sgdlab theory`: one
  * escape spec.  Unknown flags, bad values and flags the chosen noise does not
@@ -64,11 +63,11 @@ typedef struct {
     int help;
     const char *db_path;            /* --db: also store the run in this SQLite results file */
     uint64_t given;                 /* bit i: CLI-only escape flag i was given */
-} sgl_escape_opts;
-sgl_status sgl_cli_parse_escape(int argc, char **argv, int first, sgl_escape_opts *o, sgl_err *err);
-int sgl_escape_given(const sgl_escape_opts *o, const char *flag);
+} escape_opts;
+sgl_status cli_parse_escape(int argc, char **argv, int first, escape_opts *o, sgl_err *err);
+int escape_given(const escape_opts *o, const char *flag);
 /* escape_ams.c: `escape --method ams` (sgl_escape_ams), printed like the direct method */
-int escape_ams(const sgl_escape_opts *o);
+int escape_ams(const escape_opts *o);
 /* the splitting diagnostics (p, times, levels, options, counts) as members of the current JSON object */
 void escape_ams_json_diag(sgl_json *w, const sgl_ams_result *r, const sgl_ams_opts *o);
 /* escape_samples.c: the stationary samples of --event none (sgl_escape_stationary_summary) below the table / in --json */
@@ -76,64 +75,43 @@ void escape_samples_table(const sgl_escape_spec *s, const sgl_escape_stationary 
 void escape_samples_json(sgl_json *w, const sgl_escape_spec *s, const sgl_escape_results *r,
                          const sgl_escape_stationary *st);
 /* turn a library error field ("t-max") into the flag ("--t-max") in place */
-void sgl_escape_err_flag(sgl_err *err);
-int sgl_cmd_limit(int argc, char **argv);
-int sgl_cmd_check_model(int argc, char **argv);   /* cmd_check.c: derivative checks of a model (plugin) */
+void escape_err_flag(sgl_err *err);
+int cmd_limit(int argc, char **argv);
+int cmd_check_model(int argc, char **argv);   /* cmd_check.c: derivative checks of a model (plugin) */
 
 /* mpi.c: `sgdlab sweep` over MPI ranks, rank 0 the only store writer */
-int sgl_mpi_launched(void);   /* started by an MPI launcher (mpirun, srun, ...)? */
+int cli_mpi_launched(void);   /* started by an MPI launcher (mpirun, srun, ...)? */
 /* MPI_Init only when launched; else rank 0 of 1 and MPI is never touched */
-sgl_status sgl_mpi_init(int *rank, int *size, sgl_err *err);
-void sgl_mpi_finalize(void);
-int sgl_mpi_bcast_text(char **text, size_t *len, int code, sgl_err *err);
+sgl_status cli_mpi_init(int *rank, int *size, sgl_err *err);
+void cli_mpi_finalize(void);
+int cli_mpi_bcast_text(char **text, size_t *len, int code, sgl_err *err);
 /* a worker's loop; w NULL: every run it is handed fails with (wst, werr) */
-int sgl_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int threads);
+int cli_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int threads);
 /* begin claims run index; *take = 0: another writer has it (finished or
  * running), so it is not handed out and commit is not called for it */
-typedef sgl_status (*sgl_mpi_begin_fn)(void *ctx, size_t index, int *take, sgl_err *err);
-typedef sgl_status (*sgl_mpi_commit_fn)(void *ctx, size_t index, const sgl_record *rec, sgl_err *err);
+typedef sgl_status (*cli_mpi_begin_fn)(void *ctx, size_t index, int *take, sgl_err *err);
+typedef sgl_status (*cli_mpi_commit_fn)(void *ctx, size_t index, const sgl_record *rec, sgl_err *err);
 /* rank 0: hand out todo[0..n_todo) (begin called at hand-out, in order), commit
  * each record in todo order; may be called again; the caller releases the
- * workers when done (sgl_mpi_release_workers) */
-sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn begin, sgl_mpi_commit_fn commit,
+ * workers when done (cli_mpi_release_workers) */
+sgl_status cli_mpi_dispatch(size_t n_todo, const size_t *todo, cli_mpi_begin_fn begin, cli_mpi_commit_fn commit,
                             void *ctx, sgl_err *err);
-void sgl_mpi_release_workers(void);   /* rank 0: stop workers waiting for runs (idempotent) */
+void cli_mpi_release_workers(void);   /* rank 0: stop workers waiting for runs (idempotent) */
 
 
-/* output.c */
-void sgl_print_double(FILE *f, double x, int json);   /* %.17g; NaN -> nan / null */
-void sgl_json_params(sgl_json *w, const sgl_plan *p);   /* the run parameters as one JSON object */
-void sgl_print_params_text(FILE *f, const sgl_plan *p, const char *prefix);
-void sgl_write_results(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt);
-/* Checked output.  sgl_cli_out_close: fflush, ferror and fclose f; on any
- * failure print "sgdlab: cannot write WHAT: REASON" once and return -1. */
-int sgl_cli_out_close(FILE *f, const char *what);
-/* --out FILE: a regular or new file is written to a unique temporary file
- * beside it (mkstemp) and renamed over it by sgl_out_commit, so a failure or
- * an interrupt never leaves a partial file under the name; a character device
- * or FIFO is written in place; a symbolic link is followed (its target is
- * replaced, the link kept), a dangling one refused; a directory or any other
- * kind of file is refused.  sgl_out_open fails with SGL_EINVAL (bad path,
- * exit 2) or SGL_EIO; sgl_out_commit prints its own message and returns -1;
- * sgl_out_abort closes and removes the temporary file (idempotent). */
-typedef struct {
-    FILE *f;
-    char *path;          /* the file written (a link resolved) */
-    char *tmp;           /* NULL: written in place */
-    const char *flag;    /* "--out", for messages */
-} sgl_out;
-sgl_status sgl_out_open(sgl_out *o, const char *path, const char *flag, sgl_err *err);
-int sgl_out_commit(sgl_out *o);
-void sgl_out_abort(sgl_out *o);
-/* SIGINT / SIGTERM / SIGHUP: the handler only records the signal (sgl_cli_signal) and
+/* output.c: checked output.  cli_out_close: sgl_file_close (fflush, ferror and
+ * fclose f); cli_out_commit: sgl_outfile_commit (--out FILE: the temporary
+ * file renamed over FILE).  On a failure each prints "sgdlab: cannot write
+ * WHAT: REASON" once and returns -1. */
+int cli_out_close(FILE *f, const char *what);
+int cli_out_commit(sgl_outfile *o);
+/* SIGINT / SIGTERM / SIGHUP: the handler only records the signal (cli_signal) and
  * the library stops at its next check (sgl_set_cancel); commands then clean
- * up, say what was kept and exit sgl_cli_signal_exit() = 128 + signal. */
+ * up, say what was kept and exit cli_signal_exit() = 128 + signal. */
 #include <signal.h>
-extern volatile sig_atomic_t sgl_cli_signal;
-void sgl_cli_catch_signals(void);
-int sgl_cli_signal_exit(void);
-const char *sgl_cli_signal_name(void);   /* "SIGINT", "SIGTERM" or "SIGHUP" */
+extern volatile sig_atomic_t cli_signal;
+void cli_catch_signals(void);
+int cli_signal_exit(void);
+const char *cli_signal_name(void);   /* "SIGINT", "SIGTERM" or "SIGHUP" */
 
-/* GD time t = sum_{k' < k} eta_k' and slow time sum eta_k'^2 under the schedule */
-void sgl_clock(const sgl_spec *s, uint64_t k, double *t_eta, double *t_eta2);
 #endif

@@ -14,7 +14,7 @@ static const char *const k_used[] = {"model", "model-plugin", "plugin-param", "d
                                      NULL};
 static const char *const k_cli_unused[] = {"--threads", "--format", "--out", "--db", NULL};
 
-static sgl_status unused_flags(const sgl_cli_opts *o, sgl_err *err)
+static sgl_status unused_flags(const cli_opts *o, sgl_err *err)
 {
     for (const sgl_param *p = sgl_param_table(SGL_KIND_RUN); p->name; ++p) {
         if (!sgl_any_spec_given(&o->any, p->name)) continue;
@@ -28,7 +28,7 @@ static sgl_status unused_flags(const sgl_cli_opts *o, sgl_err *err)
         }
     }
     for (size_t i = 0; k_cli_unused[i]; ++i)
-        if (sgl_cli_given(o, k_cli_unused[i]))
+        if (cli_given(o, k_cli_unused[i]))
             return sgl_fail(err, SGL_EINVAL, k_cli_unused[i], "not used by check-model (it prints a table)");
     return SGL_OK;
 }
@@ -47,7 +47,7 @@ static void start_point(const sgl_model *m, const sgl_spec *s, double *theta)
 
 static void print_report(const sgl_plan *p, const sgl_model *m, const sgl_check_report *rep)
 {
-    const sgl_spec *s = &p->spec;
+    const sgl_spec *s = sgl_plan_spec(p);
     printf("# sgdlab check-model: model %s", m->type->name);
     if (s->model_plugin && s->model_plugin[0])
         printf(" (plugin %s, hash %016llx%s%s)", s->model_plugin, (unsigned long long)s->plugin_hash,
@@ -73,30 +73,30 @@ static void print_report(const sgl_plan *p, const sgl_model *m, const sgl_check_
     }
 }
 
-int sgl_cmd_check_model(int argc, char **argv)
+int cmd_check_model(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 2, SGL_CMD_RUN, &o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o.help) return SGL_EXIT_OK;
-    if ((st = unused_flags(&o, &err)) != SGL_OK || (st = sgl_cli_check_relevance(&o, &err)) != SGL_OK ||
+    sgl_status st = cli_parse(argc, argv, 2, CLI_CMD_RUN, &o, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    if (o.help) return CLI_EXIT_OK;
+    if ((st = unused_flags(&o, &err)) != SGL_OK || (st = cli_check_relevance(&o, &err)) != SGL_OK ||
         (st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK)
-        return sgl_cli_report(st, &err);
+        return cli_report(st, &err);
     o.spec.steps = o.spec.every = 1;
     o.spec.seeds = 1;
     sgl_plan *p = NULL;
     double *theta = NULL;
     sgl_check_report rep;
     sgl_model m;
-    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK || (st = sgl_model_init(&m, p->mtype, p->data[0],
-                                                                                     p->spec.a, &err)) != SGL_OK)
+    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK ||
+        (st = sgl_model_init(&m, sgl_plan_model(p), sgl_plan_data(p, 0), sgl_plan_spec(p)->a, &err)) != SGL_OK)
         goto done;
     if (!(theta = calloc(m.dim, sizeof *theta))) {
         st = sgl_fail(&err, SGL_ENOMEM, "check-model", "out of memory");
         goto done;
     }
-    start_point(&m, &p->spec, theta);
+    start_point(&m, sgl_plan_spec(p), theta);
     if ((st = sgl_model_check(&m, theta, o.spec.seed, &rep, &err)) != SGL_OK) goto done;
     print_report(p, &m, &rep);
     for (size_t i = 0; i < rep.n; ++i)
@@ -108,6 +108,6 @@ int sgl_cmd_check_model(int argc, char **argv)
 done:
     free(theta);
     sgl_plan_free(p);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    return rep.ok ? SGL_EXIT_OK : SGL_EXIT_FAIL;
+    if (st != SGL_OK) return cli_report(st, &err);
+    return rep.ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }

@@ -152,13 +152,13 @@ static void print_escape_table(const sgl_escape_spec *s, const sgl_escape_info *
     }
 }
 
-int sgl_cmd_escape(int argc, char **argv)
+int cmd_escape(int argc, char **argv)
 {
-    sgl_escape_opts o;
+    escape_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse_escape(argc, argv, 2, &o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o.help) return SGL_EXIT_OK;
+    sgl_status st = cli_parse_escape(argc, argv, 2, &o, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    if (o.help) return CLI_EXIT_OK;
     if (o.spec.method == SGL_ESC_METHOD_AMS) return escape_ams(&o);
     const sgl_escape_spec *s = &o.spec;
     sgl_escape_info in;
@@ -174,7 +174,7 @@ int sgl_cmd_escape(int argc, char **argv)
     spec.u.escape = *s;
     sgl_run_info info = {.command = "escape", .sweep_index = -1, .threads = s->threads, .ranks = 1};
     if ((st = sgl_store_run_any(db, &spec, &info, NULL, &rec, NULL, &err)) != SGL_OK) {
-        if (!rec.esc) sgl_escape_err_flag(&err);
+        if (!rec.esc) escape_err_flag(&err);
         goto done;
     }
     const sgl_escape_results *r = rec.esc;
@@ -212,5 +212,5 @@ done:
         if (st == SGL_OK && cs != SGL_OK) st = cs, err = e2;
     }
     sgl_record_clear(&rec);
-    return sgl_cli_report(st, &err);
+    return cli_report(st, &err);
 }

@@ -104,36 +104,36 @@ int rep_export(const rep_opts *o)
     if (strcmp(table, "series") != 0 && strcmp(table, "runs") != 0 && strcmp(table, "estimates") != 0 &&
         strcmp(table, "events") != 0) {
         fprintf(stderr, "sgdlab: --table: unknown table '%s'; valid: series, runs, estimates, events\n", table);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     sgl_store *st = NULL;
     int code = rep_open_db(o, &st);
     if (code) return code;
-    /* --out: sgl_out (a temporary file renamed over FILE; a device written in place) */
-    sgl_out out = {stdout, NULL, NULL, "--out"};
+    /* --out: sgl_outfile (a temporary file renamed over FILE; a device written in place) */
+    sgl_outfile out = {stdout, NULL, NULL, "--out"};
     sgl_err err = {{0}, {0}};
     if (o->out) {
-        sgl_status s = sgl_out_open(&out, o->out, "--out", &err);
+        sgl_status s = sgl_outfile_open(&out, o->out, "--out", &err);
         if (s != SGL_OK) {
             sgl_store_close(st, NULL);
-            return sgl_cli_report(s, &err);
+            return cli_report(s, &err);
         }
     }
     export_ctx c = {o, out.f};
     sgl_status s = sgl_store_export(st, table, o->r.kind, export_row, &c, &err);
-    code = SGL_EXIT_OK;
+    code = CLI_EXIT_OK;
     if (s != SGL_OK && s != SGL_ECANCELED) {
         rep_fail(s, &err);
-        code = SGL_EXIT_FAIL;
+        code = CLI_EXIT_FAIL;
     }
     if (!o->out) {
-        if (rep_finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
-    } else if (code != SGL_EXIT_OK || rep_quote_oom()) {   /* a failed read: no partial file */
+        if (rep_finish_write(stdout, "standard output")) code = CLI_EXIT_FAIL;
+    } else if (code != CLI_EXIT_OK || rep_quote_oom()) {   /* a failed read: no partial file */
         if (rep_quote_oom()) fprintf(stderr, "sgdlab: cannot write --out '%s': %s\n", o->out, strerror(ENOMEM));
-        sgl_out_abort(&out);
-        code = SGL_EXIT_FAIL;
+        sgl_outfile_abort(&out);
+        code = CLI_EXIT_FAIL;
     }
-    else if (sgl_out_commit(&out) != 0) code = SGL_EXIT_FAIL;   /* checks every write, says which failed */
+    else if (cli_out_commit(&out) != 0) code = CLI_EXIT_FAIL;   /* checks every write, says which failed */
     sgl_store_close(st, NULL);
     return code;
 }

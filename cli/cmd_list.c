@@ -1,11 +1,11 @@
 /* sgdlab list: walks the registries. */
 #include "cli.h"
 
-int sgl_cmd_list(int argc, char **argv)
+int cmd_list(int argc, char **argv)
 {
     if (argc > 2) {
         fprintf(stderr, "sgdlab: list: takes no arguments, got '%s'\n", argv[2]);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     printf("models:\n");
     for (size_t i = 0; sgl_models[i]; ++i)
@@ -31,5 +31,5 @@ int sgl_cmd_list(int argc, char **argv)
            "  csv              rows x_1,...,x_d,y from --data-file\n");
     printf("learning-rate schedules:\n  constant         --lr\n"
            "  step decay       --lr-decay K1,K2,... --lr-decay-factor f (eta *= f at each K)\n");
-    return SGL_EXIT_OK;
+    return CLI_EXIT_OK;
 }

@@ -127,7 +127,7 @@ static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
     const int esc = strcmp(o->r.kind, "escape") == 0;
     if (!(c->dat = create_regular(dat))) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", dat, strerror(errno));
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     *created = 1;
     fputs("# sgdlab plot of ", c->dat);
@@ -139,7 +139,7 @@ static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
     if (s != SGL_OK) rep_fail(s, &err);
     FILE *df = c->dat;
     c->dat = NULL;
-    return rep_finish_write(df, dat) != 0 || s != SGL_OK ? SGL_EXIT_FAIL : 0;
+    return rep_finish_write(df, dat) != 0 || s != SGL_OK ? CLI_EXIT_FAIL : 0;
 }
 
 /* the title: what is drawn, over what, which runs */
@@ -193,7 +193,7 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
     FILE *g = create_regular(gp);
     if (!g) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", gp, strerror(errno));
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     *created = 1;
     const char *xl = strcmp(o->r.x, "step") == 0 ? "step k (SGD steps)" : c->t_eta ? "t = sum eta_k (GD time)" : o->r.x;
@@ -214,25 +214,25 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
     if (o->logx) fputs("set logscale x\n", g);
     if (o->logy) fputs("set logscale y\n", g);
     write_plot_lines(g, c, q_dat);
-    return rep_finish_write(g, gp) != 0 ? SGL_EXIT_FAIL : 0;
+    return rep_finish_write(g, gp) != 0 ? CLI_EXIT_FAIL : 0;
 }
 
 /* gnuplot on q_gp (reproduce's launcher: its warnings shown only when it fails); 0 or the exit code */
 static int run_gnuplot(const char *q_gp, const char *tmp, const char *out)
 {
     char why[256];
-    if (sgl_rep_gnuplot(NULL, q_gp, why, sizeof why) != 0) {   /* q_gp starts "./": never an option */
+    if (repro_gnuplot(NULL, q_gp, why, sizeof why) != 0) {   /* q_gp starts "./": never an option */
         fprintf(stderr, "sgdlab: plot: gnuplot failed (%s); nothing written\n", why);
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     struct stat sb;
     if (stat(tmp, &sb) != 0 || sb.st_size == 0) {
         fprintf(stderr, "sgdlab: plot: gnuplot wrote no image for '%s'\n", out);
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     if (rename(tmp, out) != 0) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", out, strerror(errno));
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     return 0;
 }
@@ -244,7 +244,7 @@ static int make_tmp(char *tmp, size_t len, const char *out)
     int fd = mkstemp(tmp);
     if (fd < 0) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", out, strerror(errno));
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     mode_t um = umask(0);
     umask(um);
@@ -253,7 +253,7 @@ static int make_tmp(char *tmp, size_t len, const char *out)
     close(fd);
     if (rc != 0) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", out, strerror(e));
-        return -SGL_EXIT_FAIL;   /* the file exists: the caller removes it */
+        return -CLI_EXIT_FAIL;   /* the file exists: the caller removes it */
     }
     return 0;
 }
@@ -269,11 +269,11 @@ static int plot_files_init(plot_files *p, const char *out)
     p->tmp = malloc(ol + 16);
     if (!p->dat || !p->gp || !p->tmp) {
         fprintf(stderr, "sgdlab: out of memory\n");
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     snprintf(p->dat, ol + 8, "%s.dat", out);
     snprintf(p->gp, ol + 8, "%s.gp", out);
-    if (check_beside(out) || check_beside(p->dat) || check_beside(p->gp)) return SGL_EXIT_USAGE;
+    if (check_beside(out) || check_beside(p->dat) || check_beside(p->gp)) return CLI_EXIT_USAGE;
     return 0;
 }
 
@@ -309,11 +309,11 @@ int rep_plot(rep_opts *o)
     if (strcmp(o->r.kind, "escape") == 0) o->logy = 1;   /* MFPTs span decades */
     if ((code = write_data(&c, st, p.dat, &p.have_dat)) != 0) goto done;
     int r = make_tmp(p.tmp, ol + 16, out);
-    p.have_tmp = r != SGL_EXIT_FAIL;
+    p.have_tmp = r != CLI_EXIT_FAIL;
     if ((code = r < 0 ? -r : r) != 0) goto done;
     if (!(p.q_out = gp_path(p.tmp)) || !(p.q_dat = gp_path(p.dat)) || !(p.q_gp = gp_path(p.gp))) {
         fprintf(stderr, "sgdlab: out of memory\n");
-        code = SGL_EXIT_FAIL;
+        code = CLI_EXIT_FAIL;
         goto done;
     }
     if ((code = write_script(&c, p.gp, p.q_out, p.q_dat, svg, &p.have_gp)) != 0) goto done;
@@ -324,7 +324,7 @@ int rep_plot(rep_opts *o)
 done:
     if (c.dat) fclose(c.dat);
     sgl_plot_curves_clear(&c.cv);
-    plot_files_done(&p, code == SGL_EXIT_OK);
+    plot_files_done(&p, code == CLI_EXIT_OK);
     sgl_store_close(st, NULL);
     return code;
 }

@@ -25,7 +25,7 @@
 int rep_usage_err(const char *flag, const char *msg)
 {
     fprintf(stderr, "sgdlab: %s: %s\n", flag, msg);
-    return SGL_EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------ checked, quoted output */
@@ -92,9 +92,9 @@ void rep_json_line_end(sgl_json *w, FILE *f)
 
 int rep_fail(sgl_status s, const sgl_err *err)
 {
-    if (s == SGL_ECANCELED) return SGL_EXIT_FAIL;
+    if (s == SGL_ECANCELED) return CLI_EXIT_FAIL;
     fprintf(stderr, "sgdlab: %s\n", err->msg);
-    return s == SGL_EINVAL ? SGL_EXIT_USAGE : SGL_EXIT_FAIL;
+    return s == SGL_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 }
 
 int rep_open_db(const rep_opts *o, sgl_store **st)
@@ -103,10 +103,10 @@ int rep_open_db(const rep_opts *o, sgl_store **st)
     struct stat sb;
     if (stat(o->db, &sb) != 0) {
         fprintf(stderr, "sgdlab: %s: no such results database '%s'\n", o->cmd, o->db);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     sgl_status s = sgl_store_open(o->db, SGL_STORE_READONLY, o->busy_ms, st, &err);
-    if (s != SGL_OK) return sgl_cli_report(s, &err);
+    if (s != SGL_OK) return cli_report(s, &err);
     return 0;
 }
 
@@ -268,10 +268,10 @@ int rep_resolve(rep_opts *o, sgl_store *st, int keys)
     if (s == SGL_OK) return 0;
     if (s != SGL_EINVAL) {
         rep_fail(s, &err);   /* a store failure: its message, exit 1 */
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     fprintf(stderr, "sgdlab: %s: %s\n", err.field, err.msg);   /* bad input, by flag */
-    return SGL_EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }
 
 static int cmd_report(rep_opts *o)
@@ -286,21 +286,21 @@ static int cmd_report(rep_opts *o)
                                                                : SGL_REPORT_TABLE;
     sgl_status s = sgl_report_write(st, &o->r, fmt, o->db, stdout, &err);
     if (s != SGL_OK) {
-        code = SGL_EXIT_FAIL;
+        code = CLI_EXIT_FAIL;
         if (strcmp(err.field, "output") != 0) rep_fail(s, &err);   /* a store failure */
         else if (s == SGL_ENOMEM) rep_oom();                       /* said below, as a failed write */
     }
-    if (rep_finish_write(stdout, "standard output")) code = SGL_EXIT_FAIL;
+    if (rep_finish_write(stdout, "standard output")) code = CLI_EXIT_FAIL;
 done:
     sgl_store_close(st, NULL);
     return code;
 }
 
-int sgl_cmd_report(int argc, char **argv)
+int cmd_report_export_plot(int argc, char **argv)
 {
     rep_opts o;
     int r = parse_rep(argc, argv, &o);
-    if (r) return r > 0 ? SGL_EXIT_OK : SGL_EXIT_USAGE;
+    if (r) return r > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     if (strcmp(o.cmd, "export") == 0) return rep_export(&o);
     if (strcmp(o.cmd, "plot") == 0) return rep_plot(&o);
     return cmd_report(&o);

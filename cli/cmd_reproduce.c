@@ -10,30 +10,30 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } k_experiments[] = {
-    {"shape-matters", sgl_reproduce_shape_matters},
-    {"mori-escape", sgl_reproduce_mori_escape},
-    {"exponential-escape", sgl_reproduce_exponential_escape},
-    {"lwa-sparse", sgl_reproduce_lwa_sparse},
+    {"shape-matters", reproduce_shape_matters},
+    {"mori-escape", reproduce_mori_escape},
+    {"exponential-escape", reproduce_exponential_escape},
+    {"lwa-sparse", reproduce_lwa_sparse},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce EXPERIMENT [flags]   (EXPERIMENT: " SGL_REP_NAMES ")\n"
+    fprintf(f, "usage: sgdlab reproduce EXPERIMENT [flags]   (EXPERIMENT: " REPRO_NAMES ")\n"
                "  sgdlab reproduce EXPERIMENT --help shows its flags\n");
 }
 
-int sgl_cmd_reproduce(int argc, char **argv)
+int cmd_reproduce(int argc, char **argv)
 {
     if (argc < 3 || argv[2][0] == '-') {
         if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
             usage(stdout);
-            return SGL_EXIT_OK;
+            return CLI_EXIT_OK;
         }
-        fprintf(stderr, "sgdlab: reproduce: missing experiment name; valid: " SGL_REP_NAMES "\n");
-        return SGL_EXIT_USAGE;
+        fprintf(stderr, "sgdlab: reproduce: missing experiment name; valid: " REPRO_NAMES "\n");
+        return CLI_EXIT_USAGE;
     }
     for (size_t i = 0; i < sizeof k_experiments / sizeof k_experiments[0]; ++i)
         if (strcmp(argv[2], k_experiments[i].name) == 0) return k_experiments[i].run(argc, argv);
-    fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " SGL_REP_NAMES "\n", argv[2]);
-    return SGL_EXIT_USAGE;
+    fprintf(stderr, "sgdlab: reproduce: unknown experiment '%s'; valid: " REPRO_NAMES "\n", argv[2]);
+    return CLI_EXIT_USAGE;
 }

@@ -1,5 +1,5 @@
 /* sgdlab run: one ensemble, printed as a table, CSV or JSON Lines.
- * With --out the file is written through sgl_out (cli.h): a unique temporary
+ * With --out the file is written through sgl_outfile (the library): a unique temporary
  * file renamed over FILE only on success, so bad input, a failed or an
  * interrupted run never leaves a partial file or clobbers an old one. */
 #include "cli.h"
@@ -10,21 +10,21 @@
 /* No silent defaults for what a user must choose: name the default used for the
  * model and the step size, and warn about --seed N where --seeds N (the number
  * of trajectories) is the likely intent. */
-static void note_defaults(const sgl_cli_opts *o)
+static void note_defaults(const cli_opts *o)
 {
-    if (!sgl_cli_given(o, "--model") && !sgl_cli_given(o, "--model-plugin"))
+    if (!cli_given(o, "--model") && !cli_given(o, "--model-plugin"))
         fprintf(stderr, "sgdlab run: note: --model not given: using the default %s (sgdlab list shows the models)\n",
                 o->spec.model);
-    if (!sgl_cli_given(o, "--lr"))
+    if (!cli_given(o, "--lr"))
         fprintf(stderr, "sgdlab run: note: --lr not given: using the default %g\n", o->spec.lr);
-    if (sgl_cli_given(o, "--seed") && !sgl_cli_given(o, "--seeds") && o->spec.seed > 1 && o->spec.seed <= 100000)
+    if (cli_given(o, "--seed") && !cli_given(o, "--seeds") && o->spec.seed > 1 && o->spec.seed <= 100000)
         fprintf(stderr, "sgdlab run: warning: --seed %llu sets the random key; the number of trajectories is --seeds "
                         "(default %u): did you mean --seeds %llu?\n", (unsigned long long)o->spec.seed,
                 o->spec.seeds, (unsigned long long)o->spec.seed);
 }
 
 /* Diverged trajectories on stderr (count and first step); 0 when some survived,
- * SGL_EXIT_FAIL when none did (the output, all NaN, is still written). */
+ * CLI_EXIT_FAIL when none did (the output, all NaN, is still written). */
 static int report_divergence(const sgl_results *r)
 {
     uint32_t n = 0;
@@ -42,39 +42,39 @@ static int report_divergence(const sgl_results *r)
     }
     fprintf(stderr, "sgdlab run: all %u trajectories diverged (the first at step %llu): no result survived; try a "
                     "smaller --lr or a larger --bound\n", n, (unsigned long long)first);
-    return SGL_EXIT_FAIL;
+    return CLI_EXIT_FAIL;
 }
 
-int sgl_cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 2, SGL_CMD_RUN, &o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o.help) return SGL_EXIT_OK;
-    if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+    sgl_status st = cli_parse(argc, argv, 2, CLI_CMD_RUN, &o, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    if (o.help) return CLI_EXIT_OK;
+    if ((st = cli_check_relevance(&o, &err)) != SGL_OK) return cli_report(st, &err);
     if (o.out_path && !o.out_path[0])   /* before anything runs */
-        return sgl_cli_report(sgl_fail(&err, SGL_EINVAL, "--out", "needs a file name, got ''"), &err);
+        return cli_report(sgl_fail(&err, SGL_EINVAL, "--out", "needs a file name, got ''"), &err);
     /* CSV data: its shape and content hash go into the stored parameters and the run key */
-    if ((st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK) return sgl_cli_report(st, &err);
+    if ((st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK) return cli_report(st, &err);
     sgl_plan *p = NULL;
     sgl_record rec = {0};
-    sgl_out out = {0};
+    sgl_outfile out = {0};
     FILE *f = stdout;
     sgl_store *db = NULL;
     int code = -1;
     int phase = 0;   /* 1: simulated, 2: and stored */
     st = sgl_plan_alloc(&o.spec, &p, &err);
-    if (st == SGL_EINVAL && strcmp(err.field, "--kappa") == 0 && !sgl_cli_given(&o, "--kappa"))
+    if (st == SGL_EINVAL && strcmp(err.field, "--kappa") == 0 && !cli_given(&o, "--kappa"))
         snprintf(err.msg + strlen(err.msg), sizeof err.msg - strlen(err.msg),
                  " (%zu is the default; pass --kappa)", o.spec.data.kappa);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
     note_defaults(&o);
     /* from here an interrupt stops the run at its next check; the temporary file goes with it */
-    sgl_cli_catch_signals();
+    cli_catch_signals();
     /* open the output before the run, so an unwritable path fails at once */
     if (o.out_path) {
-        if ((st = sgl_out_open(&out, o.out_path, "--out", &err)) != SGL_OK) goto done;
+        if ((st = sgl_outfile_open(&out, o.out_path, "--out", &err)) != SGL_OK) goto done;
         f = out.f;
     }
     /* --db: the library's life cycle marks the run started before it runs (an
@@ -97,18 +97,18 @@ int sgl_cmd_run(int argc, char **argv)
         phase = 2;
     }
     /* an interrupt stops the output after a whole record (line) */
-    sgl_write_results(f, p, rec.res, o.format);
-    if (sgl_cli_signal) goto done;
-    if (o.out_path && sgl_out_commit(&out) != 0) {
-        code = SGL_EXIT_FAIL;
+    sgl_results_write(f, p, rec.res, o.format);
+    if (cli_signal) goto done;
+    if (o.out_path && cli_out_commit(&out) != 0) {
+        code = CLI_EXIT_FAIL;
         goto done;
     }
     fprintf(stderr, "sgdlab run: %u trajectories x %llu steps in %.3f s (%.1f ns per trajectory-step)\n",
             o.spec.seeds, (unsigned long long)o.spec.steps, secs,
             1e9 * secs / ((double)o.spec.seeds * (double)o.spec.steps));
-    if (report_divergence(rec.res)) code = SGL_EXIT_FAIL;
+    if (report_divergence(rec.res)) code = CLI_EXIT_FAIL;
 done:
-    sgl_out_abort(&out);
+    sgl_outfile_abort(&out);
     if (db) {
         sgl_err e2 = {{0}, {0}};
         sgl_status cs = sgl_store_close(db, &e2);
@@ -116,13 +116,13 @@ done:
     }
     sgl_record_clear(&rec);
     sgl_plan_free(p);
-    if (sgl_cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
-        fprintf(stderr, "sgdlab: interrupted (%s): %s%s%s\n", sgl_cli_signal_name(),
+    if (cli_signal && (st == SGL_OK || st == SGL_ECANCELED)) {
+        fprintf(stderr, "sgdlab: interrupted (%s): %s%s%s\n", cli_signal_name(),
                 phase ? "the run finished" : "the run did not finish; nothing written",
                 phase == 2 ? " and is stored" : db ? "; nothing stored (the store keeps it marked unfinished)" : "",
                 !phase ? "" : o.out_path ? "; --out file not written" : "; the output stops after a whole record");
-        return sgl_cli_signal_exit();
+        return cli_signal_exit();
     }
     if (code >= 0) return code;
-    return sgl_cli_report(st, &err);
+    return cli_report(st, &err);
 }

@@ -221,17 +221,17 @@ static sgl_status list_runs(const sgl_sweep *w, sgl_err *err)
 /* the closing lines on stderr: what was done, or where an interrupted sweep stands */
 static int sweep_summary(const sweep_opts *o, const sgl_sweep_progress *p, int stored, int ranks, double secs)
 {
-    if (sgl_cli_signal) {
+    if (cli_signal) {
         /* the run in progress was abandoned before its transaction; every
          * committed run stays, and --resume redoes only the rest */
         if (stored)
             fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs finished and stored in '%s'; `sgdlab sweep %s "
-                            "--db %s --resume` continues\n", sgl_cli_signal_name(),
+                            "--db %s --resume` continues\n", cli_signal_name(),
                     p->skipped + p->done + p->finished_elsewhere, p->n, o->db_path, o->spec_path, o->db_path);
         else
             fprintf(stderr, "sgdlab: interrupted (%s): %zu of %zu runs executed; nothing stored (--no-store)\n",
-                    sgl_cli_signal_name(), p->done, p->n);
-        return sgl_cli_signal_exit();
+                    cli_signal_name(), p->done, p->n);
+        return cli_signal_exit();
     }
     char on[48] = "";
     if (ranks > 1) snprintf(on, sizeof on, " on %d MPI ranks (%d worker%s)", ranks, ranks - 1, ranks > 2 ? "s" : "");
@@ -246,7 +246,7 @@ static int sweep_summary(const sweep_opts *o, const sgl_sweep_progress *p, int s
         fprintf(stderr, "sgdlab sweep: %zu runs were finished by another writer meanwhile, %zu are being executed by "
                         "another sgdlab process (left to it; --resume after it ends completes any it leaves)\n",
                 p->finished_elsewhere, p->running_elsewhere);
-    return SGL_EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 /* rank 0 (or the only process) */
@@ -256,23 +256,23 @@ static int sweep_main(const sweep_opts *o, int ranks)
     sgl_sweep *w = NULL;
     sgl_store *db = NULL;
     sgl_sweep_exec *x = NULL;
-    int code = SGL_EXIT_OK;
+    int code = CLI_EXIT_OK;
     sgl_status st = sgl_sweep_load(o->spec_path, &w, &err);
     if (st == SGL_OK && o->list) {
-        if ((st = list_runs(w, &err)) != SGL_OK) code = sgl_cli_report(st, &err);
-        if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, SGL_EXIT_OK, &err);
+        if ((st = list_runs(w, &err)) != SGL_OK) code = cli_report(st, &err);
+        if (ranks > 1) cli_mpi_bcast_text(NULL, NULL, CLI_EXIT_OK, &err);
         goto done;
     }
     if (st != SGL_OK) {
-        code = sgl_cli_report(st, &err);
-        if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, code, &err);
+        code = cli_report(st, &err);
+        if (ranks > 1) cli_mpi_bcast_text(NULL, NULL, code, &err);
         return code;
     }
     if (ranks > 1) {
         /* the workers parse the same text (no shared file system needed) */
         char *text = (char *)sgl_sweep_text(w);
         size_t len = strlen(text);
-        sgl_mpi_bcast_text(&text, &len, -1, &err);
+        cli_mpi_bcast_text(&text, &len, -1, &err);
     }
     if (!o->no_store) {
         if ((st = sgl_store_open(o->db_path, 0, o->busy_ms, &db, &err)) != SGL_OK) goto fail;
@@ -283,25 +283,25 @@ static int sweep_main(const sweep_opts *o, int ranks)
                               .threads = o->threads, .ranks = ranks, .progress = progress, .user = &pc};
     if ((st = sgl_sweep_exec_open(w, db, &eo, &x, &err)) == SGL_EINVAL) {   /* a store with runs, no --resume */
         fprintf(stderr, "sgdlab: %s: %s\n", err.field, err.msg);
-        code = SGL_EXIT_USAGE;
+        code = CLI_EXIT_USAGE;
         goto done;
     }
     if (st != SGL_OK) goto fail;
     pc.t0 = omp_get_wtime();
     progress(&pc, sgl_sweep_exec_progress(x));
-    st = sgl_sweep_exec_run(x, ranks > 1 ? sgl_mpi_dispatch : NULL, &err);
+    st = sgl_sweep_exec_run(x, ranks > 1 ? cli_mpi_dispatch : NULL, &err);
     if (pc.on) fputc('\n', stderr);
-    if (st == SGL_OK || (sgl_cli_signal && st == SGL_ECANCELED)) {
+    if (st == SGL_OK || (cli_signal && st == SGL_ECANCELED)) {
         code = sweep_summary(o, sgl_sweep_exec_progress(x), db != NULL, ranks, omp_get_wtime() - pc.t0);
         goto done;
     }
 fail:
-    code = sgl_cli_report(st, &err);
+    code = cli_report(st, &err);
 done:
-    if (ranks > 1) sgl_mpi_release_workers();
+    if (ranks > 1) cli_mpi_release_workers();
     if (db) {
         sgl_err e2 = {{0}, {0}};
-        if (sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
+        if (sgl_store_close(db, &e2) != SGL_OK && code == CLI_EXIT_OK) code = cli_report(SGL_EIO, &e2);
     }
     sgl_sweep_exec_free(x);
     sgl_sweep_free(w);
@@ -316,7 +316,7 @@ static int sweep_worker(int argc, char **argv)
     char *text = NULL;
     size_t len = 0;
     sgl_err err = {{0}, {0}};
-    int code = sgl_mpi_bcast_text(&text, &len, -1, &err);
+    int code = cli_mpi_bcast_text(&text, &len, -1, &err);
     if (code >= 0) return code;
     sweep_opts o;
     sgl_sweep *w = NULL;
@@ -325,33 +325,33 @@ static int sweep_worker(int argc, char **argv)
     else if (parse_sweep_args(argc, argv, &o) != 0) st = sgl_fail(&err, SGL_EINVAL, "mpi", "arguments differ from rank 0's");
     else st = sgl_sweep_parse(text, len, o.spec_path, &w, &err);
     free(text);
-    code = sgl_mpi_work(w, st, &err, st == SGL_OK ? o.threads : 0);
+    code = cli_mpi_work(w, st, &err, st == SGL_OK ? o.threads : 0);
     sgl_sweep_free(w);
     return code;
 }
 
-int sgl_cmd_sweep(int argc, char **argv)
+int cmd_sweep(int argc, char **argv)
 {
     /* MPI only when an MPI launcher started us (cli/mpi.c says why) */
     int rank = 0, ranks = 1;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_mpi_init(&rank, &ranks, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    sgl_cli_catch_signals();   /* SIGINT/SIGTERM/SIGHUP: stop between runs (a run in progress is cancelled) */
+    sgl_status st = cli_mpi_init(&rank, &ranks, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    cli_catch_signals();   /* SIGINT/SIGTERM/SIGHUP: stop between runs (a run in progress is cancelled) */
     int code;
     if (rank > 0) {
         code = sweep_worker(argc, argv);
-        if (sgl_cli_signal) code = sgl_cli_signal_exit();
+        if (cli_signal) code = cli_signal_exit();
     } else {
         sweep_opts o;
         int rc = parse_sweep_args(argc, argv, &o);
         if (rc) {
-            code = rc > 0 ? SGL_EXIT_OK : SGL_EXIT_USAGE;
-            if (ranks > 1) sgl_mpi_bcast_text(NULL, NULL, code, &err);
+            code = rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+            if (ranks > 1) cli_mpi_bcast_text(NULL, NULL, code, &err);
         } else {
             code = sweep_main(&o, ranks);
         }
     }
-    sgl_mpi_finalize();
+    cli_mpi_finalize();
     return code;
 }

@@ -1,5 +1,5 @@
 /* sgdlab theory: every prediction that applies to an escape spec, without
- * simulating.  Same flags as `sgdlab escape` (sgl_cli_parse_escape), less
+ * simulating.  Same flags as `sgdlab escape` (cli_parse_escape), less
  * those that only steer a simulation or its storage (--trajectories, --t-max,
  * --seed, --threads, --db): given here they are refused, not ignored. */
 #include "cli.h"
@@ -17,31 +17,31 @@ static void usage(FILE *f)
                "  when eta is known).\n");
 }
 
-int sgl_cmd_theory(int argc, char **argv)
+int cmd_theory(int argc, char **argv)
 {
     for (int i = 2; i < argc; ++i)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) usage(stdout);
-    sgl_escape_opts o;
+    escape_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse_escape(argc, argv, 2, &o, &err);
+    sgl_status st = cli_parse_escape(argc, argv, 2, &o, &err);
     if (st != SGL_OK) {
-        sgl_escape_err_flag(&err);
-        return sgl_cli_report(st, &err);
+        escape_err_flag(&err);
+        return cli_report(st, &err);
     }
-    if (o.help) return SGL_EXIT_OK;
+    if (o.help) return CLI_EXIT_OK;
     static const char *const sim_only[] = {"--trajectories", "--t-max", "--seed", "--threads", "--db", NULL};
     for (int i = 0; sim_only[i]; ++i)
-        if (sgl_escape_given(&o, sim_only[i])) {
+        if (escape_given(&o, sim_only[i])) {
             fprintf(stderr, "sgdlab: %s: not used by theory (it simulates and stores nothing; sgdlab escape takes it)\n",
                     sim_only[i]);
-            return SGL_EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
     sgl_prediction pr[64];
     size_t n = 0;
     st = sgl_theory_escape(&o.spec, pr, 64, &n, &err);
     if (st != SGL_OK) {
-        sgl_escape_err_flag(&err);
-        return sgl_cli_report(st, &err);
+        escape_err_flag(&err);
+        return cli_report(st, &err);
     }
     FILE *f = stdout;
     const char *evdef = sgl_escape_event_defaulted(&o.any);
@@ -73,5 +73,5 @@ int sgl_cmd_theory(int argc, char **argv)
             fprintf(f, "%-28s %16.8g %-10s %s\n", pr[i].name, pr[i].value, pr[i].unit[0] ? pr[i].unit : "-", pr[i].note);
         if (n == 0) fprintf(f, "(no prediction applies)\n");
     }
-    return SGL_EXIT_OK;   /* main checks standard output to its close */
+    return CLI_EXIT_OK;   /* main checks standard output to its close */
 }

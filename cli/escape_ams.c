@@ -164,18 +164,18 @@ static void print_table(const sgl_escape_spec *s, const sgl_ams_result *r, const
                pred[i].note);
 }
 
-int escape_ams(const sgl_escape_opts *o)
+int escape_ams(const escape_opts *o)
 {
     sgl_err err = {{0}, {0}};
     if (o->db_path) {
         sgl_fail(&err, SGL_EINVAL, "--db", "not stored yet for --method ams (the store keeps direct escape runs)");
-        return sgl_cli_report(SGL_EINVAL, &err);
+        return cli_report(SGL_EINVAL, &err);
     }
     sgl_ams_result r;
     sgl_status st = sgl_escape_ams(&o->spec, &o->spec.ams, &r, &err);
     if (st != SGL_OK) {
-        sgl_escape_err_flag(&err);
-        return sgl_cli_report(st, &err);
+        escape_err_flag(&err);
+        return cli_report(st, &err);
     }
     sgl_prediction pred[64];
     char why[600];
@@ -184,5 +184,5 @@ int escape_ams(const sgl_escape_opts *o)
     else print_table(&o->spec, &r, pred, np, why);
     fprintf(stderr, "sgdlab escape --method ams: %llu model evaluations in %.3f s\n",
             (unsigned long long)r.evaluations, r.seconds);
-    return SGL_EXIT_OK;   /* main closes stdout and checks it */
+    return CLI_EXIT_OK;   /* main closes stdout and checks it */
 }

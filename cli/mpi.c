@@ -29,7 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-int sgl_mpi_launched(void)
+int cli_mpi_launched(void)
 {
     static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", NULL};
     for (int i = 0; vars[i]; ++i)
@@ -43,11 +43,11 @@ enum { WINDOW_PER_WORKER = 4 };
 
 static int g_inited;
 
-sgl_status sgl_mpi_init(int *rank, int *size, sgl_err *err)
+sgl_status cli_mpi_init(int *rank, int *size, sgl_err *err)
 {
     *rank = 0;
     *size = 1;
-    if (!sgl_mpi_launched()) return SGL_OK;
+    if (!cli_mpi_launched()) return SGL_OK;
     int provided = 0;
     if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return sgl_fail(err, SGL_EIO, "mpi", "MPI_Init failed");
@@ -57,7 +57,7 @@ sgl_status sgl_mpi_init(int *rank, int *size, sgl_err *err)
     return SGL_OK;
 }
 
-void sgl_mpi_finalize(void)
+void cli_mpi_finalize(void)
 {
     if (g_inited) MPI_Finalize();
     g_inited = 0;
@@ -69,7 +69,7 @@ void sgl_mpi_finalize(void)
  * exit code rank 0 stopped with. */
 static int g_text_sent, g_released;
 
-int sgl_mpi_bcast_text(char **text, size_t *len, int code, sgl_err *err)
+int cli_mpi_bcast_text(char **text, size_t *len, int code, sgl_err *err)
 {
     (void)err;
     int rank;
@@ -126,9 +126,9 @@ typedef struct {
     sgl_err err;
 } fail_msg;
 
-int sgl_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int threads)
+int cli_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int threads)
 {
-    int code = SGL_EXIT_OK;
+    int code = CLI_EXIT_OK;
     for (;;) {
         int64_t index;
         MPI_Recv(&index, 1, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -159,14 +159,14 @@ int sgl_mpi_work(const sgl_sweep *w, sgl_status wst, const sgl_err *werr, int th
             }
             fail_msg fm = {(int32_t)st, err};
             MPI_Send(&fm, (int)sizeof fm, MPI_BYTE, 0, TAG_FAIL, MPI_COMM_WORLD);
-            code = SGL_EXIT_FAIL;
+            code = CLI_EXIT_FAIL;
         }
         free(buf);
     }
     return code;
 }
 
-void sgl_mpi_release_workers(void)
+void cli_mpi_release_workers(void)
 {
     if (!g_text_sent || g_released) return;
     int size;
@@ -177,7 +177,7 @@ void sgl_mpi_release_workers(void)
 
 /* commit what is next in order (a passed-over run has no record) */
 static void commit_ready(size_t *committed, size_t next, size_t window, const size_t *todo, sgl_record *slots,
-                         char *ready, char *skip, sgl_mpi_commit_fn commit, void *ctx, sgl_status *st, sgl_err *err)
+                         char *ready, char *skip, cli_mpi_commit_fn commit, void *ctx, sgl_status *st, sgl_err *err)
 {
     while (*st == SGL_OK && *committed < next && ready[*committed % window]) {
         const size_t j = *committed % window;
@@ -190,7 +190,7 @@ static void commit_ready(size_t *committed, size_t next, size_t window, const si
     }
 }
 
-sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn begin, sgl_mpi_commit_fn commit,
+sgl_status cli_mpi_dispatch(size_t n_todo, const size_t *todo, cli_mpi_begin_fn begin, cli_mpi_commit_fn commit,
                             void *ctx, sgl_err *err)
 {
     int size;
@@ -204,7 +204,7 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
     if (!slots || !ready || !skip || !busy) {
         free(slots); free(ready); free(skip); free(busy);
         /* still release the workers */
-        sgl_mpi_release_workers();
+        cli_mpi_release_workers();
         return sgl_fail(err, SGL_ENOMEM, "mpi", "out of memory");
     }
     for (int r = 0; r < size; ++r) busy[r] = -1;
@@ -212,8 +212,8 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
     int outstanding = 0;
     sgl_status st = SGL_OK;
     for (;;) {
-        /* interrupted: hand out nothing more, collect what is out (cli.h sgl_cli_catch_signals) */
-        if (sgl_cli_signal && st == SGL_OK) {
+        /* interrupted: hand out nothing more, collect what is out (cli.h cli_catch_signals) */
+        if (cli_signal && st == SGL_OK) {
             st = sgl_fail(err, SGL_ECANCELED, "sweep", "interrupted");
             next = n_todo;
         }
@@ -247,7 +247,7 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
         if (!buf) {
             /* cannot take the message: stop, and let MPI_Abort end the job */
             sgl_fail(err, SGL_ENOMEM, "mpi", "out of memory receiving a record");
-            MPI_Abort(MPI_COMM_WORLD, SGL_EXIT_FAIL);
+            MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_FAIL);
         }
         MPI_Recv(buf, count, MPI_BYTE, src, ms.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         const int64_t pos = busy[src];
@@ -276,7 +276,7 @@ sgl_status sgl_mpi_dispatch(size_t n_todo, const size_t *todo, sgl_mpi_begin_fn 
         if (st != SGL_OK) next = n_todo;   /* hand out nothing more; collect what is out */
     }
     /* the workers wait for more (a second pass may follow); the caller
-     * releases them (sgl_mpi_release_workers) */
+     * releases them (cli_mpi_release_workers) */
     for (size_t j = 0; j < window; ++j)
         if (ready[j] && !skip[j]) sgl_record_clear(&slots[j]);
     free(slots); free(ready); free(skip); free(busy);

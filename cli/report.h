@@ -2,8 +2,8 @@
  * cmd_plot.c): their options and checked, quoted output.  The store is read
  * only through the library's query functions (include/sgdlab.h, "reading a
  * store"). */
-#ifndef SGL_CLI_REPORT_H
-#define SGL_CLI_REPORT_H
+#ifndef CLI_REPORT_H
+#define CLI_REPORT_H
 #include "cli.h"
 
 #define REP_MAX_KEYS SGL_QUERY_MAX_KEYS

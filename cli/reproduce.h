@@ -2,49 +2,49 @@
  * experiment; the dispatch in cmd_reproduce.c) and what they share
  * (cli/reproduce_util.c).  The experiments are library calls
  * (include/sgdlab_experiments.h). */
-#ifndef SGL_REPRODUCE_H
-#define SGL_REPRODUCE_H
+#ifndef CLI_REPRODUCE_H
+#define CLI_REPRODUCE_H
 #include "cli.h"
 #include "sgdlab_experiments.h"
 
-#define SGL_REP_NAMES "shape-matters, mori-escape, exponential-escape, lwa-sparse"
+#define REPRO_NAMES "shape-matters, mori-escape, exponential-escape, lwa-sparse"
 
-int sgl_reproduce_shape_matters(int argc, char **argv);     /* reproduce_shape.c */
-int sgl_reproduce_mori_escape(int argc, char **argv);
-int sgl_reproduce_exponential_escape(int argc, char **argv);
-int sgl_reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
+int reproduce_shape_matters(int argc, char **argv);     /* reproduce_shape.c */
+int reproduce_mori_escape(int argc, char **argv);
+int reproduce_exponential_escape(int argc, char **argv);
+int reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
 
-int sgl_rep_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
+int repro_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
 /* The common start of an experiment: --help (usage on stdout), the reproduce
  * flags into o, --db refused unless takes_db, the replicate count *count
  * (--seeds, else full or quick; below min_count is exit 2 naming --seeds and
  * `what`), and --out-dir (default: the experiment's name) created.  Returns
  * -1 to go on, else the exit code to return. */
-int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
-                  uint32_t quick, uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count,
+int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, cli_opts *o, uint32_t *count,
                   const char **out_dir);
-char *sgl_rep_join(const char *dir, const char *file);          /* malloc'd dir/file */
-void sgl_rep_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
+char *repro_join(const char *dir, const char *file);          /* malloc'd dir/file */
+void repro_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 /* gnuplot on script inside dir (NULL: here), without a shell; its own output shown only when it fails.
  * 0, or -1 and why ("gnuplot not installed: ...", "gnuplot exited with status N", ...) */
-int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len);
-void sgl_rep_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
+int repro_gnuplot(const char *dir, const char *script, char *why, size_t len);
+void repro_progress(void *ctx, const char *label, double seconds);   /* sgl_exp_progress_fn; ctx: prefix */
 /* gnuplot on script in dir after removing a stale png: png, or NULL and why */
-const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len);
-void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c);   /* null when not simulated */
+const char *repro_plot(const char *dir, const char *script, const char *png, char *why, size_t len);
+void repro_json_cell(sgl_json *w, const sgl_exp_escape_cell *c);   /* null when not simulated */
 /* "MFPT [lo, hi]" ('*': censored MLE) or "(not simulated)"; counts (may be NULL): "esc/cens/div" or "-" */
-void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c);
+void repro_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c);
 /* "experiment" .. "plot" of an escape experiment's JSON object (time unit t = eta k) */
-void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
+void repro_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot);
 /* --db: open o->db_path (-1 to go on, else the exit code; *db NULL without --db); store one simulated
  * escape cell as one finished escape run through sgl_store_commit_any (keyed like `sgdlab escape --db`;
  * no-op without db); close */
-int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db);
-sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err);
+int repro_db_open(const cli_opts *o, sgl_store **db);
+sgl_status repro_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err);
 /* one ensemble run (spec and its record, rec->res) as one finished run (sgl_store_commit_any), keyed like
  * `sgdlab run --db` */
-sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
+sgl_status repro_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
                           sgl_err *err);
-int sgl_rep_db_close(sgl_store *db, int code);
+int repro_db_close(sgl_store *db, int code);
 
 #endif

@@ -86,12 +86,12 @@ static int write_gp(const char *path, int quick)
 /* the plot files and gnuplot; 0 if png was written, else why says what failed */
 static int plot(const char *out_dir, const char *png, const sgl_expesc_result *r, int quick, char *why, size_t len)
 {
-    char *dat = sgl_rep_join(out_dir, EXPE ".dat"), *gp = sgl_rep_join(out_dir, EXPE ".gp");
+    char *dat = repro_join(out_dir, EXPE ".dat"), *gp = repro_join(out_dir, EXPE ".gp");
     int ok = 0;
     if (!dat || !gp) snprintf(why, len, "out of memory");
     else if (write_dat(dat, r) != 0) snprintf(why, len, "cannot write '%s'", dat);
     else if (write_gp(gp, quick) != 0) snprintf(why, len, "cannot write '%s'", gp);
-    else ok = sgl_rep_plot(out_dir, EXPE ".gp", png, why, len) != NULL;
+    else ok = repro_plot(out_dir, EXPE ".gp", png, why, len) != NULL;
     free(dat);
     free(gp);
     return ok ? 0 : -1;
@@ -130,7 +130,7 @@ static void json_series(sgl_json *w, const sgl_expesc_series *S, int sharp)
         sgl_json_kdouble(w, sharp ? "k" : "B_over_eta", S->x[b]);
         sgl_json_kdouble(w, sharp ? "exact_mfpt" : "theory_mfpt", S->theory[b]);
         sgl_json_key(w, "sim");
-        sgl_rep_json_cell(w, &S->sim[b]);
+        repro_json_cell(w, &S->sim[b]);
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
@@ -207,7 +207,7 @@ static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_expesc_resu
     sgl_json w;
     sgl_json_to_file(&w, f);
     sgl_json_begin_object(&w);
-    sgl_rep_json_head(&w, EXPE, o, plot);
+    repro_json_head(&w, EXPE, o, plot);
     sgl_json_key(&w, "b_over_eta");
     sgl_json_begin_array(&w);
     for (int s = 0; s < SGL_EXPESC_NS; ++s) json_series(&w, &r->be[s], 0);
@@ -263,7 +263,7 @@ static void table_be(FILE *out, const sgl_expesc_result *r)
                 strcmp(S->theory_name, "mori_mfpt") == 0 ? "Mori Eq.17" : "Eyring-Kr.", "seconds");
         for (int b = 0; b < SGL_EXPESC_NB; ++b) {
             char c1[96], c2[48];
-            sgl_rep_cell_text(c1, sizeof c1, c2, sizeof c2, &S->sim[b]);
+            repro_cell_text(c1, sizeof c1, c2, sizeof c2, &S->sim[b]);
             fprintf(out, "  %6g %34s %15s %12.5g %8.1f\n", S->x[b], c1, c2, S->theory[b], S->sim[b].seconds);
         }
         if (S->have_fit)
@@ -315,7 +315,7 @@ static void table_sharp(FILE *out, const sgl_expesc_result *r)
                 "exact", "sim/exact", "seconds");
         for (int i = 0; i < SGL_EXPESC_NK; ++i) {
             char c1[96], c2[48], c3[24];
-            sgl_rep_cell_text(c1, sizeof c1, c2, sizeof c2, &S->sim[i]);
+            repro_cell_text(c1, sizeof c1, c2, sizeof c2, &S->sim[i]);
             if (S->sim[i].simulated) snprintf(c3, sizeof c3, "%.3f", S->sim[i].mfpt / S->theory[i]);
             else snprintf(c3, sizeof c3, "-");
             fprintf(out, "  %5g %34s %15s %12.5g %9s %8.1f\n", S->x[i], c1, c2, S->theory[i], c3, S->sim[i].seconds);
@@ -350,38 +350,38 @@ static sgl_status store_cells(sgl_store *db, const sgl_expesc_result *r, sgl_err
     const char *cmd = "reproduce " EXPE;
     sgl_status st = SGL_OK;
     for (int s = 0; s < SGL_EXPESC_NS && st == SGL_OK; ++s)
-        for (int b = 0; b < SGL_EXPESC_NB && st == SGL_OK; ++b) st = sgl_rep_db_escape(db, cmd, &r->be[s].sim[b], err);
-    for (int q = 0; q < 2 && st == SGL_OK; ++q) st = sgl_rep_db_escape(db, cmd, &r->start[q], err);
+        for (int b = 0; b < SGL_EXPESC_NB && st == SGL_OK; ++b) st = repro_db_escape(db, cmd, &r->be[s].sim[b], err);
+    for (int q = 0; q < 2 && st == SGL_OK; ++q) st = repro_db_escape(db, cmd, &r->start[q], err);
     for (int s = 0; s < SGL_EXPESC_NS && st == SGL_OK; ++s)
         for (int i = 0; i < SGL_EXPESC_NK && st == SGL_OK; ++i)
-            st = sgl_rep_db_escape(db, cmd, &r->sharp[s].sim[i], err);
+            st = repro_db_escape(db, cmd, &r->sharp[s].sim[i], err);
     return st;
 }
 
-int sgl_reproduce_exponential_escape(int argc, char **argv)
+int reproduce_exponential_escape(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     uint32_t M0;
     const char *out_dir;
-    int rc0 = sgl_rep_begin(argc, argv, EXPE, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
+    int rc0 = repro_begin(argc, argv, EXPE, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
     if (rc0 >= 0) return rc0;
     sgl_store *db = NULL;
-    if ((rc0 = sgl_rep_db_open(&o, &db)) >= 0) return rc0;
-    sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? sgl_rep_progress : NULL,
+    if ((rc0 = repro_db_open(&o, &db)) >= 0) return rc0;
+    sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? repro_progress : NULL,
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
     sgl_expesc_result r;
     sgl_status st = sgl_exp_exponential_escape(&set, &r, &err);
-    int code = SGL_EXIT_OK;   /* main checks standard output to its close */
+    int code = CLI_EXIT_OK;   /* main checks standard output to its close */
     if (st != SGL_OK) {
         fprintf(stderr, "sgdlab: reproduce " EXPE ": simulation failed: %s%s%s\n", err.field, err.field[0] ? ": " : "",
                 err.msg[0] ? err.msg : sgl_strerror(st));
-        code = SGL_EXIT_FAIL;
+        code = CLI_EXIT_FAIL;
     } else if ((st = store_cells(db, &r, &err)) != SGL_OK) {
-        code = sgl_cli_report(st, &err);
+        code = cli_report(st, &err);
     } else {
         char why[512] = "";
-        char *png = sgl_rep_join(out_dir, EXPE ".png");
+        char *png = repro_join(out_dir, EXPE ".png");
         const char *shown = png && plot(out_dir, png, &r, o.quick, why, sizeof why) == 0 ? png : NULL;
         if (!png) snprintf(why, sizeof why, "out of memory");
         if (!shown) fprintf(stderr, "sgdlab: warning: plot not written (%s); the results follow\n", why);
@@ -390,5 +390,5 @@ int sgl_reproduce_exponential_escape(int argc, char **argv)
         free(png);
     }
     sgl_expesc_result_free(&r);
-    return sgl_rep_db_close(db, code);
+    return repro_db_close(db, code);
 }

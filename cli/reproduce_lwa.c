@@ -60,7 +60,7 @@ static int write_gp(const char *gp, const char *dat, const char *png, const sgl_
     FILE *s = fopen(gp, "w");
     if (!s) return -1;
     fprintf(s, "set terminal pngcairo size %zu,560 font ',11'\nset output ", 160 + 520 * r->nd);
-    sgl_rep_gp_string(s, png);
+    repro_gp_string(s, png);
     fprintf(s, "\nset multiplot layout 1,%zu title 'Li-Wang-Arora sparse recovery: kappa = %d, %u draws per point; "
                "bars: 68%% Wilson interval; points of equal value shifted a little along n'\n",
             r->nd, SGL_LWA_KAPPA, r->draws);
@@ -78,7 +78,7 @@ static int write_gp(const char *gp, const char *dat, const char *png, const sgl_
         for (int m = 0; m < SGL_LWA_N; ++m) {
             const double shift = 1.0 + 0.025 * (m - 0.5 * (SGL_LWA_N - 1));
             fprintf(s, "%s", m ? ", \\\n     " : "");
-            sgl_rep_gp_string(s, dat);
+            repro_gp_string(s, dat);
             fprintf(s, " index %zu using ($2 * %.4f):%d:%d:%d with yerrorlines lw 2 pt %d ps 1.2 lc rgb '%s' title '%s'",
                     i, shift, 3 + 3 * m, 4 + 3 * m, 5 + 3 * m, 4 + 2 * (m % 6), k_lwa_colors[m % 8],
                     sgl_lwa_method_names[m]);
@@ -94,12 +94,12 @@ static int write_gp(const char *gp, const char *dat, const char *png, const sgl_
 /* the data file, the script and gnuplot: NULL, or what failed (why holds gnuplot's reason) */
 static const char *plot(const char *out_dir, const char *png, const sgl_lwa_result *r, char *why, size_t len)
 {
-    char *dat = sgl_rep_join(out_dir, EXPL ".dat"), *gp = sgl_rep_join(out_dir, EXPL ".gp");
+    char *dat = repro_join(out_dir, EXPL ".dat"), *gp = repro_join(out_dir, EXPL ".gp");
     const char *fail = NULL;
     if (!dat || !gp) fail = "out of memory";
     else if (write_dat(dat, r) != 0) fail = "cannot write the data file";
     else if (write_gp(gp, dat, png, r) != 0) fail = "cannot write the gnuplot script";
-    else if (sgl_rep_gnuplot(out_dir, gp, why, len) != 0) fail = why;
+    else if (repro_gnuplot(out_dir, gp, why, len) != 0) fail = why;
     free(dat);
     free(gp);
     return fail;
@@ -271,39 +271,39 @@ static sgl_status store_cells(sgl_store *db, const sgl_lwa_result *r, sgl_err *e
     sgl_status st = SGL_OK;
     for (size_t i = 0; i < r->nd && st == SGL_OK; ++i)
         for (size_t k = 0; k < r->ngrid[i] && st == SGL_OK; ++k)
-            st = sgl_rep_db_run(db, "reproduce " EXPL, &r->sgd_spec[i][k], &r->sgd_rec[i][k], r->threads, err);
+            st = repro_db_run(db, "reproduce " EXPL, &r->sgd_spec[i][k], &r->sgd_rec[i][k], r->threads, err);
     return st;
 }
 
-int sgl_reproduce_lwa_sparse(int argc, char **argv)
+int reproduce_lwa_sparse(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     uint32_t R;
     const char *out_dir;
-    int rc0 = sgl_rep_begin(argc, argv, EXPL, usage, 1, 20, 6, 2, "data draws per (d, n)", &o, &R, &out_dir);
+    int rc0 = repro_begin(argc, argv, EXPL, usage, 1, 20, 6, 2, "data draws per (d, n)", &o, &R, &out_dir);
     if (rc0 >= 0) return rc0;
     sgl_store *db = NULL;
-    if ((rc0 = sgl_rep_db_open(&o, &db)) >= 0) return rc0;
-    sgl_exp_settings set = {R, o.spec.seed, o.threads, o.quick, isatty(2) ? sgl_rep_progress : NULL,
+    if ((rc0 = repro_db_open(&o, &db)) >= 0) return rc0;
+    sgl_exp_settings set = {R, o.spec.seed, o.threads, o.quick, isatty(2) ? repro_progress : NULL,
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
     sgl_lwa_result *r = calloc(1, sizeof *r);
     sgl_status st = r ? sgl_exp_lwa_sparse(&set, r, &err) : SGL_ENOMEM;
     if (st == SGL_OK) st = store_cells(db, r, &err);
     if (st != SGL_OK) {
-        if (err.field[0] && strcmp(err.field, "lwa-sparse") != 0) sgl_cli_report(st, &err);
+        if (err.field[0] && strcmp(err.field, "lwa-sparse") != 0) cli_report(st, &err);
         else fprintf(stderr, "sgdlab: reproduce " EXPL ": %s\n", err.msg[0] ? err.msg : sgl_strerror(st));
         if (r) sgl_lwa_result_free(r);
         free(r);
-        return sgl_rep_db_close(db, SGL_EXIT_FAIL);
+        return repro_db_close(db, CLI_EXIT_FAIL);
     }
     char why[512] = "";
-    char *png = sgl_rep_join(out_dir, EXPL ".png");
+    char *png = repro_join(out_dir, EXPL ".png");
     const char *plot_why = png ? plot(out_dir, png, r, why, sizeof why) : "out of memory";
     if (o.json) print_json(stdout, &set, r, png, plot_why);
     else print_table(stdout, &set, r, png, plot_why);
     free(png);
     sgl_lwa_result_free(r);
     free(r);
-    return sgl_rep_db_close(db, SGL_EXIT_OK);   /* main checks standard output to its close */
+    return repro_db_close(db, CLI_EXIT_OK);   /* main checks standard output to its close */
 }

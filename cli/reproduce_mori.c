@@ -96,14 +96,14 @@ static int write_gp(const char *gp, int quick)
 static void plot(const char *out_dir, const char *png, const char *pngb, int quick, const sgl_mori_result *R,
                  const char **plot, const char **plotb, char *why, size_t len)
 {
-    char *dat = sgl_rep_join(out_dir, EXPM ".dat"), *gp = sgl_rep_join(out_dir, EXPM ".gp");
+    char *dat = repro_join(out_dir, EXPM ".dat"), *gp = repro_join(out_dir, EXPM ".gp");
     *plot = *plotb = NULL;
     if (!dat || !gp) snprintf(why, len, "out of memory");
     else if (write_dat(dat, R) != 0) snprintf(why, len, "cannot write '%s'", dat);
     else if (write_gp(gp, quick) != 0) snprintf(why, len, "cannot write '%s'", gp);
     else {
         remove(pngb);
-        *plot = sgl_rep_plot(out_dir, EXPM ".gp", png, why, len);
+        *plot = repro_plot(out_dir, EXPM ".gp", png, why, len);
         FILE *t = *plot ? fopen(pngb, "rb") : NULL;
         if (t && fgetc(t) != EOF) *plotb = pngb;
         if (t) fclose(t);
@@ -138,7 +138,7 @@ static void json_a(sgl_json *w, const sgl_mori_result *R)
         sgl_json_kdouble(w, "arrhenius_frozen_mfpt", r->arrhenius);
         sgl_json_kdouble(w, "gld_exact_mfpt", r->gld);
         sgl_json_key(w, "sim");
-        sgl_rep_json_cell(w, &r->sim);
+        repro_json_cell(w, &r->sim);
         sgl_json_key(w, "ams");   /* adaptive multilevel splitting where the direct simulation did not run */
         if (r->ams_run) {
             sgl_ams_opts ao;
@@ -188,7 +188,7 @@ static void json_b(sgl_json *w, const sgl_mori_result *R)
         sgl_json_kdouble(w, "exact_mfpt", R->b[i].exact);
         sgl_json_kdouble(w, "validity_dU_over_T", R->b[i].validity);
         sgl_json_key(w, "sim");
-        sgl_rep_json_cell(w, &R->b[i].sim);
+        repro_json_cell(w, &R->b[i].sim);
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
@@ -230,11 +230,11 @@ static void json_d2(sgl_json *w, const sgl_mori_row_fp *D2, const char *d2why)
         sgl_json_kdouble(w, "data_noise_exact", D2[i].data);
         sgl_json_kdouble(w, "gld_exact", D2[i].gld);
         sgl_json_key(w, "sim");
-        sgl_rep_json_cell(w, &D2[i].s);
+        repro_json_cell(w, &D2[i].s);
         sgl_json_key(w, "data_noise_sde");
-        sgl_rep_json_cell(w, &D2[i].sde);
+        repro_json_cell(w, &D2[i].sde);
         sgl_json_key(w, "data_noise_gaussian_sgd");
-        sgl_rep_json_cell(w, &D2[i].gsgd);
+        repro_json_cell(w, &D2[i].gsgd);
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
@@ -247,7 +247,7 @@ static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_mori_result
     sgl_json w;
     sgl_json_to_file(&w, f);
     sgl_json_begin_object(&w);
-    sgl_rep_json_head(&w, EXPM, o, plot);
+    repro_json_head(&w, EXPM, o, plot);
     sgl_json_kstring(&w, "plot_n", plotb);
     json_a(&w, R);
     json_b(&w, R);
@@ -294,7 +294,7 @@ static void table_a(FILE *out, const sgl_exp_settings *o, const sgl_mori_result 
         const sgl_mori_row_a *r = &R->a[i];
         char c1[96], c2[48], c3[24];
         double secs = r->sim.seconds;
-        sgl_rep_cell_text(c1, sizeof c1, c2, sizeof c2, &r->sim);
+        repro_cell_text(c1, sizeof c1, c2, sizeof c2, &r->sim);
         if (r->sim.simulated) snprintf(c3, sizeof c3, "%.3f", r->sim.mfpt / r->exact);
         else snprintf(c3, sizeof c3, "-");
         if (!r->sim.simulated && r->ams_run) {   /* splitting: marked 's' */
@@ -329,7 +329,7 @@ static void table_b(FILE *out, const sgl_mori_result *R)
     for (int i = 0; i < SGL_MORI_NB; ++i) {
         const sgl_mori_row_b *b = &R->b[i];
         char c1[96], c2[48], c3[24];
-        sgl_rep_cell_text(c1, sizeof c1, c2, sizeof c2, &b->sim);
+        repro_cell_text(c1, sizeof c1, c2, sizeof c2, &b->sim);
         if (b->sim.simulated) snprintf(c3, sizeof c3, "%.3f", b->sim.mfpt / b->mori);
         else snprintf(c3, sizeof c3, "-");
         fprintf(out, "%3u %34s %15s %11.5g %11s %9.5g %6.3g %8.1f\n", b->n, c1, c2, b->mori, c3, b->exact,
@@ -368,9 +368,9 @@ static void table_d2(FILE *out, int quick, const sgl_mori_row_fp *D2, const char
             "data-noise SDE dt=0.001", "data-noise Gauss. SGD eta=0.1", "Mori ideal", "data exact", "GLD frozen");
     for (int i = 0; i < 3; ++i) {
         char c1[96], c2[48], c3[96], c4[96];
-        sgl_rep_cell_text(c1, sizeof c1, c2, sizeof c2, &D2[i].s);
-        sgl_rep_cell_text(c3, sizeof c3, NULL, 0, &D2[i].sde);
-        sgl_rep_cell_text(c4, sizeof c4, NULL, 0, &D2[i].gsgd);
+        repro_cell_text(c1, sizeof c1, c2, sizeof c2, &D2[i].s);
+        repro_cell_text(c3, sizeof c3, NULL, 0, &D2[i].sde);
+        repro_cell_text(c4, sizeof c4, NULL, 0, &D2[i].gsgd);
         fprintf(out, "%5g %34s %15s %30s %30s %11.5g %11.5g %11.5g\n", D2[i].c, c1, c2, c3, c4, D2[i].ideal,
                 D2[i].data, D2[i].gld);
     }
@@ -408,22 +408,22 @@ static sgl_status store_cells(sgl_store *db, const sgl_mori_result *R, sgl_err *
 {
     const char *cmd = "reproduce " EXPM;
     sgl_status st = SGL_OK;
-    for (int i = 0; i < SGL_MORI_NA && st == SGL_OK; ++i) st = sgl_rep_db_escape(db, cmd, &R->a[i].sim, err);
-    for (int i = 0; i < SGL_MORI_NB && st == SGL_OK; ++i) st = sgl_rep_db_escape(db, cmd, &R->b[i].sim, err);
-    for (int i = 0; i < SGL_MORI_NC && st == SGL_OK; ++i) st = sgl_rep_db_escape(db, cmd, &R->c[i].sim, err);
+    for (int i = 0; i < SGL_MORI_NA && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->a[i].sim, err);
+    for (int i = 0; i < SGL_MORI_NB && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->b[i].sim, err);
+    for (int i = 0; i < SGL_MORI_NC && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->c[i].sim, err);
     return st;
 }
 
-int sgl_reproduce_mori_escape(int argc, char **argv)
+int reproduce_mori_escape(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     uint32_t M0;
     const char *out_dir;
-    int rc0 = sgl_rep_begin(argc, argv, EXPM, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
+    int rc0 = repro_begin(argc, argv, EXPM, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
     if (rc0 >= 0) return rc0;
     sgl_store *db = NULL;
-    if ((rc0 = sgl_rep_db_open(&o, &db)) >= 0) return rc0;
-    sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? sgl_rep_progress : NULL,
+    if ((rc0 = repro_db_open(&o, &db)) >= 0) return rc0;
+    sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? repro_progress : NULL,
                             k_progress_prefix};
     sgl_err err = {{0}, {0}};
     sgl_mori_result *R = calloc(1, sizeof *R);
@@ -434,17 +434,17 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
                 err.msg[0] ? err.msg : sgl_strerror(st));
         if (R) sgl_mori_result_free(R);
         free(R);
-        return sgl_rep_db_close(db, SGL_EXIT_FAIL);
+        return repro_db_close(db, CLI_EXIT_FAIL);
     }
     if ((st = store_cells(db, R, &err)) != SGL_OK) {
-        int code = sgl_cli_report(st, &err);
+        int code = cli_report(st, &err);
         sgl_mori_result_free(R);
         free(R);
-        return sgl_rep_db_close(db, code);
+        return repro_db_close(db, code);
     }
     double total = omp_get_wtime() - t_all;
     char why[512] = "";
-    char *png = sgl_rep_join(out_dir, EXPM ".png"), *pngb = sgl_rep_join(out_dir, EXPM "-n.png");
+    char *png = repro_join(out_dir, EXPM ".png"), *pngb = repro_join(out_dir, EXPM "-n.png");
     const char *shown = NULL, *shownb = NULL;
     if (png && pngb) plot(out_dir, png, pngb, o.quick, R, &shown, &shownb, why, sizeof why);
     else snprintf(why, sizeof why, "out of memory");
@@ -455,5 +455,5 @@ int sgl_reproduce_mori_escape(int argc, char **argv)
     free(pngb);
     sgl_mori_result_free(R);
     free(R);
-    return sgl_rep_db_close(db, SGL_EXIT_OK);   /* main checks standard output to its close */
+    return repro_db_close(db, CLI_EXIT_OK);   /* main checks standard output to its close */
 }

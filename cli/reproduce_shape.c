@@ -82,11 +82,11 @@ static void plot_panel(FILE *f, const char *dat, const sgl_shape_result *r, int 
     for (int v = v0; v < v1; ++v) {
         const sgl_shape_cell *c = &r->cell[v];
         fprintf(f, "%s", v > v0 ? ", \\\n     " : "");
-        sgl_rep_gp_string(f, dat);
+        repro_gp_string(f, dat);
         /* log axes: only steps > 0; the band's lower edge clipped at the panel's bottom */
         fprintf(f, " index %d using ($1 > 0 ? $1 : NaN):($2 - $3 > %.6g ? $2 - $3 : %.6g):($2 + $3) with filledcurves"
                    " fs transparent solid 0.2 noborder lc rgb \"%s\" notitle, \\\n     ", v, lo, lo, k_colors[v]);
-        sgl_rep_gp_string(f, dat);
+        repro_gp_string(f, dat);
         fprintf(f, " index %d using ($1 > 0 ? $1 : NaN):($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb \"%s\" dt %d"
                    " title \"%s (%llu/%u diverged)\"", v, k_colors[v], v == SGL_SHAPE_SGLD ? 2 : 1, c->name,
                 (unsigned long long)c->test.n_diverged, c->spec.seeds);
@@ -103,7 +103,7 @@ static int write_plot_script(const char *path, const char *dat, const char *png,
     if (!f) return -1;
     fprintf(f, "# sgdlab %s (git %s) reproduce " EXPERIMENT "\n", sgl_version(), sgl_git_hash());
     fputs("set terminal pngcairo size 1300,600 font \",11\"\nset output ", f);
-    sgl_rep_gp_string(f, png);
+    repro_gp_string(f, png);
     fprintf(f, "\nset multiplot layout 1,2 title \"Shape Matters (HaoChen et al.): mean test error over %u seeds, "
                "band = +-1 standard error%s\"\n", r->cell[0].spec.seeds, quick ? " (--quick: steps / 10)" : "");
     fputs("set logscale x\nset format x \"10^{%L}\"\nset autoscale xfix\n"
@@ -160,7 +160,7 @@ static void json_cell(sgl_json *w, const sgl_shape_cell *c)
     sgl_json_kstring(w, "reference", c->reference);
     sgl_json_kstring(w, "verdict", verdict_text(c->verdict));
     sgl_json_key(w, "params");
-    sgl_json_params(w, c->plan);
+    sgl_plan_params_json(w, c->plan);
     sgl_json_end_object(w);
 }
 
@@ -234,7 +234,7 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_shape_resu
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "# %s: ", c[v].name);
-        sgl_print_params_text(f, c[v].plan, prefix);
+        sgl_plan_params_text(f, c[v].plan, prefix);
     }
     fprintf(f, "# cells: mean +- standard error over non-diverged seeds, at the final step\n");
     print_rows(f, r);
@@ -271,7 +271,7 @@ static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int thre
         sgl_record rec = {.n_obs = c->n_obs, .res = c->res, .seconds = c->seconds, .threads = threads,
                           .kind = SGL_KIND_RUN};   /* the cell keeps its results */
         memcpy(rec.obs, c->obs, sizeof rec.obs);
-        sgl_status st = sgl_rep_db_run(db, "reproduce " EXPERIMENT, &c->spec, &rec, threads, err);
+        sgl_status st = repro_db_run(db, "reproduce " EXPERIMENT, &c->spec, &rec, threads, err);
         if (st != SGL_OK) return st;
     }
     return SGL_OK;
@@ -280,84 +280,84 @@ static sgl_status store_cells(sgl_store *db, const sgl_shape_result *r, int thre
 static char k_progress_prefix[] = "sgdlab reproduce: ";
 
 /* the flags into the experiment's settings; -1 to go on, else the exit code */
-static int parse(int argc, char **argv, sgl_cli_opts *o, sgl_exp_settings *s)
+static int parse(int argc, char **argv, cli_opts *o, sgl_exp_settings *s)
 {
     for (int i = 3; i < argc; ++i)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
-            return SGL_EXIT_OK;
+            return CLI_EXIT_OK;
         }
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o->help) return SGL_EXIT_OK;
+    sgl_status st = cli_parse(argc, argv, 3, CLI_CMD_REPRODUCE, o, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    if (o->help) return CLI_EXIT_OK;
     if (o->spec.seeds < 1) {
         fprintf(stderr, "sgdlab: --seeds: must be an integer >= 1, got %u\n", o->spec.seeds);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (o->out_dir && !o->out_dir[0]) {
         fprintf(stderr, "sgdlab: --out-dir: must not be empty\n");
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (o->db_path && !o->db_path[0]) {   /* before the output folder is created */
         fprintf(stderr, "sgdlab: --db: needs a file name\n");
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     *s = (sgl_exp_settings){o->spec.seeds, o->spec.seed, o->threads, o->quick,
-                            isatty(2) ? sgl_rep_progress : NULL, k_progress_prefix};
+                            isatty(2) ? repro_progress : NULL, k_progress_prefix};
     return -1;
 }
 
 /* the plot files in out_dir and gnuplot; 0 if png was written, else why says what failed */
 static int plot(const char *out_dir, const char *png, const sgl_shape_result *r, int quick, char *why, size_t len)
 {
-    char *dat = sgl_rep_join(out_dir, EXPERIMENT ".dat"), *gp = sgl_rep_join(out_dir, EXPERIMENT ".gp");
+    char *dat = repro_join(out_dir, EXPERIMENT ".dat"), *gp = repro_join(out_dir, EXPERIMENT ".gp");
     int ok = 0;
     if (!dat || !gp) snprintf(why, len, "out of memory");
     else if (write_plot_data(dat, r) != 0) snprintf(why, len, "cannot write '%s'", dat);
     else if (write_plot_script(gp, EXPERIMENT ".dat", EXPERIMENT ".png", r, quick) != 0)
         snprintf(why, len, "cannot write '%s'", gp);
-    else ok = sgl_rep_plot(out_dir, EXPERIMENT ".gp", png, why, len) != NULL;
+    else ok = repro_plot(out_dir, EXPERIMENT ".gp", png, why, len) != NULL;
     free(dat);
     free(gp);
     return ok ? 0 : -1;
 }
 
-int sgl_reproduce_shape_matters(int argc, char **argv)
+int reproduce_shape_matters(int argc, char **argv)
 {
-    sgl_cli_opts o;
+    cli_opts o;
     sgl_exp_settings set;
     int code = parse(argc, argv, &o, &set);
     if (code >= 0) return code;
     const char *out_dir = o.out_dir ? o.out_dir : EXPERIMENT;
     char why[512] = "";
-    if (sgl_rep_mkdir_p(out_dir, why, sizeof why) != 0) {
+    if (repro_mkdir_p(out_dir, why, sizeof why) != 0) {
         fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", out_dir, why);
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     sgl_err err = {{0}, {0}};
     sgl_store *db = NULL;
     sgl_status st = o.db_path ? sgl_store_open(o.db_path, 0, 5000, &db, &err) : SGL_OK;
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
     sgl_shape_result r;
     st = sgl_exp_shape_matters(&set, &r, &err);
     if (st == SGL_OK && db) st = store_cells(db, &r, o.threads, &err);
     if (st != SGL_OK) {
-        code = sgl_cli_report(st, &err);
-        if (code == SGL_EXIT_OK || code == SGL_EXIT_USAGE) code = SGL_EXIT_FAIL;
+        code = cli_report(st, &err);
+        if (code == CLI_EXIT_OK || code == CLI_EXIT_USAGE) code = CLI_EXIT_FAIL;
     } else {
         why[0] = '\0';
-        char *png = sgl_rep_join(out_dir, EXPERIMENT ".png");
+        char *png = repro_join(out_dir, EXPERIMENT ".png");
         const char *shown = png && plot(out_dir, png, &r, o.quick, why, sizeof why) == 0 ? png : NULL;
         if (!png) snprintf(why, sizeof why, "out of memory");
         if (!shown) fprintf(stderr, "sgdlab: warning: plot not written (%s); the results follow\n", why);
         if (o.json) print_json(stdout, &set, &r, shown, why);
         else print_table(stdout, &set, &r, shown, why);
         free(png);
-        code = SGL_EXIT_OK;   /* main checks standard output to its close */
+        code = CLI_EXIT_OK;   /* main checks standard output to its close */
     }
     sgl_err e2 = {{0}, {0}};
-    if (db && sgl_store_close(db, &e2) != SGL_OK && code == SGL_EXIT_OK) code = sgl_cli_report(SGL_EIO, &e2);
+    if (db && sgl_store_close(db, &e2) != SGL_OK && code == CLI_EXIT_OK) code = cli_report(SGL_EIO, &e2);
     sgl_shape_result_free(&r);
     return code;
 }

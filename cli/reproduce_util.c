@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int sgl_rep_mkdir_p(const char *path, char *why, size_t len)
+int repro_mkdir_p(const char *path, char *why, size_t len)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
@@ -41,7 +41,7 @@ int sgl_rep_mkdir_p(const char *path, char *why, size_t len)
     return 0;
 }
 
-char *sgl_rep_join(const char *dir, const char *file)
+char *repro_join(const char *dir, const char *file)
 {
     size_t len = strlen(dir) + strlen(file) + 2;
     char *p = malloc(len);
@@ -50,7 +50,7 @@ char *sgl_rep_join(const char *dir, const char *file)
 }
 
 /* a gnuplot single-quoted string: '' stands for ' */
-void sgl_rep_gp_string(FILE *f, const char *s)
+void repro_gp_string(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s; ++s) {
@@ -81,7 +81,7 @@ static void show_captured(FILE *f)
  * stderr only when gnuplot fails: a plot that succeeds prints nothing of
  * gnuplot's (its warnings are about the figure, not the results), and nothing
  * of it can mix into sgdlab's own output.  0 on success. */
-int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
+int repro_gnuplot(const char *dir, const char *script, char *why, size_t len)
 {
     fflush(stdout);
     fflush(stderr);
@@ -123,57 +123,57 @@ int sgl_rep_gnuplot(const char *dir, const char *script, char *why, size_t len)
 }
 
 /* shared with the other experiments (reproduce.h) */
-int sgl_rep_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
-                  uint32_t quick, uint32_t min_count, const char *what, sgl_cli_opts *o, uint32_t *count,
+int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, cli_opts *o, uint32_t *count,
                   const char **out_dir)
 {
     for (int i = 3; i < argc; ++i)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
-            return SGL_EXIT_OK;
+            return CLI_EXIT_OK;
         }
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 3, SGL_CMD_REPRODUCE, o, &err);
-    if (st != SGL_OK) return sgl_cli_report(st, &err);
-    if (o->help) return SGL_EXIT_OK;
+    sgl_status st = cli_parse(argc, argv, 3, CLI_CMD_REPRODUCE, o, &err);
+    if (st != SGL_OK) return cli_report(st, &err);
+    if (o->help) return CLI_EXIT_OK;
     if (o->db_path && !o->db_path[0]) {   /* checked before anything is created */
         fprintf(stderr, "sgdlab: --db: needs a file name\n");
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (o->db_path && !takes_db) {
         fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (its cells are not runs of one kind)\n", name);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
-    *count = sgl_cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
+    *count = cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
     if (*count < min_count) {
         fprintf(stderr, "sgdlab: --seeds: need >= %u %s, got %u\n", min_count, what, *count);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     *out_dir = o->out_dir ? o->out_dir : name;
     if (!(*out_dir)[0]) {
         fprintf(stderr, "sgdlab: --out-dir: must not be empty\n");
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     char why[512] = "";
-    if (sgl_rep_mkdir_p(*out_dir, why, sizeof why) != 0) {
+    if (repro_mkdir_p(*out_dir, why, sizeof why) != 0) {
         fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", *out_dir, why);
-        return SGL_EXIT_FAIL;
+        return CLI_EXIT_FAIL;
     }
     return -1;
 }
 
 /* sgl_exp_progress_fn: one line on stderr, ctx the prefix */
-void sgl_rep_progress(void *ctx, const char *label, double seconds)
+void repro_progress(void *ctx, const char *label, double seconds)
 {
     fprintf(stderr, "%s%s: %.2f s\n", ctx ? (const char *)ctx : "", label, seconds);
 }
 
 /* Run gnuplot on script in dir after removing a stale png; NULL and the reason
  * in why when no PNG came out. */
-const char *sgl_rep_plot(const char *dir, const char *script, const char *png, char *why, size_t len)
+const char *repro_plot(const char *dir, const char *script, const char *png, char *why, size_t len)
 {
     remove(png);   /* a stale PNG must not pass for this run's */
-    if (sgl_rep_gnuplot(dir, script, why, len) != 0) return NULL;
+    if (repro_gnuplot(dir, script, why, len) != 0) return NULL;
     struct stat sb;
     if (stat(png, &sb) == 0 && sb.st_size > 0) return png;
     snprintf(why, len, "gnuplot ran but wrote no '%s'", png);
@@ -181,7 +181,7 @@ const char *sgl_rep_plot(const char *dir, const char *script, const char *png, c
 }
 
 /* one simulated escape cell as JSON (null when not simulated) */
-void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c)
+void repro_json_cell(sgl_json *w, const sgl_exp_escape_cell *c)
 {
     if (!c->simulated) {
         sgl_json_null(w);
@@ -211,7 +211,7 @@ void sgl_rep_json_cell(sgl_json *w, const sgl_exp_escape_cell *c)
 }
 
 /* the table cell "MFPT [lo, hi]" ('*': the censored MLE) and "esc/cens/div" */
-void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c)
+void repro_cell_text(char *ci, size_t len, char *counts, size_t clen, const sgl_exp_escape_cell *c)
 {
     if (!c->simulated) {
         snprintf(ci, len, "(not simulated)");
@@ -225,7 +225,7 @@ void sgl_rep_cell_text(char *ci, size_t len, char *counts, size_t clen, const sg
 }
 
 /* the JSON header every reproduce command starts with */
-void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot)
+void repro_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s, const char *plot)
 {
     sgl_json_kstring(w, "experiment", name);
     sgl_json_kstring(w, "version", sgl_version());
@@ -239,13 +239,13 @@ void sgl_rep_json_head(sgl_json *w, const char *name, const sgl_exp_settings *s,
 
 /* --db of the escape experiments: the store is opened before the experiment
  * runs (an unusable store fails at once, nothing simulated) */
-int sgl_rep_db_open(const sgl_cli_opts *o, sgl_store **db)
+int repro_db_open(const cli_opts *o, sgl_store **db)
 {
     *db = NULL;
     if (!o->db_path) return -1;
     sgl_err err = {{0}, {0}};
     sgl_status st = sgl_store_open(o->db_path, 0, 5000, db, &err);
-    return st == SGL_OK ? -1 : sgl_cli_report(st, &err);
+    return st == SGL_OK ? -1 : cli_report(st, &err);
 }
 
 /* a record executed by the experiment as one finished run of its kind, claimed and written by the
@@ -261,7 +261,7 @@ static sgl_status commit(sgl_store *db, const char *command, const sgl_any_spec 
     return sgl_store_commit_any(db, a, &info, &r, NULL, err);
 }
 
-sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err)
+sgl_status repro_db_escape(sgl_store *db, const char *command, const sgl_exp_escape_cell *c, sgl_err *err)
 {
     if (!db || !c->simulated) return SGL_OK;
     sgl_any_spec a;
@@ -270,7 +270,7 @@ sgl_status sgl_rep_db_escape(sgl_store *db, const char *command, const sgl_exp_e
     return commit(db, command, &a, &c->rec, c->spec.threads, err);
 }
 
-sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
+sgl_status repro_db_run(sgl_store *db, const char *command, const sgl_spec *s, const sgl_record *rec, int threads,
                           sgl_err *err)
 {
     if (!db || !rec->res) return SGL_OK;
@@ -281,9 +281,9 @@ sgl_status sgl_rep_db_run(sgl_store *db, const char *command, const sgl_spec *s,
 }
 
 /* close the store (NULL: none); a failed close turns exit code 0 into 1 */
-int sgl_rep_db_close(sgl_store *db, int code)
+int repro_db_close(sgl_store *db, int code)
 {
     sgl_err err = {{0}, {0}};
-    if (db && sgl_store_close(db, &err) != SGL_OK && code == SGL_EXIT_OK) return sgl_cli_report(SGL_EIO, &err);
+    if (db && sgl_store_close(db, &err) != SGL_OK && code == CLI_EXIT_OK) return cli_report(SGL_EIO, &err);
     return code;
 }

@@ -16,20 +16,20 @@ typedef struct {
 } command;
 
 static const command k_commands[] = {
-    {"list", "", "models, noise kinds, observables, escape landscapes", sgl_cmd_list},
-    {"run", "[flags]", "an ensemble of SGD trajectories (sgdlab run --help)", sgl_cmd_run},
-    {"escape", "[flags]", "first-passage times out of a minimum (sgdlab escape --help)", sgl_cmd_escape},
-    {"theory", "[flags]", "escape predictions without simulating (sgdlab theory --help)", sgl_cmd_theory},
+    {"list", "", "models, noise kinds, observables, escape landscapes", cmd_list},
+    {"run", "[flags]", "an ensemble of SGD trajectories (sgdlab run --help)", cmd_run},
+    {"escape", "[flags]", "first-passage times out of a minimum (sgdlab escape --help)", cmd_escape},
+    {"theory", "[flags]", "escape predictions without simulating (sgdlab theory --help)", cmd_theory},
     {"check-model", "[flags]", "a model's derivatives against finite differences (--model-plugin F.so)",
-     sgl_cmd_check_model},
-    {"limit", "[flags]", "Li-Wang-Arora limit on Gamma (t = eta^2 k); --compare-sgd: vs SGD", sgl_cmd_limit},
-    {"reproduce", "shape-matters", "HaoChen et al.'s experiment end to end", sgl_cmd_reproduce},
-    {"reproduce", "mori-escape | exponential-escape", "escape experiments (THEORY.md 5, 6)", sgl_cmd_reproduce},
-    {"reproduce", "lwa-sparse", "Li-Wang-Arora sparse recovery: SGD against its limit", sgl_cmd_reproduce},
-    {"sweep", "SPEC.yaml [--db F] [--resume]", "a grid of runs into a SQLite store", sgl_cmd_sweep},
-    {"report", "DB", "tables (mean +- SE) per group", sgl_cmd_report},
-    {"export", "DB", "a store's tables as CSV or JSON Lines", sgl_cmd_report},
-    {"plot", "DB", "gnuplot PNG/SVG", sgl_cmd_report},
+     cmd_check_model},
+    {"limit", "[flags]", "Li-Wang-Arora limit on Gamma (t = eta^2 k); --compare-sgd: vs SGD", cmd_limit},
+    {"reproduce", "shape-matters", "HaoChen et al.'s experiment end to end", cmd_reproduce},
+    {"reproduce", "mori-escape | exponential-escape", "escape experiments (THEORY.md 5, 6)", cmd_reproduce},
+    {"reproduce", "lwa-sparse", "Li-Wang-Arora sparse recovery: SGD against its limit", cmd_reproduce},
+    {"sweep", "SPEC.yaml [--db F] [--resume]", "a grid of runs into a SQLite store", cmd_sweep},
+    {"report", "DB", "tables (mean +- SE) per group", cmd_report_export_plot},
+    {"export", "DB", "a store's tables as CSV or JSON Lines", cmd_report_export_plot},
+    {"plot", "DB", "gnuplot PNG/SVG", cmd_report_export_plot},
     {"version", "", "version, git hash and counter layout", cmd_version},
     {"help", "", "this text", cmd_help},
 };
@@ -51,20 +51,20 @@ static int cmd_version(int argc, char **argv)
 {
     if (argc > 2) {
         fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", argv[1], argv[2]);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     printf("sgdlab %s (git %s, counter layout %d)\n", sgl_version(), sgl_git_hash(), SGL_COUNTER_LAYOUT);
-    return SGL_EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 static int cmd_help(int argc, char **argv)
 {
     if (argc > 2) {
         fprintf(stderr, "sgdlab: %s: takes no arguments, got '%s'\n", argv[1], argv[2]);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     usage(stdout);
-    return SGL_EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 static int dispatch(int argc, char **argv);
@@ -74,8 +74,8 @@ static int dispatch(int argc, char **argv);
 int main(int argc, char **argv)
 {
     int code = dispatch(argc, argv);
-    if (code == SGL_EXIT_OK) {
-        if (sgl_cli_out_close(stdout, "standard output") != 0) code = SGL_EXIT_FAIL;
+    if (code == CLI_EXIT_OK) {
+        if (cli_out_close(stdout, "standard output") != 0) code = CLI_EXIT_FAIL;
     } else {
         fclose(stdout);
     }
@@ -86,7 +86,7 @@ static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return SGL_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--version") == 0) cmd = "version";
@@ -98,5 +98,5 @@ static int dispatch(int argc, char **argv)
         if (i == 0 || strcmp(k_commands[i].name, k_commands[i - 1].name) != 0)
             fprintf(stderr, "%s %s", i ? "," : "", k_commands[i].name);
     fputc('\n', stderr);
-    return SGL_EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }

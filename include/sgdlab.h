@@ -478,33 +478,12 @@ double sgl_spec_lr(const sgl_spec *s, uint64_t k);
 
 /* ------------------------------------------------------- plan / execute */
 
-typedef struct sgl_traj {
-    uint32_t id;
-    const sgl_data *data;
-    sgl_model model;       /* bound to this trajectory's data */
-    double *theta;         /* D */
-    double *g;             /* D, gradient scratch */
-    double *scratch;       /* model scratch (scratch_len) | residuals (n) | coefficients (n, >= B), + 2 B,
-                              and >= D + 2; Gaussian noise reuses it for Philox words */
-    uint32_t *idx;         /* 2*B sample indices */
-    uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
-    double *work;          /* sgl_lambda_max_work doubles for the lambda_max observable (NULL without hvp) */
-    int diverged;
-    uint64_t diverged_step;
-} sgl_traj;
-
-typedef struct sgl_plan {
-    sgl_spec spec;
-    const sgl_model_type *mtype;
-    const sgl_noise_type *noise;
-    size_t n_obs;
-    const sgl_observable_type *obs[16];
-    size_t n_data;
-    sgl_data **data;        /* n_data draws (1 if shared, else seeds) */
-    size_t n_log;           /* logged steps per trajectory */
-    uint64_t *log_steps;    /* n_log */
-    size_t dim;
-} sgl_plan;
+/* A plan: a validated spec bound to its model and noise kind, its observables,
+ * its data draws and its logging grid.  Opaque (the layout is the library's,
+ * src/plan.h); read it through the accessors below.  A trajectory (sgl_traj)
+ * is library-internal: noise kinds and observables receive one. */
+typedef struct sgl_plan sgl_plan;
+typedef struct sgl_traj sgl_traj;
 
 /* Per-trajectory results, indexed by trajectory id. */
 typedef struct {
@@ -524,6 +503,22 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
  * this machine's physical memory.  Errors name the flag (--d, --n, --seeds). */
 sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
+
+/* What a plan holds (p as returned by sgl_plan_alloc or sgl_limit_plan_alloc):
+ * its spec (a copy), model type and noise kind, the observables it logs (in
+ * column order of sgl_results.series), its data draws (draw < n_data: 1 when
+ * shared, else one per trajectory), its logged steps (n_log, ascending, from 0
+ * to spec.steps) and the parameter dimension D (with the model's padding). */
+const sgl_spec *sgl_plan_spec(const sgl_plan *p);
+const sgl_model_type *sgl_plan_model(const sgl_plan *p);
+const sgl_noise_type *sgl_plan_noise(const sgl_plan *p);
+size_t sgl_plan_n_obs(const sgl_plan *p);
+const sgl_observable_type *sgl_plan_obs(const sgl_plan *p, size_t i);
+size_t sgl_plan_n_data(const sgl_plan *p);
+const sgl_data *sgl_plan_data(const sgl_plan *p, size_t draw);
+size_t sgl_plan_n_log(const sgl_plan *p);
+const uint64_t *sgl_plan_log_steps(const sgl_plan *p);
+size_t sgl_plan_dim(const sgl_plan *p);
 
 /* The bound (spec.bound on max|theta_j|) is checked at every multiple of this
  * many steps and at the last step; non-finite residuals are caught at every
@@ -1029,6 +1024,50 @@ void sgl_json_kdouble(sgl_json *w, const char *key, double x);
 void sgl_json_kint(sgl_json *w, const char *key, int64_t x);
 void sgl_json_kuint(sgl_json *w, const char *key, uint64_t x);
 void sgl_json_kbool(sgl_json *w, const char *key, int b);
+
+/* ------------------------------------------------- text forms of a run
+ * (src/run_output.c): what `sgdlab run` prints, for any front end that
+ * should write the same bytes.  The library writes only into the caller's
+ * FILE; the caller checks it at its close (ferror, fclose). */
+
+typedef enum { SGL_FMT_TABLE, SGL_FMT_CSV, SGL_FMT_JSONL } sgl_format;
+/* x as %.17g (round-trip); non-finite as nan / inf / -inf, or null when json */
+void sgl_print_double(FILE *f, double x, int json);
+/* The plan's parameter set (model, noise, data as drawn, every setting) as
+ * one JSON object, or as text: "PREFIXsgdlab VERSION (git ...)", "PREFIXparams:
+ * key=value ..." and "PREFIXtime: ..." lines.  One walker: the two cannot drift. */
+void sgl_plan_params_json(sgl_json *w, const sgl_plan *p);
+void sgl_plan_params_text(FILE *f, const sgl_plan *p, const char *prefix);
+/* The results r of plan p in format fmt: table (mean +- SE per logged step,
+ * then a summary at the last step), CSV or JSON Lines (one record per
+ * trajectory and logged step), each after the parameters.  SGL_ECANCELED when
+ * the cancel flag (sgl_set_cancel) was raised: the output stops after a whole
+ * line; else SGL_OK (write errors show at the caller's close of f). */
+sgl_status sgl_results_write(FILE *f, const sgl_plan *p, const sgl_results *r, sgl_format fmt);
+
+/* Output files replaced whole or not at all (src/outfile.c): sgl_outfile_open
+ * writes a regular or new file to a unique temporary file beside it (mkstemp,
+ * the old file's mode or 0666 less the umask), which sgl_outfile_commit
+ * renames over it only once every write checked out, so a failure or an
+ * interrupt never leaves a partial file under the name; a character device or
+ * FIFO is written in place; a symbolic link is followed (its target replaced,
+ * the link kept), a dangling one refused; a directory or any other kind of
+ * file is refused.  open: SGL_EINVAL (a bad path; field = flag) or SGL_EIO /
+ * SGL_ENOMEM.  commit: SGL_EIO with the message "cannot write FLAG 'PATH':
+ * REASON" (field "").  abort: closes and removes the temporary file
+ * (idempotent; commit and a failed open call it). */
+typedef struct {
+    FILE *f;             /* write here */
+    char *path;          /* the file written (a link resolved) */
+    char *tmp;           /* the temporary file; NULL: written in place */
+    const char *flag;    /* the option that named the file ("--out"), for messages */
+} sgl_outfile;
+sgl_status sgl_outfile_open(sgl_outfile *o, const char *path, const char *flag, sgl_err *err);
+sgl_status sgl_outfile_commit(sgl_outfile *o, sgl_err *err);
+void sgl_outfile_abort(sgl_outfile *o);
+/* fflush, ferror and fclose f (a stream closed before with nothing written,
+ * e.g. stdout under >&-, is fine); SGL_EIO "cannot write WHAT: REASON" (field "") */
+sgl_status sgl_file_close(FILE *f, const char *what, sgl_err *err);
 
 /* ---------------------------------------------------------------- sweeps */
 
@@ -1874,6 +1913,13 @@ const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name);
 /* what row p of kind's table accepts, for help texts: ENUM/KIND names and registry names (model, noise,
  * landscape) joined by " | ", else the row's range text ("" when none); buf always terminated, cut at len */
 void sgl_param_allowed(sgl_spec_kind kind, const sgl_param *p, char *buf, size_t len);
+/* who reads row p of kind's table, for help texts: run / limit rows the noise kinds, data and models their use
+ * bits name ("noise label minibatch, generated data"), escape rows the escape kinds and landscapes whose .reads
+ * name the key ("noise mori, landscape quadratic"); "" when none; buf always terminated, cut at len */
+void sgl_param_readers(sgl_spec_kind kind, const sgl_param *p, char *buf, size_t len);
+/* a row's help line: "HELP [default D; unit U; allowed A; used with R]" (the parts that apply; `sgdlab
+ * run|limit|escape|theory --help` prints it after the flag); buf always terminated, cut at len */
+void sgl_param_doc(sgl_spec_kind kind, const sgl_param *p, char *buf, size_t len);
 /* set one key from text: an unknown key (SGL_EINVAL, field "key"), a bad text (field = the key) */
 sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text, sgl_err *err);
 /* the value of one row as text that sgl_any_spec_set reads back (doubles %.17g); length needed, like snprintf */
@@ -2017,5 +2063,43 @@ sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_
  * it was (a new run 'started', a finished one with its results). */
 sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info,
                              const sgl_plan *plan, sgl_record *rec, sgl_claim *outcome, sgl_err *err);
+
+/* --------------------------------------------- the limit against SGD
+ * (src/limit_compare.c): `sgdlab limit [--compare-sgd]` as a call.  The
+ * limiting SDE of s (its run spec with steps = every = 1) and, for each
+ * etas[i], SGD from s's run spec at lr = etas[i] for round(T / eta^2) steps,
+ * logged at the end; per row (the plan's observables, then theta[j] for each
+ * live coordinate j when the model has at most SGL_LIMIT_COORD_ROWS) the mean
+ * +- SE over the non-diverged trajectories at t = T.  db_path non-NULL: the
+ * store is opened (once the plan exists) and each column is a run in it
+ * (info: command, threads, ...).  Bad etas (more than SGL_LIMIT_MAX_ETAS, or
+ * T / eta^2 not in [1, 1e10] steps): SGL_EINVAL naming "--etas". */
+#define SGL_LIMIT_MAX_ETAS 8
+#define SGL_LIMIT_COORD_ROWS 8
+#define SGL_LIMIT_MAX_ROWS (16 + SGL_LIMIT_COORD_ROWS)   /* observables of a plan + coordinates */
+typedef struct {
+    double eta;              /* NaN for the limit */
+    uint64_t steps;          /* SGD steps; the limit: Euler-Maruyama steps */
+    double seconds;          /* wall time of the execution */
+    uint64_t n_ok, n_div;    /* trajectories that finished / diverged */
+    double mean[SGL_LIMIT_MAX_ROWS], se[SGL_LIMIT_MAX_ROWS];
+    uint64_t n[SGL_LIMIT_MAX_ROWS];
+} sgl_limit_column;
+typedef struct {
+    const char *model, *noise;   /* registry names */
+    double T;
+    uint32_t seeds;
+    uint64_t seed;
+    sgl_limit_info info;         /* form used, rank and gap ratio at the start, EM steps, dt, label_c */
+    const char *form_text;       /* the form in words (static) */
+    size_t n_rows;
+    char row[SGL_LIMIT_MAX_ROWS][32];   /* row names */
+    size_t n_eta;
+    sgl_limit_column col[1 + SGL_LIMIT_MAX_ETAS];   /* col[0]: the limit, col[1 + i]: SGD at etas[i] */
+} sgl_limit_comparison;
+sgl_status sgl_limit_compare(const sgl_limit_spec *s, const double *etas, size_t n_eta, const char *db_path,
+                             const sgl_run_info *info, sgl_limit_comparison *out, sgl_err *err);
+/* `sgdlab limit --json`: the comparison as one JSON object */
+void sgl_limit_comparison_json(sgl_json *w, const sgl_limit_comparison *c);
 
 #endif

@@ -172,6 +172,18 @@ void sgl_plan_free(sgl_plan *p)
     sgl_free(p);
 }
 
+/* the accessors of the opaque plan (sgdlab.h) */
+const sgl_spec *sgl_plan_spec(const sgl_plan *p) { return &p->spec; }
+const sgl_model_type *sgl_plan_model(const sgl_plan *p) { return p->mtype; }
+const sgl_noise_type *sgl_plan_noise(const sgl_plan *p) { return p->noise; }
+size_t sgl_plan_n_obs(const sgl_plan *p) { return p->n_obs; }
+const sgl_observable_type *sgl_plan_obs(const sgl_plan *p, size_t i) { return i < p->n_obs ? p->obs[i] : NULL; }
+size_t sgl_plan_n_data(const sgl_plan *p) { return p->n_data; }
+const sgl_data *sgl_plan_data(const sgl_plan *p, size_t draw) { return draw < p->n_data ? p->data[draw] : NULL; }
+size_t sgl_plan_n_log(const sgl_plan *p) { return p->n_log; }
+const uint64_t *sgl_plan_log_steps(const sgl_plan *p) { return p->log_steps; }
+size_t sgl_plan_dim(const sgl_plan *p) { return p->dim; }
+
 sgl_status sgl_results_make(uint32_t n_traj, size_t n_log, const uint64_t *log_steps, size_t n_obs, size_t dim,
                             sgl_results **out)
 {

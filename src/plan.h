@@ -2,10 +2,43 @@
  * white-box tests): how the ensemble (src/ensemble.c), the trajectory loops
  * (src/dynamics/sgd.c), the noise kinds' step loops and the limit
  * (src/dynamics/limit.c) share trajectories and the per-trajectory results
- * layout.  Public code runs a plan with sgl_plan_execute / sgl_limit_execute. */
+ * layout, and the layout of the plan and trajectory types themselves.  Public
+ * code runs a plan with sgl_plan_execute / sgl_limit_execute. */
 #ifndef SGL_PLAN_H
 #define SGL_PLAN_H
 #include "internal.h"
+
+/* ------------------------------------------------------ the opaque types
+ * (typedef'd in sgdlab.h; public code reads a plan through sgl_plan_spec &
+ * co., src/ensemble.c) */
+
+struct sgl_traj {
+    uint32_t id;
+    const sgl_data *data;
+    sgl_model model;       /* bound to this trajectory's data */
+    double *theta;         /* D */
+    double *g;             /* D, gradient scratch */
+    double *scratch;       /* model scratch (scratch_len) | residuals (n) | coefficients (n, >= B), + 2 B,
+                              and >= D + 2; Gaussian noise reuses it for Philox words */
+    uint32_t *idx;         /* 2*B sample indices */
+    uint32_t *perm;        /* n + 1, the identity between draws (sgl_stream_sample) */
+    double *work;          /* sgl_lambda_max_work doubles for the lambda_max observable (NULL without hvp) */
+    int diverged;
+    uint64_t diverged_step;
+};
+
+struct sgl_plan {
+    sgl_spec spec;
+    const sgl_model_type *mtype;
+    const sgl_noise_type *noise;
+    size_t n_obs;
+    const sgl_observable_type *obs[16];
+    size_t n_data;
+    sgl_data **data;        /* n_data draws (1 if shared, else seeds) */
+    size_t n_log;           /* logged steps per trajectory */
+    uint64_t *log_steps;    /* n_log */
+    size_t dim;
+};
 
 /* ------------------------------------------------------------ trajectories
  * (src/dynamics/sgd.c) */

@@ -3,7 +3,7 @@
  * their estimates), and the flat byte form of a record for sending it between
  * processes.  No I/O here: the store writers (src/store.c) commit records,
  * wherever they were computed. */
-#include "internal.h"
+#include "plan.h"
 
 #include <omp.h>
 #include <stdlib.h>

@@ -430,7 +430,7 @@ static void label_noise_geometry(const char *model, const double *x0, size_t D, 
     sgl_results_alloc(p, &r);
     sgl_plan_execute(p, 1, r);
     sgl_model m;
-    sgl_model_init(&m, p->mtype, p->data[0], p->spec.a, &err);
+    sgl_model_init(&m, sgl_plan_model(p), sgl_plan_data(p, 0), sgl_plan_spec(p)->a, &err);
     double H[9], worst = 0.0, scale = 0.0;
     sgl_model_hessian(&m, x0, H, &err);
     const double c = 2.0 * m.a * delta * delta;

@@ -45,8 +45,8 @@ int main(void)
         return 1;
     }
     size_t last = res->n_log - 1;
-    for (size_t o = 0; o < plan->n_obs; ++o) {
-        if (strcmp(plan->obs[o]->name, "train_loss") != 0) continue;
+    for (size_t o = 0; o < sgl_plan_n_obs(plan); ++o) {
+        if (strcmp(sgl_plan_obs(plan, o)->name, "train_loss") != 0) continue;
         sgl_summary s;
         sgl_summarize(res, last, o, &s);
         printf("sgdlab %s: train_loss at step %llu = %.6g +- %.2g (%llu trajectories)\n", sgl_version(),

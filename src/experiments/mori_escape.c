@@ -12,6 +12,7 @@
  *       expects a deviation: the fitted phi.
  * Times are GD time t = eta k.  Rendering: cli/reproduce_mori.c. */
 #include "experiments.h"
+#include "../plan.h"   /* (d): the plan's data, observables and logged steps */
 
 #include <math.h>
 #include <omp.h>

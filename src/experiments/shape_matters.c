@@ -8,7 +8,7 @@
  * through the plan/execute path; each seed gets its own data draw.  The check
  * against THEORY.md C7 gives honest PASS/DIFFERS verdicts; rendering is the
  * CLI's (cli/reproduce_shape.c). */
-#include "../internal.h"
+#include "../plan.h"   /* the plan's observables and data */
 #include "sgdlab_experiments.h"
 
 #include <math.h>

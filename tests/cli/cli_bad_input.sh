@@ -7,7 +7,7 @@
 #
 # Cost: three runs per case.  With SGL_RUN_BATCH set (ctest sets it to the
 # sgdlab_run_batch helper, tests/cli/run_batch.c) every case goes through
-# sgl_cmd_run -- what `sgdlab run` executes after main's dispatch -- in one
+# cmd_run -- what `sgdlab run` executes after main's dispatch -- in one
 # process with the same checks (exit code 2, empty stdout, the one-line
 # message naming the flag and its substrings, nothing written with --out, a
 # pre-existing file intact), and every 10th case also through the binary
@@ -231,7 +231,7 @@ bad "--seed negative" --seed "" --seed -1
 bad "--seed beyond 64 bits" --seed "" --seed 18446744073709551616
 bad "reproduce-only flag on run" --json "valid" --json
 
-# every case above through sgl_cmd_run in one process (see the top)
+# every case above through cmd_run in one process (see the top)
 if [ -n "$RUN_BATCH" ]; then
     mkdir -p "$WORK/batch"
     bout=$("$RUN_BATCH" "$CASES" "$WORK/batch" 2>&1)

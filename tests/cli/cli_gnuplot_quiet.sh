@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gnuplot's own output stays out of the user's terminal unless gnuplot fails:
 # `plot` and every `reproduce` plot run gnuplot through one launcher
-# (sgl_rep_gnuplot) that captures gnuplot's stdout and stderr and shows them
+# (repro_gnuplot) that captures gnuplot's stdout and stderr and shows them
 # only on failure.  A stand-in gnuplot on PATH prints a warning on both
 # streams and then runs the real one (success: none of it may reach sgdlab's
 # stdout or stderr), or prints an error and exits 1 (failure: the error is

@@ -1,5 +1,5 @@
 /* sgdlab_run_batch CASES DIR: the bad-input cases of tests/cli/cli_bad_input.sh
- * through `sgdlab run` (sgl_cmd_run, the code the binary runs after main's
+ * through `sgdlab run` (cmd_run, the code the binary runs after main's
  * dispatch) in one process instead of three process launches per case.
  *
  * CASES holds one block per case, one field per line:
@@ -83,7 +83,7 @@ static int dir_entries(const char *dir, int clear)
     return n;
 }
 
-/* sgl_cmd_run(argv) with stdout and stderr sent to files; its exit code */
+/* cmd_run(argv) with stdout and stderr sent to files; its exit code */
 static int run(int argc, char **argv, const char *so, const char *se)
 {
     fflush(stdout);
@@ -95,7 +95,7 @@ static int run(int argc, char **argv, const char *so, const char *se)
     dup2(f2, 2);
     close(f1);
     close(f2);
-    int rc = sgl_cmd_run(argc, argv);
+    int rc = cmd_run(argc, argv);
     fflush(stdout);
     fflush(stderr);
     clearerr(stdout);

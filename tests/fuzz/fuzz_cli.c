@@ -1,5 +1,5 @@
 /* Fuzz harness: the command-line parser (cli/args.c) and what `sgdlab run`
- * does with its result before running: sgl_cli_parse, sgl_cli_check_relevance,
+ * does with its result before running: cli_parse, cli_check_relevance,
  * sgl_spec_validate; then, for specs small enough to run in about a
  * millisecond, the plan and the run themselves.
  *
@@ -45,9 +45,11 @@ static void run_small(const sgl_spec *spec)
         rejected_well(st, &err);
         return;
     }
-    require(p->n_log >= 2 || (p->n_log == 1 && spec->steps == 0));
-    require(p->log_steps[0] == 0 && p->log_steps[p->n_log - 1] == spec->steps);
-    for (size_t l = 1; l < p->n_log; ++l) require(p->log_steps[l] > p->log_steps[l - 1]);
+    const size_t n_log = sgl_plan_n_log(p);
+    const uint64_t *log_steps = sgl_plan_log_steps(p);
+    require(n_log >= 2 || (n_log == 1 && spec->steps == 0));
+    require(log_steps[0] == 0 && log_steps[n_log - 1] == spec->steps);
+    for (size_t l = 1; l < n_log; ++l) require(log_steps[l] > log_steps[l - 1]);
     sgl_results *r = NULL;
     st = sgl_results_alloc(p, &r);
     require(st == SGL_OK);
@@ -74,17 +76,17 @@ static void fuzz_one(const unsigned char *data, size_t size)
         if (p == text + size) break;
     }
     argv[argc] = NULL;
-    const unsigned cmd = strcmp(argv[0], "reproduce") == 0 ? SGL_CMD_REPRODUCE : SGL_CMD_RUN;
+    const unsigned cmd = strcmp(argv[0], "reproduce") == 0 ? CLI_CMD_REPRODUCE : CLI_CMD_RUN;
 
-    sgl_cli_opts o;
+    cli_opts o;
     sgl_err err = {{0}, {0}};
-    sgl_status st = sgl_cli_parse(argc, argv, 1, cmd, &o, &err);
+    sgl_status st = cli_parse(argc, argv, 1, cmd, &o, &err);
     if (st != SGL_OK) {
         rejected_well(st, &err);
         return;
     }
-    if (o.help || cmd != SGL_CMD_RUN) return;
-    if ((st = sgl_cli_check_relevance(&o, &err)) != SGL_OK) {
+    if (o.help || cmd != CLI_CMD_RUN) return;
+    if ((st = cli_check_relevance(&o, &err)) != SGL_OK) {
         rejected_well(st, &err);
         return;
     }
