@@ -15,6 +15,8 @@ int reproduce_exponential_escape(int argc, char **argv);
 int reproduce_lwa_sparse(int argc, char **argv);   /* reproduce_lwa.c */
 
 int repro_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the reason */
+/* --help (usage on stdout) and the reproduce flags into o: -1 to go on, else the exit code */
+int repro_parse(int argc, char **argv, void (*usage)(FILE *), cli_opts *o);
 /* The common start of an experiment: --help (usage on stdout), the reproduce
  * flags into o, --db refused unless takes_db, the replicate count *count
  * (--seeds, else full or quick; below min_count is exit 2 naming --seeds and
@@ -23,6 +25,10 @@ int repro_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the 
 int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
                   uint32_t quick, uint32_t min_count, const char *what, cli_opts *o, uint32_t *count,
                   const char **out_dir);
+/* repro_begin for an escape experiment (1000 trajectories per setting, 200 with --quick, at least 10),
+ * then its store (--db, *db NULL without) and its settings (progress lines with prefix on a terminal) */
+int repro_begin_escape(int argc, char **argv, const char *name, void (*usage)(FILE *), char *prefix, cli_opts *o,
+                       const char **out_dir, sgl_store **db, sgl_exp_settings *set);
 char *repro_join(const char *dir, const char *file);          /* malloc'd dir/file */
 void repro_gp_string(FILE *f, const char *s);                 /* gnuplot '...' literal */
 /* gnuplot on script inside dir (NULL: here), without a shell; its own output shown only when it fails.

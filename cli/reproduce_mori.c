@@ -417,14 +417,11 @@ static sgl_status store_cells(sgl_store *db, const sgl_mori_result *R, sgl_err *
 int reproduce_mori_escape(int argc, char **argv)
 {
     cli_opts o;
-    uint32_t M0;
     const char *out_dir;
-    int rc0 = repro_begin(argc, argv, EXPM, usage, 1, 1000, 200, 10, "trajectories per setting", &o, &M0, &out_dir);
-    if (rc0 >= 0) return rc0;
     sgl_store *db = NULL;
-    if ((rc0 = repro_db_open(&o, &db)) >= 0) return rc0;
-    sgl_exp_settings set = {M0, o.spec.seed, o.threads, o.quick, isatty(2) ? repro_progress : NULL,
-                            k_progress_prefix};
+    sgl_exp_settings set;
+    int rc0 = repro_begin_escape(argc, argv, EXPM, usage, k_progress_prefix, &o, &out_dir, &db, &set);
+    if (rc0 >= 0) return rc0;
     sgl_err err = {{0}, {0}};
     sgl_mori_result *R = calloc(1, sizeof *R);
     double t_all = omp_get_wtime();

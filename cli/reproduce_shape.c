@@ -282,15 +282,8 @@ static char k_progress_prefix[] = "sgdlab reproduce: ";
 /* the flags into the experiment's settings; -1 to go on, else the exit code */
 static int parse(int argc, char **argv, cli_opts *o, sgl_exp_settings *s)
 {
-    for (int i = 3; i < argc; ++i)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return CLI_EXIT_OK;
-        }
-    sgl_err err = {{0}, {0}};
-    sgl_status st = cli_parse(argc, argv, 3, CLI_CMD_REPRODUCE, o, &err);
-    if (st != SGL_OK) return cli_report(st, &err);
-    if (o->help) return CLI_EXIT_OK;
+    int rc = repro_parse(argc, argv, usage, o);
+    if (rc >= 0) return rc;
     if (o->spec.seeds < 1) {
         fprintf(stderr, "sgdlab: --seeds: must be an integer >= 1, got %u\n", o->spec.seeds);
         return CLI_EXIT_USAGE;

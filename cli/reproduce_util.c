@@ -123,9 +123,7 @@ int repro_gnuplot(const char *dir, const char *script, char *why, size_t len)
 }
 
 /* shared with the other experiments (reproduce.h) */
-int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
-                  uint32_t quick, uint32_t min_count, const char *what, cli_opts *o, uint32_t *count,
-                  const char **out_dir)
+int repro_parse(int argc, char **argv, void (*usage)(FILE *), cli_opts *o)
 {
     for (int i = 3; i < argc; ++i)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -135,7 +133,15 @@ int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), 
     sgl_err err = {{0}, {0}};
     sgl_status st = cli_parse(argc, argv, 3, CLI_CMD_REPRODUCE, o, &err);
     if (st != SGL_OK) return cli_report(st, &err);
-    if (o->help) return CLI_EXIT_OK;
+    return o->help ? CLI_EXIT_OK : -1;
+}
+
+int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,
+                  uint32_t quick, uint32_t min_count, const char *what, cli_opts *o, uint32_t *count,
+                  const char **out_dir)
+{
+    int rc = repro_parse(argc, argv, usage, o);
+    if (rc >= 0) return rc;
     if (o->db_path && !o->db_path[0]) {   /* checked before anything is created */
         fprintf(stderr, "sgdlab: --db: needs a file name\n");
         return CLI_EXIT_USAGE;
@@ -159,6 +165,17 @@ int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), 
         fprintf(stderr, "sgdlab: --out-dir: cannot create '%s': %s\n", *out_dir, why);
         return CLI_EXIT_FAIL;
     }
+    return -1;
+}
+
+int repro_begin_escape(int argc, char **argv, const char *name, void (*usage)(FILE *), char *prefix, cli_opts *o,
+                       const char **out_dir, sgl_store **db, sgl_exp_settings *set)
+{
+    uint32_t M0;
+    int rc = repro_begin(argc, argv, name, usage, 1, 1000, 200, 10, "trajectories per setting", o, &M0, out_dir);
+    if (rc >= 0) return rc;
+    if ((rc = repro_db_open(o, db)) >= 0) return rc;
+    *set = (sgl_exp_settings){M0, o->spec.seed, o->threads, o->quick, isatty(2) ? repro_progress : NULL, prefix};
     return -1;
 }
 
