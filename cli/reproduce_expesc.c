@@ -65,18 +65,20 @@ static int write_gp(const char *path, int quick)
     fprintf(f, "# sgdlab %s (git %s) reproduce " EXPE "\nset terminal pngcairo size 1500,480\nset output '" EXPE ".png'\n"
                "set datafile missing 'nan'\nset multiplot layout 1,3 title 'Exponential escape%s'\nset grid\nset logscale y\n",
             sgl_version(), sgl_git_hash(), quick ? " (--quick)" : "");
-    fputs("set xlabel 'B/eta'\nset ylabel 'MFPT (t = eta k)'\nset key left top\nset title '(1) 2-D Mori well'\n"
+    fputs("set xlabel 'B/eta'\nset ylabel 'MFPT (t = eta k)'\nset key right bottom box opaque\nset title '(a) 2-D Mori well: MFPT against B/eta'\n"
           "plot '" EXPE ".dat' index 0 u 1:2:3:4 w yerrorbars pt 7 lc 1 t 'Mori SDE', '' index 0 u 1:5 w l lc 1 t 'Eq. 17', \\\n"
           "  '' index 1 u 1:2:3:4 w yerrorbars pt 5 lc 2 t 'Mori discrete SGD', \\\n"
           "  '' index 2 u 1:2:3:4 w yerrorbars pt 9 lc 3 t 'isotropic SDE', '' index 2 u 1:5 w l lc 3 t 'Eyring-Kramers', \\\n"
           "  '' index 0 u 1:6:7:8 w yerrorbars pt 6 lc 1 t 'splitting', '' index 1 u 1:6:7:8 w yerrorbars pt 4 lc 2 notitle, \\\n"
           "  '' index 2 u 1:6:7:8 w yerrorbars pt 8 lc 3 notitle\n", f);
-    fputs("set xlabel 't / E t'\nset ylabel 'survival S(t)'\nset title '(2) Kaplan-Meier (quasi-stationary start) vs Exp(1)'\nset key right top\n"
-          "plot '" EXPE ".dat' index 3 u 1:2 w steps lw 2 t 'Kaplan-Meier', exp(-x) w l dt 2 lw 2 t 'Exp(1)'\n", f);
-    fputs("set xlabel '1/k'\nset ylabel 'MFPT (t = eta k)'\nset title '(4) sharpness k, 1-D double well'\nset key left top\n"
-          "plot '" EXPE ".dat' index 4 u 1:2:3:4 w yerrorbars pt 7 lc 1 t 'SGD-type SDE', '' index 4 u 1:5 w l lc 1 t 'exact', \\\n"
+    fputs("set xlabel 't / E t'\nset ylabel 'survival S(t)'\nset title '(b) survival from the quasi-stationary start'\nset key right top\n"
+          "plot '" EXPE ".dat' index 3 u 1:($2 - 1.96 * $3 > 1e-4 ? $2 - 1.96 * $3 : 1e-4):($2 + 1.96 * $3) w filledcurves "
+          "fs transparent solid 0.25 noborder lc rgb '#9400d3' t '95% band (Greenwood)', \\\n"
+          "  '' index 3 u 1:2 w steps lw 2 lc rgb '#9400d3' t 'Kaplan-Meier', exp(-x) w l dt 2 lw 2 t 'Exp(1)'\n", f);
+    fputs("set xlabel '1/k'\nset ylabel 'MFPT (t = eta k)'\nset title '(c) sharpness k, 1-D double well'\nset key right bottom box opaque\n"
+          "plot '" EXPE ".dat' index 4 u 1:2:3:4 w yerrorbars pt 7 lc 1 t 'SGD-type SDE', '' index 4 u 1:5 w l lc 1 t 'exact, SGD-type', \\\n"
           "  '' index 5 u 1:2:3:4 w yerrorbars pt 5 lc 2 t 'SGD-type discrete', \\\n"
-          "  '' index 6 u 1:2:3:4 w yerrorbars pt 9 lc 3 t 'isotropic SDE', '' index 6 u 1:5 w l lc 3 t 'exact'\n"
+          "  '' index 6 u 1:2:3:4 w yerrorbars pt 9 lc 3 t 'isotropic SDE', '' index 6 u 1:5 w l lc 3 t 'exact, isotropic'\n"
           "unset multiplot\n", f);
     int bad = ferror(f) != 0;   /* any earlier write, then the close */
     bad |= fclose(f) != 0;
