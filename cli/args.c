@@ -19,31 +19,41 @@ typedef struct {
     size_t off;                 /* offset into the command's options */
     const char *const *choices; /* F_ENUM: NULL-terminated names, value = index */
     const char *help;
+    const char *alias;          /* a deprecated spelling taken as this flag (kept for one release), or NULL */
 } cli_flag;
 
 #define O(field) offsetof(cli_opts, field)
 static const char *const k_format[] = {"table", "csv", "jsonl", NULL};
+static const char *const k_format_json[] = {"table", "json", NULL};   /* index = the json flag */
 static const cli_flag k_flags[] = {
     {"--threads", CLI_CMD_RUN | CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_INT, O(threads), NULL,
-     "OpenMP threads (results do not depend on it)"},
-    {"--format", CLI_CMD_RUN, F_ENUM, O(format), k_format, "output format [default table; allowed table | csv | jsonl]"},
-    {"--out", CLI_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)"},
+     "OpenMP threads (results do not depend on it)", NULL},
+    {"--format", CLI_CMD_RUN, F_ENUM, O(format), k_format, "output format [default table; allowed table | csv | jsonl]",
+     NULL},
+    {"--out", CLI_CMD_RUN, F_STR, O(out_path), NULL, "write output to this file (only on success)", NULL},
     {"--db", CLI_CMD_RUN | CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_STR, O(db_path), NULL,
-     "also store the run(s) in this SQLite results file (sgdlab report)"},
-    {"--json", CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_FLAG, O(json), NULL, "one JSON object on stdout"},
-    {"--out-dir", CLI_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "directory for the plot and its data"},
-    {"--quick", CLI_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "10x fewer steps (smoke test)"},
-    {"--compare-sgd", CLI_CMD_LIMIT, F_FLAG, O(compare_sgd), NULL, "also run SGD for T/eta^2 steps at each eta"},
-    {"--etas", CLI_CMD_LIMIT, F_STR, O(etas), NULL, "SGD step sizes e1,e2,... [default lr, lr/2, lr/4]"},
+     "also store the run(s) in this SQLite results file (sgdlab report)", NULL},
+    {"--format", CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_ENUM, O(json), k_format_json,
+     "output format [default table; allowed table | json]", NULL},
+    {"--json", CLI_CMD_REPRODUCE | CLI_CMD_LIMIT, F_FLAG, O(json), NULL,
+     "one JSON object on stdout (short for --format json)", NULL},
+    {"--out-dir", CLI_CMD_REPRODUCE, F_STR, O(out_dir), NULL, "directory for the plot and its data", NULL},
+    {"--quick", CLI_CMD_REPRODUCE, F_FLAG, O(quick), NULL, "10x fewer steps (smoke test)", NULL},
+    {"--compare-sgd", CLI_CMD_LIMIT, F_FLAG, O(compare_sgd), NULL, "also run SGD for T/eta^2 steps at each eta",
+     NULL},
+    {"--lrs", CLI_CMD_LIMIT, F_STR, O(etas), NULL, "SGD learning rates lr1,lr2,... [default lr, lr/2, lr/4]",
+     "--etas"},
 };
 #undef O
 #define O(field) offsetof(escape_opts, field)
 static const cli_flag k_eflags[] = {
-    {"--B", CLI_CMD_ESCAPE, F_DOUBLE, O(B), NULL, "batch size B (with --eta: B/eta = B / eta)"},
-    {"--threads", CLI_CMD_ESCAPE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)"},
-    {"--json", CLI_CMD_ESCAPE, F_FLAG, O(json), NULL, "one JSON object on stdout"},
+    {"--B", CLI_CMD_ESCAPE, F_DOUBLE, O(B), NULL, "batch size B (with --lr: B/eta = B / lr)", NULL},
+    {"--threads", CLI_CMD_ESCAPE, F_INT, O(threads), NULL, "OpenMP threads (results do not depend on it)", NULL},
+    {"--format", CLI_CMD_ESCAPE, F_ENUM, O(json), k_format_json, "output format [default table; allowed table | json]",
+     NULL},
+    {"--json", CLI_CMD_ESCAPE, F_FLAG, O(json), NULL, "one JSON object on stdout (short for --format json)", NULL},
     {"--db", CLI_CMD_ESCAPE, F_STR, O(db_path), NULL,
-     "also store the run (every first-passage event, the estimates) in this SQLite file"},
+     "also store the run (every first-passage event, the estimates) in this SQLite file", NULL},
 };
 #undef O
 _Static_assert(sizeof k_flags / sizeof k_flags[0] <= 64, "one given bit per CLI-only flag");
@@ -59,7 +69,7 @@ typedef struct {
     uint64_t *given;     /* bit i: flags[i] given */
 } flagset;
 
-static const char *const k_reproduce_rows[] = {"seeds", "seed", NULL};
+static const char *const k_reproduce_rows[] = {"trajectories", "seed", NULL};
 
 static int row_taken(const flagset *fs, const sgl_param *p)
 {
@@ -69,20 +79,38 @@ static int row_taken(const flagset *fs, const sgl_param *p)
     return 0;
 }
 
-static const cli_flag *find_cli(const cli_flag *t, size_t n, const char *name, size_t len)
+/* the flag name[0..len) of command cmd (one name may have a row per command: --format), else of any command */
+static const cli_flag *find_cli_of(const cli_flag *t, size_t n, const char *name, size_t len, unsigned cmd)
 {
+    const cli_flag *any = NULL;
     for (size_t k = 0; k < n; ++k)
-        if (strlen(t[k].name) == len && strncmp(t[k].name, name, len) == 0) return &t[k];
-    return NULL;
+        if ((strlen(t[k].name) == len && strncmp(t[k].name, name, len) == 0) ||
+            (t[k].alias && strlen(t[k].alias) == len && strncmp(t[k].alias, name, len) == 0)) {
+            if (t[k].cmds & cmd) return &t[k];
+            if (!any) any = &t[k];
+        }
+    return any;
 }
 
-/* the row of "--key" (name[0..len)), or NULL */
+static const cli_flag *find_cli(const cli_flag *t, size_t n, const char *name, size_t len)
+{
+    return find_cli_of(t, n, name, len, ~0u);
+}
+
+/* the row of "--key" (name[0..len)), or NULL; a deprecated alias (--seeds) gives its row (--trajectories) */
 static const sgl_param *find_row(const sgl_any_spec *s, const char *name, size_t len)
 {
-    if (len < 3 || strncmp(name, "--", 2) != 0) return NULL;
-    for (const sgl_param *p = sgl_param_table(s->kind); p->name; ++p)
-        if (strlen(p->name) == len - 2 && strncmp(p->name, name + 2, len - 2) == 0) return p;
-    return NULL;
+    char key[64];
+    if (len < 3 || len - 2 >= sizeof key || strncmp(name, "--", 2) != 0) return NULL;
+    snprintf(key, sizeof key, "%.*s", (int)(len - 2), name + 2);
+    return sgl_param_find(s->kind, key);
+}
+
+/* "--seeds is deprecated (kept for one release): use --trajectories" when arg[0..len) is a row's alias */
+static void say_deprecated(const sgl_param *row, const char *arg, size_t len)
+{
+    if (row->alias && len == strlen(row->alias) + 2 && strncmp(arg + 2, row->alias, len - 2) == 0)
+        fprintf(stderr, "sgdlab: --%s is deprecated (kept for one release): use --%s\n", row->alias, row->name);
 }
 
 int cli_given(const cli_opts *o, const char *name)
@@ -156,6 +184,7 @@ static void print_row(const sgl_param *p, sgl_spec_kind kind)
     snprintf(flag, sizeof flag, "--%s", p->name);
     sgl_param_doc(kind, p, doc, sizeof doc);
     printf("  %-18s %s\n", flag, doc);
+    if (p->alias) printf("  --%-16s deprecated (kept for one release): use --%s\n", p->alias, p->name);
 }
 
 static void print_help(const flagset *fs)
@@ -164,7 +193,11 @@ static void print_help(const flagset *fs)
     for (const sgl_param *p = sgl_param_table(fs->spec->kind); p->name; ++p)
         if (row_taken(fs, p)) print_row(p, fs->spec->kind);
     for (size_t i = 0; i < fs->n_flags; ++i)
-        if (fs->flags[i].cmds & fs->cmd) printf("  %-18s %s\n", fs->flags[i].name, fs->flags[i].help);
+        if (fs->flags[i].cmds & fs->cmd) {
+            printf("  %-18s %s\n", fs->flags[i].name, fs->flags[i].help);
+            if (fs->flags[i].alias)
+                printf("  %-18s deprecated (kept for one release): use %s\n", fs->flags[i].alias, fs->flags[i].name);
+        }
 }
 
 /* ------------------------------------------------------------------ parse */
@@ -187,7 +220,19 @@ static sgl_status not_a_flag(const flagset *fs, const char *arg, size_t len, int
         if (fs->flags[i].cmds & fs->cmd) cand[n++] = fs->flags[i].name;
     for (size_t i = 0; i < n && k < sizeof valid; ++i)
         k += (size_t)snprintf(valid + k, sizeof valid - k, "%s%s", k ? ", " : "", cand[i]);
-    sgl_did_you_mean(name, cand, elsewhere ? 0 : n, hint, sizeof hint);
+    size_t nv = n;   /* the valid flags; then the deprecated ones, so a typo of --seeds still finds --trajectories */
+    for (const sgl_param *p = sgl_param_table(fs->spec->kind); p->name; ++p)
+        if (row_taken(fs, p) && p->alias && n < 80) {
+            snprintf(flags[n], sizeof flags[n], "--%s", p->alias);
+            cand[n] = flags[n];
+            ++n;
+        }
+    const char *best = elsewhere ? NULL : sgl_nearest_name(name, cand, n);
+    const sgl_param *old = NULL;
+    hint[0] = '\0';
+    for (size_t i = nv; best && i < n; ++i)   /* an alias: name its row */
+        if (best == cand[i]) old = find_row(fs->spec, best, strlen(best));
+    if (best) snprintf(hint, sizeof hint, " (did you mean '%s%s'?)", old ? "--" : "", old ? old->name : best);
     return sgl_fail(err, SGL_EINVAL, name, "%s%s; valid: %s",
                     elsewhere ? "not a flag of this command (its other settings are fixed)" : "unknown flag", hint,
                     valid);
@@ -207,9 +252,12 @@ static sgl_status parse_flags(int argc, char **argv, int first, const flagset *f
         const char *eq = strchr(arg, '=');
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
         const sgl_param *row = find_row(fs->spec, arg, len);
-        const cli_flag *f = row ? NULL : find_cli(fs->flags, fs->n_flags, arg, len);
+        const cli_flag *f = row ? NULL : find_cli_of(fs->flags, fs->n_flags, arg, len, fs->cmd);
         if (row ? !row_taken(fs, row) : !f || !(f->cmds & fs->cmd))
             return not_a_flag(fs, arg, len, row || f, err);
+        if (row) say_deprecated(row, arg, len);
+        if (f && f->alias && strlen(f->alias) == len && strncmp(f->alias, arg, len) == 0)
+            fprintf(stderr, "sgdlab: %s is deprecated (kept for one release): use %s\n", f->alias, f->name);
         const char *val = NULL;
         char flag[40];
         snprintf(flag, sizeof flag, "%.*s", (int)(len < 39 ? len : 39), arg);
@@ -254,7 +302,7 @@ sgl_status cli_parse(int argc, char **argv, int first, unsigned cmd, cli_opts *o
     return st;
 }
 
-/* escape and theory: the escape table, --B (with --eta) and the CLI-only flags; then every check of the spec */
+/* escape and theory: the escape table, --B (with --lr) and the CLI-only flags; then every check of the spec */
 sgl_status cli_parse_escape(int argc, char **argv, int first, escape_opts *o, sgl_err *err)
 {
     memset(o, 0, sizeof *o);
@@ -276,10 +324,10 @@ sgl_status cli_parse_escape(int argc, char **argv, int first, escape_opts *o, sg
     }
     if (escape_given(o, "--B")) {
         if (escape_given(o, "--B-over-eta"))
-            return sgl_fail(err, SGL_EINVAL, "--B", "give either --B (with --eta) or --B-over-eta, not both");
-        if (!escape_given(o, "--eta")) return sgl_fail(err, SGL_EINVAL, "--B", "needs --eta (B/eta = B / eta)");
+            return sgl_fail(err, SGL_EINVAL, "--B", "give either --B (with --lr) or --B-over-eta, not both");
+        if (!escape_given(o, "--lr")) return sgl_fail(err, SGL_EINVAL, "--B", "needs --lr (B/eta = B / lr)");
         if (!(o->B > 0)) return sgl_fail(err, SGL_EINVAL, "--B", "must be > 0, got %g", o->B);
-        if (!(s->eta > 0)) return sgl_fail(err, SGL_EINVAL, "--eta", "must be > 0, got %g", s->eta);
+        if (!(s->eta > 0)) return sgl_fail(err, SGL_EINVAL, "--lr", "must be > 0, got %g", s->eta);
         s->B_over_eta = o->B / s->eta;
         o->any.u.escape.B_over_eta = s->B_over_eta;
     }

@@ -129,7 +129,7 @@ int rep_export(const rep_opts *o)
     if (!o->out) {
         if (rep_finish_write(stdout, "standard output")) code = CLI_EXIT_FAIL;
     } else if (code != CLI_EXIT_OK || rep_quote_oom()) {   /* a failed read: no partial file */
-        if (rep_quote_oom()) fprintf(stderr, "sgdlab: cannot write --out '%s': %s\n", o->out, strerror(ENOMEM));
+        if (rep_quote_oom()) fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", o->out, strerror(ENOMEM));
         sgl_outfile_abort(&out);
         code = CLI_EXIT_FAIL;
     }

@@ -21,12 +21,12 @@ static sgl_status parse_etas(const char *s, double *etas, size_t *n, sgl_err *er
         char buf[64];
         double v;
         if (len == 0 || len >= sizeof buf || *n == SGL_LIMIT_MAX_ETAS)
-            return sgl_fail(err, SGL_EINVAL, "--etas", "must be 1 to %d step sizes e1,e2,... > 0, got '%s'",
+            return sgl_fail(err, SGL_EINVAL, "--lrs", "must be 1 to %d learning rates lr1,lr2,... > 0, got '%s'",
                             SGL_LIMIT_MAX_ETAS, s);
         memcpy(buf, tok, len);
         buf[len] = '\0';
         if (sgl_parse_double(buf, &v) != 0 || !(v > 0.0))
-            return sgl_fail(err, SGL_EINVAL, "--etas", "must be step sizes > 0, got '%s' in '%s'", buf, s);
+            return sgl_fail(err, SGL_EINVAL, "--lrs", "must be learning rates > 0, got '%s' in '%s'", buf, s);
         etas[(*n)++] = v;
         if (!comma) break;
         tok = comma + 1;
@@ -95,8 +95,8 @@ int cmd_limit(int argc, char **argv)
     lo.form = (sgl_limit_form)o.form;
     double etas[SGL_LIMIT_MAX_ETAS];
     size_t n_eta = 0;
-    if (cli_given(&o, "--etas") && !o.compare_sgd)
-        return cli_report(sgl_fail(&err, SGL_EINVAL, "--etas", "only used with --compare-sgd"), &err);
+    if (cli_given(&o, "--lrs") && !o.compare_sgd)
+        return cli_report(sgl_fail(&err, SGL_EINVAL, "--lrs", "only used with --compare-sgd"), &err);
     if (o.compare_sgd) {
         if (o.etas) {
             if ((st = parse_etas(o.etas, etas, &n_eta, &err))) return cli_report(st, &err);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* No silent defaults for what a user must choose: name the default used for the
- * model and the step size, and warn about --seed N where --seeds N (the number
+ * model and the step size, and warn about --seed N where --trajectories N (the number
  * of trajectories) is the likely intent. */
 static void note_defaults(const cli_opts *o)
 {
@@ -17,9 +17,9 @@ static void note_defaults(const cli_opts *o)
                 o->spec.model);
     if (!cli_given(o, "--lr"))
         fprintf(stderr, "sgdlab run: note: --lr not given: using the default %g\n", o->spec.lr);
-    if (cli_given(o, "--seed") && !cli_given(o, "--seeds") && o->spec.seed > 1 && o->spec.seed <= 100000)
-        fprintf(stderr, "sgdlab run: warning: --seed %llu sets the random key; the number of trajectories is --seeds "
-                        "(default %u): did you mean --seeds %llu?\n", (unsigned long long)o->spec.seed,
+    if (cli_given(o, "--seed") && !cli_given(o, "--trajectories") && o->spec.seed > 1 && o->spec.seed <= 100000)
+        fprintf(stderr, "sgdlab run: warning: --seed %llu sets the random key; the number of trajectories is --trajectories "
+                        "(default %u): did you mean --trajectories %llu?\n", (unsigned long long)o->spec.seed,
                 o->spec.seeds, (unsigned long long)o->spec.seed);
 }
 

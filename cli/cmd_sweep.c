@@ -95,6 +95,7 @@ static int sweep_keys(int argc, char **argv)
         if (p->unit) printf("; unit %s", p->unit);
         if (allowed[0]) printf("; allowed %s", allowed);
         printf("\n");
+        if (p->alias) printf("%-16s deprecated (kept for one release): use %s\n", p->alias, p->name);
     }
     return 1;
 }
@@ -258,6 +259,11 @@ static int sweep_main(const sweep_opts *o, int ranks)
     sgl_sweep_exec *x = NULL;
     int code = CLI_EXIT_OK;
     sgl_status st = sgl_sweep_load(o->spec_path, &w, &err);
+    for (const char *d = st == SGL_OK ? sgl_sweep_deprecated(w) : ""; *d;) {   /* rank 0 says it once */
+        const char *nl = strchr(d, '\n');
+        fprintf(stderr, "sgdlab: %.*s\n", (int)(nl ? nl - d : (ptrdiff_t)strlen(d)), d);
+        d = nl ? nl + 1 : d + strlen(d);
+    }
     if (st == SGL_OK && o->list) {
         if ((st = list_runs(w, &err)) != SGL_OK) code = cli_report(st, &err);
         if (ranks > 1) cli_mpi_bcast_text(NULL, NULL, CLI_EXIT_OK, &err);

@@ -22,7 +22,7 @@ int cli_out_commit(sgl_outfile *o)
 {
     sgl_err err = {{0}, {0}};
     if (sgl_outfile_commit(o, &err) == SGL_OK) return 0;
-    fprintf(stderr, "sgdlab: %s\n", err.msg);
+    fprintf(stderr, "sgdlab: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);   /* --out: cannot write 'F' */
     return -1;
 }
 

@@ -252,12 +252,12 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_lwa_result
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPL " [--seeds R] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPL " [--trajectories R] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
                "       [--db FILE]\n"
                "  Li-Wang-Arora sparse recovery: success probability of |w - w*|/|w*| < 0.1 against n for the\n"
                "  label-noise limit (and label-noise SGD at d = 100), kernel-regime GD, min-l1 and min-l2, with\n"
                "  kappa = %d, d in {100, 200, 400}; thresholds n* and their fits against kappa ln d and d.\n"
-               "  --seeds R: data draws per (d, n) (default 20)  --quick: d in {40, 80}, 6 draws, short SGD\n"
+               "  --trajectories R: data draws per (d, n) (default 20)  --quick: d in {40, 80}, 6 draws, short SGD\n"
                "  --db FILE: also store each label-SGD (d, n) as a run in this SQLite results file\n",
             SGL_LWA_KAPPA);
 }

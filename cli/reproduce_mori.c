@@ -16,11 +16,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPM " [--seeds M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPM " [--trajectories M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
                "       [--db FILE]\n"
                "  Mori et al.'s power-law escape (THEORY.md 5, M1-M4): (a) escape time against L^s/L* at equal Delta L,\n"
                "  (b) n-dependence, (c) stationary exponent phi, (d) true minibatch SGD on Gaussian regression.\n"
-               "  --seeds M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"
+               "  --trajectories M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"
                "  --db FILE: also store each simulated setting of (a)-(c) as an escape run in this SQLite results file\n");
 }
 

@@ -253,12 +253,12 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_shape_resu
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPERIMENT " [--seeds M] [--seed S] [--threads T] [--json] "
+    fprintf(f, "usage: sgdlab reproduce " EXPERIMENT " [--trajectories M] [--seed S] [--threads T] [--json] "
                "[--out-dir DIR] [--quick] [--db FILE]\n"
                "  HaoChen et al.'s quadratic experiment (GD, SGD minibatch-diff, LNGD, SGLD) plus label-noise SGD\n"
                "  on the diagonal net, at the published settings; table (or --json) on stdout and a PNG of the\n"
                "  mean test error in DIR (default ./" EXPERIMENT "; gnuplot needed for the PNG).\n"
-               "  --seeds M (default 8)  --seed S (default 1)  --quick: 10x fewer steps (smoke test)\n"
+               "  --trajectories M (default 8)  --seed S (default 1)  --quick: 10x fewer steps (smoke test)\n"
                "  --db FILE: also store each variant as a run in this SQLite results file (sgdlab report)\n");
 }
 
@@ -285,7 +285,7 @@ static int parse(int argc, char **argv, cli_opts *o, sgl_exp_settings *s)
     int rc = repro_parse(argc, argv, usage, o);
     if (rc >= 0) return rc;
     if (o->spec.seeds < 1) {
-        fprintf(stderr, "sgdlab: --seeds: must be an integer >= 1, got %u\n", o->spec.seeds);
+        fprintf(stderr, "sgdlab: --trajectories: must be an integer >= 1, got %u\n", o->spec.seeds);
         return CLI_EXIT_USAGE;
     }
     if (o->out_dir && !o->out_dir[0]) {

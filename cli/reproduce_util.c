@@ -150,9 +150,9 @@ int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), 
         fprintf(stderr, "sgdlab: --db: not supported by reproduce %s (its cells are not runs of one kind)\n", name);
         return CLI_EXIT_USAGE;
     }
-    *count = cli_given(o, "--seeds") ? o->spec.seeds : (o->quick ? quick : full);
+    *count = cli_given(o, "--trajectories") ? o->spec.seeds : (o->quick ? quick : full);
     if (*count < min_count) {
-        fprintf(stderr, "sgdlab: --seeds: need >= %u %s, got %u\n", min_count, what, *count);
+        fprintf(stderr, "sgdlab: --trajectories: need >= %u %s, got %u\n", min_count, what, *count);
         return CLI_EXIT_USAGE;
     }
     *out_dir = o->out_dir ? o->out_dir : name;

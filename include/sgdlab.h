@@ -500,7 +500,7 @@ typedef struct {
 sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err);
 /* The part of sgl_plan_alloc's size check that needs no data (sweeps run it up
  * front): the model's own shape and cost limits, and the data's memory against
- * this machine's physical memory.  Errors name the flag (--d, --n, --seeds). */
+ * this machine's physical memory.  Errors name the flag (--d, --n, --trajectories). */
 sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err);
 void sgl_plan_free(sgl_plan *p);
 
@@ -911,8 +911,14 @@ typedef struct sgl_param {
     unsigned long long max;      /* integers: the largest the parser accepts (0: 2^53; U32: 2^32 - 1) */
     unsigned use;                /* run / limit rows: SGL_USE_* (escape rows: the registries' .reads say it) */
     unsigned flags;              /* SGL_PF_* */
-    const char *key;             /* canonical JSON key when it is not name (escape n-dim: "n") */
+    const char *key;             /* stored key (canonical JSON, store, records) when it is not name: escape
+                                    n-dim "n", lr "eta"; run trajectories "seeds" (the run keys of earlier
+                                    releases hash these bytes) */
+    const char *alias;           /* a deprecated spelling the one setter also accepts (kept for one release:
+                                    run/limit "seeds", escape "eta"), NULL when none */
 } sgl_param;
+/* the key a row has in a store and in the canonical form (key, else name) */
+const char *sgl_param_stored_key(const sgl_param *p);
 /* the run sweep keys: the run table (sgl_param_table(SGL_KIND_RUN)) less its SGL_PF_NOSWEEP rows (init), in
  * table order; the parameter columns of `report` and `export`.  Lookups in it: */
 extern const sgl_param sgl_params[];
@@ -1082,6 +1088,9 @@ void sgl_sweep_free(sgl_sweep *w);
 size_t sgl_sweep_size(const sgl_sweep *w);
 const sgl_spec *sgl_sweep_spec(const sgl_sweep *w, size_t i);   /* run i, valid while w lives */
 const char *sgl_sweep_name(const sgl_sweep *w);                 /* "" if none */
+/* the keys the spec file wrote in a deprecated spelling (seeds, eta), one line each: "FILE:LINE:COL: 'seeds' is
+ * deprecated (kept for one release): use 'trajectories'\n" ("" if none; the front end shows them) */
+const char *sgl_sweep_deprecated(const sgl_sweep *w);
 const char *sgl_sweep_text(const sgl_sweep *w);                 /* the source text */
 const char *sgl_sweep_path(const sgl_sweep *w);
 
@@ -1910,6 +1919,10 @@ void sgl_any_spec_default(sgl_any_spec *s, sgl_spec_kind kind);
  * for CLI, sweep, MPI, Python).  NULL for a kind out of range. */
 const sgl_param *sgl_param_table(sgl_spec_kind kind);
 const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name);
+/* name is a row's deprecated alias (sgl_param.alias): that row, else NULL.  sgl_param_find and sgl_any_spec_set
+ * take the alias as the name itself; a front end says "--seeds is deprecated (kept for one release): use
+ * --trajectories" when this is non-NULL (the library prints nothing). */
+const sgl_param *sgl_param_deprecated(sgl_spec_kind kind, const char *name);
 /* what row p of kind's table accepts, for help texts: ENUM/KIND names and registry names (model, noise,
  * landscape) joined by " | ", else the row's range text ("" when none); buf always terminated, cut at len */
 void sgl_param_allowed(sgl_spec_kind kind, const sgl_param *p, char *buf, size_t len);

@@ -35,8 +35,13 @@ help_of() {
 }
 
 # the flags a help text names outside its prose (lines indented two blanks that
-# start with a word: "  KEY: a run parameter (sgdlab sweep --keys ...)"), one line, sorted
-flags_of() { { grep -vE '^  [^ -]' | grep -oE -- '--[A-Za-z][A-Za-z0-9-]*' || true; echo --help; } | sort -u | tr '\n' ' '; }
+# start with a word: "  KEY: a run parameter (sgdlab sweep --keys ...)") and
+# its deprecated spellings ("  --seeds  deprecated (kept for one release): use
+# --trajectories": still taken, not offered), one line, sorted
+flags_of() {
+    { grep -vE '^  [^ -]|deprecated \(kept for one release\)' | grep -oE -- '--[A-Za-z][A-Za-z0-9-]*' || true; echo --help; } |
+        sort -u | tr '\n' ' '
+}
 
 # "FLAG VALUE VALUE ..." lines: the values a help text lists for a flag
 values_of() {

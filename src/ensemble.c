@@ -71,7 +71,7 @@ sgl_status sgl_spec_check_size(const sgl_spec *spec, sgl_err *err)
         char what[160];
         snprintf(what, sizeof what, "the data (%zu draw%s x %.0f rows x %.0f doubles)", n_data,
                  n_data == 1 ? "" : "s", rows, ld);
-        const char *flag = n_data > 1 && (double)n_data > rows && (double)n_data > ld ? "--seeds"
+        const char *flag = n_data > 1 && (double)n_data > rows && (double)n_data > ld ? "--trajectories"
                            : rows > ld ? "--n" : "--d";
         st = fits(8.0 * (double)n_data * (rows * (ld + 1.0) + 4.0 * ld), flag, what, err);
         if (st != SGL_OK) return st;
@@ -142,7 +142,7 @@ sgl_status sgl_plan_alloc(const sgl_spec *spec, sgl_plan **out, sgl_err *err)
         char what[160];
         snprintf(what, sizeof what, "the results (%u trajectories x (%zu logged steps x %zu observables + %zu parameters))",
                  spec->seeds, p->n_log, p->n_obs, p->dim);
-        st = fits(8.0 * M * ((double)p->n_log * (double)(p->n_obs ? p->n_obs : 1) + (double)p->dim + 2.0), "--seeds", what, err);
+        st = fits(8.0 * M * ((double)p->n_log * (double)(p->n_obs ? p->n_obs : 1) + (double)p->dim + 2.0), "--trajectories", what, err);
         if (st != SGL_OK) goto fail;
     }
     p->log_steps = sgl_malloc(p->n_log * sizeof *p->log_steps);

@@ -75,12 +75,12 @@ static const char *form_text(const sgl_plan *p, sgl_limit_form f)
 static sgl_status check_etas(const sgl_limit_spec *s, const double *etas, size_t n_eta, sgl_err *err)
 {
     if (n_eta > SGL_LIMIT_MAX_ETAS)
-        return sgl_fail(err, SGL_EINVAL, "--etas", "must be 1 to %d step sizes e1,e2,... > 0, got %zu",
+        return sgl_fail(err, SGL_EINVAL, "--lrs", "must be 1 to %d learning rates lr1,lr2,... > 0, got %zu",
                         SGL_LIMIT_MAX_ETAS, n_eta);
     for (size_t i = 0; i < n_eta; ++i) {
         double k = nearbyint(s->T / (etas[i] * etas[i]));
         if (!(etas[i] > 0.0) || !(k >= 1.0) || k > 1e10)
-            return sgl_fail(err, SGL_EINVAL, "--etas", "eta = %g gives T/eta^2 = %.3g SGD steps; allowed 1 to 1e10",
+            return sgl_fail(err, SGL_EINVAL, "--lrs", "eta = %g gives T/eta^2 = %.3g SGD steps; allowed 1 to 1e10",
                             etas[i], s->T / (etas[i] * etas[i]));
     }
     return SGL_OK;

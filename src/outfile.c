@@ -125,12 +125,13 @@ sgl_status sgl_outfile_open(sgl_outfile *o, const char *path, const char *flag, 
 sgl_status sgl_outfile_commit(sgl_outfile *o, sgl_err *err)
 {
     char what[600];
-    snprintf(what, sizeof what, "%s '%s'", o->flag, o->path);
+    snprintf(what, sizeof what, "'%s'", o->path);
     FILE *f = o->f;
     o->f = NULL;
     sgl_status st = sgl_file_close(f, what, err);
+    if (st != SGL_OK) snprintf(err->field, sizeof err->field, "%s", o->flag);   /* "--out: cannot write 'F': ..." */
     if (st == SGL_OK && o->tmp && rename(o->tmp, o->path) != 0)
-        st = sgl_fail(err, SGL_EIO, "", "cannot write %s: %s", what, strerror(errno));
+        st = sgl_fail(err, SGL_EIO, o->flag, "cannot write %s: %s", what, strerror(errno));
     if (st == SGL_OK) {
         sgl_free(o->tmp);
         o->tmp = NULL;

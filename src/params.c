@@ -22,12 +22,17 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
 #define U64MAX 0xffffffffffffffffull
 #define P(field) offsetof(sgl_spec, field)
 #define ROW(name, type, off, choices, help, def, unit, range, max, use, flags) \
-    {name, type, off, choices, help, def, unit, range, NULL, max, use, flags, NULL},
-/* The run rows.  RUN_ROWS(X, R, V): X for a row of run and limit, R for one of run only, V for the vector init
- * (a CLI flag and a library setting, not a sweep key).  Expanded three times: the run table, the sweep keys
+    {name, type, off, choices, help, def, unit, range, NULL, max, use, flags, NULL, NULL},
+/* a row renamed to its canonical name: stored (canonical form, store) under its old name, which the setter still
+ * takes as a deprecated alias */
+#define ROWA(name, old, type, off, choices, help, def, unit, range, max, use, flags) \
+    {name, type, off, choices, help, def, unit, range, NULL, max, use, flags, old, old},
+/* The run rows.  RUN_ROWS(X, R, V, A): X for a row of run and limit, R for one of run only, V for the vector init
+ * (a CLI flag and a library setting, not a sweep key), A for a renamed row of run and limit (its old name an
+ * alias and its stored key).  Expanded three times: the run table, the sweep keys
  * (sgl_params, without init: the columns `report` and `export` show) and the limit table (the limit spec starts
  * with its run spec, so the offsets are the same). */
-#define RUN_ROWS(X, R, V)                                                                                            \
+#define RUN_ROWS(X, R, V, A)                                                                                          \
     X("model", SGL_PARAM_STR, P(model), NULL, "model name (sgdlab list)", "diagnet", NULL, "sgdlab list", 0, 0, 0) \
     X("noise", SGL_PARAM_STR, P(noise), NULL, "noise kind (sgdlab list)", "label", NULL, "sgdlab list", 0, 0, 0)   \
     X("d", SGL_PARAM_SIZE, P(data.d), NULL, "input dimension", "100", NULL, "1..1000000", 0,                       \
@@ -70,7 +75,8 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
     R("steps", SGL_PARAM_U64, P(steps), NULL, "SGD steps k", "100000", "steps", "1..2^56", 0, 0, 0)                \
     R("every", SGL_PARAM_U64, P(every), NULL, "log every k steps", "1000", "steps", ">= 1, steps/every <= 10^6", 0, \
       0, 0)                                                                                                         \
-    X("seeds", SGL_PARAM_U32, P(seeds), NULL, "trajectories M", "8", NULL, "1..2^32-1", 0, 0, 0)                   \
+    A("trajectories", "seeds", SGL_PARAM_U32, P(seeds), NULL, "trajectories M (each its own seed stream)", "8",   \
+      NULL, "1..2^32-1", 0, 0, 0)                                                                                   \
     X("seed", SGL_PARAM_U64, P(seed), NULL, "Philox key", "1", NULL, "0..2^64-1", U64MAX, 0, 0)                    \
     R("bound", SGL_PARAM_DOUBLE, P(bound), NULL, "diverged when max|theta_j| exceeds it (checked every 256 steps " \
       "and at the end)", "1e8", NULL, "> 0", 0, 0, 0)                                                               \
@@ -86,28 +92,29 @@ const char *const sgl_spec_kind_names[] = {"run", "limit", "escape", NULL};
       "none", NULL, "finite numbers", 0, 0, SGL_PF_OPTIONAL | SGL_PF_NOSWEEP)
 
 #define NOROW(...)
-#define END_ROW {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL}
-const sgl_param sgl_params[] = {RUN_ROWS(ROW, ROW, NOROW) END_ROW};
-static const sgl_param k_run[] = {RUN_ROWS(ROW, ROW, ROW) END_ROW};
+#define END_ROW {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}
+const sgl_param sgl_params[] = {RUN_ROWS(ROW, ROW, NOROW, ROWA) END_ROW};
+static const sgl_param k_run[] = {RUN_ROWS(ROW, ROW, ROW, ROWA) END_ROW};
 
 _Static_assert(offsetof(sgl_limit_spec, run) == 0, "the limit table's run rows use sgl_spec offsets");
 #define L(field) offsetof(sgl_limit_spec, field)
 static const sgl_param k_limit[] = {
-    RUN_ROWS(ROW, NOROW, ROW)
+    RUN_ROWS(ROW, NOROW, ROW, ROWA)
     ROW("T", SGL_PARAM_DOUBLE, L(T), NULL, "horizon in limit time t = eta^2 k", "1", "t = eta^2 k", "> 0", 0, 0, 0)
     ROW("dt", SGL_PARAM_DOUBLE, L(dt), NULL, "Euler-Maruyama step in limit time (0: T/1000)", "T/1000", "t = eta^2 k",
         "(0, T]", 0, 0, 0)
     ROW("form", SGL_PARAM_ENUM, L(form), sgl_limit_form_names, "auto | general (four-term) | closed", "auto", NULL,
         NULL, 0, 0, 0)
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
+    END_ROW,
 };
 
 /* The escape rows, in the order of the canonical form.  Which noise, event or
  * landscape reads a key: the registries' .reads. */
 #define E(field) offsetof(sgl_escape_spec, field)
 #define EROW(name, type, off, kinds, help, def, unit, range, max, key) \
-    {name, type, off, NULL, help, def, unit, range, kinds, max, 0, 0, key},
-#define AROW(name, type, off, help, def, range) {name, type, off, NULL, help, def, NULL, range, NULL, 0, 0, SGL_PF_AMS, NULL},
+    {name, type, off, NULL, help, def, unit, range, kinds, max, 0, 0, key, NULL},
+#define AROW(name, type, off, help, def, range) \
+    {name, type, off, NULL, help, def, NULL, range, NULL, 0, 0, SGL_PF_AMS, NULL, NULL},
 const char *const sgl_escape_method_names[] = {"direct", "ams", NULL};
 const char *const sgl_escape_bridge_names[] = {"off", "on", NULL};
 static const sgl_param k_escape[] = {
@@ -115,7 +122,7 @@ static const sgl_param k_escape[] = {
          0, NULL)
     {"landscape-plugin", SGL_PARAM_STR, E(landscape_plugin), NULL, "a landscape plugin: a shared object built "
      "against include/sgdlab_plugin.h (replaces landscape)", "none", NULL, "a file", NULL, 0, 0,
-     SGL_PF_OPTIONAL | SGL_PF_PLUGIN | SGL_PF_NOSWEEP, NULL},
+     SGL_PF_OPTIONAL | SGL_PF_PLUGIN | SGL_PF_NOSWEEP, NULL, NULL},
     EROW("n-dim", SGL_PARAM_U32, E(lp.n), NULL, "dimension n", "1", NULL, "1..the landscape's maximum", 0, "n")
     EROW("L0", SGL_PARAM_DOUBLE, E(lp.L0), NULL, "loss at the minimum L*", "0.5", NULL, ">= 0", 0, NULL)
     EROW("a", SGL_PARAM_DOUBLE, E(lp.a), NULL, "well depth a", "1", NULL, "> 0", 0, NULL)
@@ -125,21 +132,23 @@ static const sgl_param k_escape[] = {
          NULL)
     /* rows of a later release: optional, written only when nonzero (earlier run keys stay) */
     {"n-data", SGL_PARAM_U32, E(lp.n_data), NULL, "data landscapes (linreg): samples N, drawn from the seed",
-     "0 (1000)", NULL, "0 or 2..2^32-1", NULL, 0, 0, SGL_PF_OPTIONAL, NULL},
+     "0 (1000)", NULL, "0 or 2..2^32-1", NULL, 0, 0, SGL_PF_OPTIONAL, NULL, NULL},
     EROW("noise", SGL_PARAM_KIND, E(noise), sgl_escape_noises, "noise kind", "mori", NULL, NULL, 0, NULL)
     EROW("D", SGL_PARAM_DOUBLE, E(D), NULL, "isotropic: diffusion D (per-step std sqrt(2 D eta))", "0.1", NULL, "> 0", 0,
          NULL)
     EROW("B-over-eta", SGL_PARAM_DOUBLE, E(B_over_eta), NULL, "B / eta of mori, xie, xie-frozen", "40", NULL, "> 0", 0,
          NULL)
     {"batch", SGL_PARAM_U32, E(batch), NULL, "noise data, dynamics minibatch: batch size B", "0 (1)", NULL,
-     "0..1024, below n-data", NULL, 0, 0, SGL_PF_OPTIONAL, NULL},
-    EROW("eta", SGL_PARAM_DOUBLE, E(eta), NULL, "learning rate eta: t = eta k", "0.01", NULL, "> 0", 0, NULL)
+     "0..1024, below n-data", NULL, 0, 0, SGL_PF_OPTIONAL, NULL, NULL},
+    /* lr: the run name of the step size; stored as "eta" (earlier run keys), which is still taken (deprecated) */
+    {"lr", SGL_PARAM_DOUBLE, E(eta), NULL, "learning rate eta: t = eta k", "0.01", NULL, "> 0", NULL, 0, 0, 0, "eta",
+     "eta"},
     EROW("dynamics", SGL_PARAM_KIND, E(dynamics), sgl_escape_dynamics_kinds, "dynamics", "sde", NULL, NULL, 0, NULL)
     EROW("dt", SGL_PARAM_DOUBLE, E(dt), NULL, "sde: step in t; mori-tc: step in tau (0: eta; eta L*)", "0", NULL,
          ">= 0", 0, NULL)
     {"bridge", SGL_PARAM_ENUM, E(bridge), sgl_escape_bridge_names,
      "sde, mori-tc: Brownian-bridge exit check between grid points (no O(sqrt(dt)) bias)", "on", NULL, NULL, NULL, 0,
-     0, SGL_PF_DYN, NULL},
+     0, SGL_PF_DYN, NULL, NULL},
     EROW("event", SGL_PARAM_KIND, E(event), sgl_escape_events, "exit event",
          "hyperplane (loss on a landscape without a saddle)", NULL, NULL, 0, NULL)
     EROW("offset", SGL_PARAM_DOUBLE, E(offset), NULL, "hyperplane: noise widths past the saddle", "3", NULL, ">= 0", 0,
@@ -154,7 +163,7 @@ static const sgl_param k_escape[] = {
     EROW("t-max", SGL_PARAM_DOUBLE, E(t_max), NULL, "censoring horizon", "1e4", "t = eta k", "> 0", 0, NULL)
     EROW("seed", SGL_PARAM_U64, E(seed), NULL, "Philox key", "1", NULL, "0..2^64-1", U64MAX, NULL)
     {"method", SGL_PARAM_ENUM, E(method), sgl_escape_method_names, "direct simulation or adaptive multilevel splitting",
-     "direct", NULL, NULL, NULL, 0, 0, SGL_PF_AMS, NULL},
+     "direct", NULL, NULL, NULL, 0, 0, SGL_PF_AMS, NULL, NULL},
     AROW("replicas", SGL_PARAM_U32, E(ams.replicas), "ams: replicas N", "100", "2..100000")
     AROW("kill", SGL_PARAM_U32, E(ams.kill), "ams: kill every replica at or below the k-th lowest level", "1",
          "1..replicas-1")
@@ -165,7 +174,7 @@ static const sgl_param k_escape[] = {
          "auto (median near the minimum)", "< 1, with ams-z-sigma")
     AROW("ams-z-sigma", SGL_PARAM_DOUBLE, E(ams.z_sigma), "ams: start level of the excursions (Sigma)",
          "auto (90 % quantile near the minimum)", "(ams-z-a, 1)")
-    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
+    END_ROW,
 };
 
 const sgl_param *sgl_param_table(sgl_spec_kind kind)
@@ -178,19 +187,34 @@ const sgl_param *sgl_param_table(sgl_spec_kind kind)
     return NULL;
 }
 
+const char *sgl_param_stored_key(const sgl_param *p) { return p->key ? p->key : p->name; }
+
+static int same(const char *a, const char *name, size_t len) { return a && strlen(a) == len && strncmp(a, name, len) == 0; }
+
+/* the row named name[0..len) in t (its name first, then a deprecated alias), or NULL */
+static const sgl_param *row_named(const sgl_param *t, const char *name, size_t len, int alias_only)
+{
+    for (const sgl_param *p = t; p && p->name && name && !alias_only; ++p)
+        if (same(p->name, name, len)) return p;
+    for (const sgl_param *p = t; p && p->name && name; ++p)
+        if (same(p->alias, name, len)) return p;
+    return NULL;
+}
+
 const sgl_param *sgl_param_find(sgl_spec_kind kind, const char *name)
 {
-    const sgl_param *t = sgl_param_table(kind);
-    for (const sgl_param *p = t; p && p->name && name; ++p)
-        if (strcmp(p->name, name) == 0) return p;
-    return NULL;
+    return row_named(sgl_param_table(kind), name, name ? strlen(name) : 0, 0);
+}
+
+const sgl_param *sgl_param_deprecated(sgl_spec_kind kind, const char *name)
+{
+    return row_named(sgl_param_table(kind), name, name ? strlen(name) : 0, 1);
 }
 
 const sgl_param *sgl_param_lookup(const char *name, size_t len)
 {
-    for (const sgl_param *p = sgl_params; p->name; ++p)
-        if (!(p->flags & SGL_PF_NOSWEEP) && strlen(p->name) == len && strncmp(p->name, name, len) == 0) return p;
-    return NULL;
+    const sgl_param *p = row_named(sgl_params, name, len, 0);
+    return p && !(p->flags & SGL_PF_NOSWEEP) ? p : NULL;
 }
 
 void sgl_param_names(char *buf, size_t len)
@@ -595,7 +619,7 @@ static size_t canonical(const void *spec, sgl_spec_kind kind, sbuf b)
         if ((p->flags & SGL_PF_TRUTH) && !truth) continue;
         if ((p->flags & SGL_PF_AMS) && ((const sgl_escape_spec *)spec)->method != SGL_ESC_METHOD_AMS) continue;
         if ((p->flags & SGL_PF_DYN) && !dyn_written(p, spec)) continue;
-        sgl_json_key(&w, p->key ? p->key : p->name);
+        sgl_json_key(&w, sgl_param_stored_key(p));
         if (kind == SGL_KIND_LIMIT && p->off == offsetof(sgl_limit_spec, dt) && p->type == SGL_PARAM_DOUBLE) {
             const sgl_limit_spec *ls = spec;   /* the step used: 0 is T/1000 */
             sgl_json_double(&w, ls->dt > 0.0 ? ls->dt : ls->T / 1000.0);
@@ -699,7 +723,12 @@ sgl_status sgl_any_spec_set(sgl_any_spec *s, const char *name, const char *text,
             k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", q->name);
             if (n < 64) cand[n++] = q->name;
         }
-        sgl_did_you_mean(name, cand, n, hint, sizeof hint);
+        for (const sgl_param *q = t; q->name; ++q)   /* after the names (which win a tie): a typo of an old name */
+            if (q->alias && n < 64) cand[n++] = q->alias;
+        const char *best = sgl_nearest_name(name, cand, n);
+        const sgl_param *old = best ? sgl_param_deprecated(s->kind, best) : NULL;
+        hint[0] = '\0';
+        if (best) snprintf(hint, sizeof hint, " (did you mean '%s'?)", old ? old->name : best);
         return sgl_fail(err, SGL_EINVAL, "key", "unknown %s key '%s'%s; valid: %s", sgl_spec_kind_names[s->kind],
                         name ? name : "", hint, names);
     }

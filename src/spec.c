@@ -119,7 +119,7 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
          (unsigned long long)s->steps);
     NEED(s->every >= 1, "--every", "must be an integer >= 1, got %llu", (unsigned long long)s->every);
     NEED(s->steps / s->every <= 1000000, "--every", "logs at most 10^6 points per trajectory; raise --every");
-    NEED(s->seeds >= 1, "--seeds", "must be an integer >= 1, got %u", s->seeds);
+    NEED(s->seeds >= 1, "--trajectories", "must be an integer >= 1, got %u", s->seeds);
     NEED(s->bound > 0, "--bound", "must be > 0, got %.17g", s->bound);
     NEED(s->threshold >= 0 && isfinite(s->threshold), "--threshold", "must be finite and >= 0, got %.17g",
          s->threshold);

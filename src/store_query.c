@@ -167,7 +167,7 @@ sgl_status sgl_query_filter_set(sgl_query_filter *f, const sgl_param *p, const c
                                 char *buf, size_t len, sgl_err *err)
 {
     memset(f, 0, sizeof *f);
-    f->key = p ? p->name : key;
+    f->key = p ? sgl_param_stored_key(p) : key;   /* trajectories: stored as "seeds" */
     if (!p) {   /* typed by no table: a number when it reads as one, and its text */
         char *end;
         double x = strtod(text, &end);
@@ -297,8 +297,8 @@ sgl_status sgl_store_param_names(sgl_store *st, const char *kind, int (*fn)(void
                                  void *user, sgl_err *err)
 {
     if (strcmp(kind, "escape") != 0) {
-        for (const sgl_param *p = sgl_params; p->name; ++p)
-            if (fn(user, p->name)) return SGL_ECANCELED;
+        for (const sgl_param *p = sgl_params; p->name; ++p)   /* the stored spellings (seeds) */
+            if (fn(user, sgl_param_stored_key(p))) return SGL_ECANCELED;
         return SGL_OK;
     }
     char ks[512], sql[1024];
@@ -758,11 +758,11 @@ static sgl_status export_columns(sgl_store *st, const char *ks, const char *kind
             if (q->flags & SGL_PF_EXPORT_USED) {   /* a column only when a run has the key (plugin keys) */
                 int64_t used = 0;
                 snprintf(sql, sizeof sql, "SELECT count(*) FROM runs r WHERE json_valid(r.params) AND "
-                         "json_type(r.params, '$.\"%s\"') IS NOT NULL", q->name);
+                         "json_type(r.params, '$.\"%s\"') IS NOT NULL", sgl_param_stored_key(q));
                 if ((s = count_sql(st, sql, &used, err)) != SGL_OK) return s;
                 if (!used) continue;
             }
-            if (export_params_add(p, q->name, NULL)) return oom(err);
+            if (export_params_add(p, sgl_param_stored_key(q), NULL)) return oom(err);   /* columns as stored */
         }
     p->n_run = p->n;
     if (n_esc > 0) {

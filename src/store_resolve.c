@@ -43,6 +43,24 @@ static int add_name(void *user, const char *name)
     return 0;
 }
 
+/* key[0..len) as the store keeps it: a table row's name or deprecated alias gives the row's stored key (run
+ * trajectories and seeds: "seeds"; escape lr and eta: "eta", n-dim: "n"); NULL for any other text */
+static const char *stored_key(const sgl_report_req *r, const char *key, size_t len)
+{
+    char name[64];
+    if (len >= sizeof name) return NULL;
+    snprintf(name, sizeof name, "%.*s", (int)len, key);
+    const sgl_param *p = is_escape(r) ? sgl_param_find(SGL_KIND_ESCAPE, name) : sgl_param_lookup(key, len);
+    return p ? sgl_param_stored_key(p) : NULL;
+}
+
+/* a key of --by, --x, --curve in its stored spelling (static strings of the tables) */
+static void to_stored(const sgl_report_req *r, const char **key)
+{
+    const char *k = *key ? stored_key(r, *key, strlen(*key)) : NULL;
+    if (k) *key = k;
+}
+
 /* key[0..len): a parameter name of the kind's runs (SGL_EINVAL naming flag otherwise) */
 static sgl_status check_key(sgl_store *st, const sgl_report_req *r, const char *flag, const char *key, size_t len,
                             sgl_err *err)
@@ -69,6 +87,8 @@ static sgl_status resolve_plot_keys(sgl_store *st, sgl_report_req *r, sgl_err *e
     const int esc = is_escape(r);
     sgl_status s = SGL_OK;
     r->x_clock = strcmp(r->x, "step") == 0 || strcmp(r->x, "t_eta") == 0;
+    if (!r->x_clock) to_stored(r, &r->x);
+    to_stored(r, &r->curve);
     if (r->x_clock && esc)
         return sgl_fail(err, SGL_EINVAL, "--x", "escape runs have no step axis; use one of their keys");
     if (!r->x_clock && !esc) {
@@ -125,13 +145,15 @@ static sgl_status resolve_where(sgl_store *st, sgl_report_req *r, sgl_err *err)
         if (!eq || eq == v)
             return sgl_fail(err, SGL_EINVAL, "--where", "must be KEY=VALUE with KEY a run parameter, e.g. --where "
                             "noise=label");
-        sgl_status s = check_key(st, r, "--where", v, (size_t)(eq - v), err);
+        const char *sk = stored_key(r, v, (size_t)(eq - v));   /* lr of escape runs: stored as eta */
+        sgl_status s = check_key(st, r, "--where", sk ? sk : v, sk ? strlen(sk) : (size_t)(eq - v), err);
         if (s != SGL_OK) return s;
         const sgl_param *p = esc ? NULL : sgl_param_lookup(v, (size_t)(eq - v));
         if (p && p->type == SGL_PARAM_STR && strlen(eq + 1) >= sizeof r->where_text[i])
             return sgl_fail(err, SGL_EINVAL, "--where", "value too long (at most 399 bytes)");
         char *key = r->where_key[i];   /* a known key, shorter than 64 bytes */
-        snprintf(key, sizeof r->where_key[i], "%.*s", (int)(eq - v), v);
+        if (sk) snprintf(key, sizeof r->where_key[i], "%s", sk);
+        else snprintf(key, sizeof r->where_key[i], "%.*s", (int)(eq - v), v);
         if (esc && (s = check_escape_value(key, eq + 1, err)) != SGL_OK) return s;
         sgl_err e = {{0}, {0}};
         if (sgl_query_filter_set(&r->q.where[i], p, key, eq + 1, r->where_text[i], sizeof r->where_text[i], &e) !=
@@ -207,8 +229,10 @@ sgl_status sgl_report_resolve(sgl_store *st, sgl_report_req *r, sgl_err *err)
         else if (strcmp(r->obs, "mfpt") != 0 && strcmp(r->obs, "rate") != 0)
             return sgl_fail(err, SGL_EINVAL, "--obs", "'%s' is not an escape estimate; valid: mfpt, rate", r->obs);
     }
-    for (size_t i = 0; i < r->n_by; ++i)
+    for (size_t i = 0; i < r->n_by; ++i) {
+        to_stored(r, &r->by[i]);
         if ((s = check_key(st, r, "--by", r->by[i], strlen(r->by[i]), err)) != SGL_OK) return s;
+    }
     if ((s = resolve_where(st, r, err)) != SGL_OK) return s;
     if (r->x && (s = resolve_plot_keys(st, r, err)) != SGL_OK) return s;
     if (esc) return SGL_OK;

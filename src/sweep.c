@@ -52,6 +52,7 @@ struct sgl_sweep {
     double *vecs;
     size_t vec_cap;
     const char *base_text[64];       /* by row index of the kind's table */
+    char deprecated[512];            /* "FILE:LINE:COL: 'seeds' is deprecated ...\n" per old key used */
 };
 
 /* the row index of p in w's kind table (base_at, base_text) */
@@ -249,11 +250,37 @@ static sgl_status unknown_key(const sgl_sweep *w, loc at, const char *section, c
     return fail_at(err, w, at, NULL, "%s: %s", section, e.msg);
 }
 
+static const sgl_param *key_param_of(sgl_sweep *w, struct fy_node *k, const char *s, size_t len, const char *section,
+                                     sgl_err *err, sgl_status *st);
+
+/* a key written in its deprecated spelling (seeds, eta): a line for the front end to show, once per spelling */
+static void note_alias(sgl_sweep *w, const sgl_param *p, struct fy_node *k, const char *s, size_t len)
+{
+    if (!p || !p->alias || strlen(p->alias) != len || strncmp(p->alias, s, len) != 0) return;
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "'%s' is", p->alias);
+    if (strstr(w->deprecated, quoted)) return;
+    sgl_err e = {{0}, {0}};
+    fail_at(&e, w, node_loc(k), NULL, "'%s' is deprecated (kept for one release): use '%s'", p->alias, p->name);
+    size_t at = strlen(w->deprecated);
+    snprintf(w->deprecated + at, sizeof w->deprecated - at, "%s: %s\n", e.field, e.msg);
+}
+
+const char *sgl_sweep_deprecated(const sgl_sweep *w) { return w ? w->deprecated : ""; }
+
 static const sgl_param *key_param(sgl_sweep *w, struct fy_node *k, const char *section, sgl_err *err,
                                   sgl_status *st)
 {
     size_t len = 0;
     const char *s = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar(k, &len) : NULL;
+    const sgl_param *p = key_param_of(w, k, s, len, section, err, st);
+    if (p) note_alias(w, p, k, s, len);
+    return p;
+}
+
+static const sgl_param *key_param_of(sgl_sweep *w, struct fy_node *k, const char *s, size_t len, const char *section,
+                                     sgl_err *err, sgl_status *st)
+{
     if (w->kind != SGL_KIND_RUN) {
         char name[80];
         snprintf(name, sizeof name, "%.*s", (int)(len > 64 ? 64 : len), s ? s : "(not a scalar)");

@@ -80,6 +80,50 @@ static void recorded_keys(void)
                buf);
 }
 
+/* one naming scheme: run/limit trajectories (old spelling seeds) and escape lr (old spelling eta) are one row
+ * each; the old spelling is an alias the setter takes as the row itself, and the canonical form keeps the stored
+ * key, so the run keys recorded above are those of the canonical names too */
+static void aliases(void)
+{
+    static const char *const r1[] = {"steps", "1000", "every", "100", "trajectories", "2", NULL};
+    static const char *const r1l[] = {"steps", "1000", "every", "100", "trajectories", "2", "lr", "0.002", NULL};
+    static const char *const r1o[] = {"steps", "1000", "every", "100", "seeds", "2", "lr", "0.002", NULL};
+    static const char *const e1[] = {"trajectories", "4", "t-max", "10", "bridge", "off", "lr", "0.01", NULL};
+    static const char *const e2[] = {"trajectories", "4", "t-max", "10", "eta", "0.5", NULL};
+    static const char *const e2n[] = {"trajectories", "4", "t-max", "10", "lr", "0.5", NULL};
+    check_key(SGL_KIND_RUN, r1, "511bf5b7747b4f96", "run defaults, trajectories");
+    check_key(SGL_KIND_ESCAPE, e1, "ad0a927ecb8ee180", "escape defaults with bridge off, lr");
+    for (int kind = 0; kind < 3; ++kind) {
+        const char *canon = kind == SGL_KIND_ESCAPE ? "lr" : "trajectories", *old = kind == SGL_KIND_ESCAPE ? "eta" : "seeds";
+        const sgl_param *p = sgl_param_find((sgl_spec_kind)kind, canon);
+        check_true(p && p == sgl_param_find((sgl_spec_kind)kind, old) && p == sgl_param_deprecated((sgl_spec_kind)kind, old)
+                       && !sgl_param_deprecated((sgl_spec_kind)kind, canon) && strcmp(p->alias, old) == 0 &&
+                       strcmp(sgl_param_stored_key(p), old) == 0,
+                   "%s: %s is the row of its alias %s, stored as %s", sgl_spec_kind_names[kind], canon, old, old);
+    }
+    check_true(sgl_param_lookup("seeds", 5) && sgl_param_lookup("seeds", 5) == sgl_param_lookup("trajectories", 12),
+               "sweep key seeds is trajectories");
+    sgl_any_spec a, b;
+    char ka[17], kb[17], ta[2048], tb[2048];
+    const char *const *pairs[][2] = {{r1l, r1o}, {e2, e2n}};
+    for (int i = 0; i < 2; ++i) {
+        sgl_spec_kind kind = i ? SGL_KIND_ESCAPE : SGL_KIND_RUN;
+        start(&a, kind);
+        int ok = set_all(&a, pairs[i][0]) == 0;
+        sgl_any_spec_run_key(&a, ka);
+        sgl_any_spec_canonical(&a, ta, sizeof ta);
+        start(&b, kind);
+        ok = ok && set_all(&b, pairs[i][1]) == 0;
+        sgl_any_spec_run_key(&b, kb);
+        sgl_any_spec_canonical(&b, tb, sizeof tb);
+        check_true(ok && strcmp(ka, kb) == 0 && strcmp(ta, tb) == 0 && a.given == b.given &&
+                       strstr(ta, i ? "\"eta\":0.5," : "\"seeds\":2,") && !strstr(ta, i ? "\"lr\"" : "\"trajectories\""),
+                   "%s: old and new spelling, one spec (key %s, %s): %s", sgl_spec_kind_names[kind], ka, kb, ta);
+        check_true(sgl_any_spec_given(&b, i ? "lr" : "trajectories") && sgl_any_spec_given(&a, i ? "eta" : "seeds"),
+                   "%s: given by either spelling", sgl_spec_kind_names[kind]);
+    }
+}
+
 /* a good text for a row other than its current value */
 static const char *good_text(const sgl_param *p)
 {
@@ -151,7 +195,7 @@ static void errors_and_kinds(void)
     sgl_err e = {{0}, {0}};
     start(&s, SGL_KIND_RUN);
     check_true(sgl_any_spec_set(&s, "seedz", "1", &e) == SGL_EINVAL && strcmp(e.field, "key") == 0 &&
-                   strstr(e.msg, "unknown run key 'seedz'") && strstr(e.msg, "seeds"),
+                   strstr(e.msg, "unknown run key 'seedz'") && strstr(e.msg, "trajectories"),
                "unknown run key: %s: %s", e.field, e.msg);
     check_true(sgl_any_spec_set(&s, "seed", "18446744073709551616", &e) == SGL_EINVAL &&
                    strstr(e.msg, "<= 18446744073709551615"), "seed: 2^64 refused: %s", e.msg);
@@ -200,8 +244,11 @@ static void errors_and_kinds(void)
     check_true(sgl_any_spec_check_given(&s, &e) == SGL_OK, "run: batch with minibatch noise, decay factor with decay");
     /* did you mean: keys, enum and registry values, model names */
     start(&s, SGL_KIND_RUN);
-    check_true(sgl_any_spec_set(&s, "seedz", "1", &e) == SGL_EINVAL && strstr(e.msg, "(did you mean 'seeds'?)"),
-               "did you mean seeds: %s", e.msg);
+    check_true(sgl_any_spec_set(&s, "seedz", "1", &e) == SGL_EINVAL && strstr(e.msg, "(did you mean 'seed'?)"),
+               "did you mean seed: %s", e.msg);
+    /* a typo of a deprecated spelling names the canonical key */
+    check_true(sgl_any_spec_set(&s, "seedss", "1", &e) == SGL_EINVAL && strstr(e.msg, "(did you mean 'trajectories'?)"),
+               "did you mean trajectories: %s", e.msg);
     check_true(sgl_any_spec_set(&s, "data", "gausian", &e) == SGL_EINVAL && strstr(e.msg, "did you mean 'gaussian'"),
                "did you mean gaussian: %s", e.msg);
     check_true(sgl_any_spec_set(&s, "data", "csvfile", &e) == SGL_EINVAL && !strstr(e.msg, "did you mean"),
@@ -244,6 +291,7 @@ static void errors_and_kinds(void)
 int main(void)
 {
     recorded_keys();
+    aliases();
     every_row(SGL_KIND_RUN);
     every_row(SGL_KIND_LIMIT);
     every_row(SGL_KIND_ESCAPE);

@@ -144,7 +144,7 @@ static void test_limit_compare(void)
     sgl_err err = {{0}, {0}};
     const double bad = 1e-9, etas[2] = {0.05, 0.025};
     sgl_status st = sgl_limit_compare(&s, &bad, 1, NULL, &info, c, &err);
-    check_true(st == SGL_EINVAL && strcmp(err.field, "--etas") == 0, "eta 1e-9: %d %s: %s", (int)st, err.field,
+    check_true(st == SGL_EINVAL && strcmp(err.field, "--lrs") == 0, "eta 1e-9: %d %s: %s", (int)st, err.field,
                err.msg);
     st = sgl_limit_compare(&s, etas, 2, NULL, &info, c, &err);
     if (check_true(st == SGL_OK, "toy2d limit and SGD at 2 etas: %s: %s", err.field, err.msg)) {

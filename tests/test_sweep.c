@@ -101,7 +101,8 @@ static void test_errors(void)
     expect_error("unknown top-level key", "bases: {}", "t.yaml:1:1", "valid: name, kind, base, grid, zip");
     expect_error("wrong type: quoted number", "base:\n  lr: \"0.1\"", "t.yaml:2:8", "lr: must be a finite number");
     expect_error("wrong type: list for scalar", "base:\n  steps: [1, 2]", "t.yaml:2:11", "steps: must be a non-negative integer, got a list");
-    expect_error("wrong type: not an integer", "grid:\n  seeds: [2, 2.5]", "t.yaml:2:14", "seeds: must be a non-negative integer");
+    expect_error("wrong type: not an integer", "grid:\n  trajectories: [2, 2.5]", "t.yaml:2:21",
+                 "trajectories: must be a non-negative integer");
     expect_error("bad enum", "base: {data: gauss}", "t.yaml:1:14", "valid: gaussian, boolean, csv");
     expect_error("out of range in base", "base:\n  lr: -1", "t.yaml:2:7", "lr: must be finite and > 0");
     expect_error("out of range in a grid value", "grid:\n  lr: [0.1, 0.2, 0]", "t.yaml:2:18", "lr: must be finite and > 0");
@@ -303,7 +304,7 @@ static void test_kinds(void)
     expect_error("escape key typo", "kind: escape\nbase: {L00: 1}", "t.yaml:2:8",
                  "unknown escape key 'L00' (did you mean 'L0'?)");
     expect_error("kind after base: its table", "base: {L0: 1}\nkind: limit", "t.yaml:1:8", "unknown limit key 'L0'");
-    expect_error("run key in escape sweep", "kind: escape\ngrid: {lr: [1]}", "t.yaml:2:8", "unknown escape key 'lr'");
+    expect_error("run key in escape sweep", "kind: escape\ngrid: {steps: [1]}", "t.yaml:2:8", "unknown escape key 'steps'");
     expect_error("escape validation located", "kind: escape\ngrid: {L0: [0.3, -1]}", "t.yaml:2:18", "(run 2 of 2)");
     expect_error("escape duplicate runs", "kind: escape\ngrid: {L0: [0.3, 0.30]}", "t.yaml:1:1", "same parameters");
 }

@@ -4,7 +4,7 @@ LNGD, SGLD on the quadratic model and label-noise SGD on the diagonal net, the m
 against the step with its standard-error band, saved as a PNG (matplotlib, Agg backend).
 
     PYTHONPATH=python python3 examples/python/shape_matters.py --out shape-matters.png          # the paper's settings
-    PYTHONPATH=python python3 examples/python/shape_matters.py --quick --seeds 4 --out q.png    # 10x fewer steps
+    PYTHONPATH=python python3 examples/python/shape_matters.py --quick --trajectories 4 --out q.png    # 10x fewer steps
 
 The numbers are those of `sgdlab reproduce shape-matters` with the same flags.  Exit 77 when matplotlib is
 missing (apt-get install python3-matplotlib)."""
@@ -28,14 +28,14 @@ COLORS = {"GD": "#000000", "SGD-minibatch-diff": "#1f77b4", "LNGD": "#d62728", "
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seeds", type=int, default=None, help="seeds per variant (default 8)")
+    ap.add_argument("--trajectories", type=int, default=None, help="trajectories per variant (default 8)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--quick", action="store_true", help="10x fewer steps (the verdicts are then not meaningful)")
     ap.add_argument("--out", default="shape-matters.png", help="the PNG to write")
     a = ap.parse_args()
     try:
-        r = sgdlab.reproduce.shape_matters(seeds=a.seeds, seed=a.seed, threads=a.threads, quick=a.quick)
+        r = sgdlab.reproduce.shape_matters(trajectories=a.trajectories, seed=a.seed, threads=a.threads, quick=a.quick)
     except sgdlab.SpecError as e:
         print("shape_matters.py: %s" % e, file=sys.stderr)
         return 2

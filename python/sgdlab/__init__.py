@@ -1,7 +1,7 @@
 """sgdlab from Python: the library's calls with numpy results.
 
     import sgdlab
-    r = sgdlab.run(model="diagnet", noise="label", lr=1e-3, steps=30000, every=1000, seeds=16)
+    r = sgdlab.run(model="diagnet", noise="label", lr=1e-3, steps=30000, every=1000, trajectories=16)
     r["loss"]            # numpy array, shape (trajectories, logged points)
     e = sgdlab.escape(landscape="doublewell", noise="mori", L0=0.5, trajectories=200, t_max=1e3)
     e.mfpt["mean"], e.rate["ci"], e.theory

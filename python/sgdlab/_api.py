@@ -134,7 +134,7 @@ def _run_result(params, cspec, rec):
 
 def run(threads=0, db=None, **kwargs):
     """`sgdlab run` as a call: keyword arguments named as its flags ("_" for "-"), e.g.
-    sgdlab.run(model="diagnet", noise="label", lr=1e-3, steps=3e5, seeds=32).  Returns a RunResult; bad input
+    sgdlab.run(model="diagnet", noise="label", lr=1e-3, steps=3e5, trajectories=32).  Returns a RunResult; bad input
     raises SpecError with the CLI's message.  The results do not depend on threads (0: all cores).  db: a
     results store the run is written into, as `sgdlab run --db` writes it."""
     threads = _threads(threads)

@@ -85,6 +85,7 @@ typedef struct sgl_param {
     unsigned long long max;
     unsigned use; unsigned flags;
     const char *key;
+    const char *alias;
 } sgl_param;
 
 void sgl_any_spec_default(sgl_any_spec *s, int kind);
@@ -176,6 +177,7 @@ void sgl_sweep_free(sgl_sweep *w);
 size_t sgl_sweep_size(const sgl_sweep *w);
 const char *sgl_sweep_name(const sgl_sweep *w);
 const char *sgl_sweep_text(const sgl_sweep *w);
+const char *sgl_sweep_deprecated(const sgl_sweep *w);
 int sgl_sweep_any_spec(const sgl_sweep *w, size_t i, sgl_any_spec *out, sgl_err *err);
 int sgl_record_sweep_run(const sgl_sweep *w, size_t i, int threads, sgl_record *rec, sgl_err *err);
 
@@ -411,7 +413,7 @@ LAYOUT = {
                         "method", "ams", "landscape_plugin", "landscape_hash"],
     "sgl_any_spec": ["kind", "u", "given", "vec", "vec_cap", "n_vec"],
     "sgl_param": ["name", "type", "off", "choices", "help", "def", "unit", "range", "kinds", "max", "use", "flags",
-                  "key"],
+                  "key", "alias"],
     "sgl_results": ["n_traj", "n_log", "n_obs", "log_steps", "series", "diverged", "diverged_step", "theta_final",
                     "dim"],
     "sgl_summary": ["mean", "std_err", "min", "max", "n", "n_diverged", "n_nonfinite"],

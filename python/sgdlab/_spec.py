@@ -2,6 +2,7 @@
 Python accepts exactly what the CLI and sweep files accept and fails with the same message.  Nothing is checked
 here: the library's parameter table and validation decide."""
 import json
+import warnings
 
 from ._ffi import ffi, lib, has
 
@@ -32,7 +33,20 @@ def _names(kind):
     return out
 
 
+def _aliases(kind):
+    """{deprecated spelling: canonical key} of a kind (the table's alias column: run seeds, escape eta)."""
+    out = {}
+    p = lib.sgl_param_table(KINDS[kind])
+    i = 0
+    while p[i].name != ffi.NULL:
+        if p[i].alias != ffi.NULL:
+            out[ffi.string(p[i].alias).decode()] = ffi.string(p[i].name).decode()
+        i += 1
+    return out
+
+
 _KEYS = {k: _names(k) for k in KINDS}
+_ALIASES = {k: _aliases(k) for k in KINDS}
 _ALL_KEYS = set().union(*_KEYS.values())
 
 
@@ -86,12 +100,16 @@ class Spec:
             kwargs.update(kwargs.pop("model").spec_keys())
         for name, value in kwargs.items():
             key = name.replace("_", "-")
+            if key in _ALIASES[kind]:   # the old spelling: the same key, said to be deprecated (as the CLI does)
+                new = _ALIASES[kind][key]
+                warnings.warn("%s is deprecated (kept for one release): use %s" % (name, new.replace("-", "_")),
+                              DeprecationWarning, stacklevel=3)
             text = ffi.new("char[]", _text(value).encode())
             self._keep.append(text)
             st = lib.sgl_any_spec_set(self.c, key.encode(), text, err)
             if st != 0:
                 raise_err(st, err)
-        self.given = set(k.replace("_", "-") for k in kwargs)
+        self.given = set(_ALIASES[kind].get(k.replace("_", "-"), k.replace("_", "-")) for k in kwargs)
 
     def check_given(self):
         """Keys given that the other settings leave unused are refused (the CLI's rule), where the library

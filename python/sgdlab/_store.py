@@ -4,10 +4,11 @@ sgdlab.Store reads a store through the library (sgl_store_columns) as numpy stru
 when pandas is importable)."""
 import json
 import os
+import warnings
 
 import numpy as np
 
-from ._ffi import ffi, lib
+from ._ffi import ffi, has, lib
 from ._api import _threads, result_of
 from ._spec import SpecError, raise_err
 
@@ -19,6 +20,14 @@ def _check(st, err):
         raise_err(st, err)
 
 
+def _deprecated(w):
+    """The keys the spec wrote in a deprecated spelling (seeds, eta): one DeprecationWarning each."""
+    if has("sgl_sweep_deprecated"):
+        for line in ffi.string(lib.sgl_sweep_deprecated(w)).decode("utf-8", "replace").splitlines():
+            warnings.warn(line, DeprecationWarning, stacklevel=4)
+    return w
+
+
 def _load(spec, err):
     """A sweep from a file path, YAML/JSON text, or a dict (as JSON)."""
     out = ffi.new("sgl_sweep **")
@@ -27,12 +36,12 @@ def _load(spec, err):
         path = "<dict>"
     elif isinstance(spec, (str, os.PathLike)) and "\n" not in str(spec) and os.path.exists(str(spec)):
         _check(lib.sgl_sweep_load(os.fsencode(spec), out, err), err)
-        return out[0], os.fspath(spec)
+        return _deprecated(out[0]), os.fspath(spec)
     else:
         path = "<text>"
     text = spec.encode()
     _check(lib.sgl_sweep_parse(text, len(text), path.encode(), out, err), err)
-    return out[0], path
+    return _deprecated(out[0]), path
 
 
 class SweepResult:

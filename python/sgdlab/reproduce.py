@@ -14,11 +14,12 @@ as structured arrays), arrays of richer rows as lists of dataclasses.  Beyond th
 - lwa-sparse has `methods` (the method names in the order of every per-method axis); its label-SGD runs are
   not returned (sgdlab.run them to get their series).
 
-Keyword arguments are the command's flags: seeds (replicates: seeds, trajectories per setting or data draws;
-None: the command's default), seed, threads, quick; progress: a function (label, seconds) called after each
-cell.  The numbers are the bits `sgdlab reproduce NAME --json` prints for the same settings, for any threads.
+Keyword arguments are the command's flags: trajectories (replicates: trajectories per cell or per setting, or
+data draws; None: the command's default; seeds= is its deprecated spelling), seed, threads, quick; progress: a
+function (label, seconds) called after each cell.  The numbers are the bits `sgdlab reproduce NAME --json` prints for the same settings, for any threads.
 """
 import dataclasses
+import warnings
 
 import numpy as np
 
@@ -191,15 +192,20 @@ _EXTRA = {"sgl_shape_result": _shape, "sgl_shape_cell": _shape_cell, "sgl_exp_es
 
 # ----------------------------------------------------------------------------------------- the calls
 
-def _settings(seeds, seed, threads, quick, progress, min_count, what):
-    """sgl_exp_settings from the flags: seeds and seed through the library's setter (the CLI's messages)."""
+def _settings(seeds, seed, threads, quick, progress, min_count, what, old=None):
+    """sgl_exp_settings from the flags: trajectories (seeds) and seed through the library's setter (the CLI's
+    messages); old: the deprecated seeds= keyword."""
+    if old is not None:
+        warnings.warn("seeds is deprecated (kept for one release): use trajectories", DeprecationWarning,
+                      stacklevel=3)
+        seeds = old if seeds is None else seeds
     kw = {"seed": seed}
     if seeds is not None:
-        kw["seeds"] = seeds
+        kw["trajectories"] = seeds
     spec = Spec("run", kw)
     count = spec.c.u.run.seeds if seeds is not None else 0
     if seeds is not None and count < min_count:
-        raise SpecError("--seeds", "need >= %u %s, got %u" % (min_count, what, count))
+        raise SpecError("--trajectories", "need >= %u %s, got %u" % (min_count, what, count))
     s = ffi.new("sgl_exp_settings *", {"count": count, "seed": spec.c.u.run.seed, "threads": _threads(threads),
                                        "quick": 1 if quick else 0})
     cb = None
@@ -223,45 +229,45 @@ def _experiment(ctype, run, free, s):
         free(r)
 
 
-def shape_matters(seeds=None, seed=1, threads=0, quick=False, progress=None):
+def shape_matters(trajectories=None, seed=1, threads=0, quick=False, progress=None, seeds=None):
     """`sgdlab reproduce shape-matters`: GD, SGD with minibatch-difference noise, LNGD, SGLD on the quadratic
-    model and label-noise SGD on the diagonal net, each one ensemble run of `seeds` seeds (None: 8).  Returns
+    model and label-noise SGD on the diagonal net, each one ensemble run of `trajectories` trajectories (None: 8).  Returns
     ShapeResult: cell (list, in the order GD, SGD-minibatch-diff, LNGD, SGLD, then the diagonal net) and cells
     (name -> ShapeCell: test, off, train summaries at the final step, curve, run, verdict, params), ordering
     (1: LNGD < SGD-minibatch-diff < min(GD, SGLD)), seconds."""
-    s, keep = _settings(seeds, seed, threads, quick, progress, 1, "seeds")
+    s, keep = _settings(trajectories, seed, threads, quick, progress, 1, "trajectories", seeds)
     out = _experiment("sgl_shape_result", lib.sgl_exp_shape_matters, lib.sgl_shape_result_free, s)
     del keep
     return out
 
 
-def exponential_escape(seeds=None, seed=1, threads=0, quick=False, progress=None):
-    """`sgdlab reproduce exponential-escape` (seeds: trajectories per setting; None: 1000, quick 200).  Returns
+def exponential_escape(trajectories=None, seed=1, threads=0, quick=False, progress=None, seeds=None):
+    """`sgdlab reproduce exponential-escape` (trajectories: per setting; None: 1000, quick 200).  Returns
     ExpescResult: be (three series of log MFPT against B/eta: x, theory, sim cells, fit), start (from theta* and
     after the burn-in), rate, tail, mfpt, ks (structured arrays, one row per start), km_t/km_S/km_se, the ratios,
     sharp (the sharpness series)."""
-    s, keep = _settings(seeds, seed, threads, quick, progress, 10, "trajectories per setting")
+    s, keep = _settings(trajectories, seed, threads, quick, progress, 10, "trajectories per setting", seeds)
     out = _experiment("sgl_expesc_result", lib.sgl_exp_exponential_escape, lib.sgl_expesc_result_free, s)
     del keep
     return out
 
 
-def mori_escape(seeds=None, seed=1, threads=0, quick=False, progress=None):
-    """`sgdlab reproduce mori-escape` (seeds: trajectories per setting; None: 1000, quick 200).  Returns
+def mori_escape(trajectories=None, seed=1, threads=0, quick=False, progress=None, seeds=None):
+    """`sgdlab reproduce mori-escape` (trajectories: per setting; None: 1000, quick 200).  Returns
     MoriResult: a, b (rows with theory and sim cells), fit_a, fit_a_exact, fit_b, c, d (stationary exponent
     rows), fp (first passages of (d)), fp_why, dt, budget."""
-    s, keep = _settings(seeds, seed, threads, quick, progress, 10, "trajectories per setting")
+    s, keep = _settings(trajectories, seed, threads, quick, progress, 10, "trajectories per setting", seeds)
     out = _experiment("sgl_mori_result", lib.sgl_exp_mori_escape, lib.sgl_mori_result_free, s)
     del keep
     return out
 
 
-def lwa_sparse(seeds=None, seed=1, threads=0, quick=False, progress=None):
-    """`sgdlab reproduce lwa-sparse` (seeds: data draws per (d, n); None: 20, quick 6).  Returns LwaResult:
+def lwa_sparse(trajectories=None, seed=1, threads=0, quick=False, progress=None, seeds=None):
+    """`sgdlab reproduce lwa-sparse` (trajectories: data draws per (d, n); None: 20, quick 6).  Returns LwaResult:
     nd dimensions d[:nd] with ngrid[i] sample sizes n[i, :ngrid[i]], cell (structured array (3, 20): run,
     succ, err_sum per method), th (structured array (method, dimension): n_star, se, bound), fit_kappa_ln_d
     and fit_d (per method), methods (the method names), unconverged."""
-    s, keep = _settings(seeds, seed, threads, quick, progress, 2, "data draws per (d, n)")
+    s, keep = _settings(trajectories, seed, threads, quick, progress, 2, "data draws per (d, n)", seeds)
     out = _experiment("sgl_lwa_result", lib.sgl_exp_lwa_sparse, lib.sgl_lwa_result_free, s)
     del keep
     return out

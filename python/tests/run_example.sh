@@ -19,7 +19,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}"
-"$py" "$root/examples/python/shape_matters.py" --quick --seeds 2 --threads 2 --out "$tmp/sm.png" > "$tmp/out" 2> "$tmp/err"
+"$py" "$root/examples/python/shape_matters.py" --quick --trajectories 2 --threads 2 --out "$tmp/sm.png" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 [ $rc -eq 77 ] && { cat "$tmp/err"; exit 77; }
 [ $rc -eq 0 ] || { echo "FAIL: shape_matters.py exited $rc"; cat "$tmp/err"; exit 1; }
@@ -29,7 +29,7 @@ cat "$tmp/out"
 [ "$(grep -c 'test error' "$tmp/out")" -eq 5 ] || { echo "FAIL: expected one line per variant (5)"; exit 1; }
 grep -q '^ordering .*: \(PASS\|DIFFERS\); figure: ' "$tmp/out" || { echo "FAIL: no ordering line"; exit 1; }
 # bad input: the library's message, exit 2, no figure
-"$py" "$root/examples/python/shape_matters.py" --quick --seeds 0 --out "$tmp/bad.png" > /dev/null 2> "$tmp/err"
+"$py" "$root/examples/python/shape_matters.py" --quick --trajectories 0 --out "$tmp/bad.png" > /dev/null 2> "$tmp/err"
 rc=$?
-[ $rc -eq 2 ] && grep -q -- '--seeds' "$tmp/err" && [ ! -e "$tmp/bad.png" ] || { echo "FAIL: --seeds 0: exit $rc"; cat "$tmp/err"; exit 1; }
+[ $rc -eq 2 ] && grep -q -- '--trajectories' "$tmp/err" && [ ! -e "$tmp/bad.png" ] || { echo "FAIL: --trajectories 0: exit $rc"; cat "$tmp/err"; exit 1; }
 echo "OK: $(wc -c < "$tmp/sm.png") byte PNG"

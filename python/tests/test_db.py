@@ -11,9 +11,9 @@ from conftest import cli, flags
 MASK = {"started_at", "finished_at", "seconds", "created", "heartbeat", "owner"}   # differ between executions
 
 CASES = [
-    ("run", dict(model="diagnet", noise="label", lr=2e-3, steps=600, every=200, seeds=3, threads=2)),
-    ("run", dict(model="diagnet", noise="label", lr=0.0045, steps=3000, every=500, seeds=6, threads=1)),  # diverging
-    ("limit", dict(model="diagnet", d=10, n=8, kappa=2, T=0.05, dt=0.001, seeds=2, threads=2)),
+    ("run", dict(model="diagnet", noise="label", lr=2e-3, steps=600, every=200, trajectories=3, threads=2)),
+    ("run", dict(model="diagnet", noise="label", lr=0.0045, steps=3000, every=500, trajectories=6, threads=1)),  # diverging
+    ("limit", dict(model="diagnet", d=10, n=8, kappa=2, T=0.05, dt=0.001, trajectories=2, threads=2)),
     ("escape", dict(landscape="doublewell", event="hyperplane", trajectories=40, t_max=100, threads=2)),
 ]
 
@@ -46,7 +46,7 @@ def test_db_equals_cli_store(sgdlab, tmp_path, kind, spec):
 
 
 def test_db_replace_warns_and_bad_store_refused(sgdlab, tmp_path):
-    spec = dict(model="quadratic", noise="label", lr=0.01, steps=200, every=100, seeds=2)
+    spec = dict(model="quadratic", noise="label", lr=0.01, steps=200, every=100, trajectories=2)
     db = str(tmp_path / "r.db")
     sgdlab.run(db=db, **spec)
     before = dump(db)

@@ -8,7 +8,7 @@ CASES = [
     ("run", dict(lr=-1), ["--lr", "-1"]),
     ("run", dict(lr="fast"), ["--lr", "fast"]),
     ("run", dict(steps=2.5), ["--steps", "2.5"]),
-    ("run", dict(seeds=-3), ["--seeds", "-3"]),
+    ("run", dict(trajectories=-3), ["--trajectories", "-3"]),
     ("run", dict(kappa=500), ["--kappa", "500"]),
     ("run", dict(d=3), ["--d", "3"]),
     ("run", dict(noise="lable"), ["--noise", "lable"]),
@@ -72,3 +72,23 @@ def test_unknown_keyword(sgdlab):
         sgdlab.run(learning_rate=0.1)
     with pytest.raises(sgdlab.SpecError, match="--threads"):
         sgdlab.run(threads=-1)
+
+
+def test_deprecated_alias_warns_and_is_the_canonical_key(sgdlab):
+    """seeds= (run) and eta= (escape) are the old spellings of trajectories= and lr=: a DeprecationWarning with
+    the CLI's words, and exactly the canonical key (the same run key and bits)."""
+    kw = dict(model="linreg", noise="label", lr=0.01, steps=100, every=50)
+    with pytest.warns(DeprecationWarning, match=r"seeds is deprecated \(kept for one release\): use trajectories"):
+        old = sgdlab.run(seeds=2, **kw)
+    new = sgdlab.run(trajectories=2, **kw)
+    assert old.key == new.key
+    assert (old["train_loss"] == new["train_loss"]).all()
+    ekw = dict(landscape="doublewell", trajectories=20, t_max=20)
+    with pytest.warns(DeprecationWarning, match=r"eta is deprecated \(kept for one release\): use lr"):
+        eold = sgdlab.escape(eta=0.02, **ekw)
+    enew = sgdlab.escape(lr=0.02, **ekw)
+    assert eold.key == enew.key
+    assert list(eold.t) == list(enew.t)
+    with pytest.warns(DeprecationWarning):
+        rold = sgdlab.reproduce.shape_matters(seeds=1, quick=True)
+    assert rold.cells.keys() == sgdlab.reproduce.shape_matters(trajectories=1, quick=True).cells.keys()

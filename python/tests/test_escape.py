@@ -10,7 +10,7 @@ from conftest import cli_json, flags
 
 SPECS = [
     dict(landscape="doublewell", noise="mori", trajectories=40, t_max=60.0),
-    dict(landscape="moriwell", n_dim=2, noise="isotropic", D=0.15, eta=0.02, dynamics="sgd", trajectories=30,
+    dict(landscape="moriwell", n_dim=2, noise="isotropic", D=0.15, lr=0.02, dynamics="sgd", trajectories=30,
          t_max=50.0, seed=3),
     dict(landscape="quadratic", noise="xie-frozen", event="loss", c=3.0, trajectories=25, t_max=20.0, seed=9),
 ]

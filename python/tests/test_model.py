@@ -27,7 +27,7 @@ def linreg(sgdlab, name="linreg_py"):
 
 def test_gd_reaches_least_squares(sgdlab):
     m = linreg(sgdlab)
-    r = sgdlab.run(model=m, noise="none", d=5, n=12, lr=0.05, steps=4000, every=1000, seeds=1, threads=1)
+    r = sgdlab.run(model=m, noise="none", d=5, n=12, lr=0.05, steps=4000, every=1000, trajectories=1, threads=1)
     assert r.params["model"] == "plugin" and r.params["plugin-param"].startswith("code=" + m.code)
     X, y = seen["X"], seen["y"]
     assert X.shape == (12, 5)
@@ -38,7 +38,7 @@ def test_gd_reaches_least_squares(sgdlab):
 
 def test_same_bits_any_threads_and_key_follows_code(sgdlab):
     m = linreg(sgdlab)
-    spec = dict(noise="label", d=6, n=10, lr=0.02, steps=600, every=200, seeds=4)
+    spec = dict(noise="label", d=6, n=10, lr=0.02, steps=600, every=200, trajectories=4)
     r1 = sgdlab.run(model=m, threads=1, **spec)
     r2 = sgdlab.run(model=m, threads=2, **spec)
     for o in r1.observables:
@@ -55,7 +55,7 @@ def test_raising_function_diverges_not_crashes(sgdlab):
     def bad_jt(theta, X, y, c):
         raise ZeroDivisionError("deliberate")
     m = sgdlab.Model(residuals, bad_jt, hvp, dim=3, name="bad")
-    r = sgdlab.run(model=m, noise="label", d=3, n=6, kappa=2, lr=0.01, steps=50, every=10, seeds=3, threads=1)
+    r = sgdlab.run(model=m, noise="label", d=3, n=6, kappa=2, lr=0.01, steps=50, every=10, trajectories=3, threads=1)
     assert r.n_diverged == 3 and r.diverged.all()
     assert m.errors and isinstance(m.errors[0], ZeroDivisionError)
 
@@ -69,6 +69,6 @@ def test_limit_with_a_python_model(sgdlab):
     """the limiting SDE runs on a Python model as on a built-in: an overparametrised linear regression (n = 5
     < d = 10) has a rank-5 Hessian at its minimisers and the limit stays on them (train loss at rounding level)"""
     m = linreg(sgdlab, name="limit_py")
-    r = sgdlab.limit(model=m, noise="label", d=10, n=5, kappa=2, T=0.05, dt=0.001, seeds=2, threads=1)
+    r = sgdlab.limit(model=m, noise="label", d=10, n=5, kappa=2, T=0.05, dt=0.001, trajectories=2, threads=1)
     assert r.rank == 5 and r.form in ("closed", "general")
     assert r.summary["train_loss"]["n"] == 2 and r.summary["train_loss"]["mean"] < 1e-20

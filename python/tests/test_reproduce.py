@@ -13,7 +13,7 @@ from conftest import CLI
 
 def start_cli(tmp_path, name, seeds):
     out = open(tmp_path / "cli.json", "w")
-    return subprocess.Popen([CLI, "reproduce", name, "--quick", "--seeds", str(seeds), "--threads", "1", "--json",
+    return subprocess.Popen([CLI, "reproduce", name, "--quick", "--trajectories", str(seeds), "--threads", "1", "--json",
                              "--out-dir", str(tmp_path / "out")], stdout=out, stderr=subprocess.PIPE, text=True), out
 
 
@@ -36,7 +36,7 @@ def same(cli_value, py_value):
 def test_shape_matters_equals_cli(sgdlab, tmp_path):
     import sgdlab.reproduce as rep
     p = start_cli(tmp_path, "shape-matters", 2)
-    r = rep.shape_matters(seeds=2, quick=True, threads=2)
+    r = rep.shape_matters(trajectories=2, quick=True, threads=2)
     ref = finish_cli(p, tmp_path)
     assert list(r.cells) == ["GD", "SGD-minibatch-diff", "LNGD", "SGLD", "diagnet-label"]
     for name, c in r.cells.items():
@@ -122,7 +122,7 @@ def test_bad_settings(sgdlab):
     import sgdlab.reproduce as rep
     with pytest.raises(sgdlab.SpecError) as e:
         rep.mori_escape(seeds=5)
-    assert str(e.value) == "--seeds: need >= 10 trajectories per setting, got 5"
+    assert str(e.value) == "--trajectories: need >= 10 trajectories per setting, got 5"
     with pytest.raises(sgdlab.SpecError) as e:
         rep.shape_matters(seed=-1)
     assert e.value.field == "--seed"

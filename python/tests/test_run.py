@@ -6,12 +6,12 @@ import pytest
 from conftest import cli_json, flags
 
 SPECS = [
-    dict(model="diagnet", noise="label", lr=1e-3, steps=3000, every=500, seeds=5),
-    dict(model="quadratic", noise="lngd", lr=0.01, lr_decay="1000,2000", steps=3000, every=250, seeds=3, seed=7),
-    dict(model="diagnet", noise="label", lr=0.0045, steps=3000, every=500, seeds=6),   # 3 of 6 diverge
-    dict(model="toy2d", noise="label", delta=1.0, lr=0.01, steps=1000, every=250, seeds=3, init=[1.0, 0.05],
+    dict(model="diagnet", noise="label", lr=1e-3, steps=3000, every=500, trajectories=5),
+    dict(model="quadratic", noise="lngd", lr=0.01, lr_decay="1000,2000", steps=3000, every=250, trajectories=3, seed=7),
+    dict(model="diagnet", noise="label", lr=0.0045, steps=3000, every=500, trajectories=6),   # 3 of 6 diverge
+    dict(model="toy2d", noise="label", delta=1.0, lr=0.01, steps=1000, every=250, trajectories=3, init=[1.0, 0.05],
          observe="theta_1"),
-    dict(model="diagnet", noise="minibatch", batch=4, lr=2e-3, steps=2000, every=1000, seeds=4,
+    dict(model="diagnet", noise="minibatch", batch=4, lr=2e-3, steps=2000, every=1000, trajectories=4,
          data_draw="shared", seed=18446744073709551615),
 ]
 
@@ -31,7 +31,7 @@ def test_run_bitwise_equal_to_cli(sgdlab, spec, threads):
     lines = cli_json("run", *flags(spec), "--format", "jsonl", "--threads", threads)
     header, recs, summary = lines[0], lines[1:-1], lines[-1]
     r = sgdlab.run(threads=threads, **spec)
-    M, L = spec["seeds"], len(r.steps)
+    M, L = spec["trajectories"], len(r.steps)
     assert r.observables == header["observables"]
     assert len(recs) == M * L
     for name in r.observables:
@@ -50,7 +50,7 @@ def test_run_bitwise_equal_to_cli(sgdlab, spec, threads):
 
 
 def test_run_arrays_shapes_and_dtypes(sgdlab):
-    r = sgdlab.run(model="diagnet", d=20, n=10, kappa=2, lr=1e-3, steps=1000, every=100, seeds=3)
+    r = sgdlab.run(model="diagnet", d=20, n=10, kappa=2, lr=1e-3, steps=1000, every=100, trajectories=3)
     assert r.steps.dtype == np.uint64 and r.steps.shape == (11,)
     for name in r.observables:
         a = r[name]
@@ -66,16 +66,16 @@ def test_run_arrays_shapes_and_dtypes(sgdlab):
 
 def test_run_params_and_key(sgdlab):
     """params: the canonical parameter set (what a store keeps), key: the run key `run --db` stores."""
-    r = sgdlab.run(model="quadratic", noise="label", lr=0.01, steps=200, every=100, seeds=2, seed=5)
+    r = sgdlab.run(model="quadratic", noise="label", lr=0.01, steps=200, every=100, trajectories=2, seed=5)
     assert r.params["model"] == "quadratic" and r.params["lr"] == 0.01 and r.params["seed"] == 5
     assert r.params["steps"] == 200 and len(r.key) == 16
-    r2 = sgdlab.run(model="quadratic", noise="label", lr=0.01, steps=200, every=100, seeds=2, seed=6)
+    r2 = sgdlab.run(model="quadratic", noise="label", lr=0.01, steps=200, every=100, trajectories=2, seed=6)
     assert r2.key != r.key
 
 
 LIMIT_SPECS = [
-    dict(model="toy2d", noise="label", delta=1.0, alpha=1.0, seeds=4, T=1.0, dt=0.01),
-    dict(model="sphere", noise="gaussian", sigma=1.0, sigma_scale="eta", seeds=5, T=0.2, form="general"),
+    dict(model="toy2d", noise="label", delta=1.0, alpha=1.0, trajectories=4, T=1.0, dt=0.01),
+    dict(model="sphere", noise="gaussian", sigma=1.0, sigma_scale="eta", trajectories=5, T=0.2, form="general"),
 ]
 
 
@@ -92,5 +92,5 @@ def test_limit_bitwise_equal_to_cli(sgdlab, spec, threads):
         s, py = col["observables"][name], r.summary[name]
         same([s["mean"], s["se"]], [py["mean"], py["se"]])
         assert s["n"] == py["n"]
-        assert r[name].shape == (spec["seeds"], len(r.steps))
+        assert r[name].shape == (spec["trajectories"], len(r.steps))
     assert r.time[-1] == r.steps[-1] * r.dt and r.params["kind"] == "limit"

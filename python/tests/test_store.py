@@ -8,7 +8,7 @@ import pytest
 
 from conftest import cli
 
-SPEC = {"name": "py", "base": {"model": "quadratic", "noise": "label", "steps": 300, "every": 100, "seeds": 3},
+SPEC = {"name": "py", "base": {"model": "quadratic", "noise": "label", "steps": 300, "every": 100, "trajectories": 3},
         "grid": {"lr": [0.01, 0.02]}}
 
 
@@ -100,9 +100,9 @@ def test_store_columns_equal_sqlite(sgdlab, tmp_path):
     library, equals Python's sqlite3 reading of it: numbers bit for bit, NULL as -1 / NaN / None, the seed
     2^64 - 1 as uint64, each row's kind."""
     db = str(tmp_path / "k.db")
-    sgdlab.run(db=db, model="diagnet", noise="label", lr=0.0045, steps=3000, every=500, seeds=6,
+    sgdlab.run(db=db, model="diagnet", noise="label", lr=0.0045, steps=3000, every=500, trajectories=6,
                seed=18446744073709551615)   # 3 of 6 diverge: NaN values, divergence events
-    sgdlab.limit(db=db, model="diagnet", d=10, n=8, kappa=2, T=0.05, dt=0.001, seeds=2)
+    sgdlab.limit(db=db, model="diagnet", d=10, n=8, kappa=2, T=0.05, dt=0.001, trajectories=2)
     sgdlab.escape(db=db, landscape="doublewell", event="hyperplane", trajectories=30, t_max=50)
     with sgdlab.Store(db) as st:
         kinds = dict(zip(st.runs()["run_key"], st.runs()["run_kind"]))

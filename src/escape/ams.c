@@ -180,7 +180,7 @@ static sgl_status walk(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t str
                             "ams: a walker stayed longer than t-max = %g between the levels A and Sigma: raise t-max",
                             c->s->t_max);
         if (v == SGL_FP_DIVERGED)
-            return sgl_fail(err, SGL_EINVAL, "eta", "ams: a walker diverged (non-finite state): lower the step");
+            return sgl_fail(err, SGL_EINVAL, "lr", "ams: a walker diverged (non-finite state): lower the step");
         ++ro->direct;   /* escaped on the way: start again from the start point */
         const uint64_t k = r.k;
         sgl_esc_replica_init(c, &r, stream, SGL_P_AMSLOOP);

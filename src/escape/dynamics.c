@@ -29,7 +29,7 @@ static double sgd_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
     return s->eta;
 }
 static const sgl_esc_dynamics k_sgd = {
-    .kind = {.id = SGL_ESC_SGD, .name = "sgd", .reads = "eta",
+    .kind = {.id = SGL_ESC_SGD, .name = "sgd", .reads = "lr",
              .doc = "theta <- theta - eta grad L + eta xi, t = eta k"},
     .lane_euler = 1, .check = sgd_check, .step_size = sgd_step_size, .step = sgl_esc_euler_step};
 
@@ -45,7 +45,7 @@ static double sde_step_size(const sgl_escape_spec *s, const sgl_escape_info *in)
     return s->dt > 0.0 ? s->dt : s->eta;
 }
 static const sgl_esc_dynamics k_sde = {
-    .kind = {.id = SGL_ESC_SDE, .name = "sde", .reads = "eta dt bridge",
+    .kind = {.id = SGL_ESC_SDE, .name = "sde", .reads = "lr dt bridge",
              .doc = "Euler-Maruyama with step --dt (default eta; with --bridge off: the sgd trajectory bit for bit)"},
     .lane_euler = 1, .check = no_check, .step_size = sde_step_size, .step = sgl_esc_euler_step};
 
@@ -87,7 +87,7 @@ static double tc_step(const sgl_esc_ctx *c, double *x, const double *z, double h
     return L;
 }
 static const sgl_esc_dynamics k_mori_tc = {
-    .kind = {.id = SGL_ESC_MORI_TC, .name = "mori-tc", .reads = "eta dt bridge",
+    .kind = {.id = SGL_ESC_MORI_TC, .name = "mori-tc", .reads = "lr dt bridge",
              .doc = "Mori's time-changed SDE (Eq. 15) with step dtau = --dt (default eta L*); noise mori only"},
     .time_changed = 1, .check = tc_check, .step_size = tc_step_size, .step = tc_step};
 
@@ -129,7 +129,7 @@ static double mb_step(const sgl_esc_ctx *c, double *x, const double *z, double h
     return L;
 }
 static const sgl_esc_dynamics k_minibatch = {
-    .kind = {.id = SGL_ESC_MINIBATCH, .name = "minibatch", .reads = "eta batch",
+    .kind = {.id = SGL_ESC_MINIBATCH, .name = "minibatch", .reads = "lr batch",
              .doc = "true minibatch SGD on a data landscape: --batch distinct samples a step (noise data only)"},
     .no_normals = 1, .check = mb_check, .step_size = sgd_step_size, .step = mb_step};
 

@@ -95,7 +95,7 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
     const sgl_esc_event *ev = sgl_esc_event_of(s->event);
     sgl_status st = nz->check(s, err);
     if (st != SGL_OK) return st;
-    if (!finite_pos(s->eta)) return sgl_fail(err, SGL_EINVAL, "eta", "must be a finite number > 0, got %g", s->eta);
+    if (!finite_pos(s->eta)) return sgl_fail(err, SGL_EINVAL, "lr", "must be a finite number > 0, got %g", s->eta);
     if (!(isfinite(s->dt) && s->dt >= 0.0))
         return sgl_fail(err, SGL_EINVAL, "dt", "must be a finite number > 0 (0: the default), got %g", s->dt);
     if ((st = dy->check(s, err)) != SGL_OK) return st;

@@ -21,7 +21,7 @@ printf 'pre-existing output\nline 2\n' > "$KEEP"
 
 # Cheap defaults in front of every case so a wrongly accepted input still
 # finishes fast; the case's own flags come later and override them.
-BASE=(--steps 200 --every 100 --seeds 2)
+BASE=(--steps 200 --every 100 --trajectories 2)
 
 # stderr must be exactly one newline-terminated line starting with PREFIX
 one_line_with_prefix() { # file prefix
@@ -126,7 +126,7 @@ bad "an empty argument (found by fuzzing: the message named nothing)" "''" "--mo
 bad "an argument that starts with = (found by fuzzing)" "'=3'" "--model|--noise" =3
 bad "stray positional argument" extra "" extra
 
-for f in --d --n --steps --seeds --every --kappa --n-test --batch; do
+for f in --d --n --steps --trajectories --every --kappa --n-test --batch; do
     bad "$f abc" "$f" "abc" "$f" abc
     bad "$f 1x" "$f" "1x" "$f" 1x
     bad "$f ''" "$f" "" "$f" ""
@@ -146,9 +146,9 @@ bad "--steps 0" --steps "" --steps 0
 bad "--steps -1" --steps "" --steps -1
 bad "--steps 2.5" --steps "2.5" --steps 2.5
 bad "--steps 1e20 (too large)" --steps "" --steps 1e20
-bad "--seeds 0" --seeds "" --seeds 0
-bad "--seeds 1.5" --seeds "" --seeds 1.5
-bad "--seeds 4294967296" --seeds "" --seeds 4294967296
+bad "--trajectories 0" --trajectories "" --trajectories 0
+bad "--trajectories 1.5" --trajectories "" --trajectories 1.5
+bad "--trajectories 4294967296" --trajectories "" --trajectories 4294967296
 bad "--d 2.5" --d "" --d 2.5
 bad "--every 0" --every "" --every 0
 bad "--every too small (> 10^6 logs)" --every "" --steps 2000000 --every 1

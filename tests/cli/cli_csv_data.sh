@@ -29,7 +29,7 @@ gen 1 '\n' | sed 's/,/ , /g' > "$D/spaces.csv"
 WEIRD=$D/'we"ird\name.csv'
 cp "$D/f.csv" "$WEIRD"
 
-ARGS=(--model linreg --noise none --data csv --lr 0.1 --steps 2000 --every 1000 --seeds 2 --format jsonl)
+ARGS=(--model linreg --noise none --data csv --lr 0.1 --steps 2000 --every 1000 --trajectories 2 --format jsonl)
 "$SGDLAB" run "${ARGS[@]}" --data-file "$D/f.csv" > "$WORK/f.jsonl" 2> "$WORK/f.err"
 rc=$?
 if [ "$rc" -eq 0 ]; then pass "linreg on CSV: exit 0"; else fail "linreg on CSV: exit $rc ($(head -n 1 "$WORK/f.err"))"; fi
@@ -97,7 +97,7 @@ check "CSV path with quote and backslash: JSON header round-trips data_file" \
 for nz in "minibatch --batch 4" "minibatch --batch $N" "label --delta 0.1" "minibatch-diff --batch 2"; do
     # shellcheck disable=SC2086
     "$SGDLAB" run --model linreg --noise $nz --data csv --data-file "$D/f.csv" --lr 0.01 --steps 500 --every 250 \
-        --seeds 2 --format csv > "$WORK/nz.csv" 2> "$WORK/nz.err"
+        --trajectories 2 --format csv > "$WORK/nz.csv" 2> "$WORK/nz.err"
     rc=$?
     rows=$(grep -vc '^#' "$WORK/nz.csv")
     check "CSV data with --noise $nz: exit 0 and 1 + 2 x 3 csv rows (rc $rc, $rows rows)" [ "$rc" -eq 0 -a "$rows" -eq 7 ]
@@ -106,7 +106,7 @@ done
 # the other models accept CSV data too (d from the file)
 for m in diagnet quadratic; do
     "$SGDLAB" run --model "$m" --noise none --data csv --data-file "$D/f.csv" --lr 0.01 --steps 100 --every 50 \
-        --seeds 1 --format jsonl > "$WORK/m.jsonl" 2> "$WORK/m.err"
+        --trajectories 1 --format jsonl > "$WORK/m.jsonl" 2> "$WORK/m.err"
     rc=$?
     if [ "$rc" -eq 0 ]; then pass "CSV data with --model $m: exit 0"; else fail "CSV data with --model $m: exit $rc ($(head -n 1 "$WORK/m.err"))"; fi
 done
@@ -114,7 +114,7 @@ done
 # header names that strtod reads a prefix of ("inf...", "nan...") are still a header
 { printf 'inflation,nanos,info,y\n'; gen 0 '\n'; } > "$D/prefix_hdr.csv"
 "$SGDLAB" run --model linreg --noise none --data csv --data-file "$D/prefix_hdr.csv" --lr 0.1 --steps 10 \
-    --every 10 --seeds 1 --format jsonl > "$D/prefix.out" 2>/dev/null
+    --every 10 --trajectories 1 --format jsonl > "$D/prefix.out" 2>/dev/null
 rc=$?
 check "header of inf/nan-prefixed names accepted (exit $rc)" test "$rc" -eq 0
 check "header of inf/nan-prefixed names: n = $N rows" grep -q "\"n\":$N," "$D/prefix.out"

@@ -10,8 +10,8 @@ check "issue example exits 0" test $? -eq 0
 check "table has MFPT and rate rows with units" bash -c 'grep -q "MFPT (mean).*t = eta k" <<<"$1" && grep -q "rate (censored exp. MLE).*1/t" <<<"$1" && grep -q "steps k" <<<"$1"' _ "$out"
 check "header counts escaped / censored / diverged" bash -c 'grep -q "escaped [0-9]*, censored [0-9]* .*diverged [0-9]*" <<<"$1"' _ "$out"
 
-j1=$("$SGDLAB" escape --noise isotropic --D 0.25 --eta 0.002 --event next-min --trajectories 300 --t-max 1e4 --json --threads 1 2>/dev/null)
-j2=$("$SGDLAB" escape --noise isotropic --D 0.25 --eta 0.002 --event next-min --trajectories 300 --t-max 1e4 --json --threads 2 2>/dev/null)
+j1=$("$SGDLAB" escape --noise isotropic --D 0.25 --lr 0.002 --event next-min --trajectories 300 --t-max 1e4 --json --threads 1 2>/dev/null)
+j2=$("$SGDLAB" escape --noise isotropic --D 0.25 --lr 0.002 --event next-min --trajectories 300 --t-max 1e4 --json --threads 2 2>/dev/null)
 pycheck "json keys" - "$j1" <<'PY'
 import json, sys
 d = json.loads(sys.argv[1])
@@ -40,7 +40,7 @@ bad "negative t_max" "--t-max" --t-max -5
 bad "start outside the basin" "--x0" --x0 -0.5
 bad "hyperplane on a landscape without saddle (given: the default is loss there)" "--event" --landscape quadratic --event hyperplane
 bad "--D with mori noise" "--D" --D 0.1
-bad "--B without --eta" "--B" --B 4
+bad "--B without --lr" "--B" --B 4
 bad "unknown noise" "--noise" --noise pink
 bad "unknown flag" "--bogus" --bogus 1
 bad "x0 of the wrong length" "--x0" --landscape moriwell --n-dim 2 --x0 1

@@ -34,8 +34,8 @@ while read -r flags; do
 done <<'FLAGS'
 --landscape styblinski-tang --noise isotropic --D 5
 --landscape styblinski-tang --n-dim 3 --noise mori --B-over-eta 20 --event next-min --k 1.5
---landscape styblinski-tang --noise xie-frozen --B-over-eta 2 --dynamics sgd --eta 0.01
---landscape doublewell --noise mori --B-over-eta 20 --event next-min --dynamics sgd --eta 0.05
+--landscape styblinski-tang --noise xie-frozen --B-over-eta 2 --dynamics sgd --lr 0.01
+--landscape doublewell --noise mori --B-over-eta 20 --event next-min --dynamics sgd --lr 0.05
 --landscape doublewell --noise isotropic --D 0.2 --offset 1 --k 2
 --landscape moriwell --n-dim 3 --noise xie-frozen --B-over-eta 20 --event next-min
 --landscape moriwell --n-dim 2 --noise mori --B-over-eta 20 --event next-min --dynamics mori-tc

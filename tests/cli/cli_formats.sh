@@ -52,7 +52,7 @@ done
 rc=$?
 check "sgdlab run --help: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "sgdlab run --help: stderr empty" [ ! -s "$WORK/help.err" ]
-for f in --model --noise --data --data-file --d --n --kappa --batch --lr --steps --every --seeds --seed \
+for f in --model --noise --data --data-file --d --n --kappa --batch --lr --steps --every --trajectories --seed \
     --sigma --sigma-scale --delta --threads --format --out; do
     check "sgdlab run --help: documents $f" grep -q -- "^ *$f " "$WORK/help"
 done
@@ -71,7 +71,7 @@ check "sgdlab help: exit 0 with usage on stdout" [ "$rc" -eq 0 -a -s "$WORK/usag
 # steps is not a multiple of every, so the last logged step is the odd one:
 # logged steps 0, 1000, 2000, 2500.
 SEEDS=3 STEPS=2500 EVERY=1000 SEED=7 LR=0.001
-RUN=(--model diagnet --noise label --lr "$LR" --steps "$STEPS" --every "$EVERY" --seeds "$SEEDS" --seed "$SEED"
+RUN=(--model diagnet --noise label --lr "$LR" --steps "$STEPS" --every "$EVERY" --trajectories "$SEEDS" --seed "$SEED"
     --n-test 20 --threads 2)
 for fmt in jsonl csv table; do
     "$SGDLAB" run "${RUN[@]}" --format "$fmt" > "$WORK/run.$fmt" 2> "$WORK/run.$fmt.err"
@@ -239,8 +239,8 @@ check "--out: replaces a pre-existing file" cmp -s "$WORK/o.csv" "$WORK/run.csv"
 # ------------------------------------------------------------ divergence
 # lr 0.05 is far above the stability edge of label-noise SGD here: every
 # trajectory diverges; lr 0.0046 sits on the edge: some do, at various steps.
-DIV=(--model diagnet --noise label --lr 0.05 --steps 20000 --seeds 4 --threads 2)
-EDGE=(--model diagnet --noise label --lr 0.0046 --steps 20000 --every 2500 --seeds 8 --threads 2)
+DIV=(--model diagnet --noise label --lr 0.05 --steps 20000 --trajectories 4 --threads 2)
+EDGE=(--model diagnet --noise label --lr 0.0046 --steps 20000 --every 2500 --trajectories 8 --threads 2)
 for cfg in DIV EDGE; do
     eval "args=(\"\${$cfg[@]}\")"
     for fmt in jsonl csv table; do
@@ -338,14 +338,14 @@ done
 
 
 # ------------------------------------------------------------ no silent defaults
-# the model and the step size are named when defaulted; --seed N without --seeds is flagged
+# the model and the step size are named when defaulted; --seed N without --trajectories is flagged
 "$SGDLAB" run --steps 10 --seed 32 > /dev/null 2> "$WORK/def.err"
 check "defaults: exit 0" test $? -eq 0
 check "defaults: --model default named" grep -q 'note: --model not given: using the default diagnet' "$WORK/def.err"
 check "defaults: --lr default named" grep -q 'note: --lr not given: using the default 0.001' "$WORK/def.err"
-check "defaults: --seed 32 without --seeds: did you mean --seeds 32" grep -q 'did you mean --seeds 32?' "$WORK/def.err"
-"$SGDLAB" run --model toy2d --lr 0.01 --steps 10 --seed 32 --seeds 2 > /dev/null 2> "$WORK/def2.err"
-check "defaults: nothing said when --model, --lr and --seeds are given" \
+check "defaults: --seed 32 without --trajectories: did you mean --trajectories 32" grep -q 'did you mean --trajectories 32?' "$WORK/def.err"
+"$SGDLAB" run --model toy2d --lr 0.01 --steps 10 --seed 32 --trajectories 2 > /dev/null 2> "$WORK/def2.err"
+check "defaults: nothing said when --model, --lr and --trajectories are given" \
     bash -c "! grep -q -e 'note:' -e 'did you mean' '$WORK/def2.err'"
 
 finish

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/common.sh" "$@"
 real=$(command -v gnuplot) || { echo "SKIP: gnuplot is not installed (scripts/bootstrap.sh installs gnuplot-nox)"; exit 77; }
 cd "$WORK" || exit 1
-"$SGDLAB" run --model quadratic --noise label --d 5 --n 4 --steps 100 --every 50 --seeds 2 --db s.db > /dev/null 2>&1
+"$SGDLAB" run --model quadratic --noise label --d 5 --n 4 --steps 100 --every 50 --trajectories 2 --db s.db > /dev/null 2>&1
 check "a small store to plot" test -s s.db
 
 mkdir -p warn fail

@@ -64,13 +64,13 @@ with open(d + "/wide_root.yaml", "w") as f:
 with open(d + "/big.yaml", "w") as f:            # over the 16 MiB size bound
     f.write("# " + "x" * (17 << 20) + "\nbase: {d: 20}\n")
 PY
-printf 'base: {d: 20, steps: 10, every: 10, seeds: 1}\n---\nbase: {d: 30}\n' > "$IN/two.yaml"
-printf '{"base": {"d": 20, "steps": 10, "every": 10, "seeds": 1}}\n{"base": {"d": 30}}\n' > "$IN/two.json"
-printf 'base: {d: !!str 20, steps: 10, every: 10, seeds: 1}\n' > "$IN/tag.yaml"
-printf 'base: {d: 20, steps: 10, every: 10, seeds: 1, model: !!str diagnet}\n' > "$IN/tag_str.yaml"
+printf 'base: {d: 20, steps: 10, every: 10, trajectories: 1}\n---\nbase: {d: 30}\n' > "$IN/two.yaml"
+printf '{"base": {"d": 20, "steps": 10, "every": 10, "trajectories": 1}}\n{"base": {"d": 30}}\n' > "$IN/two.json"
+printf 'base: {d: !!str 20, steps: 10, every: 10, trajectories: 1}\n' > "$IN/tag.yaml"
+printf 'base: {d: 20, steps: 10, every: 10, trajectories: 1, model: !!str diagnet}\n' > "$IN/tag_str.yaml"
 printf 'grid: !!map {lr: [0.1]}\n' > "$IN/tag_map.yaml"
-printf 'base: {d: 20, steps: 10, every: 10, seeds: 1}\n' > "$IN/one.yaml"
-printf '{"base": {"d": 20, "steps": 10, "every": 10, "seeds": 1}}\n' > "$IN/one.json"
+printf 'base: {d: 20, steps: 10, every: 10, trajectories: 1}\n' > "$IN/one.yaml"
+printf '{"base": {"d": 20, "steps": 10, "every": 10, "trajectories": 1}}\n' > "$IN/one.json"
 bad "spec: 200,000 unknown keys" "../in/wide_unknown.yaml:2:3:" "unknown key 'k0'" sweep "../in/wide_unknown.yaml" --list
 bad "spec: 200,000 keys in one mapping" "../in/wide_dup.yaml:66:3:" "more than 64 keys" sweep "../in/wide_dup.yaml" --list
 bad "spec: 200,000 keys in a flow mapping" "../in/wide_flow.yaml:1:" "more than 64 keys" sweep "../in/wide_flow.yaml" --list
@@ -85,8 +85,8 @@ ok "spec: the same without the second document" sweep "../in/one.yaml" --list
 ok "spec: the same JSON without the second value" sweep "../in/one.json" --list
 
 # ---------------------------------------------------------------- extra or contradictory arguments (item 11)
-printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, seeds: 1}\n' > "$IN/s.yaml"
-CHEAP=(--steps 10 --every 10 --seeds 1 --d 10 --n 10 --kappa 2)
+printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, trajectories: 1}\n' > "$IN/s.yaml"
+CHEAP=(--steps 10 --every 10 --trajectories 1 --d 10 --n 10 --kappa 2)
 bad "list extra" "list:" "no arguments|'extra'" list extra
 bad "version extra" "version:" "no arguments|'extra'" version extra
 bad "run --help extra" "--help:" "no other arguments" run --help extra
@@ -101,7 +101,7 @@ bad "theory --seed" "--seed:" "not used by theory" theory --seed 3
 bad "--lr-decay-factor without --lr-decay" "--lr-decay-factor:" "only used with --lr-decay" run "${CHEAP[@]}" --lr-decay-factor 0.5
 ok "--lr-decay-factor with --lr-decay" run "${CHEAP[@]}" --lr-decay 5 --lr-decay-factor 0.5
 bad "--observe lambda_max,lambda_max" "--observe:" "listed twice" run "${CHEAP[@]}" --observe lambda_max,lambda_max
-printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, seeds: 1, observe: "lambda_max,lambda_max"}\n' > "$IN/obs2.yaml"
+printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, trajectories: 1, observe: "lambda_max,lambda_max"}\n' > "$IN/obs2.yaml"
 bad "spec observe: lambda_max,lambda_max" "../in/obs2.yaml:1:" "listed twice" sweep ../in/obs2.yaml --list
 for v in ' 0.01' '0.01 ' $'\t0.01' $'0.01\t'; do
     bad "--lr '$v'" "--lr:" "finite number" run "${CHEAP[@]}" --lr "$v"
@@ -110,10 +110,10 @@ done
 bad "--lr with a newline" "--lr:" "0.01\\n" run "${CHEAP[@]}" --lr $'0.01\n'
 bad "--model with ESC" "--model:" "x\\x1b[2J" run "${CHEAP[@]}" --model $'x\e[2J'
 bad "--init ' 1,2'" "--init:" "finite numbers" limit --model sphere --init ' 1,2'
-bad "limit --etas ' 0.01'" "--etas:" "step sizes" limit --compare-sgd --etas ' 0.01'
-bad "escape --eta ' 0.01'" "--eta:" "finite number" escape --eta ' 0.01' --trajectories 5
-bad "--seeds ' 2'" "--seeds:" "non-negative integer" run --steps 10 --every 10 --seeds ' 2'
-printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, seeds: 1, lr: " 0.01"}\n' > "$IN/ws.yaml"
+bad "limit --lrs ' 0.01'" "--lrs:" "learning rates" limit --compare-sgd --lrs ' 0.01'
+bad "escape --lr ' 0.01'" "--lr:" "finite number" escape --lr ' 0.01' --trajectories 5
+bad "--trajectories ' 2'" "--trajectories:" "non-negative integer" run --steps 10 --every 10 --trajectories ' 2'
+printf 'base: {d: 20, n: 10, kappa: 2, steps: 10, every: 10, trajectories: 1, lr: " 0.01"}\n' > "$IN/ws.yaml"
 bad "spec lr: ' 0.01' (quoted)" "../in/ws.yaml:1:" "lr" sweep ../in/ws.yaml --list
 
 # reproduce: every experiment takes --db; an empty file name is refused before any folder is made
@@ -124,23 +124,23 @@ bad "reproduce shape-matters --db ''" "--db:" "file name" reproduce shape-matter
 
 # ---------------------------------------------------------------- CSV data (items 6, 8, 11)
 printf 'x1,x2,y\n1,2,3\n4,5,\0006\n' > "$IN/nul.csv"
-bad "CSV with a NUL byte" "--data-file:" "nul.csv:3:|NUL" run --steps 10 --every 10 --seeds 1 --data csv --data-file ../in/nul.csv
-bad "--data-file /dev/zero" "--data-file:" "not a regular file|268435456 bytes" run --steps 10 --every 10 --seeds 1 --data csv --data-file /dev/zero
+bad "CSV with a NUL byte" "--data-file:" "nul.csv:3:|NUL" run --steps 10 --every 10 --trajectories 1 --data csv --data-file ../in/nul.csv
+bad "--data-file /dev/zero" "--data-file:" "not a regular file|268435456 bytes" run --steps 10 --every 10 --trajectories 1 --data csv --data-file /dev/zero
 if truncate -s 300M "$IN/big.csv" 2> /dev/null; then   # sparse: no disk space used
-    bad "--data-file of 300 MiB" "--data-file:" "more than 268435456 bytes" run --steps 10 --every 10 --seeds 1 --data csv --data-file ../in/big.csv
+    bad "--data-file of 300 MiB" "--data-file:" "more than 268435456 bytes" run --steps 10 --every 10 --trajectories 1 --data csv --data-file ../in/big.csv
     rm -f "$IN/big.csv"
 fi
-bad "--data-file a directory" "--data-file:" "not a regular file" run --steps 10 --every 10 --seeds 1 --data csv --data-file ../in
-printf 'base: {data: csv, data-file: /dev/zero, steps: 10, every: 10, seeds: 1}\n' > "$IN/zero.yaml"
+bad "--data-file a directory" "--data-file:" "not a regular file" run --steps 10 --every 10 --trajectories 1 --data csv --data-file ../in
+printf 'base: {data: csv, data-file: /dev/zero, steps: 10, every: 10, trajectories: 1}\n' > "$IN/zero.yaml"
 bad "spec data-file: /dev/zero" "../in/zero.yaml:1:" "not a regular file" sweep ../in/zero.yaml --list
 
 # ---------------------------------------------------------------- work that cannot finish (item 8)
 # Sizes far beyond any machine's memory (6.4e14 bytes of data, 1e17 bytes of results), so the verdict
 # does not depend on where the test runs; msense and limit have documented dimension bounds.
 bad "run msense --d 1000000" "--d:" "msense|at most d = 65536" run --model msense --d 1000000 --kappa 2 --steps 1 --every 1
-ok "run msense --d 16 (under the bound)" run --model msense --d 16 --kappa 2 --steps 10 --every 10 --seeds 1
+ok "run msense --d 16 (under the bound)" run --model msense --d 16 --kappa 2 --steps 10 --every 10 --trajectories 1
 bad "run --d 1000000 --n 10000000" "--n:" "6.4e+14 bytes|memory" run --d 1000000 --n 10000000 --steps 1 --every 1
-bad "run --seeds 4294967295 --every 1" "--seeds:" "results|bytes|memory" run --model sphere --seeds 4294967295 --steps 1000000 --every 1
+bad "run --trajectories 4294967295 --every 1" "--trajectories:" "results|bytes|memory" run --model sphere --trajectories 4294967295 --steps 1000000 --every 1
 bad "limit diagnet --d 2000" "--d:" "O(D^3)|D = 4000|at most 512" limit --model diagnet --d 2000 --n 40 --kappa 5
 printf 'base: {model: msense, d: 1000000, kappa: 2, steps: 1, every: 1}\n' > "$IN/msense.yaml"
 bad "spec msense d: 1000000" "../in/msense.yaml:1:26:" "at most d = 65536" sweep ../in/msense.yaml --list
@@ -161,15 +161,15 @@ ok "escape --k 2" escape --k 2 --event next-min --trajectories 5 --t-max 10
 C=$WORK/csv
 mkdir -p "$C"
 printf 'x1,x2,y\n1,2,3\n4,5,6\n7,8,9\n' > "$C/a.csv"
-(cd "$C" && "$SGDLAB" run --data csv --data-file a.csv --steps 20 --every 10 --seeds 1 --db c.db > /dev/null 2>&1)
+(cd "$C" && "$SGDLAB" run --data csv --data-file a.csv --steps 20 --every 10 --trajectories 1 --db c.db > /dev/null 2>&1)
 check "csv run --db: exit 0" test $? -eq 0
 printf 'x1,x2,y\n1,2,3\n4,5,6\n7,8,10\n' > "$C/a.csv"
-(cd "$C" && "$SGDLAB" run --data csv --data-file a.csv --steps 20 --every 10 --seeds 1 --db c.db > /dev/null 2>&1)
+(cd "$C" && "$SGDLAB" run --data csv --data-file a.csv --steps 20 --every 10 --trajectories 1 --db c.db > /dev/null 2>&1)
 check "csv run --db after editing the file: exit 0" test $? -eq 0
-printf 'base: {data: csv, data-file: a.csv, steps: 20, every: 10, seeds: 1}\n' > "$C/s.yaml"
+printf 'base: {data: csv, data-file: a.csv, steps: 20, every: 10, trajectories: 1}\n' > "$C/s.yaml"
 (cd "$C" && "$SGDLAB" sweep s.yaml --list > list.txt 2>&1)
-(cd "$C" && "$SGDLAB" run --steps 200 --every 100 --seeds 2 --d 10 --n 20 --kappa 2 --db g.db > /dev/null 2>&1 &&
-    "$SGDLAB" run --steps 200 --every 100 --seeds 2 --data boolean --observe lambda_max --d 10 --n 20 --kappa 2 \
+(cd "$C" && "$SGDLAB" run --steps 200 --every 100 --trajectories 2 --d 10 --n 20 --kappa 2 --db g.db > /dev/null 2>&1 &&
+    "$SGDLAB" run --steps 200 --every 100 --trajectories 2 --data boolean --observe lambda_max --d 10 --n 20 --kappa 2 \
         --db g.db > /dev/null 2>&1)
 check "generated runs --db: exit 0" test $? -eq 0
 pycheck "csv params" - "$C" <<'PY'

@@ -84,12 +84,12 @@ check "completion: run --model's values" \
 check "completion: report --format's values" \
     test "$(complete_words sgdlab report x.db --format js | tr '\n' ' ')" = "jsonl "
 check "completion: reproduce lwa-sparse's flags" \
-    sh -c "$(declare -f complete_words); comp='$comp'; complete_words sgdlab reproduce lwa-sparse --s | grep -qx -- --seeds"
+    sh -c "$(declare -f complete_words); comp='$comp'; complete_words sgdlab reproduce lwa-sparse --tr | grep -qx -- --trajectories"
 check "completion: export's flags are its own (--table), not plot's (--x)" \
     test "$(complete_words sgdlab export --t | tr '\n' ' ')/$(complete_words sgdlab export --x)" = "--table /"
 # every flag a command's help names outside its prose lines ("  KEY: ...") is offered for it
 for c in run escape theory limit sweep; do
-    want=$("$BIN" "$c" --help | grep -vE '^  [^ -]' | grep -oE -- '--[A-Za-z][A-Za-z0-9-]*' | sort -u)
+    want=$("$BIN" "$c" --help | grep -vE '^  [^ -]|deprecated \(kept for one release\)' | grep -oE -- '--[A-Za-z][A-Za-z0-9-]*' | sort -u)
     got=$(complete_words sgdlab "$c" -- | sort -u)
     check "completion offers every flag of sgdlab $c --help" \
         test -z "$(comm -23 <(printf '%s\n' "$want") <(printf '%s\n' "$got"))"

@@ -26,7 +26,7 @@ if len(sys.argv) > 2:
 ' "$@"; }
 
 if (cd "$D" && "$SGDLAB" run --model linreg --noise label --data csv --data-file "$NAME" --steps 100 --every 50 \
-        --seeds 2 --format jsonl > "$D/run.jsonl" 2> "$D/run.err"); then
+        --trajectories 2 --format jsonl > "$D/run.jsonl" 2> "$D/run.err"); then
     pass "run --data-file with a control character and 0xff in the name: exit 0"
 else
     fail "run --data-file with a control character and 0xff in the name: exit $? ($(cat "$D/run.err"))"
@@ -38,6 +38,6 @@ check "run --format jsonl: every line is UTF-8 JSON, data_file escaped (\\u0001,
 check "theory --json parses" parse_lines "$D/theory.json"
 "$SGDLAB" escape --landscape doublewell --trajectories 20 --t-max 50 --json > "$D/escape.json" 2> "$D/escape.err"
 check "escape --json parses" parse_lines "$D/escape.json"
-"$SGDLAB" limit --model diagnet --d 10 --n 8 --kappa 2 --T 0.05 --dt 0.001 --seeds 2 --json > "$D/limit.json" 2> "$D/limit.err"
+"$SGDLAB" limit --model diagnet --d 10 --n 8 --kappa 2 --T 0.05 --dt 0.001 --trajectories 2 --json > "$D/limit.json" 2> "$D/limit.err"
 check "limit --json parses" parse_lines "$D/limit.json"
 finish

@@ -24,7 +24,7 @@ run_ok() { # tag args...
     local rc=$?
     if [ "$rc" -eq 0 ]; then pass "$tag: exit 0"; else fail "$tag: exit $rc ($(head -n 1 "$WORK/$tag.err"))"; fi
 }
-COMMON=(--lr 0.01 --steps 2000 --every 1000 --seeds 4)
+COMMON=(--lr 0.01 --steps 2000 --every 1000 --trajectories 4)
 for model in toy2d sphere; do
     run_ok "$model-label" --model $model --noise label --delta 1 "${COMMON[@]}"
     run_ok "$model-label-gauss" --model $model --noise label-gauss --delta 1 --batch 2 "${COMMON[@]}"
@@ -51,7 +51,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.jsonl"))):
 EOF
 
 # ---- C5 (THEORY.md 9.1): toy + label noise, eta = 0.01, c = 2 a delta^2 = 1, x0 = 1, t = eta^2 k = 1
-run_ok c5 --model toy2d --noise label --delta 1 --lr 0.01 --steps 10000 --every 10000 --seeds 40 --init 1,0 --observe theta_1
+run_ok c5 --model toy2d --noise label --delta 1 --lr 0.01 --steps 10000 --every 10000 --trajectories 40 --init 1,0 --observe theta_1
 pycheck "C5" - "$WORK/c5.jsonl" <<'EOF'
 import json, math, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -63,7 +63,7 @@ EOF
 # ---- C6 (THEORY.md 9.1): sphere + isotropic noise (sigma = 1, eta = 0.01, x0 = e_1, t = 1): stays near
 # the unit sphere (|x| = 1 + O(sqrt eta)) and E[x_1] = e^{-sigma^2 t}; |mean - e^{-1}| < 5 SE + 0.03
 # (0.03: O(eta) bias allowance), false-failure probability < 1e-6 over seeds.
-run_ok c6 --model sphere --noise gaussian --sigma 1 --sigma-scale eta --lr 0.01 --steps 10000 --every 5000 --seeds 200 --observe theta_1
+run_ok c6 --model sphere --noise gaussian --sigma 1 --sigma-scale eta --lr 0.01 --steps 10000 --every 5000 --trajectories 200 --observe theta_1
 pycheck "sphere" - "$WORK/c6.jsonl" <<'EOF'
 import json, math, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -76,7 +76,7 @@ ok = abs(x["mean"] - math.exp(-1)) < 5 * x["se"] + 0.03 and x["n"] == 200
 print(("PASS" if ok else "FAIL") + f": C6 E[x_1] at t=1: {x['mean']:.4f} +- {x['se']:.4f} vs e^-1 = {math.exp(-1):.4f}")
 EOF
 # ---- GD on sqrt(L): lambda_max falls (toy from (1, 0.05): lambda_1 = 1 + x^2 on Gamma)
-run_ok sqrtlam --model toy2d --noise sqrt-loss --lr 0.01 --steps 20000 --every 5000 --seeds 1 --init 1,0.05 --observe lambda_max
+run_ok sqrtlam --model toy2d --noise sqrt-loss --lr 0.01 --steps 20000 --every 5000 --trajectories 1 --init 1,0.05 --observe lambda_max
 pycheck "sqrt-loss lambda_max" - "$WORK/sqrtlam.jsonl" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -85,12 +85,12 @@ ok = len(lam) == 5 and all(b < a for a, b in zip(lam, lam[1:])) and lam[-1] < 0.
 print(("PASS" if ok else "FAIL") + f": sqrt-loss lambda_max decreasing: {['%.4f' % v for v in lam]}")
 EOF
 # ---- matrix sensing (d = m^2 = 25, rank-1 truth): noise kinds run; GD from U = 0.01 I recovers W*
-MS=(--model msense --d 25 --n 60 --kappa 1 --steps 2000 --every 1000 --seeds 4 --lr 0.005)
+MS=(--model msense --d 25 --n 60 --kappa 1 --steps 2000 --every 1000 --trajectories 4 --lr 0.005)
 run_ok ms-label "${MS[@]}" --noise label --delta 0.5
 run_ok ms-label-gauss "${MS[@]}" --noise label-gauss --delta 0.5 --batch 3
 run_ok ms-gaussian "${MS[@]}" --noise gaussian --sigma 0.1 --sigma-scale sqrt-eta
 run_ok ms-minibatch "${MS[@]}" --noise minibatch --batch 5
-run_ok ms-gd --model msense --d 25 --n 60 --kappa 1 --noise none --alpha 0.01 --lr 0.01 --steps 20000 --every 20000 --seeds 1
+run_ok ms-gd --model msense --d 25 --n 60 --kappa 1 --noise none --alpha 0.01 --lr 0.01 --steps 20000 --every 20000 --trajectories 1
 pycheck "msense" - "$WORK" <<'EOF2'
 import glob, json, math, os, sys
 for tag in ["ms-label", "ms-label-gauss", "ms-gaussian", "ms-minibatch"]:
@@ -105,7 +105,7 @@ print(("PASS" if ok else "FAIL") + f": msense GD from U = 0.01 I: |U U^T - W*|^2
 EOF2
 
 # ---- two-layer tanh net (teacher with kappa = 2 units, student width 8): noise kinds run, GD lowers the loss
-TN=(--model tanhnet --d 6 --n 40 --kappa 2 --width 8 --steps 2000 --every 1000 --seeds 4 --lr 0.02)
+TN=(--model tanhnet --d 6 --n 40 --kappa 2 --width 8 --steps 2000 --every 1000 --trajectories 4 --lr 0.02)
 run_ok tn-label "${TN[@]}" --noise label --delta 0.5
 run_ok tn-label-gauss "${TN[@]}" --noise label-gauss --delta 0.5 --batch 4
 run_ok tn-gaussian "${TN[@]}" --noise gaussian --sigma 0.1 --sigma-scale sqrt-eta
@@ -126,7 +126,7 @@ print(("PASS" if ok else "FAIL") + f": tanhnet GD: loss {t0[0]['train_loss']:.4g
 EOF2
 
 # ---- --init on a padded model: one value per live parameter (diagnet d = 3: 6)
-run_ok diag-init --model diagnet --d 3 --n 5 --kappa 1 --noise none --init 1,0.5,0.2,0.1,0.3,0.4 --steps 10 --every 10 --seeds 1
+run_ok diag-init --model diagnet --d 3 --n 5 --kappa 1 --noise none --init 1,0.5,0.2,0.1,0.3,0.4 --steps 10 --every 10 --trajectories 1
 
 # ---- bad input: exit 2, one message naming the flag, nothing on stdout, no --out file
 bad() { # field args...

@@ -39,7 +39,7 @@ order() { "$PY" -c "import sqlite3,sys; print([r for r in sqlite3.connect(sys.ar
 # 12 runs of unequal length (steps 4000 vs 300), so completion order differs from hand-out order
 cat > spec.yaml <<'EOF2'
 name: cli-mpi
-base: {model: diagnet, d: 20, n: 10, kappa: 2, every: 100, seeds: 3}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, every: 100, trajectories: 3}
 grid:
   steps: [4000, 300]
   noise: [label, none, minibatch]

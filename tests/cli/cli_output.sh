@@ -12,18 +12,18 @@
 . "$(dirname "$0")/common.sh" "$@"
 cd "$WORK" || exit 1
 
-RUN=(run --model diagnet --d 4 --n 8 --kappa 2 --steps 2000 --every 10 --seeds 4)
+RUN=(run --model diagnet --d 4 --n 8 --kappa 2 --steps 2000 --every 10 --trajectories 4)
 cat > spec.yaml <<'EOS'
 name: out-test
-base: {model: diagnet, d: 4, n: 8, kappa: 2, steps: 200, every: 100, seeds: 2}
+base: {model: diagnet, d: 4, n: 8, kappa: 2, steps: 200, every: 100, trajectories: 2}
 grid:
   lr: [0.001, 0.002]
 EOS
 
 # ---- (1) standard output on /dev/full (report/export/plot: cli_report.sh)
 if [ -w /dev/full ]; then
-    ESC=(escape --noise isotropic --D 0.25 --eta 0.002 --event next-min --trajectories 8 --t-max 1e3)
-    LIM=(limit --model toy2d --noise label --delta 1 --alpha 1 --seeds 4 --T 1 --dt 0.01)
+    ESC=(escape --noise isotropic --D 0.25 --lr 0.002 --event next-min --trajectories 8 --t-max 1e3)
+    LIM=(limit --model toy2d --noise label --delta 1 --alpha 1 --trajectories 4 --T 1 --dt 0.01)
     cases=("list" "version" "help" "run --help" "escape --help" "theory --help" "limit --help" "sweep --help"
            "reproduce shape-matters --help" "reproduce mori-escape --help"
            "${RUN[*]}" "${RUN[*]} --format csv" "${RUN[*]} --format jsonl"
@@ -41,7 +41,7 @@ if [ -w /dev/full ]; then
             test "$(grep -vc '^sgdlab [a-z]*: [0-9]* \(trajectories\|runs\)\|^sgdlab escape:\|^sgdlab run: note:' err.txt)" -eq 1
     done
     # a closed standard output with nothing written is not an error
-    "$SGDLAB" run --out x.txt --steps 10 --every 10 --seeds 1 >&- 2> /dev/null
+    "$SGDLAB" run --out x.txt --steps 10 --every 10 --trajectories 1 >&- 2> /dev/null
     check "run --out with stdout closed: exit 0" test $? -eq 0
 else
     echo "NOTE: no writable /dev/full: the /dev/full cases were not exercised"
@@ -53,7 +53,7 @@ echo "old contents" > keep.jsonl
 ( trap '' XFSZ; ulimit -f 8; exec "$SGDLAB" "${RUN[@]}" --format jsonl --out keep.jsonl ) 2> err.txt
 rc=$?
 check "--out past a 8 KiB file size limit: exit 1 (got $rc)" test "$rc" -eq 1
-check "--out past the limit: names the file ($(head -n 1 err.txt))" grep -q "cannot write --out 'keep.jsonl': File too large" err.txt
+check "--out past the limit: names the file ($(head -n 1 err.txt))" grep -q -- "--out: cannot write 'keep.jsonl': File too large" err.txt
 check "--out past the limit: the old file is untouched" test "$(cat keep.jsonl)" = "old contents"
 check "--out past the limit: no temporary file left" no_tmp keep.jsonl
 ( trap '' XFSZ; ulimit -f 8; exec "$SGDLAB" "${RUN[@]}" --format jsonl --out new.jsonl ) 2> /dev/null
@@ -66,7 +66,7 @@ if unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs mnt' 2> /dev/null; then
         cat mnt/o.jsonl > left.txt; ls -a mnt > ls.txt' "$SGDLAB" "${RUN[@]}"
     check "--out on a full 64 KiB tmpfs: exit 1 ($(cat rc.txt))" grep -qx "rc=1" rc.txt
     check "--out on a full tmpfs: says no space ($(head -n 1 err.txt))" \
-        grep -q "cannot write --out 'mnt/o.jsonl': No space left on device" err.txt
+        grep -q -- "--out: cannot write 'mnt/o.jsonl': No space left on device" err.txt
     check "--out on a full tmpfs: the old file is untouched" test "$(cat left.txt)" = "old"
     check "--out on a full tmpfs: no temporary file left ($(tr '\n' ' ' < ls.txt))" test "$(grep -vc '^\.\.\?$' ls.txt)" -eq 1
 else

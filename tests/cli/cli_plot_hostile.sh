@@ -15,7 +15,7 @@ if ! command -v gnuplot > /dev/null; then
 fi
 
 cat > spec.yaml <<'EOF'
-base: {model: diagnet, noise: label, d: 4, n: 3, kappa: 1, steps: 200, every: 100, seeds: 2}
+base: {model: diagnet, noise: label, d: 4, n: 3, kappa: 1, steps: 200, every: 100, trajectories: 2}
 grid:
   lr: [0.01, 0.02]
 zip:

@@ -27,16 +27,16 @@ same_run() { # description args...
     check "$desc: both exit $want" test $ra -eq "$want" -a $rb -eq "$want"
     check "$desc: bitwise the built-in's values" bash -c "test -s b.csv && tail -n +3 a.csv | cmp -s - <(tail -n +3 b.csv)"
 }
-COMMON=(--steps 3000 --every 500 --seeds 5 --alpha 1.3)
+COMMON=(--steps 3000 --every 500 --trajectories 5 --alpha 1.3)
 want=0   # exit status expected of both: 1 when every trajectory diverged
 same_run "label noise" --noise label --lr 0.01 --delta 0.5 "${COMMON[@]}"
 same_run "minibatch B = 2" --noise minibatch --batch 2 --lr 0.02 "${COMMON[@]}"
 same_run "gaussian" --noise gaussian --sigma 0.3 --sigma-scale sqrt-eta --lr 0.01 "${COMMON[@]}"
 want=1 same_run "diverging (lr 2)" --noise label --lr 2 "${COMMON[@]}"
 check "diverging (lr 2): the plugin's trajectories are counted diverged" grep -q ',1,[0-9][0-9]*$' b.csv
-"$SGDLAB" limit --model sphere --noise label --T 0.5 --alpha 1.3 --seeds 3 > la.txt 2> /dev/null
+"$SGDLAB" limit --model sphere --noise label --T 0.5 --alpha 1.3 --trajectories 3 > la.txt 2> /dev/null
 ra=$?
-"$SGDLAB" limit --model-plugin ./sphere_copy.so --noise label --T 0.5 --alpha 1.3 --seeds 3 > lb.txt 2> /dev/null
+"$SGDLAB" limit --model-plugin ./sphere_copy.so --noise label --T 0.5 --alpha 1.3 --trajectories 3 > lb.txt 2> /dev/null
 rb=$?
 check "limit: both exit 0" test $ra -eq 0 -a $rb -eq 0
 check "limit: bitwise the built-in's table (model name and wall seconds aside)" \
@@ -72,7 +72,7 @@ bad "data keys with a data-free plugin" --d "not used with --model sphere_copy" 
     run --model-plugin ./sphere_copy.so --d 5 --steps 10
 
 # (c) the run key covers the plugin's bytes; the path, the hash and the parameters are stored
-R=(--steps 50 --every 50 --seeds 2 --db s.db)
+R=(--steps 50 --every 50 --trajectories 2 --db s.db)
 "$SGDLAB" run --model-plugin ./relu2.so "${R[@]}" > /dev/null 2>&1
 cp sphere_copy.so relu2.so   # the same path, other content
 "$SGDLAB" run --model-plugin ./relu2.so "${R[@]}" > /dev/null 2>&1
@@ -105,7 +105,7 @@ check "export series: the plugin columns (model-plugin, plugin-param) when a run
     bash -c "head -1 series.csv | grep -q ',model-plugin,plugin-param,'"
 
 # (d) the example: trains, deterministic for any thread count, parameters in any order
-EX=(run --model-plugin ./relu2.so --d 10 --n 100 --noise label --delta 0.2 --lr 0.02 --steps 4000 --every 4000 --seeds 4)
+EX=(run --model-plugin ./relu2.so --d 10 --n 100 --noise label --delta 0.2 --lr 0.02 --steps 4000 --every 4000 --trajectories 4)
 "$SGDLAB" "${EX[@]}" --plugin-param width=6 --plugin-param teacher-seed=3 --threads 1 --format csv > r1.csv 2> /dev/null
 check "relu2: exit 0" test $? -eq 0
 "$SGDLAB" "${EX[@]}" --plugin-param teacher-seed=3,width=6 --threads 2 --format csv > r2.csv 2> /dev/null

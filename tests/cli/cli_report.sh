@@ -6,7 +6,7 @@
 cd "$WORK" || exit 1
 
 cat > spec.yaml <<'EOF'
-base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 3000, every: 1000, seeds: 3}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 3000, every: 1000, trajectories: 3}
 grid:
   noise: [label, none]
   lr: [0.001, 0.5]

@@ -19,7 +19,7 @@ printf '%s\0' "${NAMES[@]}" > names.bin
 for f in "${NAMES[@]}"; do
     cp base.csv "$f"
     "$SGDLAB" run --model linreg --noise none --data csv --data-file "$f" --lr 0.05 --lr-decay 100,150 --steps 200 \
-        --every 20 --seeds 2 --db r.db > /dev/null 2> run.err || fail "run on data file '$f': $(head -n 1 run.err)"
+        --every 20 --trajectories 2 --db r.db > /dev/null 2> run.err || fail "run on data file '$f': $(head -n 1 run.err)"
 done
 
 "$SGDLAB" report r.db --by data-file,lr-decay --obs train_loss --format csv > rep.csv 2> err.txt
@@ -83,12 +83,12 @@ check "report jsonl: the observable read back" "$PY" -c 'import json,sys; r=[jso
 
 # ---- seeds beyond 2^53 and 2^63 in one store: grouped and filtered exactly
 cat > seeds.yaml <<'EOF'
-base: {model: diagnet, d: 4, n: 3, kappa: 1, steps: 200, every: 100, seeds: 2}
+base: {model: diagnet, d: 4, n: 3, kappa: 1, steps: 200, every: 100, trajectories: 2}
 zip:
   seed: [9007199254740992, 9007199254740993, 18446744073709551614, 18446744073709551615, 1]
 EOF
 "$SGDLAB" sweep seeds.yaml --db s.db --quiet 2> /dev/null
-check "sweep with 64-bit seeds: exit 0" test $? -eq 0
+check "sweep with 64-bit trajectories: exit 0" test $? -eq 0
 "$SGDLAB" report s.db --by seed --format csv > seeds.csv 2> /dev/null
 check "report --by seed: exit 0" test $? -eq 0
 "$SGDLAB" report s.db --by seed --format jsonl > seeds.jsonl 2> /dev/null
@@ -149,7 +149,7 @@ if [ -c /dev/full ]; then
     "$SGDLAB" export r.db --out /dev/full 2> err.txt
     rc=$?
     check "export --out /dev/full: exit 1 (got $rc)" test "$rc" -eq 1
-    check "export --out /dev/full: says so" grep -q "cannot write --out '/dev/full': No space left on device" err.txt
+    check "export --out /dev/full: says so" grep -q -- "--out: cannot write '/dev/full': No space left on device" err.txt
     check "export --out /dev/full: the device is written in place, not replaced" test -c /dev/full
 else
     echo "NOTE: no /dev/full: full-device writes not exercised"
@@ -160,7 +160,7 @@ echo old > kept.csv
 (trap '' XFSZ; ulimit -f 40; exec "$SGDLAB" export r.db --out kept.csv) 2> err.txt
 rc=$?
 check "export --out past the file-size limit: exit 1 (got $rc)" test "$rc" -eq 1
-check "export --out past the file-size limit: says so" grep -q "cannot write --out 'kept.csv': File too large" err.txt
+check "export --out past the file-size limit: says so" grep -q -- "--out: cannot write 'kept.csv': File too large" err.txt
 check "export --out past the file-size limit: the old file is kept" test "$(cat kept.csv)" = old
 check "export --out past the file-size limit: no temporary file left" test -z "$(ls | grep 'kept.csv.')"
 (trap '' XFSZ; ulimit -f 40; exec "$SGDLAB" export r.db > big.csv) 2> err.txt

@@ -108,7 +108,7 @@ check "table: says how the groups are pooled" grep -q "censored exponential MLE"
 check "table: default groups are the varying escape keys" grep -q "^L0 *t-max *mfpt +- se" rep.txt
 
 # a store with run series and escape runs: report defaults to the series; --kind escape
-"$SGDLAB" run --model diagnet --noise label --d 10 --n 8 --steps 200 --every 100 --seeds 2 --db e.db > /dev/null 2>&1
+"$SGDLAB" run --model diagnet --noise label --d 10 --n 8 --steps 200 --every 100 --trajectories 2 --db e.db > /dev/null 2>&1
 "$SGDLAB" report e.db --format csv > mixed_run.csv 2> /dev/null
 check "mixed store: report shows the run series" grep -q '^mean,se,runs,n' mixed_run.csv
 "$SGDLAB" report e.db --kind escape --by L0 --format csv > mixed_esc.csv 2> /dev/null
@@ -135,10 +135,10 @@ bad "plot --x step for escape" "no step axis" plot e.db --kind escape --x step
 # ---- data-draw shared (issue 11 item 7): the trajectories of one run share one data draw, so a group
 # with such runs has mean +- se over the runs' means (one replicate per draw), se_traj apart
 for seed in 1 2 3; do
-    "$SGDLAB" run --model linreg --noise label --data-draw shared --d 5 --n 10 --steps 200 --every 100 --seeds 4 \
+    "$SGDLAB" run --model linreg --noise label --data-draw shared --d 5 --n 10 --steps 200 --every 100 --trajectories 4 \
         --seed "$seed" --db s.db > /dev/null 2>&1 || fail "shared run seed $seed"
 done
-"$SGDLAB" run --model linreg --noise label --d 5 --n 10 --steps 200 --every 100 --seeds 4 --db s.db > /dev/null 2>&1
+"$SGDLAB" run --model linreg --noise label --d 5 --n 10 --steps 200 --every 100 --trajectories 4 --db s.db > /dev/null 2>&1
 "$SGDLAB" report s.db --by data-draw --obs train_loss --format csv > sh.csv 2> /dev/null
 check "shared: exit 0" test $? -eq 0
 "$SGDLAB" report s.db --by data-draw --obs train_loss > sh.txt 2> /dev/null

@@ -44,7 +44,7 @@ T="timeout -s KILL 120"
 tmp_left() { ls "$1".tmp* > /dev/null 2>&1; }
 
 # ---- run --out F, SIGINT during the simulation (10^9 steps: it cannot finish first)
-LONG=(run --model diagnet --d 4 --n 8 --kappa 2 --steps 1000000000 --every 100000000 --seeds 2 --threads 1)
+LONG=(run --model diagnet --d 4 --n 8 --kappa 2 --steps 1000000000 --every 100000000 --trajectories 2 --threads 1)
 echo '{"old":true}' > F.jsonl
 $T "$SGDLAB" "${LONG[@]}" --format jsonl --out F.jsonl > so.txt 2> err.txt &
 pid=$!
@@ -85,7 +85,7 @@ check "run --db, SIGTERM: no finished run in the store" test "$(count run.db fin
 # ---- sweep --db: 24 runs of ~70 ms (native; long enough that the 50 ms poll sees 3 finished well before the end); signalled after 3 have finished
 cat > spec.yaml <<'EOS'
 name: sig-test
-base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 100000, every: 20000, seeds: 2}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 100000, every: 20000, trajectories: 2}
 grid:
   noise: [label, none, label-gauss]
   lr: [0.001, 0.002]

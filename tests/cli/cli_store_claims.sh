@@ -52,7 +52,7 @@ EOF
 }
 
 # ---- (1) a finished run survives a killed second execution
-RUN=(run --steps 1000000 --every 250000 --seeds 3 --threads 1 --db r.db)
+RUN=(run --steps 1000000 --every 250000 --trajectories 3 --threads 1 --db r.db)
 "$SGDLAB" "${RUN[@]}" > out1.txt 2> err.txt
 check "first run: exit 0" test $? -eq 0
 "$SGDLAB" report r.db > rep1.txt 2>&1
@@ -85,11 +85,11 @@ check "third run: no claim left" test "$(q r.db "SELECT count(*) FROM claims")" 
 check "third run: 3 attempts counted" test "$(q r.db "SELECT attempts FROM runs")" -eq 3
 
 # ---- (2) a run being executed by another process is not executed again
-"$SGDLAB" run --steps 1000000 --every 250000 --seeds 3 --threads 1 --seed 7 --db b.db > /dev/null 2>&1 &
+"$SGDLAB" run --steps 1000000 --every 250000 --trajectories 3 --threads 1 --seed 7 --db b.db > /dev/null 2>&1 &
 pid=$!
 claimed "$pid" b.db
 crc=$?
-"$SGDLAB" run --steps 1000000 --every 250000 --seeds 3 --threads 1 --seed 7 --db b.db > busy.out 2> busy.err
+"$SGDLAB" run --steps 1000000 --every 250000 --trajectories 3 --threads 1 --seed 7 --db b.db > busy.out 2> busy.err
 rc=$?
 wait "$pid"
 rc1=$?
@@ -102,7 +102,7 @@ check "busy: the run was claimed once and is finished" test "$(q b.db "SELECT st
 # ---- (3) two concurrent sweeps share the runs
 cat > spec.yaml <<'EOF'
 name: claims
-base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 20000, every: 5000, seeds: 2}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 20000, every: 5000, trajectories: 2}
 grid:
   noise: [label, none, label-gauss, minibatch]
   lr: [0.001, 0.002, 0.004]

@@ -17,7 +17,7 @@ q() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect('file:'+sys.argv[1]+'?
 
 cat > spec.yaml <<'EOF'
 name: foreign
-base: {model: diagnet, d: 10, n: 5, kappa: 2, steps: 2000, every: 1000, seeds: 2}
+base: {model: diagnet, d: 10, n: 5, kappa: 2, steps: 2000, every: 1000, trajectories: 2}
 grid:
   lr: [0.001, 0.002]
 EOF
@@ -32,7 +32,7 @@ refused() {
     check "$label: sweep exit 1 (got $rc)" test "$rc" -eq 1
     check "$label: message names the file and the reason ($(head -c 240 err.txt))" \
         grep -q "'$f' is a SQLite database of another program" err.txt
-    "$SGDLAB" run --steps 100 --every 50 --seeds 1 --db "$f" > out.txt 2> err.txt
+    "$SGDLAB" run --steps 100 --every 50 --trajectories 1 --db "$f" > out.txt 2> err.txt
     rc=$?
     check "$label: run --db exit 1 (got $rc)" test "$rc" -eq 1
     check "$label: run --db printed no results" test ! -s out.txt
@@ -84,7 +84,7 @@ rc=$?
 check "character device: exit 1 (got $rc)" test "$rc" -eq 1
 check "character device: says so ($(head -c 200 err.txt))" grep -q "'$dev' is a character device; a results store is a regular file" err.txt
 check "character device: no $dev-journal, -wal or -shm" test ! -e "$dev-journal" -a ! -e "$dev-wal" -a ! -e "$dev-shm"
-"$SGDLAB" run --steps 100 --every 50 --seeds 1 --db "$dev" > out.txt 2> err.txt
+"$SGDLAB" run --steps 100 --every 50 --trajectories 1 --db "$dev" > out.txt 2> err.txt
 rc=$?
 check "character device, run --db: exit 1 (got $rc), nothing printed" test "$rc" -eq 1 -a ! -s out.txt
 check "character device, run --db: says so" grep -q "is a character device" err.txt

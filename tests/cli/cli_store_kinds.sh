@@ -10,7 +10,7 @@ cd "$WORK" || exit 1
 q() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 nowall() { grep -v '^wall seconds' "$1"; }
 
-L=(--model toy2d --T 0.05 --dt 0.001 --seeds 2)
+L=(--model toy2d --T 0.05 --dt 0.001 --trajectories 2)
 "$SGDLAB" limit "${L[@]}" > plain.txt 2> /dev/null
 check "limit without --db: exit 0" test $? -eq 0
 "$SGDLAB" limit "${L[@]}" --db l.db > db.txt 2> err.txt
@@ -29,7 +29,7 @@ check "limit --db: the stored norm at T is the printed one ($final)" \
 check "limit --db again: replaces the run (still one, finished)" test "$(q l.db "SELECT count(*) FROM runs")" -eq 1
 check "limit --db again: one copy of its series" test "$(q l.db "SELECT count(*) FROM series")" -eq 66
 
-"$SGDLAB" limit "${L[@]}" --compare-sgd --etas 0.05,0.025 --db c.db > /dev/null 2>&1
+"$SGDLAB" limit "${L[@]}" --compare-sgd --lrs 0.05,0.025 --db c.db > /dev/null 2>&1
 check "limit --compare-sgd --db: the limit and two SGD runs" \
     test "$(q c.db "SELECT count(*) FROM runs WHERE status = 'finished' AND command = 'limit'")" -eq 3
 check "limit --compare-sgd --db: SGD runs of T/eta^2 steps (20 and 80)" \
@@ -48,7 +48,7 @@ check "limit --db '': exit 2" test $? -eq 2
 DUMP="$(cd "$(dirname "$0")" && pwd)/dump_db.py"
 cat > tiny.yaml <<'EOF2'
 name: tiny
-base: {model: diagnet, d: 10, n: 8, kappa: 2, steps: 50, every: 50, seeds: 2}
+base: {model: diagnet, d: 10, n: 8, kappa: 2, steps: 50, every: 50, trajectories: 2}
 grid:
   lr: [0.001, 0.002]
   seed: [1, 2, 3, 4, 5, 6]

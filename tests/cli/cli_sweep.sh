@@ -20,7 +20,7 @@ base:
   kappa: 2
   steps: 3000
   every: 1000
-  seeds: 3
+  trajectories: 3
 grid:
   noise: [label, none]
   lr: [0.001, 0.5]
@@ -44,7 +44,7 @@ check "--keys: lr row: type, default, allowed" grep -qE '^lr +a finite number +d
 check "--keys --kind escape: noise row lists the escape noises" \
     grep -qE '^noise +one of the names +default mori; allowed isotropic \| mori \|' keys_esc.txt
 check "--keys --kind escape: x0 and t-max (unit), no run key" \
-    sh -c 'grep -q "^x0 " keys_esc.txt && grep -qE "^t-max .*default 1e4; unit t = eta k" keys_esc.txt && ! grep -q "^lr " keys_esc.txt'
+    sh -c 'grep -q "^x0 " keys_esc.txt && grep -qE "^t-max .*default 1e4; unit t = eta k" keys_esc.txt && ! grep -q "^steps " keys_esc.txt'
 "$SGDLAB" sweep --keys --kind limit > keys_lim.txt
 check "--keys --kind limit: T, dt, form and the run keys, no steps" \
     sh -c 'grep -q "^T " keys_lim.txt && grep -q "^dt " keys_lim.txt && grep -qE "^form .*allowed auto \| general \| closed" keys_lim.txt && grep -q "^model " keys_lim.txt && ! grep -q "^steps " keys_lim.txt'
@@ -163,7 +163,7 @@ check "--no-store: 8 runs executed" grep -q "8 runs executed" err.txt
 check "--no-store: no file" test ! -e results.db
 
 # ---- run --db writes the same schema and, for the same parameters, the same rows
-"$SGDLAB" run --model diagnet --d 20 --n 10 --kappa 2 --steps 3000 --every 1000 --seeds 3 --noise label \
+"$SGDLAB" run --model diagnet --d 20 --n 10 --kappa 2 --steps 3000 --every 1000 --trajectories 3 --noise label \
     --lr 0.001 --seed 1 --db run.db > run.txt 2> /dev/null
 check "run --db: exit 0" test $? -eq 0
 "$PY" - <<'EOF' > cmp.txt

@@ -17,7 +17,7 @@ finished() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).ex
 # most of it the store's fsyncs; cheap on the portable (software-FMA) build too
 cat > spec.yaml <<'EOF'
 name: kill-test
-base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 5000, every: 500, seeds: 2}
+base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 5000, every: 500, trajectories: 2}
 grid:
   noise: [label, none, label-gauss]
   lr: [0.001, 0.002]

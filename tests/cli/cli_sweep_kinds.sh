@@ -84,7 +84,7 @@ fi
 cat > lim.yaml <<'EOF2'
 name: limit-resume
 kind: limit
-base: {model: toy2d, noise: label, T: 0.05, dt: 0.001, seeds: 2}
+base: {model: toy2d, noise: label, T: 0.05, dt: 0.001, trajectories: 2}
 grid:
   seed: [1, 2]
   delta: [0.5, 1]

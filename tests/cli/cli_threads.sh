@@ -25,13 +25,13 @@ same() { # desc a b
     if cmp -s "$WORK/$2" "$WORK/$3"; then pass "$1"; else fail "$1 ($(cmp "$WORK/$2" "$WORK/$3" 2>&1 | head -n 1))"; fi
 }
 
-LABEL=(--model diagnet --noise label --steps 20000 --every 5000 --seeds 6)
-MBDIFF=(--model quadratic --noise minibatch-diff --lr 0.01 --steps 20000 --every 5000 --seeds 6)
-GAUSS=(--model diagnet --noise gaussian --sigma 0.1 --sigma-scale eta --steps 20000 --every 5000 --seeds 6)
+LABEL=(--model diagnet --noise label --steps 20000 --every 5000 --trajectories 6)
+MBDIFF=(--model quadratic --noise minibatch-diff --lr 0.01 --steps 20000 --every 5000 --trajectories 6)
+GAUSS=(--model diagnet --noise gaussian --sigma 0.1 --sigma-scale eta --steps 20000 --every 5000 --trajectories 6)
 # label noise near the stability edge: some trajectories diverge, at
 # different steps; divergence must not depend on the thread count either
-EDGE=(--model diagnet --noise label --lr 0.0046 --steps 20000 --every 5000 --seeds 8)
-MB=(--model linreg --noise minibatch --batch 4 --n 30 --d 20 --steps 5000 --every 1000 --seeds 5 --data-draw shared)
+EDGE=(--model diagnet --noise label --lr 0.0046 --steps 20000 --every 5000 --trajectories 8)
+MB=(--model linreg --noise minibatch --batch 4 --n 30 --d 20 --steps 5000 --every 1000 --trajectories 5 --data-draw shared)
 
 for fmt in table csv jsonl; do
     for cfg in LABEL MBDIFF GAUSS; do
@@ -90,10 +90,10 @@ ndup=$(awk -F, '$2 == 20000 { print $6 }' "$WORK/rows1" | sort | uniq -d | wc -l
 check "within a run: final train_loss differs across trajectories ($ndup duplicates)" [ "$ndup" -eq 0 ]
 
 # the same seed reproduces the results whatever the other seeds are: the
-# first trajectories of --seeds 3 equal those of --seeds 6
-run LABEL.m3 --model diagnet --noise label --steps 20000 --every 5000 --seeds 3 --format csv --threads 2
+# first trajectories of --trajectories 3 equal those of --trajectories 6
+run LABEL.m3 --model diagnet --noise label --steps 20000 --every 5000 --trajectories 3 --format csv --threads 2
 grep -v '^#' "$WORK/LABEL.m3" > "$WORK/rows_m3"
 head -n "$(wc -l < "$WORK/rows_m3")" "$WORK/rows1" > "$WORK/rows1_head"
-same "trajectory i is the same in --seeds 3 and --seeds 6" rows_m3 rows1_head
+same "trajectory i is the same in --trajectories 3 and --trajectories 6" rows_m3 rows1_head
 
 finish

@@ -13,7 +13,7 @@ mkdir -p "$D"
 printf 'x1,x2,x3,y\n1,0,0,1\n0,1,0,2\n0,0,1,0\n1,1,0,3\n' > "$D/d.csv"
 printf '# w*\n1\n2\n0\n' > "$D/t.txt"
 printf '1, 2 0\n' > "$D/t_oneline.txt"
-RUN=(run --model linreg --noise none --data csv --data-file "$D/d.csv" --lr 0.1 --steps 1 --every 1 --seeds 1)
+RUN=(run --model linreg --noise none --data csv --data-file "$D/d.csv" --lr 0.1 --steps 1 --every 1 --trajectories 1)
 
 "$SGDLAB" "${RUN[@]}" --truth-file "$D/t.txt" --format jsonl > "$D/a.jsonl" 2> "$D/a.err"
 check "run with --truth-file: exit 0" test $? -eq 0

@@ -3,7 +3,7 @@
 # message naming the flag), a start whose projection fails.
 . "$(dirname "$0")/common.sh" "$@"
 
-out=$("$SGDLAB" limit --model toy2d --noise label --delta 1 --alpha 1 --seeds 4 --T 1 --dt 0.01 2>"$WORK/err")
+out=$("$SGDLAB" limit --model toy2d --noise label --delta 1 --alpha 1 --trajectories 4 --T 1 --dt 0.01 2>"$WORK/err")
 rc=$?
 check "limit toy: exit 0" [ $rc -eq 0 ]
 check "limit toy: header names limit time t = eta^2 k" grep -q "limit time t = eta^2 k" <<<"$out"
@@ -12,8 +12,8 @@ check "limit toy: closed label form reported with c" grep -q "c = 2 a delta^2 / 
 x=$(awk '$1 == "theta[0]" {print $2}' <<<"$out")
 check "limit toy: theta[0] at t = 1 is e^{-1/2} to 2e-3 (got $x)" awk -v x="$x" 'BEGIN { exit !(x > 0.6045 && x < 0.6085) }'
 
-json=$("$SGDLAB" limit --model sphere --noise gaussian --sigma 1 --sigma-scale eta --alpha 1 --seeds 8 --T 0.2 --dt 0.02 \
-        --compare-sgd --etas 0.05,0.025 --json 2>"$WORK/err")
+json=$("$SGDLAB" limit --model sphere --noise gaussian --sigma 1 --sigma-scale eta --alpha 1 --trajectories 8 --T 0.2 --dt 0.02 \
+        --compare-sgd --lrs 0.05,0.025 --json 2>"$WORK/err")
 rc=$?
 check "limit sphere --compare-sgd --json: exit 0" [ $rc -eq 0 ]
 cat >"$WORK/chk.py" <<'PYEOF'
@@ -32,8 +32,8 @@ PYEOF
 pycheck "limit --json checks" "$WORK/chk.py" "$json"
 
 # same seed, either thread count: identical output
-a=$("$SGDLAB" limit --model sphere --noise gaussian --sigma 1 --sigma-scale eta --seeds 6 --T 0.1 --dt 0.01 --threads 1 --json 2>/dev/null | sed 's/"seconds":[^,]*,//g')
-b=$("$SGDLAB" limit --model sphere --noise gaussian --sigma 1 --sigma-scale eta --seeds 6 --T 0.1 --dt 0.01 --threads 2 --json 2>/dev/null | sed 's/"seconds":[^,]*,//g')
+a=$("$SGDLAB" limit --model sphere --noise gaussian --sigma 1 --sigma-scale eta --trajectories 6 --T 0.1 --dt 0.01 --threads 1 --json 2>/dev/null | sed 's/"seconds":[^,]*,//g')
+b=$("$SGDLAB" limit --model sphere --noise gaussian --sigma 1 --sigma-scale eta --trajectories 6 --T 0.1 --dt 0.01 --threads 2 --json 2>/dev/null | sed 's/"seconds":[^,]*,//g')
 check "limit: same output with 1 and 2 threads" [ "$a" = "$b" ]
 
 # bad input: exit 2, one message naming the flag
@@ -47,8 +47,8 @@ bad() {
 }
 bad "--T 0" --T --model toy2d --noise label --T 0
 bad "--dt > --T" --dt --model toy2d --noise label --T 1 --dt 2
-bad "--etas without --compare-sgd" --etas --model toy2d --noise label --etas 0.1
-bad "--etas bad value" --etas --model toy2d --noise label --compare-sgd --etas 0.1,-1
+bad "--lrs without --compare-sgd" --lrs --model toy2d --noise label --lrs 0.1
+bad "--lrs bad value" --lrs --model toy2d --noise label --compare-sgd --lrs 0.1,-1
 bad "--lr without --compare-sgd" --lr --model toy2d --noise label --lr 0.1
 bad "--form unknown" --form --model toy2d --noise label --form foo
 bad "--form closed for a kind without one" --form --model toy2d --noise label --form general --noise sqrt-loss
@@ -60,7 +60,7 @@ bad "start point whose projection fails" --init --model toy2d --noise label --in
 # kernel-regime start: |grad L| bottoms out near eps lambda_max |x| (about 4e-9
 # at alpha = 50), above an absolute 1e-10; Phi must converge, not fail after minutes
 "$SGDLAB" limit --model diagnet --noise label --delta 1 --d 10 --n 5 --kappa 1 --alpha 50 --data-draw shared \
-    --seeds 2 --T 0.05 --dt 0.005 > "$WORK/big.txt" 2>"$WORK/big.err"; rc=$?
+    --trajectories 2 --T 0.05 --dt 0.005 > "$WORK/big.txt" 2>"$WORK/big.err"; rc=$?
 check "limit from alpha = 50 (kernel regime) exits 0 (got $rc)" test "$rc" -eq 0
 check "limit from alpha = 50: no trajectory diverged" grep -q "ok/diverged *2/0" "$WORK/big.txt"
 finish

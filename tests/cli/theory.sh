@@ -7,7 +7,7 @@
 j() { "$SGDLAB" theory "$@" --json; }
 j --landscape doublewell --L0 0.5 --a 1 --noise isotropic --D 0.25 --event next-min > "$WORK/k1.json" 2>"$WORK/e0"; rc=$?
 check "theory K1 spec exits 0 (got $rc)" test "$rc" -eq 0
-j --landscape doublewell --L0 0.5 --a 1 --noise mori --B-over-eta 40 --event next-min --dynamics sgd --eta 0.01 \
+j --landscape doublewell --L0 0.5 --a 1 --noise mori --B-over-eta 40 --event next-min --dynamics sgd --lr 0.01 \
     > "$WORK/m3.json" 2>>"$WORK/e0"; rc=$?
 check "theory M3 spec exits 0 (got $rc)" test "$rc" -eq 0
 j --landscape quadratic --L0 0.5 --h 1 --noise mori --B-over-eta 10 --event loss --c 2 > "$WORK/m2.json" 2>>"$WORK/e0"; rc=$?
@@ -48,7 +48,7 @@ pycheck "theory json" "$WORK/check.py" "$WORK/k1.json" "$WORK/m3.json" "$WORK/m2
 # [recalled, unverified]: these checks pin the implementation to that formula, not the formula to the paper.
 j --landscape doublewell --noise xie-frozen --B-over-eta 40 --event next-min > "$WORK/x1.json" 2>>"$WORK/e0"; rc=$?
 check "xie-frozen double well exits 0 (got $rc)" test "$rc" -eq 0
-j --landscape doublewell --noise xie-frozen --a 1.5 --k 2 --L0 0.3 --B-over-eta 30 --eta 0.02 --event next-min \
+j --landscape doublewell --noise xie-frozen --a 1.5 --k 2 --L0 0.3 --B-over-eta 30 --lr 0.02 --event next-min \
     > "$WORK/x2.json" 2>>"$WORK/e0"; rc=$?
 check "xie-frozen double well a = 1.5, k = 2 exits 0 (got $rc)" test "$rc" -eq 0
 j --landscape styblinski-tang --noise xie-frozen --B-over-eta 4 --event next-min > "$WORK/x3.json" 2>>"$WORK/e0"; rc=$?
