@@ -428,9 +428,15 @@ int sgl_escape_fast_ok(const sgl_escape_spec *s)
 
 static inline int any_v(sgl_vmi m)
 {
+#if defined(__AVX512F__) && W == 8
+    return _mm512_test_epi64_mask((__m512i)m, (__m512i)m) != 0;
+#elif defined(__AVX__) && W == 4
+    return !_mm256_testz_si256((__m256i)m, (__m256i)m);   /* one vptest, not four extracts */
+#else
     int64_t r = 0;
     for (int l = 0; l < W; ++l) r |= m[l];
     return r != 0;
+#endif
 }
 
 /* G lane vectors in flight: one step of one vector is a dependency chain
@@ -492,7 +498,7 @@ static inline double fast_step(const run_ctx *c, const fast_k *f, sgl_vm *xp, u6
                 if (cand[l] && bridge_draw(c->c->s->seed, (uint32_t)traj[l], k[l] - 1, SGL_P_ESCAPE, P[l] / var[l]))
                     ev[l] = -1;
     }
-    sgl_vmi cs = (sgl_vmi)(k >= kmax);
+    sgl_vmi cs = (sgl_vmi)k >= (int64_t)kmax;   /* signed: both < 2^62 (describe_ctx), and AVX2 compares signed */
     sgl_vmi fin = live & (ev | dv | cs);
     double steps = 0.0;
     if (any_v(fin))
