@@ -1375,6 +1375,7 @@ typedef struct {
     unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
     size_t n_points;
     char unit[16];
+    int64_t step_min, step_max;   /* series: the steps the points are at (x a parameter: each run's final or --step) */
 } sgl_plot_curves;
 typedef enum {
     SGL_PLOT_POINT,          /* drawn */
@@ -1394,6 +1395,19 @@ typedef struct {
 sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_plot_curves *c,
                          int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
 void sgl_plot_curves_clear(sgl_plot_curves *c);
+/* The words of a plot of r (after sgl_plot_data filled c): a title saying what is drawn (estimate and uncertainty,
+ * at which step), what was selected (--where as given) and the keys that vary between the kind's runs but are
+ * neither x, the curve nor filtered (pooled); axis labels with quantity and unit from the parameter tables and the
+ * observables' docs; a legend entry per curve with its trajectory counts (diverged, censored).  Plain text (the
+ * caller quotes it); cut, never overflowed. */
+typedef struct {
+    char title[512];       /* what is drawn */
+    char selection[1024];  /* "only KEY=VALUE, ...; pooled over KEY, ..." ("" when neither) */
+    char xlabel[256], ylabel[256];
+    char legend[SGL_PLOT_MAX_CURVES][256];
+} sgl_plot_text;
+sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot_curves *c, sgl_plot_text *t,
+                          sgl_err *err);
 
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
  * finished runs; runs: all) in run order, of the runs of one kind (kind
