@@ -94,22 +94,22 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
     NEED(d->width == 0 || (mt->caps & SGL_CAP_WIDTH), "--width", "not used by --model %s (hidden units of tanhnet)",
          mt->name);
     NEED(d->label_noise >= 0 && isfinite(d->label_noise), "--data-noise",
-         "must be finite and >= 0, got %.17g", d->label_noise);
-    NEED(isnan(s->a) || (s->a > 0 && isfinite(s->a)), "--loss-a", "must be finite and > 0, got %.17g", s->a);
+         "must be a finite number >= 0, got %.17g", d->label_noise);
+    NEED(isnan(s->a) || (s->a > 0 && isfinite(s->a)), "--loss-a", "must be a finite number > 0, got %.17g", s->a);
     NEED(isfinite(s->alpha), "--alpha", "must be finite, got %.17g", s->alpha);
     NEED(s->n_init == 0 || s->init, "--init", "n_init = %zu values but no array", s->n_init);
     for (size_t i = 0; i < s->n_init; ++i)
         NEED(isfinite(s->init[i]), "--init", "value %zu must be finite, got %.17g", i + 1, s->init[i]);
-    NEED(s->delta >= 0 && isfinite(s->delta), "--delta", "must be finite and >= 0, got %.17g", s->delta);
-    NEED(s->sigma >= 0 && isfinite(s->sigma), "--sigma", "must be finite and >= 0, got %.17g", s->sigma);
+    NEED(s->delta >= 0 && isfinite(s->delta), "--delta", "must be a finite number >= 0, got %.17g", s->delta);
+    NEED(s->sigma >= 0 && isfinite(s->sigma), "--sigma", "must be a finite number >= 0, got %.17g", s->sigma);
     if (nt->uses_sigma)
         NEED(s->sigma_scale == SGL_SCALE_ETA || s->sigma_scale == SGL_SCALE_SQRT_ETA, "--sigma-scale",
              "required with --noise %s: 'eta' (step adds eta*sigma*xi) or 'sqrt-eta' (adds sqrt(eta)*sigma*xi)",
              nt->name);
     NEED(s->batch >= 1, "--batch", "must be an integer >= 1, got %zu", s->batch);
-    NEED(s->lr > 0 && isfinite(s->lr), "--lr", "must be finite and > 0, got %.17g", s->lr);
+    NEED(s->lr > 0 && isfinite(s->lr), "--lr", "must be a finite number > 0, got %.17g", s->lr);
     NEED(s->decay_factor > 0 && isfinite(s->decay_factor), "--lr-decay-factor",
-         "must be finite and > 0, got %.17g", s->decay_factor);
+         "must be a finite number > 0, got %.17g", s->decay_factor);
     NEED(s->n_decay <= SGL_MAX_DECAY, "--lr-decay", "at most %d decay steps", SGL_MAX_DECAY);
     for (size_t i = 0; i < s->n_decay; ++i)
         NEED(s->decay_at[i] >= 1 && (i == 0 || s->decay_at[i] > s->decay_at[i - 1]), "--lr-decay",
@@ -121,7 +121,7 @@ sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err)
     NEED(s->steps / s->every <= 1000000, "--every", "logs at most 10^6 points per trajectory; raise --every");
     NEED(s->seeds >= 1, "--trajectories", "must be an integer >= 1, got %u", s->seeds);
     NEED(s->bound > 0, "--bound", "must be > 0, got %.17g", s->bound);
-    NEED(s->threshold >= 0 && isfinite(s->threshold), "--threshold", "must be finite and >= 0, got %.17g",
+    NEED(s->threshold >= 0 && isfinite(s->threshold), "--threshold", "must be a finite number >= 0, got %.17g",
          s->threshold);
     if (s->observe) {
         /* every token names an optional observable the model can supply */

@@ -104,8 +104,8 @@ static void test_errors(void)
     expect_error("wrong type: not an integer", "grid:\n  trajectories: [2, 2.5]", "t.yaml:2:21",
                  "trajectories: must be a non-negative integer");
     expect_error("bad enum", "base: {data: gauss}", "t.yaml:1:14", "valid: gaussian, boolean, csv");
-    expect_error("out of range in base", "base:\n  lr: -1", "t.yaml:2:7", "lr: must be finite and > 0");
-    expect_error("out of range in a grid value", "grid:\n  lr: [0.1, 0.2, 0]", "t.yaml:2:18", "lr: must be finite and > 0");
+    expect_error("out of range in base", "base:\n  lr: -1", "t.yaml:2:7", "lr: must be a finite number > 0");
+    expect_error("out of range in a grid value", "grid:\n  lr: [0.1, 0.2, 0]", "t.yaml:2:18", "lr: must be a finite number > 0");
     expect_error("unknown model (names the valid ones)", "grid:\n  model: [diagnet, resnet]", "t.yaml:2:20",
                  "unknown model 'resnet'; valid: diagnet");
     expect_error("kappa > d (cross-field)", "base:\n  d: 3", "t.yaml:1:1", "kappa: must be an integer in [0, d = 3]");

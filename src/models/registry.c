@@ -25,7 +25,7 @@ sgl_status sgl_model_init(sgl_model *m, const sgl_model_type *t, const sgl_data 
 {
     if (!t) return sgl_fail(err, SGL_EINVAL, "--model", "no model given");
     if (!(a > 0 && isfinite(a)))
-        return sgl_fail(err, SGL_EINVAL, "--loss-a", "must be finite and > 0, got %.17g", a);
+        return sgl_fail(err, SGL_EINVAL, "--loss-a", "must be a finite number > 0, got %.17g", a);
     if (t->check) {
         sgl_status st = t->check(data, err);
         if (st != SGL_OK) return st;

@@ -142,6 +142,11 @@ check "escape --etaa: did you mean --lr" grep -q -- "--etaa: unknown flag (did y
 printf 'base:\n  seedz: 2\n' > typo.yaml
 "$SGDLAB" sweep typo.yaml --db typo.db > /dev/null 2> typo.err
 check "sweep key seedz: exit 2" test $? -eq 2
+# one wording for one rule: the step size of run and of escape
+"$SGDLAB" run --lr -1 > /dev/null 2> lr_run.err
+"$SGDLAB" escape --lr -1 > /dev/null 2> lr_esc.err
+check "run --lr -1 and escape --lr -1: the same message" \
+    bash -c "grep -qxF 'sgdlab: --lr: must be a finite number > 0, got -1' lr_run.err && cmp -s lr_run.err lr_esc.err"
 "$SGDLAB" run --trajectories 0 > /dev/null 2> z.err
 check "run --trajectories 0: exit 2 naming --trajectories" grep -q -- "--trajectories: must be an integer >= 1" z.err
 finish

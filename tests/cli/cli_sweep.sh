@@ -105,7 +105,7 @@ bad() {   # DESC EXPECTED-SUBSTRING SPEC-TEXT
 }
 bad "unknown key" "bad.yaml:3:3: base: unknown key 'etaa'; valid: model, noise," $'base:\n  model: diagnet\n  etaa: 1\n'
 bad "wrong type" "bad.yaml:2:11: steps: must be a non-negative integer, got a list" $'base:\n  steps: [1, 2]\n'
-bad "out of range" "bad.yaml:2:15: lr: must be finite and > 0, got -1 (run 2 of 2)" $'grid:\n  lr: [0.001, -1]\n'
+bad "out of range" "bad.yaml:2:15: lr: must be a finite number > 0, got -1 (run 2 of 2)" $'grid:\n  lr: [0.001, -1]\n'
 bad "unknown noise" "valid: none, label" $'grid:\n  noise: [label, levy]\n'
 bad "not YAML" "bad.yaml:" $'base: [1, 2\n'
 "$SGDLAB" sweep missing.yaml --db bad.db > /dev/null 2> err.txt
