@@ -1144,6 +1144,14 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
  * store stays consistent).  0 (the default): every results commit is
  * fsynced.  sgl_store_sync (also run by sgl_store_close) fsyncs what is left. */
 void sgl_store_set_sync(sgl_store *st, double every_s);
+/* Group commit of runs: between sgl_store_group_begin and
+ * sgl_store_group_commit the runs written (sgl_store_write_*) share one
+ * transaction, so all of them finish at the commit or none does (a failure
+ * rolls the group back; a killed process leaves them unfinished, and resume
+ * redoes them with the same bits).  Claims stay outside (claim before
+ * executing, as always). */
+sgl_status sgl_store_group_begin(sgl_store *st, sgl_err *err);
+sgl_status sgl_store_group_commit(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_sync(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
@@ -1393,6 +1401,7 @@ typedef struct {
     unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
     size_t n_points;
     char unit[16];
+    int64_t step_min, step_max;   /* series: the steps the points are at (x a parameter: each run's final or --step) */
 } sgl_plot_curves;
 typedef enum {
     SGL_PLOT_POINT,          /* drawn */
@@ -1412,6 +1421,19 @@ typedef struct {
 sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_plot_curves *c,
                          int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
 void sgl_plot_curves_clear(sgl_plot_curves *c);
+/* The words of a plot of r (after sgl_plot_data filled c): a title saying what is drawn (estimate and uncertainty,
+ * at which step), what was selected (--where as given) and the keys that vary between the kind's runs but are
+ * neither x, the curve nor filtered (pooled); axis labels with quantity and unit from the parameter tables and the
+ * observables' docs; a legend entry per curve with its trajectory counts (diverged, censored).  Plain text (the
+ * caller quotes it); cut, never overflowed. */
+typedef struct {
+    char title[512];       /* what is drawn */
+    char selection[1024];  /* "only KEY=VALUE, ...; pooled over KEY, ..." ("" when neither) */
+    char xlabel[256], ylabel[256];
+    char legend[SGL_PLOT_MAX_CURVES][256];
+} sgl_plot_text;
+sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot_curves *c, sgl_plot_text *t,
+                          sgl_err *err);
 
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
  * finished runs; runs: all) in run order, of the runs of one kind (kind
@@ -2057,6 +2079,18 @@ sgl_status sgl_sweep_exec_run(sgl_sweep_exec *x, sgl_sweep_dispatch_fn dispatch,
 sgl_status sgl_sweep_exec_claim(sgl_sweep_exec *x, size_t i, int *take, sgl_err *err);
 sgl_status sgl_sweep_exec_commit(sgl_sweep_exec *x, size_t i, const sgl_record *rec, sgl_err *err);
 const sgl_sweep_progress *sgl_sweep_exec_progress(const sgl_sweep_exec *x);
+/* Group commit of a sweep's runs: executed runs are written together in one
+ * transaction when `runs` are held or `seconds` have passed since the last
+ * write (and at the end, also when interrupted or failing); 0 or 1 runs:
+ * each run in its own transaction.  A run held when the process is killed
+ * is unfinished in the store and redone by --resume with the same bits, so
+ * a kill costs at most `seconds` of work.  Default: each run alone
+ * (measured: a group saves no store time on a local disk, where the rows'
+ * inserts cost, not the transactions; docs/INTERNALS.md). */
+#define SGL_COMMIT_RUNS_DEFAULT 1
+#define SGL_COMMIT_SECONDS_DEFAULT 1.0
+#define SGL_COMMIT_RUNS_MAX 4096
+sgl_status sgl_sweep_exec_set_commit(sgl_sweep_exec *x, size_t runs, double seconds, sgl_err *err);
 void sgl_sweep_exec_free(sgl_sweep_exec *x);
 /* has the flag given to sgl_set_cancel been raised? */
 int sgl_cancel_requested(void);
