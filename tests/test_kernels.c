@@ -1,6 +1,9 @@
 /* The fast paths against the plain ones they replace:
  *  - vectorised Philox first blocks == the scalar stream's first four words;
  *  - the helpers that turn words into draws == the stream's own draws;
+ *  - a chunk's label noise (Gaussian: several steps per vector Box-Muller
+ *    call) == delta times the scalar stream's draw, bit for bit, at every
+ *    count (ragged vector tails);
  *  - the fused step + next residual == step1 followed by residuals;
  *  - the batch-1 label-noise loop (fused, chunked randomness) == a hand-written
  *    loop over the scalar streams and the unfused model calls, bit for bit;
@@ -9,6 +12,7 @@
  *    block and tail path. */
 #include "plan.h"
 #include "kernels.h"
+#include "noise/common.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -260,8 +264,35 @@ static void gemv_orders(void)
           "shapes differ", bad, cases);
 }
 
+static void chunk_noise(void)
+{
+    sgl_plan *p = plan_for("diagnet", "label-gauss", 10);
+    sgl_traj *t;
+    if (sgl_traj_alloc(p, &t)) exit(1);
+    sgl_traj_init(p, t, 3);
+    long bad = 0, total = 0;
+    for (int gauss = 0; gauss < 2; ++gauss)
+        for (size_t count = 1; count <= SGL_CHUNK; ++count) {
+            const uint64_t kc = 0xfffffff0ull + 7 * count;   /* across step 2^32 too */
+            double eps[SGL_CHUNK];
+            sgl_chunk_label_noise(p, t, kc, count, gauss, eps);
+            for (size_t q = 0; q < count; ++q) {
+                sgl_stream ls;
+                sgl_stream_init(&ls, p->spec.seed, t->id, kc + q, SGL_P_LABEL);
+                const double want = p->spec.delta * (gauss ? sgl_stream_normal(&ls) : sgl_stream_rademacher(&ls));
+                bad += memcmp(&want, &eps[q], sizeof want) != 0;
+                ++total;
+            }
+        }
+    CHECK(bad == 0, "sgl_chunk_label_noise (+-1 and Gaussian, counts 1..%d) = delta * the scalar stream's draw: "
+          "%ld of %ld differ", SGL_CHUNK, bad, total);
+    sgl_traj_free(t);
+    sgl_plan_free(p);
+}
+
 int main(void)
 {
+    chunk_noise();
     gemv_orders();
     bound_grid();
     philox_blocks();
