@@ -5,6 +5,8 @@
  *    call) == delta times the scalar stream's draw, bit for bit, at every
  *    count (ragged vector tails);
  *  - the fused step + next residual == step1 followed by residuals;
+ *  - two trajectories through the interleaved chain (step1_chain_multi) ==
+ *    each alone, bit for bit, also when one of them diverges mid-chunk;
  *  - the batch-1 label-noise loop (fused, chunked randomness) == a hand-written
  *    loop over the scalar streams and the unfused model calls, bit for bit;
  *  - the full-batch matrix-vector kernels (src/kernels.h) == scalar loops in
@@ -290,8 +292,46 @@ static void chunk_noise(void)
     sgl_plan_free(p);
 }
 
+static void pair_chain(void)
+{
+    sgl_spec s;
+    sgl_spec_defaults(&s);
+    s.model = "diagnet";
+    s.noise = "label";
+    s.steps = 1000;
+    s.every = 1000;
+    s.seeds = 2;
+    sgl_plan *p = NULL;
+    sgl_err err;
+    if (sgl_plan_alloc(&s, &p, &err) != SGL_OK) exit(1);
+    for (int blow = 0; blow < 2; ++blow) {
+        sgl_traj *a[2], *b[2];
+        for (int g = 0; g < 2; ++g) {
+            if (sgl_traj_alloc(p, &a[g]) || sgl_traj_alloc(p, &b[g])) exit(1);
+            sgl_traj_init(p, a[g], (uint32_t)g);
+            sgl_traj_init(p, b[g], (uint32_t)g);
+        }
+        if (blow)   /* u of trajectory 0 huge: its residual overflows a few steps in */
+            for (size_t j = 0; j < p->data[0]->ld; ++j) a[0]->theta[j] = b[0]->theta[j] = a[0]->theta[j] * 1e80;
+        sgl_traj_advance_n(p, a, 2, 0, 333);   /* odd split points exercise the chunk edges */
+        sgl_traj_advance_n(p, a, 2, 333, 1000);
+        for (int g = 0; g < 2; ++g) sgl_traj_advance(p, b[g], 0, 1000);
+        for (int g = 0; g < 2; ++g) {
+            CHECK(memcmp(a[g]->theta, b[g]->theta, p->dim * sizeof *a[g]->theta) == 0 &&
+                      a[g]->diverged == b[g]->diverged && a[g]->diverged_step == b[g]->diverged_step,
+                  "pair chain%s: trajectory %d equals its run alone (diverged %d at %llu, alone %d at %llu)",
+                  blow ? " with trajectory 0 diverging" : "", g, a[g]->diverged,
+                  (unsigned long long)a[g]->diverged_step, b[g]->diverged, (unsigned long long)b[g]->diverged_step);
+            sgl_traj_free(a[g]);
+            sgl_traj_free(b[g]);
+        }
+    }
+    sgl_plan_free(p);
+}
+
 int main(void)
 {
+    pair_chain();
     chunk_noise();
     gemv_orders();
     bound_grid();
