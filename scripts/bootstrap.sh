@@ -71,8 +71,8 @@ case "$what" in
     # A portable build (no -march=native: SSE2 on x86-64) must print byte-identical results: they do not
     # depend on the instruction set (explicit FMA, own log/sincos, fixed orders).  Compiled without FMA,
     # every fma() is a libm call and the kernels do not vectorise: the numerics run 3-20x slower.  So this
-    # build runs the suite less the tests labelled "noport" (reproduce experiments, thread and I/O tests: see
-    # tests/CMakeLists.txt), whose kernels the comparisons below cover bit for bit.
+    # build runs the suite less the tests labelled "noport" (reproduce experiments, the escape known answers, thread
+    # and I/O tests: see tests/CMakeLists.txt), whose kernels the comparisons below cover bit for bit.
     step "configure build-portable" cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DSGL_NATIVE=OFF
     step "build build-portable" cmake --build build-portable -j"$(nproc)"
     same() {   # same ARGS...: both builds succeed and print the same bytes on stdout (wall times masked)
@@ -92,7 +92,9 @@ case "$what" in
     done
     for e in "--landscape doublewell" "--landscape moriwell --n-dim 3 --event next-min" "--landscape moriwell --dynamics mori-tc" \
              "--landscape doublewell --noise xie --dynamics sgd --event loss" "--landscape styblinski-tang --noise isotropic --D 5 --event ball" \
-             "--landscape linreg --noise data --dynamics minibatch --event loss" "--landscape doublewell --event none"; do
+             "--landscape linreg --noise data --dynamics minibatch --event loss" "--landscape doublewell --event none" \
+             "--landscape quadratic --noise mori --B-over-eta 10 --eta 0.1 --event loss --c 2" \
+             "--landscape quadratic --n-dim 3 --noise xie-frozen --B-over-eta 10 --event none"; do
       # shellcheck disable=SC2086
       same escape $e --trajectories 64 --t-max 100 --json
     done
