@@ -1900,6 +1900,7 @@ typedef struct {
     double T;              /* horizon in limit time t = eta^2 k (default 1) */
     double dt;             /* Euler-Maruyama step in limit time (0 = T/1000) */
     sgl_limit_form form;   /* auto | general | closed */
+    sgl_limit_eig eig;     /* iterative (default; not in the canonical form) | dense */
 } sgl_limit_spec;
 void sgl_limit_spec_default(sgl_limit_spec *s);
 

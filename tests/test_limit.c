@@ -919,6 +919,55 @@ static void tweak_tiny_iso(sgl_spec *s)
     tweak_tiny(s);
     iso(s);
 }
+static void tweak_d40(sgl_spec *s)
+{
+    small_diag(s);
+    s->data.d = 40;
+    s->data.n = 10;
+    s->data.kappa = 2;
+}
+
+/* The dense route from 64 live coordinates (dsyevr): every normal eigenpair
+ * satisfies |H v - lambda v| <= 1e-12 lambda_1 with Hessian-vector products
+ * (dsyevr's residuals are O(eps |H|)), the eigenvectors are orthonormal to
+ * 1e-12, and lambda_M / lambda_1 is far above rank_tol (a clean rank 10). */
+static void t_dsyevr(void)
+{
+    sgl_plan *p = plan("diagnet", "label", tweak_d40);
+    sgl_model m;
+    bind(p, &m);
+    const size_t D = m.dim;
+    sgl_traj *t = NULL;
+    sgl_traj_alloc(p, &t);
+    sgl_traj_init(p, t, 0);
+    double *phi = calloc(D, sizeof(double)), *v = calloc(D, sizeof(double)), *hv = calloc(D, sizeof(double));
+    sgl_gamma_geom *g = NULL;
+    sgl_gamma_geom_alloc(&m, &g);
+    sgl_err e = {{0}, {0}};
+    sgl_status st = sgl_gamma_project(&m, t->theta, NULL, phi, NULL, &e);
+    if (st == SGL_OK) st = sgl_gamma_geometry(&m, phi, 1e-6, 1e-8, g, &e);
+    if (check_true(st == SGL_OK && g->live == 80 && g->rank == 10, "dsyevr geometry: live %zu (exp 80), rank %zu "
+                   "(exp 10) (%s)", g->live, g->rank, e.msg)) {
+        double res = 0.0, orth = 0.0;
+        for (size_t k = 0; k < g->rank; ++k) {
+            for (size_t i = 0; i < D; ++i) v[i] = g->evecs[i * D + k];
+            sgl_model_hvp(&m, phi, v, hv, &e);
+            for (size_t i = 0; i < D; ++i) res = fmax(res, fabs(hv[i] - g->evals[k] * v[i]));
+            for (size_t l = 0; l <= k; ++l) {
+                double s = 0.0;
+                for (size_t i = 0; i < D; ++i) s += v[i] * g->evecs[i * D + l];
+                orth = fmax(orth, fabs(s - (l == k)));
+            }
+        }
+        check_le(res / g->evals[0], 1e-12, "dsyevr geometry: max |H v - lambda v| / lambda_1 over the normal pairs");
+        check_le(orth, 1e-12, "dsyevr geometry: normal eigenvectors orthonormal");
+    }
+    sgl_gamma_geom_free(g);
+    sgl_traj_free(t);
+    free(phi); free(v); free(hv);
+    sgl_plan_free(p);
+}
+
 static void t_eig_paths(void)
 {
     static const struct {
@@ -939,6 +988,7 @@ static void t_eig_paths(void)
         {"sphere", "gaussian", iso, SGL_LIMIT_AUTO},
         {"msense", "label", tweak_msense, SGL_LIMIT_AUTO},
         {"tanhnet", "label", tweak_tiny_tanh, SGL_LIMIT_AUTO},
+        {"diagnet", "label", tweak_d40, SGL_LIMIT_AUTO},   /* 80 live: dsyevr in the dense route */
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
         sgl_plan *p = plan(cases[c].model, cases[c].noise, cases[c].tweak);
@@ -992,6 +1042,7 @@ int main(void)
     t_sphere_geometry();
     t_warm_geometry();
     t_eig_paths();
+    t_dsyevr();
     t_toy_phi();
     t_lyapunov();
     compare_forms("toy2d", "label", tweak_toy_label, 1e-9);
