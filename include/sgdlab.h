@@ -629,7 +629,7 @@ extern const char *const sgl_limit_form_names[];   /* "auto", "general", "closed
  * t_eig_paths: relative 1e-7 on every model with a Hessian). */
 typedef enum {
     SGL_LIMIT_EIG_ITERATIVE = 0,   /* default: after the first step, Hessian-vector products on the previous
-                                      step's normal space (Rayleigh-Ritz, Jacobi on the M x M block, M = rank),
+                                      step's normal space (Rayleigh-Ritz, Jacobi on the M x M block up to M = 8),
                                       H^+ and P_par applied in low rank where the form allows */
     SGL_LIMIT_EIG_DENSE = 1,       /* the dense Hessian and its full eigen-decomposition at every step, D x D
                                       operators (the reference) */

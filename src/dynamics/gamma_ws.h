@@ -66,7 +66,7 @@ enum {
  * the same results as sgl_gamma_geometry.  With SGL_GEOM_WARM, g must hold the geometry of a
  * point of Gamma close to x (the limit's previous step): its normal space
  * seeds a Rayleigh-Ritz step on Hessian-vector products (2M + 1 of them, M
- * = rank; the M x M block by Jacobi rotations) instead of the dense Hessian
+ * = rank; the M x M block by Jacobi rotations up to M = 8, dsyev above) instead of the dense Hessian
  * and its D x D eigen-decomposition;
  * where the rank may have changed (a probe says so) the dense route runs.
  * The eigenpairs then agree with the dense ones to rounding and the

@@ -319,8 +319,8 @@ static int orthonormalise(const double *Q, size_t k, size_t D, double *v)
 
 /* Eigen-decomposition of the symmetric M x M matrix T (row-major) by cyclic
  * Jacobi rotations, in place of dsyev where T is nearly diagonal (the
- * Rayleigh-Ritz block below, whose basis is the previous step's eigenvectors
- * moved by O(dt^(1/2))): rotations shrink the off-diagonal part
+ * Rayleigh-Ritz block below for M <= 8, whose basis is the previous step's
+ * eigenvectors moved by O(dt^(1/2))): rotations shrink the off-diagonal part
  * quadratically, so two or three sweeps reach the stopping rule
  * off(T) <= 1e-16 |T|_F (Frobenius norms), i.e. eigenvalues within 1e-16
  * |T|_F of T's (Weyl) and eigenvectors within that over the gap -- the
@@ -421,7 +421,10 @@ static int geometry_warm(const sgl_model *m, const double *x, sgl_gamma_geom *g,
             T[a * M + b] = t;
             T[b * M + a] = t;
         }
-    if (jacobi_eig(M, T, th, V)) return 1;
+    /* Jacobi up to 8 x 8 (1.5 vs 2.5 us at 5 here), dsyev above (187 vs 360 us at 40, reference LAPACK) */
+    if (M <= 8 ? jacobi_eig(M, T, th, V) != 0
+               : LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)M, T, (lapack_int)M, th) != 0)
+        return 1;
     const double l1 = th[M - 1];   /* ascending */
     if (!(l1 > 0.0) || !(th[0] > rank_tol * l1)) return 1;
     /* columns M.. live - 1 of the live rows: 0 (the rest of evecs is 0 already) */
