@@ -118,7 +118,7 @@ static const sgl_param k_escape[] = {
          0, NULL)
     {"landscape-plugin", SGL_PARAM_STR, E(landscape_plugin), NULL, "a landscape plugin: a shared object built "
      "against include/sgdlab_plugin.h (replaces landscape)", "none", NULL, "a file", NULL, 0, 0,
-     SGL_PF_OPTIONAL | SGL_PF_PLUGIN | SGL_PF_NOSWEEP, NULL},
+     SGL_PF_OPTIONAL | SGL_PF_PLUGIN, NULL},
     EROW("n-dim", SGL_PARAM_U32, E(lp.n), NULL, "dimension n", "1", NULL, "1..the landscape's maximum", 0, "n")
     EROW("L0", SGL_PARAM_DOUBLE, E(lp.L0), NULL, "loss at the minimum L*", "0.5", NULL, ">= 0", 0, NULL)
     EROW("a", SGL_PARAM_DOUBLE, E(lp.a), NULL, "well depth a", "1", NULL, "> 0", 0, NULL)
