@@ -471,6 +471,24 @@ sgl_status sgl_plugin_model(const char *path, uint64_t hash, const char *params,
                             sgl_err *err);
 /* Hash the plugin file into the spec and set model "plugin" (sgl_spec_resolve_data does this too). */
 sgl_status sgl_spec_resolve_plugin(sgl_spec *s, sgl_err *err);
+/* Register a model plugin made in this process (sgdlab.Model's Python callbacks) under id, a name without '/'
+ * that a spec's model_plugin then names instead of a file, with its content hash (nonzero: it enters the run
+ * key as a file's does).  api must stay valid for the process; an id registered again with the same hash
+ * keeps the first api, with another hash is refused. */
+struct sgl_model_plugin;
+sgl_status sgl_model_plugin_register(const char *id, uint64_t hash, const struct sgl_model_plugin *api,
+                                     sgl_err *err);
+/* `sgdlab check-model` (and sgdlab.check) as one call: the model of a run spec (resolved by
+ * sgl_spec_resolve_data; steps, every and seeds are ignored) on the data of its first draw, checked at its
+ * init (live coordinates in layout order) or at sgl_model_check_point(alpha, seed).  info (may be NULL): the
+ * model's name, D, n, a and whether the point is init's.  A failed check is rep->ok 0, not an error. */
+typedef struct {
+    char model[64];
+    size_t dim, n;
+    double a;
+    int at_init;
+} sgl_check_info;
+sgl_status sgl_spec_check_model(const sgl_spec *s, sgl_check_report *rep, sgl_check_info *info, sgl_err *err);
 /* Validate a spec; each problem names its field (CLI flag) and the allowed range. */
 sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err);
 /* eta at step k under the spec's schedule */
@@ -624,6 +642,17 @@ typedef enum {
                                 sqrt-loss / normalized: the lambda_1-lowering flow */
 } sgl_limit_form;
 extern const char *const sgl_limit_form_names[];   /* "auto", "general", "closed" */
+/* How the limit finds the normal space at each Euler-Maruyama step.  Both give
+ * the same results up to the iterative solver's tolerance (test_limit
+ * t_eig_paths: relative 1e-7 on every model with a Hessian). */
+typedef enum {
+    SGL_LIMIT_EIG_ITERATIVE = 0,   /* default: after the first step, Hessian-vector products on the previous
+                                      step's normal space (Rayleigh-Ritz, Jacobi on the M x M block up to M = 8),
+                                      H^+ and P_par applied in low rank where the form allows */
+    SGL_LIMIT_EIG_DENSE = 1,       /* the dense Hessian and its full eigen-decomposition at every step, D x D
+                                      operators (the reference) */
+} sgl_limit_eig;
+extern const char *const sgl_limit_eig_names[];    /* "iterative", "dense" */
 typedef struct {
     double T;                /* horizon, limit time t = eta^2 k */
     double dt;               /* Euler-Maruyama step in limit time */
@@ -632,6 +661,7 @@ typedef struct {
     double near_tol;         /* |grad L| at which a point counts as on Gamma (default 1e-6) */
     double rank_tol;         /* relative eigenvalue threshold of the rank (default 1e-8) */
     sgl_flow_opts flow;
+    sgl_limit_eig eig;       /* default SGL_LIMIT_EIG_ITERATIVE */
 } sgl_limit_opts;
 void sgl_limit_opts_default(sgl_limit_opts *o);
 /* sgl_limit_execute refuses models with more parameters (dense O(D^3) work per step) */
@@ -1126,6 +1156,14 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
  * store stays consistent).  0 (the default): every results commit is
  * fsynced.  sgl_store_sync (also run by sgl_store_close) fsyncs what is left. */
 void sgl_store_set_sync(sgl_store *st, double every_s);
+/* Group commit of runs: between sgl_store_group_begin and
+ * sgl_store_group_commit the runs written (sgl_store_write_*) share one
+ * transaction, so all of them finish at the commit or none does (a failure
+ * rolls the group back; a killed process leaves them unfinished, and resume
+ * redoes them with the same bits).  Claims stay outside (claim before
+ * executing, as always). */
+sgl_status sgl_store_group_begin(sgl_store *st, sgl_err *err);
+sgl_status sgl_store_group_commit(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_sync(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
@@ -1375,6 +1413,7 @@ typedef struct {
     unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
     size_t n_points;
     char unit[16];
+    int64_t step_min, step_max;   /* series: the steps the points are at (x a parameter: each run's final or --step) */
 } sgl_plot_curves;
 typedef enum {
     SGL_PLOT_POINT,          /* drawn */
@@ -1394,6 +1433,19 @@ typedef struct {
 sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_plot_curves *c,
                          int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
 void sgl_plot_curves_clear(sgl_plot_curves *c);
+/* The words of a plot of r (after sgl_plot_data filled c): a title saying what is drawn (estimate and uncertainty,
+ * at which step), what was selected (--where as given) and the keys that vary between the kind's runs but are
+ * neither x, the curve nor filtered (pooled); axis labels with quantity and unit from the parameter tables and the
+ * observables' docs; a legend entry per curve with its trajectory counts (diverged, censored).  Plain text (the
+ * caller quotes it); cut, never overflowed. */
+typedef struct {
+    char title[512];       /* what is drawn */
+    char selection[1024];  /* "only KEY=VALUE, ...; pooled over KEY, ..." ("" when neither) */
+    char xlabel[256], ylabel[256];
+    char legend[SGL_PLOT_MAX_CURVES][256];
+} sgl_plot_text;
+sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot_curves *c, sgl_plot_text *t,
+                          sgl_err *err);
 
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
  * finished runs; runs: all) in run order, of the runs of one kind (kind
@@ -1604,6 +1656,13 @@ typedef struct {
  * without one.  Errors name --landscape-plugin (no file, not loadable, no symbol, wrong ABI version or
  * struct size, a missing slot). */
 sgl_status sgl_escape_spec_resolve_plugin(sgl_escape_spec *s, sgl_err *err);
+/* Register a landscape plugin made in this process (sgdlab.Landscape's Python callbacks) under id, a name
+ * without '/' that a spec's landscape_plugin then names instead of a file, with its content hash (nonzero:
+ * it enters the run key as a file's does).  api must stay valid for the process; an id registered again
+ * with the same hash keeps the first api, with another hash is refused. */
+struct sgl_landscape_plugin;
+sgl_status sgl_landscape_plugin_register(const char *id, uint64_t hash, const struct sgl_landscape_plugin *api,
+                                         sgl_err *err);
 
 void sgl_escape_spec_default(sgl_escape_spec *s);
 /* Every field checked; err names the field (spec key = CLI flag without
@@ -1888,6 +1947,7 @@ typedef struct {
     double T;              /* horizon in limit time t = eta^2 k (default 1) */
     double dt;             /* Euler-Maruyama step in limit time (0 = T/1000) */
     sgl_limit_form form;   /* auto | general | closed */
+    sgl_limit_eig eig;     /* iterative (default; not in the canonical form) | dense */
 } sgl_limit_spec;
 void sgl_limit_spec_default(sgl_limit_spec *s);
 
@@ -2032,6 +2092,18 @@ sgl_status sgl_sweep_exec_run(sgl_sweep_exec *x, sgl_sweep_dispatch_fn dispatch,
 sgl_status sgl_sweep_exec_claim(sgl_sweep_exec *x, size_t i, int *take, sgl_err *err);
 sgl_status sgl_sweep_exec_commit(sgl_sweep_exec *x, size_t i, const sgl_record *rec, sgl_err *err);
 const sgl_sweep_progress *sgl_sweep_exec_progress(const sgl_sweep_exec *x);
+/* Group commit of a sweep's runs: executed runs are written together in one
+ * transaction when `runs` are held or `seconds` have passed since the last
+ * write (and at the end, also when interrupted or failing); 0 or 1 runs:
+ * each run in its own transaction.  A run held when the process is killed
+ * is unfinished in the store and redone by --resume with the same bits, so
+ * a kill costs at most `seconds` of work.  Default: each run alone
+ * (measured: a group saves no store time on a local disk, where the rows'
+ * inserts cost, not the transactions; docs/INTERNALS.md). */
+#define SGL_COMMIT_RUNS_DEFAULT 1
+#define SGL_COMMIT_SECONDS_DEFAULT 1.0
+#define SGL_COMMIT_RUNS_MAX 4096
+sgl_status sgl_sweep_exec_set_commit(sgl_sweep_exec *x, size_t runs, double seconds, sgl_err *err);
 void sgl_sweep_exec_free(sgl_sweep_exec *x);
 /* has the flag given to sgl_set_cancel been raised? */
 int sgl_cancel_requested(void);
