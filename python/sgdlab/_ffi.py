@@ -42,7 +42,7 @@ typedef struct {
     const char *model_plugin; uint64_t plugin_hash; char plugin_param[256];
 } sgl_spec;
 
-typedef struct { sgl_spec run; double T; double dt; int form; } sgl_limit_spec;
+typedef struct { sgl_spec run; double T; double dt; int form; int eig; } sgl_limit_spec;
 
 typedef struct {
     double L0; double a; double h; double q; double k; unsigned n;
@@ -404,7 +404,7 @@ LAYOUT = {
                  "sigma_scale", "batch", "with_replacement", "lr", "decay_at", "n_decay", "decay_factor", "steps",
                  "every", "seeds", "seed", "bound", "threshold", "observe", "model_plugin", "plugin_hash",
                  "plugin_param"],
-    "sgl_limit_spec": ["run", "T", "dt", "form"],
+    "sgl_limit_spec": ["run", "T", "dt", "form", "eig"],
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
     "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "bridge", "event", "offset",
                         "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
