@@ -29,7 +29,7 @@ typedef struct {
 } cli_opts;
 
 /* Parse argv[first..argc) for command cmd (CLI_CMD_*) into o (defaults first): the flags are the rows of the
- * library's parameter table of the command's spec kind ("--" + key; reproduce: --seeds and --seed) and the
+ * library's parameter table of the command's spec kind ("--" + key; reproduce: --trajectories and --seed) and the
  * command's CLI-only flags (args.c).  Unknown flags and bad values fill err and return SGL_EINVAL. */
 enum { CLI_CMD_RUN = 1u, CLI_CMD_REPRODUCE = 2u, CLI_CMD_LIMIT = 4u, CLI_CMD_ESCAPE = 8u };
 sgl_status cli_parse(int argc, char **argv, int first, unsigned cmd, cli_opts *o, sgl_err *err);

@@ -19,7 +19,7 @@ int repro_mkdir_p(const char *path, char *why, size_t len);   /* 0 ok; why: the 
 int repro_parse(int argc, char **argv, void (*usage)(FILE *), cli_opts *o);
 /* The common start of an experiment: --help (usage on stdout), the reproduce
  * flags into o, --db refused unless takes_db, the replicate count *count
- * (--seeds, else full or quick; below min_count is exit 2 naming --seeds and
+ * (--trajectories, else full or quick; below min_count is exit 2 naming --trajectories and
  * `what`), and --out-dir (default: the experiment's name) created.  Returns
  * -1 to go on, else the exit code to return. */
 int repro_begin(int argc, char **argv, const char *name, void (*usage)(FILE *), int takes_db, uint32_t full,

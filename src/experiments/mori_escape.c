@@ -46,7 +46,7 @@ static void row_a_ams(const sgl_exp_settings *o, const sgl_exp_setting *x, uint6
     sgl_escape_spec e;
     sgl_exp_escape_spec(x, 1, 1e4, seed, o->threads, &e);
     e.method = SGL_ESC_METHOD_AMS;
-    sgl_err e2 = {{0}, {0}};   /* not rare (a tiny --seeds budget) or no levels: the row stays theory only */
+    sgl_err e2 = {{0}, {0}};   /* not rare (a tiny --trajectories budget) or no levels: the row stays theory only */
     if (sgl_escape_ams(&e, &e.ams, &r->ams, &e2) != SGL_OK) return;
     r->ams_run = 1;
     const double rel = r->ams.mfpt_se / r->ams.mfpt;
