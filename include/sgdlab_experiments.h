@@ -185,7 +185,7 @@ void sgl_lwa_result_free(sgl_lwa_result *r);
  * 0.1): true minibatch SGD, and the exact minibatch noise as an SDE and as
  * Gaussian-noise SGD; their theory is the population limit (quadratic well,
  * Gaussian-data noise), which the escape-spec translation does not cover. */
-enum { SGL_MORI_NA = 11, SGL_MORI_NB = 7, SGL_MORI_NC = 6, SGL_MORI_ND = 2 };
+enum { SGL_MORI_NA = 11, SGL_MORI_NB = 7, SGL_MORI_NB2 = 11, SGL_MORI_NC = 6, SGL_MORI_ND = 2 };
 typedef struct {
     double B_over_eta, L0, ratio;     /* ratio = L^s/L* = 1 + 1/L0 */
     double validity, exact, saddle, mori, arrhenius, gld;   /* theory: dU/T and the MFPTs */
@@ -203,6 +203,12 @@ typedef struct {
     unsigned n;
     double mori, exact, validity;
     sgl_exp_escape_cell sim;
+    /* the rare series (b2) where direct simulation is beyond the budget: splitting (default options, t_max
+     * 1e4) and the direct simulation it replaces, (mfpt / mfpt_se)^2 trajectories of mfpt / dt steps each */
+    int quick_skip;
+    int ams_run;
+    sgl_ams_result ams;
+    double ams_brute_steps;
 } sgl_mori_row_b;
 typedef struct {
     const char *dynamics;
@@ -228,6 +234,8 @@ typedef struct {
     sgl_mori_row_b b[SGL_MORI_NB];
     int have_fit_b;
     sgl_wls_est fit_b;                /* log MFPT per extra dimension */
+    double dt_b2;                     /* (b2) the rare n-series B/eta = 40, L0 = 0.05 up to n_c - 1 = 11: its step */
+    sgl_mori_row_b b2[SGL_MORI_NB2];
     sgl_mori_row_phi c[SGL_MORI_NC], d[SGL_MORI_ND];
     uint32_t fp_n_data;               /* (d) first passage: samples N */
     sgl_mori_row_fp fp[3];

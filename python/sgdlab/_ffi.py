@@ -340,7 +340,10 @@ typedef struct {
     sgl_ams_result ams;
     double ams_brute_steps;
 } sgl_mori_row_a;
-typedef struct { unsigned n; double mori, exact, validity; sgl_exp_escape_cell sim; } sgl_mori_row_b;
+typedef struct {
+    unsigned n; double mori, exact, validity; sgl_exp_escape_cell sim;
+    int quick_skip; int ams_run; sgl_ams_result ams; double ams_brute_steps;
+} sgl_mori_row_b;
 typedef struct {
     const char *dynamics;
     double B_over_eta, step;
@@ -365,6 +368,8 @@ typedef struct {
     sgl_mori_row_b b[7];
     int have_fit_b;
     sgl_wls_est fit_b;
+    double dt_b2;
+    sgl_mori_row_b b2[11];
     sgl_mori_row_phi c[6], d[2];
     uint32_t fp_n_data;
     sgl_mori_row_fp fp[3];
@@ -393,7 +398,7 @@ LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell",
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
 EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_EXPESC_NX": 6, "SGL_LWA_N": 7,
                  "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
-                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16}
+                 "SGL_MORI_NB2": 11, "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16}
 
 # struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {

@@ -52,12 +52,12 @@ runs2 = [json.loads(l) for l in open("runs2.jsonl")]
 db = sqlite3.connect("esc.db")
 for x in ("exponential-escape", "mori-escape"):
     d = json.load(open(x + ".json"))
-    sim = list(cells(d if x != "mori-escape" else {k: d[k] for k in ("a", "b")}))
+    sim = list(cells(d if x != "mori-escape" else {k: d[k] for k in ("a", "b", "b2")}))
     if x == "exponential-escape":
         n_cells = len(sim)   # (1), (4) rows and the two starts of (2, 3)
         n_cells += 2
     else:
-        n_cells = len(sim) + len(d["c"]) - 2   # (a), (b) and the six (c) runs; (d) is not stored
+        n_cells = len(sim) + len(d["c"]) - 2   # (a), (b), (b2) and the six (c) runs; (d) is not stored
     got = [r for r in runs1 if r["command"] == "reproduce " + x]
     print(("PASS" if len(got) == n_cells else "FAIL") + ": %s: one run per simulated cell (%d runs, %d cells)" % (x, len(got), n_cells))
     fin = all(r["status"] == "finished" for r in got)
