@@ -264,6 +264,13 @@ typedef struct sgl_model_type {
                             sgl_err *err);
     /* doubles of scratch the model needs beyond 4 ld + 2 n (NULL: none) */
     size_t (*extra_scratch)(const struct sgl_model *m);
+    /* step1_chain for SGL_ILP trajectories at once (idx[g], eps[g], r[g] per
+     * trajectory, as step1_chain has them): returns len, or the first q where
+     * some trajectory's g is not finite (every theta then holds the state
+     * before step q).  Bitwise equal to len step1_resid_multi calls (optional) */
+    size_t (*step1_chain_multi)(const struct sgl_model *const *m, double *const *theta,
+                                const uint32_t *const *idx, const double *const *eps, size_t len, double c0,
+                                double *r);
 } sgl_model_type;
 
 typedef struct sgl_model {
@@ -642,6 +649,17 @@ typedef enum {
                                 sqrt-loss / normalized: the lambda_1-lowering flow */
 } sgl_limit_form;
 extern const char *const sgl_limit_form_names[];   /* "auto", "general", "closed" */
+/* How the limit finds the normal space at each Euler-Maruyama step.  Both give
+ * the same results up to the iterative solver's tolerance (test_limit
+ * t_eig_paths: relative 1e-7 on every model with a Hessian). */
+typedef enum {
+    SGL_LIMIT_EIG_ITERATIVE = 0,   /* default: after the first step, Hessian-vector products on the previous
+                                      step's normal space (Rayleigh-Ritz, Jacobi on the M x M block up to M = 8),
+                                      H^+ and P_par applied in low rank where the form allows */
+    SGL_LIMIT_EIG_DENSE = 1,       /* the dense Hessian and its full eigen-decomposition at every step, D x D
+                                      operators (the reference) */
+} sgl_limit_eig;
+extern const char *const sgl_limit_eig_names[];    /* "iterative", "dense" */
 typedef struct {
     double T;                /* horizon, limit time t = eta^2 k */
     double dt;               /* Euler-Maruyama step in limit time */
@@ -650,6 +668,7 @@ typedef struct {
     double near_tol;         /* |grad L| at which a point counts as on Gamma (default 1e-6) */
     double rank_tol;         /* relative eigenvalue threshold of the rank (default 1e-8) */
     sgl_flow_opts flow;
+    sgl_limit_eig eig;       /* default SGL_LIMIT_EIG_ITERATIVE */
 } sgl_limit_opts;
 void sgl_limit_opts_default(sgl_limit_opts *o);
 /* sgl_limit_execute refuses models with more parameters (dense O(D^3) work per step) */
@@ -1144,6 +1163,14 @@ sgl_status sgl_store_close(sgl_store *st, sgl_err *err);   /* NULL: no-op */
  * store stays consistent).  0 (the default): every results commit is
  * fsynced.  sgl_store_sync (also run by sgl_store_close) fsyncs what is left. */
 void sgl_store_set_sync(sgl_store *st, double every_s);
+/* Group commit of runs: between sgl_store_group_begin and
+ * sgl_store_group_commit the runs written (sgl_store_write_*) share one
+ * transaction, so all of them finish at the commit or none does (a failure
+ * rolls the group back; a killed process leaves them unfinished, and resume
+ * redoes them with the same bits).  Claims stay outside (claim before
+ * executing, as always). */
+sgl_status sgl_store_group_begin(sgl_store *st, sgl_err *err);
+sgl_status sgl_store_group_commit(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_sync(sgl_store *st, sgl_err *err);
 sgl_status sgl_store_count_runs(sgl_store *st, int64_t *n, sgl_err *err);
 /* one row in `sweeps`; *id for the runs of this sweep */
@@ -1927,6 +1954,7 @@ typedef struct {
     double T;              /* horizon in limit time t = eta^2 k (default 1) */
     double dt;             /* Euler-Maruyama step in limit time (0 = T/1000) */
     sgl_limit_form form;   /* auto | general | closed */
+    sgl_limit_eig eig;     /* iterative (default; not in the canonical form) | dense */
 } sgl_limit_spec;
 void sgl_limit_spec_default(sgl_limit_spec *s);
 
@@ -2071,6 +2099,18 @@ sgl_status sgl_sweep_exec_run(sgl_sweep_exec *x, sgl_sweep_dispatch_fn dispatch,
 sgl_status sgl_sweep_exec_claim(sgl_sweep_exec *x, size_t i, int *take, sgl_err *err);
 sgl_status sgl_sweep_exec_commit(sgl_sweep_exec *x, size_t i, const sgl_record *rec, sgl_err *err);
 const sgl_sweep_progress *sgl_sweep_exec_progress(const sgl_sweep_exec *x);
+/* Group commit of a sweep's runs: executed runs are written together in one
+ * transaction when `runs` are held or `seconds` have passed since the last
+ * write (and at the end, also when interrupted or failing); 0 or 1 runs:
+ * each run in its own transaction.  A run held when the process is killed
+ * is unfinished in the store and redone by --resume with the same bits, so
+ * a kill costs at most `seconds` of work.  Default: each run alone
+ * (measured: a group saves no store time on a local disk, where the rows'
+ * inserts cost, not the transactions; docs/INTERNALS.md). */
+#define SGL_COMMIT_RUNS_DEFAULT 1
+#define SGL_COMMIT_SECONDS_DEFAULT 1.0
+#define SGL_COMMIT_RUNS_MAX 4096
+sgl_status sgl_sweep_exec_set_commit(sgl_sweep_exec *x, size_t runs, double seconds, sgl_err *err);
 void sgl_sweep_exec_free(sgl_sweep_exec *x);
 /* has the flag given to sgl_set_cancel been raised? */
 int sgl_cancel_requested(void);
