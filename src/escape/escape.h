@@ -165,6 +165,9 @@ static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double
     }
     return L;
 }
+/* The splitting options o for spec s (ranges, levels, an exit event, start min): SGL_EINVAL naming the key
+ * (src/escape/ams.c); sgl_escape_spec_check runs it on s->ams under method ams. */
+sgl_status sgl_esc_ams_check(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_err *err);
 /* Validates s (sgl_escape_describe) and fills c; c->s = s. */
 sgl_status sgl_esc_prepare(sgl_esc_ctx *c, const sgl_escape_spec *s, sgl_err *err);
 
