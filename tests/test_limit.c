@@ -827,7 +827,7 @@ static void t_warm_geometry(void)
     if (st == SGL_OK) st = sgl_gamma_project(&m, y, NULL, phi1, NULL, &e);
     if (st == SGL_OK) st = sgl_gamma_geometry(&m, phi0, 1e-6, 1e-8, gw, &e);
     if (st == SGL_OK) st = sgl_gamma_geometry(&m, phi1, 1e-6, 1e-8, gd, &e);
-    if (st == SGL_OK) st = sgl_gamma_geometry_ws(&m, phi1, 1e-6, 1e-8, gw, scr, ws, &e);
+    if (st == SGL_OK) st = sgl_gamma_geometry_ws(&m, phi1, 1e-6, 1e-8, gw, scr, ws, 1, &e);
     if (!check_true(st == SGL_OK && gd->rank == 5, "warm geometry: setup (status %d: %s %s), dense rank %zu (exp 5)",
                     (int)st, e.field, e.msg, gd ? gd->rank : 0))
         goto out;
@@ -842,7 +842,7 @@ static void t_warm_geometry(void)
     /* a seed one normal direction short: the probe sees it, the dense route runs (same bits) */
     st = sgl_gamma_geometry(&m, phi0, 1e-6, 1e-8, gw, &e);
     gw->rank = M - 1;
-    if (st == SGL_OK) st = sgl_gamma_geometry_ws(&m, phi1, 1e-6, 1e-8, gw, scr, ws, &e);
+    if (st == SGL_OK) st = sgl_gamma_geometry_ws(&m, phi1, 1e-6, 1e-8, gw, scr, ws, 1, &e);
     check_true(st == SGL_OK && gw->rank == M && memcmp(gw->Pperp, gd->Pperp, D * D * sizeof(double)) == 0,
                "warm geometry: a seed of rank %zu falls back to the dense route (rank %zu, P_perp bitwise)", M - 1,
                gw->rank);

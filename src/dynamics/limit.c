@@ -204,6 +204,20 @@ done:
     return st;
 }
 
+/* bench/bench_limit.c's phase profile (gamma_ws.h): off unless asked for */
+static int prof_on;
+static double prof_s[SGL_LP_N];
+
+void sgl_limit_profile(int on, double *out)
+{
+#pragma omp critical(sgl_limit_prof)
+    {
+        if (on) memset(prof_s, 0, sizeof prof_s);
+        else if (out) memcpy(out, prof_s, sizeof prof_s);
+        prof_on = on;
+    }
+}
+
 /* per-trajectory outcome of the start projection */
 typedef struct {
     sgl_status st;
@@ -229,8 +243,16 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
         ss->st = sgl_fail(&ss->err, SGL_ENOMEM, "limit", "out of memory");
         goto done;
     }
+    double prof[SGL_LP_N] = {0};
+    int timed;
+#pragma omp atomic read
+    timed = prof_on;
+    if (timed) ws->prof = prof;
     sgl_flow_info fi;
-    if ((ss->st = sgl_gamma_project_ws(m, t->theta, &o->flow, ws, NULL, zeta, &fi, &ss->err)) != SGL_OK) goto done;
+    double t0 = sgl_lp_now(ws);
+    ss->st = sgl_gamma_project_ws(m, t->theta, &o->flow, ws, NULL, zeta, &fi, &ss->err);
+    sgl_lp_tick(ws, SGL_LP_START, &t0);
+    if (ss->st != SGL_OK) goto done;
     int dead = 0;
     uint64_t k = 0;
     sgl_limit_form used = SGL_LIMIT_AUTO;
@@ -238,8 +260,11 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
         for (; !dead && k < log_steps[l]; ++k) {
             sgl_err e2 = {{0}, {0}};
             int r_set = 1;
-            sgl_status ge = sgl_gamma_geometry_ws(m, zeta, o->near_tol, o->rank_tol, g, ws->scr, k ? ws : NULL, &e2);
+            sgl_lp_tick(ws, SGL_LP_REST, &t0);
+            sgl_status ge = sgl_gamma_geometry_ws(m, zeta, o->near_tol, o->rank_tol, g, ws->scr, ws, k != 0, &e2);
+            t0 = sgl_lp_now(ws);
             if (ge == SGL_OK) ge = limit_coeffs_ws(p, m, zeta, g, o->form, b, R, &used, cw, &r_set, &e2);
+            sgl_lp_tick(ws, SGL_LP_COEF, &t0);
             if (ge != SGL_OK) {
                 /* out of memory fails the whole call as that; otherwise a start point that is not
                  * usable fails it (bad input), a later step ends the trajectory (diverged) */
@@ -266,7 +291,9 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
                     for (size_t j = 0; j < D; ++j) s += R[i * D + j] * xi[j];
                 y[i] = zeta[i] + b[i] * dt + sq * s;
             }
+            sgl_lp_tick(ws, SGL_LP_REST, &t0);
             sgl_status pe = sgl_gamma_project_ws(m, y, &o->flow, ws, g, zeta, &fi, &e2);
+            sgl_lp_tick(ws, SGL_LP_PHI, &t0);
             if (pe != SGL_OK) {   /* the step left Gamma's neighbourhood: diverged; out of memory fails the call */
                 if (pe == SGL_ENOMEM) {
                     ss->st = pe;
@@ -285,6 +312,12 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
     }
     (void)N;
     sgl_results_end(r, t, zeta);
+    sgl_lp_tick(ws, SGL_LP_REST, &t0);
+    if (timed) {
+        ws->prof = NULL;
+#pragma omp critical(sgl_limit_prof)
+        for (int q = 0; q < SGL_LP_N; ++q) prof_s[q] += prof[q];
+    }
 done:
     sgl_gamma_geom_free(g);
     sgl_gamma_ws_free(ws);

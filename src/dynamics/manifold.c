@@ -274,7 +274,7 @@ sgl_status sgl_gamma_geometry(const sgl_model *m, const double *x, double near_t
 {
     double *scr = sgl_alloc_doubles(m->scratch_len + (m->data ? m->data->n : 0) + g->D + 8);
     if (!scr) return sgl_fail(err, SGL_ENOMEM, "geometry", "out of memory");
-    sgl_status st = sgl_gamma_geometry_ws(m, x, near_tol, rank_tol, g, scr, NULL, err);
+    sgl_status st = sgl_gamma_geometry_ws(m, x, near_tol, rank_tol, g, scr, NULL, 0, err);
     sgl_free(scr);
     return st;
 }
@@ -317,12 +317,17 @@ static int geometry_warm(const sgl_model *m, const double *x, sgl_gamma_geom *g,
     const size_t D = g->D, n = g->live;
     double *Q = ws->sub, *HQ = Q + D * M, *T = HQ + D * M, *th = T + M * M, *z = th + M, *hz = z + D;
     double *hs = ws->lw;   /* Hessian-vector scratch (the Lanczos workspace is not in use here) */
+    double t0 = sgl_lp_now(ws);
     for (size_t k = 0; k < M; ++k) {
         for (size_t i = 0; i < D; ++i) z[i] = g->evecs[i * D + k];
         m->type->hvp(m, x, z, Q + k * D, hs);
-        if (!orthonormalise(Q, k, D, Q + k * D)) return 1;
     }
+    sgl_lp_tick(ws, SGL_LP_HVP, &t0);
+    for (size_t k = 0; k < M; ++k)
+        if (!orthonormalise(Q, k, D, Q + k * D)) return 1;
+    sgl_lp_tick(ws, SGL_LP_EIG, &t0);
     for (size_t k = 0; k < M; ++k) m->type->hvp(m, x, Q + k * D, HQ + k * D, hs);
+    sgl_lp_tick(ws, SGL_LP_HVP, &t0);
     for (size_t a = 0; a < M; ++a)
         for (size_t b = a; b < M; ++b) {
             const double t = 0.5 * (dotD(Q + a * D, HQ + b * D, D) + dotD(Q + b * D, HQ + a * D, D));
@@ -349,7 +354,9 @@ static int geometry_warm(const sgl_model *m, const double *x, sgl_gamma_geom *g,
     for (size_t k = 0; k < M; ++k)
         for (size_t i = 0; i < D; ++i) HQ[k * D + i] = g->evecs[i * D + k];
     if (!orthonormalise(HQ, M, D, z)) return 1;
+    sgl_lp_tick(ws, SGL_LP_EIG, &t0);
     m->type->hvp(m, x, z, hz, hs);
+    sgl_lp_tick(ws, SGL_LP_HVP, &t0);
     const double hn = sqrt(dotD(hz, hz, D));
     if (!(hn <= rank_tol * l1)) return 1;
     g->rank = M;
@@ -359,13 +366,16 @@ static int geometry_warm(const sgl_model *m, const double *x, sgl_gamma_geom *g,
 
 /* the dense route: Hessian, full eigen-decomposition, checks, rank */
 static sgl_status geometry_dense(const sgl_model *m, const double *x, double rank_tol, sgl_gamma_geom *g,
-                                 sgl_err *err)
+                                 sgl_gamma_ws *ws, sgl_err *err)
 {
     const size_t n = g->live;
+    double t0 = sgl_lp_now(ws);
     sgl_status st = sgl_model_hessian(m, x, g->H, err);
     if (st != SGL_OK) return st;
-    if (eig_live(g, g->H, g->evals, g->evecs, g->work))
-        return sgl_fail(err, SGL_EINVAL, "theta", "LAPACK dsyev failed on the Hessian (not finite?)");
+    sgl_lp_tick(ws, SGL_LP_HVP, &t0);
+    const int bad = eig_live(g, g->H, g->evals, g->evecs, g->work);
+    sgl_lp_tick(ws, SGL_LP_EIG, &t0);
+    if (bad) return sgl_fail(err, SGL_EINVAL, "theta", "LAPACK dsyev failed on the Hessian (not finite?)");
     const double lmax = n ? g->evals[0] : 0.0;
     if (!(lmax > 0.0))
         return sgl_fail(err, SGL_EINVAL, "theta",
@@ -384,13 +394,15 @@ static sgl_status geometry_dense(const sgl_model *m, const double *x, double ran
 }
 
 sgl_status sgl_gamma_geometry_ws(const sgl_model *m, const double *x, double near_tol, double rank_tol,
-                                 sgl_gamma_geom *g, double *scr, sgl_gamma_ws *warm, sgl_err *err)
+                                 sgl_gamma_geom *g, double *scr, sgl_gamma_ws *ws, int warm, sgl_err *err)
 {
     const size_t D = g->D, n = g->live, M0 = g->rank;
     if (!(near_tol > 0.0) || !(rank_tol > 0.0 && rank_tol < 1.0))
         return sgl_fail(err, SGL_EINVAL, "geometry", "near_tol must be > 0 and rank_tol in (0, 1)");
     double *gr = g->work;   /* D + scratch: use a fresh block */
+    double t0 = sgl_lp_now(ws);
     g->grad_norm = grad_at(m, x, gr, scr, &g->loss);
+    sgl_lp_tick(ws, SGL_LP_HVP, &t0);
     g->rank = 0;
     g->gap_ratio = NAN;
     g->rank_tol = rank_tol;
@@ -401,10 +413,11 @@ sgl_status sgl_gamma_geometry_ws(const sgl_model *m, const double *x, double nea
                         "not near the manifold of minimisers: |grad L| = %.3g > %.3g (L = %.6g); project with Phi "
                         "first",
                         g->grad_norm, near_tol, g->loss);
-    if (!(warm && warm->sub && M0 > 0 && M0 <= n && geometry_warm(m, x, g, M0, rank_tol, warm) == 0)) {
-        sgl_status st = geometry_dense(m, x, rank_tol, g, err);
+    if (!(warm && ws && ws->sub && M0 > 0 && M0 <= n && geometry_warm(m, x, g, M0, rank_tol, ws) == 0)) {
+        sgl_status st = geometry_dense(m, x, rank_tol, g, ws, err);
         if (st != SGL_OK) return st;
     }
+    t0 = sgl_lp_now(ws);
     const size_t M = g->rank;
     memset(g->Hpinv, 0, D * D * sizeof *g->Hpinv);
     memset(g->Pperp, 0, D * D * sizeof *g->Pperp);
@@ -428,6 +441,7 @@ sgl_status sgl_gamma_geometry_ws(const sgl_model *m, const double *x, double nea
             g->Ppar[i * D + j] = (i == j ? 1.0 : 0.0) - g->Pperp[i * D + j];
         }
     }
+    sgl_lp_tick(ws, SGL_LP_PROJ, &t0);
     return SGL_OK;
 }
 
