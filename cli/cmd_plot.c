@@ -143,10 +143,16 @@ static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
 }
 
 /* the title: what is drawn, over what, which runs */
-static void put_title(FILE *g, const rep_opts *o)
+static void put_title(FILE *g, const plot_ctx *c)
 {
+    const rep_opts *o = c->o;
     char what[200], filt[600] = "";
-    if (strcmp(o->r.kind, "escape") == 0)
+    int ams = 0;   /* a curve of method ams runs (splitting estimates) */
+    for (int i = 0; i < c->cv.n_curves; ++i) ams |= c->cv.n_ams[i] > 0;
+    if (strcmp(o->r.kind, "escape") == 0 && ams)
+        snprintf(what, sizeof what, "%s, 95%% CI (direct runs: censored exponential MLE; method ams: splitting)",
+                 strcmp(o->r.obs, "rate") == 0 ? "escape rate" : "MFPT");
+    else if (strcmp(o->r.kind, "escape") == 0)
         snprintf(what, sizeof what, "%s", strcmp(o->r.obs, "rate") == 0
                                               ? "escape rate: censored exponential MLE, 95% likelihood-ratio CI"
                                               : "MFPT = 1/rate (censored exponential MLE), 95% CI");
@@ -170,7 +176,9 @@ static void write_plot_lines(FILE *g, const plot_ctx *c, const char *q_dat)
         fprintf(g, esc ? " index %d using 1:2:3:4 with yerrorlines title " : " index %d using 1:2:3 with yerrorlines title ",
                 i);
         char counts[160] = "";
-        if (esc)
+        if (esc && c->cv.n_ams[i] && !c->cv.n_live[i] && !c->cv.n_cens[i])
+            snprintf(counts, sizeof counts, " (%llu splitting runs)", c->cv.n_ams[i]);
+        else if (esc)
             snprintf(counts, sizeof counts, " (%llu escaped, %llu censored%s)", c->cv.n_live[i], c->cv.n_cens[i],
                      c->cv.n_div[i] ? ", some diverged" : "");
         else if (c->cv.n_div[i])
@@ -200,7 +208,7 @@ static int write_script(const plot_ctx *c, const char *gp, const char *q_out, co
     fprintf(g, "set terminal %s size 900,600\nset output ", svg ? "svg" : "pngcairo");
     rep_put_quoted(g, sgl_quote_gnuplot, q_out);
     fputs("\nset title ", g);
-    put_title(g, o);
+    put_title(g, c);
     fputs(" noenhanced\nset xlabel ", g);
     rep_put_quoted(g, sgl_quote_gnuplot, xl);
     fputs(" noenhanced\nset ylabel ", g);

@@ -1378,6 +1378,7 @@ typedef struct {
     unsigned long long n_live[SGL_PLOT_MAX_CURVES];   /* series: live trajectories; escape: escaped */
     unsigned long long n_cens[SGL_PLOT_MAX_CURVES];   /* escape: censored */
     unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
+    unsigned long long n_ams[SGL_PLOT_MAX_CURVES];    /* escape: splitting runs of method ams groups (not in n_live) */
     size_t n_points;
     char unit[16];
 } sgl_plot_curves;

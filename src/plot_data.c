@@ -75,7 +75,8 @@ static int escape_point(void *user, const sgl_escape_group *g)
     sgl_plot_point p = {.escape = g, .x = &g->key[g->n_keys - 1]};
     int r = next_curve(a, g->n_keys, g->key, &p);
     if (r) return r < 0 ? (a->oom = 1, -1) : 0;
-    c->n_live[p.curve] += g->rate.escaped;
+    if (g->ams) c->n_ams[p.curve] += g->rate.n;   /* a splitting estimate: no first passages */
+    else c->n_live[p.curve] += g->rate.escaped;
     c->n_cens[p.curve] += g->rate.censored;
     c->n_div[p.curve] += g->rate.diverged;
     if (!c->unit[0] && strlen(g->time_unit) < sizeof c->unit) memcpy(c->unit, g->time_unit, strlen(g->time_unit) + 1);

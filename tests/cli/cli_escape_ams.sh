@@ -40,8 +40,4 @@ bad --method --method amss
 bad --kill --method ams --replicas 10 --kill 10
 bad --ams-z-sigma --method ams --ams-z-a 0.1
 bad --event --method ams --event none
-# a sweep of ams specs is refused at load (it would otherwise be run and stored as a direct simulation)
-printf 'name: a\nkind: escape\nbase:\n  method: ams\n  noise: isotropic\n  D: 0.1\ngrid:\n  L0: [0.5, 1]\n' > "$WORK/ams.yaml"
-"$SGDLAB" sweep "$WORK/ams.yaml" --db "$WORK/s.db" 2>"$WORK/sw.err"; rc=$?
-check "sweep of method ams: exit 2 naming method at its line, no store" bash -c '[ "$1" -eq 2 ] && grep -q "ams.yaml:4:.*method" "$2" && [ ! -e "$3" ]' _ "$rc" "$WORK/sw.err" "$WORK/s.db"
 finish
