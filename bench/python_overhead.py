@@ -80,6 +80,26 @@ def main(scale):
     print("python case=callback_model ns_per_step=%.0f builtin_ns_per_step=%.1f ratio=%.0f (label noise, batch 1, "
           "d=20, n=40: one residual and one J^T call per step)" % (1e9 * c / steps, 1e9 * cb / (100 * steps),
                                                                     (c / steps) / (cb / (100 * steps))))
+    # a Python-callback landscape (sgdlab.Landscape) per step against the built-in doublewell: the same arithmetic
+    # (tests/python/test_landscape.py shows the same first passages); one value and one gradient call per step
+    def dw_value(x, p):
+        u = x[0] * x[0] - 1.0
+        return p.L0 + p.a * u * u
+
+    def dw_grad(x, p):
+        return [4.0 * p.a * x[0] * (x[0] * x[0] - 1.0)]
+
+    def dw_hess(x, p):
+        return [[p.a * (12.0 * x[0] * x[0] - 4.0)]]
+    land = sgdlab.Landscape(dw_value, dw_grad, dw_hess, minimum=[1.0], saddle=[0.0], reads="a", name="dw_bench")
+    espec = dict(noise="isotropic", D=0.05, trajectories=4, t_max=max(5.0, 100 * scale), seed=1)
+    w, c, _ = timed(lambda: sgdlab.escape(landscape=land, threads=1, **espec), 3)
+    ksteps = sgdlab.escape(landscape=land, threads=1, **espec).traj_steps
+    wb, cb, _ = timed(lambda: sgdlab.escape(landscape="doublewell", threads=1, **dict(espec, t_max=100 * espec["t_max"])), 3)
+    kb = sgdlab.escape(landscape="doublewell", threads=1, **dict(espec, t_max=100 * espec["t_max"])).traj_steps
+    print("python case=callback_landscape ns_per_step=%.0f builtin_ns_per_step=%.1f ratio=%.0f (doublewell, "
+          "isotropic noise, sgd: one value and one gradient call per trajectory step)"
+          % (1e9 * c / ksteps, 1e9 * cb / kb, (c / ksteps) / (cb / kb)))
     with tempfile.TemporaryDirectory() as d:
         db = os.path.join(d, "b.db")
         sgdlab.sweep({"base": {"model": "quadratic", "noise": "label", "steps": 10000, "every": 10, "seeds": 8},

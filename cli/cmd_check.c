@@ -33,26 +33,13 @@ static sgl_status unused_flags(const cli_opts *o, sgl_err *err)
     return SGL_OK;
 }
 
-/* the point: --init (live coordinates in layout order) or init(alpha) + 0.3 N(0,1) */
-static void start_point(const sgl_model *m, const sgl_spec *s, double *theta)
+static void print_report(const sgl_spec *s, const sgl_check_info *m, const sgl_check_report *rep)
 {
-    if (s->n_init == 0) {
-        sgl_model_check_point(m, s->alpha, s->seed, theta);
-        return;
-    }
-    size_t nb, len, stride;
-    sgl_model_layout(m, &nb, &len, &stride);
-    for (size_t q = 0; q < nb * len && q < s->n_init; ++q) theta[(q / len) * stride + q % len] = s->init[q];
-}
-
-static void print_report(const sgl_plan *p, const sgl_model *m, const sgl_check_report *rep)
-{
-    const sgl_spec *s = sgl_plan_spec(p);
-    printf("# sgdlab check-model: model %s", m->type->name);
+    printf("# sgdlab check-model: model %s", m->model);
     if (s->model_plugin && s->model_plugin[0])
         printf(" (plugin %s, hash %016llx%s%s)", s->model_plugin, (unsigned long long)s->plugin_hash,
                s->plugin_param[0] ? ", parameters " : "", s->plugin_param);
-    printf(", D = %zu parameters, n = %zu samples, a = %.17g\n", m->dim, m->data->n, m->a);
+    printf(", D = %zu parameters, n = %zu samples, a = %.17g\n", m->dim, m->n, m->a);
     if (s->n_init) printf("# point: --init\n");
     else printf("# point: init(alpha = %.17g) + 0.3 N(0,1) on each live coordinate (seed %llu)\n", s->alpha,
                 (unsigned long long)s->seed);
@@ -83,31 +70,15 @@ int cmd_check_model(int argc, char **argv)
     if ((st = unused_flags(&o, &err)) != SGL_OK || (st = cli_check_relevance(&o, &err)) != SGL_OK ||
         (st = sgl_spec_resolve_data(&o.spec, &err)) != SGL_OK)
         return cli_report(st, &err);
-    o.spec.steps = o.spec.every = 1;
-    o.spec.seeds = 1;
-    sgl_plan *p = NULL;
-    double *theta = NULL;
     sgl_check_report rep;
-    sgl_model m;
-    if ((st = sgl_plan_alloc(&o.spec, &p, &err)) != SGL_OK ||
-        (st = sgl_model_init(&m, sgl_plan_model(p), sgl_plan_data(p, 0), sgl_plan_spec(p)->a, &err)) != SGL_OK)
-        goto done;
-    if (!(theta = calloc(m.dim, sizeof *theta))) {
-        st = sgl_fail(&err, SGL_ENOMEM, "check-model", "out of memory");
-        goto done;
-    }
-    start_point(&m, sgl_plan_spec(p), theta);
-    if ((st = sgl_model_check(&m, theta, o.spec.seed, &rep, &err)) != SGL_OK) goto done;
-    print_report(p, &m, &rep);
+    sgl_check_info m;
+    if ((st = sgl_spec_check_model(&o.spec, &rep, &m, &err)) != SGL_OK) return cli_report(st, &err);
+    print_report(&o.spec, &m, &rep);
     for (size_t i = 0; i < rep.n; ++i)
         if (rep.c[i].ran && !rep.c[i].ok)
             fprintf(stderr, "sgdlab: check-model: %s of model %s is wrong: at %s %zu observed %.17g, expected %.17g "
-                    "(%s); relative error %.3g > %.3g\n", rep.c[i].name, m.type->name,
+                    "(%s); relative error %.3g > %.3g\n", rep.c[i].name, m.model,
                     strcmp(rep.c[i].name, "residuals") == 0 ? "sample" : "coordinate", rep.c[i].coord,
                     rep.c[i].observed, rep.c[i].expected, rep.c[i].against, rep.c[i].err, rep.c[i].tol);
-done:
-    free(theta);
-    sgl_plan_free(p);
-    if (st != SGL_OK) return cli_report(st, &err);
     return rep.ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }

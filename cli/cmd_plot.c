@@ -20,13 +20,42 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PLOT_MAX_TICS 12   /* x a parameter with at most this many values: each value a tick */
+
+/* Okabe-Ito colours (distinguishable with every common colour-vision deficiency), yellow last: pale on white */
+static const char *const k_okabe_ito[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                          "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+
 typedef struct {
     FILE *dat;
     const rep_opts *o;
     int t_eta;                     /* x = t_eta: the clock value, not the step */
-    int rate;                      /* escape: plot the rate, not the MFPT */
     sgl_plot_curves cv;            /* the curves (sgl_plot_data): titles, counts, unit */
+    int logy, have_x, have_y;
+    double xmin, xmax, ymin, ymax; /* of the points drawn (y: their bands or bars; log y: the positive ends) */
+    double xtic[PLOT_MAX_TICS];    /* x a parameter: its distinct values (n_xtic > PLOT_MAX_TICS: too many) */
+    int n_xtic;
 } plot_ctx;
+
+/* the extent of what a point draws, for the axis ranges (and its x as a tick) */
+static void track_point(plot_ctx *c, double x, double lo, double y, double hi)
+{
+    if (!c->have_x || x < c->xmin) c->xmin = x;
+    if (!c->have_x || x > c->xmax) c->xmax = x;
+    c->have_x = 1;
+    const double v[3] = {lo, y, hi};
+    for (int i = 0; i < 3; ++i) {
+        if (!isfinite(v[i]) || (c->logy && !(v[i] > 0))) continue;
+        if (!c->have_y || v[i] < c->ymin) c->ymin = v[i];
+        if (!c->have_y || v[i] > c->ymax) c->ymax = v[i];
+        c->have_y = 1;
+    }
+    if (c->o->r.x_clock || c->n_xtic > PLOT_MAX_TICS) return;
+    for (int i = 0; i < c->n_xtic; ++i)
+        if (c->xtic[i] == x) return;
+    if (c->n_xtic < PLOT_MAX_TICS) c->xtic[c->n_xtic] = x;
+    ++c->n_xtic;
+}
 
 /* a value in a comment line of the data file: control characters as '?' */
 static void put_comment(FILE *f, const char *s)
@@ -57,8 +86,10 @@ static int put_point(void *user, const sgl_plot_point *p)
         if (c->t_eta) fprintf(c->dat, "%.17g", p->t_eta);
         else fputs(p->x->text, c->dat);
         fprintf(c->dat, " %.17g %.17g %zu\n", p->y, p->lo, p->series->n);
+        track_point(c, c->t_eta ? p->t_eta : strtod(p->x->text, NULL), p->y - p->lo, p->y, p->y + p->lo);
     } else {
         const sgl_rate_est *r = &p->escape->rate;
+        track_point(c, strtod(p->x->text, NULL), p->lo, p->y, p->hi);
         fputs(p->x->text, c->dat);
         fprintf(c->dat, " %.17g %.17g %.17g %llu %llu %llu\n", p->y, p->lo, p->hi, (unsigned long long)r->escaped,
                 (unsigned long long)r->censored, (unsigned long long)r->diverged);
@@ -75,20 +106,6 @@ static char *gp_path(const char *path)
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s%s", pre, path);
     return s;
-}
-
-/* a gnuplot single-quoted string of a + b + c */
-static void put_gp3(FILE *f, const char *a, const char *b, const char *c)
-{
-    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-    char *s = malloc(n);
-    if (!s) {
-        rep_oom();
-        return;
-    }
-    snprintf(s, n, "%s%s%s", a, b, c);
-    rep_put_quoted(f, sgl_quote_gnuplot, s);
-    free(s);
 }
 
 /* create path for writing, as a new or truncated regular file: refuses to
@@ -142,86 +159,83 @@ static int write_data(plot_ctx *c, sgl_store *st, const char *dat, int *created)
     return rep_finish_write(df, dat) != 0 || s != SGL_OK ? CLI_EXIT_FAIL : 0;
 }
 
-/* the title: what is drawn, over what, which runs */
-static void put_title(FILE *g, const plot_ctx *c)
+/* one curve per block of the data file: series an SE band under the mean's line, escape CI bars; colour i */
+static void write_plot_lines(FILE *g, const plot_ctx *c, const sgl_plot_text *t, const char *q_dat)
 {
-    const rep_opts *o = c->o;
-    char what[200], filt[600] = "";
-    int ams = 0;   /* a curve of method ams runs (splitting estimates) */
-    for (int i = 0; i < c->cv.n_curves; ++i) ams |= c->cv.n_ams[i] > 0;
-    if (strcmp(o->r.kind, "escape") == 0 && ams)
-        snprintf(what, sizeof what, "%s, 95%% CI (direct runs: censored exponential MLE; method ams: splitting)",
-                 strcmp(o->r.obs, "rate") == 0 ? "escape rate" : "MFPT");
-    else if (strcmp(o->r.kind, "escape") == 0)
-        snprintf(what, sizeof what, "%s", strcmp(o->r.obs, "rate") == 0
-                                              ? "escape rate: censored exponential MLE, 95% likelihood-ratio CI"
-                                              : "MFPT = 1/rate (censored exponential MLE), 95% CI");
-    else
-        snprintf(what, sizeof what, "%s: mean +- SE over trajectories%s", o->r.obs,
-                 o->r.x_clock ? "" : o->r.has_step ? " at the chosen step" : " at the final step");
-    size_t k = 0;
-    for (size_t i = 0; i < o->r.n_where && k < sizeof filt; ++i)
-        k += (size_t)snprintf(filt + k, sizeof filt - k, "%s%s", i ? ", " : "; only ", o->r.where[i]);
-    put_gp3(g, what, filt, "");
-}
-
-static void write_plot_lines(FILE *g, const plot_ctx *c, const char *q_dat)
-{
-    const rep_opts *o = c->o;
-    const int esc = strcmp(o->r.kind, "escape") == 0;
+    const int esc = strcmp(c->o->r.kind, "escape") == 0;
+    /* log y: a band's end <= 0 is left out (1/0: undefined), not drawn at the frame */
+    const char *lo = c->logy ? "($2-$3 > 0 ? $2-$3 : 1/0)" : "($2-$3)";
     fputs("plot ", g);
     for (int i = 0; i < c->cv.n_curves; ++i) {
         if (i) fputs(", \\\n     ", g);
         rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
-        fprintf(g, esc ? " index %d using 1:2:3:4 with yerrorlines title " : " index %d using 1:2:3 with yerrorlines title ",
-                i);
-        char counts[160] = "";
-        if (esc && c->cv.n_ams[i] && !c->cv.n_live[i] && !c->cv.n_cens[i])
-            snprintf(counts, sizeof counts, " (%llu splitting runs)", c->cv.n_ams[i]);
-        else if (esc)
-            snprintf(counts, sizeof counts, " (%llu escaped, %llu censored%s)", c->cv.n_live[i], c->cv.n_cens[i],
-                     c->cv.n_div[i] ? ", some diverged" : "");
-        else if (c->cv.n_div[i])
-            snprintf(counts, sizeof counts, " (%llu of %llu diverged or non-finite)", c->cv.n_div[i],
-                     c->cv.n_div[i] + c->cv.n_live[i]);
-        char pre[80];
-        snprintf(pre, sizeof pre, "%s%s", o->r.curve ? o->r.curve : "", o->r.curve ? " = " : "");
-        put_gp3(g, pre, c->cv.title[i], counts);
+        if (esc) {
+            fprintf(g, " index %d using 1:2:3:4 with yerrorlines lt %d title ", i, i + 1);
+        } else {
+            fprintf(g, " index %d using 1:%s:($2+$3) with filledcurves fs transparent solid 0.2 noborder lt %d "
+                       "notitle, \\\n     ", i, lo, i + 1);
+            rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
+            fprintf(g, " index %d using 1:2 with %s lt %d title ", i, c->o->r.x_clock ? "lines" : "linespoints", i + 1);
+        }
+        rep_put_quoted(g, sgl_quote_gnuplot, t->legend[i]);
         fputs(" noenhanced", g);
     }
     fputc('\n', g);
 }
 
-/* FILE.gp; 0 or the exit code */
-static int write_script(const plot_ctx *c, const char *gp, const char *q_out, const char *q_dat, int svg,
-                        int *created)
+/* colours, and ranges fitted to what is drawn: 5 % margins (log axes: by factors); a parameter's values as x ticks */
+static void write_axes(FILE *g, const plot_ctx *c)
 {
-    const rep_opts *o = c->o;
-    const int esc = strcmp(o->r.kind, "escape") == 0;
+    for (int i = 0; i < 8; ++i)
+        fprintf(g, "set linetype %d lc rgb '%s' lw 2 pt %d ps 1\n", i + 1, k_okabe_ito[i], 7 + (i % 4) * 2);
+    fputs("set linetype cycle 8\n", g);
+    if (c->have_x && c->xmax > c->xmin) {
+        if (c->o->logx && c->xmin > 0) {
+            const double f = pow(c->xmax / c->xmin, 0.05);
+            fprintf(g, "set xrange [%.17g:%.17g]\n", c->xmin / f, c->xmax * f);
+        } else if (!c->o->logx) {
+            const double m = 0.05 * (c->xmax - c->xmin);
+            fprintf(g, "set xrange [%.17g:%.17g]\n", c->xmin - m, c->xmax + m);
+        }
+    }
+    if (c->logy && c->have_y && c->ymax > c->ymin) {
+        const double f = pow(c->ymax / c->ymin, 0.05);
+        fprintf(g, "set yrange [%.17g:%.17g]\n", c->ymin / f, c->ymax * f);
+    }
+    if (c->n_xtic > 1 && c->n_xtic <= PLOT_MAX_TICS) {
+        fputs("set xtics (", g);
+        for (int i = 0; i < c->n_xtic; ++i) fprintf(g, "%s'%g' %.17g", i ? ", " : "", c->xtic[i], c->xtic[i]);
+        fputs(")\n", g);
+    }
+}
+
+/* FILE.gp; 0 or the exit code */
+static int write_script(const plot_ctx *c, const sgl_plot_text *t, const char *gp, const char *q_out,
+                        const char *q_dat, int svg, int *created)
+{
     FILE *g = create_regular(gp);
     if (!g) {
         fprintf(stderr, "sgdlab: --out: cannot write '%s': %s\n", gp, strerror(errno));
         return CLI_EXIT_FAIL;
     }
     *created = 1;
-    const char *xl = strcmp(o->r.x, "step") == 0 ? "step k (SGD steps)" : c->t_eta ? "t = sum eta_k (GD time)" : o->r.x;
     fprintf(g, "set terminal %s size 900,600\nset output ", svg ? "svg" : "pngcairo");
     rep_put_quoted(g, sgl_quote_gnuplot, q_out);
-    fputs("\nset title ", g);
-    put_title(g, c);
+    fputs("\nset title ", g);   /* what is drawn; on a second line what was selected or pooled */
+    rep_put_quoted(g, sgl_quote_gnuplot, t->title);
+    if (t->selection[0]) {
+        fputs(".\"\\n\".", g);
+        rep_put_quoted(g, sgl_quote_gnuplot, t->selection);
+    }
     fputs(" noenhanced\nset xlabel ", g);
-    rep_put_quoted(g, sgl_quote_gnuplot, xl);
+    rep_put_quoted(g, sgl_quote_gnuplot, t->xlabel);
     fputs(" noenhanced\nset ylabel ", g);
-    const char *unit = strcmp(c->cv.unit, "t") == 0       ? "t (SDE time)"
-                     : strcmp(c->cv.unit, "t_eta") == 0 ? "t = eta k (SGD steps x eta)"
-                                                     : "mixed units";
-    if (esc) put_gp3(g, c->rate ? "escape rate, per unit of " : "MFPT, in ", unit, "");
-    else rep_put_quoted(g, sgl_quote_gnuplot, o->r.obs);
-    /* a margin of 5 % each side in x: no point or error bar sits on the frame */
-    fputs(" noenhanced\nset key below\nset grid\nset offsets graph 0.05, graph 0.05, 0, 0\n", g);
-    if (o->logx) fputs("set logscale x\n", g);
-    if (o->logy) fputs("set logscale y\n", g);
-    write_plot_lines(g, c, q_dat);
+    rep_put_quoted(g, sgl_quote_gnuplot, t->ylabel);
+    fputs(" noenhanced\nset key below\nset grid\n", g);
+    if (c->o->logx) fputs("set logscale x\n", g);
+    if (c->logy) fputs("set logscale y\n", g);
+    write_axes(g, c);
+    write_plot_lines(g, c, t, q_dat);
     return rep_finish_write(g, gp) != 0 ? CLI_EXIT_FAIL : 0;
 }
 
@@ -308,14 +322,21 @@ int rep_plot(rep_opts *o)
     sgl_store *st = NULL;
     plot_ctx c;
     memset(&c, 0, sizeof c);
+    static sgl_plot_text words;   /* 17 kB */
     c.o = o;
     plot_files p;
     int code = plot_files_init(&p, out);
     if (code || (code = rep_open_db(o, &st)) != 0 || (code = rep_resolve(o, st, 0)) != 0) goto done;
     c.t_eta = strcmp(o->r.x, "t_eta") == 0;
-    c.rate = strcmp(o->r.kind, "escape") == 0 && strcmp(o->r.obs, "rate") == 0;
     if (strcmp(o->r.kind, "escape") == 0) o->logy = 1;   /* MFPTs span decades */
+    c.logy = o->logy;
     if ((code = write_data(&c, st, p.dat, &p.have_dat)) != 0) goto done;
+    sgl_err err = {{0}, {0}};
+    sgl_status s = sgl_plot_words(st, &o->r, &c.cv, &words, &err);
+    if (s != SGL_OK) {
+        code = rep_fail(s, &err);
+        goto done;
+    }
     int r = make_tmp(p.tmp, ol + 16, out);
     p.have_tmp = r != CLI_EXIT_FAIL;
     if ((code = r < 0 ? -r : r) != 0) goto done;
@@ -324,7 +345,7 @@ int rep_plot(rep_opts *o)
         code = CLI_EXIT_FAIL;
         goto done;
     }
-    if ((code = write_script(&c, p.gp, p.q_out, p.q_dat, svg, &p.have_gp)) != 0) goto done;
+    if ((code = write_script(&c, &words, p.gp, p.q_out, p.q_dat, svg, &p.have_gp)) != 0) goto done;
     if ((code = run_gnuplot(p.q_gp, p.tmp, out)) != 0) goto done;
     p.have_tmp = 0;
     fprintf(stderr, "sgdlab plot: %s (%d curves, %zu points; data %s, script %s)\n", out, c.cv.n_curves,

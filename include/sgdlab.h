@@ -471,6 +471,24 @@ sgl_status sgl_plugin_model(const char *path, uint64_t hash, const char *params,
                             sgl_err *err);
 /* Hash the plugin file into the spec and set model "plugin" (sgl_spec_resolve_data does this too). */
 sgl_status sgl_spec_resolve_plugin(sgl_spec *s, sgl_err *err);
+/* Register a model plugin made in this process (sgdlab.Model's Python callbacks) under id, a name without '/'
+ * that a spec's model_plugin then names instead of a file, with its content hash (nonzero: it enters the run
+ * key as a file's does).  api must stay valid for the process; an id registered again with the same hash
+ * keeps the first api, with another hash is refused. */
+struct sgl_model_plugin;
+sgl_status sgl_model_plugin_register(const char *id, uint64_t hash, const struct sgl_model_plugin *api,
+                                     sgl_err *err);
+/* `sgdlab check-model` (and sgdlab.check) as one call: the model of a run spec (resolved by
+ * sgl_spec_resolve_data; steps, every and seeds are ignored) on the data of its first draw, checked at its
+ * init (live coordinates in layout order) or at sgl_model_check_point(alpha, seed).  info (may be NULL): the
+ * model's name, D, n, a and whether the point is init's.  A failed check is rep->ok 0, not an error. */
+typedef struct {
+    char model[64];
+    size_t dim, n;
+    double a;
+    int at_init;
+} sgl_check_info;
+sgl_status sgl_spec_check_model(const sgl_spec *s, sgl_check_report *rep, sgl_check_info *info, sgl_err *err);
 /* Validate a spec; each problem names its field (CLI flag) and the allowed range. */
 sgl_status sgl_spec_validate(const sgl_spec *s, sgl_err *err);
 /* eta at step k under the spec's schedule */
@@ -1381,6 +1399,7 @@ typedef struct {
     unsigned long long n_ams[SGL_PLOT_MAX_CURVES];    /* escape: splitting runs of method ams groups (not in n_live) */
     size_t n_points;
     char unit[16];
+    int64_t step_min, step_max;   /* series: the steps the points are at (x a parameter: each run's final or --step) */
 } sgl_plot_curves;
 typedef enum {
     SGL_PLOT_POINT,          /* drawn */
@@ -1400,6 +1419,19 @@ typedef struct {
 sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_plot_curves *c,
                          int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
 void sgl_plot_curves_clear(sgl_plot_curves *c);
+/* The words of a plot of r (after sgl_plot_data filled c): a title saying what is drawn (estimate and uncertainty,
+ * at which step), what was selected (--where as given) and the keys that vary between the kind's runs but are
+ * neither x, the curve nor filtered (pooled); axis labels with quantity and unit from the parameter tables and the
+ * observables' docs; a legend entry per curve with its trajectory counts (diverged, censored).  Plain text (the
+ * caller quotes it); cut, never overflowed. */
+typedef struct {
+    char title[512];       /* what is drawn */
+    char selection[1024];  /* "only KEY=VALUE, ...; pooled over KEY, ..." ("" when neither) */
+    char xlabel[256], ylabel[256];
+    char legend[SGL_PLOT_MAX_CURVES][256];
+} sgl_plot_text;
+sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot_curves *c, sgl_plot_text *t,
+                          sgl_err *err);
 
 /* Export: every row of table "series", "runs", "estimates" or "events" (of
  * finished runs; runs: all) in run order, of the runs of one kind (kind
@@ -1610,6 +1642,13 @@ typedef struct {
  * without one.  Errors name --landscape-plugin (no file, not loadable, no symbol, wrong ABI version or
  * struct size, a missing slot). */
 sgl_status sgl_escape_spec_resolve_plugin(sgl_escape_spec *s, sgl_err *err);
+/* Register a landscape plugin made in this process (sgdlab.Landscape's Python callbacks) under id, a name
+ * without '/' that a spec's landscape_plugin then names instead of a file, with its content hash (nonzero:
+ * it enters the run key as a file's does).  api must stay valid for the process; an id registered again
+ * with the same hash keeps the first api, with another hash is refused. */
+struct sgl_landscape_plugin;
+sgl_status sgl_landscape_plugin_register(const char *id, uint64_t hash, const struct sgl_landscape_plugin *api,
+                                         sgl_err *err);
 
 void sgl_escape_spec_default(sgl_escape_spec *s);
 /* Every field checked; err names the field (spec key = CLI flag without

@@ -7,15 +7,18 @@
  * log y axis), so a drawing can say what it left out.  Series: mean +- SE
  * (data-draw shared groups over the runs' means, as report); escape: the
  * MFPT or the rate with its CI.  Per curve the trajectories drawn, censored
- * and diverged, and the escape groups' time unit ("mixed" when they differ). */
+ * and diverged, and the escape groups' time unit ("mixed" when they differ).
+ * sgl_plot_words: the title, axis labels and legend entries that say so. */
 #include "internal.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
     sgl_plot_curves *c;
-    int rate, logy, t_eta;
+    int rate, logy, clock, have_step;
     int (*fn)(void *user, const sgl_plot_point *p);
     void *user;
     int cur_type;
@@ -55,8 +58,16 @@ static int series_point(void *user, const sgl_series_group *g)
     sgl_plot_point p = {.series = g, .x = &g->key[g->n_keys - 1], .t_eta = g->t_eta};
     int r = next_curve(a, g->n_keys, g->key, &p);
     if (r) return r < 0 ? (a->oom = 1, -1) : 0;
-    a->c->n_live[p.curve] += g->n;
-    a->c->n_div[p.curve] += g->n_diverged + g->n_nonfinite;
+    if (a->clock) {   /* a group per logged step of the same trajectories: the counts of the curve's last step */
+        a->c->n_live[p.curve] = g->n;
+        a->c->n_div[p.curve] = g->n_diverged + g->n_nonfinite;
+    } else {          /* a group per value of x: distinct runs */
+        a->c->n_live[p.curve] += g->n;
+        a->c->n_div[p.curve] += g->n_diverged + g->n_nonfinite;
+    }
+    if (!a->have_step || g->step_min < a->c->step_min) a->c->step_min = g->step_min;
+    if (!a->have_step || g->step_max > a->c->step_max) a->c->step_max = g->step_max;
+    a->have_step = 1;
     p.what = !is_number(p.x) ? SGL_PLOT_X_NOT_NUMBER : !(g->n > 0) ? SGL_PLOT_NO_LIVE : SGL_PLOT_POINT;
     if (p.what == SGL_PLOT_POINT) {
         /* data-draw shared: over the runs' means, one replicate per data draw (as report) */
@@ -97,9 +108,135 @@ sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_p
 {
     memset(c, 0, sizeof *c);
     const int esc = strcmp(r->kind, "escape") == 0;
-    plot_acc a = {c, esc && r->obs && strcmp(r->obs, "rate") == 0, logy, 0, fn, user, 0, 0};
+    plot_acc a = {c, esc && r->obs && strcmp(r->obs, "rate") == 0, logy, r->x_clock, 0, fn, user, 0, 0};
     sgl_status s = esc ? sgl_store_escape_groups(st, &r->q, 0.95, escape_point, &a, err)
                        : sgl_store_series_groups(st, &r->q, series_point, &a, err);
     if (a.oom) s = sgl_fail(err, SGL_ENOMEM, "--db", "out of memory");
     return s;
+}
+
+/* ------------------------------------------------------------ words */
+
+/* text appended to buf[len] at *k (cut at the end, always terminated) */
+static void add(char *buf, size_t len, size_t *k, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t len, size_t *k, const char *fmt, ...)
+{
+    if (*k >= len) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *k, len - *k, fmt, ap);
+    va_end(ap);
+    *k = n < 0 ? len : *k + (size_t)n;
+}
+
+/* the x axis: a clock, or the key's row of the kind's parameter table ("help (name), unit") */
+static void x_label(const sgl_report_req *r, char *buf, size_t len)
+{
+    size_t k = 0;
+    const sgl_spec_kind kind = strcmp(r->kind, "escape") == 0 ? SGL_KIND_ESCAPE : SGL_KIND_RUN;
+    const sgl_param *p = sgl_param_table(kind);
+    for (; p && p->name; ++p)
+        if (strcmp(p->key ? p->key : p->name, r->x) == 0) break;
+    if (strcmp(r->x, "step") == 0) add(buf, len, &k, "step k (SGD steps)");
+    else if (strcmp(r->x, "t_eta") == 0) add(buf, len, &k, "t = sum of eta_k over the steps (GD time)");
+    else if (!p || !p->name || !p->help) add(buf, len, &k, "%s", r->x);
+    else {
+        add(buf, len, &k, "%s (%s)", p->help, r->x);
+        if (p->unit) add(buf, len, &k, ", in %s", p->unit);
+    }
+}
+
+/* the observable's doc without its "optional: ..." note */
+static void obs_label(const char *obs, char *buf, size_t len)
+{
+    size_t k = 0;
+    for (const sgl_observable_type *const *o = sgl_observables; *o; ++o) {
+        if (strcmp((*o)->name, obs) != 0) continue;
+        const char *doc = (*o)->doc, *opt = strstr(doc, "; optional");
+        if (opt) add(buf, len, &k, "%s: %.*s)", obs, (int)(opt - doc), doc);
+        else add(buf, len, &k, "%s: %s", obs, doc);
+        return;
+    }
+    add(buf, len, &k, "%s", obs);
+}
+
+/* the y axis: the observable, or the escape estimate and its unit */
+static void y_label(const sgl_report_req *r, const sgl_plot_curves *c, char *buf, size_t len)
+{
+    size_t k = 0;
+    if (strcmp(r->kind, "escape") != 0) {
+        obs_label(r->obs, buf, len);
+        return;
+    }
+    const char *unit = strcmp(c->unit, "t") == 0       ? "t (SDE time)"
+                       : strcmp(c->unit, "t_eta") == 0 ? "t = eta k (SGD steps x eta)"
+                                                       : "mixed units";
+    add(buf, len, &k, "%s%s", strcmp(r->obs, "rate") == 0 ? "escape rate, per unit of " : "MFPT, in ", unit);
+}
+
+typedef struct {
+    const sgl_report_req *r;
+    char *buf;
+    size_t len, *k;
+    int n;
+} pooled_ctx;
+
+/* a key varying between the runs that neither x, the curve nor a filter fixes: pooled in each point */
+static int pooled_one(void *user, const char *name)
+{
+    pooled_ctx *p = user;
+    const sgl_report_req *r = p->r;
+    if (strcmp(name, r->x) == 0 || (r->curve && strcmp(name, r->curve) == 0)) return 0;
+    for (size_t i = 0; i < r->n_where; ++i)
+        if (strcmp(name, r->where_key[i]) == 0) return 0;
+    add(p->buf, p->len, p->k, "%s%s", p->n++ ? ", " : *p->k ? "; pooled over " : "pooled over ", name);
+    return 0;
+}
+
+static void series_what(const sgl_report_req *r, const sgl_plot_curves *c, char *buf, size_t len, size_t *k)
+{
+    add(buf, len, k, "%s: mean +- SE over %s", r->obs,
+        r->shared ? "data draws (data-draw: shared runs: their means)" : "trajectories");
+    if (r->x_clock) add(buf, len, k, " at each logged step");
+    else if (r->has_step) add(buf, len, k, " at step %lld", (long long)r->step);
+    else if (c->step_min == c->step_max) add(buf, len, k, " at the final step %lld", (long long)c->step_min);
+    else add(buf, len, k, " at each run's final step (%lld to %lld)", (long long)c->step_min, (long long)c->step_max);
+}
+
+sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot_curves *c, sgl_plot_text *t,
+                          sgl_err *err)
+{
+    memset(t, 0, sizeof *t);
+    const int esc = strcmp(r->kind, "escape") == 0;
+    size_t k = 0;
+    int ams = 0;   /* a curve of method ams groups (splitting estimates) */
+    for (int i = 0; i < c->n_curves; ++i) ams |= c->n_ams[i] > 0;
+    if (esc && ams)
+        add(t->title, sizeof t->title, &k, "%s, 95%% CI (direct runs: censored exponential MLE; method ams: "
+            "splitting)", strcmp(r->obs, "rate") == 0 ? "escape rate" : "MFPT");
+    else if (esc)
+        add(t->title, sizeof t->title, &k, "%s", strcmp(r->obs, "rate") == 0
+                                                     ? "escape rate: censored exponential MLE, 95% likelihood-ratio CI"
+                                                     : "MFPT = 1/rate (censored exponential MLE), 95% CI");
+    else series_what(r, c, t->title, sizeof t->title, &k);
+    k = 0;
+    for (size_t i = 0; i < r->n_where; ++i)
+        add(t->selection, sizeof t->selection, &k, "%s%s", i ? ", " : "only ", r->where[i]);
+    pooled_ctx pc = {r, t->selection, sizeof t->selection, &k, 0};
+    sgl_status s = sgl_store_varying_keys(st, r->kind, pooled_one, &pc, err);
+    if (s != SGL_OK) return s;
+    x_label(r, t->xlabel, sizeof t->xlabel);
+    y_label(r, c, t->ylabel, sizeof t->ylabel);
+    for (int i = 0; i < c->n_curves; ++i) {
+        char *b = t->legend[i];
+        size_t n = 0, bl = sizeof t->legend[i];
+        if (r->curve) add(b, bl, &n, "%s = ", r->curve);
+        add(b, bl, &n, "%s", c->title[i]);
+        if (esc && c->n_ams[i] && !c->n_live[i] && !c->n_cens[i]) add(b, bl, &n, " (%llu splitting runs", c->n_ams[i]);
+        else if (esc) add(b, bl, &n, " (%llu escaped, %llu censored", c->n_live[i], c->n_cens[i]);
+        else add(b, bl, &n, " (%llu trajectories", c->n_live[i] + c->n_div[i]);
+        if (c->n_div[i]) add(b, bl, &n, ", %llu diverged%s", c->n_div[i], esc ? "" : " or non-finite");
+        add(b, bl, &n, ")");
+    }
+    return SGL_OK;
 }

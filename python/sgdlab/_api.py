@@ -334,6 +334,10 @@ def theory(**kwargs):
     """`sgdlab theory` as a call: every prediction for the escape problem the keyword arguments describe (the
     escape keys less those that only steer a simulation).  Returns {name: {"value", "unit", "note"}}."""
     spec = Spec("escape", kwargs)
+    err = ffi.new("sgl_err *")
+    st = lib.sgl_escape_spec_resolve_plugin(ffi.addressof(spec.c, "u", "escape"), err)   # a landscape plugin
+    if st != 0:
+        raise_err(st, err)
     spec.check_given()
     spec.validate()
     for key in _SIM_ONLY:

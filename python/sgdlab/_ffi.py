@@ -395,7 +395,7 @@ LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell",
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
 EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_EXPESC_NX": 6, "SGL_LWA_N": 7,
                  "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
-                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2}
+                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16}
 
 # struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {
@@ -432,6 +432,10 @@ LAYOUT = {
     "sgl_sweep_progress": ["n", "skipped", "done", "redone", "finished_elsewhere", "running_elsewhere", "traj",
                            "t_store"],
     "sgl_sweep_exec_opts": ["path", "db_path", "resume", "threads", "ranks", "progress", "user"],
+    # include/sgdlab_plugin.h, declared by _landscape.py and _model.py
+    "sgl_plugin_lparams": ["n", "L0", "a", "h", "q", "k"],
+    "sgl_landscape_plugin": ["abi_version", "size", "name", "doc", "reads", "has_saddle", "max_dim", "value", "grad",
+                             "hess", "critical"],
 }
 # structs declared with their leading fields only (never allocated here): offsets checked, size not
 PARTIAL = {"sgl_observable_type": ["name", "doc"]}

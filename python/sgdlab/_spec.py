@@ -84,6 +84,11 @@ class Spec:
         kwargs = dict(kwargs)
         if hasattr(kwargs.get("model"), "spec_keys"):   # a Python-callback model (sgdlab.Model): its plugin keys
             kwargs.update(kwargs.pop("model").spec_keys())
+        if hasattr(kwargs.get("landscape"), "spec_keys"):   # a Python landscape (sgdlab.Landscape): its id
+            land = kwargs.pop("landscape")
+            kwargs.update(land.spec_keys())
+            if land.n_fixed is not None and "n_dim" not in kwargs and "n-dim" not in kwargs:
+                kwargs["n-dim"] = land.n_fixed   # its critical points' length
         for name, value in kwargs.items():
             key = name.replace("_", "-")
             text = ffi.new("char[]", _text(value).encode())

@@ -15,7 +15,7 @@ def test_struct_layout_matches_header(tmp_path):
     cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if not cc:
         pytest.skip("no C compiler")
-    lines = ['#include <stdio.h>', '#include <stddef.h>', '#include "sgdlab_experiments.h"', '#include "sgdlab_columns.h"', "int main(void) {",
+    lines = ['#include <stdio.h>', '#include <stddef.h>', '#include "sgdlab_experiments.h"', '#include "sgdlab_columns.h"', '#include "sgdlab_plugin.h"', "int main(void) {",
              'printf("{");']
     sep = ""
     for name in EXP_CONSTANTS:

@@ -42,6 +42,26 @@ static void ctx_init(sgl_esc_ctx *c, const sgl_escape_spec *s)
     c->bridge = s->bridge && sgl_escape_reads(c->dyn->kind.reads, "bridge") && c->event->bridge;
 }
 
+static int all_finite(const double *x, unsigned n)
+{
+    for (unsigned i = 0; i < n; ++i)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
+/* a plugin's critical points, values and curvatures must be numbers (a Python callback that raised gives NaN) */
+static sgl_status finite_geometry(const sgl_landscape_type *lt, unsigned n, const sgl_escape_info *in, sgl_err *err)
+{
+    const char *bad = !all_finite(in->x_min, n) ? "the minimum" : !isfinite(in->L_min) ? "the value at the minimum"
+                      : !all_finite(in->hstar, n) ? "the Hessian at the minimum" : NULL;
+    if (!bad && lt->has_saddle)
+        bad = !all_finite(in->x_sad, n) ? "the saddle" : !all_finite(in->x_next, n) ? "the next minimum"
+              : !isfinite(in->L_sad) ? "the value at the saddle" : !isfinite(in->h_sad0) ? "the Hessian at the saddle"
+              : NULL;
+    if (bad) return sgl_fail(err, SGL_EINVAL, "landscape", "%s of landscape %s is not finite", bad, lt->name);
+    return SGL_OK;
+}
+
 /* c->in: critical points, the exit geometry, the step; the start checked */
 static sgl_status describe_ctx(sgl_esc_ctx *c, sgl_err *err)
 {
@@ -66,6 +86,7 @@ static sgl_status describe_ctx(sgl_esc_ctx *c, sgl_err *err)
         in->h_sad0 = H[0];
         in->dir = in->x_sad[0] > in->x_min[0] ? 1 : -1;
     }
+    if ((st = finite_geometry(lt, n, in, err)) != SGL_OK) return st;
     if (c->event->geometry && (st = c->event->geometry(c, err)) != SGL_OK) return st;   /* --offset: hyperplane's */
     in->step = c->dyn->step_size(s, in);
     if (!c->dyn->time_changed) {

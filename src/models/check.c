@@ -10,6 +10,7 @@
 #include "../plan.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -233,4 +234,47 @@ sgl_status sgl_model_check_point(const sgl_model *m, double alpha, uint64_t seed
     sgl_stream_init(&s, seed, 0, 0, SGL_P_INIT);
     for (size_t q = 0; q < nb * len; ++q) theta[(q / len) * stride + q % len] += 0.3 * sgl_stream_normal(&s);
     return SGL_OK;
+}
+
+/* the point: spec init (live coordinates in layout order) or init(alpha) + 0.3 N(0,1) */
+static void start_point(const sgl_model *m, const sgl_spec *s, double *theta)
+{
+    if (s->n_init == 0) {
+        sgl_model_check_point(m, s->alpha, s->seed, theta);
+        return;
+    }
+    size_t nb, len, stride;
+    sgl_model_layout(m, &nb, &len, &stride);
+    for (size_t q = 0; q < nb * len && q < s->n_init; ++q) theta[(q / len) * stride + q % len] = s->init[q];
+}
+
+sgl_status sgl_spec_check_model(const sgl_spec *s, sgl_check_report *rep, sgl_check_info *info, sgl_err *err)
+{
+    sgl_spec one = *s;   /* one step, one trajectory: the plan only supplies the model and its data */
+    one.steps = one.every = 1;
+    one.seeds = 1;
+    one.n_decay = 0;
+    sgl_plan *p = NULL;
+    double *theta = NULL;
+    sgl_model m;
+    memset(rep, 0, sizeof *rep);
+    sgl_status st = sgl_plan_alloc(&one, &p, err);
+    if (st == SGL_OK) st = sgl_model_init(&m, sgl_plan_model(p), sgl_plan_data(p, 0), sgl_plan_spec(p)->a, err);
+    if (st == SGL_OK && !(theta = sgl_alloc_doubles(m.dim ? m.dim : 1)))
+        st = sgl_fail(err, SGL_ENOMEM, "model", "out of memory");
+    if (st == SGL_OK) {
+        memset(theta, 0, m.dim * sizeof *theta);
+        start_point(&m, sgl_plan_spec(p), theta);
+        st = sgl_model_check(&m, theta, one.seed, rep, err);
+        if (info) {
+            snprintf(info->model, sizeof info->model, "%s", m.type->name);
+            info->dim = m.dim;
+            info->n = m.data->n;
+            info->a = m.a;
+            info->at_init = s->n_init != 0;
+        }
+    }
+    sgl_free(theta);
+    sgl_plan_free(p);
+    return st;
 }

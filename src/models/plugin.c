@@ -5,7 +5,9 @@
  * validation and a sweep's runs share one instance, and a model type pointer
  * handed out stays valid (plans hold it).  The content hash is FNV-1a 64 of
  * the file's bytes, like --data-file's: it enters the canonical form (and so
- * the run key) beside the path. */
+ * the run key) beside the path.  A plugin may also be registered from memory
+ * under an id (sgdlab.Model: function pointers to Python callbacks) with a
+ * content hash of its own, which a spec then names like a file. */
 #include "../internal.h"
 #include "sgdlab_plugin.h"
 
@@ -30,6 +32,38 @@ typedef struct plug {
 
 static plug *g_plugs;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* models registered from memory (sgl_model_plugin_register): a spec names one by its id instead of a file */
+typedef struct reg {
+    char *id;
+    uint64_t hash;
+    const sgl_model_plugin *api;
+    struct reg *next;
+} reg;
+static reg *g_regs;
+
+/* the registered model of this id, else NULL; the caller holds g_lock */
+static const reg *registered(const char *id)
+{
+    for (const reg *r = g_regs; r; r = r->next)
+        if (strcmp(r->id, id) == 0) return r;
+    return NULL;
+}
+
+/* the content hash of a plugin: a registered one's, else its file's */
+static sgl_status plugin_hash(const char *path, uint64_t *h, const sgl_model_plugin **api, sgl_err *err)
+{
+    pthread_mutex_lock(&g_lock);
+    const reg *r = registered(path);
+    if (r) {
+        *h = r->hash;
+        *api = r->api;
+    }
+    pthread_mutex_unlock(&g_lock);
+    if (r) return SGL_OK;
+    *api = NULL;
+    return sgl_file_hash(path, "--model-plugin", h, err);
+}
 
 /* ------------------------------------------------------------ the adapters */
 
@@ -229,6 +263,33 @@ static sgl_status load(plug *p, sgl_err *err)
     return st != SGL_OK ? st : make_instance(p, err);
 }
 
+sgl_status sgl_model_plugin_register(const char *id, uint64_t hash, const sgl_model_plugin *api, sgl_err *err)
+{
+    if (!id || !id[0] || strchr(id, '/'))
+        return sgl_fail(err, SGL_EINVAL, "--model-plugin", "a registered model's id must be a non-empty name "
+                        "without '/'");
+    if (hash == 0) return sgl_fail(err, SGL_EINVAL, "--model-plugin", "'%s': the content hash must be nonzero", id);
+    sgl_status st = check_api(api, id, err);
+    if (st != SGL_OK) return st;
+    pthread_mutex_lock(&g_lock);
+    const reg *old = registered(id);
+    reg *r = NULL;
+    if (old && old->hash != hash)
+        st = sgl_fail(err, SGL_EINVAL, "--model-plugin", "'%s' is already registered with other content (hash "
+                      "%016llx, now %016llx)", id, (unsigned long long)old->hash, (unsigned long long)hash);
+    else if (!old && (!(r = sgl_calloc(1, sizeof *r)) || !(r->id = sgl_strdup(id)))) {
+        sgl_free(r);
+        st = sgl_fail(err, SGL_ENOMEM, "--model-plugin", "out of memory");
+    } else if (!old) {
+        r->hash = hash;
+        r->api = api;
+        r->next = g_regs;
+        g_regs = r;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return st;
+}
+
 static void drop(plug *p)
 {
     if (!p) return;
@@ -243,7 +304,8 @@ sgl_status sgl_plugin_model(const char *path, uint64_t hash, const char *params,
 {
     *out = NULL;
     uint64_t now;
-    sgl_status st = sgl_file_hash(path, "--model-plugin", &now, err);
+    const sgl_model_plugin *api;
+    sgl_status st = plugin_hash(path, &now, &api, err);
     if (st != SGL_OK) return st;
     if (hash != 0 && hash != now)
         return sgl_fail(err, SGL_EINVAL, "--model-plugin",
@@ -263,8 +325,9 @@ sgl_status sgl_plugin_model(const char *path, uint64_t hash, const char *params,
         return sgl_fail(err, SGL_ENOMEM, "--model-plugin", "out of memory");
     }
     p->hash = now;
+    p->api = api;   /* a registered model's (no file to load) */
     snprintf(p->params, sizeof p->params, "%s", params);
-    if ((st = load(p, err)) != SGL_OK) {
+    if ((st = api ? make_instance(p, err) : load(p, err)) != SGL_OK) {
         drop(p);
     } else {
         p->next = g_plugs;
@@ -307,7 +370,8 @@ sgl_status sgl_spec_resolve_plugin(sgl_spec *s, sgl_err *err)
             return sgl_fail(err, SGL_EINVAL, "--plugin-param", "only used with --model-plugin FILE");
         return SGL_OK;
     }
-    sgl_status st = sgl_file_hash(s->model_plugin, "--model-plugin", &s->plugin_hash, err);
+    const sgl_model_plugin *api;
+    sgl_status st = plugin_hash(s->model_plugin, &s->plugin_hash, &api, err);
     if (st != SGL_OK) return st;
     s->model = "plugin";
     return SGL_OK;

@@ -133,7 +133,7 @@ if command -v gnuplot > /dev/null; then
     check "plot png: a PNG file" test "$(head -c 4 p.png | od -An -c | tr -d ' ')" = '211PNG'
     check "plot png: 2 curves" grep -q "2 curves" err.txt
     check "plot png: log y and error bars in the script" grep -q "set logscale y" p.png.gp
-    check "plot png: error bars" grep -q "yerrorlines" p.png.gp
+    check "plot png: SE bands" grep -q "filledcurves" p.png.gp
     "$SGDLAB" plot r.db --x lr --curve noise --logx --out p.svg 2> err.txt
     check "plot svg: exit 0" test $? -eq 0
     check "plot svg: an SVG file" grep -q "<svg" p.svg
