@@ -56,6 +56,7 @@ void escape_ams_json_diag(sgl_json *w, const sgl_ams_result *r, const sgl_ams_op
     sgl_json_kdouble(w, "t_reactive_se", r->t_reactive_se);
     sgl_json_kdouble(w, "z_A", r->z_A);
     sgl_json_kdouble(w, "z_sigma", r->z_sigma);
+    if (o->coordinate) sgl_json_kstring(w, "coordinate", sgl_ams_coordinate_names[o->coordinate]);   /* not the event's */
     sgl_json_kuint(w, "replicas", o->replicas);
     sgl_json_kuint(w, "kill", o->kill);
     sgl_json_kuint(w, "runs", r->runs);
@@ -133,8 +134,9 @@ static void print_table(const sgl_escape_spec *s, const sgl_ams_result *r, const
            s->landscape, s->lp.n, s->lp.L0, sgl_escape_noises[s->noise]->name,
            sgl_escape_dynamics_kinds[s->dynamics]->name, sgl_escape_events[s->event]->name, s->eta);
     printf("# adaptive multilevel splitting: %u runs x %u replicas, kill k = %u, levels z_A = %.4g, z_sigma = %.4g of "
-           "the reaction coordinate (0 at theta*, 1 at the exit)\n",
-           r->runs, s->ams.replicas, s->ams.kill, r->z_A, r->z_sigma);
+           "the reaction coordinate%s%s (0 at theta*, 1 at the exit)\n",
+           r->runs, s->ams.replicas, s->ams.kill, r->z_A, r->z_sigma, s->ams.coordinate ? " " : "",
+           s->ams.coordinate ? sgl_ams_coordinate_names[s->ams.coordinate] : "");
     printf("# %llu iterations, %llu clones, %llu model evaluations; %u extinct runs, %llu capped excursions, %llu "
            "direct escapes\n",
            (unsigned long long)r->iterations, (unsigned long long)r->clones, (unsigned long long)r->evaluations,

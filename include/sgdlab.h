@@ -1605,7 +1605,13 @@ typedef struct {
     uint32_t cycles;     /* loops per walker before its entrance point is taken (default 2) */
     double z_A;          /* return level; NaN (default): automatic, the median of xi near the minimum */
     double z_sigma;      /* start level; NaN (default): automatic, the 90 % quantile of xi there */
+    int coordinate;      /* the reaction coordinate xi (sgl_ams_coordinate_names): 0 (default) the event's own */
 } sgl_ams_opts;
+/* "event" (the exit event's: hyperplane / next-min theta_1's progress to the exit, loss (L - L*)/((c - 1) L*),
+ * ball |theta - theta*| / r), "loss" ((L - L*)/(L_ref - L*), L_ref = L at the saddle, c L*, or L* + h r^2/2
+ * for ball), "distance" (|theta - theta*| / d_ref, d_ref = |x_exit - theta*_1|, r, or sqrt(2 (c - 1) L* / h));
+ * h the curvature at theta* along theta_1.  Only the event decides an escape; xi orders the replicas. */
+extern const char *const sgl_ams_coordinate_names[];
 void sgl_ams_opts_default(sgl_ams_opts *o);
 
 typedef struct {

@@ -50,7 +50,7 @@ typedef struct {
 } sgl_landscape_params;
 
 typedef struct {
-    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma;
+    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma; int coordinate;
 } sgl_ams_opts;
 
 typedef struct {

@@ -36,6 +36,7 @@ void sgl_ams_opts_default(sgl_ams_opts *o)
     o->cycles = 2;
     o->z_A = NAN;        /* automatic (calibrate_levels) */
     o->z_sigma = NAN;
+    o->coordinate = 0;
 }
 
 /* Automatic levels: where the dynamics spends its time near the minimum.
@@ -407,6 +408,8 @@ sgl_status sgl_esc_ams_check(const sgl_escape_spec *s, const sgl_ams_opts *o, sg
                         "at the exit), got %g", o->z_A);
     if (!isnan(o->z_A) && !(o->z_sigma > o->z_A && o->z_sigma < 1.0))
         return sgl_fail(err, SGL_EINVAL, "ams-z-sigma", "must be in (ams-z-a = %g, 1), got %g", o->z_A, o->z_sigma);
+    if (o->coordinate < 0 || o->coordinate > 2)
+        return sgl_fail(err, SGL_EINVAL, "coordinate", "must be event, loss or distance (%d)", o->coordinate);
     if (s->event == SGL_ESC_EV_NONE) return sgl_fail(err, SGL_EINVAL, "event", "ams needs an exit event (not none)");
     if (s->start != SGL_ESC_START_MIN)
         return sgl_fail(err, SGL_EINVAL, "start", "ams starts at theta* (or x0): use --start min");
@@ -422,6 +425,10 @@ sgl_status sgl_escape_ams_runs(const sgl_escape_spec *s, const sgl_ams_opts *o, 
     if (st != SGL_OK) return st;
     if ((st = sgl_esc_ams_check(s, o, err)) != SGL_OK) return st;
     sgl_ams_opts oo = *o;
+    sgl_esc_coord_set(&c, o->coordinate);
+    if (!(c.coord == 0 || (isfinite(c.coord_ref) && c.coord_ref > 0.0)))
+        return sgl_fail(err, SGL_EINVAL, "coordinate", "%s has no positive scale here (curvature or loss gap at the "
+                        "minimum is 0): use the event's coordinate", sgl_ams_coordinate_names[o->coordinate]);
     const double t0 = omp_get_wtime();
     if (isnan(oo.z_A) && (st = calibrate_levels(&c, oo.replicas, &oo.z_A, &oo.z_sigma, &r->evaluations, err)) != SGL_OK)
         return st;
