@@ -264,6 +264,13 @@ typedef struct sgl_model_type {
                             sgl_err *err);
     /* doubles of scratch the model needs beyond 4 ld + 2 n (NULL: none) */
     size_t (*extra_scratch)(const struct sgl_model *m);
+    /* step1_chain for SGL_ILP trajectories at once (idx[g], eps[g], r[g] per
+     * trajectory, as step1_chain has them): returns len, or the first q where
+     * some trajectory's g is not finite (every theta then holds the state
+     * before step q).  Bitwise equal to len step1_resid_multi calls (optional) */
+    size_t (*step1_chain_multi)(const struct sgl_model *const *m, double *const *theta,
+                                const uint32_t *const *idx, const double *const *eps, size_t len, double c0,
+                                double *r);
 } sgl_model_type;
 
 typedef struct sgl_model {
