@@ -5,13 +5,20 @@
  * B/eta is large so that no trajectory escapes within t_max: every
  * trajectory runs the full horizon and the step count is exact.
  *   bench_escape [scale]   scale < 1 shortens the runs
- * Prints one line per case: ns per trajectory-step and trajectory-steps/s. */
+ * Prints one line per case: ns per trajectory-step and trajectory-steps/s,
+ * then the fast path's phase profile: each phase of one engine iteration (one
+ * Philox block per lane = one normal pair = two steps) timed alone in a loop
+ * over independent lanes, in ns per trajectory-step (1 thread; the phases
+ * overlap in the engine, so their sum exceeds the engine's figure a little). */
 #include "sgdlab.h"
+#include "../src/philox.h"   /* the engine's primitives, for the phase profile */
+#include "../src/vmath.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 static double scalar_ref(uint32_t M, uint64_t K, double eta, double Bh, uint64_t seed, double *checksum)
 {
@@ -35,6 +42,94 @@ static double scalar_ref(uint32_t M, uint64_t K, double eta, double Bh, uint64_t
     }
     *checksum = acc;
     return (double)M * (double)K;
+}
+
+/* ---- phase profile (the operations of run_batch_fast, engine.c) */
+typedef sgl_u64v u64v;
+#define PW SGL_VM_LANES
+static volatile double sink;
+
+static double cpu_seconds(void)   /* this thread's CPU time: steadier than wall time on a shared machine */
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static sgl_vm unif(u64v hi, u64v lo)
+{
+    return (sgl_vm_from_u52((sgl_vmi)((hi << 20) ^ (lo >> 12))) + sgl_vm_splat(0.5)) * sgl_vm_splat(0x1p-52);
+}
+
+/* ns per trajectory-step of phase `ph` over `iters` iterations (best of 5) */
+static double phase_ns(int ph, long iters)
+{
+    static sgl_vm us[256];   /* independent inputs for log and sincos */
+    for (int i = 0; i < 256; ++i)
+        for (int l = 0; l < PW; ++l) us[i][l] = (i * PW + l + 0.5) / (256.0 * PW);
+    double best = 1e300;
+    for (int rep = 0; rep < 5; ++rep) {
+        u64v ctr;
+        for (int l = 0; l < PW; ++l) ctr[l] = (uint64_t)l;
+        sgl_vm acc = sgl_vm_splat(0.0), x = sgl_vm_splat(1.0), xg[4];
+        for (int g = 0; g < 4; ++g) xg[g] = sgl_vm_splat(1.0 + 0.01 * g);
+        const sgl_vm h = sgl_vm_splat(0.01), nm = sgl_vm_splat(8.0), dn = sgl_vm_splat(4000.0), xe = sgl_vm_splat(-0.8);
+        double t0 = cpu_seconds();
+        for (long i = 0; i < iters; ++i) {
+            ctr = ctr + (uint64_t)PW;
+            const sgl_vm uu = us[i & 255];
+            if (ph == 0) {   /* Philox4x32-10, one block per lane */
+                u64v o0 = ctr & 0xffffffffu, o1 = ctr >> 32, o2 = ctr, o3 = ctr;
+                sgl_philox_v(&o0, &o1, &o2, &o3, 42);
+                acc += (sgl_vm)(o0 ^ o1 ^ o2 ^ o3);
+            } else if (ph == 1) {   /* two uniforms from the four words */
+                acc += unif(ctr, ctr + 1) + unif(ctr + 2, ctr + 3);
+            } else if (ph == 2) {   /* radius sqrt(-2 log u1) */
+                acc += sgl_vm_sqrt(sgl_vm_splat(-2.0) * sgl_vm_log(uu));
+            } else if (ph == 3) {   /* sincos(2 pi u2) */
+                sgl_vm sn, cs;
+                sgl_vm_sincos2pi(uu, &sn, &cs);
+                acc += sn + cs;
+            } else if (ph == 4) {   /* two steps: landscape, Mori D, the Euler update (4 chains, as the engine's lane groups) */
+                sgl_vm *xs = xg;
+                for (int k = 0; k < 2; ++k)
+                    for (int g = 0; g < 4; ++g) {
+                        sgl_vm xv = xs[g];
+                        sgl_vm u = xv * xv - sgl_vm_splat(1.0), L = sgl_vm_splat(0.5) + u * u, gr = sgl_vm_splat(4.0) * xv * u;
+                        sgl_vm D = L * nm / dn, sd = sgl_vm_sqrt(sgl_vm_splat(2.0) * D * h);
+                        xs[g] = xv - h * gr + sd * sgl_vm_splat(1e-3);
+                    }
+            } else {   /* two event checks: threshold, bound, bridge candidate */
+                for (int k = 0; k < 2; ++k) {
+                    sgl_vm xn = x + sgl_vm_splat(1e-9);
+                    sgl_vmi ev = xn - xe >= sgl_vm_splat(0.0);
+                    sgl_vmi dv = ~((xn <= sgl_vm_splat(1e60)) & (xn >= sgl_vm_splat(-1e60)));
+                    sgl_vm P = sgl_vm_splat(2.0) * (xe - x) * (xe - xn);
+                    sgl_vmi c = ~ev & ~dv & (P < sgl_vm_splat(41.0) * h);
+                    acc += (sgl_vm)(c | ev);
+                    x = xn;
+                }
+            }
+        }
+        double dt = cpu_seconds() - t0;
+        sink = acc[0] + x[0] + xg[0][0] + xg[3][0];
+        if (dt < best) best = dt;
+    }
+    return 1e9 * best / ((double)iters * PW * 2.0 * (ph == 4 ? 4 : 1));
+}
+
+static void phase_profile(double scale)
+{
+    static const char *const names[] = {"philox", "uniforms", "log_sqrt", "sincos", "step", "event"};
+    const long iters = (long)(4e6 * scale) + 1000;
+    double sum = 0.0;
+    printf("sgdlab case=escape_phases lanes=%d", PW);
+    for (int ph = 0; ph < 6; ++ph) {
+        double ns = phase_ns(ph, iters);
+        sum += ns;
+        printf(" %s=%.2f", names[ph], ns);
+    }
+    printf(" sum=%.2f (ns per trajectory-step, 1 thread)\n", sum);
 }
 
 int main(int argc, char **argv)
@@ -74,5 +169,6 @@ int main(int argc, char **argv)
     double dt = omp_get_wtime() - t0;
     printf("scalar case=escape_dw_mori threads=1 traj=%u steps=%.0f ns_per_traj_step=%.3f traj_steps_per_s=%.4g checksum=%.6g\n",
            Ms, st, 1e9 * dt / st, st / dt, cs);
+    phase_profile(scale);
     return 0;
 }

@@ -23,15 +23,16 @@ typedef struct {
     const char *spec_path;
     const char *db_path;
     int resume, no_store, list, quiet, threads, busy_ms;
-    double sync_every;        /* group commit window, s (sgl_store_set_sync) */
-    int db_given, threads_given, busy_given, sync_given;
+    double sync_every;        /* group commit window, s (sgl_store_set_sync, sgl_sweep_exec_set_commit) */
+    int commit_runs;          /* ... or this many runs (sgl_sweep_exec_set_commit) */
+    int db_given, threads_given, busy_given, sync_given, commit_given;
 } sweep_opts;
 
 static void sweep_usage(FILE *f)
 {
     fprintf(f,
             "usage: sgdlab sweep SPEC.yaml [--db FILE] [--resume] [--no-store] [--list] [--threads T] [--quiet]\n"
-            "                    [--busy-timeout MS] [--sync-every S]\n"
+            "                    [--busy-timeout MS] [--sync-every S] [--commit-runs N]\n"
             "  SPEC              YAML or JSON: base (run parameters), grid (product), zip (lists in step);\n"
             "                    keys are the `sgdlab run|limit|escape` flags without \"--\" (top-level `kind:`, default run;\n"
             "                    sgdlab sweep --keys [--kind run|limit|escape] lists them)\n"
@@ -44,7 +45,11 @@ static void sweep_usage(FILE *f)
             "  --busy-timeout MS wait this long for another writer's lock (default 5000)\n"
             "  --sync-every S    group commit: fsync the store at most every S seconds (default " SYNC_DEFAULT_TEXT ";\n"
             "                    0: after every run); a kill loses nothing, a power cut at most S seconds of runs\n"
-            "under mpirun -np N (MPI): ranks 1..N-1 execute runs, rank 0 alone writes the store; same results\n");
+            "  --commit-runs N   group commit: write finished runs N at a time in one transaction, or when S seconds\n"
+            "                    have passed (default %d: each run its own transaction); a kill costs the held runs,\n"
+            "                    which --resume redoes with the same results\n"
+            "under mpirun -np N (MPI): ranks 1..N-1 execute runs, rank 0 alone writes the store; same results\n",
+            SGL_COMMIT_RUNS_DEFAULT);
 }
 
 static int parse_int_arg(const char *flag, const char *v, int max, int *out)
@@ -105,6 +110,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
     o->db_path = "results.db";
     o->busy_ms = 5000;
     o->sync_every = SYNC_DEFAULT;
+    o->commit_runs = SGL_COMMIT_RUNS_DEFAULT;
     for (int i = 2; i < argc; ++i)
         if (strcmp(argv[i], "--keys") == 0) return sweep_keys(argc, argv);
     for (int i = 2; i < argc; ++i) {
@@ -134,6 +140,13 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
             o->sync_every = v;
             o->sync_given = 1;
             ++i;
+        } else if (strcmp(a, "--commit-runs") == 0) {
+            if (!val || parse_int_arg(a, val, SGL_COMMIT_RUNS_MAX, &o->commit_runs)) {
+                if (!val) fprintf(stderr, "sgdlab: %s: needs a value\n", a);
+                return -1;
+            }
+            o->commit_given = 1;
+            ++i;
         } else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--busy-timeout") == 0) {
             if (!val) { fprintf(stderr, "sgdlab: %s: needs a value\n", a); return -1; }
             ++i;
@@ -150,7 +163,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
             }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sgdlab: %s: unknown flag; valid: --db, --resume, --no-store, --list, --threads, "
-                            "--quiet, --busy-timeout, --sync-every, --keys [--kind K], --help\n", a);
+                            "--quiet, --busy-timeout, --sync-every, --commit-runs, --keys [--kind K], --help\n", a);
             return -1;
         } else if (!o->spec_path) o->spec_path = a;
         else {
@@ -168,15 +181,17 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
         return -1;
     }
     /* contradictory or unused flags are refused, not ignored */
-    if (o->no_store && (o->db_given || o->busy_given || o->sync_given)) {
+    if (o->no_store && (o->db_given || o->busy_given || o->sync_given || o->commit_given)) {
         fprintf(stderr, "sgdlab: %s: not used with --no-store (which writes no store)\n",
-                o->db_given ? "--db" : o->busy_given ? "--busy-timeout" : "--sync-every");
+                o->db_given ? "--db" : o->busy_given ? "--busy-timeout" : o->sync_given ? "--sync-every" : "--commit-runs");
         return -1;
     }
-    if (o->list && (o->resume || o->no_store || o->db_given || o->busy_given || o->threads_given || o->sync_given)) {
+    if (o->list && (o->resume || o->no_store || o->db_given || o->busy_given || o->threads_given || o->sync_given ||
+                    o->commit_given)) {
         fprintf(stderr, "sgdlab: %s: not used with --list (which only prints the expanded runs)\n",
                 o->resume ? "--resume" : o->no_store ? "--no-store" : o->db_given ? "--db"
-                : o->busy_given ? "--busy-timeout" : o->threads_given ? "--threads" : "--sync-every");
+                : o->busy_given ? "--busy-timeout" : o->threads_given ? "--threads"
+                : o->sync_given ? "--sync-every" : "--commit-runs");
         return -1;
     }
     return 0;
@@ -286,7 +301,8 @@ static int sweep_main(const sweep_opts *o, int ranks)
         code = CLI_EXIT_USAGE;
         goto done;
     }
-    if (st != SGL_OK) goto fail;
+    if (st != SGL_OK || (st = sgl_sweep_exec_set_commit(x, (size_t)o->commit_runs, o->sync_every, &err)) != SGL_OK)
+        goto fail;
     pc.t0 = omp_get_wtime();
     progress(&pc, sgl_sweep_exec_progress(x));
     st = sgl_sweep_exec_run(x, ranks > 1 ? cli_mpi_dispatch : NULL, &err);

@@ -45,6 +45,8 @@ struct sgl_store {
     double last_sync;         /* when the last results commit ran with synchronous=FULL */
     int unsynced;             /* results committed without an fsync since */
     int txn_full;             /* the open results transaction commits with an fsync */
+    int group;                /* inside sgl_store_group_begin/commit: the runs written share its transaction */
+    int64_t group_runs;       /* runs finished in the open group (their claims come back on a rollback) */
     int64_t n_claims;         /* claims this connection holds that it has not finished */
     sqlite3_stmt *ins_series, *ins_event, *ins_estimate;
 };
@@ -480,7 +482,7 @@ fail:
 sgl_status sgl_store_close(sgl_store *st, sgl_err *err)
 {
     if (!st) return SGL_OK;
-    if (st->in_txn) exec(st, "ROLLBACK");
+    sgl_store_txn_rollback(st);   /* an open group's claims are this process's again */
     sgl_err e_sync = {{0}, {0}};
     sgl_status s_sync = sgl_store_sync(st, &e_sync);
     /* runs claimed and not finished (a failure, an interrupted sweep): give
@@ -784,11 +786,11 @@ sgl_status sgl_store_sync(sgl_store *st, sgl_err *err)
     return SGL_OK;
 }
 
-sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err)
+/* a results transaction: within sync_every seconds of the last fsync it
+ * commits to the OS only (a killed process loses nothing; a power cut at most
+ * these runs, which resume redoes) */
+static sgl_status results_begin(sgl_store *st, sgl_err *err)
 {
-    /* group commit: within sync_every seconds of the last fsync a results
-     * commit goes to the OS only (a killed process loses nothing; a power cut
-     * at most these runs, which resume redoes) */
     const double t = now();
     const int full = st->sync_every <= 0 || t - st->last_sync >= st->sync_every;
     exec(st, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
@@ -800,10 +802,47 @@ sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err)
     return SGL_OK;
 }
 
+sgl_status sgl_store_txn_begin(sgl_store *st, sgl_err *err)
+{
+    if (st->group) return SGL_OK;   /* the group's transaction is open */
+    return results_begin(st, err);
+}
+
+/* a rollback drops a whole open group: its runs are unfinished again and
+ * their claims (deleted in the transaction) still this process's */
 sgl_status sgl_store_txn_rollback(sgl_store *st)
 {
     if (st->in_txn) exec(st, "ROLLBACK");
     st->in_txn = 0;
+    st->n_claims += st->group_runs;
+    st->group = 0;
+    st->group_runs = 0;
+    return SGL_OK;
+}
+
+sgl_status sgl_store_group_begin(sgl_store *st, sgl_err *err)
+{
+    if (st->readonly) return sgl_fail(err, SGL_EIO, "--db", "'%s' was opened read-only", st->path);
+    if (st->in_txn) return sgl_fail(err, SGL_EINVAL, "--db", "a transaction is already open");
+    sgl_status s = results_begin(st, err);
+    if (s != SGL_OK) return s;
+    st->group = 1;
+    st->group_runs = 0;
+    return SGL_OK;
+}
+
+sgl_status sgl_store_group_commit(sgl_store *st, sgl_err *err)
+{
+    if (!st->group) return SGL_OK;
+    int rc = exec(st, "COMMIT");
+    if (rc != SQLITE_OK) {
+        sgl_status s = db_fail(st, err, rc, "committing a group of finished runs");
+        sgl_store_txn_rollback(st);
+        return s;
+    }
+    st->in_txn = st->group = 0;
+    st->group_runs = 0;
+    st->unsynced = !st->txn_full;
     return SGL_OK;
 }
 
@@ -939,6 +978,13 @@ sgl_status sgl_store_run_finish(sgl_store *st, int64_t run_id, double seconds, s
         sqlite3_finalize(q);
     }
     if (rc == SQLITE_DONE) rc = beat(st, t);
+    if (rc == SQLITE_OK && st->group) {   /* finished when the group commits */
+        if (mine && st->n_claims > 0) {
+            --st->n_claims;
+            ++st->group_runs;
+        }
+        return SGL_OK;
+    }
     if (rc == SQLITE_OK) rc = exec(st, "COMMIT");
     if (rc != SQLITE_OK) {
         sgl_status s = db_fail(st, err, rc, "committing a finished run");

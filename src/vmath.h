@@ -80,6 +80,42 @@ static inline sgl_vm sgl_vm_sqrt(sgl_vm x)
 #endif
 }
 
+/* Exact conversions between 64-bit integer and double lanes by the magic-number
+ * trick (an integer add and a float subtract): AVX2 has no 64-bit lane
+ * conversions, so __builtin_convertvector went one lane at a time through
+ * scalar registers.  Each gives the same value as the C conversion wherever
+ * it is exact, so no result changes. */
+static inline sgl_vm sgl_vm_from_i51(sgl_vmi v)   /* |v| < 2^51 */
+{
+    const sgl_vm magic = sgl_vm_splat(0x1.8p52);
+    sgl_vmi mb, b;
+    memcpy(&mb, &magic, sizeof mb);
+    b = v + mb;
+    sgl_vm d;
+    memcpy(&d, &b, sizeof d);
+    return d - magic;
+}
+
+static inline sgl_vm sgl_vm_from_u52(sgl_vmi v)   /* 0 <= v < 2^52 */
+{
+    const sgl_vm magic = sgl_vm_splat(0x1p52);
+    sgl_vmi mb, b;
+    memcpy(&mb, &magic, sizeof mb);
+    b = v | mb;
+    sgl_vm d;
+    memcpy(&d, &b, sizeof d);
+    return d - magic;
+}
+
+/* t rounded toward zero (as (double)(int64_t)t), |t| < 2^51 */
+static inline sgl_vm sgl_vm_trunc51(sgl_vm t)
+{
+    const sgl_vm magic = sgl_vm_splat(0x1.8p52), one = sgl_vm_splat(1.0), zero = sgl_vm_splat(0.0);
+    sgl_vm r = (t + magic) - magic;   /* nearest integer, exact */
+    r = sgl_vm_select((r > t) & (t >= zero), r - one, r);
+    return sgl_vm_select((r < t) & (t < zero), r + one, r);
+}
+
 static inline sgl_vm sgl_vm_log(sgl_vm x0)
 {
     /* subnormals are scaled into the normal range first */
@@ -95,7 +131,7 @@ static inline sgl_vm sgl_vm_log(sgl_vm x0)
     sgl_vmi big = m > sgl_vm_splat(1.4142135623730951);   /* fold [sqrt 2, 2) to [sqrt 2 / 2, 1) */
     m = m * sgl_vm_select(big, sgl_vm_splat(0.5), one);
     e = e - big;                                       /* true lanes are -1 */
-    sgl_vm ef = __builtin_convertvector(e, sgl_vm);
+    sgl_vm ef = sgl_vm_from_i51(e);   /* |e| < 1100 */
     sgl_vm f = m - one;
     sgl_vm s = f / (sgl_vm_splat(2.0) + f);
     sgl_vm s2 = s * s;
@@ -119,8 +155,12 @@ static inline sgl_vm sgl_vm_log(sgl_vm x0)
 
 static inline void sgl_vm_sincos2pi(sgl_vm u, sgl_vm *sn, sgl_vm *cs)
 {
-    sgl_vmi q = __builtin_convertvector(u * sgl_vm_splat(4.0) + sgl_vm_splat(0.5), sgl_vmi);
-    sgl_vm r = u - __builtin_convertvector(q, sgl_vm) * sgl_vm_splat(0.25);
+    /* q as (int64_t)(4u + 0.5), without 64-bit lane conversions (u in [0, 1]) */
+    const sgl_vm qd = sgl_vm_trunc51(u * sgl_vm_splat(4.0) + sgl_vm_splat(0.5));
+    const sgl_vm qm = qd + sgl_vm_splat(0x1.8p52);   /* low bits: q mod 4 */
+    sgl_vmi q;
+    memcpy(&q, &qm, sizeof q);
+    sgl_vm r = u - qd * sgl_vm_splat(0.25);
     const sgl_vm pi2_hi = sgl_vm_splat(6.28318530717958623200e+00);
     const sgl_vm pi2_lo = sgl_vm_splat(2.44929359829470635445e-16);
     sgl_vm x = sgl_vm_fma(r, pi2_hi, r * pi2_lo);

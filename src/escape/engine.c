@@ -171,8 +171,7 @@ typedef sgl_u64v u64v;   /* one 64-bit lane per trajectory (src/philox.h) */
 static inline sgl_vm uniform_v(u64v hi, u64v lo)
 {
     u64v m = (hi << 20) ^ (lo >> 12);
-    sgl_vmi mi = (sgl_vmi)m;
-    return (__builtin_convertvector(mi, sgl_vm) + sgl_vm_splat(0.5)) * sgl_vm_splat(0x1p-52);
+    return (sgl_vm_from_u52((sgl_vmi)m) + sgl_vm_splat(0.5)) * sgl_vm_splat(0x1p-52);   /* m < 2^52 */
 }
 
 /* Box-Muller pair number pair[l] of trajectory traj[l], purpose, per lane:
@@ -450,9 +449,86 @@ int sgl_escape_fast_ok(const sgl_escape_spec *s)
 
 static inline int any_v(sgl_vmi m)
 {
+#if defined(__AVX512F__) && W == 8
+    return _mm512_test_epi64_mask((__m512i)m, (__m512i)m) != 0;
+#elif defined(__AVX__) && W == 4
+    return !_mm256_testz_si256((__m256i)m, (__m256i)m);   /* one vptest, not four extracts */
+#else
     int64_t r = 0;
     for (int l = 0; l < W; ++l) r |= m[l];
     return r != 0;
+#endif
+}
+
+/* G lane vectors in flight: one step of one vector is a dependency chain
+ * (x -> L -> D -> sqrt -> x, ~60 cycles) that one vector leaves mostly idle;
+ * G independent chains fill it.  Which lane runs which trajectory changes
+ * no bits (each trajectory's operations are its own). */
+#define G 4
+
+typedef struct {
+    sgl_vm vL0, va, vk, c4, one, vh, two, vnum, vden, vD, vxe, vdir, zero, bound, v41;
+    int perL, br;
+} fast_k;
+
+/* lane l of a vector ended after k steps at x (escaped when ev): its result;
+ * returns its step count */
+static double fast_finish(const run_ctx *c, uint32_t m, uint64_t k, double x, int ev)
+{
+    const sgl_escape_spec *s = c->c->s;
+    const double kk = s->lp.k > 0 ? s->lp.k : 1.0;
+    const int div = !(fabs(x) <= DIV_BOUND);
+    const double ul = kk * x * x - 1.0, Ll = s->lp.L0 + s->lp.a * ul * ul;
+    int st = div || !isfinite(Ll) ? SGL_FP_DIVERGED : ev ? SGL_FP_ESCAPED : SGL_FP_CENSORED;
+    c->res->state[m] = st;
+    c->res->steps[m] = k;
+    c->res->t[m] = st == SGL_FP_CENSORED ? s->t_max : (double)k * c->c->in.step;
+    c->res->L[m] = Ll;
+    c->res->x[m] = x;
+    return (double)k;
+}
+
+/* one Euler step of the live lanes of one vector, the event, the bridge and
+ * the ends (generic path's operations, in vectors); returns the steps of the
+ * lanes that ended, marked in *done */
+static inline double fast_step(const run_ctx *c, const fast_k *f, sgl_vm *xp, u64v *kp, u64v traj, sgl_vmi act,
+                               sgl_vmi *done, sgl_vm z, uint64_t kmax)
+{
+    const sgl_vmi live = act & ~*done;
+    sgl_vm x = *xp;
+    u64v k = *kp;
+    sgl_vm u = f->vk * x * x - f->one;
+    sgl_vm L = f->vL0 + f->va * u * u;
+    sgl_vm g = f->c4 * x * u;
+    sgl_vm D = f->perL ? L * f->vnum / f->vden : f->vD;
+    sgl_vm var = f->two * D * f->vh;
+    sgl_vm sd = sgl_vm_sqrt(var);
+    sgl_vm xn = x - f->vh * g + sd * z;
+    const sgl_vm xo = x;
+    x = sgl_vm_select(live, xn, x);
+    k = k + (u64v)(live & 1);
+    *xp = x;
+    *kp = k;
+    sgl_vmi ev = f->vdir * (x - f->vxe) >= f->zero;
+    sgl_vmi dv = ~((x <= f->bound) & (x >= -f->bound));   /* NaN: diverged */
+    if (f->br) {   /* lanes where a = P / var < 40 (41: rounding) can cross: plane_bridge's a, bridge_draw */
+        sgl_vm P = f->two * (f->vdir * (f->vxe - xo)) * (f->vdir * (f->vxe - x));
+        sgl_vmi cand = live & ~ev & ~dv & (P < f->v41 * var);
+        if (any_v(cand))
+            for (int l = 0; l < W; ++l)
+                if (cand[l] && bridge_draw(c->c->s->seed, (uint32_t)traj[l], k[l] - 1, SGL_P_ESCAPE, P[l] / var[l]))
+                    ev[l] = -1;
+    }
+    sgl_vmi cs = (sgl_vmi)k >= (int64_t)kmax;   /* signed: both < 2^62 (describe_ctx), and AVX2 compares signed */
+    sgl_vmi fin = live & (ev | dv | cs);
+    double steps = 0.0;
+    if (any_v(fin))
+        for (int l = 0; l < W; ++l)
+            if (fin[l]) {
+                steps += fast_finish(c, (uint32_t)traj[l], k[l], x[l], ev[l] != 0);
+                (*done)[l] = -1;
+            }
+    return steps;
 }
 
 static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
@@ -462,73 +538,47 @@ static double run_batch_fast(run_ctx *c, uint32_t b0, uint32_t b1)
     sgl_esc_lane_D ld;
     c->c->noise->lane_D(c->c, &ld);
     const double kk = s->lp.k > 0 ? s->lp.k : 1.0;
-    const sgl_vm vL0 = sgl_vm_splat(s->lp.L0), va = sgl_vm_splat(s->lp.a), vk = sgl_vm_splat(kk),
-                 c4 = sgl_vm_splat(4.0 * s->lp.a * kk), one = sgl_vm_splat(1.0), vh = sgl_vm_splat(in->step),
-                 two = sgl_vm_splat(2.0), vnum = sgl_vm_splat(ld.num), vden = sgl_vm_splat(ld.den),
-                 vD = sgl_vm_splat(ld.D0), vxe = sgl_vm_splat(in->x_exit), vdir = sgl_vm_splat((double)in->dir),
-                 zero = sgl_vm_splat(0.0), bound = sgl_vm_splat(DIV_BOUND), v41 = sgl_vm_splat(41.0);
-    const int perL = ld.per_L, br = c->c->bridge;
+    const fast_k f = {.vL0 = sgl_vm_splat(s->lp.L0), .va = sgl_vm_splat(s->lp.a), .vk = sgl_vm_splat(kk),
+                      .c4 = sgl_vm_splat(4.0 * s->lp.a * kk), .one = sgl_vm_splat(1.0), .vh = sgl_vm_splat(in->step),
+                      .two = sgl_vm_splat(2.0), .vnum = sgl_vm_splat(ld.num), .vden = sgl_vm_splat(ld.den),
+                      .vD = sgl_vm_splat(ld.D0), .vxe = sgl_vm_splat(in->x_exit), .vdir = sgl_vm_splat((double)in->dir),
+                      .zero = sgl_vm_splat(0.0), .bound = sgl_vm_splat(DIV_BOUND), .v41 = sgl_vm_splat(41.0),
+                      .perL = ld.per_L, .br = c->c->bridge};
     const double x0 = s->x0 ? s->x0[0] : in->x_min[0];
     const uint64_t kmax = in->k_max;
-    sgl_vm x = sgl_vm_splat(x0);
-    u64v k = {0}, traj = {0};
-    sgl_vmi act = {0};
+    sgl_vm x[G];
+    u64v k[G], traj[G];
+    sgl_vmi act[G];
     uint32_t next = b0;
     double steps = 0.0;
-    for (int l = 0; l < W; ++l)
-        if (next < b1) { traj[l] = next++; act[l] = -1; }
-    while (any_v(act)) {
-        sgl_vm zc, zs;
-        normals_v(s->seed, k >> 1, traj, SGL_P_ESCAPE, &zc, &zs);
-        sgl_vmi done = act - act;   /* lanes that ended in this iteration */
-        for (int half = 0; half < 2; ++half) {
-            const sgl_vm z = half ? zs : zc;
-            const sgl_vmi live = act & ~done;
-            sgl_vm u = vk * x * x - one;
-            sgl_vm L = vL0 + va * u * u;
-            sgl_vm g = c4 * x * u;
-            sgl_vm D = perL ? L * vnum / vden : vD;
-            sgl_vm var = two * D * vh;
-            sgl_vm sd = sgl_vm_sqrt(var);
-            sgl_vm xn = x - vh * g + sd * z;
-            const sgl_vm xo = x;
-            x = sgl_vm_select(live, xn, x);
-            k = k + (u64v)(live & 1);
-            sgl_vmi ev = vdir * (x - vxe) >= zero;
-            sgl_vmi dv = ~((x <= bound) & (x >= -bound));   /* NaN: diverged */
-            if (br) {   /* lanes where a = P / var < 40 (41: rounding) can cross: plane_bridge's a, bridge_draw */
-                sgl_vm P = two * (vdir * (vxe - xo)) * (vdir * (vxe - x));
-                sgl_vmi cand = live & ~ev & ~dv & (P < v41 * var);
-                if (any_v(cand))
-                    for (int l = 0; l < W; ++l)
-                        if (cand[l] && bridge_draw(s->seed, (uint32_t)traj[l], k[l] - 1, SGL_P_ESCAPE, P[l] / var[l]))
-                            ev[l] = -1;
-            }
-            sgl_vmi cs = (sgl_vmi)(k >= kmax);
-            sgl_vmi fin = live & (ev | dv | cs);
-            if (any_v(fin)) {
-                for (int l = 0; l < W; ++l) {
-                    if (!fin[l]) continue;
-                    const uint32_t m = (uint32_t)traj[l];
-                    const double xl = x[l];
-                    const int div = !(fabs(xl) <= DIV_BOUND);
-                    const double ul = kk * xl * xl - 1.0, Ll = s->lp.L0 + s->lp.a * ul * ul;
-                    int st = div || !isfinite(Ll) ? SGL_FP_DIVERGED : ev[l] ? SGL_FP_ESCAPED : SGL_FP_CENSORED;
-                    c->res->state[m] = st;
-                    c->res->steps[m] = k[l];
-                    c->res->t[m] = st == SGL_FP_CENSORED ? s->t_max : (double)k[l] * in->step;
-                    c->res->L[m] = Ll;
-                    c->res->x[m] = xl;
-                    steps += (double)k[l];
-                    done[l] = -1;
-                }
-            }
+    for (int g = 0; g < G; ++g) {
+        x[g] = sgl_vm_splat(x0);
+        k[g] = traj[g] = (u64v){0};
+        act[g] = (sgl_vmi){0};
+        for (int l = 0; l < W; ++l)
+            if (next < b1) { traj[g][l] = next++; act[g][l] = -1; }
+    }
+    for (;;) {
+        sgl_vmi any = act[0];
+        for (int g = 1; g < G; ++g) any |= act[g];
+        if (!any_v(any)) break;
+        sgl_vm zc[G], zs[G];
+        sgl_vmi done[G];
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) {
+            normals_v(s->seed, k[g] >> 1, traj[g], SGL_P_ESCAPE, &zc[g], &zs[g]);
+            done[g] = act[g] - act[g];   /* lanes that ended in this iteration */
         }
-        if (any_v(done)) {
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) steps += fast_step(c, &f, &x[g], &k[g], traj[g], act[g], &done[g], zc[g], kmax);
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) steps += fast_step(c, &f, &x[g], &k[g], traj[g], act[g], &done[g], zs[g], kmax);
+        for (int g = 0; g < G; ++g) {
+            if (!any_v(done[g])) continue;
             for (int l = 0; l < W; ++l) {
-                if (!done[l]) continue;
-                if (next < b1) { traj[l] = next++; k[l] = 0; x[l] = x0; }
-                else act[l] = 0;
+                if (!done[g][l]) continue;
+                if (next < b1) { traj[g][l] = next++; k[g][l] = 0; x[g][l] = x0; }
+                else act[g][l] = 0;
             }
         }
     }

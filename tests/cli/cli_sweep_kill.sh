@@ -35,8 +35,12 @@ check "reference sweep: 24 finished runs" test "$(finished ref.db)" -eq 24
 # uninterrupted sweep took for the runs still left, so kills land inside the
 # sweep on a fast machine as on a slow one.  A kill counts when it leaves the
 # store incomplete; if the sweep completes before 4 such kills (the machine's
-# load changed), the store is discarded and the delays halved.
+# load changed), the store is discarded and the delays halved.  The restarts
+# alternate the commit policies (src/sweep_run.c): each run its own
+# transaction, and group commit of 4 runs (a kill loses the held runs, which
+# the next resume redoes).
 RANDOM=20261123
+policies=("--commit-runs 1" "--commit-runs 4 --sync-every 60")
 hits=0 scale=100 attempts=0
 while [ "$hits" -lt 4 ] && [ "$attempts" -lt 24 ]; do
     attempts=$((attempts + 1))
@@ -47,14 +51,15 @@ while [ "$hits" -lt 4 ] && [ "$attempts" -lt 24 ]; do
         hits=0 scale=$((scale / 2)) left=24
     fi
     ms=$(( t_ref_ms * left / 24 * (10 + RANDOM % 71) / 100 * scale / 100 ))
-    "$SGDLAB" sweep spec.yaml --db kill.db --resume --quiet 2> /dev/null &
+    # shellcheck disable=SC2086
+    "$SGDLAB" sweep spec.yaml --db kill.db --resume --quiet ${policies[attempts % 2]} 2> /dev/null &
     pid=$!
     sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
     kill -KILL "$pid" 2> /dev/null
     wait "$pid" 2> /dev/null
     nf=$(finished kill.db 2> /dev/null || echo 0)
     [ "$nf" -lt 24 ] && hits=$((hits + 1))
-    echo "kill $attempts after ${ms} ms (uninterrupted sweep: ${t_ref_ms} ms): $nf of 24 runs finished"
+    echo "kill $attempts (${policies[attempts % 2]}) after ${ms} ms (uninterrupted sweep: ${t_ref_ms} ms): $nf of 24 runs finished"
 done
 check "4 kills left the sweep unfinished ($hits in $attempts attempts)" test "$hits" -ge 4
 nbefore=$(finished kill.db)
@@ -85,9 +90,10 @@ check "corrupt pages: exit 1 (got $rc)" test "$rc" -eq 1
 check "corrupt pages: says corrupt ($(head -c 160 err.txt))" grep -q "corrupt" err.txt
 check "corrupt pages: file untouched" cmp -s corrupt.db corrupt.orig
 
-# ---- full disk: a file size limit (SIGXFSZ ignored so write() fails with EFBIG)
+# ---- full disk: a file size limit (SIGXFSZ ignored so write() fails with EFBIG);
+# group commit of 4 runs: the groups before the limit stay, the failing one is redone
 rm -f full.db*
-( trap '' XFSZ; ulimit -f 400; exec "$SGDLAB" sweep spec.yaml --db full.db --quiet ) 2> err.txt
+( trap '' XFSZ; ulimit -f 400; exec "$SGDLAB" sweep spec.yaml --db full.db --quiet --commit-runs 4 --sync-every 60 ) 2> err.txt
 rc=$?
 check "full disk: exit 1 (got $rc)" test "$rc" -eq 1
 check "full disk: says disk full ($(head -c 200 err.txt))" grep -q "disk full" err.txt

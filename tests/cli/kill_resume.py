@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""kill_resume.py SGDLAB SPEC DB N [MPIRUN...]: run `sgdlab sweep SPEC --db DB --resume --quiet`
-and SIGKILL it as soon as the store shows one more finished run than before, again and again until
+"""kill_resume.py SGDLAB SPEC DB N [--commit-runs K] [MPIRUN...]: run `sgdlab sweep SPEC --db DB
+--resume --quiet [--commit-runs K]` (K: the group commit policy, src/sweep_run.c) and SIGKILL it as soon as the store shows one more finished run than before, again and again until
 all N runs are finished (at most 60 starts).  Prints "kills K" (kills that left the store
 incomplete) and exits 0 when the store ends complete."""
 import os
@@ -26,12 +26,15 @@ def finished(db):
 def main():
     sgdlab, spec, db, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     launcher = sys.argv[5:]
+    flags = []
+    if launcher[:1] == ["--commit-runs"]:
+        flags, launcher = launcher[:2], launcher[2:]
     kills = 0
     for _ in range(60):
         before = finished(db)
         if before >= n:
             break
-        p = subprocess.Popen(launcher + [sgdlab, "sweep", spec, "--db", db, "--resume", "--quiet"],
+        p = subprocess.Popen(launcher + [sgdlab, "sweep", spec, "--db", db, "--resume", "--quiet"] + flags,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         while p.poll() is None and finished(db) <= before:
             time.sleep(0.002)
