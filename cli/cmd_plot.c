@@ -166,17 +166,19 @@ static void write_plot_lines(FILE *g, const plot_ctx *c, const sgl_plot_text *t,
     const int esc = strcmp(c->o->r.kind, "escape") == 0;
     /* log y: a band's end <= 0 is left out (1/0: undefined), not drawn at the frame */
     const char *lo = c->logy ? "($2-$3 > 0 ? $2-$3 : 1/0)" : "($2-$3)";
+    const char *x = c->o->logx ? "($1 > 0 ? $1 : 1/0)" : "1";   /* log x: step 0 left out, not drawn at the edge */
     fputs("plot ", g);
     for (int i = 0; i < c->cv.n_curves; ++i) {
         if (i) fputs(", \\\n     ", g);
         rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
         if (esc) {
-            fprintf(g, " index %d using 1:2:3:4 with yerrorlines lt %d title ", i, i + 1);
+            fprintf(g, " index %d using %s:2:3:4 with yerrorlines lt %d title ", i, x, i + 1);
         } else {
-            fprintf(g, " index %d using 1:%s:($2+$3) with filledcurves fs transparent solid 0.2 noborder lt %d "
-                       "notitle, \\\n     ", i, lo, i + 1);
+            fprintf(g, " index %d using %s:%s:($2+$3) with filledcurves fs transparent solid 0.2 noborder lt %d "
+                       "notitle, \\\n     ", i, x, lo, i + 1);
             rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
-            fprintf(g, " index %d using 1:2 with %s lt %d title ", i, c->o->r.x_clock ? "lines" : "linespoints", i + 1);
+            fprintf(g, " index %d using %s:2 with %s lt %d title ", i, x, c->o->r.x_clock ? "lines" : "linespoints",
+                    i + 1);
         }
         rep_put_quoted(g, sgl_quote_gnuplot, t->legend[i]);
         fputs(" noenhanced", g);

@@ -47,6 +47,13 @@ check "legend: 12 trajectories of 4 runs, 6 diverged" grep -qF "title 'all (12 t
 check "title: the final step, nothing selected or pooled" \
     test "$(title f.svg.gp)" = "set title 'test_error: mean +- SE over trajectories at the final step 200' noenhanced"
 
+# log axes: step 0 is left out of a log x (not drawn at the frame, nor stretching the range a decade), and a
+# log y spanning under a decade gets labelled ticks
+"$SGDLAB" plot s.db --x step --curve lr --where kappa=1 --logx --logy --obs train_loss --out l.svg 2> err.txt
+check "plot --logx --logy: exit 0" test $? -eq 0
+check "log x: x <= 0 undefined in every curve" test "$(grep -c 'using (\$1 > 0 ? \$1 : 1/0):' l.svg.gp)" -eq 4
+check "log x: the range from the first positive step (50), a 5 % margin" grep -qE '^set xrange \[4[0-9.]+:2[0-9.]+\]$' l.svg.gp
+
 # a key that varies between the runs but only with the curve (a zip) is not pooled: each point is one run
 cat > zip.yaml <<'EOF2'
 base: {model: diagnet, noise: label, d: 4, n: 3, kappa: 1, steps: 200, seeds: 2}
