@@ -361,7 +361,7 @@ static void usage(FILE *f)
                "  two laws' chi2 and likelihood ratio.\n"
                "  --seeds R: data draws per (d, n) (default 20)  --quick: d in {40, 80}, 6 draws, short SGD\n"
                "  --dims D1,D2,...: 2 to 8 increasing values of d in [20, 10000]; d > 400 runs only min-wl1 (the\n"
-               "    label-noise limit's end point) and min-l2, on n = 20..100 (100,200,400,800,1600,3200: ~15 min)\n"
+               "    label-noise limit's end point) and min-l2, on n = 20..100 (100,...,3200: ~700 s of CPU)\n"
                "  --db FILE: also store each label-SGD (d, n) as a run in this SQLite results file\n",
             SGL_LWA_KAPPA);
 }
