@@ -214,7 +214,9 @@ static void log_tics(FILE *g, double lo, double hi)
     static const int d125[] = {1, 2, 5}, d19[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     double step = pow(10, floor(log10(hi - lo)));
     while (tics_pass(NULL, lo, hi, NULL, 0, step) < 4) step /= 2;
-    const int *dg = tics_pass(NULL, lo, hi, d125, 3, 0) >= 3 ? d125 : tics_pass(NULL, lo, hi, d19, 9, 0) >= 3 ? d19 : NULL;
+    const int *dg = tics_pass(NULL, lo, hi, d125, 3, 0) >= 3  ? d125
+                    : tics_pass(NULL, lo, hi, d19, 9, 0) >= 3 ? d19
+                                                               : NULL;
     fputs("set ytics (", g);
     tics_pass(g, lo, hi, dg, dg == d125 ? 3 : dg ? 9 : 0, step);
     fputs(")\n", g);

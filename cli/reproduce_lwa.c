@@ -72,7 +72,8 @@ static double ln_lr(const sgl_lwa_result *r, int m) { return 0.5 * (r->fit_d[m].
 /* which law the thresholds favour: a likelihood ratio of at least e^3 (about 20:1) either way, else neither */
 static const char *favoured(double l)
 {
-    return !isfinite(l) ? "undecided (fewer than 3 crossings)" : l >= 3 ? "kappa ln d" : l <= -3 ? "d" : "neither (ratio < e^3)";
+    if (!isfinite(l)) return "undecided (fewer than 3 crossings)";
+    return l >= 3 ? "kappa ln d" : l <= -3 ? "d" : "neither (ratio < e^3)";
 }
 
 /* the last panel: n* against d of the sparse methods with both laws fitted to the label-noise limit's end point
@@ -92,8 +93,9 @@ static void gp_fit_panel(FILE *s, const char *dat, const sgl_lwa_result *r)
         const int m = show[j];
         const double shift = 1.0 + 0.03 * ((double)j - 1.5);
         repro_gp_string(s, dat);
-        fprintf(s, " index %zu using ($1 * %.3f):%d:%d with yerrorbars pt %d ps 1.4 lw 2 lc rgb '%s' title '%s', \\\n     ",
-                r->nd, shift, 2 + 2 * m, 3 + 2 * m, 4 + 2 * (m % 6), k_lwa_colors[m % 8], sgl_lwa_method_names[m]);
+        fprintf(s, " index %zu using ($1 * %.3f):%d:%d with yerrorbars pt %d ps 1.4 lw 2 lc rgb '%s' title '%s', "
+                   "\\\n     ", r->nd, shift, 2 + 2 * m, 3 + 2 * m, 4 + 2 * (m % 6), k_lwa_colors[m % 8],
+                sgl_lwa_method_names[m]);
     }
     char ck[64] = "", cd[64] = "";   /* chi2 / dof, or nothing with fewer than 3 points */
     if (isfinite(fk->chi2)) snprintf(ck, sizeof ck, ", chi2 %.3g / %d", fk->chi2, (int)fk->points - 2);
