@@ -65,6 +65,7 @@ int main(int argc, char **argv)
         {"toy2d-label", "toy2d", "label", 1.0, 0.01, 0, 0, SGL_LIMIT_AUTO},
         {"sphere-gauss", "sphere", "gaussian", 1.0, 0.01, 0, 0, SGL_LIMIT_AUTO},
         {"diagnet-label", "diagnet", "label", 0.25, 0.01, 10, 5, SGL_LIMIT_AUTO},
+        {"diagnet-label-T1", "diagnet", "label", 1.0, 0.01, 10, 5, SGL_LIMIT_AUTO},
         {"diagnet-label-general", "diagnet", "label", 0.25, 0.01, 10, 5, SGL_LIMIT_GENERAL},
         {"diagnet208-label", "diagnet", "label", 0.05, 0.001, 100, 40, SGL_LIMIT_AUTO},
     };

@@ -642,6 +642,17 @@ typedef enum {
                                 sqrt-loss / normalized: the lambda_1-lowering flow */
 } sgl_limit_form;
 extern const char *const sgl_limit_form_names[];   /* "auto", "general", "closed" */
+/* How the limit finds the normal space at each Euler-Maruyama step.  Both give
+ * the same results up to the iterative solver's tolerance (test_limit
+ * t_eig_paths: relative 1e-7 on every model with a Hessian). */
+typedef enum {
+    SGL_LIMIT_EIG_ITERATIVE = 0,   /* default: after the first step, Hessian-vector products on the previous
+                                      step's normal space (Rayleigh-Ritz, Jacobi on the M x M block up to M = 8),
+                                      H^+ and P_par applied in low rank where the form allows */
+    SGL_LIMIT_EIG_DENSE = 1,       /* the dense Hessian and its full eigen-decomposition at every step, D x D
+                                      operators (the reference) */
+} sgl_limit_eig;
+extern const char *const sgl_limit_eig_names[];    /* "iterative", "dense" */
 typedef struct {
     double T;                /* horizon, limit time t = eta^2 k */
     double dt;               /* Euler-Maruyama step in limit time */
@@ -650,6 +661,7 @@ typedef struct {
     double near_tol;         /* |grad L| at which a point counts as on Gamma (default 1e-6) */
     double rank_tol;         /* relative eigenvalue threshold of the rank (default 1e-8) */
     sgl_flow_opts flow;
+    sgl_limit_eig eig;       /* default SGL_LIMIT_EIG_ITERATIVE */
 } sgl_limit_opts;
 void sgl_limit_opts_default(sgl_limit_opts *o);
 /* sgl_limit_execute refuses models with more parameters (dense O(D^3) work per step) */
@@ -1935,6 +1947,7 @@ typedef struct {
     double T;              /* horizon in limit time t = eta^2 k (default 1) */
     double dt;             /* Euler-Maruyama step in limit time (0 = T/1000) */
     sgl_limit_form form;   /* auto | general | closed */
+    sgl_limit_eig eig;     /* iterative (default; not in the canonical form) | dense */
 } sgl_limit_spec;
 void sgl_limit_spec_default(sgl_limit_spec *s);
 

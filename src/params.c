@@ -99,6 +99,9 @@ static const sgl_param k_limit[] = {
         "(0, T]", 0, 0, 0)
     ROW("form", SGL_PARAM_ENUM, L(form), sgl_limit_form_names, "auto | general (four-term) | closed", "auto", NULL,
         NULL, 0, 0, 0)
+    ROW("limit-eig", SGL_PARAM_ENUM, L(eig), sgl_limit_eig_names,
+        "normal space per step: iterative (warm-started Hessian-vector products) | dense (Hessian + dsyev, the "
+        "reference)", "iterative", NULL, NULL, 0, 0, SGL_PF_OPTIONAL)
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 
@@ -115,7 +118,7 @@ static const sgl_param k_escape[] = {
          0, NULL)
     {"landscape-plugin", SGL_PARAM_STR, E(landscape_plugin), NULL, "a landscape plugin: a shared object built "
      "against include/sgdlab_plugin.h (replaces landscape)", "none", NULL, "a file", NULL, 0, 0,
-     SGL_PF_OPTIONAL | SGL_PF_PLUGIN | SGL_PF_NOSWEEP, NULL},
+     SGL_PF_OPTIONAL | SGL_PF_PLUGIN, NULL},
     EROW("n-dim", SGL_PARAM_U32, E(lp.n), NULL, "dimension n", "1", NULL, "1..the landscape's maximum", 0, "n")
     EROW("L0", SGL_PARAM_DOUBLE, E(lp.L0), NULL, "loss at the minimum L*", "0.5", NULL, ">= 0", 0, NULL)
     EROW("a", SGL_PARAM_DOUBLE, E(lp.a), NULL, "well depth a", "1", NULL, "> 0", 0, NULL)
@@ -557,12 +560,14 @@ static void write_row(sgl_json *w, const sgl_param *p, const void *spec, sgl_spe
  * generator keys; a truth file and its hash only when given; init only when
  * given.  Escape: "counter_layout" last (its run key hashes the text alone). */
 /* an SGL_PF_OPTIONAL row is written when set: run init given; an escape
- * integer nonzero (so the escape specs of earlier releases keep their bytes) */
+ * integer nonzero (so the escape specs of earlier releases keep their bytes);
+ * an enum off its first value (limit-eig dense: the default's key unchanged) */
 static int optional_set(const sgl_param *p, const void *spec, const sgl_spec *run)
 {
     const char *base = (const char *)spec + p->off;
     if (p->type == SGL_PARAM_STR) return *(const char *const *)base && (*(const char *const *)base)[0];
     if (p->type == SGL_PARAM_TEXT) return base[0] != '\0';
+    if (p->type == SGL_PARAM_ENUM) return *(const int *)base != 0;   /* limit-eig: dense only */
     if (run) return run->n_init > 0 && run->init;
     return p->type == SGL_PARAM_U32 && *(const uint32_t *)((const char *)spec + p->off) != 0;
 }

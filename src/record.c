@@ -51,6 +51,7 @@ void sgl_limit_spec_opts(const sgl_limit_spec *s, sgl_limit_opts *lo)
     lo->T = s->T;
     lo->dt = s->dt > 0 ? s->dt : s->T / 1000.0;
     lo->form = s->form;
+    lo->eig = s->eig;
 }
 
 sgl_status sgl_record_limit_plan(const sgl_plan *p, const sgl_limit_spec *s, int threads, sgl_record *rec,

@@ -116,14 +116,13 @@ static inline sgl_vm sgl_vm_trunc51(sgl_vm t)
     return sgl_vm_select((r < t) & (t < zero), r + one, r);
 }
 
-static inline sgl_vm sgl_vm_log(sgl_vm x0)
+/* log x for a positive normal finite x; e_adj is added to its exponent
+ * (-54 where a subnormal was scaled by 2^54) */
+static inline sgl_vm sgl_vm_log_core(sgl_vm x, sgl_vmi e_adj)
 {
-    /* subnormals are scaled into the normal range first */
-    sgl_vmi sub = (x0 > sgl_vm_splat(0.0)) & (x0 < sgl_vm_splat(0x1p-1022));
-    sgl_vm x = sgl_vm_select(sub, x0 * sgl_vm_splat(0x1p54), x0);
     sgl_vmi bits;
     memcpy(&bits, &x, sizeof bits);
-    sgl_vmi e = ((bits >> 52) & 0x7ff) - 1023 + (sub & -54);
+    sgl_vmi e = ((bits >> 52) & 0x7ff) - 1023 + e_adj;
     sgl_vmi mb = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;
     sgl_vm m;
     memcpy(&m, &mb, sizeof m);
@@ -145,7 +144,15 @@ static inline sgl_vm sgl_vm_log(sgl_vm x0)
     const sgl_vm ln2_hi = sgl_vm_splat(6.93147180369123816490e-01);   /* 2^-n exact head */
     const sgl_vm ln2_lo = sgl_vm_splat(1.90821492927058770002e-10);
     /* log x = e ln2_hi + (2s + (2s t + e ln2_lo)) */
-    sgl_vm y = sgl_vm_fma(ef, ln2_hi, two_s + sgl_vm_fma(two_s, t, ef * ln2_lo));
+    return sgl_vm_fma(ef, ln2_hi, two_s + sgl_vm_fma(two_s, t, ef * ln2_lo));
+}
+
+static inline sgl_vm sgl_vm_log(sgl_vm x0)
+{
+    /* subnormals are scaled into the normal range first */
+    sgl_vmi sub = (x0 > sgl_vm_splat(0.0)) & (x0 < sgl_vm_splat(0x1p-1022));
+    sgl_vm x = sgl_vm_select(sub, x0 * sgl_vm_splat(0x1p54), x0);
+    sgl_vm y = sgl_vm_log_core(x, sub & -54);
     /* as libm: log 0 = -inf, log inf = inf, log of a negative or NaN = NaN */
     const sgl_vm inf = sgl_vm_splat(__builtin_inf());
     y = sgl_vm_select(x0 == sgl_vm_splat(0.0), -inf, y);
@@ -187,11 +194,26 @@ static inline void sgl_vm_sincos2pi(sgl_vm u, sgl_vm *sn, sgl_vm *cs)
     *cs = c;
 }
 
-static inline void sgl_vm_box_muller(sgl_vm u1, sgl_vm u2, sgl_vm *zc, sgl_vm *zs)
+/* Box-Muller from the radius' log: zc = r cos(2 pi u2), zs = r sin(2 pi u2), r = sqrt(-2 log u1) */
+static inline void sgl_vm_box_muller_log(sgl_vm log_u1, sgl_vm u2, sgl_vm *zc, sgl_vm *zs)
 {
-    sgl_vm rad = sgl_vm_sqrt(sgl_vm_splat(-2.0) * sgl_vm_log(u1)), s, c;
+    sgl_vm rad = sgl_vm_sqrt(sgl_vm_splat(-2.0) * log_u1), s, c;
     sgl_vm_sincos2pi(u2, &s, &c);
     *zc = rad * c;
     *zs = rad * s;
+}
+
+static inline void sgl_vm_box_muller(sgl_vm u1, sgl_vm u2, sgl_vm *zc, sgl_vm *zs)
+{
+    sgl_vm_box_muller_log(sgl_vm_log(u1), u2, zc, zs);
+}
+
+/* the same for u1 a uniform of sgl_uniform_from_words (in [2^-53, 1): positive
+ * and normal, where sgl_vm_log's subnormal and special-value selects change
+ * nothing): the same bits, fewer operations */
+static inline void sgl_vm_box_muller_unit(sgl_vm u1, sgl_vm u2, sgl_vm *zc, sgl_vm *zs)
+{
+    const sgl_vmi no_adj = {0};
+    sgl_vm_box_muller_log(sgl_vm_log_core(u1, no_adj), u2, zc, zs);
 }
 #endif

@@ -17,6 +17,7 @@ from ._store import sweep, Store, SweepResult
 from ._api import run, limit, escape, theory, RunResult, LimitResult, EscapeResult, ESCAPED, CENSORED, DIVERGED
 from ._model import Model   # Python-callback models: sgdlab.run(model=sgdlab.Model(...), ...)
 from ._landscape import Landscape   # Python-callback landscapes: sgdlab.escape(landscape=sgdlab.Landscape(...))
+from ._check import check, CheckReport   # derivative checks: sgdlab.check(model or landscape)
 from . import reproduce   # sgdlab.reproduce.shape_matters(...), ...: the reproduce experiments as calls
 
 __version__ = _ffi.string(_lib.sgl_version()).decode()
@@ -25,4 +26,4 @@ git_hash = _ffi.string(_lib.sgl_git_hash()).decode()
 __all__ = ["sweep", "Store", "SweepResult", "run", "limit", "escape", "theory", "keys", "SpecError", "SgdlabError", "RunResult", "LimitResult",
            "EscapeResult",
            "ESCAPED", "CENSORED", "DIVERGED", "LIB_PATH", "git_hash", "reproduce", "Model",
-           "Landscape"]
+           "Landscape", "check", "CheckReport"]

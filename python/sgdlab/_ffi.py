@@ -42,7 +42,7 @@ typedef struct {
     const char *model_plugin; uint64_t plugin_hash; char plugin_param[256];
 } sgl_spec;
 
-typedef struct { sgl_spec run; double T; double dt; int form; } sgl_limit_spec;
+typedef struct { sgl_spec run; double T; double dt; int form; int eig; } sgl_limit_spec;
 
 typedef struct {
     double L0; double a; double h; double q; double k; unsigned n;
@@ -393,7 +393,7 @@ LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell",
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
 EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_EXPESC_NX": 6, "SGL_LWA_N": 7,
                  "SGL_LWA_MAX_DIMS": 8, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
-                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16}
+                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16, "SGL_CHECK_MAX": 8}
 
 # struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {
@@ -404,7 +404,7 @@ LAYOUT = {
                  "sigma_scale", "batch", "with_replacement", "lr", "decay_at", "n_decay", "decay_factor", "steps",
                  "every", "seeds", "seed", "bound", "threshold", "observe", "model_plugin", "plugin_hash",
                  "plugin_param"],
-    "sgl_limit_spec": ["run", "T", "dt", "form"],
+    "sgl_limit_spec": ["run", "T", "dt", "form", "eig"],
     "sgl_landscape_params": ["L0", "a", "h", "q", "k", "n", "n_data", "data_seed", "stats"],
     "sgl_escape_spec": ["landscape", "lp", "noise", "D", "B_over_eta", "batch", "eta", "dynamics", "dt", "bridge", "event", "offset",
                         "c", "r", "start", "burn_in", "x0", "trajectories", "t_max", "seed", "threads", "lanes",
@@ -429,8 +429,15 @@ LAYOUT = {
     "sgl_sweep_progress": ["n", "skipped", "done", "redone", "finished_elsewhere", "running_elsewhere", "traj",
                            "t_store"],
     "sgl_sweep_exec_opts": ["path", "db_path", "resume", "threads", "ranks", "progress", "user"],
-    # include/sgdlab_plugin.h, declared by _landscape.py and _model.py
+    # include/sgdlab_plugin.h and the checks, declared by _landscape.py, _model.py and _check.py
     "sgl_plugin_lparams": ["n", "L0", "a", "h", "q", "k"],
+    "sgl_plugin_data": ["n", "d", "ld", "X", "y"],
+    "sgl_plugin_param": ["key", "value"],
+    "sgl_model_plugin": ["abi_version", "size", "name", "doc", "flags", "default_a", "create", "destroy", "dim",
+                         "scratch", "init", "residuals", "jt", "hvp", "label", "trace", "d3", "layout"],
+    "sgl_check_result": ["name", "against", "ran", "ok", "coord", "observed", "expected", "err", "tol"],
+    "sgl_check_report": ["n", "c", "ok"],
+    "sgl_check_info": ["model", "dim", "n", "a", "at_init"],
     "sgl_landscape_plugin": ["abi_version", "size", "name", "doc", "reads", "has_saddle", "max_dim", "value", "grad",
                              "hess", "critical"],
 }

@@ -19,11 +19,30 @@ def _check(st, err):
         raise_err(st, err)
 
 
+def _plain(spec):
+    """A dict spec with its sgdlab.Landscape / sgdlab.Model objects (under landscape or model, one or a list)
+    replaced by the plugin ids they are registered under (landscape-plugin, model-plugin)."""
+    out = dict(spec)
+    for sec in ("base", "grid", "zip"):
+        if not isinstance(out.get(sec), dict):
+            continue
+        m = out[sec] = dict(out[sec])
+        for k in ("landscape", "model"):
+            v = m.get(k)
+            objs = v if isinstance(v, (list, tuple)) else [v]
+            if any(hasattr(o, "spec_keys") for o in objs):
+                ids = [o.spec_keys()[k + "-plugin"] if hasattr(o, "spec_keys") else o for o in objs]
+                del m[k]
+                m[k + "-plugin"] = ids if isinstance(v, (list, tuple)) else ids[0]
+    return out
+
+
 def _load(spec, err):
-    """A sweep from a file path, YAML/JSON text, or a dict (as JSON)."""
+    """A sweep from a file path, YAML/JSON text, or a dict (as JSON; sgdlab.Landscape and sgdlab.Model objects
+    as their plugin ids)."""
     out = ffi.new("sgl_sweep **")
     if isinstance(spec, dict):
-        spec = json.dumps(spec)
+        spec = json.dumps(_plain(spec))
         path = "<dict>"
     elif isinstance(spec, (str, os.PathLike)) and "\n" not in str(spec) and os.path.exists(str(spec)):
         _check(lib.sgl_sweep_load(os.fsencode(spec), out, err), err)

@@ -110,3 +110,21 @@ def test_bad_arguments(sgdlab):
     L = dw(sgdlab, name="strict")
     with pytest.raises(sgdlab.SpecError, match="--h"):   # a key the landscape does not read, as for a C plugin
         sgdlab.escape(landscape=L, h=2.0, threads=1, **SPEC)
+
+
+def test_sweep_with_a_python_landscape(sgdlab, tmp_path):
+    """an escape sweep over a Python landscape (its id as landscape-plugin): the runs of sgdlab.escape, resumable"""
+    L = dw(sgdlab, name="dw_sweep")
+    db = str(tmp_path / "s.db")
+    spec = {"kind": "escape", "base": dict(landscape=L, **{k.replace("_", "-"): v for k, v in SPEC.items()
+                                                           if k != "seed"}), "grid": {"seed": [5, 6]}}
+    res = sgdlab.sweep(spec, db=db)
+    assert (res.n, res.done) == (2, 2)
+    one = sgdlab.escape(landscape=L, threads=1, **SPEC)
+    assert res.keys[0] == one.key
+    with sgdlab.Store(db) as st:
+        ev = st.events()
+        t = np.sort(ev["time"][(ev["run_key"] == one.key) & (ev["kind"] == "first_passage")])
+    assert np.array_equal(bits(t), bits(np.sort(one.t)))
+    again = sgdlab.sweep(spec, db=db, resume=True)
+    assert (again.done, again.skipped) == (0, 2)

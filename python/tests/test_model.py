@@ -1,4 +1,4 @@
-"""sgdlab.Model: a model from numpy functions runs through the plugin bridge (libsgdlab_pymodel.so).  Known
+"""sgdlab.Model: a model from numpy functions, registered in the library as a model plugin.  Known
 answer: gradient descent on a Python linear regression ends at the least-squares solution of the run's own data;
 the same bits for threads 1 and 2; the limiting SDE runs on it; the model's code is in the run key; a function
 that raises makes its trajectories diverge (counted), it does not crash the run."""
@@ -28,7 +28,8 @@ def linreg(sgdlab, name="linreg_py"):
 def test_gd_reaches_least_squares(sgdlab):
     m = linreg(sgdlab)
     r = sgdlab.run(model=m, noise="none", d=5, n=12, lr=0.05, steps=4000, every=1000, seeds=1, threads=1)
-    assert r.params["model"] == "plugin" and r.params["plugin-param"].startswith("code=" + m.code)
+    assert r.params["model"] == "plugin" and r.params["model-plugin"] == m.id == "python:linreg_py:" + m.code
+    assert r.params["plugin-hash"] == m.code and "plugin-param" not in r.params
     X, y = seen["X"], seen["y"]
     assert X.shape == (12, 5)
     w = np.linalg.lstsq(X, y, rcond=None)[0]

@@ -55,16 +55,27 @@ void sgl_gamma_ws_free(sgl_gamma_ws *w);
  * within that tolerance. */
 sgl_status sgl_gamma_project_ws(const sgl_model *m, const double *x, const sgl_flow_opts *opts, sgl_gamma_ws *ws,
                                 const sgl_gamma_geom *near, double *phi, sgl_flow_info *info, sgl_err *err);
+/* how: bits of sgl_gamma_geometry_ws */
+enum {
+    SGL_GEOM_WARM = 1u,     /* start from the normal space in g (below) */
+    SGL_GEOM_NO_OPS = 2u    /* eigenpairs, rank and gap only: H, Hpinv, Pperp, Ppar are left as they were (apply
+                               P_par with sgl_gamma_par_apply) */
+};
 /* sgl_gamma_geometry with model scratch of scratch_len + n + D + 8 doubles;
- * ws (may be NULL): its timers and, with warm, its buffers; warm == 0: the
- * same results as sgl_gamma_geometry.  With warm, g must hold the geometry of a
+ * ws (may be NULL): its timers and, with SGL_GEOM_WARM, its buffers; how == 0:
+ * the same results as sgl_gamma_geometry.  With SGL_GEOM_WARM, g must hold the geometry of a
  * point of Gamma close to x (the limit's previous step): its normal space
  * seeds a Rayleigh-Ritz step on Hessian-vector products (2M + 1 of them, M
- * = rank) instead of the dense Hessian and its D x D eigen-decomposition;
+ * = rank; the M x M block by Jacobi rotations up to M = 8, dsyev above) instead of the dense Hessian
+ * and its D x D eigen-decomposition;
  * where the rank may have changed (a probe says so) the dense route runs.
  * The eigenpairs then agree with the dense ones to rounding and the
  * O(residual) curvature the Gauss-Newton range leaves out; evals beyond M
  * are 0 and gap_ratio is the probe's estimate. */
 sgl_status sgl_gamma_geometry_ws(const sgl_model *m, const double *x, double near_tol, double rank_tol,
-                                 sgl_gamma_geom *g, double *scr, sgl_gamma_ws *ws, int warm, sgl_err *err);
+                                 sgl_gamma_geom *g, double *scr, sgl_gamma_ws *ws, unsigned how, sgl_err *err);
+/* out = P_par v = v - V V^T v on the live coordinates (0 on padding), V the
+ * rank normal eigenvectors of g, in O(rank live) instead of the dense
+ * P_par's O(D^2); c: rank doubles of scratch */
+void sgl_gamma_par_apply(const sgl_gamma_geom *g, const double *v, double *out, double *c);
 #endif

@@ -31,6 +31,7 @@
 #include <string.h>
 
 const char *const sgl_limit_form_names[] = {"auto", "general", "closed", NULL};
+const char *const sgl_limit_eig_names[] = {"iterative", "dense", NULL};
 
 void sgl_limit_opts_default(sgl_limit_opts *o)
 {
@@ -41,6 +42,7 @@ void sgl_limit_opts_default(sgl_limit_opts *o)
     o->near_tol = 1e-6;
     o->rank_tol = 1e-8;
     sgl_flow_opts_default(&o->flow);
+    o->eig = SGL_LIMIT_EIG_ITERATIVE;
 }
 
 typedef enum { K_GENERAL, K_LABEL, K_ISO, K_ZERO, K_SQRT, K_NORMALIZED } closed_kind;
@@ -85,11 +87,25 @@ static void matvec(size_t D, const double *A, const double *x, double *y)
 /* doubles of work limit_coeffs_ws needs */
 static size_t coeffs_work(size_t D) { return 4 * D * D + 3 * D; }
 
+/* flags of limit_coeffs_ws (the limit's steps; sgl_limit_coeffs uses none) */
+enum {
+    LC_LOWRANK = 1u,   /* label, sqrt-loss, normalized: P_par applied as I - V V^T (g without its dense operators) */
+    LC_KEEP = 2u       /* R and work are the previous call's: the label form's identity A is in place, and R,
+                          when the form draws no noise, is not cleared (the caller ignores it) */
+};
+
+/* does the form need g's dense H^+ and P_par (the general form, the isotropic closed form)? */
+static int needs_dense_ops(const sgl_plan *p, sgl_limit_form form)
+{
+    const closed_kind ck = closed_kind_of(p);
+    return form == SGL_LIMIT_GENERAL || ck == K_ISO || (form == SGL_LIMIT_AUTO && ck == K_GENERAL);
+}
+
 /* sgl_limit_coeffs with caller-provided work (coeffs_work(D) doubles); *r_set:
  * whether R can be non-zero (the general form and the isotropic closed form) */
 static sgl_status limit_coeffs_ws(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
                                   sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used,
-                                  double *work, int *r_set, sgl_err *err);
+                                  double *work, unsigned flags, int *r_set, sgl_err *err);
 
 sgl_status sgl_limit_coeffs(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
                             sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used, sgl_err *err)
@@ -97,14 +113,14 @@ sgl_status sgl_limit_coeffs(const sgl_plan *p, const sgl_model *m, const double 
     double *work = sgl_alloc_doubles(coeffs_work(m->dim));
     if (!work) return sgl_fail(err, SGL_ENOMEM, "limit", "out of memory");
     int r_set;
-    sgl_status st = limit_coeffs_ws(p, m, zeta, g, form, b, R, form_used, work, &r_set, err);
+    sgl_status st = limit_coeffs_ws(p, m, zeta, g, form, b, R, form_used, work, 0u, &r_set, err);
     sgl_free(work);
     return st;
 }
 
 static sgl_status limit_coeffs_ws(const sgl_plan *p, const sgl_model *m, const double *zeta, sgl_gamma_geom *g,
                                   sgl_limit_form form, double *b, double *R, sgl_limit_form *form_used,
-                                  double *work, int *r_set, sgl_err *err)
+                                  double *work, unsigned flags, int *r_set, sgl_err *err)
 {
     const size_t D = m->dim;
     closed_kind ck = closed_kind_of(p);
@@ -123,15 +139,18 @@ static sgl_status limit_coeffs_ws(const sgl_plan *p, const sgl_model *m, const d
     sgl_status st = SGL_OK;
     double *A = work, *A2 = A + D * D, *S = A2 + D * D, *v = S + D * D, *w = v + D, *sw = w + D;
     for (size_t j = 0; j < D; ++j) b[j] = 0.0;
-    if (R) memset(R, 0, D * D * sizeof *R);
+    if (R && !((flags & LC_KEEP) && !*r_set)) memset(R, 0, D * D * sizeof *R);
     if (form == SGL_LIMIT_CLOSED) {
         switch (ck) {
         case K_LABEL: {
             const double c = p->noise->label_c(p, m);
-            memset(A, 0, D * D * sizeof *A);
-            for (size_t q = 0; q < g->live; ++q) A[g->live_idx[q] * (D + 1)] = 1.0;
+            if (!(flags & LC_KEEP)) {
+                memset(A, 0, D * D * sizeof *A);
+                for (size_t q = 0; q < g->live; ++q) A[g->live_idx[q] * (D + 1)] = 1.0;
+            }
             if ((st = sgl_model_d3(m, zeta, A, v, err))) goto done;   /* grad tr H */
-            matvec(D, g->Ppar, v, w);
+            if (flags & LC_LOWRANK) sgl_gamma_par_apply(g, v, w, sw);
+            else matvec(D, g->Ppar, v, w);
             for (size_t j = 0; j < D; ++j) b[j] = -0.25 * c * w[j];
             break;
         }
@@ -164,7 +183,8 @@ static sgl_status limit_coeffs_ws(const sgl_plan *p, const sgl_model *m, const d
             for (size_t i = 0; i < D; ++i)
                 for (size_t j = 0; j < D; ++j) A[i * D + j] = g->evecs[i * D] * g->evecs[j * D];
             if ((st = sgl_model_d3(m, zeta, A, v, err))) goto done;   /* grad lambda_1 */
-            matvec(D, g->Ppar, v, w);
+            if (flags & LC_LOWRANK) sgl_gamma_par_apply(g, v, w, sw);
+            else matvec(D, g->Ppar, v, w);
             const double k = ck == K_SQRT ? 0.125 : 0.25 / l1;
             for (size_t j = 0; j < D; ++j) b[j] = -k * w[j];
             break;
@@ -256,14 +276,19 @@ static void run_one(const sgl_plan *p, const sgl_limit_opts *o, sgl_traj *t, uin
     int dead = 0;
     uint64_t k = 0;
     sgl_limit_form used = SGL_LIMIT_AUTO;
+    /* iterative: the normal space warm-started after the first step, and H^+, P_par
+     * as D x D matrices only where the form contracts them with third derivatives */
+    const int dense = o->eig == SGL_LIMIT_EIG_DENSE, ops = dense || needs_dense_ops(p, o->form);
     for (size_t l = 0; l < n_log; ++l) {
         for (; !dead && k < log_steps[l]; ++k) {
             sgl_err e2 = {{0}, {0}};
             int r_set = 1;
             sgl_lp_tick(ws, SGL_LP_REST, &t0);
-            sgl_status ge = sgl_gamma_geometry_ws(m, zeta, o->near_tol, o->rank_tol, g, ws->scr, ws, k != 0, &e2);
+            const unsigned how = (ops ? 0u : SGL_GEOM_NO_OPS) | (!dense && k ? SGL_GEOM_WARM : 0u);
+            sgl_status ge = sgl_gamma_geometry_ws(m, zeta, o->near_tol, o->rank_tol, g, ws->scr, ws, how, &e2);
             t0 = sgl_lp_now(ws);
-            if (ge == SGL_OK) ge = limit_coeffs_ws(p, m, zeta, g, o->form, b, R, &used, cw, &r_set, &e2);
+            const unsigned cf = (ops ? 0u : LC_LOWRANK) | (k ? LC_KEEP : 0u);
+            if (ge == SGL_OK) ge = limit_coeffs_ws(p, m, zeta, g, o->form, b, R, &used, cw, cf, &r_set, &e2);
             sgl_lp_tick(ws, SGL_LP_COEF, &t0);
             if (ge != SGL_OK) {
                 /* out of memory fails the whole call as that; otherwise a start point that is not
@@ -350,6 +375,8 @@ sgl_status sgl_limit_execute(const sgl_plan *p, const sgl_limit_opts *o, int thr
                         "derivative on Gamma", p->mtype->name);
     if (o->form != SGL_LIMIT_AUTO && o->form != SGL_LIMIT_GENERAL && o->form != SGL_LIMIT_CLOSED)
         return sgl_fail(err, SGL_EINVAL, "--form", "valid: auto, general, closed");
+    if (o->eig != SGL_LIMIT_EIG_ITERATIVE && o->eig != SGL_LIMIT_EIG_DENSE)
+        return sgl_fail(err, SGL_EINVAL, "limit-eig", "valid: iterative, dense");
     const double dt = o->T / (double)N;
     /* log points: nl + 1 evenly spaced EM steps, 0 and N included */
     uint64_t *steps = sgl_malloc((nl + 1) * sizeof *steps);

@@ -183,7 +183,7 @@ static inline void normals_v(uint64_t seed, const u64v pair, const u64v traj, un
     /* step = pair / 2^32 < 2^32: c1 = step, and c3 carries no step bits */
     u64v o0 = pair & M, o1 = pair >> 32, o2 = traj, o3 = pair - pair + sgl_philox_c3(0, purpose);
     sgl_philox_v(&o0, &o1, &o2, &o3, seed);
-    sgl_vm_box_muller(uniform_v(o0, o1), uniform_v(o2, o3), zc, zs);
+    sgl_vm_box_muller_unit(uniform_v(o0, o1), uniform_v(o2, o3), zc, zs);
 }
 
 /* ------------------------------------------------ one step, one state */

@@ -6,7 +6,8 @@
 # exit 2 naming --model-plugin / --plugin-param with nothing on stdout; the run
 # key covers the plugin's content (plugin-hash = FNV-1a 64 of its bytes); the
 # shipped example examples/plugins/relu2.c trains and is deterministic; check-model catches a wrong
-# gradient; a landscape plugin copy of doublewell gives bitwise the built-in's escapes (well2d runs).
+# gradient; a landscape plugin copy of doublewell gives bitwise the built-in's escapes (well2d runs), also in
+# an escape sweep (resumable; the plugin's content in the run key).
 # usage: cli_plugins.sh SGDLAB [SCRATCH]; SGL_PLUGIN_DIR: the built plugins
 set -u
 . "$(dirname "$0")/common.sh" "$@"
@@ -167,6 +168,33 @@ PY
     --trajectories 100 --t-max 300 > w.txt 2>&1
 rc=$?
 check "well2d example: exit 0 (got $rc)" test $rc -eq 0
+# (g) escape sweeps with a landscape plugin: each run loads it and has its plugin-hash in its run key, the runs
+# are the `escape --landscape-plugin --db` runs of the same parameters, --resume skips them, and a changed
+# plugin file is new runs
+cp "$P/dw_copy.so" ./dwc.so
+printf 'kind: escape\nbase: {landscape-plugin: ./dwc.so, noise: mori, L0: 0.5, trajectories: 20, t-max: 100}\ngrid:\n  seed: [3, 4]\n' > lsw.yaml
+"$SGDLAB" sweep lsw.yaml --db lsw.db --quiet > /dev/null 2> lsw.err
+check "escape sweep with a landscape plugin: exit 0 ($(head -c 300 lsw.err))" test $? -eq 0
+"$SGDLAB" escape --landscape-plugin ./dwc.so --noise mori --L0 0.5 --trajectories 20 --t-max 100 --seed 4 \
+    --db one.db > /dev/null 2>&1
+check "escape --landscape-plugin --db of one grid point: exit 0" test $? -eq 0
+"$SGDLAB" sweep lsw.yaml --db lsw.db --resume > /dev/null 2> lsw2.err
+check "escape sweep --resume with a landscape plugin: nothing executed" grep -q "0 runs executed.*2 already finished" lsw2.err
+printf 'changed' >> dwc.so   # still loads (bytes past the ELF sections), another content hash
+"$SGDLAB" sweep lsw.yaml --db lsw.db --resume > /dev/null 2> lsw3.err
+check "escape sweep --resume after the plugin changed: its 2 runs are new runs" grep -q "2 runs executed" lsw3.err
+pycheck "landscape plugin sweep" - lsw.db one.db <<'PY'
+import sqlite3, sys
+def check(ok, what): print(("PASS: " if ok else "FAIL: ") + what)
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+runs = a.execute("SELECT run_key, seed, json_extract(params, '$.plugin-hash'), status FROM runs ORDER BY run_id").fetchall()
+check(len(runs) == 4 and all(r[3] == "finished" for r in runs), "4 finished runs in the store: %s" % (runs,))
+check(len({r[2] for r in runs}) == 2 and len({r[0] for r in runs}) == 4, "two plugin hashes, four run keys")
+key1, = b.execute("SELECT run_key FROM runs").fetchone()
+check(key1 == runs[1][0], "the sweep's seed-4 run has the key of escape --db (%s, %s)" % (key1, runs[1][0]))
+ev = "SELECT e.traj, e.time FROM events e JOIN runs r USING(run_id) WHERE r.run_key = ? ORDER BY e.traj, e.kind"
+check(a.execute(ev, (key1,)).fetchall() == b.execute(ev, (key1,)).fetchall() != [], "the same first passages")
+PY
 bad "a model plugin as a landscape" --landscape-plugin "no symbol 'sgdlab_landscape_plugin'" \
     escape --landscape-plugin ./sphere_copy.so --trajectories 4
 bad "--landscape with --landscape-plugin" --landscape "not used with --landscape-plugin" \

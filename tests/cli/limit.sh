@@ -54,6 +54,12 @@ bad "--form unknown" --form --model toy2d --noise label --form foo
 bad "--form closed for a kind without one" --form --model toy2d --noise label --form general --noise sqrt-loss
 bad "sqrt-eta scaling has no limit" --sigma-scale --model sphere --noise gaussian --sigma 1 --sigma-scale sqrt-eta
 bad "--steps is not a limit flag" --steps --model toy2d --noise label --steps 10
+bad "--limit-eig unknown" --limit-eig --model toy2d --noise label --limit-eig lanczos
+# the dense reference path (--limit-eig dense) and the default iterative one agree (test_limit t_eig_paths
+# bounds them at 1e-7 relative; the 6-digit table shows the same numbers)
+a=$("$SGDLAB" limit --model diagnet --noise label --d 10 --n 5 --kappa 1 --data-draw shared --seeds 2 --T 0.05 --dt 0.005 2>&1 | grep -v wall)
+b=$("$SGDLAB" limit --model diagnet --noise label --d 10 --n 5 --kappa 1 --data-draw shared --seeds 2 --T 0.05 --dt 0.005 --limit-eig dense 2>&1 | grep -v wall)
+check "limit --limit-eig dense: the same table as the iterative default" [ "$a" = "$b" ]
 # a start the gradient flow cannot bring to Gamma within its budget: the
 # toy's minimiser set y = 0 is reached, but from x = 1e200 the loss overflows
 bad "start point whose projection fails" --init --model toy2d --noise label --init 1e200,1

@@ -2,21 +2,27 @@
 # `sgdlab reproduce mori-escape --quick` and `reproduce exponential-escape --quick`:
 # run end to end, --json holds every part with its uncertainty and counts, the
 # theory columns carry the THEORY.md values, the plots are written, the output
-# does not depend on the thread count, and bad flags exit 2.  The full-length
-# numbers are an experiment, not a test: they are reported in the closing notes.
+# does not depend on the thread count, --db stores one finished run per simulated
+# cell (a second identical invocation replaces them), and bad flags exit 2.  The
+# full-length numbers are an experiment, not a test: they are reported in the
+# closing notes.  Each experiment runs twice (the costliest test of the suite):
+# mori-escape as JSON on 1 thread and as the table on 2 (the two compared at the
+# table's digits; python_reproduce compares 1 and 2 threads bit for bit), and
+# exponential-escape as JSON on 1 and on 2 threads into the same store.
 . "$(dirname "$0")/common.sh" "$@"
 
 run_json() {   # name threads outfile
-    "$SGDLAB" reproduce "$1" --quick --json --threads "$2" --out-dir "$WORK/$1-$2" > "$3" 2>"$WORK/err-$1-$2"
+    "$SGDLAB" reproduce "$1" --quick --json --threads "$2" --db "$WORK/esc.db" --out-dir "$WORK/$1-$2" > "$3" 2>"$WORK/err-$1-$2"
 }
-run_json mori-escape 2 "$WORK/m2.json"; rc=$?
-check "mori-escape --quick --json exits 0 (got $rc)" test "$rc" -eq 0
 run_json mori-escape 1 "$WORK/m1.json"; rc=$?
-check "mori-escape --threads 1 exits 0 (got $rc)" test "$rc" -eq 0
-run_json exponential-escape 2 "$WORK/e2.json"; rc=$?
-check "exponential-escape --quick --json exits 0 (got $rc)" test "$rc" -eq 0
+check "mori-escape --quick --json --threads 1 --db exits 0 (got $rc)" test "$rc" -eq 0
 run_json exponential-escape 1 "$WORK/e1.json"; rc=$?
-check "exponential-escape --threads 1 exits 0 (got $rc)" test "$rc" -eq 0
+check "exponential-escape --quick --json --threads 1 --db exits 0 (got $rc)" test "$rc" -eq 0
+"$SGDLAB" export "$WORK/esc.db" --table runs --format jsonl > "$WORK/runs1.jsonl"
+check "export of the escape store: exit 0" test $? -eq 0
+run_json exponential-escape 2 "$WORK/e2.json"; rc=$?
+check "exponential-escape --threads 2, again into the same --db, exits 0 (got $rc)" test "$rc" -eq 0
+"$SGDLAB" export "$WORK/esc.db" --table runs --format jsonl > "$WORK/runs2.jsonl"
 
 cat > "$WORK/check.py" <<'PY'
 import json, sys, math
@@ -30,13 +36,12 @@ def sim_ok(s, what):
     ok(s["escaped"] + s["censored"] + s["diverged"] == s["trajectories"], what + ": escaped + censored + diverged = trajectories")
     m = s["mfpt"]
     ok(m["ci"][0] <= m["value"] <= m["ci"][1], what + ": CI brackets the MFPT (%s in %s)" % (m["value"], m["ci"]))
-m2, m1, e2, e1 = (json.load(open(f)) for f in sys.argv[1:5])
-ok(strip(m2) == strip(m1), "mori-escape: same results with 1 and 2 threads")
+m1, e1, e2 = (json.load(open(f)) for f in sys.argv[1:4])
 ok(strip(e2) == strip(e1), "exponential-escape: same results with 1 and 2 threads")
 for k in ("version", "git", "seed", "time_unit", "plot", "a", "b", "c", "d_first_passage"):
-    ok(k in m2, "mori-escape key %s" % k)
-ok(m2["time_unit"] == "t = eta k", "time unit stated")
-rows = {(r["B_over_eta"], r["L0"]): r for r in m2["a"]["rows"]}
+    ok(k in m1, "mori-escape key %s" % k)
+ok(m1["time_unit"] == "t = eta k", "time unit stated")
+rows = {(r["B_over_eta"], r["L0"]): r for r in m1["a"]["rows"]}
 # THEORY.md M3 quadrature values (B/eta = 40, L0 = 0.5) and Mori Eq. 16 at (40, 0.2)
 ok(abs(rows[(40, 0.5)]["exact_mfpt"] - 462.41) < 0.05, "exact MFPT (40, 0.5) = 462.41 (got %s)" % rows[(40, 0.5)]["exact_mfpt"])
 k0 = 40 / 8.0
@@ -63,12 +68,12 @@ for key, r in rows.items():
     se = (math.log(a["mfpt_ci"][1]) - math.log(a["mfpt_ci"][0])) / (2 * 2.365)
     ok(abs(math.log(a["mfpt"] / r["exact_mfpt"])) < 8 * se + 0.05, "(a) %s splitting %.4g agrees with quadrature %.4g" % (key, a["mfpt"], r["exact_mfpt"]))
 ok(nams >= 6, "(a) the B/eta = 40 and 80 rows estimated by splitting in --quick (got %d)" % nams)
-for r in m2["b"]["rows"]:
+for r in m1["b"]["rows"]:
     sim_ok(r["sim"], "(b) n=%d" % r["n"])
-for r in m2["c"]:
+for r in m1["c"]:
     ok(r["phi"] is not None and r["se"] > 0, "(%s) %s B/eta %s: phi fitted with an SE" % (r["part"], r["dynamics"], r["B_over_eta"]))
-ok(abs(m2["d_first_passage"][1]["data_noise_exact"] - 192.4) < 0.05, "(d) M2 Gaussian-data column c = 2")
-ok(abs(m2["d_first_passage"][1]["ideal_exact"] - 574.1) < 0.05, "(d) M2 idealized column c = 2")
+ok(abs(m1["d_first_passage"][1]["data_noise_exact"] - 192.4) < 0.05, "(d) M2 Gaussian-data column c = 2")
+ok(abs(m1["d_first_passage"][1]["ideal_exact"] - 574.1) < 0.05, "(d) M2 idealized column c = 2")
 # exponential-escape
 for k in ("b_over_eta", "ks", "start", "sharpness", "plot"):
     ok(k in e2, "exponential-escape key %s" % k)
@@ -94,7 +99,7 @@ for st in e2["start"]:
         ok(abs(lr - Z2) < 1e-9 and end != r["value"],
            "start %s: LR CI end %.10g solves 2 (l_hat - l) = 3.8415 (got %.15g)" % (st["start"], end, lr))
 PY
-pycheck "reproduce escape json" "$WORK/check.py" "$WORK/m2.json" "$WORK/m1.json" "$WORK/e2.json" "$WORK/e1.json"
+pycheck "reproduce escape json" "$WORK/check.py" "$WORK/m1.json" "$WORK/e1.json" "$WORK/e2.json"
 # The KS test of the exponential law (part 2, 300 escapes per start, none censored at 30 MFPTs):
 #  - D of the quasi-stationary start recomputed from the Kaplan-Meier block of the plot data (uncensored: the
 #    empirical CDF; times t / mean, 10 digits);
@@ -137,19 +142,76 @@ for name, k in (("theta*", e["ks"]), ("quasi-stationary", qs)):
        "%s start: bootstrap KS p-value %s vs independent null %.4f (tol %.3f; D = %.4f)" % (name, k["p_value"], p, tol, k["D"]))
 ok(math.sqrt(n) * qs["D"] < 2.2, "quasi-stationary start: exponential, sqrt(n) D = %.3f < 2.2" % (math.sqrt(n) * qs["D"]))
 PY
-pycheck "reproduce escape KS" "$WORK/ks.py" "$WORK/e2.json" "$WORK/exponential-escape-2/exponential-escape.dat"
+pycheck "reproduce escape KS" "$WORK/ks.py" "$WORK/e1.json" "$WORK/exponential-escape-1/exponential-escape.dat"
+# --db: each simulated setting is one finished escape run (keyed by its spec), the export shows one run per
+# cell, and the second identical exponential-escape (on 2 threads) replaced its runs instead of adding
+pycheck "reproduce escape --db" - "$WORK" <<'PY'
+import json, sqlite3, sys, os
+W = sys.argv[1]
+def cells(o):
+    if isinstance(o, dict):
+        if "trajectories" in o and "escaped" in o and "mfpt" in o: yield o
+        for v in o.values(): yield from cells(v)
+    elif isinstance(o, list):
+        for v in o: yield from cells(v)
+runs1 = [json.loads(l) for l in open(os.path.join(W, "runs1.jsonl"))]
+runs2 = [json.loads(l) for l in open(os.path.join(W, "runs2.jsonl"))]
+db = sqlite3.connect(os.path.join(W, "esc.db"))
+for x, f in (("exponential-escape", "e1.json"), ("mori-escape", "m1.json")):
+    d = json.load(open(os.path.join(W, f)))
+    sim = list(cells(d if x != "mori-escape" else {k: d[k] for k in ("a", "b")}))
+    if x == "exponential-escape":
+        n_cells = len(sim)   # (1), (4) rows and the two starts of (2, 3)
+        n_cells += 2
+    else:
+        n_cells = len(sim) + len(d["c"]) - 2   # (a), (b) and the six (c) runs; (d) is not stored
+    got = [r for r in runs1 if r["command"] == "reproduce " + x]
+    print(("PASS" if len(got) == n_cells else "FAIL") + ": %s: one run per simulated cell (%d runs, %d cells)" % (x, len(got), n_cells))
+    fin = all(r["status"] == "finished" for r in got)
+    print(("PASS" if fin else "FAIL") + ": %s: every run finished" % x)
+ee = [r for r in runs2 if r["command"] == "reproduce exponential-escape"]
+e1 = [r for r in runs1 if r["command"] == "reproduce exponential-escape"]
+same = sorted(r["run_key"] for r in ee) == sorted(r["run_key"] for r in e1) and len(runs2) == len(runs1)
+print(("PASS" if same else "FAIL") + ": the second invocation replaced its runs (%d runs before, %d after)" % (len(runs1), len(runs2)))
+# every trajectory of a stored run is one event
+bad = db.execute("SELECT r.run_id FROM runs r WHERE r.n_traj != (SELECT COUNT(*) FROM events e WHERE e.run_id = r.run_id)").fetchall()
+print(("PASS" if not bad else "FAIL") + ": each run holds one event per trajectory (%d runs differ)" % len(bad))
+PY
 if command -v gnuplot >/dev/null; then
-    check "mori-escape plot written" test -s "$WORK/mori-escape-2/mori-escape.png"
-    check "mori-escape n plot written" test -s "$WORK/mori-escape-2/mori-escape-n.png"
-    check "exponential-escape plot written" test -s "$WORK/exponential-escape-2/exponential-escape.png"
+    check "mori-escape plot written" test -s "$WORK/mori-escape-1/mori-escape.png"
+    check "mori-escape n plot written" test -s "$WORK/mori-escape-1/mori-escape-n.png"
+    check "exponential-escape plot written" test -s "$WORK/exponential-escape-1/exponential-escape.png"
 else
     skip "mori-escape plot written: gnuplot not installed"
     skip "mori-escape n plot written: gnuplot not installed"
     skip "exponential-escape plot written: gnuplot not installed"
 fi
-check "plot data written" test -s "$WORK/mori-escape-2/mori-escape.dat"
+check "plot data written" test -s "$WORK/mori-escape-1/mori-escape.dat"
 
-"$SGDLAB" reproduce mori-escape --quick --out-dir "$WORK/t" > "$WORK/table.txt" 2>/dev/null
+"$SGDLAB" reproduce mori-escape --quick --threads 2 --out-dir "$WORK/t" > "$WORK/table.txt" 2>/dev/null
+check "mori-escape table on 2 threads exits 0" test $? -eq 0
+# the table (2 threads) prints the JSON's numbers (1 thread) at its digits: every (a) and (b) row
+pycheck "reproduce mori-escape table = json" - "$WORK/m1.json" "$WORK/table.txt" <<'PY'
+import json, re, sys
+def ok(c, m): print(("PASS: " if c else "FAIL: ") + m)
+d = json.load(open(sys.argv[1])); t = open(sys.argv[2]).read().split("\n(b)")
+g = lambda x: float("%.4g" % x)
+rows_a = {(float(m[0]), float(m[1])): tuple(map(float, m[2:5])) for m in
+          re.findall(r"^ +(\d+) +([\d.]+) +\d+ +[\d.]+ +([\d.e+-]+) \[([\d.e+-]+), ([\d.e+-]+)\]", t[0], re.M)}
+n = 0
+for r in d["a"]["rows"]:
+    c = r["sim"]["mfpt"] if r["sim"] else ({"value": r["ams"]["mfpt"], "ci": r["ams"]["mfpt_ci"]} if r["ams"] else None)
+    if c is None: continue
+    got = rows_a.get((float(r["B_over_eta"]), float(r["L0"])))
+    n += got == (g(c["value"]), g(c["ci"][0]), g(c["ci"][1]))
+    ok(got == (g(c["value"]), g(c["ci"][0]), g(c["ci"][1])), "(a) %s %s: table %s, json %s" % (r["B_over_eta"], r["L0"], got, c))
+rows_b = {int(m[0]): tuple(map(float, m[1:4])) for m in re.findall(r"^ +(\d) +([\d.e+-]+) \[([\d.e+-]+), ([\d.e+-]+)\]", t[1].split("\n(c)")[0], re.M)}
+for r in d["b"]["rows"]:
+    if r["sim"] is None: continue
+    c = r["sim"]["mfpt"]
+    ok(rows_b.get(r["n"]) == (g(c["value"]), g(c["ci"][0]), g(c["ci"][1])), "(b) n=%d: table %s, json %s" % (r["n"], rows_b.get(r["n"]), c))
+ok(n >= 9, "(a) at least 9 rows compared (got %d)" % n)
+PY
 check "table has part (a)" grep -q "^(a) double well" "$WORK/table.txt"
 check "table states the time unit" grep -q "t = eta k" "$WORK/table.txt"
 check "table states the plot path" grep -q "plot:" "$WORK/table.txt"
