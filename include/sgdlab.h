@@ -264,6 +264,13 @@ typedef struct sgl_model_type {
                             sgl_err *err);
     /* doubles of scratch the model needs beyond 4 ld + 2 n (NULL: none) */
     size_t (*extra_scratch)(const struct sgl_model *m);
+    /* step1_chain for SGL_ILP trajectories at once (idx[g], eps[g], r[g] per
+     * trajectory, as step1_chain has them): returns len, or the first q where
+     * some trajectory's g is not finite (every theta then holds the state
+     * before step q).  Bitwise equal to len step1_resid_multi calls (optional) */
+    size_t (*step1_chain_multi)(const struct sgl_model *const *m, double *const *theta,
+                                const uint32_t *const *idx, const double *const *eps, size_t len, double c0,
+                                double *r);
 } sgl_model_type;
 
 typedef struct sgl_model {
@@ -1369,7 +1376,8 @@ typedef struct {
 sgl_status sgl_store_series_groups(sgl_store *st, const sgl_query *q,
                                    int (*fn)(void *user, const sgl_series_group *g), void *user, sgl_err *err);
 
-/* Escape groups: the first-passage events of every finished escape run,
+/* Escape groups: the first-passage events of every finished escape run
+ * (method ams: see sgl_escape_group.ams),
  * pooled over the group's runs (trajectory i of every run one observation,
  * escaped at its time or censored at its t_max; diverged ones only counted)
  * into the censored exponential MLE of the rate (sgl_est_rate, level given).
@@ -1386,6 +1394,10 @@ typedef struct {
     sgl_rate_est rate;             /* value, se, ci_lo, ci_hi, exposure, n, escaped, censored, diverged */
     double mfpt, mfpt_se, mfpt_ci_lo, mfpt_ci_hi;
     size_t n_runs;
+    /* non-NULL: a group of method-ams runs (after the direct runs' groups; never pooled with them): their
+     * splitting runs pooled (sgl_ams_pool; 95 % CI); mfpt and rate from it, rate.n the splitting runs,
+     * rate.escaped those that reached the event, time unit t */
+    const struct sgl_ams_result *ams;
 } sgl_escape_group;
 sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
@@ -1411,6 +1423,7 @@ typedef struct {
     unsigned long long n_live[SGL_PLOT_MAX_CURVES];   /* series: live trajectories; escape: escaped */
     unsigned long long n_cens[SGL_PLOT_MAX_CURVES];   /* escape: censored */
     unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
+    unsigned long long n_ams[SGL_PLOT_MAX_CURVES];    /* escape: splitting runs of method ams groups (not in n_live) */
     size_t n_points;
     char unit[16];
     int64_t step_min, step_max;   /* series: the steps the points are at (x a parameter: each run's final or --step) */
@@ -1619,7 +1632,13 @@ typedef struct {
     uint32_t cycles;     /* loops per walker before its entrance point is taken (default 2) */
     double z_A;          /* return level; NaN (default): automatic, the median of xi near the minimum */
     double z_sigma;      /* start level; NaN (default): automatic, the 90 % quantile of xi there */
+    int coordinate;      /* the reaction coordinate xi (sgl_ams_coordinate_names): 0 (default) the event's own */
 } sgl_ams_opts;
+/* "event" (the exit event's: hyperplane / next-min theta_1's progress to the exit, loss (L - L*)/((c - 1) L*),
+ * ball |theta - theta*| / r), "loss" ((L - L*)/(L_ref - L*), L_ref = L at the saddle, c L*, or L* + h r^2/2
+ * for ball), "distance" (|theta - theta*| / d_ref, d_ref = |x_exit - theta*_1|, r, or sqrt(2 (c - 1) L* / h));
+ * h the curvature at theta* along theta_1.  Only the event decides an escape; xi orders the replicas. */
+extern const char *const sgl_ams_coordinate_names[];
 void sgl_ams_opts_default(sgl_ams_opts *o);
 
 typedef struct {
@@ -1764,7 +1783,7 @@ sgl_status sgl_escape_stationary_summary(const sgl_escape_spec *s, const sgl_esc
  * count is reported).  Random numbers: walkers SGL_P_AMSLOOP, replicas
  * SGL_P_AMS (each lineage its own stream), survivor choice SGL_P_AMSPICK;
  * runs are spread over threads: bitwise the same for any thread count. */
-typedef struct {
+typedef struct sgl_ams_result {
     double p, p_se, p_ci[2];               /* P(event before A | start on Sigma) */
     double t_first, t_first_se;            /* mean time start -> Sigma */
     double t_loop, t_loop_se;              /* mean time between entrances into Sigma */
@@ -1784,14 +1803,34 @@ typedef struct {
  * splitting.  Bad options fail with SGL_EINVAL naming the key
  * (replicas, kill, runs, cycles, ams-z-a, ams-z-sigma). */
 sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_err *err);
+/* One of the `runs` independent splitting runs: its estimates (t_reactive NaN
+ * when no replica escaped) and counts.  sgl_escape_ams_runs also returns them
+ * (runs: o->runs entries, or NULL); sgl_ams_pool pools K of them into r (the
+ * estimates, SEs and CIs of sgl_escape_ams; the counts are added to r's), as
+ * sgl_escape_ams does and as a report pools the stored runs of a group. */
+typedef struct {
+    double p, t_first, t_loop, t_reactive;
+    uint64_t iterations, clones, evaluations, capped, direct_escapes;
+    int extinct;
+} sgl_ams_run;
+sgl_status sgl_escape_ams_runs(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_ams_run *runs,
+                               sgl_err *err);
+void sgl_ams_pool(const sgl_ams_run *runs, size_t K, sgl_ams_result *r);
 /* An escape run as a record (sgl_record above): sgl_escape_run with
  * s->threads, then the rate and MFPT estimates at level 0.95 (bootstrap: 1000
- * resamples, key s->seed).  rec->key stays "" (the caller sets the run key). */
+ * resamples, key s->seed); under method ams sgl_escape_ams_runs instead (ams,
+ * ams_run).  rec->key stays "" (the caller sets the run key). */
 sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
 /* Everything of an escape run (sgl_record_escape) in one transaction: every
  * trajectory's first passage or censoring as an event ("first_passage", or
  * "diverged"; time unit "t_eta" for sgd dynamics, else "t"), the MFPT and
- * rate estimates; the run row ends 'finished'. */
+ * rate estimates; the run row ends 'finished'.  Method ams: per splitting run
+ * k the events "ams_p" (value p), "ams_t_first", "ams_t_loop",
+ * "ams_t_reactive" (time in t; NULL without an escape) with traj = k; the
+ * estimates p, t_first, t_loop, t_reactive, mfpt, rate (mean, se, 95 % CI;
+ * n = runs) and the diagnostics replicas, kill, runs, cycles, iterations,
+ * clones, evaluations, extinct_runs, capped, direct_escapes, z_A, z_sigma
+ * (mean = the value). */
 sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
                                   sgl_err *err);
 
@@ -2036,6 +2075,8 @@ struct sgl_record {
     struct sgl_escape_results *esc;   /* owned; escape */
     sgl_rate_est rate;           /* escape: censored exponential MLE of the rate (level 0.95) */
     sgl_mfpt_est mfpt;           /* escape: mean of min(tau, t_max), 1000-resample bootstrap CI (level 0.95) */
+    sgl_ams_result *ams;         /* owned; escape under method ams (then esc is NULL): the splitting estimate */
+    sgl_ams_run *ams_run;        /* owned; its ams->runs independent runs */
 };
 /* the plan a limit spec runs on: its run spec with steps = every = 1 */
 sgl_status sgl_limit_plan_alloc(const sgl_limit_spec *s, sgl_plan **p, sgl_err *err);
@@ -2113,7 +2154,8 @@ int sgl_cancel_requested(void);
  * escape: sgl_store_write_escape.  rec must be of s's kind and key. */
 sgl_status sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec,
                                sgl_err *err);
-/* the seed and the trajectory count of a spec of any kind (the runs row's seed, n_traj) */
+/* the seed and the trajectory count of a spec of any kind (the runs row's seed, n_traj; method ams: replicas x
+ * ams-runs) */
 uint64_t sgl_any_spec_seed(const sgl_any_spec *s);
 uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s);
 /* Claim the row of spec s: info's command, sweep, threads and ranks; its key,
@@ -2131,7 +2173,9 @@ sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_
  * be NULL): the caller's plan of s (limit: from sgl_limit_plan_alloc), kept
  * for printing.  *rec: the results, also on a failed write (the caller clears
  * it); *outcome (may be NULL): the claim's outcome (SGL_CLAIM_REPLACE: a
- * finished run was replaced).  On a failure after the claim the row stays as
+ * finished run was replaced).  An escape spec under method ams is claimed
+ * with SGL_CLAIM_SKIP_FINISHED: a finished one is not redone (SGL_OK,
+ * *outcome SGL_CLAIM_FINISHED, rec empty).  On a failure after the claim the row stays as
  * it was (a new run 'started', a finished one with its results). */
 sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info,
                              const sgl_plan *plan, sgl_record *rec, sgl_claim *outcome, sgl_err *err);

@@ -86,7 +86,8 @@ static int escape_point(void *user, const sgl_escape_group *g)
     sgl_plot_point p = {.escape = g, .x = &g->key[g->n_keys - 1]};
     int r = next_curve(a, g->n_keys, g->key, &p);
     if (r) return r < 0 ? (a->oom = 1, -1) : 0;
-    c->n_live[p.curve] += g->rate.escaped;
+    if (g->ams) c->n_ams[p.curve] += g->rate.n;   /* a splitting estimate: no first passages */
+    else c->n_live[p.curve] += g->rate.escaped;
     c->n_cens[p.curve] += g->rate.censored;
     c->n_div[p.curve] += g->rate.diverged;
     if (!c->unit[0] && strlen(g->time_unit) < sizeof c->unit) memcpy(c->unit, g->time_unit, strlen(g->time_unit) + 1);
@@ -244,7 +245,12 @@ sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot
     memset(t, 0, sizeof *t);
     const int esc = strcmp(r->kind, "escape") == 0;
     size_t k = 0;
-    if (esc)
+    int ams = 0;   /* a curve of method ams groups (splitting estimates) */
+    for (int i = 0; i < c->n_curves; ++i) ams |= c->n_ams[i] > 0;
+    if (esc && ams)
+        add(t->title, sizeof t->title, &k, "%s, 95%% CI (direct runs: censored exponential MLE; method ams: "
+            "splitting)", strcmp(r->obs, "rate") == 0 ? "escape rate" : "MFPT");
+    else if (esc)
         add(t->title, sizeof t->title, &k, "%s", strcmp(r->obs, "rate") == 0
                                                      ? "escape rate: censored exponential MLE, 95% likelihood-ratio CI"
                                                      : "MFPT = 1/rate (censored exponential MLE), 95% CI");
@@ -261,7 +267,8 @@ sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot
         size_t n = 0, bl = sizeof t->legend[i];
         if (r->curve) add(b, bl, &n, "%s = ", r->curve);
         add(b, bl, &n, "%s", c->title[i]);
-        if (esc) add(b, bl, &n, " (%llu escaped, %llu censored", c->n_live[i], c->n_cens[i]);
+        if (esc && c->n_ams[i] && !c->n_live[i] && !c->n_cens[i]) add(b, bl, &n, " (%llu splitting runs", c->n_ams[i]);
+        else if (esc) add(b, bl, &n, " (%llu escaped, %llu censored", c->n_live[i], c->n_cens[i]);
         else add(b, bl, &n, " (%llu trajectories", c->n_live[i] + c->n_div[i]);
         if (c->n_div[i]) add(b, bl, &n, ", %llu diverged%s", c->n_div[i], esc ? "" : " or non-finite");
         add(b, bl, &n, ")");

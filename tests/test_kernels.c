@@ -1,7 +1,12 @@
 /* The fast paths against the plain ones they replace:
  *  - vectorised Philox first blocks == the scalar stream's first four words;
  *  - the helpers that turn words into draws == the stream's own draws;
+ *  - a chunk's label noise (Gaussian: several steps per vector Box-Muller
+ *    call) == delta times the scalar stream's draw, bit for bit, at every
+ *    count (ragged vector tails);
  *  - the fused step + next residual == step1 followed by residuals;
+ *  - two trajectories through the interleaved chain (step1_chain_multi) ==
+ *    each alone, bit for bit, also when one of them diverges mid-chunk;
  *  - the batch-1 label-noise loop (fused, chunked randomness) == a hand-written
  *    loop over the scalar streams and the unfused model calls, bit for bit;
  *  - the full-batch matrix-vector kernels (src/kernels.h) == scalar loops in
@@ -9,6 +14,7 @@
  *    block and tail path. */
 #include "plan.h"
 #include "kernels.h"
+#include "noise/common.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -260,8 +266,73 @@ static void gemv_orders(void)
           "shapes differ", bad, cases);
 }
 
+static void chunk_noise(void)
+{
+    sgl_plan *p = plan_for("diagnet", "label-gauss", 10);
+    sgl_traj *t;
+    if (sgl_traj_alloc(p, &t)) exit(1);
+    sgl_traj_init(p, t, 3);
+    long bad = 0, total = 0;
+    for (int gauss = 0; gauss < 2; ++gauss)
+        for (size_t count = 1; count <= SGL_CHUNK; ++count) {
+            const uint64_t kc = 0xfffffff0ull + 7 * count;   /* across step 2^32 too */
+            double eps[SGL_CHUNK];
+            sgl_chunk_label_noise(p, t, kc, count, gauss, eps);
+            for (size_t q = 0; q < count; ++q) {
+                sgl_stream ls;
+                sgl_stream_init(&ls, p->spec.seed, t->id, kc + q, SGL_P_LABEL);
+                const double want = p->spec.delta * (gauss ? sgl_stream_normal(&ls) : sgl_stream_rademacher(&ls));
+                bad += memcmp(&want, &eps[q], sizeof want) != 0;
+                ++total;
+            }
+        }
+    CHECK(bad == 0, "sgl_chunk_label_noise (+-1 and Gaussian, counts 1..%d) = delta * the scalar stream's draw: "
+          "%ld of %ld differ", SGL_CHUNK, bad, total);
+    sgl_traj_free(t);
+    sgl_plan_free(p);
+}
+
+static void pair_chain(void)
+{
+    sgl_spec s;
+    sgl_spec_defaults(&s);
+    s.model = "diagnet";
+    s.noise = "label";
+    s.steps = 1000;
+    s.every = 1000;
+    s.seeds = 2;
+    sgl_plan *p = NULL;
+    sgl_err err;
+    if (sgl_plan_alloc(&s, &p, &err) != SGL_OK) exit(1);
+    for (int blow = 0; blow < 2; ++blow) {
+        sgl_traj *a[2], *b[2];
+        for (int g = 0; g < 2; ++g) {
+            if (sgl_traj_alloc(p, &a[g]) || sgl_traj_alloc(p, &b[g])) exit(1);
+            sgl_traj_init(p, a[g], (uint32_t)g);
+            sgl_traj_init(p, b[g], (uint32_t)g);
+        }
+        if (blow)   /* u of trajectory 0 huge: its residual overflows a few steps in */
+            for (size_t j = 0; j < p->data[0]->ld; ++j) a[0]->theta[j] = b[0]->theta[j] = a[0]->theta[j] * 1e80;
+        sgl_traj_advance_n(p, a, 2, 0, 333);   /* odd split points exercise the chunk edges */
+        sgl_traj_advance_n(p, a, 2, 333, 1000);
+        for (int g = 0; g < 2; ++g) sgl_traj_advance(p, b[g], 0, 1000);
+        for (int g = 0; g < 2; ++g) {
+            CHECK(memcmp(a[g]->theta, b[g]->theta, p->dim * sizeof *a[g]->theta) == 0 &&
+                      a[g]->diverged == b[g]->diverged && a[g]->diverged_step == b[g]->diverged_step,
+                  "pair chain%s: trajectory %d equals its run alone (diverged %d at %llu, alone %d at %llu)",
+                  blow ? " with trajectory 0 diverging" : "", g, a[g]->diverged,
+                  (unsigned long long)a[g]->diverged_step, b[g]->diverged, (unsigned long long)b[g]->diverged_step);
+            sgl_traj_free(a[g]);
+            sgl_traj_free(b[g]);
+        }
+    }
+    sgl_plan_free(p);
+}
+
 int main(void)
 {
+    pair_chain();
+    chunk_noise();
     gemv_orders();
     bound_grid();
     philox_blocks();

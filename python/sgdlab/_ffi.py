@@ -50,7 +50,7 @@ typedef struct {
 } sgl_landscape_params;
 
 typedef struct {
-    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma;
+    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma; int coordinate;
 } sgl_ams_opts;
 
 typedef struct {
@@ -153,6 +153,8 @@ typedef struct {
     sgl_escape_results *esc;
     sgl_rate_est rate;
     sgl_mfpt_est mfpt;
+    void *ams;
+    void *ams_run;
 } sgl_record;
 int sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 int sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
@@ -421,7 +423,8 @@ LAYOUT = {
     "sgl_escape_results": ["M", "n", "t", "steps", "state", "L", "x", "escaped", "censored", "diverged",
                            "traj_steps", "seconds"],
     "sgl_limit_info": ["form_used", "rank", "gap_ratio", "em_steps", "dt", "label_c"],
-    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt"],
+    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt", "ams",
+                   "ams_run"],
     "sgl_escape_info": ["x_min", "x_sad", "x_next", "L_min", "L_sad", "h_min0", "h_sad0", "hstar", "step", "x_exit",
                         "dir", "k_max"],
     "sgl_prediction": ["name", "value", "unit", "note"],

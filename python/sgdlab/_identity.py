@@ -2,9 +2,11 @@
 function computes, not of where or when it was defined.  Per function: its code object (bytecode, constants
 with nested code objects hashed the same way, names, argument names and counts; not the file name or line
 numbers), then the values it captures -- closure cells, defaults and the module globals its code names -- where
-they are numbers, strings, numpy arrays or tuples/lists of those, and the same hash of captured functions.
+they are numbers, strings, numpy arrays or tuples/lists of those, and the same hash of captured functions
+(functools.partial: its function and arguments; a callable object: its class's __call__ and its attributes).
 Values of other types enter by their type name only: a model that reads a changing object should set key= or
 version=.  The bytecode differs between Python versions, so a key is stable for one Python version."""
+import functools
 import hashlib
 import numbers
 import types
@@ -29,7 +31,7 @@ def _value(h, v, seen, depth=0):
             _value(h, x, seen, depth + 1)
     elif isinstance(v, types.CodeType):
         _code(h, v, seen, depth + 1)
-    elif isinstance(v, (types.FunctionType, types.MethodType)):
+    elif isinstance(v, (types.FunctionType, types.MethodType, functools.partial)):
         _function(h, v, seen, depth + 1)
     else:
         h.update(b"o" + type(v).__qualname__.encode())
@@ -62,7 +64,19 @@ def _function(h, f, seen, depth=0):
         return
     seen.add(id(f))
     code = getattr(f, "__code__", None)
-    if code is None:   # a builtin or a callable object: by its name
+    if isinstance(f, functools.partial):   # the function and the arguments bound to it
+        h.update(b"p")
+        _value(h, f.func, seen, depth + 1)
+        _value(h, f.args, seen, depth + 1)
+        _value(h, tuple(sorted(f.keywords.items())), seen, depth + 1)
+        return
+    if code is None and not isinstance(f, type) and isinstance(getattr(type(f), "__call__", None),
+                                                                types.FunctionType):
+        h.update(b"i" + type(f).__qualname__.encode())   # a callable object: its __call__ and its attributes
+        _function(h, type(f).__call__, seen, depth + 1)
+        _value(h, tuple(sorted(getattr(f, "__dict__", {}).items())), seen, depth + 1)
+        return
+    if code is None:   # a builtin: by its name
         h.update(b"b" + repr(getattr(f, "__qualname__", type(f).__qualname__)).encode())
         return
     _code(h, code, seen, depth)

@@ -82,3 +82,24 @@ def test_landscape_identity(sgdlab):
     assert sgdlab.escape(landscape=a, **spec).key == sgdlab.escape(landscape=b, **spec).key
     assert sgdlab.escape(landscape=c, **spec).key != sgdlab.escape(landscape=a, **spec).key
     assert np.isfinite(sgdlab.escape(landscape=b, **spec).t).all()
+
+
+def test_partial_and_callable_objects(sgdlab):
+    """functools.partial and callable objects are identified by what they bind, not by their type only"""
+    import functools
+
+    from sgdlab._identity import content_hash
+
+    def f(x, w):
+        return w * x
+
+    class Scaled:
+        def __init__(self, w):
+            self.w = w
+
+        def __call__(self, x):
+            return self.w * x
+    assert content_hash([functools.partial(f, w=2.0)]) == content_hash([functools.partial(f, w=2.0)])
+    assert content_hash([functools.partial(f, w=2.0)]) != content_hash([functools.partial(f, w=3.0)])
+    assert content_hash([Scaled(np.ones(3))]) == content_hash([Scaled(np.ones(3))])
+    assert content_hash([Scaled(np.ones(3))]) != content_hash([Scaled(np.zeros(3))])

@@ -236,4 +236,4 @@ const sgl_model_type sgl_model_msense = {
     "msense",
     "matrix sensing f_i = <A_i, U U^T>, U in R^{m x m}, d = m^2, truth of rank kappa; init U = alpha I",
     SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_LINEAR_W, 0.5, NULL, dim, init, weights, residuals, jt,
-    NULL, NULL, NULL, NULL, hvp, trace, d3, NULL, check, make_data, NULL};
+    NULL, NULL, NULL, NULL, hvp, trace, d3, NULL, check, make_data, NULL, NULL};

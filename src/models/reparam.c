@@ -258,6 +258,40 @@ void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *the
     for (int g = 0; g < SGL_ILP; ++g) r[g] = f[g] - m[g]->data->y[inext[g]];
 }
 
+/* len pair steps back to back (the ensemble's hot loop): chain_k for two
+ * trajectories, the kernel specialised once per call rather than once per
+ * step, the residuals and coefficients kept in registers. */
+static inline __attribute__((always_inline)) size_t
+chain_multi_k(const sgl_model *const *m, double *const *theta, const uint32_t *const *idx,
+              const double *const *eps, size_t len, double c0, double *r, int nb, int p, const double *sg)
+{
+    const sgl_data *const Da = m[0]->data, *const Db = m[1]->data;
+    const size_t ld = Da->ld;
+    double ra = r[0], rb = r[1];
+    size_t q = 0;
+    for (; q < len; ++q) {
+        const double ga = ra - eps[0][q], gb = rb - eps[1][q];
+        if (!isfinite(ga) || !isfinite(gb)) break;
+        const double c[SGL_ILP] = {c0 * ga, c0 * gb};
+        const double *const z[SGL_ILP] = {Da->Z + (size_t)idx[0][q] * ld, Db->Z + (size_t)idx[1][q] * ld};
+        const double *const zn[SGL_ILP] = {Da->Z + (size_t)idx[0][q + 1] * ld, Db->Z + (size_t)idx[1][q + 1] * ld};
+        double f[SGL_ILP];
+        step1r_multi_k(f, theta, z, zn, ld, c, nb, p, sg);
+        ra = f[0] - Da->y[idx[0][q + 1]];
+        rb = f[1] - Db->y[idx[1][q + 1]];
+    }
+    r[0] = ra;
+    r[1] = rb;
+    return q;
+}
+
+size_t sgl_reparam_step1_chain_multi(const sgl_model *const *m, double *const *theta, const uint32_t *const *idx,
+                                     const double *const *eps, size_t len, double c0, double *r)
+{
+    const sgl_reparam_shape *sh = SHAPE(m[0]);
+    return SGL_RP_DISPATCH(sh, chain_multi_k, m, theta, idx, eps, len, c0, r);
+}
+
 double sgl_reparam_step1_resid(const sgl_model *m, double *theta, uint32_t i, double c, uint32_t inext)
 {
     const sgl_reparam_shape *sh = SHAPE(m);

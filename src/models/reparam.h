@@ -20,6 +20,8 @@ size_t sgl_reparam_step1_chain(const sgl_model *m, double *theta, const uint32_t
                                size_t len, double c0, double *r);
 void sgl_reparam_step1_resid_multi(const sgl_model *const *m, double *const *theta, const uint32_t *i,
                                    const double *c, const uint32_t *inext, double *r);
+size_t sgl_reparam_step1_chain_multi(const sgl_model *const *m, double *const *theta, const uint32_t *const *idx,
+                                     const double *const *eps, size_t len, double c0, double *r);
 void sgl_reparam_hvp(const sgl_model *m, const double *theta, const double *p, double *out,
                      double *scratch);
 double sgl_reparam_trace(const sgl_model *m, const double *theta, double *scratch);
@@ -32,5 +34,5 @@ typedef struct { int nb, p; double sign[2]; } sgl_reparam_shape;
 #define SGL_REPARAM_CAPS (SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_LINEAR_W)
 #define SGL_REPARAM_FUNCS sgl_reparam_dim, sgl_reparam_init, sgl_reparam_weights,   \
         sgl_reparam_residuals, sgl_reparam_jt, sgl_reparam_step1, sgl_reparam_step1_resid, sgl_reparam_step1_chain, sgl_reparam_step1_resid_multi, sgl_reparam_hvp, \
-        sgl_reparam_trace, sgl_reparam_d3, sgl_reparam_layout, NULL, NULL, NULL
+        sgl_reparam_trace, sgl_reparam_d3, sgl_reparam_layout, NULL, NULL, NULL, sgl_reparam_step1_chain_multi
 #endif

@@ -65,4 +65,4 @@ static void d3(const sgl_model *m, const double *theta, const double *A, double 
 const sgl_model_type sgl_model_sphere = {
     "sphere", "L = a (|x|^2 - 1)^2 in R^3 (a = 1/2), Gamma = unit sphere, no data; init (alpha, 0, 0) or --init",
     SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_NODATA, 0.5, NULL, dim, init, NULL, residuals, jt,
-    NULL, NULL, NULL, NULL, hvp, trace, d3, NULL, NULL, NULL, NULL};
+    NULL, NULL, NULL, NULL, hvp, trace, d3, NULL, NULL, NULL, NULL, NULL};

@@ -188,4 +188,4 @@ static sgl_status make_data(const sgl_data_spec *spec, uint64_t seed, uint32_t d
 const sgl_model_type sgl_model_tanhnet = {
     "tanhnet", "two-layer net f(x) = sum_k a_k tanh(w_k . x), K = --width (16) units; teacher with kappa units",
     SGL_CAP_RESIDUALS | SGL_CAP_HVP | SGL_CAP_TRACE | SGL_CAP_WIDTH, 0.5, NULL, dim, init, NULL, residuals, jt, NULL,
-    NULL, NULL, NULL, hvp, trace, NULL, NULL, NULL, make_data, extra};
+    NULL, NULL, NULL, hvp, trace, NULL, NULL, NULL, make_data, extra, NULL};

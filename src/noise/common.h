@@ -2,6 +2,7 @@
 #ifndef SGL_NOISE_COMMON_H
 #define SGL_NOISE_COMMON_H
 #include "../plan.h"
+#include "../vmath.h"
 #include <math.h>
 
 /* B indices for step k of trajectory t from stream `purpose` */
@@ -45,17 +46,27 @@ static inline void sgl_chunk_indices(const sgl_plan *p, const sgl_traj *t, uint6
 }
 
 /* ... and one label-noise draw per step (stream SGL_P_LABEL): delta * (+-1) or
- * delta * N(0,1) */
+ * delta * N(0,1).  The normals go SGL_VM_LANES steps per Box-Muller call:
+ * sgl_box_muller_cos is this vector code on a splat, lane for lane the same
+ * operations, so the bits are those of the scalar stream. */
 static inline void sgl_chunk_label_noise(const sgl_plan *p, const sgl_traj *t, uint64_t kc, size_t count,
                                          int gauss, double *eps)
 {
     uint32_t wl[4 * SGL_CHUNK];
     sgl_philox_first_blocks(p->spec.seed, t->id, kc, count, SGL_P_LABEL, wl);
-    for (size_t q = 0; q < count; ++q) {
-        const uint32_t *w = wl + 4 * q;
-        eps[q] = p->spec.delta * (gauss ? sgl_box_muller_cos(sgl_uniform_from_words(w[0], w[1]),
-                                                             sgl_uniform_from_words(w[2], w[3]))
-                                        : (double)sgl_rademacher_from_word(w[0]));
+    if (!gauss) {
+        for (size_t q = 0; q < count; ++q) eps[q] = p->spec.delta * (double)sgl_rademacher_from_word(wl[4 * q]);
+        return;
+    }
+    for (size_t q0 = 0; q0 < count; q0 += SGL_VM_LANES) {
+        sgl_vm u1, u2, zc, zs;
+        for (int l = 0; l < SGL_VM_LANES; ++l) {
+            const uint32_t *w = wl + 4 * (q0 + l < count ? q0 + l : q0);   /* past the end: any valid pair */
+            u1[l] = sgl_uniform_from_words(w[0], w[1]);
+            u2[l] = sgl_uniform_from_words(w[2], w[3]);
+        }
+        sgl_vm_box_muller(u1, u2, &zc, &zs);
+        for (int l = 0; l < SGL_VM_LANES && q0 + l < count; ++l) eps[q0 + l] = p->spec.delta * zc[l];
     }
 }
 

@@ -49,13 +49,26 @@ static void run_fused1_multi(const sgl_plan *p, sgl_traj *const *t, uint64_t k0,
     double eps[G][SGL_CHUNK], r[G], c[G];
     const double c0 = -eta * 2.0 * t[0]->model.a;
     for (int g = 0; g < G; ++g) { ms[g] = &t[g]->model; th[g] = t[g]->theta; }
+    const sgl_model_type *mt = ms[0]->type;
     for (uint64_t kc = k0; kc < k1; kc += SGL_CHUNK) {
         size_t len = k1 - kc < SGL_CHUNK ? (size_t)(k1 - kc) : SGL_CHUNK;
         size_t nb = kc + len < k1 ? len + 1 : len;
         for (int g = 0; g < G; ++g) {
             sgl_chunk_indices(p, t[g], kc, nb, idx[g]);
+            if (nb == len) idx[g][len] = idx[g][len - 1];   /* at the very end any valid index will do */
             sgl_chunk_label_noise(p, t[g], kc, len, gauss, eps[g]);
             if (kc == k0) ms[g]->type->residuals(ms[g], th[g], &idx[g][0], 1, &r[g], t[g]->scratch);
+        }
+        if (mt->step1_chain_multi) {
+            const uint32_t *ip[G];
+            const double *ep[G];
+            for (int g = 0; g < G; ++g) { ip[g] = idx[g]; ep[g] = eps[g]; }
+            const size_t done = mt->step1_chain_multi(ms, th, ip, ep, len, c0, r);
+            if (done < len) {
+                for (int g = 0; g < G; ++g) run_fused1(p, t[g], kc + done, k1, eta, gauss);
+                return;
+            }
+            continue;
         }
         for (size_t q = 0; q < len; ++q) {
             int bad = 0;
@@ -65,7 +78,7 @@ static void run_fused1_multi(const sgl_plan *p, sgl_traj *const *t, uint64_t k0,
                 c[g] = c0 * gg;
                 i0[g] = idx[g][q];
                 /* at the very end any valid index will do: that residual is never used */
-                i1[g] = q + 1 < nb ? idx[g][q + 1] : idx[g][q];
+                i1[g] = idx[g][q + 1];
             }
             if (bad) {
                 for (int g = 0; g < G; ++g) run_fused1(p, t[g], kc + q, k1, eta, gauss);
