@@ -1447,8 +1447,8 @@ sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_p
                          int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
 void sgl_plot_curves_clear(sgl_plot_curves *c);
 /* The words of a plot of r (after sgl_plot_data filled c): a title saying what is drawn (estimate and uncertainty,
- * at which step), what was selected (--where as given) and the keys that vary between the kind's runs but are
- * neither x, the curve nor filtered (pooled); axis labels with quantity and unit from the parameter tables and the
+ * at which step), what was selected (--where as given) and the keys pooled over (a point holds runs of several of
+ * its values: one more group by curve, x and the key than by curve and x); axis labels with quantity and unit from the parameter tables and the
  * observables' docs; a legend entry per curve with its trajectory counts (diverged, censored).  Plain text (the
  * caller quotes it); cut, never overflowed. */
 typedef struct {

@@ -174,23 +174,59 @@ static void y_label(const sgl_report_req *r, const sgl_plot_curves *c, char *buf
     add(buf, len, &k, "%s%s", strcmp(r->obs, "rate") == 0 ? "escape rate, per unit of " : "MFPT, in ", unit);
 }
 
+#define POOL_MAX 16
+
 typedef struct {
     const sgl_report_req *r;
-    char *buf;
-    size_t len, *k;
+    char name[POOL_MAX][64];
     int n;
 } pooled_ctx;
 
-/* a key varying between the runs that neither x, the curve nor a filter fixes: pooled in each point */
+/* a key varying between the kind's runs that neither x, the curve nor a filter fixes: a candidate */
 static int pooled_one(void *user, const char *name)
 {
     pooled_ctx *p = user;
     const sgl_report_req *r = p->r;
-    if (strcmp(name, r->x) == 0 || (r->curve && strcmp(name, r->curve) == 0)) return 0;
+    if (strcmp(name, r->x) == 0 || (r->curve && strcmp(name, r->curve) == 0) || strlen(name) >= sizeof p->name[0])
+        return 0;
     for (size_t i = 0; i < r->n_where; ++i)
         if (strcmp(name, r->where_key[i]) == 0) return 0;
-    add(p->buf, p->len, p->k, "%s%s", p->n++ ? ", " : *p->k ? "; pooled over " : "pooled over ", name);
+    if (p->n < POOL_MAX) memcpy(p->name[p->n++], name, strlen(name) + 1);
     return 0;
+}
+
+static int count_series(void *user, const sgl_series_group *g) { (void)g; return ++*(size_t *)user, 0; }
+static int count_escape(void *user, const sgl_escape_group *g) { (void)g; return ++*(size_t *)user, 0; }
+
+/* how many groups r's selected runs form by the curve and a parameter x, and by key too when not NULL (at each
+ * run's final or the chosen step): more with key than without means some point pools runs of several values */
+static sgl_status count_groups(sgl_store *st, const sgl_report_req *r, const char *key, size_t *n, sgl_err *err)
+{
+    sgl_query q = r->q;
+    q.all_steps = 0;
+    q.n_keys = 0;
+    if (r->curve) q.keys[q.n_keys++] = r->curve;
+    if (!r->x_clock) q.keys[q.n_keys++] = r->x;
+    if (key) q.keys[q.n_keys++] = key;
+    *n = 0;
+    return strcmp(r->kind, "escape") == 0 ? sgl_store_escape_groups(st, &q, 0.95, count_escape, n, err)
+                                          : sgl_store_series_groups(st, &q, count_series, n, err);
+}
+
+/* "pooled over KEY, ..." into buf at *k: the keys whose runs of several values share a point */
+static sgl_status put_pooled(sgl_store *st, const sgl_report_req *r, char *buf, size_t len, size_t *k, sgl_err *err)
+{
+    pooled_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.r = r;
+    size_t n0 = 0, n1 = 0;
+    sgl_status s = sgl_store_varying_keys(st, r->kind, pooled_one, &pc, err);
+    if (s == SGL_OK && pc.n) s = count_groups(st, r, NULL, &n0, err);
+    for (int i = 0, m = 0; s == SGL_OK && i < pc.n; ++i) {
+        if ((s = count_groups(st, r, pc.name[i], &n1, err)) != SGL_OK || n1 <= n0) continue;
+        add(buf, len, k, "%s%s", m++ ? ", " : *k ? "; pooled over " : "pooled over ", pc.name[i]);
+    }
+    return s;
 }
 
 static void series_what(const sgl_report_req *r, const sgl_plot_curves *c, char *buf, size_t len, size_t *k)
@@ -222,8 +258,7 @@ sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot
     k = 0;
     for (size_t i = 0; i < r->n_where; ++i)
         add(t->selection, sizeof t->selection, &k, "%s%s", i ? ", " : "only ", r->where[i]);
-    pooled_ctx pc = {r, t->selection, sizeof t->selection, &k, 0};
-    sgl_status s = sgl_store_varying_keys(st, r->kind, pooled_one, &pc, err);
+    sgl_status s = put_pooled(st, r, t->selection, sizeof t->selection, &k, err);
     if (s != SGL_OK) return s;
     x_label(r, t->xlabel, sizeof t->xlabel);
     y_label(r, c, t->ylabel, sizeof t->ylabel);

@@ -314,20 +314,20 @@ extern const char *const sgl_lwa_method_names[7];
 extern const char *const sgl_lwa_method_docs[7];
 typedef struct { int run[7]; int succ[7]; double err_sum[7]; } sgl_lwa_cell;
 typedef struct { double n_star, se; int bound; } sgl_lwa_threshold;
-typedef struct { int ok; double slope, slope_se, intercept, r2; size_t points; } sgl_lwa_fit;
+typedef struct { int ok; double slope, slope_se, intercept, r2; size_t points; double chi2; } sgl_lwa_fit;
 typedef struct {
     uint32_t draws;
     size_t nd;
-    size_t d[3], ngrid[3];
-    size_t n[3][20];
-    sgl_lwa_cell cell[3][20];
-    sgl_lwa_threshold th[7][3];
+    size_t d[8], ngrid[8];
+    size_t n[8][20];
+    sgl_lwa_cell cell[8][20];
+    sgl_lwa_threshold th[7][8];
     sgl_lwa_fit fit_kappa_ln_d[7], fit_d[7];
     long unconverged[2];
     int threads;
     double seconds;
-    sgl_spec sgd_spec[3][20];
-    sgl_record sgd_rec[3][20];
+    sgl_spec sgd_spec[8][20];
+    sgl_record sgd_rec[8][20];
 } sgl_lwa_result;
 int sgl_exp_lwa_sparse(const sgl_exp_settings *s, sgl_lwa_result *r, sgl_err *err);
 void sgl_lwa_result_free(sgl_lwa_result *r);
@@ -399,7 +399,7 @@ LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell",
               "sgl_mori_row_fp", "sgl_mori_result", "sgl_column", "sgl_columns"]
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
 EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_EXPESC_NX": 6, "SGL_LWA_N": 7,
-                 "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
+                 "SGL_LWA_MAX_DIMS": 8, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
                  "SGL_MORI_NB2": 11, "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16,
                  "SGL_CHECK_MAX": 8}
 
