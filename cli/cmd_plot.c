@@ -40,6 +40,7 @@ typedef struct {
 /* the extent of what a point draws, for the axis ranges (and its x as a tick) */
 static void track_point(plot_ctx *c, double x, double lo, double y, double hi)
 {
+    if (c->o->logx && !(x > 0)) return;   /* not drawn on a log x axis (step 0) */
     if (!c->have_x || x < c->xmin) c->xmin = x;
     if (!c->have_x || x > c->xmax) c->xmax = x;
     c->have_x = 1;
@@ -165,22 +166,60 @@ static void write_plot_lines(FILE *g, const plot_ctx *c, const sgl_plot_text *t,
     const int esc = strcmp(c->o->r.kind, "escape") == 0;
     /* log y: a band's end <= 0 is left out (1/0: undefined), not drawn at the frame */
     const char *lo = c->logy ? "($2-$3 > 0 ? $2-$3 : 1/0)" : "($2-$3)";
+    const char *x = c->o->logx ? "($1 > 0 ? $1 : 1/0)" : "1";   /* log x: step 0 left out, not drawn at the edge */
     fputs("plot ", g);
     for (int i = 0; i < c->cv.n_curves; ++i) {
         if (i) fputs(", \\\n     ", g);
         rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
         if (esc) {
-            fprintf(g, " index %d using 1:2:3:4 with yerrorlines lt %d title ", i, i + 1);
+            fprintf(g, " index %d using %s:2:3:4 with yerrorlines lt %d title ", i, x, i + 1);
         } else {
-            fprintf(g, " index %d using 1:%s:($2+$3) with filledcurves fs transparent solid 0.2 noborder lt %d "
-                       "notitle, \\\n     ", i, lo, i + 1);
+            fprintf(g, " index %d using %s:%s:($2+$3) with filledcurves fs transparent solid 0.2 noborder lt %d "
+                       "notitle, \\\n     ", i, x, lo, i + 1);
             rep_put_quoted(g, sgl_quote_gnuplot, q_dat);
-            fprintf(g, " index %d using 1:2 with %s lt %d title ", i, c->o->r.x_clock ? "lines" : "linespoints", i + 1);
+            fprintf(g, " index %d using %s:2 with %s lt %d title ", i, x, c->o->r.x_clock ? "lines" : "linespoints",
+                    i + 1);
         }
         rep_put_quoted(g, sgl_quote_gnuplot, t->legend[i]);
         fputs(" noenhanced", g);
     }
     fputc('\n', g);
+}
+
+/* the ticks of one pass: digits dg[0..nd) times the powers of 10 in [lo, hi], or (nd == 0) multiples of step;
+ * how many, written to g when g is not NULL */
+static int tics_pass(FILE *g, double lo, double hi, const int *dg, int nd, double step)
+{
+    int n = 0;
+    if (nd == 0) {
+        for (double k = ceil(lo / step); k * step <= hi; ++k)
+            if (g) fprintf(g, "%s'%g' %.17g", n++ ? ", " : "", k * step, k * step);
+            else ++n;
+        return n;
+    }
+    for (int e = (int)floor(log10(lo)); e <= (int)ceil(log10(hi)); ++e)
+        for (int i = 0; i < nd; ++i) {
+            const double v = dg[i] * pow(10, e);
+            if (v < lo || v > hi) continue;
+            if (g) fprintf(g, "%s'%g' %.17g", n ? ", " : "", v, v);
+            ++n;
+        }
+    return n;
+}
+
+/* y ticks of a log axis spanning under two decades (gnuplot would label one decade or none): 1-2-5 in each
+ * decade, else every digit, else multiples of a round step; at least 3 */
+static void log_tics(FILE *g, double lo, double hi)
+{
+    static const int d125[] = {1, 2, 5}, d19[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    double step = pow(10, floor(log10(hi - lo)));
+    while (tics_pass(NULL, lo, hi, NULL, 0, step) < 4) step /= 2;
+    const int *dg = tics_pass(NULL, lo, hi, d125, 3, 0) >= 3  ? d125
+                    : tics_pass(NULL, lo, hi, d19, 9, 0) >= 3 ? d19
+                                                               : NULL;
+    fputs("set ytics (", g);
+    tics_pass(g, lo, hi, dg, dg == d125 ? 3 : dg ? 9 : 0, step);
+    fputs(")\n", g);
 }
 
 /* colours, and ranges fitted to what is drawn: 5 % margins (log axes: by factors); a parameter's values as x ticks */
@@ -201,6 +240,7 @@ static void write_axes(FILE *g, const plot_ctx *c)
     if (c->logy && c->have_y && c->ymax > c->ymin) {
         const double f = pow(c->ymax / c->ymin, 0.05);
         fprintf(g, "set yrange [%.17g:%.17g]\n", c->ymin / f, c->ymax * f);
+        if (c->ymax / c->ymin < 100) log_tics(g, c->ymin / f, c->ymax * f);
     }
     if (c->n_xtic > 1 && c->n_xtic <= PLOT_MAX_TICS) {
         fputs("set xtics (", g);

@@ -56,6 +56,7 @@ void escape_ams_json_diag(sgl_json *w, const sgl_ams_result *r, const sgl_ams_op
     sgl_json_kdouble(w, "t_reactive_se", r->t_reactive_se);
     sgl_json_kdouble(w, "z_A", r->z_A);
     sgl_json_kdouble(w, "z_sigma", r->z_sigma);
+    if (o->coordinate) sgl_json_kstring(w, "coordinate", sgl_ams_coordinate_names[o->coordinate]);   /* not the event's */
     sgl_json_kuint(w, "replicas", o->replicas);
     sgl_json_kuint(w, "kill", o->kill);
     sgl_json_kuint(w, "runs", r->runs);
@@ -133,8 +134,9 @@ static void print_table(const sgl_escape_spec *s, const sgl_ams_result *r, const
            s->landscape, s->lp.n, s->lp.L0, sgl_escape_noises[s->noise]->name,
            sgl_escape_dynamics_kinds[s->dynamics]->name, sgl_escape_events[s->event]->name, s->eta);
     printf("# adaptive multilevel splitting: %u runs x %u replicas, kill k = %u, levels z_A = %.4g, z_sigma = %.4g of "
-           "the reaction coordinate (0 at theta*, 1 at the exit)\n",
-           r->runs, s->ams.replicas, s->ams.kill, r->z_A, r->z_sigma);
+           "the reaction coordinate%s%s (0 at theta*, 1 at the exit)\n",
+           r->runs, s->ams.replicas, s->ams.kill, r->z_A, r->z_sigma, s->ams.coordinate ? " " : "",
+           s->ams.coordinate ? sgl_ams_coordinate_names[s->ams.coordinate] : "");
     printf("# %llu iterations, %llu clones, %llu model evaluations; %u extinct runs, %llu capped excursions, %llu "
            "direct escapes\n",
            (unsigned long long)r->iterations, (unsigned long long)r->clones, (unsigned long long)r->evaluations,
@@ -167,22 +169,42 @@ static void print_table(const sgl_escape_spec *s, const sgl_ams_result *r, const
 int escape_ams(const escape_opts *o)
 {
     sgl_err err = {{0}, {0}};
-    if (o->db_path) {
-        sgl_fail(&err, SGL_EINVAL, "--db", "not stored yet for --method ams (the store keeps direct escape runs)");
-        return cli_report(SGL_EINVAL, &err);
+    sgl_store *db = NULL;
+    sgl_record rec = {0};
+    sgl_claim cl = SGL_CLAIM_NEW;
+    sgl_status st = SGL_OK;
+    /* --db: the library's life cycle of every escape run (claimed before it runs, written in one transaction);
+     * a finished splitting run of the same run key is not redone */
+    if (o->db_path && (st = sgl_store_open(o->db_path, 0, 5000, &db, &err)) != SGL_OK) goto done;
+    sgl_any_spec spec;
+    sgl_any_spec_default(&spec, SGL_KIND_ESCAPE);
+    spec.u.escape = o->spec;
+    sgl_run_info info = {.command = "escape", .sweep_index = -1, .threads = o->spec.threads, .ranks = 1};
+    if ((st = sgl_store_run_any(db, &spec, &info, NULL, &rec, &cl, &err)) != SGL_OK) {
+        if (!rec.ams) escape_err_flag(&err);
+        goto done;
     }
-    sgl_ams_result r;
-    sgl_status st = sgl_escape_ams(&o->spec, &o->spec.ams, &r, &err);
-    if (st != SGL_OK) {
-        escape_err_flag(&err);
-        return cli_report(st, &err);
+    if (cl == SGL_CLAIM_FINISHED) {
+        char key[17];
+        sgl_any_spec_run_key(&spec, key);
+        fprintf(stderr, "sgdlab escape --method ams: run %s is finished in %s: not redone (sgdlab report %s, "
+                "sgdlab export %s --table estimates show it)\n", key, o->db_path, o->db_path, o->db_path);
+        goto done;
     }
+    const sgl_ams_result *r = rec.ams;
     sgl_prediction pred[64];
     char why[600];
     const size_t np = theory_of(&o->spec, pred, 64, why, sizeof why);
-    if (o->json) print_json(&o->spec, &r, pred, np, why);
-    else print_table(&o->spec, &r, pred, np, why);
+    if (o->json) print_json(&o->spec, r, pred, np, why);
+    else print_table(&o->spec, r, pred, np, why);
     fprintf(stderr, "sgdlab escape --method ams: %llu model evaluations in %.3f s\n",
-            (unsigned long long)r.evaluations, r.seconds);
-    return CLI_EXIT_OK;   /* main closes stdout and checks it */
+            (unsigned long long)r->evaluations, r->seconds);
+done:
+    if (db) {
+        sgl_err e2 = {{0}, {0}};
+        sgl_status cs = sgl_store_close(db, &e2);
+        if (st == SGL_OK && cs != SGL_OK) st = cs, err = e2;
+    }
+    sgl_record_clear(&rec);
+    return cli_report(st, &err);   /* main closes stdout and checks it */
 }

@@ -19,7 +19,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: sgdlab reproduce " EXPM " [--trajectories M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
                "       [--db FILE]\n"
                "  Mori et al.'s power-law escape (THEORY.md 5, M1-M4): (a) escape time against L^s/L* at equal Delta L,\n"
-               "  (b) n-dependence, (c) stationary exponent phi, (d) true minibatch SGD on Gaussian regression.\n"
+               "  (b) n-dependence (b2: its rare regime up to n_c - 1), (c) stationary exponent phi, (d) true minibatch SGD\n"
+               "  on Gaussian regression.\n"
                "  --trajectories M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"
                "  --db FILE: also store each simulated setting of (a)-(c) as an escape run in this SQLite results file\n");
 }
@@ -56,6 +57,16 @@ static int write_dat(const char *dat, const sgl_mori_result *R)
         else fputs("nan nan nan", f);
         fprintf(f, " %.10g\n", b->mori);
     }
+    fprintf(f, "\n\n# (b2) rare series B/eta = 40, L0 = 0.05: n, sim MFPT, lo, hi, Mori Eq. 17 1/kappa, splitting MFPT, lo, hi\n");
+    for (int i = 0; i < SGL_MORI_NB2; ++i) {
+        const sgl_mori_row_b *b = &R->b2[i];
+        fprintf(f, "%u ", b->n);
+        if (b->sim.simulated) fprintf(f, "%.10g %.10g %.10g", b->sim.mfpt, b->sim.lo, b->sim.hi);
+        else fputs("nan nan nan", f);
+        fprintf(f, " %.10g", b->mori);
+        if (b->ams_run) fprintf(f, " %.10g %.10g %.10g\n", b->ams.mfpt, b->ams.mfpt_ci[0], b->ams.mfpt_ci[1]);
+        else fputs(" nan nan nan\n", f);
+    }
     int bad = ferror(f) != 0;   /* any earlier write, then the close */
     bad |= fclose(f) != 0;
     return bad ? -1 : 0;
@@ -87,10 +98,14 @@ static int write_gp(const char *gp, int quick)
           "     '' index 2 using 1:9:10:11 with yerrorbars pt 8 lc rgb '#2ca02c' title 'splitting (AMS), B/eta = 80', \\\n"
           "     '' index 2 using 1:2:3:4 with yerrorbars pt 9 lc rgb '#2ca02c' title 'simulation, B/eta = 80', \\\n"
           "     '' index 2 using 1:5 with lines lw 2 lc rgb '#2ca02c' title 'exact quadrature, B/eta = 80'\n", f);
-    fputs("set output '" EXPM "-n.png'\nunset logscale x\nset autoscale y\nset key inside left top box\nset xlabel 'outlier directions n'\n"
-          "set title 'Mori et al. Eq. 17: n-dependence (B/eta = 24, L0 = 0.2, a = 1)'\n"
-          "plot '" EXPM ".dat' index 3 using 1:2:3:4 with yerrorbars pt 7 title 'simulation', "
-          "'' index 3 using 1:5 with linespoints dt 2 title 'Mori Eq. 17'\n", f);
+    fputs("set output '" EXPM "-n.png'\nunset logscale x\nset autoscale y\nset key outside right top box\nset xlabel 'outlier directions n'\n"
+          "set xrange [0.5:11.5]\nset xtics 1\n"
+          "set title 'Mori et al. Eq. 17: n-dependence up to n_c - 1 (a = 1; B/eta = 24: n_c = 8; B/eta = 40: n_c = 12)'\n"
+          "plot '" EXPM ".dat' index 3 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#1f77b4' title 'simulation, B/eta = 24, L0 = 0.2', \\\n"
+          "     '' index 3 using 1:5 with linespoints dt 2 pt 1 lc rgb '#1f77b4' title 'Mori Eq. 17, B/eta = 24, L0 = 0.2', \\\n"
+          "     '' index 4 using 1:2:3:4 with yerrorbars pt 5 lc rgb '#d62728' title 'simulation, B/eta = 40, L0 = 0.05', \\\n"
+          "     '' index 4 using 1:6:7:8 with yerrorbars pt 4 lc rgb '#d62728' title 'splitting (AMS), B/eta = 40, L0 = 0.05', \\\n"
+          "     '' index 4 using 1:5 with linespoints dt 2 pt 1 lc rgb '#d62728' title 'Mori Eq. 17, B/eta = 40, L0 = 0.05'\n", f);
     int bad = ferror(f) != 0;   /* any earlier write, then the close */
     bad |= fclose(f) != 0;
     return bad ? -1 : 0;
@@ -207,6 +222,51 @@ static void json_b(sgl_json *w, const sgl_mori_result *R)
     sgl_json_end_object(w);
 }
 
+/* (b2): the rare n-series, each row simulated directly, by splitting (ams) or theory only (both null) */
+static void json_b2(sgl_json *w, const sgl_mori_result *R)
+{
+    sgl_ams_opts ao;
+    sgl_ams_opts_default(&ao);
+    sgl_json_key(w, "b2");
+    sgl_json_begin_object(w);
+    sgl_json_key(w, "B_over_eta");
+    sgl_json_double_fmt(w, "%g", 40.0);
+    sgl_json_key(w, "L0");
+    sgl_json_double_fmt(w, "%g", 0.05);
+    sgl_json_key(w, "dt");
+    sgl_json_double_fmt(w, "%g", R->dt_b2);
+    sgl_json_key(w, "rows");
+    sgl_json_begin_array(w);
+    for (int i = 0; i < SGL_MORI_NB2; ++i) {
+        const sgl_mori_row_b *r = &R->b2[i];
+        sgl_json_begin_object(w);
+        sgl_json_kuint(w, "n", r->n);
+        sgl_json_kdouble(w, "mori_mfpt", r->mori);
+        sgl_json_kdouble(w, "exact_mfpt", r->exact);
+        sgl_json_kdouble(w, "validity_dU_over_T", r->validity);
+        sgl_json_key(w, "sim");
+        repro_json_cell(w, &r->sim);
+        sgl_json_key(w, "ams");
+        if (r->ams_run) {
+            sgl_json_begin_object(w);
+            sgl_json_kdouble(w, "mfpt", r->ams.mfpt);
+            sgl_json_kdouble(w, "mfpt_se", r->ams.mfpt_se);
+            sgl_json_key(w, "mfpt_ci");
+            sgl_json_begin_array(w);
+            sgl_json_double(w, r->ams.mfpt_ci[0]);
+            sgl_json_double(w, r->ams.mfpt_ci[1]);
+            sgl_json_end_array(w);
+            escape_ams_json_diag(w, &r->ams, &ao);
+            sgl_json_kdouble(w, "seconds", r->ams.seconds);
+            sgl_json_kdouble(w, "direct_steps_same_se", r->ams_brute_steps);
+            sgl_json_end_object(w);
+        } else sgl_json_null(w);
+        sgl_json_end_object(w);
+    }
+    sgl_json_end_array(w);
+    sgl_json_end_object(w);
+}
+
 static void json_phi(sgl_json *w, const sgl_mori_row_phi *r, int c)
 {
     sgl_json_begin_object(w);
@@ -255,6 +315,7 @@ static void print_json(FILE *f, const sgl_exp_settings *o, const sgl_mori_result
     sgl_json_kstring(&w, "plot_n", plotb);
     json_a(&w, R);
     json_b(&w, R);
+    json_b2(&w, R);
     sgl_json_key(&w, "c");
     sgl_json_begin_array(&w);
     for (int i = 0; i < SGL_MORI_NC; ++i) json_phi(&w, &R->c[i], 1);
@@ -344,6 +405,45 @@ static void table_b(FILE *out, const sgl_mori_result *R)
                 R->fit_b.slope, R->fit_b.slope_se, -0.5 * log(6.0));
 }
 
+/* (b2): the rare n-series; splitting rows marked 's', their cost against direct simulation below */
+static void table_b2(FILE *out, const sgl_exp_settings *o, const sgl_mori_result *R)
+{
+    fprintf(out, "(b2) the rare regime: L = 0.05 + (z1^2-1)^2 + 4 sum_{i>=2} z_i^2 (L^s/L* = 21), B/eta = 40 (n_c = 12), "
+                 "dt = %g, exit z1 <= -1\n", R->dt_b2);
+    fprintf(out, "%3s %34s %15s %11s %11s %9s %6s %8s\n", "n", "simulation MFPT [95% CI]", "esc/cens/div", "Mori Eq.17",
+            "sim/Mori", "exact", "dU/T", "seconds");
+    int n_ams = 0, n_quick = 0;
+    for (int i = 0; i < SGL_MORI_NB2; ++i) {
+        const sgl_mori_row_b *b = &R->b2[i];
+        char c1[96], c2[48], c3[24];
+        double secs = b->sim.seconds;
+        repro_cell_text(c1, sizeof c1, c2, sizeof c2, &b->sim);
+        snprintf(c3, sizeof c3, "-");
+        if (b->sim.simulated) snprintf(c3, sizeof c3, "%.3f", b->sim.mfpt / b->mori);
+        else if (b->ams_run) {
+            snprintf(c1, sizeof c1, "%.4g [%.4g, %.4g]s", b->ams.mfpt, b->ams.mfpt_ci[0], b->ams.mfpt_ci[1]);
+            snprintf(c2, sizeof c2, "AMS %u runs", b->ams.runs);
+            snprintf(c3, sizeof c3, "%.3f", b->ams.mfpt / b->mori);
+            secs = b->ams.seconds;
+            ++n_ams;
+        }
+        n_quick += b->quick_skip;
+        fprintf(out, "%3u %34s %15s %11.5g %11s %9.5g %6.3g %8.1f\n", b->n, c1, c2, b->mori, c3, b->exact,
+                b->validity, secs);
+    }
+    if (n_quick) fprintf(out, "    not simulated: %d rows beyond the budget skipped by --quick (theory only)\n", n_quick);
+    if (!n_ams) return;
+    fprintf(out, "    s = adaptive multilevel splitting (as in (a)) where direct simulation %s; cost against direct "
+                 "simulation to the same relative SE:\n", o->quick ? "is beyond the --quick budget" : "is beyond the budget");
+    for (int i = 0; i < SGL_MORI_NB2; ++i) {
+        const sgl_mori_row_b *b = &R->b2[i];
+        if (b->ams_run)
+            fprintf(out, "      n = %u: %.3g evaluations in %.2f s; direct: %.3g trajectory-steps (%.3g x)\n", b->n,
+                    (double)b->ams.evaluations, b->ams.seconds, b->ams_brute_steps,
+                    b->ams_brute_steps / (double)b->ams.evaluations);
+    }
+}
+
 static void table_phi(FILE *out, const sgl_mori_result *R)
 {
     fprintf(out, "\n(c) stationary exponent phi of P ~ L^-phi, quadratic well L = 1/2 + theta^2/2 (h* = 1), Mori noise, "
@@ -394,6 +494,7 @@ static void print_table(FILE *out, const sgl_exp_settings *o, const sgl_mori_res
                  "# otherwise the sample mean with a percentile bootstrap; esc/cens/div = escaped/censored/diverged\n\n");
     table_a(out, o, R);
     table_b(out, R);
+    table_b2(out, o, R);
     table_phi(out, R);
     table_d2(out, o->quick, R->fp, R->fp_why);
     if (plot) fprintf(out, "\nplot: %s\n", plot);
@@ -414,6 +515,7 @@ static sgl_status store_cells(sgl_store *db, const sgl_mori_result *R, sgl_err *
     sgl_status st = SGL_OK;
     for (int i = 0; i < SGL_MORI_NA && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->a[i].sim, err);
     for (int i = 0; i < SGL_MORI_NB && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->b[i].sim, err);
+    for (int i = 0; i < SGL_MORI_NB2 && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->b2[i].sim, err);
     for (int i = 0; i < SGL_MORI_NC && st == SGL_OK; ++i) st = repro_db_escape(db, cmd, &R->c[i].sim, err);
     return st;
 }

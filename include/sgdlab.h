@@ -1385,7 +1385,8 @@ typedef struct {
 sgl_status sgl_store_series_groups(sgl_store *st, const sgl_query *q,
                                    int (*fn)(void *user, const sgl_series_group *g), void *user, sgl_err *err);
 
-/* Escape groups: the first-passage events of every finished escape run,
+/* Escape groups: the first-passage events of every finished escape run
+ * (method ams: see sgl_escape_group.ams),
  * pooled over the group's runs (trajectory i of every run one observation,
  * escaped at its time or censored at its t_max; diverged ones only counted)
  * into the censored exponential MLE of the rate (sgl_est_rate, level given).
@@ -1402,6 +1403,10 @@ typedef struct {
     sgl_rate_est rate;             /* value, se, ci_lo, ci_hi, exposure, n, escaped, censored, diverged */
     double mfpt, mfpt_se, mfpt_ci_lo, mfpt_ci_hi;
     size_t n_runs;
+    /* non-NULL: a group of method-ams runs (after the direct runs' groups; never pooled with them): their
+     * splitting runs pooled (sgl_ams_pool; 95 % CI); mfpt and rate from it, rate.n the splitting runs,
+     * rate.escaped those that reached the event, time unit t */
+    const struct sgl_ams_result *ams;
 } sgl_escape_group;
 sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err);
@@ -1427,6 +1432,7 @@ typedef struct {
     unsigned long long n_live[SGL_PLOT_MAX_CURVES];   /* series: live trajectories; escape: escaped */
     unsigned long long n_cens[SGL_PLOT_MAX_CURVES];   /* escape: censored */
     unsigned long long n_div[SGL_PLOT_MAX_CURVES];    /* diverged (series: and non-finite) */
+    unsigned long long n_ams[SGL_PLOT_MAX_CURVES];    /* escape: splitting runs of method ams groups (not in n_live) */
     size_t n_points;
     char unit[16];
     int64_t step_min, step_max;   /* series: the steps the points are at (x a parameter: each run's final or --step) */
@@ -1450,8 +1456,8 @@ sgl_status sgl_plot_data(sgl_store *st, const sgl_report_req *r, int logy, sgl_p
                          int (*fn)(void *user, const sgl_plot_point *p), void *user, sgl_err *err);
 void sgl_plot_curves_clear(sgl_plot_curves *c);
 /* The words of a plot of r (after sgl_plot_data filled c): a title saying what is drawn (estimate and uncertainty,
- * at which step), what was selected (--where as given) and the keys that vary between the kind's runs but are
- * neither x, the curve nor filtered (pooled); axis labels with quantity and unit from the parameter tables and the
+ * at which step), what was selected (--where as given) and the keys pooled over (a point holds runs of several of
+ * its values: one more group by curve, x and the key than by curve and x); axis labels with quantity and unit from the parameter tables and the
  * observables' docs; a legend entry per curve with its trajectory counts (diverged, censored).  Plain text (the
  * caller quotes it); cut, never overflowed. */
 typedef struct {
@@ -1635,7 +1641,13 @@ typedef struct {
     uint32_t cycles;     /* loops per walker before its entrance point is taken (default 2) */
     double z_A;          /* return level; NaN (default): automatic, the median of xi near the minimum */
     double z_sigma;      /* start level; NaN (default): automatic, the 90 % quantile of xi there */
+    int coordinate;      /* the reaction coordinate xi (sgl_ams_coordinate_names): 0 (default) the event's own */
 } sgl_ams_opts;
+/* "event" (the exit event's: hyperplane / next-min theta_1's progress to the exit, loss (L - L*)/((c - 1) L*),
+ * ball |theta - theta*| / r), "loss" ((L - L*)/(L_ref - L*), L_ref = L at the saddle, c L*, or L* + h r^2/2
+ * for ball), "distance" (|theta - theta*| / d_ref, d_ref = |x_exit - theta*_1|, r, or sqrt(2 (c - 1) L* / h));
+ * h the curvature at theta* along theta_1.  Only the event decides an escape; xi orders the replicas. */
+extern const char *const sgl_ams_coordinate_names[];
 void sgl_ams_opts_default(sgl_ams_opts *o);
 
 typedef struct {
@@ -1780,7 +1792,7 @@ sgl_status sgl_escape_stationary_summary(const sgl_escape_spec *s, const sgl_esc
  * count is reported).  Random numbers: walkers SGL_P_AMSLOOP, replicas
  * SGL_P_AMS (each lineage its own stream), survivor choice SGL_P_AMSPICK;
  * runs are spread over threads: bitwise the same for any thread count. */
-typedef struct {
+typedef struct sgl_ams_result {
     double p, p_se, p_ci[2];               /* P(event before A | start on Sigma) */
     double t_first, t_first_se;            /* mean time start -> Sigma */
     double t_loop, t_loop_se;              /* mean time between entrances into Sigma */
@@ -1800,14 +1812,34 @@ typedef struct {
  * splitting.  Bad options fail with SGL_EINVAL naming the key
  * (replicas, kill, runs, cycles, ams-z-a, ams-z-sigma). */
 sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_err *err);
+/* One of the `runs` independent splitting runs: its estimates (t_reactive NaN
+ * when no replica escaped) and counts.  sgl_escape_ams_runs also returns them
+ * (runs: o->runs entries, or NULL); sgl_ams_pool pools K of them into r (the
+ * estimates, SEs and CIs of sgl_escape_ams; the counts are added to r's), as
+ * sgl_escape_ams does and as a report pools the stored runs of a group. */
+typedef struct {
+    double p, t_first, t_loop, t_reactive;
+    uint64_t iterations, clones, evaluations, capped, direct_escapes;
+    int extinct;
+} sgl_ams_run;
+sgl_status sgl_escape_ams_runs(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_ams_run *runs,
+                               sgl_err *err);
+void sgl_ams_pool(const sgl_ams_run *runs, size_t K, sgl_ams_result *r);
 /* An escape run as a record (sgl_record above): sgl_escape_run with
  * s->threads, then the rate and MFPT estimates at level 0.95 (bootstrap: 1000
- * resamples, key s->seed).  rec->key stays "" (the caller sets the run key). */
+ * resamples, key s->seed); under method ams sgl_escape_ams_runs instead (ams,
+ * ams_run).  rec->key stays "" (the caller sets the run key). */
 sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
 /* Everything of an escape run (sgl_record_escape) in one transaction: every
  * trajectory's first passage or censoring as an event ("first_passage", or
  * "diverged"; time unit "t_eta" for sgd dynamics, else "t"), the MFPT and
- * rate estimates; the run row ends 'finished'. */
+ * rate estimates; the run row ends 'finished'.  Method ams: per splitting run
+ * k the events "ams_p" (value p), "ams_t_first", "ams_t_loop",
+ * "ams_t_reactive" (time in t; NULL without an escape) with traj = k; the
+ * estimates p, t_first, t_loop, t_reactive, mfpt, rate (mean, se, 95 % CI;
+ * n = runs) and the diagnostics replicas, kill, runs, cycles, iterations,
+ * clones, evaluations, extinct_runs, capped, direct_escapes, z_A, z_sigma
+ * (mean = the value). */
 sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
                                   sgl_err *err);
 
@@ -2056,6 +2088,8 @@ struct sgl_record {
     struct sgl_escape_results *esc;   /* owned; escape */
     sgl_rate_est rate;           /* escape: censored exponential MLE of the rate (level 0.95) */
     sgl_mfpt_est mfpt;           /* escape: mean of min(tau, t_max), 1000-resample bootstrap CI (level 0.95) */
+    sgl_ams_result *ams;         /* owned; escape under method ams (then esc is NULL): the splitting estimate */
+    sgl_ams_run *ams_run;        /* owned; its ams->runs independent runs */
 };
 /* the plan a limit spec runs on: its run spec with steps = every = 1 */
 sgl_status sgl_limit_plan_alloc(const sgl_limit_spec *s, sgl_plan **p, sgl_err *err);
@@ -2133,7 +2167,8 @@ int sgl_cancel_requested(void);
  * escape: sgl_store_write_escape.  rec must be of s's kind and key. */
 sgl_status sgl_store_write_any(sgl_store *st, int64_t run_id, const sgl_any_spec *s, const sgl_record *rec,
                                sgl_err *err);
-/* the seed and the trajectory count of a spec of any kind (the runs row's seed, n_traj) */
+/* the seed and the trajectory count of a spec of any kind (the runs row's seed, n_traj; method ams: replicas x
+ * ams-runs) */
 uint64_t sgl_any_spec_seed(const sgl_any_spec *s);
 uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s);
 /* Claim the row of spec s: info's command, sweep, threads and ranks; its key,
@@ -2151,7 +2186,9 @@ sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_
  * be NULL): the caller's plan of s (limit: from sgl_limit_plan_alloc), kept
  * for printing.  *rec: the results, also on a failed write (the caller clears
  * it); *outcome (may be NULL): the claim's outcome (SGL_CLAIM_REPLACE: a
- * finished run was replaced).  On a failure after the claim the row stays as
+ * finished run was replaced).  An escape spec under method ams is claimed
+ * with SGL_CLAIM_SKIP_FINISHED: a finished one is not redone (SGL_OK,
+ * *outcome SGL_CLAIM_FINISHED, rec empty).  On a failure after the claim the row stays as
  * it was (a new run 'started', a finished one with its results). */
 sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info,
                              const sgl_plan *plan, sgl_record *rec, sgl_claim *outcome, sgl_err *err);

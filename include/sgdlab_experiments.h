@@ -130,11 +130,17 @@ void sgl_expesc_result_free(sgl_expesc_result *r);
 /* Li-Wang-Arora's sparse recovery (THEORY.md 2.7, 9.1): over count data draws
  * per (d, n) (count = 0: 20; quick: 6), the success probability
  * P(|w - w*|/|w*| < 0.1) of each method below against n, kappa = 5, d in
- * {100, 200, 400} (quick: {40, 80}); the threshold n* where it crosses 1/2
- * and n* fitted against kappa ln d and against d.  Only the label-SGD cells
- * are runs of a kind (ensemble runs, kept for the store). */
+ * {100, 200, 400} (quick: {40, 80}; sgl_exp_lwa_sparse_dims: any 2 to
+ * SGL_LWA_MAX_DIMS ascending values in [20, SGL_LWA_D_MAX]); the threshold n*
+ * where it crosses 1/2 and n* fitted against kappa ln d and against d.  A d
+ * above SGL_LWA_D_DENSE ("wide") gets a grid of n from 20 to 100 around the
+ * sparse thresholds and only the weighted min-l1 interpolator (the label-noise
+ * limit's end point, THEORY.md 2.7) and min-l2: the others are "not run"
+ * there.  Only the label-SGD cells are runs of a kind (ensemble runs, kept for
+ * the store). */
 enum { SGL_LWA_LIM1, SGL_LWA_LIM10, SGL_LWA_SGD, SGL_LWA_GD10, SGL_LWA_L1, SGL_LWA_WL1, SGL_LWA_L2, SGL_LWA_N };
-enum { SGL_LWA_KAPPA = 5, SGL_LWA_MAX_DIMS = 3, SGL_LWA_MAX_GRID = 20 };
+enum { SGL_LWA_KAPPA = 5, SGL_LWA_MAX_DIMS = 8, SGL_LWA_MAX_GRID = 20 };
+enum { SGL_LWA_D_DENSE = 400, SGL_LWA_D_MAX = 10000 };
 #define SGL_LWA_SUCCESS_TOL 0.1
 extern const char *const sgl_lwa_method_names[SGL_LWA_N];   /* "label-limit-a1", ... */
 extern const char *const sgl_lwa_method_docs[SGL_LWA_N];
@@ -147,10 +153,14 @@ typedef struct {
     double n_star, se;
     int bound;                   /* 0 crossing found, -1 n* <= first grid point, +1 n* > last grid point, 2 not run */
 } sgl_lwa_threshold;
+/* n* = A + B x over the crossings: least squares (slope, intercept, r2 as before), and the law's goodness of
+ * fit with the thresholds' binomial SEs: chi2 of the SE-weighted fit on points - 2 degrees of freedom.  Two laws
+ * with two parameters each: exp((chi2_other - chi2) / 2) is the likelihood ratio of this one to the other. */
 typedef struct {
     int ok;
     double slope, slope_se, intercept, r2;
     size_t points;
+    double chi2;                 /* NaN when fewer than 3 points or an SE is missing */
 } sgl_lwa_fit;
 typedef struct {
     uint32_t draws;
@@ -168,6 +178,11 @@ typedef struct {
     sgl_record sgd_rec[SGL_LWA_MAX_DIMS][SGL_LWA_MAX_GRID];
 } sgl_lwa_result;
 sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *s, sgl_lwa_result *r, sgl_err *err);
+/* the same over the nd dimensions dims (NULL: the defaults above); bad dims (sgl_lwa_dims_check, nothing run):
+ * SGL_EINVAL, field "--dims" */
+sgl_status sgl_lwa_dims_check(const size_t *dims, size_t nd, sgl_err *err);
+sgl_status sgl_exp_lwa_sparse_dims(const sgl_exp_settings *s, const size_t *dims, size_t nd, sgl_lwa_result *r,
+                                   sgl_err *err);
 void sgl_lwa_result_free(sgl_lwa_result *r);
 
 /* ---------------------------------------------------------- mori-escape */
@@ -185,7 +200,7 @@ void sgl_lwa_result_free(sgl_lwa_result *r);
  * 0.1): true minibatch SGD, and the exact minibatch noise as an SDE and as
  * Gaussian-noise SGD; their theory is the population limit (quadratic well,
  * Gaussian-data noise), which the escape-spec translation does not cover. */
-enum { SGL_MORI_NA = 11, SGL_MORI_NB = 7, SGL_MORI_NC = 6, SGL_MORI_ND = 2 };
+enum { SGL_MORI_NA = 11, SGL_MORI_NB = 7, SGL_MORI_NB2 = 11, SGL_MORI_NC = 6, SGL_MORI_ND = 2 };
 typedef struct {
     double B_over_eta, L0, ratio;     /* ratio = L^s/L* = 1 + 1/L0 */
     double validity, exact, saddle, mori, arrhenius, gld;   /* theory: dU/T and the MFPTs */
@@ -203,6 +218,12 @@ typedef struct {
     unsigned n;
     double mori, exact, validity;
     sgl_exp_escape_cell sim;
+    /* the rare series (b2) where direct simulation is beyond the budget: splitting (default options, t_max
+     * 1e4) and the direct simulation it replaces, (mfpt / mfpt_se)^2 trajectories of mfpt / dt steps each */
+    int quick_skip;
+    int ams_run;
+    sgl_ams_result ams;
+    double ams_brute_steps;
 } sgl_mori_row_b;
 typedef struct {
     const char *dynamics;
@@ -228,6 +249,8 @@ typedef struct {
     sgl_mori_row_b b[SGL_MORI_NB];
     int have_fit_b;
     sgl_wls_est fit_b;                /* log MFPT per extra dimension */
+    double dt_b2;                     /* (b2) the rare n-series B/eta = 40, L0 = 0.05 up to n_c - 1 = 11: its step */
+    sgl_mori_row_b b2[SGL_MORI_NB2];
     sgl_mori_row_phi c[SGL_MORI_NC], d[SGL_MORI_ND];
     uint32_t fp_n_data;               /* (d) first passage: samples N */
     sgl_mori_row_fp fp[3];

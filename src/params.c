@@ -119,6 +119,7 @@ static const sgl_param k_limit[] = {
 #define AROW(name, type, off, help, def, range) \
     {name, type, off, NULL, help, def, NULL, range, NULL, 0, 0, SGL_PF_AMS, NULL, NULL},
 const char *const sgl_escape_method_names[] = {"direct", "ams", NULL};
+const char *const sgl_ams_coordinate_names[] = {"event", "loss", "distance", NULL};
 const char *const sgl_escape_bridge_names[] = {"off", "on", NULL};
 static const sgl_param k_escape[] = {
     EROW("landscape", SGL_PARAM_STR, E(landscape), NULL, "landscape (sgdlab list)", "doublewell", NULL, "sgdlab list",
@@ -177,6 +178,10 @@ static const sgl_param k_escape[] = {
          "auto (median near the minimum)", "< 1, with ams-z-sigma")
     AROW("ams-z-sigma", SGL_PARAM_DOUBLE, E(ams.z_sigma), "ams: start level of the excursions (Sigma)",
          "auto (90 % quantile near the minimum)", "(ams-z-a, 1)")
+    /* in the canonical form only when not the default (earlier ams run keys stay) */
+    {"coordinate", SGL_PARAM_ENUM, E(ams.coordinate), sgl_ams_coordinate_names,
+     "ams: reaction coordinate: the event's, L/L* rescaled (loss) or |theta - theta*| rescaled (distance)", "event",
+     NULL, NULL, NULL, 0, 0, SGL_PF_AMS | SGL_PF_OPTIONAL, NULL, NULL},
     END_ROW,
 };
 
@@ -593,6 +598,7 @@ static int optional_set(const sgl_param *p, const void *spec, const sgl_spec *ru
     if (p->type == SGL_PARAM_TEXT) return base[0] != '\0';
     if (p->type == SGL_PARAM_ENUM) return *(const int *)base != 0;   /* limit-eig: dense only */
     if (run) return run->n_init > 0 && run->init;
+    if (p->type == SGL_PARAM_ENUM) return *(const int *)base != 0;   /* escape coordinate: not the default */
     return p->type == SGL_PARAM_U32 && *(const uint32_t *)((const char *)spec + p->off) != 0;
 }
 

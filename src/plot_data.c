@@ -86,7 +86,8 @@ static int escape_point(void *user, const sgl_escape_group *g)
     sgl_plot_point p = {.escape = g, .x = &g->key[g->n_keys - 1]};
     int r = next_curve(a, g->n_keys, g->key, &p);
     if (r) return r < 0 ? (a->oom = 1, -1) : 0;
-    c->n_live[p.curve] += g->rate.escaped;
+    if (g->ams) c->n_ams[p.curve] += g->rate.n;   /* a splitting estimate: no first passages */
+    else c->n_live[p.curve] += g->rate.escaped;
     c->n_cens[p.curve] += g->rate.censored;
     c->n_div[p.curve] += g->rate.diverged;
     if (!c->unit[0] && strlen(g->time_unit) < sizeof c->unit) memcpy(c->unit, g->time_unit, strlen(g->time_unit) + 1);
@@ -173,23 +174,59 @@ static void y_label(const sgl_report_req *r, const sgl_plot_curves *c, char *buf
     add(buf, len, &k, "%s%s", strcmp(r->obs, "rate") == 0 ? "escape rate, per unit of " : "MFPT, in ", unit);
 }
 
+#define POOL_MAX 16
+
 typedef struct {
     const sgl_report_req *r;
-    char *buf;
-    size_t len, *k;
+    char name[POOL_MAX][64];
     int n;
 } pooled_ctx;
 
-/* a key varying between the runs that neither x, the curve nor a filter fixes: pooled in each point */
+/* a key varying between the kind's runs that neither x, the curve nor a filter fixes: a candidate */
 static int pooled_one(void *user, const char *name)
 {
     pooled_ctx *p = user;
     const sgl_report_req *r = p->r;
-    if (strcmp(name, r->x) == 0 || (r->curve && strcmp(name, r->curve) == 0)) return 0;
+    if (strcmp(name, r->x) == 0 || (r->curve && strcmp(name, r->curve) == 0) || strlen(name) >= sizeof p->name[0])
+        return 0;
     for (size_t i = 0; i < r->n_where; ++i)
         if (strcmp(name, r->where_key[i]) == 0) return 0;
-    add(p->buf, p->len, p->k, "%s%s", p->n++ ? ", " : *p->k ? "; pooled over " : "pooled over ", name);
+    if (p->n < POOL_MAX) memcpy(p->name[p->n++], name, strlen(name) + 1);
     return 0;
+}
+
+static int count_series(void *user, const sgl_series_group *g) { (void)g; return ++*(size_t *)user, 0; }
+static int count_escape(void *user, const sgl_escape_group *g) { (void)g; return ++*(size_t *)user, 0; }
+
+/* how many groups r's selected runs form by the curve and a parameter x, and by key too when not NULL (at each
+ * run's final or the chosen step): more with key than without means some point pools runs of several values */
+static sgl_status count_groups(sgl_store *st, const sgl_report_req *r, const char *key, size_t *n, sgl_err *err)
+{
+    sgl_query q = r->q;
+    q.all_steps = 0;
+    q.n_keys = 0;
+    if (r->curve) q.keys[q.n_keys++] = r->curve;
+    if (!r->x_clock) q.keys[q.n_keys++] = r->x;
+    if (key) q.keys[q.n_keys++] = key;
+    *n = 0;
+    return strcmp(r->kind, "escape") == 0 ? sgl_store_escape_groups(st, &q, 0.95, count_escape, n, err)
+                                          : sgl_store_series_groups(st, &q, count_series, n, err);
+}
+
+/* "pooled over KEY, ..." into buf at *k: the keys whose runs of several values share a point */
+static sgl_status put_pooled(sgl_store *st, const sgl_report_req *r, char *buf, size_t len, size_t *k, sgl_err *err)
+{
+    pooled_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.r = r;
+    size_t n0 = 0, n1 = 0;
+    sgl_status s = sgl_store_varying_keys(st, r->kind, pooled_one, &pc, err);
+    if (s == SGL_OK && pc.n) s = count_groups(st, r, NULL, &n0, err);
+    for (int i = 0, m = 0; s == SGL_OK && i < pc.n; ++i) {
+        if ((s = count_groups(st, r, pc.name[i], &n1, err)) != SGL_OK || n1 <= n0) continue;
+        add(buf, len, k, "%s%s", m++ ? ", " : *k ? "; pooled over " : "pooled over ", pc.name[i]);
+    }
+    return s;
 }
 
 static void series_what(const sgl_report_req *r, const sgl_plot_curves *c, char *buf, size_t len, size_t *k)
@@ -208,7 +245,12 @@ sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot
     memset(t, 0, sizeof *t);
     const int esc = strcmp(r->kind, "escape") == 0;
     size_t k = 0;
-    if (esc)
+    int ams = 0;   /* a curve of method ams groups (splitting estimates) */
+    for (int i = 0; i < c->n_curves; ++i) ams |= c->n_ams[i] > 0;
+    if (esc && ams)
+        add(t->title, sizeof t->title, &k, "%s, 95%% CI (direct runs: censored exponential MLE; method ams: "
+            "splitting)", strcmp(r->obs, "rate") == 0 ? "escape rate" : "MFPT");
+    else if (esc)
         add(t->title, sizeof t->title, &k, "%s", strcmp(r->obs, "rate") == 0
                                                      ? "escape rate: censored exponential MLE, 95% likelihood-ratio CI"
                                                      : "MFPT = 1/rate (censored exponential MLE), 95% CI");
@@ -216,8 +258,7 @@ sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot
     k = 0;
     for (size_t i = 0; i < r->n_where; ++i)
         add(t->selection, sizeof t->selection, &k, "%s%s", i ? ", " : "only ", r->where[i]);
-    pooled_ctx pc = {r, t->selection, sizeof t->selection, &k, 0};
-    sgl_status s = sgl_store_varying_keys(st, r->kind, pooled_one, &pc, err);
+    sgl_status s = put_pooled(st, r, t->selection, sizeof t->selection, &k, err);
     if (s != SGL_OK) return s;
     x_label(r, t->xlabel, sizeof t->xlabel);
     y_label(r, c, t->ylabel, sizeof t->ylabel);
@@ -226,7 +267,8 @@ sgl_status sgl_plot_words(sgl_store *st, const sgl_report_req *r, const sgl_plot
         size_t n = 0, bl = sizeof t->legend[i];
         if (r->curve) add(b, bl, &n, "%s = ", r->curve);
         add(b, bl, &n, "%s", c->title[i]);
-        if (esc) add(b, bl, &n, " (%llu escaped, %llu censored", c->n_live[i], c->n_cens[i]);
+        if (esc && c->n_ams[i] && !c->n_live[i] && !c->n_cens[i]) add(b, bl, &n, " (%llu splitting runs", c->n_ams[i]);
+        else if (esc) add(b, bl, &n, " (%llu escaped, %llu censored", c->n_live[i], c->n_cens[i]);
         else add(b, bl, &n, " (%llu trajectories", c->n_live[i] + c->n_div[i]);
         if (c->n_div[i]) add(b, bl, &n, ", %llu diverged%s", c->n_div[i], esc ? "" : " or non-finite");
         add(b, bl, &n, ")");

@@ -79,15 +79,27 @@ sgl_status sgl_limit_plan_alloc(const sgl_limit_spec *s, sgl_plan **p, sgl_err *
     return sgl_plan_alloc(&run, p, err);
 }
 
+/* splitting: the pooled estimate and its runs (no first passages) */
+static sgl_status record_ams(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err)
+{
+    rec->threads = s->threads;
+    rec->ams = sgl_calloc(1, sizeof *rec->ams);
+    rec->ams_run = sgl_calloc(s->ams.runs ? s->ams.runs : 1, sizeof *rec->ams_run);
+    sgl_status st = rec->ams && rec->ams_run ? sgl_escape_ams_runs(s, &s->ams, rec->ams, rec->ams_run, err)
+                                             : sgl_fail(err, SGL_ENOMEM, "method", "out of memory");
+    if (st != SGL_OK) {
+        sgl_record_clear(rec);
+        return st;
+    }
+    rec->seconds = rec->ams->seconds;
+    return SGL_OK;
+}
+
 sgl_status sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err)
 {
     memset(rec, 0, sizeof *rec);
     rec->kind = SGL_KIND_ESCAPE;
-    /* a record holds per-trajectory first passages: a splitting estimate has none (and must not be
-     * replaced by a direct simulation of the same spec) */
-    if (s->method != SGL_ESC_METHOD_DIRECT)
-        return sgl_fail(err, SGL_EINVAL, "method", "ams runs cannot be stored or swept yet (use sgdlab escape "
-                        "--method ams without --db)");
+    if (s->method == SGL_ESC_METHOD_AMS) return record_ams(s, rec, err);
     sgl_escape_results *r = NULL;
     sgl_status st = sgl_escape_results_alloc(s, &r, err);
     if (st != SGL_OK) return st;
@@ -151,6 +163,8 @@ void sgl_record_clear(sgl_record *rec)
     if (!rec) return;
     sgl_results_free(rec->res);
     sgl_escape_results_free(rec->esc);
+    sgl_free(rec->ams);
+    sgl_free(rec->ams_run);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -160,11 +174,16 @@ void sgl_record_clear(sgl_record *rec)
  * theta_final; limit then adds its info (form used, rank, gap ratio, EM
  * steps, dt, label c).  escape: M, n, seconds, threads, escaped, censored,
  * diverged, traj_steps, the rate and MFPT estimates (their bytes), then t,
- * steps, state (as u64), L, x. */
+ * steps, state (as u64), L, x.  escape under method ams: seconds, threads,
+ * the sgl_ams_result (its bytes), then per run p, t_first, t_loop,
+ * t_reactive, iterations, clones, evaluations, capped, direct_escapes,
+ * extinct. */
 #define PACK_RUN 0x53474c5245433031ull      /* "SGLREC01" */
 #define PACK_LIMIT 0x53474c52454c3031ull    /* "SGLREL01" */
 #define PACK_ESCAPE 0x53474c5245453031ull   /* "SGLREE01" */
+#define PACK_AMS 0x53474c5245413031ull      /* "SGLREA01": escape under method ams */
 _Static_assert(sizeof(sgl_rate_est) % 8 == 0 && sizeof(sgl_mfpt_est) % 8 == 0, "estimates pack as whole words");
+_Static_assert(sizeof(sgl_ams_result) % 8 == 0, "the splitting estimate packs as whole words");
 
 typedef struct {
     unsigned char *b;   /* NULL: only count */
@@ -222,11 +241,27 @@ static void pack_escape(wcur *c, const sgl_record *rec)
     put(c, r->x, r->M * r->n);
 }
 
+static void pack_ams(wcur *c, const sgl_record *rec)
+{
+    put_d(c, rec->seconds);
+    put_u(c, (uint64_t)rec->threads);
+    put(c, rec->ams, sizeof *rec->ams / 8);
+    for (uint32_t k = 0; k < rec->ams->runs; ++k) {
+        const sgl_ams_run *v = &rec->ams_run[k];
+        put_d(c, v->p); put_d(c, v->t_first); put_d(c, v->t_loop); put_d(c, v->t_reactive);
+        put_u(c, v->iterations); put_u(c, v->clones); put_u(c, v->evaluations); put_u(c, v->capped);
+        put_u(c, v->direct_escapes); put_u(c, (uint64_t)v->extinct);
+    }
+}
+
 static void pack_all(wcur *c, const sgl_record *rec)
 {
-    put_u(c, rec->kind == SGL_KIND_ESCAPE ? PACK_ESCAPE : rec->kind == SGL_KIND_LIMIT ? PACK_LIMIT : PACK_RUN);
+    const int ams = rec->kind == SGL_KIND_ESCAPE && rec->ams;
+    put_u(c, ams ? PACK_AMS : rec->kind == SGL_KIND_ESCAPE ? PACK_ESCAPE : rec->kind == SGL_KIND_LIMIT ? PACK_LIMIT
+                                                                                                     : PACK_RUN);
     put(c, rec->key, 2);
-    if (rec->kind == SGL_KIND_ESCAPE) pack_escape(c, rec);
+    if (ams) pack_ams(c, rec);
+    else if (rec->kind == SGL_KIND_ESCAPE) pack_escape(c, rec);
     else pack_ensemble(c, rec);
 }
 
@@ -339,17 +374,42 @@ static sgl_status unpack_escape(rcur *c, sgl_record *rec, sgl_err *err)
     return SGL_OK;
 }
 
+static sgl_status unpack_ams(rcur *c, sgl_record *rec, sgl_err *err)
+{
+    rec->seconds = get_d(c);
+    rec->threads = (int)get_u(c);
+    sgl_ams_result r;
+    get(c, &r, sizeof r / 8);
+    if (c->bad || r.runs == 0 || r.runs > 4000 || (uint64_t)r.runs * 10 != c->nw - c->k) return SGL_EINVAL;
+    rec->ams = sgl_malloc(sizeof *rec->ams);
+    rec->ams_run = sgl_calloc(r.runs, sizeof *rec->ams_run);
+    if (!rec->ams || !rec->ams_run) return sgl_fail(err, SGL_ENOMEM, "record", "out of memory unpacking a record");
+    *rec->ams = r;
+    for (uint32_t k = 0; k < r.runs; ++k) {
+        sgl_ams_run *v = &rec->ams_run[k];
+        v->p = get_d(c); v->t_first = get_d(c); v->t_loop = get_d(c); v->t_reactive = get_d(c);
+        v->iterations = get_u(c); v->clones = get_u(c); v->evaluations = get_u(c); v->capped = get_u(c);
+        v->direct_escapes = get_u(c);
+        v->extinct = get_u(c) != 0;
+    }
+    return SGL_OK;
+}
+
 sgl_status sgl_record_unpack(const void *buf, size_t len, sgl_record *rec, sgl_err *err)
 {
     memset(rec, 0, sizeof *rec);
     rcur c = {buf, len / 8, 0, 0};
     sgl_status st = SGL_EINVAL;
     uint64_t magic = get_u(&c);
-    if (len % 8 == 0 && !c.bad && (magic == PACK_RUN || magic == PACK_LIMIT || magic == PACK_ESCAPE)) {
-        rec->kind = magic == PACK_ESCAPE ? SGL_KIND_ESCAPE : magic == PACK_LIMIT ? SGL_KIND_LIMIT : SGL_KIND_RUN;
+    if (len % 8 == 0 && !c.bad &&
+        (magic == PACK_RUN || magic == PACK_LIMIT || magic == PACK_ESCAPE || magic == PACK_AMS)) {
+        rec->kind = magic == PACK_ESCAPE || magic == PACK_AMS ? SGL_KIND_ESCAPE
+                    : magic == PACK_LIMIT                     ? SGL_KIND_LIMIT
+                                                              : SGL_KIND_RUN;
         get(&c, rec->key, 2);
         rec->key[16] = '\0';
-        st = rec->kind == SGL_KIND_ESCAPE ? unpack_escape(&c, rec, err) : unpack_ensemble(&c, rec, err);
+        st = magic == PACK_AMS ? unpack_ams(&c, rec, err)
+             : rec->kind == SGL_KIND_ESCAPE ? unpack_escape(&c, rec, err) : unpack_ensemble(&c, rec, err);
         if (st == SGL_OK && (c.bad || c.k != c.nw)) st = SGL_EINVAL;   /* short or long */
     }
     if (st == SGL_OK) return SGL_OK;

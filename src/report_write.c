@@ -210,7 +210,7 @@ static int escape_row(void *user, const sgl_escape_group *g)
     return ferror(o->f) || o->oom ? -3 : 0;
 }
 
-static void escape_header(rw *o)
+static void escape_header(rw *o, int ams)
 {
     rep_col c[MAX_COLS];
     const size_t nc = escape_cols(NULL, c);
@@ -221,6 +221,12 @@ static void escape_header(rw *o)
                "method, CI the rate's inverted; diverged trajectories counted apart\n"
                "# time unit: t (SDE time) or t_eta = eta k (SGD), as the unit column says; the MFPT of a group "
                "with no escape is unbounded (inf; CI from its lower end)\n", o->db);
+        if (ams)
+            fprintf(o->f, "# method ams runs (adaptive multilevel splitting; their groups come after the direct "
+                   "runs' and are never pooled with them): per group, the independent splitting runs of its runs "
+                   "pooled as one run pools them: MFPT = T_first + (1 - p)/p T_loop + T_reactive, delta-method SE "
+                   "across the splitting runs, log-normal 95%% t CI, rate = 1/MFPT; n = splitting runs, escaped = "
+                   "those that reached the event; time unit t\n");
         put_keys_header(o, c, nc);
         fprintf(o->f, "%-22s %-22s %-20s %4s %6s %7s %8s %5s %s\n", "mfpt +- se", "mfpt 95% ci", "rate +- se", "runs", "n",
                "escaped", "censored", "div", "unit");
@@ -301,7 +307,9 @@ sgl_status sgl_report_write(sgl_store *st, const sgl_report_req *r, sgl_report_f
     rw o = {f, fmt, r, db ? db : "", 0};
     sgl_status s;
     if (strcmp(r->kind, "escape") == 0) {
-        escape_header(&o);
+        int64_t n_ams = 0;
+        if ((s = sgl_store_count_param(st, "method", "ams", &n_ams, err)) != SGL_OK) return s;
+        escape_header(&o, n_ams > 0);
         s = sgl_store_escape_groups(st, &r->q, ESC_LEVEL, escape_row, &o, err);
     } else {
         series_header(&o);

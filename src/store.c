@@ -1077,9 +1077,56 @@ sgl_status sgl_store_write_run(sgl_store *st, int64_t run_id, const sgl_spec *sp
     return write_ensemble_run(st, run_id, spec, rec, err);
 }
 
+/* a splitting run (sgl_store_write_escape): its runs as events, the estimates and diagnostics; in the open
+ * transaction */
+static sgl_status write_ams(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
+                            sgl_err *err)
+{
+    static const char *const ev[4] = {"ams_p", "ams_t_first", "ams_t_loop", "ams_t_reactive"};
+    const sgl_ams_result *a = rec->ams;
+    sgl_status e = SGL_OK;
+    for (uint32_t k = 0; e == SGL_OK && k < a->runs; ++k) {
+        const sgl_ams_run *v = &rec->ams_run[k];
+        const double t[4] = {NAN, v->t_first, v->t_loop, v->t_reactive};
+        for (int j = 0; e == SGL_OK && j < 4; ++j)
+            e = sgl_store_add_event(st, run_id, k, ev[j], t[j], "t", 0, j ? NAN : v->p, err);
+    }
+    const char *m = "mean over the runs, SE across them, log-normal t CI";
+    const uint64_t K = a->runs;
+    const sgl_estimate_row rows[6] = {
+        {"p", m, NAN, NAN, NULL, a->p, a->p_se, a->p_ci[0], a->p_ci[1], NAN, NAN, K, 0, 0, 0},
+        {"t_first", m, NAN, NAN, "t", a->t_first, a->t_first_se, NAN, NAN, NAN, NAN, K, 0, 0, 0},
+        {"t_loop", m, NAN, NAN, "t", a->t_loop, a->t_loop_se, NAN, NAN, NAN, NAN, K, 0, 0, 0},
+        {"t_reactive", m, NAN, NAN, "t", a->t_reactive, a->t_reactive_se, NAN, NAN, NAN, NAN, K, 0, 0, 0},
+        {"mfpt", "ams: T_first + (1 - p)/p T_loop + T_reactive; delta-method SE across runs, log-normal t CI", NAN,
+         NAN, "t", a->mfpt, a->mfpt_se, a->mfpt_ci[0], a->mfpt_ci[1], NAN, NAN, K, 0, 0, 0},
+        {"rate", "ams: 1 / mfpt", NAN, NAN, "1/t", a->rate, a->rate_se, a->rate_ci[0], a->rate_ci[1], NAN, NAN, K, 0,
+         0, 0}};
+    for (int j = 0; e == SGL_OK && j < 6; ++j) e = sgl_store_add_estimate(st, run_id, &rows[j], err);
+    const struct { const char *name; double v; } diag[] = {
+        {"replicas", s->ams.replicas}, {"kill", s->ams.kill}, {"runs", a->runs}, {"cycles", s->ams.cycles},
+        {"iterations", (double)a->iterations}, {"clones", (double)a->clones},
+        {"evaluations", (double)a->evaluations}, {"extinct_runs", a->extinct}, {"capped", (double)a->capped},
+        {"direct_escapes", (double)a->direct_escapes}, {"z_A", a->z_A}, {"z_sigma", a->z_sigma}};
+    for (size_t j = 0; e == SGL_OK && j < sizeof diag / sizeof diag[0]; ++j) {
+        const sgl_estimate_row d = {diag[j].name, "ams diagnostic", NAN, NAN, NULL, diag[j].v, NAN, NAN, NAN,
+                                    NAN, NAN, K, 0, 0, 0};
+        e = sgl_store_add_estimate(st, run_id, &d, err);
+    }
+    return e;
+}
+
 sgl_status sgl_store_write_escape(sgl_store *st, int64_t run_id, const sgl_escape_spec *s, const sgl_record *rec,
                                   sgl_err *err)
 {
+    if (rec->ams) {
+        sgl_status e = sgl_store_txn_begin(st, err);
+        if (e != SGL_OK) return e;
+        if ((e = clear_run(st, run_id, err)) == SGL_OK && (e = write_ams(st, run_id, s, rec, err)) == SGL_OK)
+            return sgl_store_run_finish(st, run_id, rec->seconds, err);
+        sgl_store_txn_rollback(st);
+        return e;
+    }
     const sgl_escape_results *r = rec->esc;
     const sgl_mfpt_est *mf = &rec->mfpt;
     const sgl_rate_est *rate = &rec->rate;
@@ -1128,6 +1175,8 @@ uint64_t sgl_any_spec_seed(const sgl_any_spec *s)
 
 uint64_t sgl_any_spec_n_traj(const sgl_any_spec *s)
 {
+    if (s->kind == SGL_KIND_ESCAPE && s->u.escape.method == SGL_ESC_METHOD_AMS)   /* replicas of all runs */
+        return (uint64_t)s->u.escape.ams.replicas * s->u.escape.ams.runs;
     return s->kind == SGL_KIND_ESCAPE ? s->u.escape.trajectories
            : s->kind == SGL_KIND_LIMIT ? s->u.limit.run.seeds : s->u.run.seeds;
 }
@@ -1177,11 +1226,11 @@ static void withdraw(sgl_store *st, int64_t run_id, int created)
     }
 }
 
-/* claim with flags 0: another live claimant is an error */
-static sgl_status claim_own(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, int64_t *run_id,
-                            sgl_claim *cl, sgl_err *err)
+/* claim (flags: 0 or SGL_CLAIM_SKIP_FINISHED): another live claimant is an error */
+static sgl_status claim_own(sgl_store *st, const sgl_any_spec *s, const sgl_run_info *info, unsigned flags,
+                            int64_t *run_id, sgl_claim *cl, sgl_err *err)
 {
-    sgl_status e = sgl_store_claim_any(st, s, info, 0, run_id, cl, err);
+    sgl_status e = sgl_store_claim_any(st, s, info, flags, run_id, cl, err);
     if (e == SGL_OK && *cl == SGL_CLAIM_BUSY) {
         char key[17];
         sgl_any_spec_run_key(s, key);
@@ -1195,7 +1244,7 @@ sgl_status sgl_store_commit_any(sgl_store *st, const sgl_any_spec *s, const sgl_
 {
     int64_t run_id = 0;
     sgl_claim cl = SGL_CLAIM_NEW;
-    sgl_status e = claim_own(st, s, info, &run_id, &cl, err);
+    sgl_status e = claim_own(st, s, info, 0, &run_id, &cl, err);
     if (outcome) *outcome = cl;
     return e == SGL_OK ? sgl_store_write_any(st, run_id, s, rec, err) : e;
 }
@@ -1207,9 +1256,12 @@ sgl_status sgl_store_run_any(sgl_store *st, const sgl_any_spec *s, const sgl_run
     int64_t run_id = 0;
     sgl_claim cl = SGL_CLAIM_NEW;
     sgl_status e = SGL_OK;
-    if (st) e = claim_own(st, s, info, &run_id, &cl, err);
+    /* a splitting estimate is expensive and its run key names it completely: a finished one stays */
+    const unsigned flags = s->kind == SGL_KIND_ESCAPE && s->u.escape.method == SGL_ESC_METHOD_AMS
+                               ? SGL_CLAIM_SKIP_FINISHED : 0;
+    if (st) e = claim_own(st, s, info, flags, &run_id, &cl, err);
     if (outcome) *outcome = cl;
-    if (e != SGL_OK) return e;
+    if (e != SGL_OK || cl == SGL_CLAIM_FINISHED) return e;
     if ((e = sgl_record_any_plan(s, plan, info->threads, rec, err)) != SGL_OK) {
         if (st && e == SGL_EINVAL) withdraw(st, run_id, cl == SGL_CLAIM_NEW);
         return e;

@@ -644,6 +644,110 @@ static int escape_row(escape_acc *a, sqlite3_stmt *q, int nk)
     return 0;
 }
 
+/* Method-ams runs store no first passages but their splitting runs (events ams_p, ams_t_first, ams_t_loop,
+ * ams_t_reactive, traj = the run index): a group pools the splitting runs of its runs (sgl_ams_pool, as the
+ * run itself did: a one-run group gives the run's own estimate bit for bit). */
+typedef struct {
+    group_keys k;
+    sgl_escape_group g;
+    sgl_ams_result res;
+    sgl_ams_run *v;
+    size_t n, cap;
+    int64_t last_run, last_traj;
+} ams_acc;
+
+static int ams_flush(ams_acc *a, double level, int (*fn)(void *, const sgl_escape_group *), void *user)
+{
+    sgl_escape_group *g = &a->g;
+    if (a->n == 0) return 0;
+    g->n_keys = a->k.n_keys;
+    g->key = a->k.key;
+    g->time_unit = "t";
+    memset(&a->res, 0, sizeof a->res);
+    sgl_ams_pool(a->v, a->n, &a->res);
+    const sgl_ams_result *r = &a->res;
+    g->ams = r;
+    g->mfpt = r->mfpt;
+    g->mfpt_se = r->mfpt_se;
+    g->mfpt_ci_lo = r->mfpt_ci[0];
+    g->mfpt_ci_hi = r->mfpt_ci[1];
+    g->rate = (sgl_rate_est){.value = r->rate, .se = r->rate_se, .ci_lo = r->rate_ci[0], .ci_hi = r->rate_ci[1],
+                             .level = level, .exposure = NAN, .n = a->n};
+    for (size_t i = 0; i < a->n; ++i) g->rate.escaped += a->v[i].p > 0;   /* splitting runs that reached the event */
+    return fn(user, g) ? -1 : 0;
+}
+
+/* one event: columns nk.. = run_id, traj, kind, time, value */
+static int ams_row(ams_acc *a, sqlite3_stmt *q, int nk)
+{
+    const int64_t run = sqlite3_column_int64(q, nk), traj = sqlite3_column_int64(q, nk + 1);
+    if (run != a->last_run) ++a->g.n_runs;
+    if (run != a->last_run || traj != a->last_traj) {
+        if (a->n == a->cap) {
+            size_t c = a->cap ? 2 * a->cap : 64;
+            sgl_ams_run *nv = sgl_realloc(a->v, c * sizeof *nv);
+            if (!nv) return -1;
+            a->v = nv;
+            a->cap = c;
+        }
+        a->v[a->n++] = (sgl_ams_run){.p = NAN, .t_first = NAN, .t_loop = NAN, .t_reactive = NAN};
+        a->last_run = run;
+        a->last_traj = traj;
+    }
+    sgl_ams_run *v = &a->v[a->n - 1];
+    const char *kind = (const char *)sqlite3_column_text(q, nk + 2);
+    const int col = kind && strcmp(kind, "ams_p") == 0 ? nk + 4 : nk + 3;
+    const double x = sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
+    if (!kind) return 0;
+    if (strcmp(kind, "ams_p") == 0) v->p = x;
+    else if (strcmp(kind, "ams_t_first") == 0) v->t_first = x;
+    else if (strcmp(kind, "ams_t_loop") == 0) v->t_loop = x;
+    else if (strcmp(kind, "ams_t_reactive") == 0) v->t_reactive = x;
+    return 0;
+}
+
+static int ams_groups(sgl_store *st, const sgl_query *q, double level, int (*fn)(void *, const sgl_escape_group *),
+                      void *user, int *any, sgl_status *rs, sgl_err *err)
+{
+    char sql[8192], sel[2048], ord[2048], ks[512];
+    keys_sql(q, sel, sizeof sel, ord, sizeof ord);
+    kind_sql(sgl_store_db(st), ks, sizeof ks);
+    size_t k = (size_t)snprintf(sql, sizeof sql,
+                                "%se.run_id, e.traj, e.kind, e.time, e.value FROM events e JOIN runs r USING(run_id) "
+                                "WHERE r.status = 'finished' AND %s = 'escape' AND e.kind IN ('ams_p', 'ams_t_first', "
+                                "'ams_t_loop', 'ams_t_reactive')",
+                                sel, ks);
+    k += where_sql(q, 1, sql + k, sizeof sql - k);
+    if (k < sizeof sql) snprintf(sql + k, sizeof sql - k, " ORDER BY %se.run_id, e.traj, e.rowid", ord);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+        *rs = q_fail(st, err, "query failed");
+        return 0;
+    }
+    where_bind(s, q, 1);
+    ams_acc a;
+    memset(&a, 0, sizeof a);
+    int rc = 0, mine = 0, step_rc;
+    while ((step_rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!mine || !keys_same(&a.k, s, q)) {
+            if (mine && (rc = ams_flush(&a, level, fn, user)) != 0) break;
+            memset(&a.g, 0, sizeof a.g);
+            a.n = 0;
+            a.last_run = a.last_traj = -1;
+            if (keys_take(&a.k, s, q)) { rc = -2; break; }
+            mine = 1;
+        }
+        if (ams_row(&a, s, (int)q->n_keys)) { rc = -2; break; }
+    }
+    if (rc == 0 && step_rc != SQLITE_DONE) *rs = q_fail(st, err, "query failed");
+    else if (rc == 0 && mine) rc = ams_flush(&a, level, fn, user);
+    *any |= mine;
+    keys_clear(&a.k);
+    sgl_free(a.v);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double level,
                                    int (*fn)(void *user, const sgl_escape_group *g), void *user, sgl_err *err)
 {
@@ -682,6 +786,7 @@ sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double lev
     }
     if (rc == 0 && step_rc != SQLITE_DONE) rs = q_fail(st, err, "query failed");
     else if (rc == 0 && any) rc = escape_flush(&a, level, fn, user);
+    if (rc == 0 && rs == SGL_OK) rc = ams_groups(st, q, level, fn, user, &any, &rs, err);   /* method ams runs */
     if (rc == -1) rs = SGL_ECANCELED;
     else if (rc == -2) rs = oom(err);
     else if (rs == SGL_OK && !any) rs = sgl_fail(err, SGL_EIO, "--db", "no finished escape run matches");

@@ -106,6 +106,9 @@ static sgl_status resolve_plot_keys(sgl_store *st, sgl_report_req *r, sgl_err *e
         return s;
     }
     if (r->curve && (s = check_key(st, r, "--curve", r->curve, strlen(r->curve), err)) != SGL_OK) return s;
+    int64_t n_ams = 0;   /* method ams runs: a curve of their own unless --curve is given */
+    if (esc && !r->curve && (s = sgl_store_count_param(st, "method", "ams", &n_ams, err)) != SGL_OK) return s;
+    if (n_ams > 0) r->curve = "method";
     if (r->curve) r->q.keys[r->q.n_keys++] = r->curve;
     r->q.keys[r->q.n_keys++] = r->x_clock ? NULL : r->x;   /* NULL: the step */
     r->q.all_steps = r->x_clock;
@@ -252,14 +255,28 @@ static int take_key(void *user, const char *name)
     return r->q.n_keys == SGL_QUERY_MAX_KEYS;
 }
 
+/* escape runs under method ams are grouped apart from the direct ones: name the method in each group's keys
+ * (last) when the store holds such runs and the keys do not name it yet */
+static sgl_status method_key(sgl_store *st, sgl_report_req *r, sgl_err *err)
+{
+    int64_t n_ams = 0;
+    sgl_status s = is_escape(r) ? sgl_store_count_param(st, "method", "ams", &n_ams, err) : SGL_OK;
+    if (s != SGL_OK || n_ams == 0 || r->q.n_keys == SGL_QUERY_MAX_KEYS) return s;
+    for (size_t i = 0; i < r->q.n_keys; ++i)
+        if (strcmp(r->q.keys[i], "method") == 0) return SGL_OK;
+    r->q.keys[r->q.n_keys++] = "method";
+    return SGL_OK;
+}
+
 sgl_status sgl_report_default_keys(sgl_store *st, sgl_report_req *r, sgl_err *err)
 {
     if (r->has_by) {
         for (size_t i = 0; i < r->n_by; ++i) r->q.keys[i] = r->by[i];
         r->q.n_keys = r->n_by;
-        return SGL_OK;
+        return method_key(st, r, err);
     }
     r->q.n_keys = 0;
     sgl_status s = sgl_store_varying_keys(st, r->kind, take_key, r, err);
-    return s == SGL_ECANCELED ? SGL_OK : s;   /* ECANCELED: stopped at SGL_QUERY_MAX_KEYS */
+    if (s == SGL_ECANCELED) s = SGL_OK;   /* stopped at SGL_QUERY_MAX_KEYS */
+    return s == SGL_OK ? method_key(st, r, err) : s;
 }

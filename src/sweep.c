@@ -623,8 +623,6 @@ static sgl_status expand_any(sgl_sweep *w, size_t n, size_t nzip, sgl_err *err)
         /* a landscape plugin: loaded (once per process) and its content hash put into the spec and run key */
         sgl_status st = s->kind == SGL_KIND_ESCAPE ? sgl_escape_spec_resolve_plugin(&s->u.escape, &e) : SGL_OK;
         if (st == SGL_OK) st = sgl_any_spec_validate(s, &e);
-        if (st == SGL_OK && s->kind == SGL_KIND_ESCAPE && s->u.escape.method != SGL_ESC_METHOD_DIRECT)
-            st = sgl_fail(&e, SGL_EINVAL, "method", "ams runs cannot be stored or swept yet (only method direct)");
         if (st != SGL_OK) {
             fail_run(w, digit, &e, r, n, err);
             return st == SGL_ECAPS || st == SGL_EINVAL ? SGL_EINVAL : st;

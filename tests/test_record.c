@@ -1,7 +1,8 @@
 /* Records and the store life cycle of every spec kind (run, limit, escape):
  * pack/unpack is byte-exact and rejects malformed buffers, sgl_store_run_any
  * writes each kind's rows in one transaction and replaces a finished run,
- * sgl_store_write_any refuses a record of another spec.  Known answers only
+ * sgl_store_write_any refuses a record of another spec; a method-ams record
+ * packs and stores its splitting runs, and is not redone.  Known answers only
  * (no statistics): every check is exact. */
 #include "sgdlab.h"
 #include "internal.h"   /* sgl_store_db: the checks read the store directly */
@@ -64,7 +65,12 @@ static void test_pack(const sgl_record *rec, const char *name)
     if (st == SGL_OK) {
         check_true(sgl_record_pack(&back, &buf2, &len2) == SGL_OK && len2 == len && memcmp(buf, buf2, len) == 0,
                    "%s: pack(unpack(pack(record))) is byte-identical (%zu bytes)", name, len);
-        if (rec->kind == SGL_KIND_ESCAPE)
+        if (rec->ams)
+            check_true(back.ams && back.ams_run && memcmp(back.ams, rec->ams, sizeof *rec->ams) == 0 &&
+                           memcmp(&back.ams_run[2].t_reactive, &rec->ams_run[2].t_reactive, 8) == 0 &&
+                           back.ams_run[1].evaluations == rec->ams_run[1].evaluations,
+                       "%s: the splitting estimate and its runs bitwise", name);
+        else if (rec->kind == SGL_KIND_ESCAPE)
             check_true(memcmp(back.esc->t, rec->esc->t, rec->esc->M * 8) == 0 &&
                            memcmp(&back.mfpt, &rec->mfpt, sizeof rec->mfpt) == 0 && back.esc->escaped == rec->esc->escaped,
                        "%s: times and estimates bitwise", name);
@@ -164,6 +170,56 @@ static void test_kind(sgl_store *db, sgl_spec_kind kind)
     sgl_record_clear(&rec);
 }
 
+/* method ams: the record packs byte-exact (malformed buffers refused), the store holds its splitting runs and
+ * estimates, and a finished ams run is not redone (SGL_CLAIM_FINISHED, nothing written) */
+static void test_ams(sgl_store *db)
+{
+    sgl_any_spec a;
+    spec_of(&a, SGL_KIND_ESCAPE);
+    sgl_escape_spec *e = &a.u.escape;
+    e->method = SGL_ESC_METHOD_AMS;
+    e->lp.L0 = 0.2;
+    e->B_over_eta = 40;
+    e->t_max = 1e4;
+    e->ams.replicas = 20;
+    e->ams.runs = 3;
+    sgl_err err = {{0}, {0}};
+    sgl_record rec;
+    sgl_claim cl = SGL_CLAIM_BUSY;
+    sgl_run_info info = {.command = "test", .sweep_index = -1, .threads = 1, .ranks = 1};
+    sgl_status st = sgl_store_run_any(db, &a, &info, NULL, &rec, &cl, &err);
+    check_true(st == SGL_OK && cl == SGL_CLAIM_NEW && rec.ams && rec.ams_run && !rec.esc && rec.ams->runs == 3,
+               "ams: stored as a new run with its 3 splitting runs (%s %s)", err.field, err.msg);
+    if (st != SGL_OK || !rec.ams) { sgl_record_clear(&rec); return; }
+    test_pack(&rec, "ams");
+    sgl_ams_result pooled;
+    memset(&pooled, 0, sizeof pooled);
+    sgl_ams_pool(rec.ams_run, rec.ams->runs, &pooled);
+    check_true(memcmp(&pooled.mfpt, &rec.ams->mfpt, sizeof pooled.mfpt) == 0 &&
+                   memcmp(&pooled.mfpt_ci, &rec.ams->mfpt_ci, sizeof pooled.mfpt_ci) == 0,
+               "ams: sgl_ams_pool of the record's runs gives its MFPT and CI bit for bit");
+    sqlite3 *q = sgl_store_db(db);
+    char key[17];
+    sgl_any_spec_run_key(&a, key);
+    sqlite3_stmt *stmt = NULL;
+    int64_t id = 0;
+    sqlite3_prepare_v2(q, "SELECT run_id FROM runs WHERE run_key = ?1 AND status = 'finished'", -1, &stmt, NULL);
+    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) == SQLITE_ROW) id = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    long long events = count(q, "SELECT count(*) FROM events WHERE run_id = ?1", id);
+    long long ests = count(q, "SELECT count(*) FROM estimates WHERE run_id = ?1", id);
+    check_true(id > 0 && events == 12 && ests == 18, "ams: 4 events per splitting run, 6 estimates + 12 diagnostics "
+               "(%lld, %lld)", events, ests);
+    sgl_record rec2;
+    st = sgl_store_run_any(db, &a, &info, NULL, &rec2, &cl, &err);
+    check_true(st == SGL_OK && cl == SGL_CLAIM_FINISHED && !rec2.ams && !rec2.esc &&
+                   count(q, "SELECT count(*) FROM events WHERE run_id = ?1", id) == events,
+               "ams: a finished ams run is not redone");
+    sgl_record_clear(&rec2);
+    sgl_record_clear(&rec);
+}
+
 int main(void)
 {
     char path[] = "/tmp/sgl_test_record_XXXXXX";
@@ -174,6 +230,7 @@ int main(void)
     check_true(sgl_store_open(path, 0, 1000, &db, &err) == SGL_OK, "store open (%s)", err.msg);
     if (db) {
         for (int k = SGL_KIND_RUN; k <= SGL_KIND_ESCAPE; ++k) test_kind(db, (sgl_spec_kind)k);
+        test_ams(db);
         check_true(sgl_store_close(db, &err) == SGL_OK, "store close");
     }
     char side[64];

@@ -263,6 +263,8 @@ def escape(threads=0, db=None, **kwargs):
         raise_err(st, err)
     spec.check_given()
     spec.validate()
+    if cspec.method != 0:   # a splitting record has no first passages for an EscapeResult
+        raise SpecError("--method", "ams is not available from Python yet (use sgdlab escape --method ams)")
     cspec.threads = threads
     err = ffi.new("sgl_err *")
     info = ffi.new("sgl_escape_info *")

@@ -50,7 +50,7 @@ typedef struct {
 } sgl_landscape_params;
 
 typedef struct {
-    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma;
+    uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma; int coordinate;
 } sgl_ams_opts;
 
 typedef struct {
@@ -154,6 +154,8 @@ typedef struct {
     sgl_escape_results *esc;
     sgl_rate_est rate;
     sgl_mfpt_est mfpt;
+    void *ams;
+    void *ams_run;
 } sgl_record;
 int sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 int sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
@@ -314,20 +316,20 @@ extern const char *const sgl_lwa_method_names[7];
 extern const char *const sgl_lwa_method_docs[7];
 typedef struct { int run[7]; int succ[7]; double err_sum[7]; } sgl_lwa_cell;
 typedef struct { double n_star, se; int bound; } sgl_lwa_threshold;
-typedef struct { int ok; double slope, slope_se, intercept, r2; size_t points; } sgl_lwa_fit;
+typedef struct { int ok; double slope, slope_se, intercept, r2; size_t points; double chi2; } sgl_lwa_fit;
 typedef struct {
     uint32_t draws;
     size_t nd;
-    size_t d[3], ngrid[3];
-    size_t n[3][20];
-    sgl_lwa_cell cell[3][20];
-    sgl_lwa_threshold th[7][3];
+    size_t d[8], ngrid[8];
+    size_t n[8][20];
+    sgl_lwa_cell cell[8][20];
+    sgl_lwa_threshold th[7][8];
     sgl_lwa_fit fit_kappa_ln_d[7], fit_d[7];
     long unconverged[2];
     int threads;
     double seconds;
-    sgl_spec sgd_spec[3][20];
-    sgl_record sgd_rec[3][20];
+    sgl_spec sgd_spec[8][20];
+    sgl_record sgd_rec[8][20];
 } sgl_lwa_result;
 int sgl_exp_lwa_sparse(const sgl_exp_settings *s, sgl_lwa_result *r, sgl_err *err);
 void sgl_lwa_result_free(sgl_lwa_result *r);
@@ -342,7 +344,10 @@ typedef struct {
     sgl_ams_result ams;
     double ams_brute_steps;
 } sgl_mori_row_a;
-typedef struct { unsigned n; double mori, exact, validity; sgl_exp_escape_cell sim; } sgl_mori_row_b;
+typedef struct {
+    unsigned n; double mori, exact, validity; sgl_exp_escape_cell sim;
+    int quick_skip; int ams_run; sgl_ams_result ams; double ams_brute_steps;
+} sgl_mori_row_b;
 typedef struct {
     const char *dynamics;
     double B_over_eta, step;
@@ -367,6 +372,8 @@ typedef struct {
     sgl_mori_row_b b[7];
     int have_fit_b;
     sgl_wls_est fit_b;
+    double dt_b2;
+    sgl_mori_row_b b2[11];
     sgl_mori_row_phi c[6], d[2];
     uint32_t fp_n_data;
     sgl_mori_row_fp fp[3];
@@ -394,8 +401,9 @@ LAYOUT_EXP = ["sgl_ks_est", "sgl_wls_est", "sgl_exp_settings", "sgl_shape_cell",
               "sgl_mori_row_fp", "sgl_mori_result", "sgl_column", "sgl_columns"]
 # array lengths written as numbers above, and the header's names for them (checked by test_0_layout.py)
 EXP_CONSTANTS = {"SGL_SHAPE_N": 5, "SGL_EXPESC_NS": 3, "SGL_EXPESC_NB": 5, "SGL_EXPESC_NK": 5, "SGL_EXPESC_NX": 6, "SGL_LWA_N": 7,
-                 "SGL_LWA_MAX_DIMS": 3, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
-                 "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16, "SGL_CHECK_MAX": 8}
+                 "SGL_LWA_MAX_DIMS": 8, "SGL_LWA_MAX_GRID": 20, "SGL_MORI_NA": 11, "SGL_MORI_NB": 7,
+                 "SGL_MORI_NB2": 11, "SGL_MORI_NC": 6, "SGL_MORI_ND": 2, "SGL_PLUGIN_ABI_VERSION": 1, "SGL_ESC_MAX_DIM": 16,
+                 "SGL_CHECK_MAX": 8}
 
 # struct name -> fields whose offsets tests/test_0_layout.py compares with the C compiler's
 LAYOUT = {
@@ -423,7 +431,8 @@ LAYOUT = {
     "sgl_escape_results": ["M", "n", "t", "steps", "state", "L", "x", "escaped", "censored", "diverged",
                            "traj_steps", "seconds"],
     "sgl_limit_info": ["form_used", "rank", "gap_ratio", "em_steps", "dt", "label_c"],
-    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt"],
+    "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt", "ams",
+                   "ams_run"],
     "sgl_escape_info": ["x_min", "x_sad", "x_next", "L_min", "L_sad", "h_min0", "h_sad0", "hstar", "step", "x_exit",
                         "dir", "k_max"],
     "sgl_prediction": ["name", "value", "unit", "note"],

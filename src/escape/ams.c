@@ -36,6 +36,7 @@ void sgl_ams_opts_default(sgl_ams_opts *o)
     o->cycles = 2;
     o->z_A = NAN;        /* automatic (calibrate_levels) */
     o->z_sigma = NAN;
+    o->coordinate = 0;
 }
 
 /* Automatic levels: where the dynamics spends its time near the minimum.
@@ -99,9 +100,7 @@ typedef struct {
 } path;
 
 typedef struct {
-    double p, first, loop, react;   /* per-run estimates (react NaN without an escape) */
-    uint64_t iters, clones, evals, capped, direct;
-    int extinct;
+    sgl_ams_run *v;   /* the run's estimates and counts */
     sgl_status st;
     sgl_err err;
 } run_out;
@@ -156,16 +155,16 @@ static sgl_status walk(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t str
                             "ams: the walkers escape directly over and over (the event is not rare): use the direct "
                             "method");
         new_segment(&r);
-        int v = seek(c, &r, o->z_sigma, 1, &ro->evals);
+        int v = seek(c, &r, o->z_sigma, 1, &ro->v->evaluations);
         double first = r.t, loops = 0.0;
         uint32_t done = 0;
         while (v == SGL_ESC_RUNNING && done < o->cycles) {
             new_segment(&r);
-            v = seek(c, &r, o->z_A, 0, &ro->evals);
+            v = seek(c, &r, o->z_A, 0, &ro->v->evaluations);
             double seg = r.t;
             if (v != SGL_ESC_RUNNING) break;
             new_segment(&r);
-            v = seek(c, &r, o->z_sigma, 1, &ro->evals);
+            v = seek(c, &r, o->z_sigma, 1, &ro->v->evaluations);
             loops += seg + r.t;
             ++done;
         }
@@ -181,7 +180,7 @@ static sgl_status walk(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t str
                             c->s->t_max);
         if (v == SGL_FP_DIVERGED)
             return sgl_fail(err, SGL_EINVAL, "lr", "ams: a walker diverged (non-finite state): lower the step");
-        ++ro->direct;   /* escaped on the way: start again from the start point */
+        ++ro->v->direct_escapes;   /* escaped on the way: start again from the start point */
         const uint64_t k = r.k;
         sgl_esc_replica_init(c, &r, stream, SGL_P_AMSLOOP);
         r.k = k;
@@ -194,14 +193,14 @@ static sgl_status excursion(const sgl_esc_ctx *c, const sgl_ams_opts *o, path *p
     for (;;) {
         double xi;
         int v = sgl_esc_replica_advance(c, &pa->cur, 1, &xi);
-        ++ro->evals;
+        ++ro->v->evaluations;
         if (v == SGL_FP_ESCAPED) {   /* its last ladder point: a clone above every finite level starts escaped */
             pa->escaped = 1;
             pa->score = INFINITY;
             return push(pa, INFINITY, &pa->cur);
         }
         if (v != SGL_ESC_RUNNING) {   /* capped at t_max or diverged: counted, taken as returned */
-            ++ro->capped;
+            ++ro->v->capped;
             return SGL_OK;
         }
         if (xi > pa->score) {
@@ -251,7 +250,7 @@ static sgl_status branch(const sgl_esc_ctx *c, const sgl_ams_opts *o, path *path
         dst->score = src->pts[q].xi;
         dst->escaped = dst->score == INFINITY;   /* branched at the parent's escape: the same path */
         sgl_esc_replica_reseed(&dst->cur, run << LINEAGE_BITS | (*next_id)++, SGL_P_AMS, 0);
-        ++ro->clones;
+        ++ro->v->clones;
         if (!dst->escaped && (st = excursion(c, o, dst, ro)) != SGL_OK) return st;
     }
     return SGL_OK;
@@ -266,7 +265,7 @@ static void one_run(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t run, r
     double *sc = sgl_malloc_array(N, sizeof *sc);
     uint32_t *surv = sgl_malloc_array(N, sizeof *surv);
     sgl_esc_replica *entry = sgl_malloc_array(N, sizeof *entry);
-    ro->react = NAN;
+    ro->v->t_reactive = NAN;
     if (!paths || !sc || !surv || !entry) {
         ro->st = sgl_fail(&ro->err, SGL_ENOMEM, "", "out of memory");
         goto done;
@@ -275,8 +274,8 @@ static void one_run(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t run, r
     for (uint32_t w = 0; w < N; ++w)
         if ((ro->st = walk(c, o, run << LINEAGE_BITS | w, &entry[w], &first_sum, &loop_sum, ro, &ro->err)) != SGL_OK)
             goto done;
-    ro->first = first_sum / N;
-    ro->loop = loop_sum / ((double)N * o->cycles);
+    ro->v->t_first = first_sum / N;
+    ro->v->t_loop = loop_sum / ((double)N * o->cycles);
     for (uint32_t i = 0; i < N; ++i)
         if ((ro->st = start_replica(c, o, &paths[i], &entry[i], run << LINEAGE_BITS | i, ro)) != SGL_OK) goto done;
     double p = 1.0;
@@ -291,11 +290,11 @@ static void one_run(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t run, r
             if (paths[i].score > z) surv[ns++] = i;
         if (ns == 0) {   /* every replica at the same level: extinction */
             p = 0.0;
-            ro->extinct = 1;
+            ro->v->extinct = 1;
             break;
         }
         p *= (double)ns / N;
-        ro->iters++;
+        ro->v->iterations++;
         if ((ro->st = branch(c, o, paths, surv, ns, z, run, iter, &next_id, ro, &ro->err)) != SGL_OK) goto done;
     }
     uint32_t esc = 0;
@@ -305,8 +304,8 @@ static void one_run(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t run, r
             ++esc;
             react += paths[i].cur.t;
         }
-    ro->p = p * esc / N;
-    if (esc) ro->react = react / esc;
+    ro->v->p = p * esc / N;
+    if (esc) ro->v->t_reactive = react / esc;
 done:
     for (uint32_t i = 0; paths && i < N; ++i) sgl_free(paths[i].pts);
     sgl_free(paths);
@@ -327,8 +326,8 @@ static double t975(double nu)
            (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * nu * nu * nu);
 }
 
-/* mean and standard error over the finite x[i*stride] */
-static void mean_se(const run_out *ro, size_t K, size_t off, double *mean, double *se)
+/* mean and standard error over the runs' finite values of the double at offset off */
+static void mean_se(const sgl_ams_run *ro, size_t K, size_t off, double *mean, double *se)
 {
     double s = 0.0, ss = 0.0;
     size_t n = 0;
@@ -354,20 +353,19 @@ static void log_ci(double m, double se, double tq, double ci[2])
     ci[1] = m * exp(tq * se / m);
 }
 
-static void pool(const run_out *ro, const sgl_ams_opts *o, sgl_ams_result *r)
+void sgl_ams_pool(const sgl_ams_run *ro, size_t K, sgl_ams_result *r)
 {
-    const size_t K = o->runs;
-    mean_se(ro, K, offsetof(run_out, p), &r->p, &r->p_se);
-    mean_se(ro, K, offsetof(run_out, first), &r->t_first, &r->t_first_se);
-    mean_se(ro, K, offsetof(run_out, loop), &r->t_loop, &r->t_loop_se);
-    mean_se(ro, K, offsetof(run_out, react), &r->t_reactive, &r->t_reactive_se);
+    mean_se(ro, K, offsetof(sgl_ams_run, p), &r->p, &r->p_se);
+    mean_se(ro, K, offsetof(sgl_ams_run, t_first), &r->t_first, &r->t_first_se);
+    mean_se(ro, K, offsetof(sgl_ams_run, t_loop), &r->t_loop, &r->t_loop_se);
+    mean_se(ro, K, offsetof(sgl_ams_run, t_reactive), &r->t_reactive, &r->t_reactive_se);
     for (size_t k = 0; k < K; ++k) {
         r->extinct += (uint32_t)ro[k].extinct;
-        r->iterations += ro[k].iters;
+        r->iterations += ro[k].iterations;
         r->clones += ro[k].clones;
-        r->evaluations += ro[k].evals;   /* after the calibration's */
+        r->evaluations += ro[k].evaluations;   /* after the calibration's */
         r->capped += ro[k].capped;
-        r->direct_escapes += ro[k].direct;
+        r->direct_escapes += ro[k].direct_escapes;
     }
     r->runs = (uint32_t)K;
     const double p = r->p, tq = t975((double)K - 1);
@@ -393,7 +391,7 @@ static void pool(const run_out *ro, const sgl_ams_opts *o, sgl_ams_result *r)
     r->rate_ci[1] = 1.0 / r->mfpt_ci[0];
 }
 
-static sgl_status check_opts(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_err *err)
+sgl_status sgl_esc_ams_check(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_err *err)
 {
     if (o->replicas < 2 || o->replicas > 100000)
         return sgl_fail(err, SGL_EINVAL, "replicas", "must be in 2..100000, got %u", o->replicas);
@@ -410,20 +408,27 @@ static sgl_status check_opts(const sgl_escape_spec *s, const sgl_ams_opts *o, sg
                         "at the exit), got %g", o->z_A);
     if (!isnan(o->z_A) && !(o->z_sigma > o->z_A && o->z_sigma < 1.0))
         return sgl_fail(err, SGL_EINVAL, "ams-z-sigma", "must be in (ams-z-a = %g, 1), got %g", o->z_A, o->z_sigma);
+    if (o->coordinate < 0 || o->coordinate > 2)
+        return sgl_fail(err, SGL_EINVAL, "coordinate", "must be event, loss or distance (%d)", o->coordinate);
     if (s->event == SGL_ESC_EV_NONE) return sgl_fail(err, SGL_EINVAL, "event", "ams needs an exit event (not none)");
     if (s->start != SGL_ESC_START_MIN)
         return sgl_fail(err, SGL_EINVAL, "start", "ams starts at theta* (or x0): use --start min");
     return SGL_OK;
 }
 
-sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_err *err)
+sgl_status sgl_escape_ams_runs(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_ams_run *runs,
+                               sgl_err *err)
 {
     memset(r, 0, sizeof *r);
     sgl_esc_ctx c;
     sgl_status st = sgl_esc_prepare(&c, s, err);
     if (st != SGL_OK) return st;
-    if ((st = check_opts(s, o, err)) != SGL_OK) return st;
+    if ((st = sgl_esc_ams_check(s, o, err)) != SGL_OK) return st;
     sgl_ams_opts oo = *o;
+    sgl_esc_coord_set(&c, o->coordinate);
+    if (!(c.coord == 0 || (isfinite(c.coord_ref) && c.coord_ref > 0.0)))
+        return sgl_fail(err, SGL_EINVAL, "coordinate", "%s has no positive scale here (curvature or loss gap at the "
+                        "minimum is 0): use the event's coordinate", sgl_ams_coordinate_names[o->coordinate]);
     const double t0 = omp_get_wtime();
     if (isnan(oo.z_A) && (st = calibrate_levels(&c, oo.replicas, &oo.z_A, &oo.z_sigma, &r->evaluations, err)) != SGL_OK)
         return st;
@@ -435,7 +440,14 @@ sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_a
         return sgl_fail(err, SGL_EINVAL, "x0", "the start's reaction coordinate %g is not below ams-z-sigma = %g", xi0,
                         o->z_sigma);
     run_out *ro = sgl_calloc(o->runs, sizeof *ro);
-    if (!ro) return sgl_fail(err, SGL_ENOMEM, "", "out of memory");
+    sgl_ams_run *v = runs ? runs : sgl_calloc(o->runs, sizeof *v);
+    if (!ro || !v) {
+        sgl_free(ro);
+        if (v != runs) sgl_free(v);
+        return sgl_fail(err, SGL_ENOMEM, "", "out of memory");
+    }
+    memset(v, 0, o->runs * sizeof *v);
+    for (uint32_t k = 0; k < o->runs; ++k) ro[k].v = &v[k];
     const int nt = s->threads > 0 ? s->threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (uint32_t k = 0; k < o->runs; ++k) one_run(&c, o, k, &ro[k]);
@@ -446,8 +458,14 @@ sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_a
             *err = ro[k].err;
             if (!err->msg[0]) sgl_fail(err, st, "", "%s", sgl_strerror(st));
         }
-    if (st == SGL_OK) pool(ro, o, r);
+    if (st == SGL_OK) sgl_ams_pool(v, o->runs, r);
     r->seconds = omp_get_wtime() - t0;
     sgl_free(ro);
+    if (v != runs) sgl_free(v);
     return st;
+}
+
+sgl_status sgl_escape_ams(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_ams_result *r, sgl_err *err)
+{
+    return sgl_escape_ams_runs(s, o, r, NULL, err);
 }

@@ -240,8 +240,27 @@ static inline double advance_time(const sgl_esc_ctx *c, double t, uint64_t k, do
     return c->dyn->time_changed ? t + c->in.step / L_start : (double)k * c->in.step;
 }
 
+void sgl_esc_coord_set(sgl_esc_ctx *c, int coordinate)
+{
+    const sgl_escape_info *in = &c->in;
+    const double h = fabs(in->h_min0), L1 = in->L_min, r = c->s->r, cc = c->s->c;
+    const int plane = c->s->event == SGL_ESC_EV_HYPERPLANE || c->s->event == SGL_ESC_EV_NEXT_MIN;
+    const int ball = c->s->event == SGL_ESC_EV_BALL;
+    c->coord = coordinate;
+    if (coordinate == 1)   /* the loss one reaches at the exit: the saddle's, c L*, or the quadratic's at r */
+        c->coord_ref = plane ? in->L_sad - L1 : ball ? 0.5 * h * r * r : (cc - 1.0) * L1;
+    else if (coordinate == 2)   /* the distance to the exit: along theta_1, r, or where the quadratic reaches c L* */
+        c->coord_ref = plane ? fabs(in->x_exit - in->x_min[0]) : ball ? r : sqrt(2.0 * (cc - 1.0) * L1 / h);
+}
+
 double sgl_esc_coord(const sgl_esc_ctx *c, const double *x, double L)
 {
+    if (c->coord == 1) return (L - c->in.L_min) / c->coord_ref;
+    if (c->coord == 2) {
+        double d2 = 0.0;
+        for (unsigned i = 0; i < c->s->lp.n; ++i) d2 += (x[i] - c->in.x_min[i]) * (x[i] - c->in.x_min[i]);
+        return sqrt(d2) / c->coord_ref;
+    }
     return c->event->coord ? c->event->coord(c, x, L) : NAN;
 }
 

@@ -141,6 +141,8 @@ typedef struct sgl_esc_ctx {
     const sgl_esc_event *event;
     const sgl_esc_start *start;
     int bridge;   /* the Brownian-bridge check runs: spec bridge on, the dynamics reads it, the event has one */
+    int coord;          /* sgl_esc_coord: 0 the event's, 1 loss, 2 distance (sgl_ams_opts.coordinate) */
+    double coord_ref;   /* loss: L_ref - L*; distance: d_ref */
 } sgl_esc_ctx;
 static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double *z, double h, sgl_esc_bridge_in *b)
 {
@@ -165,6 +167,9 @@ static inline double sgl_esc_euler(const sgl_esc_ctx *c, double *x, const double
     }
     return L;
 }
+/* The splitting options o for spec s (ranges, levels, an exit event, start min): SGL_EINVAL naming the key
+ * (src/escape/ams.c); sgl_escape_spec_check runs it on s->ams under method ams. */
+sgl_status sgl_esc_ams_check(const sgl_escape_spec *s, const sgl_ams_opts *o, sgl_err *err);
 /* Validates s (sgl_escape_describe) and fills c; c->s = s. */
 sgl_status sgl_esc_prepare(sgl_esc_ctx *c, const sgl_escape_spec *s, sgl_err *err);
 
@@ -211,6 +216,8 @@ int sgl_esc_replica_advance(const sgl_esc_ctx *c, sgl_esc_replica *r, uint64_t n
  * of the engine (SGL_FP_ESCAPED), which xi >= 1 matches up to rounding.
  * NaN for event none. */
 double sgl_esc_coord(const sgl_esc_ctx *c, const double *x, double L);
+/* choose c's coordinate (sgl_ams_opts.coordinate, checked) and its scale from c's geometry */
+void sgl_esc_coord_set(sgl_esc_ctx *c, int coordinate);
 
 /* sgl_escape_run with the specialised 1-D kernel switched off (generic = 1):
  * both paths must give the same bits (tests/test_escape.c). */

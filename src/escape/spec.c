@@ -109,5 +109,9 @@ sgl_status sgl_escape_spec_check(const sgl_escape_spec *s, sgl_err *err)
         return sgl_fail(err, SGL_ECAPS, "event", "%s needs a landscape with a saddle (doublewell, moriwell, "
                         "styblinski-tang); landscape %s has none: use loss, ball or none", ev->kind.name, lt->name);
     if ((st = ev->check(s, err)) != SGL_OK) return st;
-    return sgl_esc_start_of(s->start)->check(s, err);
+    if ((st = sgl_esc_start_of(s->start)->check(s, err)) != SGL_OK) return st;
+    if (s->method != SGL_ESC_METHOD_DIRECT && s->method != SGL_ESC_METHOD_AMS)
+        return sgl_fail(err, SGL_EINVAL, "method", "must be direct or ams, got %d", (int)s->method);
+    /* the splitting options are part of the spec: checked with it (before a store is touched) */
+    return s->method == SGL_ESC_METHOD_AMS ? sgl_esc_ams_check(s, &s->ams, err) : SGL_OK;
 }

@@ -40,6 +40,15 @@ const char *const sgl_lwa_method_docs[SGL_LWA_N] = {
 
 static size_t build_grid(size_t d, int quick, size_t *n)
 {
+    /* a wide d: the sparse methods' thresholds (about 25 to 45 at d <= 3200 if n* ~ kappa ln d, about 100 if n*
+     * grew like d from d <= 400), densely enough to place each crossing; kernel GD's n* ~ d is not on this grid */
+    static const size_t wide[] = {20, 25, 30, 35, 40, 45, 50, 60, 80, 100};
+    if (d > SGL_LWA_D_DENSE) {
+        size_t k = 0;
+        for (size_t i = 0; i < sizeof wide / sizeof *wide; ++i)
+            if (wide[i] < d / 2) n[k++] = wide[i];
+        return k;
+    }
     static const size_t base[] = {10, 15, 20, 25, 30, 40, 50, 60, 80, 100};
     static const size_t base_q[] = {8, 12, 16, 20, 30};
     const double frac[] = {0.5, 0.75, 0.9, 0.99, 1.0};   /* n = d: every interpolator is w* */
@@ -56,7 +65,10 @@ static size_t build_grid(size_t d, int quick, size_t *n)
 }
 
 /* the limit methods cost O(n^2 d) per step: they run for n <= this */
-static size_t limit_cap(size_t d) { return d / 4 > 100 ? d / 4 : (d / 2 < 100 ? d / 2 : 100); }
+static size_t limit_cap(size_t d)
+{
+    return d / 4 > 100 ? d / 4 : (d / 2 < 100 ? d / 2 : 100);
+}
 
 static double rel_err(const double *w, const double *wstar, size_t d)
 {
@@ -75,8 +87,19 @@ static sgl_data_spec data_spec(size_t d, size_t n)
     return s;
 }
 
-/* one (d, n, draw): every method but SGD.  Returns 0 or fills why. */
-static int one_draw(size_t d, size_t n, uint64_t seed, uint32_t r, int do_limit, double err_out[SGL_LWA_N],
+/* the methods one_draw runs at (d, n), bit m for method m: every one at a dense d (the limits up to the cap); at a
+ * wide d only the weighted min-l1 interpolator, which is the label-noise limit's end point (THEORY.md 2.7; equal
+ * on every draw where both run), and min-l2 (cheap): the limit flow and plain min-l1 (GLPK, one solve at a time)
+ * would cost tens of minutes there */
+static unsigned methods_at(size_t d, size_t n)
+{
+    if (d > SGL_LWA_D_DENSE) return 1u << SGL_LWA_WL1 | 1u << SGL_LWA_L2;
+    unsigned all = (1u << SGL_LWA_N) - 1 - (1u << SGL_LWA_SGD);
+    return n <= limit_cap(d) ? all : all & ~(1u << SGL_LWA_LIM1 | 1u << SGL_LWA_LIM10);
+}
+
+/* one (d, n, draw): the methods of mask (never SGD).  Returns 0 or fills why. */
+static int one_draw(size_t d, size_t n, uint64_t seed, uint32_t r, unsigned mask, double err_out[SGL_LWA_N],
                     int unconv[2], char *why, size_t len)
 {
     sgl_data_spec ds = data_spec(d, n);
@@ -95,7 +118,7 @@ static int one_draw(size_t d, size_t n, uint64_t seed, uint32_t r, int do_limit,
     }
     for (int m = 0; m < SGL_LWA_N; ++m) err_out[m] = NAN;
     for (int m = SGL_LWA_LIM1; m <= SGL_LWA_GD10 && rc == 0; ++m) {
-        if (m == SGL_LWA_SGD || (!do_limit && m != SGL_LWA_GD10)) continue;
+        if (!(mask >> m & 1u)) continue;
         double alpha = m == SGL_LWA_LIM1 ? 1.0 : 10.0;
         for (size_t j = 0; j < d; ++j) u[j] = v[j] = alpha;
         sgl_status st;
@@ -131,12 +154,14 @@ static int one_draw(size_t d, size_t n, uint64_t seed, uint32_t r, int do_limit,
         sgl_status s1, s2 = SGL_OK;
 #pragma omp critical(sgl_lwa_solvers)
         {
-            s1 = sgl_min_l1_interpolator(D->Z, D->ld, n, d, D->y, NULL, w, &err);
-            if (s1 == SGL_OK) err_out[SGL_LWA_L1] = rel_err(w, D->wstar, d);
-            if (s1 == SGL_OK) s1 = sgl_min_l1_interpolator(D->Z, D->ld, n, d, D->y, D->colsq, w, &err);
-            if (s1 == SGL_OK) err_out[SGL_LWA_WL1] = rel_err(w, D->wstar, d);
-            if (s1 == SGL_OK) s2 = sgl_min_l2_interpolator(D->Z, D->ld, n, d, D->y, w, &err);
-            if (s1 == SGL_OK && s2 == SGL_OK) err_out[SGL_LWA_L2] = rel_err(w, D->wstar, d);
+            s1 = mask >> SGL_LWA_L1 & 1u ? sgl_min_l1_interpolator(D->Z, D->ld, n, d, D->y, NULL, w, &err) : SGL_OK;
+            if (s1 == SGL_OK && mask >> SGL_LWA_L1 & 1u) err_out[SGL_LWA_L1] = rel_err(w, D->wstar, d);
+            if (s1 == SGL_OK && mask >> SGL_LWA_WL1 & 1u) {
+                s1 = sgl_min_l1_interpolator(D->Z, D->ld, n, d, D->y, D->colsq, w, &err);
+                if (s1 == SGL_OK) err_out[SGL_LWA_WL1] = rel_err(w, D->wstar, d);
+            }
+            if (s1 == SGL_OK && mask >> SGL_LWA_L2 & 1u) s2 = sgl_min_l2_interpolator(D->Z, D->ld, n, d, D->y, w, &err);
+            if (s1 == SGL_OK && s2 == SGL_OK && mask >> SGL_LWA_L2 & 1u) err_out[SGL_LWA_L2] = rel_err(w, D->wstar, d);
         }
         if (s1 != SGL_OK || s2 != SGL_OK) {
             snprintf(why, len, "%s (d=%zu, n=%zu, draw %u): %s", s1 ? "min-l1" : "min-l2", d, n, r, err.msg);
@@ -216,11 +241,11 @@ static sgl_lwa_threshold find_threshold(const size_t *grid, size_t ngrid, const 
     return t;
 }
 
-static sgl_lwa_fit fit_line(const double *x, const double *y, size_t n)
+static sgl_lwa_fit fit_line(const double *x, const double *y, const double *se, size_t n)
 {
-    sgl_lwa_fit f = {0, NAN, NAN, NAN, NAN, n};
+    sgl_lwa_fit f = {0, NAN, NAN, NAN, NAN, n, NAN};
     if (n < 2) return f;
-    double sy[8] = {0};
+    double sy[SGL_LWA_MAX_DIMS] = {0};
     for (size_t i = 0; i < n; ++i) sy[i] = 1.0;
     sgl_wls_est e;
     sgl_err err;
@@ -230,17 +255,19 @@ static sgl_lwa_fit fit_line(const double *x, const double *y, size_t n)
     for (size_t i = 0; i < n; ++i) ss += (y[i] - my) * (y[i] - my);
     f.ok = 1, f.slope = e.slope, f.slope_se = n > 2 ? e.slope_se : NAN, f.intercept = e.intercept;
     f.r2 = ss > 0 ? 1.0 - e.chi2 / ss : NAN;
+    /* the law against the thresholds' own SEs (weighted): a chi2 on n - 2 degrees of freedom */
+    int have_se = n > 2;
+    for (size_t i = 0; i < n; ++i) have_se &= isfinite(se[i]) && se[i] > 0;
+    if (have_se && sgl_est_wls(x, y, se, n, &e, &err) == SGL_OK) f.chi2 = e.chi2;
     return f;
 }
 
-
-/* every (d, n, draw) task of the non-SGD methods, in parallel; each task
- * writes only its own slot, so results do not depend on the thread count */
-static sgl_status run_draws(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_err *err)
+/* every (n, draw) task of the non-SGD methods at dimension i, in parallel; each task writes only its own slot, so
+ * results do not depend on the thread count */
+static sgl_status run_draws_d(const sgl_exp_settings *o, sgl_lwa_result *r, size_t i, sgl_err *err)
 {
     const uint32_t R = r->draws;
-    size_t ntask = 0;
-    for (size_t i = 0; i < r->nd; ++i) ntask += r->ngrid[i] * R;
+    const size_t ntask = r->ngrid[i] * R, d = r->d[i];
     double *errs = sgl_malloc_array(ntask, SGL_LWA_N * sizeof *errs);
     int *unconv = sgl_calloc(2 * ntask, sizeof *unconv);   /* limit runs stopped at t = 5000, per task */
     if (!errs || !unconv) {
@@ -252,30 +279,24 @@ static sgl_status run_draws(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_er
 #pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads)
     for (size_t q = 0; q < ntask; ++q) {
         if (failed) continue;
-        size_t rem = q, i = 0;
-        while (rem >= r->ngrid[i] * R) rem -= r->ngrid[i] * R, ++i;
-        size_t k = rem / R;
-        uint32_t dr = (uint32_t)(rem % R);
+        const size_t n = r->n[i][q / R];
         char w2[512];
-        if (one_draw(r->d[i], r->n[i][k], o->seed, dr, r->n[i][k] <= limit_cap(r->d[i]), errs + q * SGL_LWA_N,
-                     unconv + 2 * q, w2, sizeof w2)) {
+        if (one_draw(d, n, o->seed, (uint32_t)(q % R), methods_at(d, n), errs + q * SGL_LWA_N, unconv + 2 * q, w2,
+                     sizeof w2)) {
 #pragma omp critical(sgl_lwa_fail)
             if (!failed) failed = 1, snprintf(fail_why, sizeof fail_why, "%s", w2);
         }
     }
-    size_t q = 0;
-    for (size_t i = 0; i < r->nd && !failed; ++i)
-        for (size_t k = 0; k < r->ngrid[i]; ++k) {
-            sgl_lwa_cell *c = &r->cell[i][k];
-            for (uint32_t dr = 0; dr < R; ++dr, ++q)
-                for (int m = 0; m < SGL_LWA_N; ++m) {
-                    double e = errs[q * SGL_LWA_N + m];
-                    if (m == SGL_LWA_SGD || isnan(e)) continue;
-                    c->run[m] += 1;
-                    c->succ[m] += e < SGL_LWA_SUCCESS_TOL;
-                    c->err_sum[m] += e;
-                }
+    for (size_t q = 0; q < ntask && !failed; ++q) {
+        sgl_lwa_cell *c = &r->cell[i][q / R];
+        for (int m = 0; m < SGL_LWA_N; ++m) {
+            double e = errs[q * SGL_LWA_N + m];
+            if (m == SGL_LWA_SGD || isnan(e)) continue;
+            c->run[m] += 1;
+            c->succ[m] += e < SGL_LWA_SUCCESS_TOL;
+            c->err_sum[m] += e;
         }
+    }
     for (size_t z = 0; z < ntask; ++z) r->unconverged[0] += unconv[2 * z], r->unconverged[1] += unconv[2 * z + 1];
     sgl_free(errs);
     sgl_free(unconv);
@@ -285,37 +306,57 @@ static sgl_status run_draws(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_er
 static void thresholds_and_fits(sgl_lwa_result *r)
 {
     for (int m = 0; m < SGL_LWA_N; ++m) {
-        double xk[SGL_LWA_MAX_DIMS], xd[SGL_LWA_MAX_DIMS], y[SGL_LWA_MAX_DIMS];
+        double xk[SGL_LWA_MAX_DIMS], xd[SGL_LWA_MAX_DIMS], y[SGL_LWA_MAX_DIMS], se[SGL_LWA_MAX_DIMS];
         size_t np = 0;
         for (size_t i = 0; i < r->nd; ++i) {
             r->th[m][i] = find_threshold(r->n[i], r->ngrid[i], r->cell[i], m, r->draws);
             if (r->th[m][i].bound == 0) {
                 xk[np] = SGL_LWA_KAPPA * log((double)r->d[i]), xd[np] = (double)r->d[i], y[np] = r->th[m][i].n_star;
+                se[np] = r->th[m][i].se;
                 ++np;
             }
         }
-        r->fit_kappa_ln_d[m] = fit_line(xk, y, np);
-        r->fit_d[m] = fit_line(xd, y, np);
+        r->fit_kappa_ln_d[m] = fit_line(xk, y, se, np);
+        r->fit_d[m] = fit_line(xd, y, se, np);
     }
 }
 
-sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_err *err)
+sgl_status sgl_lwa_dims_check(const size_t *dims, size_t nd, sgl_err *err)
+{
+    if (nd < 2 || nd > SGL_LWA_MAX_DIMS)
+        return sgl_fail(err, SGL_EINVAL, "--dims", "give 2 to %d values of d, got %zu", SGL_LWA_MAX_DIMS, nd);
+    for (size_t i = 0; i < nd; ++i) {
+        if (dims[i] < 20 || dims[i] > SGL_LWA_D_MAX)
+            return sgl_fail(err, SGL_EINVAL, "--dims", "each d must be in [20, %d], got %zu", SGL_LWA_D_MAX, dims[i]);
+        if (i && dims[i] <= dims[i - 1])
+            return sgl_fail(err, SGL_EINVAL, "--dims", "values must increase, got %zu after %zu", dims[i], dims[i - 1]);
+    }
+    return SGL_OK;
+}
+
+sgl_status sgl_exp_lwa_sparse_dims(const sgl_exp_settings *o, const size_t *dims, size_t nd, sgl_lwa_result *r,
+                                   sgl_err *err)
 {
     memset(r, 0, sizeof *r);
+    static const size_t dims_full[3] = {100, 200, 400}, dims_quick[2] = {40, 80};
+    if (!dims) dims = o->quick ? dims_quick : dims_full, nd = o->quick ? 2 : 3;
+    sgl_status st = sgl_lwa_dims_check(dims, nd, err);
+    if (st != SGL_OK) return st;
     r->draws = o->count ? o->count : o->quick ? 6 : 20;
     r->threads = o->threads > 0 ? o->threads : omp_get_max_threads();
-    const size_t dims_full[3] = {100, 200, 400}, dims_quick[2] = {40, 80};
-    r->nd = o->quick ? 2 : 3;
+    r->nd = nd;
     const size_t sgd_d = o->quick ? 40 : 100;
     const uint64_t sgd_steps = o->quick ? 300000 : 3000000;
     for (size_t i = 0; i < r->nd; ++i) {
-        r->d[i] = o->quick ? dims_quick[i] : dims_full[i];
+        r->d[i] = dims[i];
         r->ngrid[i] = build_grid(r->d[i], o->quick, r->n[i]);
     }
     double t0 = omp_get_wtime();
-    sgl_status st = run_draws(o, r, err);
-    if (st != SGL_OK) return st;
-    sgl_exp_progress(o, omp_get_wtime() - t0, "limits, GD and interpolators");
+    for (size_t i = 0; i < r->nd; ++i) {
+        double t1 = omp_get_wtime();
+        if ((st = run_draws_d(o, r, i, err)) != SGL_OK) return st;
+        sgl_exp_progress(o, omp_get_wtime() - t1, "d=%zu: limits, GD and interpolators", r->d[i]);
+    }
     /* label-noise SGD at one d, n up to the limit cap */
     for (size_t i = 0; i < r->nd; ++i) {
         if (r->d[i] != sgd_d) continue;
@@ -332,6 +373,11 @@ sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_
     r->seconds = omp_get_wtime() - t0;
     thresholds_and_fits(r);
     return SGL_OK;
+}
+
+sgl_status sgl_exp_lwa_sparse(const sgl_exp_settings *o, sgl_lwa_result *r, sgl_err *err)
+{
+    return sgl_exp_lwa_sparse_dims(o, NULL, 0, r, err);
 }
 
 void sgl_lwa_result_free(sgl_lwa_result *r)

@@ -5,7 +5,9 @@
  *       simulation (censored MLE / bootstrap, 95% CIs), Mori's Eq. 16, frozen-
  *       noise Arrhenius and the exact quadrature, with a WLS fit of the
  *       power-law exponent;
- *   (b) the n-dependence of Eq. 17 (M4);
+ *   (b) the n-dependence of Eq. 17 (M4), and (b2) its rare regime: B/eta =
+ *       40, L0 = 0.05 (L^s/L* = 21) for n = 1 .. n_c - 1 = 11, by splitting
+ *       where direct simulation is beyond the budget;
  *   (c) the stationary exponent phi against 1 + B/(eta h*) (M1), SDE and
  *       discrete Gaussian-noise SGD;
  *   (d) true minibatch SGD on Gaussian linear regression, where THEORY 5.7
@@ -104,6 +106,42 @@ static int fit_log_mfpt(const double *x, const sgl_exp_escape_cell *const *c, co
     return !exact || sgl_est_wls(xs, ye, NULL, nw, fit_exact, NULL) == SGL_OK;
 }
 
+/* (b2) the rare n-series: direct simulation where a tenth of the budget allows it (n >= 9; larger budgets
+ * only buy heavily censored runs), else splitting (default options, t_max 1e4 caps each loop and excursion);
+ * --quick: no splitting (as fast as before).  Step 0.002: Euler-Maruyama's O(dt) bias grows with n here
+ * (tests/test_ams_nd.c: 0.83 of Eq. 17 at n = 7 for dt = 0.003). */
+static sgl_status part_b2(const sgl_exp_settings *o, sgl_mori_result *R, uint32_t M0, sgl_err *err)
+{
+    R->dt_b2 = 0.002;
+    for (unsigned n = 1; n <= SGL_MORI_NB2; ++n) {
+        sgl_mori_row_b *r = &R->b2[n - 1];
+        r->n = n;
+        sgl_exp_setting xw = well(0.05, 40.0, n, R->dt_b2);
+        sgl_escape_spec e;
+        sgl_exp_escape_spec(&xw, 0, 0, 0, o->threads, &e);
+        r->mori = sgl_exp_theory(&e, "mori_mfpt");
+        r->validity = sgl_exp_theory(&e, "validity_dU_over_T");
+        r->exact = n == 1 ? sgl_exp_theory(&e, "exact_mfpt") : NAN;
+        sgl_status st = simulate(o, &xw, r->mori, R->budget / (10.0 * n), M0, o->seed + 400 + n, &r->sim, err);
+        if (st != SGL_OK) return st;
+        if (r->sim.simulated) {
+            sgl_exp_progress(o, r->sim.seconds, "(b2) n=%u", n);
+            continue;
+        }
+        r->quick_skip = o->quick;
+        if (r->quick_skip) continue;
+        sgl_exp_escape_spec(&xw, 1, 1e4, o->seed + 450 + n, o->threads, &e);
+        e.method = SGL_ESC_METHOD_AMS;
+        sgl_err e2 = {{0}, {0}};   /* not rare or no levels: the row stays theory only */
+        if (sgl_escape_ams(&e, &e.ams, &r->ams, &e2) != SGL_OK) continue;
+        r->ams_run = 1;
+        const double rel = r->ams.mfpt_se / r->ams.mfpt;
+        r->ams_brute_steps = r->ams.mfpt / R->dt_b2 / (rel * rel);
+        sgl_exp_progress(o, r->ams.seconds, "(b2) n=%u (splitting)", n);
+    }
+    return SGL_OK;
+}
+
 static sgl_status part_ab(const sgl_exp_settings *o, sgl_mori_result *R, uint32_t M0, sgl_err *err)
 {
     sgl_status st;
@@ -130,7 +168,7 @@ static sgl_status part_ab(const sgl_exp_settings *o, sgl_mori_result *R, uint32_
     double xb[SGL_MORI_NB];
     for (int i = 0; i < SGL_MORI_NB; ++i) xb[i] = R->b[i].n, c[i] = &R->b[i].sim;
     R->have_fit_b = fit_log_mfpt(xb, c, NULL, SGL_MORI_NB, &R->fit_b, NULL);
-    return SGL_OK;
+    return part_b2(o, R, M0, err);
 }
 
 /* (c) stationary exponent on the quadratic well L = 1/2 + theta^2/2 under Mori noise:
@@ -334,6 +372,7 @@ void sgl_mori_result_free(sgl_mori_result *r)
 {
     for (int i = 0; i < SGL_MORI_NA; ++i) sgl_exp_escape_cell_free(&r->a[i].sim);
     for (int i = 0; i < SGL_MORI_NB; ++i) sgl_exp_escape_cell_free(&r->b[i].sim);
+    for (int i = 0; i < SGL_MORI_NB2; ++i) sgl_exp_escape_cell_free(&r->b2[i].sim);
     for (int i = 0; i < SGL_MORI_NC; ++i) sgl_exp_escape_cell_free(&r->c[i].sim);
     for (int i = 0; i < 3; ++i) {
         sgl_exp_escape_cell_free(&r->fp[i].s);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # plot: the figure says what it shows (issue 16 item 6).  The title names the
 # estimate and the step, a second title line the --where filters as given and
-# the keys pooled over (varying between the runs, neither x, curve nor
-# filtered); the axes the quantity (parameter table, observable doc); the
-# legend each curve's trajectories and how many diverged: against a clock x
+# the keys pooled over (a point holds runs of several values of it: not x,
+# the curve or filtered, nor a key that varies only with them); the axes the
+# quantity (parameter table, observable doc); the legend each curve's trajectories and how many diverged: against a clock x
 # (a group per logged step of the same trajectories) counted once, not once
 # per step.  A hostile --where value reaches gnuplot only as a quoted string
 # (src/quote.c): no command runs and the drawn title shows the value.  Exits
@@ -46,6 +46,26 @@ check "legend: 12 trajectories of 4 runs, 6 diverged" grep -qF "title 'all (12 t
 "$SGDLAB" plot s.db --x kappa --curve lr --out f.svg 2> err.txt
 check "title: the final step, nothing selected or pooled" \
     test "$(title f.svg.gp)" = "set title 'test_error: mean +- SE over trajectories at the final step 200' noenhanced"
+
+# log axes: step 0 is left out of a log x (not drawn at the frame, nor stretching the range a decade), and a
+# log y spanning under a decade gets labelled ticks
+"$SGDLAB" plot s.db --x step --curve lr --where kappa=1 --logx --logy --obs train_loss --out l.svg 2> err.txt
+check "plot --logx --logy: exit 0" test $? -eq 0
+check "log x: x <= 0 undefined in every curve" test "$(grep -c 'using (\$1 > 0 ? \$1 : 1/0):' l.svg.gp)" -eq 4
+check "log x: the range from the first positive step (50), a 5 % margin" grep -qE '^set xrange \[4[0-9.]+:2[0-9.]+\]$' l.svg.gp
+
+# a key that varies between the runs but only with the curve (a zip) is not pooled: each point is one run
+cat > zip.yaml <<'EOF2'
+base: {model: diagnet, noise: label, d: 4, n: 3, kappa: 1, steps: 200, seeds: 2}
+zip:
+  lr: [0.01, 0.02]
+  every: [50, 100]
+EOF2
+"$SGDLAB" sweep zip.yaml --db z.db --quiet 2> /dev/null
+"$SGDLAB" plot z.db --x step --curve lr --out z.svg 2> err.txt
+check "plot of a zip: exit 0" test $? -eq 0
+check "title: every varies with lr only, nothing pooled ($(title z.svg.gp))" \
+    test "$(title z.svg.gp)" = "set title 'test_error: mean +- SE over trajectories at each logged step' noenhanced"
 
 # ---- a hostile stored model name, selected by --where: quoted, drawn as given, never run
 cp s.db h.db
