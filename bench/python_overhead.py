@@ -43,7 +43,7 @@ def returned_bytes(r):
 def main(scale):
     reps = max(3, int(50 * scale))
     print("# python: %s, numpy %s, library %s" % (sys.version.split()[0], np.__version__, sgdlab.LIB_PATH))
-    tiny = dict(model="quadratic", noise="label", d=10, n=5, lr=0.01, steps=1, every=1, seeds=1)
+    tiny = dict(model="quadratic", noise="label", d=10, n=5, lr=0.01, steps=1, every=1, trajectories=1)
     w, c, b = timed(lambda: sgdlab.run(threads=1, **tiny), reps)
     print("python case=call_run ns_per_call=%.0f c_ns=%.0f wall_ns=%.0f bytes=%d" % (1e9 * (w - c), 1e9 * c, 1e9 * w, b))
     esc = dict(landscape="doublewell", trajectories=1, t_max=1)
@@ -53,7 +53,7 @@ def main(scale):
     # per returned megabyte: the same run with more logged points, overhead beyond the one of a tiny call
     pts = []
     for every in (1000, 100, 10, 2):
-        spec = dict(model="quadratic", noise="label", d=10, n=5, lr=0.01, steps=20000, every=every, seeds=8)
+        spec = dict(model="quadratic", noise="label", d=10, n=5, lr=0.01, steps=20000, every=every, trajectories=8)
         w, c, b = timed(lambda: sgdlab.run(threads=1, **spec), max(3, reps // 10))
         pts.append((b / 1e6, w - c))
         print("python case=run_bytes every=%d mb=%.2f overhead_ms=%.2f c_ms=%.1f" % (every, b / 1e6, 1e3 * (w - c),
@@ -74,7 +74,7 @@ def main(scale):
         return (2.0 * a / len(y)) * (X.T @ (X @ p))
     m = sgdlab.Model(residuals, jt, hvp, dim=lambda d, n: d, name="linreg_py")
     steps = max(200, int(5000 * scale))
-    spec = dict(noise="label", d=20, n=40, kappa=5, lr=0.01, steps=steps, every=steps, seeds=1)
+    spec = dict(noise="label", d=20, n=40, kappa=5, lr=0.01, steps=steps, every=steps, trajectories=1)
     w, c, _ = timed(lambda: sgdlab.run(model=m, threads=1, **spec), 3)
     wb, cb, _ = timed(lambda: sgdlab.run(model="linreg", threads=1, **dict(spec, steps=100 * steps, every=100 * steps)), 3)
     print("python case=callback_model ns_per_step=%.0f builtin_ns_per_step=%.1f ratio=%.0f (label noise, batch 1, "
@@ -102,7 +102,7 @@ def main(scale):
           % (1e9 * c / ksteps, 1e9 * cb / kb, (c / ksteps) / (cb / kb)))
     with tempfile.TemporaryDirectory() as d:
         db = os.path.join(d, "b.db")
-        sgdlab.sweep({"base": {"model": "quadratic", "noise": "label", "steps": 10000, "every": 10, "seeds": 8},
+        sgdlab.sweep({"base": {"model": "quadratic", "noise": "label", "steps": 10000, "every": 10, "trajectories": 8},
                       "grid": {"lr": [0.01, 0.02]}}, db=db)
         with sgdlab.Store(db) as st:
             t0 = time.perf_counter()
