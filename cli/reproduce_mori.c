@@ -133,6 +133,30 @@ static void plot(const char *out_dir, const char *png, const char *pngb, int qui
 
 /* ------------------------------------------------------------- JSON */
 
+/* a row's splitting estimate (null where it did not run): MFPT with SE and CI, the run's diagnostics, and the
+ * direct simulation it replaces */
+static void json_ams(sgl_json *w, int ran, const sgl_ams_result *a, double brute_steps)
+{
+    if (!ran) {
+        sgl_json_null(w);
+        return;
+    }
+    sgl_ams_opts ao;
+    sgl_ams_opts_default(&ao);
+    sgl_json_begin_object(w);
+    sgl_json_kdouble(w, "mfpt", a->mfpt);
+    sgl_json_kdouble(w, "mfpt_se", a->mfpt_se);
+    sgl_json_key(w, "mfpt_ci");
+    sgl_json_begin_array(w);
+    sgl_json_double(w, a->mfpt_ci[0]);
+    sgl_json_double(w, a->mfpt_ci[1]);
+    sgl_json_end_array(w);
+    escape_ams_json_diag(w, a, &ao);
+    sgl_json_kdouble(w, "seconds", a->seconds);
+    sgl_json_kdouble(w, "direct_steps_same_se", brute_steps);
+    sgl_json_end_object(w);
+}
+
 static void json_a(sgl_json *w, const sgl_mori_result *R)
 {
     sgl_json_key(w, "a");
@@ -159,22 +183,7 @@ static void json_a(sgl_json *w, const sgl_mori_result *R)
         sgl_json_key(w, "sim");
         repro_json_cell(w, &r->sim);
         sgl_json_key(w, "ams");   /* adaptive multilevel splitting where the direct simulation did not run */
-        if (r->ams_run) {
-            sgl_ams_opts ao;
-            sgl_ams_opts_default(&ao);
-            sgl_json_begin_object(w);
-            sgl_json_kdouble(w, "mfpt", r->ams.mfpt);
-            sgl_json_kdouble(w, "mfpt_se", r->ams.mfpt_se);
-            sgl_json_key(w, "mfpt_ci");
-            sgl_json_begin_array(w);
-            sgl_json_double(w, r->ams.mfpt_ci[0]);
-            sgl_json_double(w, r->ams.mfpt_ci[1]);
-            sgl_json_end_array(w);
-            escape_ams_json_diag(w, &r->ams, &ao);
-            sgl_json_kdouble(w, "seconds", r->ams.seconds);
-            sgl_json_kdouble(w, "direct_steps_same_se", r->ams_brute_steps);
-            sgl_json_end_object(w);
-        } else sgl_json_null(w);
+        json_ams(w, r->ams_run, &r->ams, r->ams_brute_steps);
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
@@ -225,8 +234,6 @@ static void json_b(sgl_json *w, const sgl_mori_result *R)
 /* (b2): the rare n-series, each row simulated directly, by splitting (ams) or theory only (both null) */
 static void json_b2(sgl_json *w, const sgl_mori_result *R)
 {
-    sgl_ams_opts ao;
-    sgl_ams_opts_default(&ao);
     sgl_json_key(w, "b2");
     sgl_json_begin_object(w);
     sgl_json_key(w, "B_over_eta");
@@ -247,20 +254,7 @@ static void json_b2(sgl_json *w, const sgl_mori_result *R)
         sgl_json_key(w, "sim");
         repro_json_cell(w, &r->sim);
         sgl_json_key(w, "ams");
-        if (r->ams_run) {
-            sgl_json_begin_object(w);
-            sgl_json_kdouble(w, "mfpt", r->ams.mfpt);
-            sgl_json_kdouble(w, "mfpt_se", r->ams.mfpt_se);
-            sgl_json_key(w, "mfpt_ci");
-            sgl_json_begin_array(w);
-            sgl_json_double(w, r->ams.mfpt_ci[0]);
-            sgl_json_double(w, r->ams.mfpt_ci[1]);
-            sgl_json_end_array(w);
-            escape_ams_json_diag(w, &r->ams, &ao);
-            sgl_json_kdouble(w, "seconds", r->ams.seconds);
-            sgl_json_kdouble(w, "direct_steps_same_se", r->ams_brute_steps);
-            sgl_json_end_object(w);
-        } else sgl_json_null(w);
+        json_ams(w, r->ams_run, &r->ams, r->ams_brute_steps);
         sgl_json_end_object(w);
     }
     sgl_json_end_array(w);
