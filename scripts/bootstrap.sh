@@ -104,9 +104,9 @@ case "$what" in
     same reproduce exponential-escape --quick --json --out-dir build-portable/cmp-expesc
     echo "bootstrap: native and portable builds print identical results"
     (cd build-portable && ctest --output-on-failure -j"$(nproc)" -LE noport)
-    # The whole suite again (less the two Python tests labelled "nosan": see tests/CMakeLists.txt) under
+    # The whole suite again (less the three tests labelled "nosan": see tests/CMakeLists.txt) under
     # AddressSanitizer + UndefinedBehaviorSanitizer
-    # (-O1 -g, native ISA): any report (out-of-bounds, use-after-free, leak,
+    # (-O2 -g, native ISA): any report (out-of-bounds, use-after-free, leak,
     # overflow, misaligned access, ...) aborts the test and fails the build.
     step "configure build-asan" cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DSGL_SANITIZE=ON
     step "build build-asan" cmake --build build-asan -j"$(nproc)"
@@ -115,7 +115,7 @@ case "$what" in
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" \
       ctest --output-on-failure -j"$(nproc)" -LE nosan)
-    echo "bootstrap: the sanitizer build (ASan + UBSan) passes the suite (less the nosan Python tests)"
+    echo "bootstrap: the sanitizer build (ASan + UBSan) passes the suite (less the nosan tests)"
     ;;
   build) ;;
 esac

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `sgdlab reproduce shape-matters --quick`: runs end to end (10x fewer steps),
 # --json is one object with every variant and its uncertainty, the table and
-# the plot are written, bad experiment names exit 2.  The full-length verdicts
-# are an experiment, not a test: they are reported in the closing notes.
+# the plot are written, bad experiment names exit 2.  With --db F each variant
+# is one finished run in the store, whose final-step test error equals (bitwise)
+# what the command printed (the same run as the JSON checks).  The full-length
+# verdicts are an experiment, not a test: they are reported in the closing notes.
 . "$(dirname "$0")/common.sh" "$@"
 
-out=$("$SGDLAB" reproduce shape-matters --quick --json --seeds 4 --out-dir "$WORK/q" 2>"$WORK/err")
+out=$("$SGDLAB" reproduce shape-matters --quick --json --seeds 4 --db "$WORK/rep.db" --out-dir "$WORK/q" 2>"$WORK/err")
 rc=$?
 check "reproduce --quick --json exits 0 (got $rc)" test "$rc" -eq 0
 printf '%s' "$out" > "$WORK/q.json"
@@ -44,6 +46,24 @@ ok(d["SGLD"]["steps"] == 120000 and d["GD"]["steps"] == 30000, "--quick divides 
 ok(d["LNGD"]["test_error"]["mean"] < d["GD"]["test_error"]["mean"], "LNGD below GD after 30k steps")
 PY
 pycheck "reproduce json" "$WORK/check.py" "$WORK/q.json"
+pycheck "reproduce --db" - "$WORK/q.json" "$WORK/rep.db" <<'EOF'
+import json, sqlite3, sys
+d = json.load(open(sys.argv[1]))
+db = sqlite3.connect(sys.argv[2])
+runs = db.execute("SELECT run_id, params FROM runs WHERE command = 'reproduce shape-matters' AND status = 'finished'").fetchall()
+print(("PASS" if len(runs) == 5 else "FAIL") + ": 5 finished runs with command 'reproduce shape-matters' (got %d)" % len(runs))
+for name in ("GD", "SGD-minibatch-diff", "LNGD", "SGLD", "diagnet-label"):
+    v = d[name]
+    hit = [rid for rid, p in runs if json.loads(p)["noise"] == v["noise"] and json.loads(p)["model"] == v["model"]]
+    if len(hit) != 1:
+        print("FAIL: %s: %d matching runs" % (name, len(hit)))
+        continue
+    row = db.execute("SELECT mean, se, n FROM estimates WHERE run_id = ? AND name = 'test_error' AND step = ?",
+                     (hit[0], v["steps"])).fetchone()
+    t = v["test_error"]
+    ok = row is not None and row[0] == t["mean"] and row[1] == t["se"] and row[2] == t["n"]
+    print(("PASS" if ok else "FAIL") + ": %s: stored final test error %r equals the printed %r" % (name, row, (t["mean"], t["se"], t["n"])))
+EOF
 if command -v gnuplot >/dev/null; then
     check "plot PNG written" test -s "$WORK/q/shape-matters.png"
 else
@@ -57,6 +77,9 @@ check "table states the plot path" grep -q "plot:" "$WORK/table.txt"
 check "table flags --quick verdicts as not meaningful" grep -q "^  (--quick: 10x fewer steps, so the verdicts are not meaningful)" "$WORK/table.txt"
 check "table: LNGD DIFFERS, GD PASS, ordering DIFFERS" bash -c 'grep -q "^  LNGD .* got 10.32 *DIFFERS" "$1" && grep -q "^  GD .* got 74.32 *PASS" "$1" && grep -q "^  ordering .*DIFFERS$" "$1"' _ "$WORK/table.txt"
 
+"$SGDLAB" reproduce shape-matters --quick --seeds 1 --db "$WORK/nodir/x.db" --out-dir "$WORK/o" > /dev/null 2> "$WORK/e0"
+check "reproduce --db in a missing directory: exit 1" test $? -eq 1
+check "reproduce --db in a missing directory: says cannot open" grep -q "cannot open" "$WORK/e0"
 "$SGDLAB" reproduce no-such-thing >/dev/null 2>"$WORK/e1"; rc=$?
 check "unknown experiment exits 2 (got $rc)" test "$rc" -eq 2
 check "unknown experiment lists valid names" grep -q "shape-matters" "$WORK/e1"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # `sgdlab reproduce lwa-sparse --quick`: runs end to end, --json is one object
 # with every method's success curve, thresholds and fits, results do not
-# depend on --threads, the plot is written, bad flags exit 2.  The full-size
+# depend on --threads, the plot is written, bad flags exit 2.  With --db F
+# each label-SGD (d, n) is one finished ensemble run.  The full-size
 # thresholds are an experiment, not a test: they are in the closing notes.
 . "$(dirname "$0")/common.sh" "$@"
 
-"$SGDLAB" reproduce lwa-sparse --quick --json --out-dir "$WORK/q" --threads 2 > "$WORK/q2.json" 2>"$WORK/err"
+"$SGDLAB" reproduce lwa-sparse --quick --json --db "$WORK/lwa.db" --out-dir "$WORK/q" --threads 2 > "$WORK/q2.json" 2>"$WORK/err"
 rc=$?
 check "reproduce lwa-sparse --quick --json exits 0 (got $rc)" test "$rc" -eq 0
 "$SGDLAB" reproduce lwa-sparse --quick --json --out-dir "$WORK/q1" --threads 1 > "$WORK/q1.json" 2>/dev/null
@@ -35,6 +36,16 @@ def strip(x):
 ok(strip(d) == strip(d1), "results identical with --threads 1 and 2")
 PY
 pycheck "lwa-sparse json" "$WORK/check.py" "$WORK/q2.json" "$WORK/q1.json"
+pycheck "reproduce lwa-sparse --db" - "$WORK/q2.json" "$WORK/lwa.db" <<'EOF'
+import json, sqlite3, sys
+d = json.load(open(sys.argv[1]))
+db = sqlite3.connect(sys.argv[2])
+runs = db.execute("SELECT run_id, params, n_traj FROM runs WHERE command = 'reproduce lwa-sparse' AND status = 'finished'").fetchall()
+cells = [(t["d"], s["n"]) for t in d["methods"]["label-SGD-a1"]["thresholds"] for s in t["success"] if s["runs"] > 0]
+print(("PASS" if len(runs) == len(cells) and len(cells) > 0 else "FAIL") + ": one finished run per label-SGD cell (%d runs, %d cells)" % (len(runs), len(cells)))
+ok = all(json.loads(p)["noise"] == "label" and n == d["draws"] for _, p, n in runs)
+print(("PASS" if ok else "FAIL") + ": the runs are label-noise SGD over the %d draws" % d["draws"])
+EOF
 if command -v gnuplot >/dev/null; then
     check "plot PNG written" test -s "$WORK/q/lwa-sparse.png"
 else
