@@ -1,11 +1,11 @@
 /* The reproduce experiments as library calls (include/sgdlab_experiments.h):
- * each returns its result structure without I/O, bitwise the same for any
- * thread count (DESIGN.md determinism), reports every cell through the
- * progress callback, and its _free is safe on a zeroed result.  Thread
- * invariance is compared here for shape-matters; for exponential-escape and
- * lwa-sparse the CLI tests compare the same library calls' --json on 1 and 2
- * threads bit for bit (cli_reproduce_escape, cli_reproduce_lwa), and
- * python_reproduce does so for mori-escape, so they run once here. */
+ * each returns its result structure without I/O, reports every cell through
+ * the progress callback, and its _free is safe on a zeroed result.  That the
+ * results are bitwise the same for any thread count (DESIGN.md determinism) is
+ * compared for all four experiments by python_reproduce (the CLI on 1 thread
+ * against the Python call on 2), and by the CLI tests for exponential-escape,
+ * mori-escape and lwa-sparse (cli_reproduce_escape, cli_reproduce_lwa), so
+ * each experiment runs once here, on 2 threads. */
 #include "sgdlab.h"
 #include "sgdlab_experiments.h"
 #include "testutil.h"
@@ -29,21 +29,16 @@ static int same_summary(const sgl_summary *a, const sgl_summary *b)
 
 static void shape_matters(void)
 {
-    sgl_shape_result r1, r2, z;
+    sgl_shape_result r1, z;
     memset(&z, 0, sizeof z);
     sgl_shape_result_free(&z);
     int calls = 0;
-    sgl_exp_settings s = {2, 7, 1, 1, count_calls, &calls};
+    sgl_exp_settings s = {2, 7, 2, 1, count_calls, &calls};
     sgl_err err;
     check_true(sgl_exp_shape_matters(&s, &r1, &err) == SGL_OK, "shape-matters --quick runs (%s)", err.msg);
     check_true(calls == SGL_SHAPE_N, "progress once per variant (got %d)", calls);
-    s.threads = 2;
-    s.progress = NULL;
-    check_true(sgl_exp_shape_matters(&s, &r2, &err) == SGL_OK, "shape-matters on 2 threads runs (%s)", err.msg);
     for (int v = 0; v < SGL_SHAPE_N; ++v) {
-        const sgl_shape_cell *a = &r1.cell[v], *b = &r2.cell[v];
-        check_true(same_summary(&a->test, &b->test) && same_summary(&a->off, &b->off) &&
-                   same_summary(&a->train, &b->train), "%s: 1 and 2 threads give the same bits", a->name);
+        const sgl_shape_cell *a = &r1.cell[v];
         check_true(a->test.n + a->test.n_diverged == 2 && a->spec.seeds == 2 && a->spec.seed == 7,
                    "%s: two seeds from seed 7", a->name);
         check_true(a->n_log > 1 && a->steps[a->n_log - 1] == a->spec.steps &&
@@ -55,7 +50,6 @@ static void shape_matters(void)
     check_true(r1.cell[SGL_SHAPE_DIAG].verdict == -1, "diagnet-label has no target");
     check_true(r1.cell[SGL_SHAPE_GD].spec.steps == 30000, "--quick divides the steps by 10");
     sgl_shape_result_free(&r1);
-    sgl_shape_result_free(&r2);
 }
 
 static void exponential_escape(void)
