@@ -68,6 +68,9 @@ sgl_status cli_parse_escape(int argc, char **argv, int first, escape_opts *o, sg
 int escape_given(const escape_opts *o, const char *flag);
 /* escape_ams.c: `escape --method ams` (sgl_escape_ams), printed like the direct method */
 int escape_ams(const escape_opts *o);
+/* cmd_escape.c: the spec's landscape (named as given), n, L0, noise, dynamics and event as members of the current
+ * JSON object: the head of `escape --json` for either method */
+void escape_json_spec(sgl_json *w, const sgl_escape_spec *s, const char *landscape);
 /* the splitting diagnostics (p, times, levels, options, counts) as members of the current JSON object */
 void escape_ams_json_diag(sgl_json *w, const sgl_ams_result *r, const sgl_ams_opts *o);
 /* escape_samples.c: the stationary samples of --event none (sgl_escape_stationary_summary) below the table / in --json */

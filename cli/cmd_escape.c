@@ -30,6 +30,16 @@ static void est_head(sgl_json *w, const char *key, const char *vkey, double valu
     sgl_json_double_fmt(w, "%g", level);
 }
 
+void escape_json_spec(sgl_json *w, const sgl_escape_spec *s, const char *landscape)
+{
+    sgl_json_kstring(w, "landscape", landscape);
+    sgl_json_kuint(w, "n", s->lp.n);
+    sgl_json_kdouble(w, "L0", s->lp.L0);
+    sgl_json_kstring(w, "noise", sgl_escape_noises[s->noise]->name);
+    sgl_json_kstring(w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
+    sgl_json_kstring(w, "event", sgl_escape_events[s->event]->name);
+}
+
 /* the --json object of one escape run: spec, counts, MFPT, rate and the theory with its ratios */
 static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *in, const sgl_escape_results *r,
                               const sgl_mfpt_est *mfp, const sgl_rate_est *ratep, const sgl_prediction *pred,
@@ -45,12 +55,7 @@ static void print_escape_json(const sgl_escape_spec *s, const sgl_escape_info *i
     sgl_json_to_file(&w, stdout);
     sgl_json_begin_object(&w);
     sgl_json_kstring(&w, "command", "escape");
-    sgl_json_kstring(&w, "landscape", lt->name);
-    sgl_json_kuint(&w, "n", s->lp.n);
-    sgl_json_kdouble(&w, "L0", s->lp.L0);
-    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
-    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
-    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+    escape_json_spec(&w, s, lt->name);
     if (evdef) sgl_json_kstring(&w, "event_defaulted", evdef);
     sgl_json_kstring(&w, "start", sgl_escape_starts[s->start]->name);
     sgl_json_kdouble(&w, "eta", eta);

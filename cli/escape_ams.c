@@ -77,12 +77,7 @@ static void print_json(const sgl_escape_spec *s, const sgl_ams_result *r, const 
     sgl_json_begin_object(&w);
     sgl_json_kstring(&w, "command", "escape");
     sgl_json_kstring(&w, "method", "ams");
-    sgl_json_kstring(&w, "landscape", s->landscape);
-    sgl_json_kuint(&w, "n", s->lp.n);
-    sgl_json_kdouble(&w, "L0", s->lp.L0);
-    sgl_json_kstring(&w, "noise", sgl_escape_noises[s->noise]->name);
-    sgl_json_kstring(&w, "dynamics", sgl_escape_dynamics_kinds[s->dynamics]->name);
-    sgl_json_kstring(&w, "event", sgl_escape_events[s->event]->name);
+    escape_json_spec(&w, s, s->landscape);
     sgl_json_kdouble(&w, "eta", s->eta);
     sgl_json_kuint(&w, "seed", s->seed);
     sgl_json_kstring(&w, "time_unit", "t = eta k");
@@ -109,18 +104,11 @@ static void print_json(const sgl_escape_spec *s, const sgl_ams_result *r, const 
     sgl_json_begin_object(&w);
     escape_ams_json_diag(&w, r, &s->ams);
     sgl_json_end_object(&w);
+    double rs[64];
+    for (size_t i = 0; i < np && i < 64; ++i) rs[i] = ratio(&pred[i], r, s->eta);
     sgl_json_key(&w, "theory");
     sgl_json_begin_object(&w);
-    if (why[0]) sgl_json_kstring(&w, "unavailable", why);
-    for (size_t i = 0; i < np; ++i) {
-        sgl_json_key(&w, pred[i].name);
-        sgl_json_begin_object(&w);
-        sgl_json_kdouble(&w, "value", pred[i].value);
-        sgl_json_kstring(&w, "unit", pred[i].unit);
-        sgl_json_kdouble(&w, "ratio_sim_over_theory", ratio(&pred[i], r, s->eta));
-        sgl_json_kstring(&w, "note", pred[i].note);
-        sgl_json_end_object(&w);
-    }
+    sgl_json_predictions(&w, why, pred, np < 64 ? np : 64, rs);
     sgl_json_end_object(&w);
     sgl_json_kdouble(&w, "seconds", r->seconds);
     sgl_json_end_object(&w);

@@ -706,25 +706,35 @@ static int ams_row(ams_acc *a, sqlite3_stmt *q, int nk)
     return 0;
 }
 
-static int ams_groups(sgl_store *st, const sgl_query *q, double level, int (*fn)(void *, const sgl_escape_group *),
-                      void *user, int *any, sgl_status *rs, sgl_err *err)
+/* the events of finished escape runs of the kinds KINDS (an SQL list), the group keys first, then e.run_id and
+ * COLS, in group order, then by run, trajectory and insertion; the query's WHERE values bound.  NULL on failure. */
+static sqlite3_stmt *escape_events_stmt(sgl_store *st, const sgl_query *q, const char *cols, const char *kinds)
 {
     char sql[8192], sel[2048], ord[2048], ks[512];
     keys_sql(q, sel, sizeof sel, ord, sizeof ord);
     kind_sql(sgl_store_db(st), ks, sizeof ks);
     size_t k = (size_t)snprintf(sql, sizeof sql,
-                                "%se.run_id, e.traj, e.kind, e.time, e.value FROM events e JOIN runs r USING(run_id) "
-                                "WHERE r.status = 'finished' AND %s = 'escape' AND e.kind IN ('ams_p', 'ams_t_first', "
-                                "'ams_t_loop', 'ams_t_reactive')",
-                                sel, ks);
-    k += where_sql(q, 1, sql + k, sizeof sql - k);
-    if (k < sizeof sql) snprintf(sql + k, sizeof sql - k, " ORDER BY %se.run_id, e.traj, e.rowid", ord);
+                                "%se.run_id, %s FROM events e JOIN runs r USING(run_id) "
+                                "WHERE r.status = 'finished' AND %s = 'escape' AND e.kind IN (%s)",
+                                sel, cols, ks, kinds);
+    if (k < sizeof sql) k += where_sql(q, 1, sql + k, sizeof sql - k);
+    if (k >= sizeof sql) return NULL;
+    snprintf(sql + k, sizeof sql - k, " ORDER BY %se.run_id, e.traj, e.rowid", ord);
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return NULL;
+    where_bind(s, q, 1);
+    return s;
+}
+
+static int ams_groups(sgl_store *st, const sgl_query *q, double level, int (*fn)(void *, const sgl_escape_group *),
+                      void *user, int *any, sgl_status *rs, sgl_err *err)
+{
+    sqlite3_stmt *s = escape_events_stmt(st, q, "e.traj, e.kind, e.time, e.value",
+                                         "'ams_p', 'ams_t_first', 'ams_t_loop', 'ams_t_reactive'");
+    if (!s) {
         *rs = q_fail(st, err, "query failed");
         return 0;
     }
-    where_bind(s, q, 1);
     ams_acc a;
     memset(&a, 0, sizeof a);
     int rc = 0, mine = 0, step_rc;
@@ -755,19 +765,8 @@ sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double lev
     if (rs != SGL_OK) return rs;
     for (size_t i = 0; i < q->n_keys; ++i)
         if (!q->keys[i]) return sgl_fail(err, SGL_EINVAL, "query", "escape groups have no step key");
-    char sql[8192], sel[2048], ord[2048], ks[512];
-    keys_sql(q, sel, sizeof sel, ord, sizeof ord);
-    kind_sql(sgl_store_db(st), ks, sizeof ks);
-    size_t k = (size_t)snprintf(sql, sizeof sql,
-                                "%se.run_id, e.kind, e.time, e.time_unit, e.censored FROM events e JOIN runs r "
-                                "USING(run_id) WHERE r.status = 'finished' AND %s = 'escape' AND e.kind IN "
-                                "('first_passage', 'diverged')",
-                                sel, ks);
-    k += where_sql(q, 1, sql + k, sizeof sql - k);
-    if (k < sizeof sql) snprintf(sql + k, sizeof sql - k, " ORDER BY %se.run_id, e.traj, e.rowid", ord);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return q_fail(st, err, "query failed");
-    where_bind(s, q, 1);
+    sqlite3_stmt *s = escape_events_stmt(st, q, "e.kind, e.time, e.time_unit, e.censored", "'first_passage', 'diverged'");
+    if (!s) return q_fail(st, err, "query failed");
     escape_acc a;
     memset(&a, 0, sizeof a);
     a.last_run = -1;
