@@ -8,6 +8,9 @@
 #include "sgdlab_experiments.h"
 
 #define REPRO_NAMES "shape-matters, mori-escape, exponential-escape, lwa-sparse"
+/* the flags every experiment takes (repro_begin), after "usage: sgdlab reproduce NAME"; M names the trajectories */
+#define REPRO_USAGE_FLAGS(M) \
+    " [--trajectories " M "] [--seed S] [--threads T] [--format table|json | --json] [--out-dir DIR] [--quick]"
 
 int reproduce_shape_matters(int argc, char **argv);     /* reproduce_shape.c */
 int reproduce_mori_escape(int argc, char **argv);

@@ -14,7 +14,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPE " [--trajectories M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick] [--db FILE]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPE REPRO_USAGE_FLAGS("M") "\n       [--db FILE]\n"
                "  Exponential escape (Ibayashi-Imaizumi; THEORY.md 6.3, X1): log E[nu] against B/eta vs the minimum-action\n"
                "  quasi-potential, nu/E[nu] against Exp(1), start at theta* vs quasi-stationary, sharpness-k dependence.\n"
                "  --trajectories M: trajectories per setting (default 1000; --quick 200)  --quick: small budgets (smoke test)\n"

@@ -355,7 +355,7 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_lwa_result
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPL " [--trajectories R] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPL REPRO_USAGE_FLAGS("R") "\n"
                "       [--dims D1,D2,...] [--db FILE]\n"
                "  Li-Wang-Arora sparse recovery: success probability of |w - w*|/|w*| < 0.1 against n for the\n"
                "  label-noise limit (and label-noise SGD at d = 100), kernel-regime GD, min-l1 and min-l2, with\n"

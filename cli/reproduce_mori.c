@@ -16,7 +16,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPM " [--trajectories M] [--seed S] [--threads T] [--json] [--out-dir DIR] [--quick]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPM REPRO_USAGE_FLAGS("M") "\n"
                "       [--db FILE]\n"
                "  Mori et al.'s power-law escape (THEORY.md 5, M1-M4): (a) escape time against L^s/L* at equal Delta L,\n"
                "  (b) n-dependence (b2: its rare regime up to n_c - 1), (c) stationary exponent phi, (d) true minibatch SGD\n"

@@ -253,8 +253,8 @@ static void print_table(FILE *f, const sgl_exp_settings *o, const sgl_shape_resu
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sgdlab reproduce " EXPERIMENT " [--trajectories M] [--seed S] [--threads T] [--json] "
-               "[--out-dir DIR] [--quick] [--db FILE]\n"
+    fprintf(f, "usage: sgdlab reproduce " EXPERIMENT REPRO_USAGE_FLAGS("M") "\n"
+               "       [--db FILE]\n"
                "  HaoChen et al.'s quadratic experiment (GD, SGD minibatch-diff, LNGD, SGLD) plus label-noise SGD\n"
                "  on the diagonal net, at the published settings; table (or --json) on stdout and a PNG of the\n"
                "  mean test error in DIR (default ./" EXPERIMENT "; gnuplot needed for the PNG).\n"

@@ -71,7 +71,7 @@ case "$what" in
     # A portable build (no -march=native: SSE2 on x86-64) must print byte-identical results: they do not
     # depend on the instruction set (explicit FMA, own log/sincos, fixed orders).  Compiled without FMA,
     # every fma() is a libm call and the kernels do not vectorise: the numerics run 3-20x slower.  So this
-    # build runs the suite less the tests labelled "noport" (reproduce experiments, the escape known answers, thread
+    # build runs the suite less the tests labelled "noport" (reproduce experiments, the escape known answers, sweep, MPI, thread
     # and I/O tests: see tests/CMakeLists.txt), whose kernels the comparisons below cover bit for bit.
     step "configure build-portable" cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DSGL_NATIVE=OFF
     step "build build-portable" cmake --build build-portable -j"$(nproc)"
@@ -104,7 +104,7 @@ case "$what" in
     same reproduce exponential-escape --quick --json --out-dir build-portable/cmp-expesc
     echo "bootstrap: native and portable builds print identical results"
     (cd build-portable && ctest --output-on-failure -j"$(nproc)" -LE noport)
-    # The whole suite again (less the three tests labelled "nosan": see tests/CMakeLists.txt) under
+    # The whole suite again (less the four tests labelled "nosan": see tests/CMakeLists.txt) under
     # AddressSanitizer + UndefinedBehaviorSanitizer
     # (-O2 -g, native ISA): any report (out-of-bounds, use-after-free, leak,
     # overflow, misaligned access, ...) aborts the test and fails the build.

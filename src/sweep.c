@@ -620,8 +620,10 @@ static sgl_status expand_any(sgl_sweep *w, size_t n, size_t nzip, sgl_err *err)
             sgl_any_spec_set(s, w->axes[a].p->name, w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].text,
                              NULL);
         sgl_err e = {{0}, {0}};
-        /* a landscape plugin: loaded (once per process) and its content hash put into the spec and run key */
-        sgl_status st = s->kind == SGL_KIND_ESCAPE ? sgl_escape_spec_resolve_plugin(&s->u.escape, &e) : SGL_OK;
+        /* a landscape or model plugin: loaded (once per process) and its content hash put into the spec and run key */
+        sgl_status st = s->kind == SGL_KIND_ESCAPE  ? sgl_escape_spec_resolve_plugin(&s->u.escape, &e)
+                        : s->kind == SGL_KIND_LIMIT ? sgl_spec_resolve_plugin(&s->u.limit.run, &e)
+                                                    : SGL_OK;
         if (st == SGL_OK) st = sgl_any_spec_validate(s, &e);
         if (st != SGL_OK) {
             fail_run(w, digit, &e, r, n, err);
@@ -656,7 +658,15 @@ static sgl_status expand(sgl_sweep *w, sgl_err *err)
         for (size_t a = 0; a < w->n_axes; ++a)
             sgl_param_set(s, w->axes[a].p, w->axes[a].v[a < w->n_grid ? digit[a] : digit[w->n_grid]].text, NULL);
         sgl_err e = {{0}, {0}};
-        sgl_status st = sgl_spec_validate(s, &e);
+        /* a model plugin: loaded (once per process), its content hash into the spec and run key (the previous
+         * run's when it names the same file: one read of the file per sweep, not per run) */
+        sgl_status st = SGL_OK;
+        if (r > 0 && sgl_spec_has_plugin(s) && sgl_spec_has_plugin(&w->runs[r - 1]) &&
+            strcmp(s->model_plugin, w->runs[r - 1].model_plugin) == 0) {
+            s->plugin_hash = w->runs[r - 1].plugin_hash;
+            s->model = w->runs[r - 1].model;
+        } else st = sgl_spec_resolve_plugin(s, &e);
+        if (st == SGL_OK) st = sgl_spec_validate(s, &e);
         if (st == SGL_OK && s->data.input != SGL_INPUT_CSV) st = sgl_spec_check_size(s, &e);
         if (st == SGL_OK) {
             const sgl_noise_type *nt = sgl_noise_lookup(s->noise);

@@ -18,7 +18,8 @@ ln -s "$SRC/examples" "$WORK/run/examples"
 n=0
 for f in "$SRC"/examples/*.yaml; do
     "$SGDLAB" sweep "$f" --list > /dev/null 2> "$WORK/err"
-    check "$(basename "$f"): parses (sweep --list; $(head -c 200 "$WORK/err"))" test $? -eq 0
+    rc=$?
+    check "$(basename "$f"): parses (sweep --list; $(head -c 200 "$WORK/err"))" test $rc -eq 0
     while IFS= read -r cmd; do
         n=$((n + 1))
         check "README.md has '$cmd'" grep -qxF -- "    $cmd" <(sed 's/  *#.*$//' "$SRC/README.md")
@@ -52,7 +53,8 @@ PY
 # limit-vs-sgd, every line of its comment as written
 grep -oE 'sgdlab (sweep|report|plot) .*' "$SRC/examples/limit-vs-sgd.yaml" | sed 's/  *#.*$//' > "$WORK/lvs.sh"
 (cd "$WORK/run" && bash -e -x "$WORK/lvs.sh") > "$WORK/lvs.out" 2> "$WORK/lvs.err"
-check "limit-vs-sgd: its commands run as written (exit $?; $(grep '^+ ' "$WORK/lvs.err" | tail -1))" test $? -eq 0
+rc=$?
+check "limit-vs-sgd: its commands run as written (exit $rc; $(grep '^+ ' "$WORK/lvs.err" | tail -1))" test $rc -eq 0
 check "limit-vs-sgd: 4 commands" test "$(wc -l < "$WORK/lvs.sh")" -eq 4
 check "report: the limit's trace_hessian at delta = 1" grep -qE '^1 +0\.001 +1\.3677' "$WORK/lvs.out"
 if command -v gnuplot > /dev/null; then

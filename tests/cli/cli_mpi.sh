@@ -117,7 +117,8 @@ for i in ids[3:]:
 db.commit()
 EOF2
 mpi 2 sweep spec.yaml --db claim.db --resume --quiet 2> err.txt
-check "mpirun with live claims: exit 0 ($(head -c 300 err.txt | tr '\n' '|'))" test $? -eq 0
+rc=$?
+check "mpirun with live claims: exit 0 ($(head -c 300 err.txt | tr '\n' '|'))" test $rc -eq 0
 check "mpirun with live claims: 6 executed, 3 skipped" grep -q "6 runs executed on 2 MPI ranks (1 worker) (3 already finished and skipped, 0 unfinished redone)" err.txt
 check "mpirun with live claims: 3 left to the live claimant" grep -q "0 runs were finished by another writer meanwhile, 3 are being executed by another sgdlab process" err.txt
 check "mpirun with live claims: those 3 still started, the rest finished" \

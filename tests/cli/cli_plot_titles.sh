@@ -27,7 +27,8 @@ check "sweep: exit 0" test $? -eq 0
 
 title() { grep '^set title ' "$1"; }
 "$SGDLAB" plot s.db --x step --curve lr --obs train_loss --where kappa=1 --out c.svg 2> err.txt
-check "plot --x step --where kappa=1: exit 0 ($(tail -n 1 err.txt))" test $? -eq 0
+rc=$?
+check "plot --x step --where kappa=1: exit 0 ($(tail -n 1 err.txt))" test $rc -eq 0
 check "title: the estimate at each step, the filter on line 2 ($(title c.svg.gp))" \
     test "$(title c.svg.gp)" = "set title 'train_loss: mean +- SE over trajectories at each logged step'.\"\\n\".'only kappa=1' noenhanced"
 check "legend: lr = 0.5 diverged, counted once (3 trajectories), not once per logged step" \
@@ -80,7 +81,8 @@ for run_id, params in db.execute("SELECT run_id, params FROM runs").fetchall():
 db.commit()
 EOF2
 "$SGDLAB" plot h.db --x step --curve lr --where "model=$H" --where kappa=2 --out h.svg 2> err.txt
-check "plot --where model=<hostile>: exit 0 ($(tail -n 1 err.txt))" test $? -eq 0
+rc=$?
+check "plot --where model=<hostile>: exit 0 ($(tail -n 1 err.txt))" test $rc -eq 0
 check "no command ran (no PWNED* file)" test -z "$(find . -name 'PWNED*')"
 check "the title line is quoted (no bare quote breaks out)" grep -qF "'only model=x'.\"'\".'; system(\"touch PWNED_w\") #\`touch PWNED_bq\` @m '.\"'\".\"'\".' \\, kappa=2'" h.svg.gp
 pycheck "the drawn title" - "$H" <<'EOF2'

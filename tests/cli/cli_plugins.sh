@@ -134,7 +134,8 @@ check "check-model sphere_copy: exit 0, d3 checked" bash -c "test $? -eq 0 && gr
 check "check-model relu2: exit 0, trace checked" bash -c "test $? -eq 0 && grep -q '^trace *ok' ck.out"
 for m in $("$SGDLAB" list | awk '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 } on { print $1 }'); do
     "$SGDLAB" check-model --model "$m" > ck.out 2>&1
-    check "check-model --model $m: exit 0 ($(grep -c ' ok ' ck.out) checks ok)" test $? -eq 0
+    rc=$?
+    check "check-model --model $m: exit 0 ($(grep -c ' ok ' ck.out) checks ok)" test $rc -eq 0
 done
 bad "check-model with a flag it does not read" --steps "not used by check-model" check-model --model sphere --steps 3
 # (f) landscape plugins (item 3): a plugin copy of doublewell gives bitwise the built-in's first passages;
@@ -174,7 +175,8 @@ check "well2d example: exit 0 (got $rc)" test $rc -eq 0
 cp "$P/dw_copy.so" ./dwc.so
 printf 'kind: escape\nbase: {landscape-plugin: ./dwc.so, noise: mori, L0: 0.5, trajectories: 20, t-max: 100}\ngrid:\n  seed: [3, 4]\n' > lsw.yaml
 "$SGDLAB" sweep lsw.yaml --db lsw.db --quiet > /dev/null 2> lsw.err
-check "escape sweep with a landscape plugin: exit 0 ($(head -c 300 lsw.err))" test $? -eq 0
+rc=$?
+check "escape sweep with a landscape plugin: exit 0 (got $rc: $(head -c 300 lsw.err))" test $rc -eq 0
 "$SGDLAB" escape --landscape-plugin ./dwc.so --noise mori --L0 0.5 --trajectories 20 --t-max 100 --seed 4 \
     --db one.db > /dev/null 2>&1
 check "escape --landscape-plugin --db of one grid point: exit 0" test $? -eq 0
@@ -195,6 +197,52 @@ check(key1 == runs[1][0], "the sweep's seed-4 run has the key of escape --db (%s
 ev = "SELECT e.traj, e.time FROM events e JOIN runs r USING(run_id) WHERE r.run_key = ? ORDER BY e.traj, e.kind"
 check(a.execute(ev, (key1,)).fetchall() == b.execute(ev, (key1,)).fetchall() != [], "the same first passages")
 PY
+# (h) run and limit sweeps with a model plugin (before: refused, "not resolved"): each run's plugin-hash is in its run
+# key, the run is the `run --model-plugin --db` / `limit --model-plugin --db` run of the same parameters with the
+# same results, --resume skips them, a changed plugin file is new runs, a bad plugin is refused at load
+cp "$P/sphere_copy.so" ./spc.so
+printf 'base: {model-plugin: ./spc.so, noise: label, lr: 0.01, steps: 400, every: 200, trajectories: 2, alpha: 1.3}\ngrid:\n  seed: [3, 4]\n' > msw.yaml
+printf 'kind: limit\nbase: {model-plugin: ./spc.so, noise: label, T: 0.2, alpha: 1.3, trajectories: 2}\ngrid:\n  seed: [3, 4]\n' > mlw.yaml
+"$SGDLAB" sweep msw.yaml --db msw.db --quiet > /dev/null 2> msw.err
+rc=$?
+check "run sweep with a model plugin: exit 0 (got $rc: $(head -c 300 msw.err))" test $rc -eq 0
+"$SGDLAB" sweep mlw.yaml --db mlw.db --quiet > /dev/null 2> mlw.err
+rc=$?
+check "limit sweep with a model plugin: exit 0 (got $rc: $(head -c 300 mlw.err))" test $rc -eq 0
+"$SGDLAB" run --model-plugin ./spc.so --noise label --lr 0.01 --steps 400 --every 200 --trajectories 2 --alpha 1.3 \
+    --seed 4 --db mone.db > /dev/null 2>&1
+check "run --model-plugin --db of one grid point: exit 0" test $? -eq 0
+"$SGDLAB" limit --model-plugin ./spc.so --noise label --T 0.2 --alpha 1.3 --trajectories 2 --seed 4 --db mone.db \
+    > /dev/null 2>&1
+check "limit --model-plugin --db of one grid point: exit 0" test $? -eq 0
+"$SGDLAB" sweep msw.yaml --db msw.db --resume > /dev/null 2> msw2.err
+check "run sweep --resume with a model plugin: nothing executed" grep -q "0 runs executed.*2 already finished" msw2.err
+printf 'changed' >> spc.so   # still loads (bytes past the ELF sections), another content hash
+"$SGDLAB" sweep msw.yaml --db msw.db --resume > /dev/null 2> msw3.err
+check "run sweep --resume after the plugin changed: its 2 runs are new runs" grep -q "2 runs executed" msw3.err
+pycheck "model plugin sweeps" - msw.db mlw.db mone.db <<'PY'
+import sqlite3, sys
+def check(ok, what): print(("PASS: " if ok else "FAIL: ") + what)
+a, l, b = (sqlite3.connect(f) for f in sys.argv[1:4])
+q = "SELECT run_key, seed, json_extract(params, '$.plugin-hash'), status FROM runs ORDER BY run_id"
+runs = a.execute(q).fetchall()
+check(len(runs) == 4 and all(r[3] == "finished" for r in runs), "4 finished run-sweep runs (2 after the change): %s" % (runs,))
+check(len({r[2] for r in runs}) == 2 and len({r[0] for r in runs}) == 4, "the changed plugin has another hash; four run keys")
+lim = l.execute(q).fetchall()
+check(len(lim) == 2 and all(r[3] == "finished" for r in lim), "2 finished limit-sweep runs: %s" % (lim,))
+est = "SELECT e.name, e.step, e.mean, e.se FROM estimates e JOIN runs r USING(run_id) WHERE r.run_key = ? ORDER BY 1, 2"
+for kind, db, i, rid in (("run", a, 1, 1), ("limit", l, 1, 2)):
+    key = b.execute("SELECT run_key FROM runs WHERE run_id = ?", (rid,)).fetchone()[0]
+    got = db.execute(q).fetchall()[i][0]
+    check(key == got, "the sweep's seed-4 %s run has the key of %s --model-plugin --db (%s, %s)" % (kind, kind, key, got))
+    check(db.execute(est, (key,)).fetchall() == b.execute(est, (key,)).fetchall() != [], "%s: the same estimates" % kind)
+PY
+printf 'base: {model-plugin: %s, steps: 10}\ngrid:\n  seed: [1, 2]\n' "$P/badabi.so" > mbad.yaml
+"$SGDLAB" sweep mbad.yaml --db mbad.db > bad.out 2> bad.err
+rc=$?
+check "sweep with a bad model plugin: exit 2 (got $rc)" test $rc -eq 2
+check "sweep with a bad model plugin: names the key and the reason ($(head -c 200 bad.err))" grep -q "model-plugin.*ABI version" bad.err
+check "sweep with a bad model plugin: no store written" test ! -e mbad.db
 bad "a model plugin as a landscape" --landscape-plugin "no symbol 'sgdlab_landscape_plugin'" \
     escape --landscape-plugin ./sphere_copy.so --trajectories 4
 bad "--landscape with --landscape-plugin" --landscape "not used with --landscape-plugin" \

@@ -15,10 +15,15 @@
 #      takes the dead process's run (abandoned claim) and ends with every run
 #      finished, bitwise the uninterrupted sweep.
 # No timing assertion: kills are placed by polling the store for the victim's
-# claim (owner "host:PID:start"), never by sleeping a fixed time.
+# claim (owner "host:PID:start"), never by sleeping a fixed time.  The runs are
+# of the test model tests/plugins/slow.so, whose init sleeps SGL_TEST_SLOW_MS
+# milliseconds: a run a process must be caught in lasts that long whatever the
+# machine's speed and the build (the built-in models now finish these runs in a
+# millisecond, and a poll sometimes came too late), at no CPU cost.
 . "$(dirname "$0")/common.sh" "$@"
 DUMP="$(cd "$(dirname "$0")" && pwd)/dump_db.py"
 cd "$WORK" || exit 1
+SLOW=${SGL_PLUGIN_DIR:?SGL_PLUGIN_DIR: the directory of the test plugins (set by ctest)}/slow.so
 same() {
     "$PY" "$DUMP" "$1" > "$1.dump" && "$PY" "$DUMP" "$2" > "$2.dump" && [ -s "$1.dump" ] && cmp -s "$1.dump" "$2.dump"
 }
@@ -52,14 +57,14 @@ EOF
 }
 
 # ---- (1) a finished run survives a killed second execution
-RUN=(run --steps 1000000 --every 250000 --trajectories 3 --threads 1 --db r.db)
+RUN=(run --model-plugin "$SLOW" --noise label --lr 0.01 --steps 2000 --every 1000 --trajectories 2 --threads 1 --db r.db)
 "$SGDLAB" "${RUN[@]}" > out1.txt 2> err.txt
 check "first run: exit 0" test $? -eq 0
 "$SGDLAB" report r.db > rep1.txt 2>&1
 "$SGDLAB" export r.db > exp1.csv 2>&1
 "$PY" "$DUMP" r.db > dump1.txt
 check "first run: finished" test "$(q r.db "SELECT group_concat(status) FROM runs")" = finished
-"$SGDLAB" "${RUN[@]}" > /dev/null 2>&1 &
+SGL_TEST_SLOW_MS=500 "$SGDLAB" "${RUN[@]}" > /dev/null 2>&1 &
 pid=$!
 claimed "$pid" r.db
 crc=$?
@@ -85,11 +90,12 @@ check "third run: no claim left" test "$(q r.db "SELECT count(*) FROM claims")" 
 check "third run: 3 attempts counted" test "$(q r.db "SELECT attempts FROM runs")" -eq 3
 
 # ---- (2) a run being executed by another process is not executed again
-"$SGDLAB" run --steps 1000000 --every 250000 --trajectories 3 --threads 1 --seed 7 --db b.db > /dev/null 2>&1 &
+B=(run --model-plugin "$SLOW" --noise label --lr 0.01 --steps 2000 --every 1000 --trajectories 2 --threads 1 --seed 7 --db b.db)
+SGL_TEST_SLOW_MS=600 "$SGDLAB" "${B[@]}" > /dev/null 2>&1 &
 pid=$!
 claimed "$pid" b.db
 crc=$?
-"$SGDLAB" run --steps 1000000 --every 250000 --trajectories 3 --threads 1 --seed 7 --db b.db > busy.out 2> busy.err
+"$SGDLAB" "${B[@]}" > busy.out 2> busy.err
 rc=$?
 wait "$pid"
 rc1=$?
@@ -102,16 +108,17 @@ check "busy: the run was claimed once and is finished" test "$(q b.db "SELECT st
 # ---- (3) two concurrent sweeps share the runs
 cat > spec.yaml <<'EOF'
 name: claims
-base: {model: diagnet, d: 20, n: 10, kappa: 2, steps: 20000, every: 5000, trajectories: 2}
+base: {model-plugin: SLOW, noise: label, steps: 2000, every: 1000, trajectories: 1}
 grid:
-  noise: [label, none, label-gauss, minibatch]
-  lr: [0.001, 0.002, 0.004]
+  lr: [0.001, 0.002, 0.004, 0.008]
 zip:
   seed: [1, 2]
 EOF
-N=24
+sed -i "s#SLOW#$SLOW#" spec.yaml
+N=8
 "$SGDLAB" sweep spec.yaml --db ref.db --quiet 2> err.txt
 check "reference sweep: exit 0" test $? -eq 0
+export SGL_TEST_SLOW_MS=150   # each run of the sweeps below lasts >= 150 ms
 "$SGDLAB" sweep spec.yaml --db two.db --quiet 2> a.err &
 pa=$!
 claimed "$pa" two.db
@@ -131,6 +138,7 @@ check "two sweeps: no claim left" test "$(q two.db "SELECT count(*) FROM claims"
 check "two sweeps: bitwise the uninterrupted sweep" same two.db ref.db
 
 # ---- (4) the second sweep killed while it holds a claim
+export SGL_TEST_SLOW_MS=250   # the kill comes within 250 ms of the poll seeing the claim
 "$SGDLAB" sweep spec.yaml --db kill.db --quiet 2> a.err &
 pa=$!
 claimed "$pa" kill.db

@@ -71,7 +71,8 @@ check "WAL database still in WAL mode and unchanged" test "$(q wal.db "SELECT co
 # ---- a 0-byte file becomes a store
 : > empty.db
 "$SGDLAB" sweep spec.yaml --db empty.db --quiet 2> err.txt
-check "0-byte file: sweep exit 0 ($(head -c 200 err.txt))" test $? -eq 0
+rc=$?
+check "0-byte file: sweep exit 0 ($(head -c 200 err.txt))" test $rc -eq 0
 check "0-byte file: 2 finished runs" test "$(q empty.db "SELECT count(*) FROM runs WHERE status='finished'")" -eq 2
 check "new store: schema 2, application sgdlab" \
     test "$(q empty.db "SELECT group_concat(value, ',') FROM (SELECT value FROM meta WHERE key IN ('schema_version','application') ORDER BY key)")" = "sgdlab,2"
@@ -118,7 +119,8 @@ check "schema-1 fixture" test "$(q v1.db "SELECT value FROM meta WHERE key='sche
 check "schema 1: report reads it, same output" cmp -s rep.ref rep.v1
 check "schema 1: report leaves it at schema 1" test "$(q v1.db "SELECT value FROM meta WHERE key='schema_version'")" = 1
 "$SGDLAB" sweep spec.yaml --db v1.db --resume --quiet 2> err.txt
-check "schema 1: sweep --resume exit 0 ($(head -c 200 err.txt))" test $? -eq 0
+rc=$?
+check "schema 1: sweep --resume exit 0 ($(head -c 200 err.txt))" test $rc -eq 0
 check "schema 1: upgraded to schema 2" test "$(q v1.db "SELECT value FROM meta WHERE key='schema_version'")" = 2
 check "schema 1: upgraded: claims table and attempts column" \
     test "$(q v1.db "SELECT (SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'attempts') + (SELECT count(*) FROM sqlite_schema WHERE name = 'claims')")" = 2

@@ -65,7 +65,8 @@ for f in "$EX"/*.yaml; do
     [ -e "$f" ] || continue
     nex=$((nex + 1))
     "$SGDLAB" sweep "$f" --list > ex.txt 2> err.txt
-    check "example $(basename "$f") expands ($(head -c 200 err.txt))" test $? -eq 0 -a -s ex.txt
+    rc=$?
+    check "example $(basename "$f") expands ($(head -c 200 err.txt))" test $rc -eq 0 -a -s ex.txt
 done
 check "examples/*.yaml present ($nex)" test "$nex" -ge 2
 n=$("$SGDLAB" sweep "$EX/noise-eta-seed.yaml" --list | wc -l)

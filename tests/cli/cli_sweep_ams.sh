@@ -49,7 +49,8 @@ cat bad.err
 
 # SIGKILL and resume (default threads: 2) -> the same store as the --threads 1 sweep
 "$PY" "$KILL" "$SGDLAB" ams.yaml kill.db 6 > kills.txt
-check "killed and resumed until complete ($(cat kills.txt))" test $? -eq 0
+rc=$?
+check "killed and resumed until complete ($(cat kills.txt))" test $rc -eq 0
 check "after kills + resume (threads 2): bitwise the same store as the uninterrupted --threads 1 sweep" same kill.db ref.db
 
 MPIRUN=$(command -v mpirun || true)
