@@ -256,6 +256,32 @@ static sgl_status branch(const sgl_esc_ctx *c, const sgl_ams_opts *o, path *path
     return SGL_OK;
 }
 
+/* The k-th lowest (1-based) of the N replicas' scores: the value sc[k - 1] of the scores sorted ascending.
+ * Small k (the default kill is 1) by one pass keeping the k lowest in order, O(N k) instead of a sort of all N
+ * scores every iteration; the same value, as the k-th order statistic is a value, however ties fall.  A NaN
+ * score (no order) or a large k: the sort, as before.  sc: scratch of N. */
+static double kth_lowest(const path *paths, uint32_t N, uint32_t k, double *sc)
+{
+    enum { KMAX = 16 };
+    if (k <= KMAX) {
+        double lo[KMAX] = {0};
+        uint32_t m = 0;   /* lo[0..m) ascending: the m lowest so far, m <= k */
+        uint32_t i = 0;
+        for (; i < N; ++i) {
+            const double v = paths[i].score;
+            if (isnan(v)) break;
+            if (m == k && !(v < lo[k - 1])) continue;
+            uint32_t j = m < k ? m++ : k - 1;
+            for (; j > 0 && lo[j - 1] > v; --j) lo[j] = lo[j - 1];
+            lo[j] = v;
+        }
+        if (i == N) return lo[k - 1];
+    }
+    for (uint32_t i = 0; i < N; ++i) sc[i] = paths[i].score;
+    qsort(sc, N, sizeof *sc, cmp_double);
+    return sc[k - 1];
+}
+
 /* One independent AMS run: walkers, replicas, killing until the k-th lowest
  * score is an escape (or every replica sits at the level: extinction). */
 static void one_run(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t run, run_out *ro)
@@ -281,9 +307,7 @@ static void one_run(const sgl_esc_ctx *c, const sgl_ams_opts *o, uint32_t run, r
     double p = 1.0;
     uint32_t next_id = N;
     for (uint64_t iter = 0;; ++iter) {
-        for (uint32_t i = 0; i < N; ++i) sc[i] = paths[i].score;
-        qsort(sc, N, sizeof *sc, cmp_double);
-        const double z = sc[o->kill - 1];
+        const double z = kth_lowest(paths, N, o->kill, sc);
         if (z == INFINITY) break;
         size_t ns = 0;
         for (uint32_t i = 0; i < N; ++i)
