@@ -14,7 +14,7 @@ The shared library is found next to this package, via SGDLAB_LIB, or in the repo
 from ._ffi import LIB_PATH, lib as _lib, ffi as _ffi
 from ._spec import SpecError, SgdlabError, keys
 from ._store import sweep, Store, SweepResult
-from ._api import run, limit, escape, theory, RunResult, LimitResult, EscapeResult, ESCAPED, CENSORED, DIVERGED
+from ._api import run, limit, escape, theory, RunResult, LimitResult, EscapeResult, AmsResult, ESCAPED, CENSORED, DIVERGED
 from ._model import Model   # Python-callback models: sgdlab.run(model=sgdlab.Model(...), ...)
 from ._landscape import Landscape   # Python-callback landscapes: sgdlab.escape(landscape=sgdlab.Landscape(...))
 from ._check import check, CheckReport   # derivative checks: sgdlab.check(model or landscape)
@@ -24,6 +24,6 @@ __version__ = _ffi.string(_lib.sgl_version()).decode()
 git_hash = _ffi.string(_lib.sgl_git_hash()).decode()
 
 __all__ = ["sweep", "Store", "SweepResult", "run", "limit", "escape", "theory", "keys", "SpecError", "SgdlabError", "RunResult", "LimitResult",
-           "EscapeResult",
+           "EscapeResult", "AmsResult",
            "ESCAPED", "CENSORED", "DIVERGED", "LIB_PATH", "git_hash", "reproduce", "Model",
            "Landscape", "check", "CheckReport"]

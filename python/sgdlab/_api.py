@@ -251,7 +251,8 @@ def _escape_estimates(r, rec, eta):
 
 def escape(threads=0, db=None, **kwargs):
     """`sgdlab escape` as a call: keyword arguments named as its flags (landscape, noise, L0, B_over_eta, eta,
-    dynamics, event, trajectories, t_max, seed, ...).  Returns an EscapeResult; bad input raises SpecError.
+    dynamics, event, trajectories, t_max, seed, ...; method="ams" with replicas, kill, ams_runs, ...).  Returns an
+    EscapeResult (an AmsResult under method="ams"); bad input raises SpecError.
     The results do not depend on threads.  db: a results store the run (every first passage and the
     estimates) is written into, as `sgdlab escape --db` writes it."""
     threads = _threads(threads)
@@ -263,8 +264,6 @@ def escape(threads=0, db=None, **kwargs):
         raise_err(st, err)
     spec.check_given()
     spec.validate()
-    if cspec.method != 0:   # a splitting record has no first passages for an EscapeResult
-        raise SpecError("--method", "ams is not available from Python yet (use sgdlab escape --method ams)")
     cspec.threads = threads
     err = ffi.new("sgl_err *")
     info = ffi.new("sgl_escape_info *")
@@ -275,9 +274,73 @@ def escape(threads=0, db=None, **kwargs):
     if st != 0:
         raise_err(st, err)
     try:
+        if rec.ams != ffi.NULL:
+            return _ams_result(spec.params(), cspec, rec)
         return _escape_result(spec.params(), cspec, info, rec)
     finally:
         lib.sgl_record_clear(rec)
+
+
+class AmsResult(Result):
+    """A splitting estimate (`sgdlab escape --method ams`): no first passages, the MFPT assembled from the
+    independent splitting runs as `escape --method ams --json` prints it.
+
+    params, key: the canonical parameter set and run key.  mfpt, rate: estimate, SE and 95 % CI (log-normal,
+    Student t over the runs).  ams: p (with SE and CI), t_first, t_loop, t_reactive (with SEs), the levels z_A and
+    z_sigma, the options (replicas, kill, runs, cycles, coordinate) and the counts (extinct_runs, iterations,
+    clones, evaluations, capped, direct_escapes).  runs: each independent run's p, t_first, t_loop, t_reactive
+    and counts (what `escape --method ams --db` stores as events).  theory, theory_unavailable: as EscapeResult,
+    the ratios against the splitting MFPT (times) or rate (1/t)."""
+
+
+def _ams_ratio(unit, value, a, eta):
+    # as `escape --method ams`: times against the splitting MFPT, rates against 1 / MFPT
+    if unit == "t = eta k":
+        return a.mfpt / value
+    if unit == "steps k":
+        return a.mfpt / eta / value
+    if unit == "1/t":
+        return a.rate / value
+    return math.nan
+
+
+def _theory_into(r, cspec, ratio):
+    terr = ffi.new("sgl_err *")
+    st, preds, _ = _predictions(cspec, terr)
+    r.theory, r.theory_unavailable = {}, None
+    if st != 0:
+        r.theory_unavailable = "%s: %s" % (ffi.string(terr.field).decode(), ffi.string(terr.msg).decode())
+    elif len(preds) == 1 and preds[0][0] == "none":
+        r.theory_unavailable = preds[0][3]
+    else:
+        for name, value, unit, note in preds:
+            r.theory[name] = {"value": value, "unit": unit, "note": note,
+                              "ratio_sim_over_theory": ratio(unit, value)}
+
+
+def _ams_result(params, cspec, rec):
+    a, o, eta = rec.ams, cspec.ams, cspec.eta
+    r = AmsResult()
+    r.params, r.key = params
+    r.mfpt = {"mean": a.mfpt, "se": a.mfpt_se, "ci": (a.mfpt_ci[0], a.mfpt_ci[1]), "level": 0.95, "unit": "t = eta k",
+              "mean_steps": a.mfpt / eta, "se_steps": a.mfpt_se / eta,
+              "method": "T_first + (1 - p)/p T_loop + T_reactive; delta-method SE across runs, log-normal t CI"}
+    r.rate = {"value": a.rate, "se": a.rate_se, "ci": (a.rate_ci[0], a.rate_ci[1]), "level": 0.95, "unit": "1/t",
+              "per_step": a.rate * eta, "method": "1 / mfpt"}
+    r.ams = {"p": a.p, "p_se": a.p_se, "ci": (a.p_ci[0], a.p_ci[1]), "level": 0.95,
+             "t_first": a.t_first, "t_first_se": a.t_first_se, "t_loop": a.t_loop, "t_loop_se": a.t_loop_se,
+             "t_reactive": a.t_reactive, "t_reactive_se": a.t_reactive_se, "z_A": a.z_A, "z_sigma": a.z_sigma,
+             "coordinate": ffi.string(lib.sgl_ams_coordinate_names[o.coordinate]).decode(),
+             "replicas": o.replicas, "kill": o.kill, "runs": a.runs, "cycles": o.cycles, "extinct_runs": a.extinct,
+             "iterations": a.iterations, "clones": a.clones, "evaluations": a.evaluations, "capped": a.capped,
+             "direct_escapes": a.direct_escapes}
+    r.runs = [{"p": u.p, "t_first": u.t_first, "t_loop": u.t_loop, "t_reactive": u.t_reactive,
+               "iterations": u.iterations, "clones": u.clones, "evaluations": u.evaluations, "capped": u.capped,
+               "direct_escapes": u.direct_escapes, "extinct": bool(u.extinct)}
+              for u in (rec.ams_run[k] for k in range(a.runs))] if rec.ams_run != ffi.NULL else []
+    r.seconds = a.seconds
+    _theory_into(r, cspec, lambda unit, value: _ams_ratio(unit, value, a, eta))
+    return r
 
 
 def _escape_result(params, cspec, info, rec):
@@ -297,17 +360,7 @@ def _escape_result(params, cspec, info, rec):
     r.seconds, r.traj_steps = e.seconds, e.traj_steps
     eta = cspec.eta
     _escape_estimates(r, rec, eta)
-    terr = ffi.new("sgl_err *")
-    st, preds, _ = _predictions(cspec, terr)
-    r.theory, r.theory_unavailable = {}, None
-    if st != 0:
-        r.theory_unavailable = "%s: %s" % (ffi.string(terr.field).decode(), ffi.string(terr.msg).decode())
-    elif len(preds) == 1 and preds[0][0] == "none":
-        r.theory_unavailable = preds[0][3]
-    else:
-        for name, value, unit, note in preds:
-            r.theory[name] = {"value": value, "unit": unit, "note": note,
-                              "ratio_sim_over_theory": _ratio(unit, value, rec.mfpt, rec.rate, eta)}
+    _theory_into(r, cspec, lambda unit, value: _ratio(unit, value, rec.mfpt, rec.rate, eta))
     return r
 
 
@@ -319,6 +372,8 @@ def result_of(cany, rec):
     if cany.kind == 1:
         return _limit_result(params, rec)
     cspec = ffi.addressof(cany, "u", "escape")
+    if rec.ams != ffi.NULL:
+        return _ams_result(params, cspec, rec)
     info = ffi.new("sgl_escape_info *")
     err = ffi.new("sgl_err *")
     st = lib.sgl_escape_describe(cspec, info, err)

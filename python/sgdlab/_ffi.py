@@ -52,6 +52,7 @@ typedef struct {
 typedef struct {
     uint32_t replicas; uint32_t kill; uint32_t runs; uint32_t cycles; double z_A; double z_sigma; int coordinate;
 } sgl_ams_opts;
+extern const char *const sgl_ams_coordinate_names[4];
 
 typedef struct {
     const char *landscape;
@@ -143,6 +144,24 @@ typedef struct {
 } sgl_limit_info;
 
 typedef struct {
+    double p, p_se, p_ci[2];
+    double t_first, t_first_se;
+    double t_loop, t_loop_se;
+    double t_reactive, t_reactive_se;
+    double mfpt, mfpt_se, mfpt_ci[2];
+    double rate, rate_se, rate_ci[2];
+    uint32_t runs, extinct;
+    uint64_t iterations, clones, evaluations, capped, direct_escapes;
+    double z_A, z_sigma;
+    double seconds;
+} sgl_ams_result;
+typedef struct {
+    double p, t_first, t_loop, t_reactive;
+    uint64_t iterations, clones, evaluations, capped, direct_escapes;
+    int extinct;
+} sgl_ams_run;
+
+typedef struct {
     char key[17];
     size_t n_obs;
     const sgl_observable_type *obs[16];
@@ -154,8 +173,8 @@ typedef struct {
     sgl_escape_results *esc;
     sgl_rate_est rate;
     sgl_mfpt_est mfpt;
-    void *ams;
-    void *ams_run;
+    sgl_ams_result *ams;
+    sgl_ams_run *ams_run;
 } sgl_record;
 int sgl_record_run(const sgl_spec *spec, int threads, sgl_record *rec, sgl_err *err);
 int sgl_record_escape(const sgl_escape_spec *s, sgl_record *rec, sgl_err *err);
@@ -270,18 +289,6 @@ typedef struct {
     double seconds, steps;
 } sgl_exp_escape_cell;
 
-typedef struct {
-    double p, p_se, p_ci[2];
-    double t_first, t_first_se;
-    double t_loop, t_loop_se;
-    double t_reactive, t_reactive_se;
-    double mfpt, mfpt_se, mfpt_ci[2];
-    double rate, rate_se, rate_ci[2];
-    uint32_t runs, extinct;
-    uint64_t iterations, clones, evaluations, capped, direct_escapes;
-    double z_A, z_sigma;
-    double seconds;
-} sgl_ams_result;
 typedef struct {
     const char *label; const char *theory_name;
     double x[5]; double theory[5];
@@ -433,6 +440,12 @@ LAYOUT = {
     "sgl_limit_info": ["form_used", "rank", "gap_ratio", "em_steps", "dt", "label_c"],
     "sgl_record": ["key", "n_obs", "obs", "res", "seconds", "threads", "kind", "limit", "esc", "rate", "mfpt", "ams",
                    "ams_run"],
+    "sgl_ams_opts": ["replicas", "kill", "runs", "cycles", "z_A", "z_sigma", "coordinate"],
+    "sgl_ams_result": ["p", "p_se", "p_ci", "t_first", "t_first_se", "t_loop", "t_loop_se", "t_reactive",
+                       "t_reactive_se", "mfpt", "mfpt_se", "mfpt_ci", "rate", "rate_se", "rate_ci", "runs", "extinct",
+                       "iterations", "clones", "evaluations", "capped", "direct_escapes", "z_A", "z_sigma", "seconds"],
+    "sgl_ams_run": ["p", "t_first", "t_loop", "t_reactive", "iterations", "clones", "evaluations", "capped",
+                    "direct_escapes", "extinct"],
     "sgl_escape_info": ["x_min", "x_sad", "x_next", "L_min", "L_sad", "h_min0", "h_sad0", "hstar", "step", "x_exit",
                         "dir", "k_max"],
     "sgl_prediction": ["name", "value", "unit", "note"],

@@ -83,3 +83,68 @@ def test_theory_equal_to_cli(sgdlab, spec):
     for name, p in t.items():
         eq(j["theory"][name]["value"], p["value"])
         assert (j["theory"][name]["unit"], j["theory"][name]["note"]) == (p["unit"], p["note"])
+
+
+AMS_SPECS = [
+    dict(landscape="moriwell", method="ams", replicas=50),
+    dict(landscape="doublewell", noise="isotropic", D=0.05, method="ams", replicas=40, kill=3, ams_runs=4,
+         coordinate="loss", seed=5),
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("spec", AMS_SPECS, ids=lambda s: s["landscape"] + "-" + s.get("noise", "mori"))
+def test_ams_bitwise_equal_to_cli(sgdlab, spec, threads):
+    """method="ams": the splitting estimate `escape --method ams --json` prints, bit for bit, on 1 and 2 threads"""
+    (j,) = cli_json("escape", *flags(spec), "--json", "--threads", threads)
+    a = sgdlab.escape(threads=threads, **spec)
+    assert isinstance(a, sgdlab.AmsResult) and len(a.key) == 16 and a.params["method"] == "ams"
+    for k in ("mean", "se", "mean_steps", "se_steps"):
+        eq(j["mfpt"][k], a.mfpt[k])
+    for k in ("value", "se", "per_step"):
+        eq(j["rate"][k], a.rate[k])
+    for est in ("mfpt", "rate"):
+        eq(j[est]["ci"][0], getattr(a, est)["ci"][0])
+        eq(j[est]["ci"][1], getattr(a, est)["ci"][1])
+        assert j[est]["method"] == getattr(a, est)["method"]
+    for k, v in j["ams"].items():
+        if k == "ci":
+            eq(v[0], a.ams["ci"][0])
+            eq(v[1], a.ams["ci"][1])
+        elif isinstance(v, str):
+            assert a.ams[k] == v
+        else:
+            eq(v, a.ams[k])
+    assert a.ams["coordinate"] == spec.get("coordinate", "event") and a.ams["kill"] == spec.get("kill", 1)
+    assert len(a.runs) == a.ams["runs"] == j["ams"]["runs"]
+    assert sum(u["evaluations"] for u in a.runs) <= a.ams["evaluations"]
+    assert math.isclose(sum(u["p"] for u in a.runs) / len(a.runs), a.ams["p"], rel_tol=1e-12)
+    th = j["theory"]
+    assert th.get("unavailable") == a.theory_unavailable
+    assert [k for k in th if k != "unavailable"] == list(a.theory)
+    for name, p in a.theory.items():
+        eq(th[name]["value"], p["value"])
+        eq(th[name]["ratio_sim_over_theory"], p["ratio_sim_over_theory"])
+
+
+def test_ams_store_and_sweep(sgdlab, tmp_path):
+    """escape(method="ams", db=F) stores the run `escape --method ams --db` stores (same key, same estimates, not
+    redone by the CLI), and a sweep of method ams returns AmsResults equal to the calls"""
+    spec = AMS_SPECS[0]
+    db = tmp_path / "ams.db"
+    a = sgdlab.escape(db=str(db), **spec)
+    con = sqlite3.connect(db)
+    (key, status), = con.execute("SELECT run_key, status FROM runs").fetchall()
+    mfpt = con.execute("SELECT mean, se FROM estimates WHERE name = 'mfpt'").fetchone()
+    p = con.execute("SELECT count(*) FROM events WHERE kind = 'ams_p'").fetchone()[0]
+    con.close()
+    assert key == a.key and status == "finished" and p == a.ams["runs"]
+    assert mfpt == (a.mfpt["mean"], a.mfpt["se"])
+    out = cli_json("escape", *flags(spec), "--json", "--db", db)
+    assert out == []   # the CLI finds the run finished and does not redo it
+    sw = sgdlab.sweep({"kind": "escape", "base": {k: v for k, v in spec.items()}, "grid": {"seed": [1, 2]}})
+    assert sw.n == sw.done == 2
+    for i, seed in enumerate((1, 2)):
+        got, want = sw.results[i], sgdlab.escape(seed=seed, **spec)
+        assert isinstance(got, sgdlab.AmsResult) and got.key == want.key
+        assert (got.mfpt["mean"], got.mfpt["se"], got.ams["p"]) == (want.mfpt["mean"], want.mfpt["se"], want.ams["p"])
