@@ -706,9 +706,10 @@ static int ams_row(ams_acc *a, sqlite3_stmt *q, int nk)
     return 0;
 }
 
-/* the events of finished escape runs of the kinds KINDS (an SQL list), the group keys first, then e.run_id and
- * COLS, in group order, then by run, trajectory and insertion; the query's WHERE values bound.  NULL on failure. */
-static sqlite3_stmt *escape_events_stmt(sgl_store *st, const sgl_query *q, const char *cols, const char *kinds)
+/* *out: the events of finished escape runs of the kinds KINDS (an SQL list), the group keys first, then e.run_id
+ * and COLS, in group order, then by run, trajectory and insertion; the query's WHERE values bound. */
+static sgl_status escape_events_stmt(sgl_store *st, const sgl_query *q, const char *cols, const char *kinds,
+                                     sqlite3_stmt **out, sgl_err *err)
 {
     char sql[8192], sel[2048], ord[2048], ks[512];
     keys_sql(q, sel, sizeof sel, ord, sizeof ord);
@@ -718,23 +719,21 @@ static sqlite3_stmt *escape_events_stmt(sgl_store *st, const sgl_query *q, const
                                 "WHERE r.status = 'finished' AND %s = 'escape' AND e.kind IN (%s)",
                                 sel, cols, ks, kinds);
     if (k < sizeof sql) k += where_sql(q, 1, sql + k, sizeof sql - k);
-    if (k >= sizeof sql) return NULL;
-    snprintf(sql + k, sizeof sql - k, " ORDER BY %se.run_id, e.traj, e.rowid", ord);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return NULL;
-    where_bind(s, q, 1);
-    return s;
+    if (k < sizeof sql) k += (size_t)snprintf(sql + k, sizeof sql - k, " ORDER BY %se.run_id, e.traj, e.rowid", ord);
+    if (k >= sizeof sql) return sgl_fail(err, SGL_EINVAL, "query", "too many or too long keys and filters");
+    *out = NULL;
+    if (sqlite3_prepare_v2(sgl_store_db(st), sql, -1, out, NULL) != SQLITE_OK) return q_fail(st, err, "query failed");
+    where_bind(*out, q, 1);
+    return SGL_OK;
 }
 
 static int ams_groups(sgl_store *st, const sgl_query *q, double level, int (*fn)(void *, const sgl_escape_group *),
                       void *user, int *any, sgl_status *rs, sgl_err *err)
 {
-    sqlite3_stmt *s = escape_events_stmt(st, q, "e.traj, e.kind, e.time, e.value",
-                                         "'ams_p', 'ams_t_first', 'ams_t_loop', 'ams_t_reactive'");
-    if (!s) {
-        *rs = q_fail(st, err, "query failed");
+    sqlite3_stmt *s = NULL;
+    if ((*rs = escape_events_stmt(st, q, "e.traj, e.kind, e.time, e.value",
+                                  "'ams_p', 'ams_t_first', 'ams_t_loop', 'ams_t_reactive'", &s, err)) != SGL_OK)
         return 0;
-    }
     ams_acc a;
     memset(&a, 0, sizeof a);
     int rc = 0, mine = 0, step_rc;
@@ -765,8 +764,9 @@ sgl_status sgl_store_escape_groups(sgl_store *st, const sgl_query *q, double lev
     if (rs != SGL_OK) return rs;
     for (size_t i = 0; i < q->n_keys; ++i)
         if (!q->keys[i]) return sgl_fail(err, SGL_EINVAL, "query", "escape groups have no step key");
-    sqlite3_stmt *s = escape_events_stmt(st, q, "e.kind, e.time, e.time_unit, e.censored", "'first_passage', 'diverged'");
-    if (!s) return q_fail(st, err, "query failed");
+    sqlite3_stmt *s = NULL;
+    rs = escape_events_stmt(st, q, "e.kind, e.time, e.time_unit, e.censored", "'first_passage', 'diverged'", &s, err);
+    if (rs != SGL_OK) return rs;
     escape_acc a;
     memset(&a, 0, sizeof a);
     a.last_run = -1;

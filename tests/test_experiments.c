@@ -3,9 +3,11 @@
  * the progress callback, and its _free is safe on a zeroed result.  That the
  * results are bitwise the same for any thread count (DESIGN.md determinism) is
  * compared for all four experiments by python_reproduce (the CLI on 1 thread
- * against the Python call on 2), and by the CLI tests for exponential-escape,
- * mori-escape and lwa-sparse (cli_reproduce_escape, cli_reproduce_lwa), so
- * each experiment runs once here, on 2 threads. */
+ * against the Python call on 2; it needs python3-cffi, -numpy and -pytest,
+ * which scripts/bootstrap.sh installs), bit for bit by the CLI tests for
+ * exponential-escape and lwa-sparse (cli_reproduce_escape, cli_reproduce_lwa)
+ * and at the table's digits for mori-escape, so each experiment runs once
+ * here, on 2 threads. */
 #include "sgdlab.h"
 #include "sgdlab_experiments.h"
 #include "testutil.h"
