@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ._ffi import ffi, lib
-from ._spec import Spec, SpecError, params_of, raise_err
+from ._spec import Spec, SpecError, params_of, raise_err, run_spec
 
 ESCAPED, CENSORED, DIVERGED = 1, 0, 2   # escape states (SGL_FP_*)
 _EV_HYPERPLANE, _EV_NEXT_MIN = 0, 1
@@ -138,13 +138,7 @@ def run(threads=0, db=None, **kwargs):
     raises SpecError with the CLI's message.  The results do not depend on threads (0: all cores).  db: a
     results store the run is written into, as `sgdlab run --db` writes it."""
     threads = _threads(threads)
-    spec = Spec("run", kwargs)
-    spec.check_given()
-    cspec = ffi.addressof(spec.c, "u", "run")
-    err = ffi.new("sgl_err *")
-    st = lib.sgl_spec_resolve_data(cspec, err)
-    if st != 0:
-        raise_err(st, err)
+    spec, cspec = run_spec(kwargs)
     st, err, rec = _life_cycle(spec, "run", threads, db)
     if st != 0:
         if st == -1 and ffi.string(err.field) == b"--kappa" and "kappa" not in spec.given:

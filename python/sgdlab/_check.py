@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from ._ffi import ffi, lib
-from ._spec import Spec, SpecError, raise_err
+from ._spec import Spec, SpecError, raise_err, run_spec
 from . import _landscape   # noqa: F401 (declares sgl_landscape_plugin, used below)
 
 ffi.cdef(r"""
@@ -103,13 +103,8 @@ def check_model(model, **kwargs):
         kwargs["model_plugin"] = os.fspath(model)
     else:
         kwargs["model"] = model
-    spec = Spec("run", kwargs)
-    spec.check_given()
-    cspec = ffi.addressof(spec.c, "u", "run")
+    spec, cspec = run_spec(kwargs)
     err = ffi.new("sgl_err *")
-    st = lib.sgl_spec_resolve_data(cspec, err)
-    if st != 0:
-        raise_err(st, err)
     rep = ffi.new("sgl_check_report *")
     info = ffi.new("sgl_check_info *")
     st = lib.sgl_spec_check_model(cspec, rep, info, err)

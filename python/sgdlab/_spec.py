@@ -153,3 +153,16 @@ def canonical(cspec):
 def params_of(cspec):
     text, key = canonical(cspec)
     return json.loads(text), key
+
+
+def run_spec(kwargs):
+    """A run Spec from keyword arguments, its keys checked and its data file and model plugin resolved (their
+    content hashes in the spec, as `sgdlab run` resolves them): (spec, the sgl_spec * inside it)."""
+    spec = Spec("run", kwargs)
+    spec.check_given()
+    cspec = ffi.addressof(spec.c, "u", "run")
+    err = ffi.new("sgl_err *")
+    st = lib.sgl_spec_resolve_data(cspec, err)
+    if st != 0:
+        raise_err(st, err)
+    return spec, cspec
